@@ -1,0 +1,87 @@
+// The operator message catalogue: every message an operator reads, in
+// Bahasa Indonesia and English.
+//
+// The language follows Unix rules: --lang id|en wins; otherwise LC_ALL, then
+// LC_MESSAGES, then LANG; a value starting with "id" (id_ID.UTF-8) selects
+// Bahasa Indonesia, anything else English. Technical logs stay English.
+//
+// Messages take positional arguments written {0}, {1}, ...
+#ifndef SIMPUL_SCHEMA_MESSAGES_H_
+#define SIMPUL_SCHEMA_MESSAGES_H_
+
+#include <string>
+#include <vector>
+
+#include "schema/status.h"
+
+namespace simpul {
+
+enum class Lang { kId, kEn };
+
+enum class MsgId : uint16_t {
+  // Validation.
+  kFieldRequired,
+  kDigitsOnly,
+  kNikLength,
+  kNikProvince,
+  kNikDate,
+  kNikSerial,
+  kNikRegionWarning,
+  kNikSexWarning,
+  kNikBirthDateWarning,
+  kKkLength,
+  kKkProvince,
+  kKkDate,
+  kKkSerial,
+  kRegionFormat,
+  kRegionKabupaten,
+  kRegionDesaKind,
+  kRegionUnknown,
+  kRegionNotVillage,
+  kPhoneFormat,
+  kDateFormat,
+  kDateImpossible,
+  kDateFuture,
+  kEnumValue,
+  kTextTooLong,
+  kNumberRange,
+  // Store and CLI.
+  kStoreNotSimpul,
+  kStoreMissing,
+  kStoreTooNew,
+  kStoreCorrupt,
+  kStoreBusy,
+  kStoreExists,
+  kNotFoundId,
+  kFileUnreadable,
+  kFileTooLarge,
+  kUnknownCommand,
+  kUnknownOption,
+  kMissingOption,
+  kBadOptionValue,
+  kWrongVillage,
+  kNotEditable,
+  kApplicationIncomplete,
+  kIndicatorUnknown,
+  kIndicatorAnswer,
+  kAlreadySubmitted,
+  kCannotWithdraw,
+  kPersonNotInHousehold,
+  kApplicantNeedsNik,
+  kHouseholdNeedsKk,
+  kCount_,  // keep last
+};
+
+// Picks the language from --lang (if non-empty) or the environment.
+Lang DetectLang(const std::string& flag_value);
+
+// The catalogue text for `id` in `lang`, with arguments substituted.
+std::string Msg(Lang lang, MsgId id, const std::vector<std::string>& args = {});
+
+// What an operator reads for a failed Status: the catalogue text when the
+// status carries a MsgId, otherwise its technical message.
+std::string Describe(Lang lang, const Status& status);
+
+}  // namespace simpul
+
+#endif  // SIMPUL_SCHEMA_MESSAGES_H_

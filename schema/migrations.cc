@@ -1,0 +1,119 @@
+#include "schema/migrations.h"
+
+#include <string>
+
+#include "schema/messages.h"
+
+namespace simpul::schema {
+namespace {
+
+// Migration N brings the store from version N-1 to N. Released history:
+// never edit; append.
+constexpr const char* kMigrations[] = {
+    // 1: store identity, region reference data, indicator sets.
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE regions(
+  code TEXT PRIMARY KEY,          -- dotted Kemendagri code
+  name TEXT NOT NULL,
+  level INTEGER NOT NULL,         -- 1 province .. 4 village
+  edition TEXT NOT NULL           -- newest edition the code appears in
+) WITHOUT ROWID;
+CREATE TABLE indicator_sets(
+  set_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  definition TEXT NOT NULL,       -- the set's source text, kept forever
+  PRIMARY KEY(set_id, version)
+) WITHOUT ROWID;
+)sql",
+    // 2: replicated domain tables, per-field versions, the outbox.
+    R"sql(
+CREATE TABLE households(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  no_kk TEXT, address TEXT, rt TEXT, rw TEXT, head_person_id TEXT, kk_as_of TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE persons(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  household_id TEXT, nik TEXT, name TEXT, birth_place TEXT, birth_date TEXT, sex TEXT,
+  relation INTEGER, disability TEXT, phone TEXT, nik_status TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX persons_household ON persons(household_id);
+CREATE INDEX persons_nik ON persons(nik);
+CREATE TABLE applications(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  type TEXT, applicant_id TEXT, household_id TEXT, service_type TEXT, purpose TEXT,
+  device_kind TEXT, indicator_set TEXT, indicator_version INTEGER, indicator_answers TEXT,
+  score REAL, score_band TEXT, dtks_status TEXT, dtks_desil INTEGER, notes TEXT,
+  created_at TEXT, letter_number TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX applications_applicant ON applications(applicant_id);
+CREATE TABLE complaints(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  person_id TEXT, household_id TEXT, category TEXT, urgency TEXT, description TEXT,
+  referral TEXT, case_number TEXT, created_at TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE attachments(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  application_id TEXT, kind TEXT, sha256 TEXT, size INTEGER, media_type TEXT, filename TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX attachments_application ON attachments(application_id);
+CREATE TABLE events(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  subject_id TEXT, subject_kind TEXT, kind TEXT, actor TEXT, actor_role TEXT, reason TEXT,
+  at TEXT);
+CREATE INDEX events_subject ON events(subject_id, at);
+-- The version (HLC stamp "hhhhhhhhhhhhhhhh.nodeid") each field holds now.
+CREATE TABLE field_versions(
+  tbl TEXT NOT NULL, row_id TEXT NOT NULL, field TEXT NOT NULL, version TEXT NOT NULL,
+  PRIMARY KEY(tbl, row_id, field)) WITHOUT ROWID;
+-- Local changes not yet acknowledged by the hub: one row per change record.
+CREATE TABLE outbox(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  change_id TEXT NOT NULL UNIQUE,  -- = the change's version stamp
+  tbl TEXT NOT NULL, row_id TEXT NOT NULL, village TEXT NOT NULL,
+  hlc TEXT NOT NULL, node_id TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending',   -- pending | acked | refused
+  refusal TEXT);
+CREATE TABLE outbox_fields(
+  seq INTEGER NOT NULL REFERENCES outbox(seq) ON DELETE CASCADE,
+  field TEXT NOT NULL, value, base TEXT,   -- base: version the write was based on
+  PRIMARY KEY(seq, field)) WITHOUT ROWID;
+)sql",
+};
+
+constexpr int kLatest = static_cast<int>(std::size(kMigrations));
+
+}  // namespace
+
+int LatestSchemaVersion() { return kLatest; }
+
+Result<int> ReadSchemaVersion(Db& db) {
+  auto st = db.Prepare("PRAGMA user_version");
+  if (!st.ok()) return st.status();
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  return static_cast<int>(st->Int(0));
+}
+
+Status Migrate(Db& db, int target) {
+  if (target < 0) target = kLatest;
+  SIMPUL_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(db));
+  if (current > kLatest)
+    return Status::VersionTooNew("store schema " + std::to_string(current) +
+                                 " is newer than this binary's " + std::to_string(kLatest))
+        .WithMsg(MsgId::kStoreTooNew,
+                 {db.path(), std::to_string(current), std::to_string(kLatest)});
+  for (int v = current + 1; v <= target; ++v) {
+    SIMPUL_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+    // Re-read under the write lock: another process may have migrated.
+    SIMPUL_ASSIGN_OR_RETURN(int now, ReadSchemaVersion(db));
+    if (now >= v) continue;
+    SIMPUL_RETURN_IF_ERROR(db.Exec(kMigrations[v - 1]));
+    SIMPUL_RETURN_IF_ERROR(db.Exec("PRAGMA user_version=" + std::to_string(v)));
+    SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  }
+  return Status::Ok();
+}
+
+}  // namespace simpul::schema

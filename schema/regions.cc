@@ -1,0 +1,129 @@
+#include "schema/regions.h"
+
+#include <unordered_set>
+
+extern "C" {
+extern const char simpul_wilayah_2025_begin[];
+extern const char simpul_wilayah_2025_end[];
+extern const char simpul_wilayah_2022_begin[];
+extern const char simpul_wilayah_2022_end[];
+}
+
+namespace simpul::schema {
+
+std::string_view EmbeddedRegionCsv(RegionEdition edition) {
+  if (edition == RegionEdition::k2025)
+    return {simpul_wilayah_2025_begin,
+            static_cast<size_t>(simpul_wilayah_2025_end - simpul_wilayah_2025_begin)};
+  return {simpul_wilayah_2022_begin,
+          static_cast<size_t>(simpul_wilayah_2022_end - simpul_wilayah_2022_begin)};
+}
+
+Result<std::vector<RegionRow>> ParseRegionCsv(std::string_view csv) {
+  std::vector<RegionRow> rows;
+  size_t pos = 0;
+  int line_no = 0;
+  while (pos < csv.size()) {
+    size_t end = csv.find('\n', pos);
+    if (end == std::string_view::npos) end = csv.size();
+    std::string_view line = csv.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    if (line_no == 1 && line == "kode,nama") continue;
+    size_t comma = line.find(',');
+    auto bad = [&](const char* why) {
+      return Status::Corruption("region CSV line " + std::to_string(line_no) + ": " + why);
+    };
+    if (comma == std::string_view::npos) return bad("no comma");
+    RegionRow row;
+    row.code = std::string(line.substr(0, comma));
+    std::string_view name = line.substr(comma + 1);
+    if (!name.empty() && name.front() == '"') {
+      if (name.size() < 2 || name.back() != '"') return bad("unterminated quote");
+      name = name.substr(1, name.size() - 2);
+      for (size_t i = 0; i < name.size(); ++i) {
+        row.name += name[i];
+        if (name[i] == '"' && i + 1 < name.size() && name[i + 1] == '"') ++i;
+      }
+    } else {
+      row.name = std::string(name);
+    }
+    auto level = ValidateRegionCode(row.code, nullptr);
+    if (!level.ok()) return bad(("bad code '" + row.code + "'").c_str());
+    row.level = static_cast<int>(*level);
+    if (row.name.empty()) return bad("empty name");
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+namespace {
+
+Status InsertRows(Db& db, const std::vector<RegionRow>& rows, std::string_view regency,
+                  const char* edition) {
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * ins,
+                          db.Cached("INSERT INTO regions(code,name,level,edition) VALUES(?,?,?,?)"
+                                    " ON CONFLICT(code) DO NOTHING"));
+  for (const auto& r : rows) {
+    // Everything above village level; villages only of the wanted regency.
+    if (r.level == 4 && !regency.empty() && r.code.compare(0, regency.size(), regency) != 0)
+      continue;
+    ins->Bind(1, r.code).Bind(2, r.name).Bind(3, r.level).Bind(4, edition);
+    SIMPUL_RETURN_IF_ERROR(ins->Run());
+  }
+  return Status::Ok();
+}
+
+Status LoadEditions(Db& db, std::string_view regency, std::string_view must_have) {
+  SIMPUL_ASSIGN_OR_RETURN(auto current, ParseRegionCsv(EmbeddedRegionCsv(RegionEdition::k2025)));
+  if (!must_have.empty()) {
+    bool found = false;
+    for (const auto& r : current)
+      if (r.level == 4 && r.code == must_have) found = true;
+    if (!found)
+      return Status::NotFound("village not in the current region list")
+          .WithField("village")
+          .WithMsg(MsgId::kRegionUnknown, {std::string(must_have), kCurrentRegionEdition});
+  }
+  SIMPUL_ASSIGN_OR_RETURN(auto previous, ParseRegionCsv(EmbeddedRegionCsv(RegionEdition::k2022)));
+  // Current edition first so its names win; older codes fill the history.
+  SIMPUL_RETURN_IF_ERROR(InsertRows(db, current, regency, "2025"));
+  return InsertRows(db, previous, regency, "2022");
+}
+
+}  // namespace
+
+Status LoadRegionsForVillage(Db& db, std::string_view village_code) {
+  SIMPUL_ASSIGN_OR_RETURN(auto level, ValidateRegionCode(village_code, nullptr));
+  if (level != RegionLevel::kVillage)
+    return Status::InvalidArgument("not a village code")
+        .WithField("village")
+        .WithMsg(MsgId::kRegionNotVillage, {std::string(village_code)});
+  return LoadEditions(db, village_code.substr(0, 5), village_code);
+}
+
+Status LoadAllRegions(Db& db) { return LoadEditions(db, "", ""); }
+
+bool DbRegionLookup::Known(std::string_view code) const {
+  auto st = db_.Cached("SELECT 1 FROM regions WHERE code=?");
+  if (!st.ok()) return false;
+  (*st)->Bind(1, code);
+  auto row = (*st)->Step();
+  bool known = row.ok() && *row;
+  (*st)->Reset();
+  return known;
+}
+
+std::string DbRegionLookup::Name(std::string_view code) const {
+  auto st = db_.Cached("SELECT name FROM regions WHERE code=?");
+  if (!st.ok()) return {};
+  (*st)->Bind(1, code);
+  auto row = (*st)->Step();
+  std::string name = row.ok() && *row ? (*st)->Text(0) : std::string();
+  (*st)->Reset();
+  return name;
+}
+
+}  // namespace simpul::schema

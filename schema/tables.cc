@@ -1,0 +1,64 @@
+#include "schema/tables.h"
+
+namespace simpul::schema {
+namespace {
+
+constexpr Owner V = Owner::kVillage;
+constexpr Owner H = Owner::kHub;
+constexpr Owner S = Owner::kShared;
+
+constexpr FieldDef kHouseholds[] = {
+    {"no_kk", V}, {"address", V}, {"rt", V}, {"rw", V}, {"head_person_id", V},
+    {"kk_as_of", V}, {"deleted", S},
+};
+constexpr FieldDef kPersons[] = {
+    {"household_id", V}, {"nik", V}, {"name", V}, {"birth_place", V}, {"birth_date", V},
+    {"sex", V}, {"relation", V}, {"disability", V}, {"phone", V}, {"nik_status", H},
+    {"deleted", S},
+};
+constexpr FieldDef kApplications[] = {
+    {"type", V}, {"applicant_id", V}, {"household_id", V}, {"service_type", V},
+    {"purpose", V}, {"device_kind", V}, {"indicator_set", V}, {"indicator_version", V},
+    {"indicator_answers", V}, {"score", V}, {"score_band", V}, {"dtks_status", S},
+    {"dtks_desil", S}, {"notes", S}, {"created_at", V}, {"letter_number", H},
+    {"deleted", S},
+};
+constexpr FieldDef kComplaints[] = {
+    {"person_id", V}, {"household_id", V}, {"category", V}, {"urgency", S},
+    {"description", V}, {"referral", S}, {"case_number", H}, {"created_at", V},
+    {"deleted", S},
+};
+constexpr FieldDef kAttachments[] = {
+    {"application_id", V}, {"kind", V}, {"sha256", V}, {"size", V}, {"media_type", V},
+    {"filename", V}, {"deleted", S},
+};
+// Workflow events: written once by whoever acted; authority is checked by the
+// fold (schema/workflow.h), not by field ownership.
+constexpr FieldDef kEvents[] = {
+    {"subject_id", S}, {"subject_kind", S}, {"kind", S}, {"actor", S},
+    {"actor_role", S}, {"reason", S}, {"at", S},
+};
+
+constexpr TableDef kTables[] = {
+    {"households", kHouseholds, false, 1},   {"persons", kPersons, false, 1},
+    {"applications", kApplications, false, 1}, {"complaints", kComplaints, false, 0},
+    {"events", kEvents, true, 1},             {"attachments", kAttachments, false, 2},
+};
+
+}  // namespace
+
+std::span<const TableDef> ReplicatedTables() { return kTables; }
+
+const TableDef* FindTable(std::string_view name) {
+  for (const auto& t : kTables)
+    if (name == t.name) return &t;
+  return nullptr;
+}
+
+const FieldDef* FindField(const TableDef& table, std::string_view field) {
+  for (const auto& f : table.fields)
+    if (field == f.name) return &f;
+  return nullptr;
+}
+
+}  // namespace simpul::schema

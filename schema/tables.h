@@ -1,0 +1,44 @@
+// The replicated tables and the ownership of each of their fields.
+//
+// Every replicated row has `id` (a UUIDv7 made on the creating node) and
+// `village` (the Kemendagri village code that is its replication scope).
+// Each other field is a register replicated on its own (DESIGN §3): a write
+// carries the version it was based on, and the receiver merges per field.
+//
+// Ownership is enforced at the receiver: a village node may not write a
+// hub-owned field (decisions, letter and case numbers) and the hub may not
+// write a village-owned one (what the village recorded about its residents).
+// Shared fields may be written by both; concurrent writes to them are the
+// conflicts an operator resolves.
+//
+// Table and field names are persisted on the wire: never rename them.
+#ifndef SIMPUL_SCHEMA_TABLES_H_
+#define SIMPUL_SCHEMA_TABLES_H_
+
+#include <span>
+#include <string_view>
+
+namespace simpul::schema {
+
+enum class Owner { kVillage, kHub, kShared };
+
+struct FieldDef {
+  const char* name;
+  Owner owner;
+};
+
+struct TableDef {
+  const char* name;
+  std::span<const FieldDef> fields;
+  bool append_only;  // rows are written once and never changed (events)
+  int priority;      // lower syncs first (records before documents)
+};
+
+// All replicated tables, in dependency order (parents before children).
+std::span<const TableDef> ReplicatedTables();
+const TableDef* FindTable(std::string_view name);
+const FieldDef* FindField(const TableDef& table, std::string_view field);
+
+}  // namespace simpul::schema
+
+#endif  // SIMPUL_SCHEMA_TABLES_H_

@@ -1,0 +1,125 @@
+#include "sync/change_capture.h"
+
+namespace simpul::sync {
+
+using schema::Db;
+using schema::Stmt;
+using schema::Value;
+
+bool MayWrite(Role role, schema::Owner owner) {
+  if (owner == schema::Owner::kShared) return true;
+  return (role == Role::kVillage) == (owner == schema::Owner::kVillage);
+}
+
+Result<Stamp> LoadLastStamp(Db& db) {
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * st, db.Cached("SELECT value FROM meta WHERE key='hlc_last'"));
+  SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
+  Stamp s;
+  if (row && !Hlc::ParseVersion(st->Text(0) + ".x", &s, nullptr)) {
+    st->Reset();
+    return Status::Corruption("meta.hlc_last is malformed");
+  }
+  st->Reset();
+  return s;
+}
+
+Status SaveLastStamp(Db& db, Stamp s) {
+  SIMPUL_ASSIGN_OR_RETURN(
+      Stmt * st, db.Cached("INSERT INTO meta(key,value) VALUES('hlc_last',?)"
+                           " ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+  std::string v = Hlc::FormatVersion(s, "");
+  v.pop_back();  // drop the '.' separator: only the stamp is stored
+  st->Bind(1, v);
+  return st->Run();
+}
+
+Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const std::string& row_id,
+                                         const std::string& village,
+                                         const std::vector<FieldWrite>& fields) {
+  const std::string tbl = table.name;
+  // Current values, to skip unchanged fields and to know whether the row exists.
+  std::string select = "SELECT village";
+  for (const auto& f : fields) {
+    const schema::FieldDef* def = schema::FindField(table, f.field);
+    if (!def) return Status::InvalidArgument("unknown field " + tbl + "." + f.field).WithField(f.field);
+    if (!MayWrite(role_, def->owner))
+      return Status::PermissionDenied("field " + tbl + "." + f.field + " is owned by the " +
+                                      (def->owner == schema::Owner::kHub ? "hub" : "village"))
+          .WithField(f.field);
+    select += "," + f.field;
+  }
+  select += " FROM " + tbl + " WHERE id=?";
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * sel, db_.Cached(select));
+  sel->Bind(1, row_id);
+  SIMPUL_ASSIGN_OR_RETURN(bool exists, sel->Step());
+  std::vector<const FieldWrite*> changed;
+  std::string row_village = village;
+  if (exists) {
+    row_village = sel->Text(0);
+    for (size_t i = 0; i < fields.size(); ++i)
+      if (sel->Column(static_cast<int>(i) + 1) != fields[i].value) changed.push_back(&fields[i]);
+  } else {
+    for (const auto& f : fields) changed.push_back(&f);
+  }
+  sel->Reset();
+  WriteOutcome out;
+  if (changed.empty() && exists) return out;
+  if (table.append_only && exists)
+    return Status::FailedPrecondition(tbl + " rows are append-only");
+
+  Stamp stamp = hlc_.Now();
+  std::string version = hlc_.Version(stamp);
+
+  // The row itself.
+  std::string cols = "id,village", qs = "?,?", updates;
+  for (const auto* f : changed) {
+    cols += "," + f->field;
+    qs += ",?";
+    updates += (updates.empty() ? "" : ",") + f->field + "=excluded." + f->field;
+  }
+  std::string upsert = "INSERT INTO " + tbl + "(" + cols + ") VALUES(" + qs + ")";
+  if (!updates.empty()) upsert += " ON CONFLICT(id) DO UPDATE SET " + updates;
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * up, db_.Cached(upsert));
+  up->Bind(1, row_id).Bind(2, row_village);
+  for (size_t i = 0; i < changed.size(); ++i) up->Bind(static_cast<int>(i) + 3, changed[i]->value);
+  SIMPUL_RETURN_IF_ERROR(up->Run());
+
+  // The change record.
+  SIMPUL_ASSIGN_OR_RETURN(
+      Stmt * ob, db_.Cached("INSERT INTO outbox(change_id,tbl,row_id,village,hlc,node_id)"
+                            " VALUES(?,?,?,?,?,?)"));
+  ob->Bind(1, version).Bind(2, tbl).Bind(3, row_id).Bind(4, row_village).Bind(5, version).Bind(
+      6, hlc_.node_id());
+  SIMPUL_RETURN_IF_ERROR(ob->Run());
+  int64_t seq = 0;
+  {
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * last, db_.Cached("SELECT last_insert_rowid()"));
+    SIMPUL_ASSIGN_OR_RETURN(bool row, last->Step());
+    if (!row) return Status::Internal("no outbox rowid");
+    seq = last->Int(0);
+    last->Reset();
+  }
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * base_q, db_.Cached("SELECT version FROM field_versions"
+                                                    " WHERE tbl=? AND row_id=? AND field=?"));
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * of, db_.Cached("INSERT INTO outbox_fields(seq,field,value,base)"
+                                                " VALUES(?,?,?,?)"));
+  SIMPUL_ASSIGN_OR_RETURN(
+      Stmt * fv, db_.Cached("INSERT INTO field_versions(tbl,row_id,field,version) VALUES(?,?,?,?)"
+                            " ON CONFLICT(tbl,row_id,field) DO UPDATE SET version=excluded.version"));
+  for (const auto* f : changed) {
+    base_q->Bind(1, tbl).Bind(2, row_id).Bind(3, f->field);
+    SIMPUL_ASSIGN_OR_RETURN(bool has_base, base_q->Step());
+    Value base = has_base ? Value(base_q->Text(0)) : Value();
+    base_q->Reset();
+    of->Bind(1, seq).Bind(2, f->field).Bind(3, f->value).Bind(4, base);
+    SIMPUL_RETURN_IF_ERROR(of->Run());
+    fv->Bind(1, tbl).Bind(2, row_id).Bind(3, f->field).Bind(4, version);
+    SIMPUL_RETURN_IF_ERROR(fv->Run());
+  }
+  SIMPUL_RETURN_IF_ERROR(SaveLastStamp(db_, stamp));
+  out.change_id = version;
+  out.fields_changed = static_cast<int>(changed.size());
+  return out;
+}
+
+}  // namespace simpul::sync

@@ -1,0 +1,67 @@
+// Change capture: a local write to a replicated table and its change record
+// commit together (DESIGN §3).
+//
+// ChangeWriter::Write runs inside the caller's Transaction: it updates the
+// row, sets each changed field's version to a fresh HLC stamp, and appends
+// one change record (table, row id, changed fields with new values, stamp,
+// node id, and the version each field was based on) to the outbox. A crash
+// therefore leaves either the row changed with its change queued, or neither.
+// The HLC's last stamp is persisted in the same transaction.
+//
+// Ownership (schema/tables.h) is checked here too: a node cannot capture a
+// write it would be refused for later.
+//
+// Thread-safety: one ChangeWriter per connection, used by one thread.
+#ifndef SIMPUL_SYNC_CHANGE_CAPTURE_H_
+#define SIMPUL_SYNC_CHANGE_CAPTURE_H_
+
+#include <string>
+#include <vector>
+
+#include "schema/db.h"
+#include "schema/status.h"
+#include "schema/tables.h"
+#include "schema/value.h"
+#include "sync/hlc.h"
+
+namespace simpul::sync {
+
+enum class Role { kVillage, kHub };
+
+struct FieldWrite {
+  std::string field;
+  schema::Value value;
+};
+
+struct WriteOutcome {
+  std::string change_id;  // empty when nothing changed
+  int fields_changed = 0;
+};
+
+// Reads/writes the persisted HLC stamp in the store's meta table.
+Result<Stamp> LoadLastStamp(schema::Db& db);
+Status SaveLastStamp(schema::Db& db, Stamp s);
+
+class ChangeWriter {
+ public:
+  // `db` and `hlc` must outlive the writer.
+  ChangeWriter(schema::Db& db, Hlc& hlc, Role role) : db_(db), hlc_(hlc), role_(role) {}
+
+  // Creates or updates row `row_id` of `table` in `village`'s scope. Fields
+  // whose value does not change are not recorded. Must run inside a
+  // Transaction; nothing is written if it fails.
+  Result<WriteOutcome> Write(const schema::TableDef& table, const std::string& row_id,
+                             const std::string& village, const std::vector<FieldWrite>& fields);
+
+ private:
+  schema::Db& db_;
+  Hlc& hlc_;
+  Role role_;
+};
+
+// True when `role` may write `owner`'s fields.
+bool MayWrite(Role role, schema::Owner owner);
+
+}  // namespace simpul::sync
+
+#endif  // SIMPUL_SYNC_CHANGE_CAPTURE_H_
