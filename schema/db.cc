@@ -100,6 +100,10 @@ void Stmt::Reset() {
 }
 
 int Stmt::ColumnCount() const { return sqlite3_column_count(stmt_.get()); }
+std::string Stmt::ColumnName(int i) const {
+  const char* n = sqlite3_column_name(stmt_.get(), i);
+  return n ? n : "";
+}
 
 Value Stmt::Column(int i) const {
   switch (sqlite3_column_type(stmt_.get(), i)) {
@@ -145,16 +149,6 @@ Result<Db> Db::Open(const std::string& path, Mode mode) {
   sqlite3_busy_timeout(raw, 5000);
   // Reading the schema proves this is an SQLite file before anything writes.
   if (Status st = db.Exec("SELECT count(*) FROM sqlite_master"); !st.ok()) return st;
-  if (mode != Mode::kReadOnly) {
-    if (path != ":memory:") {
-      auto st = db.Prepare("PRAGMA journal_mode=WAL");
-      if (!st.ok()) return st.status();
-      auto r = st->Step();
-      if (!r.ok()) return r.status();
-      if (st->Text(0) != "wal") return Status::IoError("could not switch " + path + " to WAL mode");
-    }
-    SIMPUL_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous=NORMAL"));
-  }
   SIMPUL_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"));
   return db;
 }
@@ -188,6 +182,15 @@ Result<Stmt*> Db::Cached(const std::string& sql) {
   Stmt* raw = owned.get();
   cache_.emplace(sql, std::move(owned));
   return raw;
+}
+
+Status Db::UseWal() {
+  if (path_ != ":memory:") {
+    SIMPUL_ASSIGN_OR_RETURN(Stmt st, Prepare("PRAGMA journal_mode=WAL"));
+    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row || st.Text(0) != "wal") return Status::IoError("could not switch " + path_ + " to WAL mode");
+  }
+  return Exec("PRAGMA synchronous=NORMAL");
 }
 
 int64_t Db::Changes() const { return sqlite3_changes64(db_.get()); }

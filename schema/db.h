@@ -2,10 +2,11 @@
 // statement) and Transaction (BEGIN IMMEDIATE ... COMMIT, rolled back by the
 // destructor unless committed).
 //
-// Every Simpul store opens its database through Db::Open, which sets WAL mode,
-// synchronous=NORMAL, foreign keys and a busy timeout, so a second process
-// writing at the same time waits its turn and then gets Unavailable instead of
-// corrupting anything.
+// Every Simpul store opens its database through Db::Open (foreign keys, a
+// busy timeout, so a second process writing at the same time waits its turn
+// and then gets Unavailable instead of corrupting anything), checks the file
+// is its own, and only then calls UseWal() (WAL, synchronous=NORMAL), so a
+// foreign or too-new file is never modified.
 //
 // Thread-safety: a Db and its Stmts belong to one thread at a time.
 #ifndef SIMPUL_SCHEMA_DB_H_
@@ -50,6 +51,7 @@ class Stmt {
   void Reset();
 
   int ColumnCount() const;
+  std::string ColumnName(int index) const;
   Value Column(int index) const;  // 0-based
   std::string Text(int index) const;
   int64_t Int(int index) const;
@@ -82,6 +84,8 @@ class Db {
   // tests) and checks it is a readable SQLite file.
   static Result<Db> Open(const std::string& path, Mode mode = Mode::kReadWrite);
 
+  // Switches to WAL journaling with synchronous=NORMAL.
+  Status UseWal();
   Status Exec(std::string_view sql);
   Result<Stmt> Prepare(std::string_view sql);
   // A statement prepared once per connection and reset on each call. The

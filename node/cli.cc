@@ -1,0 +1,199 @@
+#include "node/cli.h"
+
+#include <algorithm>
+#include <iostream>
+
+#include "node/cli_internal.h"
+
+namespace simpul::node {
+
+int ExitCodeFor(const Status& st) {
+  if (st.ok()) return kExitOk;
+  if (auto id = st.msg_id()) {
+    if (*id == MsgId::kStoreMissing || *id == MsgId::kStoreNotSimpul ||
+        *id == MsgId::kStoreCorrupt || *id == MsgId::kStoreTooNew)
+      return kExitStore;
+    if (*id == MsgId::kStoreBusy) return kExitBusy;
+  }
+  switch (st.code()) {
+    case Code::kInvalidArgument:
+    case Code::kNotFound:
+    case Code::kAlreadyExists:
+    case Code::kFailedPrecondition:
+    case Code::kPermissionDenied:
+    case Code::kResourceExhausted:
+      return kExitBadInput;
+    case Code::kCorruption:
+    case Code::kVersionTooNew:
+    case Code::kVersionTooOld:
+      return kExitStore;
+    case Code::kUnavailable:
+      return kExitBusy;
+    case Code::kIoError:
+      return kExitIo;
+    default:
+      return kExitInternal;
+  }
+}
+
+namespace {
+
+const char* kGlobalHelpEn = R"(simpul-node: the village office's tool for social-welfare applications.
+Works fully offline; changes wait in the outbox until the next sync.
+
+Usage: simpul-node [--data DIR] [--lang id|en] [--json] COMMAND [ARGS] [--help]
+
+Global options:
+  --data DIR    data directory (default: $SIMPUL_DATA, else ~/.local/share/simpul-node)
+  --lang id|en  language of messages (default: from LANG / LC_MESSAGES)
+  --json        machine-readable output
+  --help        help for any command
+
+Exit codes: 0 ok, 1 internal error, 2 bad input, 3 data directory unusable,
+4 store busy (try again), 5 file could not be read or written.
+
+Commands:
+)";
+const char* kGlobalHelpId = R"(simpul-node: alat kantor desa untuk permohonan layanan kesejahteraan sosial.
+Bekerja penuh tanpa internet; perubahan menunggu di kotak keluar sampai sinkronisasi berikutnya.
+
+Pemakaian: simpul-node [--data FOLDER] [--lang id|en] [--json] PERINTAH [ARGUMEN] [--help]
+
+Opsi umum:
+  --data FOLDER folder data (bawaan: $SIMPUL_DATA, atau ~/.local/share/simpul-node)
+  --lang id|en  bahasa pesan (bawaan: dari LANG / LC_MESSAGES)
+  --json        keluaran untuk program lain
+  --help        bantuan untuk setiap perintah
+
+Kode keluar: 0 berhasil, 1 galat internal, 2 masukan salah, 3 folder data tidak bisa dipakai,
+4 penyimpanan sedang dipakai (coba lagi), 5 berkas tidak bisa dibaca atau ditulis.
+
+Perintah:
+)";
+
+void PrintGlobalHelp(const Invocation& inv) {
+  std::ostream& o = *inv.out;
+  o << inv.T(kGlobalHelpId, kGlobalHelpEn);
+  for (const auto& c : Commands()) {
+    std::string left = std::string(c.path) + (c.args[0] ? " " : "") + c.args;
+    o << "  " << left;
+    if (left.size() < 34) o << std::string(34 - left.size(), ' ');
+    else o << "\n" << std::string(36, ' ');
+    o << inv.T(c.help_id, c.help_en) << "\n";
+  }
+}
+
+void PrintCommandHelp(const Invocation& inv, const Command& c) {
+  std::ostream& o = *inv.out;
+  o << "simpul-node " << c.path << (c.args[0] ? " " : "") << c.args << "\n\n"
+    << inv.T(c.help_id, c.help_en) << "\n";
+  if (c.entity >= 0) {
+    o << "\n" << inv.T("Opsi:", "Options:") << "\n";
+    for (const auto& s : EntityOptions(static_cast<Entity>(c.entity))) {
+      std::string left = std::string("--") + s.option + " " + (s.required_on_create ? "(*)" : "");
+      o << "  " << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ')
+        << inv.T(s.help_id, s.help_en) << "\n";
+    }
+    o << inv.T("(*) wajib saat membuat baru\n", "(*) required when creating\n");
+  }
+}
+
+bool IsFlag(const std::string& name) { return name == "json" || name == "help" || name == "all"; }
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args) {
+  Invocation inv;
+  inv.out = &std::cout;
+  inv.err = &std::cerr;
+  std::vector<std::string> words;
+  std::string lang_flag;
+  bool help = false;
+  Status parse_error;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) == 0 && a.size() > 2) {
+      std::string name = a.substr(2), value;
+      size_t eq = name.find('=');
+      if (eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      } else if (!IsFlag(name)) {
+        if (i + 1 >= args.size()) {
+          parse_error = Status::InvalidArgument("option --" + name + " needs a value")
+                            .WithMsg(MsgId::kMissingOption, {"--" + name});
+          continue;
+        }
+        value = args[++i];
+      } else {
+        value = "1";
+      }
+      if (name == "data") inv.data_dir = value;
+      else if (name == "lang") lang_flag = value;
+      else if (name == "json") inv.json = true;
+      else if (name == "help") help = true;
+      else inv.opts[name] = value;
+    } else {
+      words.push_back(a);
+    }
+  }
+  inv.lang = DetectLang(lang_flag);
+  if (!lang_flag.empty() && lang_flag != "id" && lang_flag != "en") {
+    *inv.err << Msg(inv.lang, MsgId::kBadOptionValue, {"--lang", lang_flag}) << "\n";
+    return kExitBadInput;
+  }
+  if (inv.data_dir.empty()) inv.data_dir = DefaultDataDir();
+
+  // Longest command path matching the leading words.
+  const Command* cmd = nullptr;
+  size_t used = 0;
+  for (const auto& c : Commands()) {
+    std::vector<std::string> parts;
+    std::string p = c.path;
+    for (size_t s = 0, e; s <= p.size(); s = e + 1) {
+      e = p.find(' ', s);
+      if (e == std::string::npos) e = p.size();
+      parts.push_back(p.substr(s, e - s));
+    }
+    if (parts.size() <= words.size() && parts.size() > used &&
+        std::equal(parts.begin(), parts.end(), words.begin())) {
+      cmd = &c;
+      used = parts.size();
+    }
+  }
+  if (!cmd) {
+    if (words.empty() || help) {
+      PrintGlobalHelp(inv);
+      return words.empty() && !help ? kExitBadInput : kExitOk;
+    }
+    *inv.err << Msg(inv.lang, MsgId::kUnknownCommand, {words[0]}) << "\n";
+    return kExitBadInput;
+  }
+  if (help) {
+    PrintCommandHelp(inv, *cmd);
+    return kExitOk;
+  }
+  if (!parse_error.ok()) {
+    *inv.err << Describe(inv.lang, parse_error) << "\n";
+    return kExitBadInput;
+  }
+  // Options this command does not take are refused before anything runs.
+  for (const auto& [k, v] : inv.opts) {
+    bool ok = std::find(cmd->options.begin(), cmd->options.end(), k) != cmd->options.end();
+    if (!ok && cmd->entity >= 0)
+      for (const auto& s : EntityOptions(static_cast<Entity>(cmd->entity))) ok |= k == s.option;
+    if (!ok) {
+      *inv.err << Msg(inv.lang, MsgId::kUnknownOption, {"--" + k}) << "\n";
+      return kExitBadInput;
+    }
+  }
+  inv.words.assign(words.begin() + static_cast<long>(used), words.end());
+  Status st = cmd->handler(inv);
+  if (!st.ok()) {
+    *inv.err << (inv.lang == Lang::kId ? "Gagal: " : "Error: ") << Describe(inv.lang, st) << "\n";
+    return ExitCodeFor(st);
+  }
+  return kExitOk;
+}
+
+}  // namespace simpul::node

@@ -1,0 +1,37 @@
+// The operator command line of simpul-node.
+//
+// Exit codes (stable; scripts rely on them):
+//   0 ok
+//   1 internal error (a bug: please report it)
+//   2 bad input: usage, validation, unknown id, not allowed in this state
+//   3 the data directory is not usable: missing, not a Simpul store,
+//     damaged, or written by a newer Simpul
+//   4 the store is busy (another simpul-node is writing): try again
+//   5 a file could not be read or written (permissions, disk full)
+#ifndef SIMPUL_NODE_CLI_H_
+#define SIMPUL_NODE_CLI_H_
+
+#include <string>
+#include <vector>
+
+#include "schema/status.h"
+
+namespace simpul::node {
+
+enum ExitCode {
+  kExitOk = 0,
+  kExitInternal = 1,
+  kExitBadInput = 2,
+  kExitStore = 3,
+  kExitBusy = 4,
+  kExitIo = 5,
+};
+
+int ExitCodeFor(const Status& status);
+
+// Runs one command; writes to stdout/stderr; returns the exit code.
+int RunCli(const std::vector<std::string>& args);
+
+}  // namespace simpul::node
+
+#endif  // SIMPUL_NODE_CLI_H_

@@ -1,0 +1,625 @@
+// The simpul-node commands: each opens the store, calls node/records.h and
+// prints the result for a person (default) or a script (--json).
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+#include "node/cli_internal.h"
+#include "schema/json_writer.h"
+#include "schema/model.h"
+#include "schema/regions.h"
+#include "schema/tables.h"
+
+namespace simpul::node {
+namespace {
+
+using schema::JsonWriter;
+using schema::Value;
+
+Result<std::unique_ptr<NodeStore>> OpenStore(Invocation& inv) {
+  return NodeStore::Open(inv.data_dir, sync::SystemClock::Default());
+}
+
+Status NeedWords(Invocation& inv, size_t n, const char* what) {
+  if (inv.words.size() >= n) return Status::Ok();
+  return Status::InvalidArgument(std::string(what) + " is required")
+      .WithMsg(MsgId::kFieldRequired, {what});
+}
+
+std::string Str(const Value& v) { return IsNull(v) ? std::string() : schema::ValueToDisplay(v); }
+
+void PrintWarnings(Invocation& inv, const std::vector<schema::Warning>& ws) {
+  for (const auto& w : ws) *inv.err << Msg(inv.lang, w.id, w.args) << "\n";
+}
+
+void WarningsJson(JsonWriter& j, Invocation& inv, const std::vector<schema::Warning>& ws) {
+  j.Key("warnings").BeginArray();
+  for (const auto& w : ws) j.String(Msg(inv.lang, w.id, w.args));
+  j.EndArray();
+}
+
+const Value* Get(const Row& row, const std::string& col) {
+  for (const auto& [k, v] : row)
+    if (k == col) return &v;
+  return nullptr;
+}
+std::string GetS(const Row& row, const std::string& col) {
+  const Value* v = Get(row, col);
+  return v ? Str(*v) : std::string();
+}
+
+// Bahasa/English label of a status code.
+const char* StatusLabel(Invocation& inv, const std::string& s) {
+  struct L { const char *code, *id, *en; };
+  static const L kLabels[] = {
+      {"draft", "draf", "draft"}, {"submitted", "diajukan", "submitted"},
+      {"returned", "dikembalikan untuk dilengkapi", "returned for completion"},
+      {"in_review", "sedang diverifikasi", "under review"}, {"approved", "disetujui", "approved"},
+      {"rejected", "ditolak", "rejected"}, {"letter_issued", "surat terbit", "letter issued"},
+      {"withdrawn", "ditarik", "withdrawn"}};
+  for (const auto& l : kLabels)
+    if (s == l.code) return inv.T(l.id, l.en);
+  return s.c_str();
+}
+
+void PrintRow(Invocation& inv, const Row& row) {
+  for (const auto& [k, v] : row) {
+    if (IsNull(v) || k == "deleted") continue;
+    *inv.out << "  " << std::left << std::setw(18) << k << Str(v) << "\n";
+  }
+}
+
+void RowJson(JsonWriter& j, const Row& row) {
+  for (const auto& [k, v] : row) j.Field(k, v);
+}
+
+// --- init / status ---------------------------------------------------------
+
+Status CmdInit(Invocation& inv) {
+  auto it = inv.opts.find("village");
+  if (it == inv.opts.end())
+    return Status::InvalidArgument("--village is required").WithMsg(MsgId::kMissingOption, {"--village"});
+  SIMPUL_ASSIGN_OR_RETURN(auto store, NodeStore::Init(inv.data_dir, it->second, sync::SystemClock::Default()));
+  schema::DbRegionLookup regions(store->db());
+  std::string v = store->village();
+  std::string name = regions.Name(v), kec = regions.Name(v.substr(0, 8)),
+              kab = regions.Name(v.substr(0, 5));
+  if (inv.json) {
+    JsonWriter j;
+    j.BeginObject().Field("data_dir", store->dir()).Field("village", v).Field("village_name", name)
+        .Field("district", kec).Field("regency", kab).Field("node_id", store->node_id()).EndObject();
+    *inv.out << j.str() << "\n";
+  } else {
+    *inv.out << inv.T("Penyimpanan desa disiapkan di ", "Village store created in ") << store->dir()
+             << "\n  " << inv.T("Desa/kelurahan: ", "Village: ") << name << " (" << v << ")\n  "
+             << inv.T("Kecamatan: ", "District: ") << kec << "\n  "
+             << inv.T("Kabupaten/kota: ", "Regency/city: ") << kab << "\n  "
+             << inv.T("Id node: ", "Node id: ") << store->node_id() << "\n";
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> Count(NodeStore& s, const std::string& sql) {
+  SIMPUL_ASSIGN_OR_RETURN(auto st, s.db().Prepare(sql));
+  SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : 0;
+}
+
+Status CmdStatus(Invocation& inv) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  schema::DbRegionLookup regions(store->db());
+  struct C { const char* key; const char* id; const char* en; std::string sql; };
+  std::vector<C> counts = {
+      {"households", "Keluarga", "Households", "SELECT count(*) FROM households WHERE deleted=0"},
+      {"persons", "Orang", "Persons", "SELECT count(*) FROM persons WHERE deleted=0"},
+      {"applications", "Permohonan", "Applications", "SELECT count(*) FROM applications WHERE deleted=0"},
+      {"complaints", "Pengaduan", "Complaints", "SELECT count(*) FROM complaints WHERE deleted=0"},
+      {"outbox_pending", "Menunggu sinkronisasi", "Waiting to sync",
+       "SELECT count(*) FROM outbox WHERE state='pending'"},
+      {"outbox_refused", "Ditolak hub", "Refused by the hub",
+       "SELECT count(*) FROM outbox WHERE state='refused'"},
+  };
+  JsonWriter j;
+  j.BeginObject().Field("village", store->village()).Field("village_name", regions.Name(store->village()))
+      .Field("node_id", store->node_id());
+  if (!inv.json)
+    *inv.out << inv.T("Desa ", "Village ") << regions.Name(store->village()) << " ("
+             << store->village() << "), node " << store->node_id() << "\n";
+  for (const auto& c : counts) {
+    SIMPUL_ASSIGN_OR_RETURN(int64_t n, Count(*store, c.sql));
+    j.Field(c.key, n);
+    if (!inv.json) *inv.out << "  " << std::left << std::setw(24) << inv.T(c.id, c.en) << n << "\n";
+  }
+  j.EndObject();
+  if (inv.json) *inv.out << j.str() << "\n";
+  return Status::Ok();
+}
+
+// --- generic record commands ----------------------------------------------
+
+Status Create(Invocation& inv, Entity e) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto w, CreateRecord(*store, e, inv.opts));
+  if (inv.json) {
+    JsonWriter j;
+    j.BeginObject().Field("id", w.id);
+    WarningsJson(j, inv, w.warnings);
+    *inv.out << j.EndObject().str() << "\n";
+  } else {
+    PrintWarnings(inv, w.warnings);
+    *inv.out << EntityNoun(e, inv.lang) << inv.T(" dicatat: ", " recorded: ") << w.id << "\n";
+  }
+  return Status::Ok();
+}
+
+Status Edit(Invocation& inv, Entity e) {
+  SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 1, "ID"));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto w, EditRecord(*store, e, inv.words[0], inv.opts));
+  if (inv.json) {
+    JsonWriter j;
+    j.BeginObject().Field("id", w.id).Field("fields_changed", w.fields_changed);
+    WarningsJson(j, inv, w.warnings);
+    *inv.out << j.EndObject().str() << "\n";
+  } else {
+    PrintWarnings(inv, w.warnings);
+    *inv.out << EntityNoun(e, inv.lang) << " " << w.id << inv.T(": ", ": ") << w.fields_changed
+             << inv.T(" isian diubah\n", " field(s) changed\n");
+  }
+  return Status::Ok();
+}
+
+Status Show(Invocation& inv, Entity e) {
+  SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 1, "ID"));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(Row row, ReadRecord(*store, e, inv.words[0]));
+  if (inv.json) {
+    JsonWriter j;
+    j.BeginObject();
+    RowJson(j, row);
+    *inv.out << j.EndObject().str() << "\n";
+  } else {
+    *inv.out << EntityNoun(e, inv.lang) << " " << inv.words[0] << "\n";
+    PrintRow(inv, row);
+  }
+  return Status::Ok();
+}
+
+Status List(Invocation& inv, Entity e) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  ListFilter f;
+  f.household = inv.opts.count("household") ? inv.opts["household"] : "";
+  f.category = inv.opts.count("category") ? inv.opts["category"] : "";
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, ListRecords(*store, e, f));
+  JsonWriter j;
+  j.BeginArray();
+  for (const auto& r : rows) {
+    if (inv.json) {
+      j.BeginObject();
+      RowJson(j, r);
+      j.EndObject();
+      continue;
+    }
+    std::string id = GetS(r, "id");
+    switch (e) {
+      case Entity::kHousehold:
+        *inv.out << id << "  KK " << GetS(r, "no_kk") << "  " << GetS(r, "address") << "\n";
+        break;
+      case Entity::kPerson:
+        *inv.out << id << "  " << GetS(r, "name") << "  NIK " << GetS(r, "nik") << "\n";
+        break;
+      case Entity::kComplaint:
+        *inv.out << id << "  [" << GetS(r, "urgency") << "] " << GetS(r, "category") << ": "
+                 << GetS(r, "description").substr(0, 60) << "\n";
+        break;
+      default: break;
+    }
+  }
+  if (inv.json) *inv.out << j.EndArray().str() << "\n";
+  else if (rows.empty()) *inv.out << inv.T("(kosong)\n", "(none)\n");
+  return Status::Ok();
+}
+
+Status HouseholdAdd(Invocation& inv) { return Create(inv, Entity::kHousehold); }
+Status HouseholdEdit(Invocation& inv) { return Edit(inv, Entity::kHousehold); }
+Status HouseholdShow(Invocation& inv) { return Show(inv, Entity::kHousehold); }
+Status HouseholdList(Invocation& inv) { return List(inv, Entity::kHousehold); }
+Status PersonAdd(Invocation& inv) { return Create(inv, Entity::kPerson); }
+Status PersonEdit(Invocation& inv) { return Edit(inv, Entity::kPerson); }
+Status PersonShow(Invocation& inv) { return Show(inv, Entity::kPerson); }
+Status PersonList(Invocation& inv) { return List(inv, Entity::kPerson); }
+Status ComplaintNew(Invocation& inv) { return Create(inv, Entity::kComplaint); }
+Status ComplaintEdit(Invocation& inv) { return Edit(inv, Entity::kComplaint); }
+Status ComplaintShow(Invocation& inv) { return Show(inv, Entity::kComplaint); }
+Status ComplaintList(Invocation& inv) { return List(inv, Entity::kComplaint); }
+Status AppNew(Invocation& inv) { return Create(inv, Entity::kApplication); }
+Status AppEdit(Invocation& inv) { return Edit(inv, Entity::kApplication); }
+
+// --- applications ------------------------------------------------------------
+
+struct AttachmentInfo {
+  std::string id, kind, sha256, filename, media_type;
+  int64_t size = 0;
+  bool present = false;
+};
+
+Result<std::vector<AttachmentInfo>> Attachments(NodeStore& store, const std::string& app) {
+  SIMPUL_ASSIGN_OR_RETURN(auto st, store.db().Prepare(
+      "SELECT id,kind,sha256,size,filename,media_type FROM attachments"
+      " WHERE application_id=? AND deleted=0 ORDER BY id"));
+  st.Bind(1, app);
+  std::vector<AttachmentInfo> out;
+  for (;;) {
+    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    AttachmentInfo a{st.Text(0), st.Text(1), st.Text(2), st.Text(4), st.Text(5), st.Int(3), false};
+    a.present = access(store.BlobPath(a.sha256).c_str(), R_OK) == 0;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Status AppShow(Invocation& inv) {
+  SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 1, "ID"));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  const std::string& id = inv.words[0];
+  SIMPUL_ASSIGN_OR_RETURN(Row row, ReadRecord(*store, Entity::kApplication, id));
+  SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(*store, id));
+  auto state = schema::FoldWorkflow(events);
+  SIMPUL_ASSIGN_OR_RETURN(auto atts, Attachments(*store, id));
+  std::string applicant_name;
+  if (auto p = ReadRecord(*store, Entity::kPerson, GetS(row, "applicant_id")); p.ok())
+    applicant_name = GetS(*p, "name");
+  if (inv.json) {
+    JsonWriter j;
+    j.BeginObject();
+    RowJson(j, row);
+    j.Field("status", state.status).Field("status_reason", state.last_reason)
+        .Field("contested", state.contested).Field("applicant_name", applicant_name);
+    j.Key("anomalies").BeginArray();
+    for (const auto& a : state.anomalies) j.String(a);
+    j.EndArray().Key("events").BeginArray();
+    for (const auto& e : events)
+      j.BeginObject().Field("kind", e.kind).Field("actor_role", e.actor_role).Field("reason", e.reason)
+          .Field("at", e.at).EndObject();
+    j.EndArray().Key("attachments").BeginArray();
+    for (const auto& a : atts)
+      j.BeginObject().Field("id", a.id).Field("kind", a.kind).Field("sha256", a.sha256)
+          .Field("size", a.size).Field("filename", a.filename)
+          .Field("state", a.present ? "present" : "pending").EndObject();
+    *inv.out << j.EndArray().EndObject().str() << "\n";
+    return Status::Ok();
+  }
+  auto& o = *inv.out;
+  o << inv.T("Permohonan ", "Application ") << id << "\n"
+    << "  status            " << StatusLabel(inv, state.status);
+  if (!state.last_reason.empty()) o << " (" << state.last_reason << ")";
+  o << "\n";
+  if (state.contested)
+    o << inv.T("  PERHATIAN: penarikan dan persetujuan sama-sama tercatat; perlu keputusan petugas.\n",
+               "  ATTENTION: both a withdrawal and an approval are recorded; a person must decide.\n");
+  if (!applicant_name.empty()) o << "  " << std::left << std::setw(18) << inv.T("pemohon", "applicant") << applicant_name << "\n";
+  PrintRow(inv, row);
+  if (!events.empty()) {
+    o << inv.T("  Riwayat:\n", "  History:\n");
+    for (const auto& e : events)
+      o << "    " << e.at.substr(0, 16) << "  " << e.kind << " (" << e.actor_role << ")"
+        << (e.reason.empty() ? "" : ": " + e.reason) << "\n";
+  }
+  if (!atts.empty()) {
+    o << inv.T("  Dokumen:\n", "  Documents:\n");
+    for (const auto& a : atts)
+      o << "    " << a.kind << "  " << a.filename << "  " << a.size << " B  sha256 "
+        << a.sha256.substr(0, 12) << "…  "
+        << (a.present ? inv.T("ada", "present") : inv.T("menunggu (belum diterima)", "pending (not received yet)"))
+        << "\n";
+  }
+  return Status::Ok();
+}
+
+Status AppList(Invocation& inv) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  ListFilter f;
+  if (inv.opts.count("status")) f.status = inv.opts["status"];
+  if (inv.opts.count("type")) f.type = inv.opts["type"];
+  if (inv.opts.count("household")) f.household = inv.opts["household"];
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, ListRecords(*store, Entity::kApplication, f));
+  JsonWriter j;
+  j.BeginArray();
+  for (const auto& r : rows) {
+    std::string id = GetS(r, "id");
+    SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(*store, id));
+    std::string name;
+    if (auto p = ReadRecord(*store, Entity::kPerson, GetS(r, "applicant_id")); p.ok()) name = GetS(*p, "name");
+    if (inv.json) {
+      j.BeginObject().Field("id", id).Field("type", GetS(r, "type")).Field("status", state.status)
+          .Field("applicant_name", name).Field("score_band", GetS(r, "score_band")).EndObject();
+    } else {
+      *inv.out << id << "  " << std::left << std::setw(24) << GetS(r, "type") << std::setw(14)
+               << state.status << name << "\n";
+    }
+  }
+  if (inv.json) *inv.out << j.EndArray().str() << "\n";
+  else if (rows.empty()) *inv.out << inv.T("(kosong)\n", "(none)\n");
+  return Status::Ok();
+}
+
+Status AppSubmit(Invocation& inv) {
+  SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 1, "ID"));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_RETURN_IF_ERROR(Submit(*store, inv.words[0], inv.lang));
+  if (inv.json) *inv.out << JsonWriter().BeginObject().Field("id", inv.words[0]).Field("status", "submitted").EndObject().str() << "\n";
+  else *inv.out << inv.T("Permohonan diajukan; akan dikirim ke Dinsos pada sinkronisasi berikutnya: ",
+                         "Application submitted; it goes to Dinsos at the next sync: ")
+                << inv.words[0] << "\n";
+  return Status::Ok();
+}
+
+Status AppWithdraw(Invocation& inv) {
+  SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 1, "ID"));
+  if (!inv.opts.count("reason"))
+    return Status::InvalidArgument("--reason is required").WithMsg(MsgId::kMissingOption, {"--reason"});
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_RETURN_IF_ERROR(Withdraw(*store, inv.words[0], inv.opts["reason"]));
+  if (inv.json) *inv.out << JsonWriter().BeginObject().Field("id", inv.words[0]).Field("status", "withdrawn").EndObject().str() << "\n";
+  else *inv.out << inv.T("Permohonan ditarik: ", "Application withdrawn: ") << inv.words[0] << "\n";
+  return Status::Ok();
+}
+
+Status AppAnswer(Invocation& inv) {
+  SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 2, "ID item=jawaban"));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  schema::Answers answers;
+  for (size_t i = 1; i < inv.words.size(); ++i) {
+    SIMPUL_ASSIGN_OR_RETURN(auto one, schema::DecodeAnswers(inv.words[i]));
+    for (auto& [k, v] : one) answers[k] = v;
+  }
+  std::string set_id = inv.opts.count("set") ? inv.opts["set"] : "";
+  SIMPUL_ASSIGN_OR_RETURN(auto score, AnswerIndicators(*store, inv.words[0], set_id, answers));
+  SIMPUL_ASSIGN_OR_RETURN(Row row, ReadRecord(*store, Entity::kApplication, inv.words[0]));
+  SIMPUL_ASSIGN_OR_RETURN(auto set, LoadIndicatorSet(*store, GetS(row, "indicator_set"),
+                                                     std::stoi(GetS(row, "indicator_version"))));
+  std::string band_label = score.band;
+  for (const auto& b : set.bands)
+    if (b.code == score.band) band_label = inv.lang == Lang::kId ? b.label_id : b.label_en;
+  if (inv.json) {
+    JsonWriter j;
+    j.BeginObject().Field("id", inv.words[0]).Field("set", set.id).Field("version", set.version)
+        .Key("score").Number(score.score).Field("band", score.band).Field("answered", score.answered)
+        .Field("items", static_cast<int>(set.items.size())).Field("auto_qualified", score.auto_qualified);
+    *inv.out << j.EndObject().str() << "\n";
+  } else {
+    std::ostringstream sc;
+    sc << score.score;
+    *inv.out << inv.T("Skor kemiskinan: ", "Poverty score: ") << sc.str() << "  (" << band_label << ")\n  "
+             << set.title << " v" << set.version << ", " << score.answered << "/" << set.items.size()
+             << inv.T(" indikator dijawab", " indicators answered") << "\n"
+             << inv.T("  Skor hanya saran; keputusan tetap oleh petugas.\n",
+                      "  The score is advisory; a person decides.\n");
+  }
+  return Status::Ok();
+}
+
+Status AppAttach(Invocation& inv) {
+  SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 1, "ID"));
+  for (const char* o : {"kind", "file"})
+    if (!inv.opts.count(o))
+      return Status::InvalidArgument(std::string("--") + o + " is required")
+          .WithMsg(MsgId::kMissingOption, {std::string("--") + o});
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto w, AttachDocument(*store, inv.words[0], inv.opts["kind"], inv.opts["file"]));
+  SIMPUL_ASSIGN_OR_RETURN(Row att, ([&]() -> Result<Row> {
+    SIMPUL_ASSIGN_OR_RETURN(auto st, store->db().Prepare("SELECT sha256,size FROM attachments WHERE id=?"));
+    st.Bind(1, w.id);
+    SIMPUL_ASSIGN_OR_RETURN(bool r, st.Step());
+    if (!r) return Status::Internal("attachment vanished");
+    return Row{{"sha256", st.Column(0)}, {"size", st.Column(1)}};
+  }()));
+  if (inv.json)
+    *inv.out << JsonWriter().BeginObject().Field("id", w.id).Field("sha256", GetS(att, "sha256"))
+                    .Field("size", *Get(att, "size")).EndObject().str() << "\n";
+  else
+    *inv.out << inv.T("Dokumen dilampirkan: ", "Document attached: ") << w.id << " (sha256 "
+             << GetS(att, "sha256").substr(0, 12) << "…, " << GetS(att, "size") << " B)\n";
+  return Status::Ok();
+}
+
+// --- indicators -----------------------------------------------------------------
+
+Status IndicatorsList(Invocation& inv) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto sets, ListIndicatorSets(*store));
+  std::string def = store->Meta("indicator_set_default");
+  JsonWriter j;
+  j.BeginArray();
+  for (const auto& s : sets) {
+    if (inv.json) {
+      j.BeginObject().Field("set", s.id).Field("version", s.version).Field("title", s.title)
+          .Field("items", static_cast<int>(s.items.size())).Field("default", s.id == def).EndObject();
+    } else {
+      *inv.out << s.id << " v" << s.version << (s.id == def ? inv.T(" (bawaan)", " (default)") : "")
+               << "  " << s.title << ", " << s.items.size() << inv.T(" indikator\n", " indicators\n");
+    }
+  }
+  if (inv.json) *inv.out << j.EndArray().str() << "\n";
+  return Status::Ok();
+}
+
+Status IndicatorsShow(Invocation& inv) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  std::string id = inv.words.empty() ? store->Meta("indicator_set_default") : inv.words[0];
+  SIMPUL_ASSIGN_OR_RETURN(auto set, LoadIndicatorSet(*store, id, 0));
+  auto& o = *inv.out;
+  o << set.title << " (" << set.id << " v" << set.version << ")\n";
+  if (!set.source.empty()) o << "  " << set.source << "\n";
+  for (const auto& item : set.items) {
+    o << "\n  " << item.code << ": " << (inv.lang == Lang::kId ? item.text_id : item.text_en) << "\n    ";
+    for (const auto& op : item.options)
+      o << op.code << " = " << (inv.lang == Lang::kId ? op.label_id : op.label_en) << "   ";
+    o << "\n";
+  }
+  o << inv.T("\nContoh: simpul-node application answer ID ", "\nExample: simpul-node application answer ID ")
+    << set.items[0].code << "=" << set.items[0].options.back().code << "\n";
+  return Status::Ok();
+}
+
+Status IndicatorsAdd(Invocation& inv) {
+  SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 1, "FILE"));
+  std::ifstream in(inv.words[0], std::ios::binary);
+  if (!in)
+    return Status::IoError("cannot read").WithMsg(MsgId::kFileUnreadable, {inv.words[0], "open failed"});
+  std::stringstream ss;
+  ss << in.rdbuf();
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_RETURN_IF_ERROR(AddIndicatorSet(*store, ss.str()));
+  *inv.out << inv.T("Set indikator dimuat.\n", "Indicator set loaded.\n");
+  return Status::Ok();
+}
+
+// --- outbox and export ----------------------------------------------------------
+
+Status CmdOutbox(Invocation& inv) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  bool all = inv.opts.count("all") > 0;
+  SIMPUL_ASSIGN_OR_RETURN(auto st, store->db().Prepare(
+      std::string("SELECT seq,change_id,tbl,row_id,state,refusal FROM outbox") +
+      (all ? "" : " WHERE state!='acked'") + " ORDER BY seq"));
+  SIMPUL_ASSIGN_OR_RETURN(auto fq, store->db().Prepare(
+      "SELECT field,value,base FROM outbox_fields WHERE seq=? ORDER BY field"));
+  JsonWriter j;
+  j.BeginArray();
+  int n = 0;
+  for (;;) {
+    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    ++n;
+    int64_t seq = st.Int(0);
+    std::string tbl = st.Text(2), state = st.Text(4);
+    if (inv.json) {
+      j.BeginObject().Field("seq", seq).Field("change_id", st.Text(1)).Field("table", tbl)
+          .Field("row_id", st.Text(3)).Field("state", state).Field("refusal", st.Text(5));
+      j.Key("fields").BeginObject();
+    } else {
+      *inv.out << "#" << seq << "  " << tbl << " " << st.Text(3) << "  [" << state << "]"
+               << (st.IsNullAt(5) ? "" : "  " + st.Text(5)) << "\n";
+    }
+    fq.Bind(1, seq);
+    for (;;) {
+      SIMPUL_ASSIGN_OR_RETURN(bool f, fq.Step());
+      if (!f) break;
+      std::string field = fq.Text(0);
+      Value v = fq.Column(1);
+      // Personal identifiers stay out of screens and logs (UU 27/2022).
+      std::string shown = Str(v);
+      if ((field == "nik" || field == "no_kk") && shown.size() == 16)
+        shown = shown.substr(0, 4) + "xxxxxxxx" + shown.substr(12);
+      if (inv.json) {
+        j.Key(field).BeginObject().Field("value", shown).Field("base", fq.Text(2)).EndObject();
+      } else {
+        *inv.out << "    " << std::left << std::setw(18) << field << shown
+                 << (fq.IsNullAt(2) ? inv.T("  (baru)", "  (new)") : "") << "\n";
+      }
+    }
+    fq.Reset();
+    if (inv.json) j.EndObject().EndObject();
+  }
+  if (inv.json) *inv.out << j.EndArray().str() << "\n";
+  else *inv.out << n << inv.T(" perubahan di kotak keluar\n", " change(s) in the outbox\n");
+  return Status::Ok();
+}
+
+std::string CsvField(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+Status CmdExportRecap(Invocation& inv) {
+  if (!inv.opts.count("out"))
+    return Status::InvalidArgument("--out is required").WithMsg(MsgId::kMissingOption, {"--out"});
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto apps, ListRecords(*store, Entity::kApplication, ListFilter{"", "", "", "", 1 << 30}));
+  std::string path = inv.opts["out"], tmp = path + ".tmp";
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  if (!out) return Status::IoError("cannot write " + tmp).WithMsg(MsgId::kFileUnreadable, {tmp, "cannot create"});
+  // NIK and No. KK are text: a spreadsheet must not turn them into numbers.
+  out << "id,type,status,applicant_name,nik,no_kk,birth_date,sex,address,rt,rw,village,"
+         "service_type,purpose,indicator_set,score,score_band,dtks_status,dtks_desil,documents\r\n";
+  int n = 0;
+  for (const auto& a : apps) {
+    std::string id = GetS(a, "id");
+    SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(*store, id));
+    Row person, household;
+    if (auto p = ReadRecord(*store, Entity::kPerson, GetS(a, "applicant_id")); p.ok()) person = *p;
+    if (auto h = ReadRecord(*store, Entity::kHousehold, GetS(a, "household_id")); h.ok()) household = *h;
+    SIMPUL_ASSIGN_OR_RETURN(auto atts, Attachments(*store, id));
+    std::string docs;
+    for (const auto& d : atts) docs += (docs.empty() ? "" : " ") + d.kind;
+    std::vector<std::string> cols = {
+        id, GetS(a, "type"), state.status, GetS(person, "name"), GetS(person, "nik"),
+        GetS(household, "no_kk"), GetS(person, "birth_date"), GetS(person, "sex"),
+        GetS(household, "address"), GetS(household, "rt"), GetS(household, "rw"), store->village(),
+        GetS(a, "service_type"), GetS(a, "purpose"),
+        GetS(a, "indicator_set") + (GetS(a, "indicator_version").empty() ? "" : " v" + GetS(a, "indicator_version")),
+        GetS(a, "score"), GetS(a, "score_band"), GetS(a, "dtks_status"), GetS(a, "dtks_desil"), docs};
+    for (size_t i = 0; i < cols.size(); ++i) out << (i ? "," : "") << CsvField(cols[i]);
+    out << "\r\n";
+    ++n;
+  }
+  out.flush();
+  if (!out) return Status::IoError("write failed: " + tmp).WithMsg(MsgId::kFileUnreadable, {tmp, "write failed"});
+  out.close();
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    return Status::IoError("rename failed").WithMsg(MsgId::kFileUnreadable, {path, "rename failed"});
+  if (inv.json) *inv.out << JsonWriter().BeginObject().Field("file", path).Field("applications", n).EndObject().str() << "\n";
+  else *inv.out << inv.T("Rekap ditulis: ", "Recap written: ") << path << " (" << n
+                << inv.T(" permohonan)\n", " applications)\n");
+  return Status::Ok();
+}
+
+}  // namespace
+
+const std::vector<Command>& Commands() {
+  constexpr int H = static_cast<int>(Entity::kHousehold), P = static_cast<int>(Entity::kPerson),
+                A = static_cast<int>(Entity::kApplication), C = static_cast<int>(Entity::kComplaint);
+  static const std::vector<Command> kCommands = {
+      {"init", "--village CODE", "Siapkan penyimpanan desa (kode Kemendagri, mis. 35.10.01.2001)",
+       "Create the village store (Kemendagri code, e.g. 35.10.01.2001)", CmdInit, -1, {"village"}},
+      {"status", "", "Ringkasan penyimpanan dan kotak keluar", "Summary of the store and outbox",
+       CmdStatus, -1, {}},
+      {"household add", "--address ... [--kk ...]", "Catat keluarga baru", "Register a household", HouseholdAdd, H, {}},
+      {"household edit", "ID [--OPTION VALUE]...", "Ubah data keluarga", "Change a household", HouseholdEdit, H, {}},
+      {"household show", "ID", "Tampilkan keluarga", "Show a household", HouseholdShow, -1, {}},
+      {"household list", "", "Daftar keluarga", "List households", HouseholdList, -1, {}},
+      {"person add", "--household ID --name ... [--nik ...]", "Catat anggota keluarga", "Register a person", PersonAdd, P, {}},
+      {"person edit", "ID [--OPTION VALUE]...", "Ubah data orang", "Change a person", PersonEdit, P, {}},
+      {"person show", "ID", "Tampilkan orang", "Show a person", PersonShow, -1, {}},
+      {"person list", "[--household ID]", "Daftar orang", "List persons", PersonList, -1, {"household"}},
+      {"application new", "--type T --applicant PERSON", "Buka permohonan baru (draf)", "Open a new application (draft)", AppNew, A, {}},
+      {"application edit", "ID [--OPTION VALUE]...", "Ubah permohonan (draf/dikembalikan)", "Change an application (draft/returned)", AppEdit, A, {}},
+      {"application show", "ID", "Tampilkan permohonan, status, riwayat dan dokumen", "Show an application, its status, history and documents", AppShow, -1, {}},
+      {"application list", "[--status S] [--type T]", "Daftar permohonan", "List applications", AppList, -1, {"status", "type", "household"}},
+      {"application answer", "ID ITEM=ANSWER... [--set SET]", "Jawab indikator kemiskinan; skor ditampilkan", "Answer poverty indicators; shows the score", AppAnswer, -1, {"set"}},
+      {"application attach", "ID --kind K --file PATH", "Lampirkan dokumen (kk, ktp, sktm, referral, photo, other)", "Attach a document (kk, ktp, sktm, referral, photo, other)", AppAttach, -1, {"kind", "file"}},
+      {"application submit", "ID", "Ajukan permohonan ke Dinsos", "Submit the application to Dinsos", AppSubmit, -1, {}},
+      {"application withdraw", "ID --reason TEXT", "Tarik permohonan", "Withdraw the application", AppWithdraw, -1, {"reason"}},
+      {"complaint new", "--category C --description TEXT", "Catat pengaduan (B'DESUT)", "Record a complaint (B'DESUT)", ComplaintNew, C, {}},
+      {"complaint edit", "ID [--OPTION VALUE]...", "Ubah pengaduan", "Change a complaint", ComplaintEdit, C, {}},
+      {"complaint show", "ID", "Tampilkan pengaduan", "Show a complaint", ComplaintShow, -1, {}},
+      {"complaint list", "[--category C]", "Daftar pengaduan", "List complaints", ComplaintList, -1, {"category"}},
+      {"indicators list", "", "Daftar set indikator kemiskinan", "List poverty-indicator sets", IndicatorsList, -1, {}},
+      {"indicators show", "[SET]", "Tampilkan indikator dan pilihan jawaban", "Show the indicators and their answers", IndicatorsShow, -1, {}},
+      {"indicators add", "FILE", "Muat set/versi indikator baru", "Load a new indicator set or version", IndicatorsAdd, -1, {}},
+      {"outbox", "[--all]", "Tampilkan perubahan yang menunggu sinkronisasi", "Show the changes waiting to sync", CmdOutbox, -1, {"all"}},
+      {"export recap", "--out FILE.csv", "Ekspor rekap permohonan desa (CSV)", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out"}},
+  };
+  return kCommands;
+}
+
+}  // namespace simpul::node

@@ -1,0 +1,44 @@
+// Shared between the CLI's parser (cli.cc) and its commands (cli_commands.cc).
+#ifndef SIMPUL_NODE_CLI_INTERNAL_H_
+#define SIMPUL_NODE_CLI_INTERNAL_H_
+
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "node/records.h"
+#include "schema/messages.h"
+#include "schema/status.h"
+
+namespace simpul::node {
+
+struct Invocation {
+  Lang lang = Lang::kEn;
+  bool json = false;
+  std::string data_dir;
+  std::vector<std::string> words;  // positional words after the command path
+  Options opts;                    // --key value
+  std::ostream* out;
+  std::ostream* err;
+  // Picks the Indonesian or English text.
+  const char* T(const char* id, const char* en) const { return lang == Lang::kId ? id : en; }
+};
+
+using Handler = Status (*)(Invocation&);
+
+struct Command {
+  const char* path;      // "application new"
+  const char* args;      // usage after the path
+  const char* help_id;
+  const char* help_en;
+  Handler handler;
+  int entity;            // -1, or an Entity whose options add/edit/new accept
+  std::vector<std::string> options;  // other options accepted (besides globals)
+};
+
+const std::vector<Command>& Commands();
+
+}  // namespace simpul::node
+
+#endif  // SIMPUL_NODE_CLI_INTERNAL_H_

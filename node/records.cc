@@ -1,0 +1,708 @@
+#include "node/records.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "schema/ids.h"
+#include "schema/model.h"
+#include "schema/regions.h"
+#include "schema/tables.h"
+
+namespace simpul::node {
+
+using schema::Value;
+using sync::FieldWrite;
+
+const char* EntityTable(Entity e) {
+  switch (e) {
+    case Entity::kHousehold: return "households";
+    case Entity::kPerson: return "persons";
+    case Entity::kApplication: return "applications";
+    case Entity::kComplaint: return "complaints";
+  }
+  return "";
+}
+
+const char* EntityNoun(Entity e, Lang lang) {
+  bool id = lang == Lang::kId;
+  switch (e) {
+    case Entity::kHousehold: return id ? "Keluarga" : "Household";
+    case Entity::kPerson: return id ? "Orang" : "Person";
+    case Entity::kApplication: return id ? "Permohonan" : "Application";
+    case Entity::kComplaint: return id ? "Pengaduan" : "Complaint";
+  }
+  return "";
+}
+
+const std::vector<OptionSpec>& EntityOptions(Entity e) {
+  static const std::vector<OptionSpec> kHousehold = {
+      {"kk", "no_kk", false, "No. KK, 16 digits", "Nomor KK, 16 angka"},
+      {"address", "address", true, "street address", "alamat"},
+      {"rt", "rt", false, "RT number", "nomor RT"},
+      {"rw", "rw", false, "RW number", "nomor RW"},
+      {"kk-as-of", "kk_as_of", false, "date of the KK, YYYY-MM-DD", "tanggal KK, TTTT-BB-HH"},
+      {"head", "head_person_id", false, "person id of the household head", "id orang kepala keluarga"},
+  };
+  static const std::vector<OptionSpec> kPerson = {
+      {"household", "household_id", true, "household id", "id keluarga"},
+      {"name", "name", true, "full name as on the KTP", "nama lengkap sesuai KTP"},
+      {"nik", "nik", false, "NIK, 16 digits", "NIK, 16 angka"},
+      {"birth-place", "birth_place", false, "place of birth", "tempat lahir"},
+      {"birth-date", "birth_date", false, "date of birth, YYYY-MM-DD", "tanggal lahir, TTTT-BB-HH"},
+      {"sex", "sex", false, "L (male) or P (female)", "L (laki-laki) atau P (perempuan)"},
+      {"relation", "relation", false, "relation to head, 1-11 (1 = head, 3 = wife, 4 = child ...)",
+       "hubungan dengan kepala keluarga, 1-11 (1 = kepala, 3 = istri, 4 = anak ...)"},
+      {"disability", "disability", false, "disability, in words", "disabilitas, dalam kata-kata"},
+      {"phone", "phone", false, "phone/WhatsApp number", "nomor telepon/WhatsApp"},
+  };
+  static const std::vector<OptionSpec> kApplication = {
+      {"type", "type", true, "pbi_jkn, pbi_apbd, poverty_statement, recommendation, "
+       "disability_registration, assistive_device", "jenis permohonan (lihat --help)"},
+      {"applicant", "applicant_id", true, "person id of the applicant", "id orang pemohon"},
+      {"household", "household_id", false, "household id (default: the applicant's)",
+       "id keluarga (bawaan: keluarga pemohon)"},
+      {"service", "service_type", false, "for recommendation letters: pbi_reactivation, "
+       "hospital_bill, education, dtks_statement, other", "untuk surat rekomendasi: jenis layanan"},
+      {"purpose", "purpose", false, "purpose of the letter or request", "keperluan"},
+      {"device", "device_kind", false, "assistive device asked for", "alat bantu yang diminta"},
+      {"dtks-status", "dtks_status", false, "DTKS/DTSEN status as recorded: registered, "
+       "not_registered, unknown", "status DTKS/DTSEN: registered, not_registered, unknown"},
+      {"desil", "dtks_desil", false, "DTSEN desil 1-10 as recorded", "desil DTSEN 1-10"},
+      {"notes", "notes", false, "notes", "catatan"},
+  };
+  static const std::vector<OptionSpec> kComplaint = {
+      {"category", "category", true, "health, education, housing, social_aid, kis_card, pkh_card, "
+       "bpnt_card, adminduk, disability, other", "kategori pengaduan"},
+      {"description", "description", true, "what happened, in words", "uraian pengaduan"},
+      {"urgency", "urgency", false, "emergency, high, normal (default), low",
+       "emergency, high, normal (bawaan), low"},
+      {"person", "person_id", false, "person id of the complainant", "id orang pengadu"},
+      {"household", "household_id", false, "household id", "id keluarga"},
+      {"referral", "referral", false, "agency the case is referred to", "instansi rujukan"},
+  };
+  switch (e) {
+    case Entity::kHousehold: return kHousehold;
+    case Entity::kPerson: return kPerson;
+    case Entity::kApplication: return kApplication;
+    case Entity::kComplaint: return kComplaint;
+  }
+  return kHousehold;
+}
+
+namespace {
+
+// The noun argument is an entity table name; Describe() at the CLI edge
+// shows it as is, which both languages understand as an identifier.
+Status NotFound(Entity e, const std::string& id) {
+  return Status::NotFound(std::string(EntityTable(e)) + " " + id + " not found")
+      .WithMsg(MsgId::kNotFoundId, {EntityTable(e), id});
+}
+
+Result<bool> Exists(NodeStore& store, Entity e, const std::string& id) {
+  SIMPUL_ASSIGN_OR_RETURN(auto* st, store.db().Cached(std::string("SELECT 1 FROM ") +
+                                                      EntityTable(e) + " WHERE id=? AND deleted=0"));
+  st->Bind(1, id);
+  SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
+  st->Reset();
+  return row;
+}
+
+Status RequireExists(NodeStore& store, Entity e, const std::string& id) {
+  SIMPUL_ASSIGN_OR_RETURN(bool ok, Exists(store, e, id));
+  return ok ? Status::Ok() : NotFound(e, id);
+}
+
+Result<Value> ColumnOf(NodeStore& store, Entity e, const std::string& id, const std::string& col) {
+  SIMPUL_ASSIGN_OR_RETURN(auto* st, store.db().Cached("SELECT " + col + " FROM " +
+                                                      EntityTable(e) + " WHERE id=?"));
+  st->Bind(1, id);
+  SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) {
+    st->Reset();
+    return NotFound(e, id);
+  }
+  Value v = st->Column(0);
+  st->Reset();
+  return v;
+}
+
+std::string TextOf(const Value& v) {
+  return std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : std::string();
+}
+
+Status Required(const char* label) {
+  return Status::InvalidArgument(std::string(label) + " is required")
+      .WithField(label)
+      .WithMsg(MsgId::kFieldRequired, {label});
+}
+
+Result<Value> ValidateDigits(const char* label, const std::string& v, size_t max) {
+  std::string d = schema::CompactDigits(v);
+  if (d.empty() || d.size() > max || d.find_first_not_of("0123456789") != std::string::npos)
+    return Status::InvalidArgument("digits only").WithField(label).WithMsg(MsgId::kDigitsOnly, {label});
+  while (d.size() < max) d = "0" + d;  // RT/RW are written 001
+  return Value(d);
+}
+
+Result<Value> ValidateInt(const char* label, const std::string& v, int lo, int hi) {
+  char* end = nullptr;
+  long n = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || n < lo || n > hi)
+    return Status::InvalidArgument("out of range")
+        .WithField(label)
+        .WithMsg(MsgId::kNumberRange, {label, std::to_string(lo), std::to_string(hi)});
+  return Value(static_cast<int64_t>(n));
+}
+
+template <size_t N>
+Result<Value> ValidateCode(const char* label, const std::string& v,
+                           const schema::CodeLabel (&table)[N]) {
+  SIMPUL_RETURN_IF_ERROR(
+      schema::CheckEnum(label, v, schema::ListCodes(table), schema::FindCode(table, v) != nullptr));
+  return Value(v);
+}
+
+Result<Value> ValidateText(const char* label, const std::string& v, size_t max) {
+  SIMPUL_RETURN_IF_ERROR(schema::CheckLength(label, v, max));
+  if (v.empty()) return Value();
+  return Value(v);
+}
+
+// One option's value -> the field's stored value, with warnings.
+Result<Value> ValidateOption(NodeStore& store, Entity e, const std::string& opt,
+                             const std::string& v, std::vector<schema::Warning>* warnings) {
+  schema::DbRegionLookup regions(store.db());
+  if (opt == "kk") {
+    SIMPUL_ASSIGN_OR_RETURN(std::string kk, schema::ValidateKk(v));
+    return Value(kk);
+  }
+  if (opt == "nik") {
+    SIMPUL_ASSIGN_OR_RETURN(auto info, schema::ValidateNik(v, &regions, warnings));
+    return Value(info.nik);
+  }
+  if (opt == "birth-date" || opt == "kk-as-of") {
+    SIMPUL_ASSIGN_OR_RETURN(auto d, schema::ParseDate(opt, v));
+    std::string iso = d.ToIso();
+    return Value(iso);
+  }
+  if (opt == "phone") {
+    SIMPUL_ASSIGN_OR_RETURN(std::string p, schema::NormalizePhone(v));
+    return Value(p);
+  }
+  if (opt == "rt" || opt == "rw") return ValidateDigits(opt.c_str(), v, 3);
+  if (opt == "sex") {
+    std::string s = v == "l" ? "L" : v == "p" ? "P" : v;
+    return ValidateCode("sex", s, schema::kSexes);
+  }
+  if (opt == "relation") return ValidateInt("relation", v, 1, 11);
+  if (opt == "desil") return ValidateInt("desil", v, 1, 10);
+  if (opt == "type") return ValidateCode("type", v, schema::kApplicationTypes);
+  if (opt == "service") return ValidateCode("service", v, schema::kServiceTypes);
+  if (opt == "category") return ValidateCode("category", v, schema::kComplaintCategories);
+  if (opt == "urgency") return ValidateCode("urgency", v, schema::kUrgencies);
+  if (opt == "dtks-status") {
+    bool ok = v == "registered" || v == "not_registered" || v == "unknown";
+    SIMPUL_RETURN_IF_ERROR(schema::CheckEnum("dtks-status", v, "registered, not_registered, unknown", ok));
+    return Value(v);
+  }
+  if (opt == "household") {
+    SIMPUL_RETURN_IF_ERROR(RequireExists(store, Entity::kHousehold, v));
+    return Value(v);
+  }
+  if (opt == "applicant" || opt == "person" || opt == "head") {
+    SIMPUL_RETURN_IF_ERROR(RequireExists(store, Entity::kPerson, v));
+    return Value(v);
+  }
+  if (opt == "description") return ValidateText("description", v, 4000);
+  if (opt == "notes") return ValidateText("notes", v, 2000);
+  if (opt == "name") {
+    if (v.empty()) return Required("name");
+    return ValidateText("name", v, 120);
+  }
+  return ValidateText(opt.c_str(), v, 300);
+}
+
+Result<std::vector<FieldWrite>> BuildFields(NodeStore& store, Entity e, const Options& opts,
+                                            bool creating, std::vector<schema::Warning>* warnings) {
+  const auto& specs = EntityOptions(e);
+  for (const auto& [k, v] : opts) {
+    bool known = std::any_of(specs.begin(), specs.end(),
+                             [&](const OptionSpec& s) { return k == s.option; });
+    if (!known)
+      return Status::InvalidArgument("unknown option --" + k)
+          .WithMsg(MsgId::kUnknownOption, {"--" + k});
+  }
+  std::vector<FieldWrite> fields;
+  for (const auto& spec : specs) {
+    auto it = opts.find(spec.option);
+    if (it == opts.end()) {
+      if (creating && spec.required_on_create)
+        return Status::InvalidArgument(std::string("--") + spec.option + " is required")
+            .WithField(spec.option)
+            .WithMsg(MsgId::kMissingOption, {std::string("--") + spec.option});
+      continue;
+    }
+    SIMPUL_ASSIGN_OR_RETURN(Value v, ValidateOption(store, e, spec.option, it->second, warnings));
+    fields.push_back({spec.field, std::move(v)});
+  }
+  return fields;
+}
+
+Value* FindValue(std::vector<FieldWrite>& fields, const char* name) {
+  for (auto& f : fields)
+    if (f.field == name) return &f.value;
+  return nullptr;
+}
+
+// Cross-field soft checks of a person: NIK against sex and birth date.
+void PersonWarnings(NodeStore& store, const std::string& id, std::vector<FieldWrite>& fields,
+                    std::vector<schema::Warning>* warnings) {
+  auto get = [&](const char* f) -> std::string {
+    if (Value* v = FindValue(fields, f)) return TextOf(*v);
+    if (id.empty()) return {};
+    auto r = ColumnOf(store, Entity::kPerson, id, f);
+    return r.ok() ? TextOf(*r) : std::string();
+  };
+  std::string nik = get("nik");
+  if (nik.empty()) return;
+  auto info = schema::ValidateNik(nik, nullptr, nullptr);
+  if (!info.ok()) return;
+  std::string sex = get("sex"), birth = get("birth_date");
+  std::optional<char> s;
+  if (!sex.empty()) s = sex[0];
+  std::optional<schema::Date> d;
+  if (!birth.empty()) {
+    auto parsed = schema::ParseDate("birth_date", birth);
+    if (parsed.ok()) d = *parsed;
+  }
+  schema::CheckNikAgainstPerson(*info, s, d, warnings);
+}
+
+Result<Written> WriteFields(NodeStore& store, Entity e, const std::string& id,
+                            std::vector<FieldWrite> fields, std::vector<schema::Warning> warnings) {
+  const schema::TableDef* table = schema::FindTable(EntityTable(e));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto out, store.writer().Write(*table, id, store.village(), fields));
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  return Written{id, std::move(warnings), out.fields_changed};
+}
+
+Status AppendEvent(NodeStore& store, const std::string& subject, const char* subject_kind,
+                   const std::string& kind, const std::string& reason) {
+  const schema::TableDef* events = schema::FindTable("events");
+  std::string id = schema::NewRowId(store.NowMs());
+  // `at` orders the event in the fold; an HLC stamp keeps this node's events
+  // in the order the operator made them, whatever the wall clock says.
+  std::string at = store.hlc().Version(store.hlc().Now());
+  std::vector<FieldWrite> f = {{"subject_id", subject}, {"subject_kind", std::string(subject_kind)},
+                               {"kind", kind},          {"actor", store.node_id()},
+                               {"actor_role", std::string("village")},
+                               {"reason", reason.empty() ? Value() : Value(reason)},
+                               {"at", at}};
+  SIMPUL_ASSIGN_OR_RETURN(auto out, store.writer().Write(*events, id, store.village(), f));
+  (void)out;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Written> CreateRecord(NodeStore& store, Entity e, const Options& opts) {
+  std::vector<schema::Warning> warnings;
+  SIMPUL_ASSIGN_OR_RETURN(auto fields, BuildFields(store, e, opts, true, &warnings));
+  if (e == Entity::kPerson) PersonWarnings(store, "", fields, &warnings);
+  if (e == Entity::kApplication) {
+    if (!FindValue(fields, "household_id")) {
+      SIMPUL_ASSIGN_OR_RETURN(Value hh, ColumnOf(store, Entity::kPerson,
+                                                 TextOf(*FindValue(fields, "applicant_id")),
+                                                 "household_id"));
+      fields.push_back({"household_id", hh});
+    }
+    fields.push_back({"created_at", std::to_string(store.NowMs())});
+  }
+  if (e == Entity::kComplaint) {
+    if (!FindValue(fields, "urgency")) fields.push_back({"urgency", std::string("normal")});
+    fields.push_back({"created_at", std::to_string(store.NowMs())});
+  }
+  return WriteFields(store, e, schema::NewRowId(store.NowMs()), std::move(fields),
+                     std::move(warnings));
+}
+
+Result<Written> EditRecord(NodeStore& store, Entity e, const std::string& id, const Options& opts) {
+  SIMPUL_RETURN_IF_ERROR(RequireExists(store, e, id));
+  if (e == Entity::kApplication) {
+    SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, id));
+    if (!schema::VillageMayEdit(state.status))
+      return Status::FailedPrecondition("application is " + state.status)
+          .WithMsg(MsgId::kNotEditable, {id, state.status});
+  }
+  std::vector<schema::Warning> warnings;
+  SIMPUL_ASSIGN_OR_RETURN(auto fields, BuildFields(store, e, opts, false, &warnings));
+  if (e == Entity::kPerson) PersonWarnings(store, id, fields, &warnings);
+  return WriteFields(store, e, id, std::move(fields), std::move(warnings));
+}
+
+Result<Row> ReadRecord(NodeStore& store, Entity e, const std::string& id) {
+  SIMPUL_ASSIGN_OR_RETURN(auto st, store.db().Prepare(std::string("SELECT * FROM ") +
+                                                      EntityTable(e) + " WHERE id=?"));
+  st.Bind(1, id);
+  SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFound(e, id);
+  Row out;
+  for (int i = 0; i < st.ColumnCount(); ++i)
+    out.emplace_back(st.ColumnName(i), st.Column(i));
+  return out;
+}
+
+}  // namespace simpul::node
+
+namespace simpul::node {
+
+Result<std::vector<Row>> ListRecords(NodeStore& store, Entity e, const ListFilter& filter) {
+  std::string sql = std::string("SELECT * FROM ") + EntityTable(e) + " WHERE deleted=0";
+  std::vector<std::string> binds;
+  if (!filter.type.empty() && e == Entity::kApplication) {
+    sql += " AND type=?";
+    binds.push_back(filter.type);
+  }
+  if (!filter.household.empty() && e != Entity::kHousehold) {
+    sql += " AND household_id=?";
+    binds.push_back(filter.household);
+  }
+  if (!filter.category.empty() && e == Entity::kComplaint) {
+    sql += " AND category=?";
+    binds.push_back(filter.category);
+  }
+  sql += " ORDER BY id";
+  SIMPUL_ASSIGN_OR_RETURN(auto st, store.db().Prepare(sql));
+  for (size_t i = 0; i < binds.size(); ++i) st.Bind(static_cast<int>(i) + 1, binds[i]);
+  std::vector<Row> rows;
+  for (;;) {
+    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    Row r;
+    for (int i = 0; i < st.ColumnCount(); ++i) r.emplace_back(st.ColumnName(i), st.Column(i));
+    if (e == Entity::kApplication && !filter.status.empty()) {
+      SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, TextOf(r[0].second)));
+      if (state.status != filter.status) continue;
+    }
+    rows.push_back(std::move(r));
+    if (static_cast<int>(rows.size()) >= filter.limit) break;
+  }
+  return rows;
+}
+
+Result<std::vector<schema::WorkflowEvent>> ReadEvents(NodeStore& store, const std::string& subject) {
+  SIMPUL_ASSIGN_OR_RETURN(
+      auto* st, store.db().Cached("SELECT id,kind,actor,actor_role,reason,at FROM events"
+                                  " WHERE subject_id=? ORDER BY at,id"));
+  st->Bind(1, subject);
+  std::vector<schema::WorkflowEvent> out;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    if (!*row) break;
+    out.push_back({st->Text(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4), st->Text(5)});
+  }
+  st->Reset();
+  return out;
+}
+
+Result<schema::WorkflowState> ApplicationState(NodeStore& store, const std::string& app_id) {
+  SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(store, app_id));
+  return schema::FoldWorkflow(std::move(events));
+}
+
+Result<std::vector<std::string>> SubmissionProblems(NodeStore& store, const std::string& app_id,
+                                                    Lang lang) {
+  SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRecord(store, Entity::kApplication, app_id));
+  auto get = [&](const char* col) {
+    for (auto& [k, v] : app)
+      if (k == col) return TextOf(v);
+    return std::string();
+  };
+  std::vector<std::string> problems;
+  auto need = [&](const char* col, const char* label) {
+    if (get(col).empty()) problems.push_back(Msg(lang, MsgId::kFieldRequired, {label}));
+  };
+  std::string type = get("type");
+  std::string applicant = get("applicant_id");
+  std::string household = get("household_id");
+  if (!applicant.empty()) {
+    SIMPUL_ASSIGN_OR_RETURN(Value nik, ColumnOf(store, Entity::kPerson, applicant, "nik"));
+    bool needs_nik = type == "pbi_jkn" || type == "pbi_apbd" || type == "poverty_statement" ||
+                     type == "recommendation";
+    if (needs_nik && TextOf(nik).empty()) problems.push_back(Msg(lang, MsgId::kApplicantNeedsNik));
+    if (type == "disability_registration" || type == "assistive_device") {
+      SIMPUL_ASSIGN_OR_RETURN(Value dis, ColumnOf(store, Entity::kPerson, applicant, "disability"));
+      if (TextOf(dis).empty())
+        problems.push_back(Msg(lang, MsgId::kFieldRequired, {"disability (person)"}));
+    }
+  }
+  if (!household.empty() && (type == "pbi_jkn" || type == "pbi_apbd")) {
+    SIMPUL_ASSIGN_OR_RETURN(Value kk, ColumnOf(store, Entity::kHousehold, household, "no_kk"));
+    if (TextOf(kk).empty()) problems.push_back(Msg(lang, MsgId::kHouseholdNeedsKk));
+  }
+  if (type == "poverty_statement" || type == "recommendation") need("purpose", "purpose");
+  if (type == "recommendation") need("service_type", "service");
+  if (type == "assistive_device") need("device_kind", "device");
+  if (type == "poverty_statement" || type == "pbi_apbd") need("score_band", "indicators (answer)");
+  return problems;
+}
+
+Status Submit(NodeStore& store, const std::string& app_id, Lang lang) {
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_RETURN_IF_ERROR(RequireExists(store, Entity::kApplication, app_id));
+  SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
+  if (!schema::VillageMayEdit(state.status))
+    return Status::FailedPrecondition("already " + state.status)
+        .WithMsg(MsgId::kAlreadySubmitted, {app_id, state.status});
+  SIMPUL_ASSIGN_OR_RETURN(auto problems, SubmissionProblems(store, app_id, lang));
+  if (!problems.empty()) {
+    std::string joined;
+    for (const auto& p : problems) joined += "\n  - " + p;
+    return Status::FailedPrecondition("application incomplete")
+        .WithMsg(MsgId::kApplicationIncomplete, {joined});
+  }
+  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, "application",
+                                     state.status == "returned" ? "resubmitted" : "submitted", ""));
+  return txn.Commit();
+}
+
+Status Withdraw(NodeStore& store, const std::string& app_id, const std::string& reason) {
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_RETURN_IF_ERROR(RequireExists(store, Entity::kApplication, app_id));
+  SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
+  const std::string& s = state.status;
+  if (!(s == "draft" || s == "submitted" || s == "returned" || s == "in_review"))
+    return Status::FailedPrecondition("cannot withdraw " + s)
+        .WithMsg(MsgId::kCannotWithdraw, {app_id, s});
+  SIMPUL_RETURN_IF_ERROR(schema::CheckLength("reason", reason, 1000));
+  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, "application", "withdrawn", reason));
+  return txn.Commit();
+}
+
+Result<schema::IndicatorSet> LoadIndicatorSet(NodeStore& store, const std::string& set_id,
+                                              int version) {
+  SIMPUL_ASSIGN_OR_RETURN(
+      auto* st, store.db().Cached("SELECT definition FROM indicator_sets WHERE set_id=?"
+                                  " AND (?=0 OR version=?) ORDER BY version DESC LIMIT 1"));
+  st->Bind(1, set_id).Bind(2, version).Bind(3, version);
+  SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) {
+    st->Reset();
+    return Status::NotFound("no indicator set " + set_id)
+        .WithMsg(MsgId::kNotFoundId, {"indicator set", set_id});
+  }
+  std::string text = st->Text(0);
+  st->Reset();
+  return schema::ParseIndicatorSet(text);
+}
+
+Result<std::vector<schema::IndicatorSet>> ListIndicatorSets(NodeStore& store) {
+  SIMPUL_ASSIGN_OR_RETURN(auto st, store.db().Prepare(
+                                       "SELECT definition FROM indicator_sets ORDER BY set_id, version"));
+  std::vector<schema::IndicatorSet> out;
+  for (;;) {
+    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    SIMPUL_ASSIGN_OR_RETURN(auto set, schema::ParseIndicatorSet(st.Text(0)));
+    out.push_back(std::move(set));
+  }
+  return out;
+}
+
+Status AddIndicatorSet(NodeStore& store, const std::string& text) {
+  SIMPUL_ASSIGN_OR_RETURN(auto set, schema::ParseIndicatorSet(text));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto* st, store.db().Cached(
+                                        "SELECT definition FROM indicator_sets WHERE set_id=? AND version=?"));
+  st->Bind(1, set.id).Bind(2, set.version);
+  SIMPUL_ASSIGN_OR_RETURN(bool exists, st->Step());
+  std::string existing = exists ? st->Text(0) : std::string();
+  st->Reset();
+  if (exists) {
+    if (existing == text) return Status::Ok();  // the same file loaded twice
+    return Status::AlreadyExists("indicator set " + set.id + " version " +
+                                 std::to_string(set.version) +
+                                 " exists with a different text; released versions never change:"
+                                 " give the new text a higher version");
+  }
+  SIMPUL_ASSIGN_OR_RETURN(auto* ins, store.db().Cached(
+                                         "INSERT INTO indicator_sets(set_id,version,title,definition)"
+                                         " VALUES(?,?,?,?)"));
+  ins->Bind(1, set.id).Bind(2, set.version).Bind(3, set.title).Bind(4, text);
+  SIMPUL_RETURN_IF_ERROR(ins->Run());
+  return txn.Commit();
+}
+
+Result<schema::ScoreResult> AnswerIndicators(NodeStore& store, const std::string& app_id,
+                                             const std::string& set_id,
+                                             const schema::Answers& answers) {
+  SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRecord(store, Entity::kApplication, app_id));
+  SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
+  if (!schema::VillageMayEdit(state.status))
+    return Status::FailedPrecondition("application is " + state.status)
+        .WithMsg(MsgId::kNotEditable, {app_id, state.status});
+  std::string cur_set, cur_answers;
+  int64_t cur_version = 0;
+  for (auto& [k, v] : app) {
+    if (k == "indicator_set") cur_set = TextOf(v);
+    if (k == "indicator_answers") cur_answers = TextOf(v);
+    if (k == "indicator_version" && std::holds_alternative<int64_t>(v)) cur_version = std::get<int64_t>(v);
+  }
+  // An application keeps the set version it was first scored with, unless
+  // the operator names a different set explicitly (a fresh scoring).
+  std::string use_set = !set_id.empty() ? set_id : !cur_set.empty() ? cur_set
+                                                  : store.Meta("indicator_set_default");
+  bool keep = use_set == cur_set && cur_version > 0;
+  SIMPUL_ASSIGN_OR_RETURN(auto set, LoadIndicatorSet(store, use_set, keep ? static_cast<int>(cur_version) : 0));
+  schema::Answers merged;
+  if (keep) {
+    SIMPUL_ASSIGN_OR_RETURN(merged, schema::DecodeAnswers(cur_answers));
+  }
+  for (const auto& [k, v] : answers) merged[k] = v;
+  SIMPUL_RETURN_IF_ERROR(schema::ValidateAnswers(set, merged));
+  schema::ScoreResult score = schema::ComputeScore(set, merged);
+  std::vector<FieldWrite> fields = {
+      {"indicator_set", set.id},
+      {"indicator_version", static_cast<int64_t>(set.version)},
+      {"indicator_answers", schema::EncodeAnswers(merged)},
+      {"score", score.score},
+      {"score_band", score.band.empty() ? Value() : Value(score.band)},
+  };
+  SIMPUL_ASSIGN_OR_RETURN(auto written, WriteFields(store, Entity::kApplication, app_id,
+                                                    std::move(fields), {}));
+  (void)written;
+  return score;
+}
+
+namespace {
+
+std::string HexOf(const unsigned char* p, size_t n) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out += kHex[p[i] >> 4];
+    out += kHex[p[i] & 15];
+  }
+  return out;
+}
+
+std::string MediaTypeOf(const std::string& path, const std::string& head) {
+  if (head.rfind("%PDF", 0) == 0) return "application/pdf";
+  if (head.rfind("\xff\xd8\xff", 0) == 0) return "image/jpeg";
+  if (head.rfind("\x89PNG", 0) == 0) return "image/png";
+  (void)path;
+  return "application/octet-stream";
+}
+
+Status FileError(const std::string& path, const std::string& why) {
+  return Status::IoError("cannot read " + path + ": " + why)
+      .WithField("file")
+      .WithMsg(MsgId::kFileUnreadable, {path, why});
+}
+
+}  // namespace
+
+Result<Written> AttachDocument(NodeStore& store, const std::string& app_id, const std::string& kind,
+                               const std::string& path, uint64_t max_bytes) {
+  SIMPUL_RETURN_IF_ERROR(schema::CheckEnum("kind", kind, schema::ListCodes(schema::kAttachmentKinds),
+                                           schema::FindCode(schema::kAttachmentKinds, kind)));
+  SIMPUL_RETURN_IF_ERROR(RequireExists(store, Entity::kApplication, app_id));
+  SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
+  if (!schema::VillageMayEdit(state.status))
+    return Status::FailedPrecondition("application is " + state.status)
+        .WithMsg(MsgId::kNotEditable, {app_id, state.status});
+
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return FileError(path, std::strerror(errno));
+  struct stat sb {};
+  if (::fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    ::close(fd);
+    return FileError(path, "not a regular file");
+  }
+  if (static_cast<uint64_t>(sb.st_size) > max_bytes) {
+    ::close(fd);
+    return Status::ResourceExhausted("file too large")
+        .WithField("file")
+        .WithMsg(MsgId::kFileTooLarge, {path, std::to_string(sb.st_size), std::to_string(max_bytes)});
+  }
+  // Copy into a temporary blob while hashing, then rename into place: a
+  // crash leaves at worst an orphan temporary, never a wrong blob.
+  std::string tmp = store.dir() + "/blobs/.incoming-" + schema::NewNodeId();
+  int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (out < 0) {
+    ::close(fd);
+    return Status::IoError("cannot write " + tmp + ": " + std::strerror(errno));
+  }
+  crypto_hash_sha256_state sha;
+  crypto_hash_sha256_init(&sha);
+  std::string head;
+  uint64_t size = 0;
+  char buf[1 << 16];
+  Status io;
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      io = FileError(path, std::strerror(errno));
+      break;
+    }
+    if (n == 0) break;
+    if (head.size() < 8) head.append(buf, std::min<size_t>(8, static_cast<size_t>(n)));
+    crypto_hash_sha256_update(&sha, reinterpret_cast<unsigned char*>(buf), static_cast<size_t>(n));
+    size += static_cast<uint64_t>(n);
+    if (size > max_bytes) {
+      io = Status::ResourceExhausted("file grew beyond the limit")
+               .WithMsg(MsgId::kFileTooLarge, {path, std::to_string(size), std::to_string(max_bytes)});
+      break;
+    }
+    if (::write(out, buf, static_cast<size_t>(n)) != n) {
+      io = Status::IoError(std::string("cannot write blob: ") + std::strerror(errno));
+      break;
+    }
+  }
+  ::close(fd);
+  if (io.ok() && ::fsync(out) != 0) io = Status::IoError("fsync blob failed");
+  ::close(out);
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&sha, digest);
+  std::string hex = HexOf(digest, sizeof digest);
+  if (io.ok()) {
+    std::string final_path = store.BlobPath(hex);
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(final_path).parent_path(), ec);
+    if (std::filesystem::exists(final_path)) {
+      ::unlink(tmp.c_str());  // already stored: content addressing dedups
+    } else if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
+      io = Status::IoError("cannot store blob: " + std::string(std::strerror(errno)));
+    }
+  }
+  if (!io.ok()) {
+    ::unlink(tmp.c_str());
+    return io;
+  }
+  const schema::TableDef* table = schema::FindTable("attachments");
+  std::string id = schema::NewRowId(store.NowMs());
+  std::string filename = std::filesystem::path(path).filename().string();
+  std::vector<FieldWrite> fields = {
+      {"application_id", app_id}, {"kind", kind}, {"sha256", hex},
+      {"size", static_cast<int64_t>(size)}, {"media_type", MediaTypeOf(path, head)},
+      {"filename", filename.substr(0, 200)}};
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*table, id, store.village(), fields));
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  return Written{id, {}, w.fields_changed};
+}
+
+}  // namespace simpul::node

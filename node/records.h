@@ -1,0 +1,92 @@
+// The village operator's record operations over a NodeStore: households,
+// persons, applications, complaints, attachments and the workflow events an
+// operator may record.
+//
+// Every operation validates all of its input first, then writes in one
+// transaction through the store's ChangeWriter, so it lands whole with its
+// change records or not at all.
+#ifndef SIMPUL_NODE_RECORDS_H_
+#define SIMPUL_NODE_RECORDS_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "node/store.h"
+#include "schema/indicators.h"
+#include "schema/validate.h"
+#include "schema/workflow.h"
+
+namespace simpul::node {
+
+enum class Entity { kHousehold, kPerson, kApplication, kComplaint };
+
+const char* EntityTable(Entity e);
+const char* EntityNoun(Entity e, Lang lang);
+
+// Option name (without "--") -> value, as typed by the operator.
+using Options = std::map<std::string, std::string>;
+
+struct OptionSpec {
+  const char* option;       // e.g. "kk"
+  const char* field;        // column, e.g. "no_kk"
+  bool required_on_create;
+  const char* help_en;
+  const char* help_id;
+};
+// The options `add`/`new`/`edit` accept for an entity.
+const std::vector<OptionSpec>& EntityOptions(Entity e);
+
+struct Written {
+  std::string id;
+  std::vector<schema::Warning> warnings;
+  int fields_changed = 0;
+};
+
+// Creates a record from `opts` (validated, required options checked).
+Result<Written> CreateRecord(NodeStore& store, Entity e, const Options& opts);
+// Changes the fields named in `opts`. Applications may be edited only while
+// draft or returned.
+Result<Written> EditRecord(NodeStore& store, Entity e, const std::string& id, const Options& opts);
+
+// A row as column -> value, or NotFound.
+using Row = std::vector<std::pair<std::string, schema::Value>>;
+Result<Row> ReadRecord(NodeStore& store, Entity e, const std::string& id);
+
+struct ListFilter {
+  std::string status, type, household, category;
+  int limit = 1000;
+};
+Result<std::vector<Row>> ListRecords(NodeStore& store, Entity e, const ListFilter& filter);
+
+// Workflow.
+Result<std::vector<schema::WorkflowEvent>> ReadEvents(NodeStore& store, const std::string& subject);
+Result<schema::WorkflowState> ApplicationState(NodeStore& store, const std::string& app_id);
+// Completeness check of an application for submission: the list of missing
+// or wrong things in the operator's language (empty = complete).
+Result<std::vector<std::string>> SubmissionProblems(NodeStore& store, const std::string& app_id,
+                                                    Lang lang);
+Status Submit(NodeStore& store, const std::string& app_id, Lang lang);
+Status Withdraw(NodeStore& store, const std::string& app_id, const std::string& reason);
+
+// Poverty indicators.
+Result<schema::IndicatorSet> LoadIndicatorSet(NodeStore& store, const std::string& set_id,
+                                              int version = 0);  // 0 = newest
+Result<std::vector<schema::IndicatorSet>> ListIndicatorSets(NodeStore& store);
+Status AddIndicatorSet(NodeStore& store, const std::string& text);
+// Merges `answers` into the application's answers (set chosen at first
+// answer, default from the store), recomputes and stores the score.
+Result<schema::ScoreResult> AnswerIndicators(NodeStore& store, const std::string& app_id,
+                                             const std::string& set_id,
+                                             const schema::Answers& answers);
+
+// Documents: copies `path` into the content-addressed blob store and records
+// the attachment. Limit in bytes (default 20 MiB).
+inline constexpr uint64_t kMaxAttachmentBytes = 20ull << 20;
+Result<Written> AttachDocument(NodeStore& store, const std::string& app_id, const std::string& kind,
+                               const std::string& path, uint64_t max_bytes = kMaxAttachmentBytes);
+
+}  // namespace simpul::node
+
+#endif  // SIMPUL_NODE_RECORDS_H_

@@ -1,0 +1,43 @@
+// Runs the real simpul binaries from tests, as an operator or daemon would.
+#ifndef SIMPUL_TESTS_SUPPORT_PROCESS_H_
+#define SIMPUL_TESTS_SUPPORT_PROCESS_H_
+
+#include <string>
+#include <vector>
+
+namespace simpul::testing {
+
+struct ProcessResult {
+  int exit_code = -1;  // -1 if killed by a signal
+  int signal = 0;
+  std::string out, err;
+};
+
+// Path of a built binary (from SIMPUL_BIN_DIR, set by ctest).
+std::string BinPath(const std::string& name);
+
+// Runs `argv` to completion with extra environment entries ("K=V"),
+// capturing stdout and stderr. Kills it after `timeout_s` seconds.
+ProcessResult Run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
+                  int timeout_s = 60);
+
+// A child left running (a server); killed in the destructor.
+class Background {
+ public:
+  Background(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+             const std::string& log_path);
+  ~Background();
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+  int pid() const { return pid_; }
+  void Kill(int sig);
+  // Waits for exit; returns the exit status as in ProcessResult.
+  int Wait();
+
+ private:
+  int pid_ = -1;
+};
+
+}  // namespace simpul::testing
+
+#endif  // SIMPUL_TESTS_SUPPORT_PROCESS_H_
