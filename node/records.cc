@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 
 #include "schema/ids.h"
@@ -131,6 +132,16 @@ Result<Value> ColumnOf(NodeStore& store, Entity e, const std::string& id, const 
   Value v = st->Column(0);
   st->Reset();
   return v;
+}
+
+// ISO-8601 UTC from the node's wall clock: informative only (clocks lie).
+std::string UtcNow(NodeStore& store) {
+  std::time_t t = static_cast<std::time_t>(store.NowMs() / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 std::string TextOf(const Value& v) {
@@ -304,8 +315,8 @@ Status AppendEvent(NodeStore& store, const std::string& subject, const char* sub
   std::vector<FieldWrite> f = {{"subject_id", subject}, {"subject_kind", std::string(subject_kind)},
                                {"kind", kind},          {"actor", store.node_id()},
                                {"actor_role", std::string("village")},
-                               {"reason", reason.empty() ? Value() : Value(reason)},
                                {"at", at}};
+  if (!reason.empty()) f.push_back({"reason", reason});
   SIMPUL_ASSIGN_OR_RETURN(auto out, store.writer().Write(*events, id, store.village(), f));
   (void)out;
   return Status::Ok();
@@ -324,11 +335,11 @@ Result<Written> CreateRecord(NodeStore& store, Entity e, const Options& opts) {
                                                  "household_id"));
       fields.push_back({"household_id", hh});
     }
-    fields.push_back({"created_at", std::to_string(store.NowMs())});
+    fields.push_back({"created_at", UtcNow(store)});
   }
   if (e == Entity::kComplaint) {
     if (!FindValue(fields, "urgency")) fields.push_back({"urgency", std::string("normal")});
-    fields.push_back({"created_at", std::to_string(store.NowMs())});
+    fields.push_back({"created_at", UtcNow(store)});
   }
   return WriteFields(store, e, schema::NewRowId(store.NowMs()), std::move(fields),
                      std::move(warnings));

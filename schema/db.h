@@ -93,6 +93,7 @@ class Db {
   Result<Stmt*> Cached(const std::string& sql);
 
   int64_t Changes() const;
+  int64_t LastInsertRowid() const;
   sqlite3* handle() const { return db_.get(); }
   const std::string& path() const { return path_; }
 

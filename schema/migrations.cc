@@ -47,7 +47,6 @@ CREATE TABLE applications(
   score REAL, score_band TEXT, dtks_status TEXT, dtks_desil INTEGER, notes TEXT,
   created_at TEXT, letter_number TEXT,
   deleted INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX applications_applicant ON applications(applicant_id);
 CREATE TABLE complaints(
   id TEXT PRIMARY KEY, village TEXT NOT NULL,
   person_id TEXT, household_id TEXT, category TEXT, urgency TEXT, description TEXT,
@@ -70,7 +69,7 @@ CREATE TABLE field_versions(
 -- Local changes not yet acknowledged by the hub: one row per change record.
 CREATE TABLE outbox(
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  change_id TEXT NOT NULL UNIQUE,  -- = the change's version stamp
+  change_id TEXT NOT NULL,         -- = the change's version stamp (unique per node)
   tbl TEXT NOT NULL, row_id TEXT NOT NULL, village TEXT NOT NULL,
   hlc TEXT NOT NULL, node_id TEXT NOT NULL,
   state TEXT NOT NULL DEFAULT 'pending',   -- pending | acked | refused

@@ -6,7 +6,8 @@
 // one change record (table, row id, changed fields with new values, stamp,
 // node id, and the version each field was based on) to the outbox. A crash
 // therefore leaves either the row changed with its change queued, or neither.
-// The HLC's last stamp is persisted in the same transaction.
+// The HLC's last stamp is the change's own stamp, so it is persisted in the
+// same transaction (see LoadLastStamp).
 //
 // Ownership (schema/tables.h) is checked here too: a node cannot capture a
 // write it would be refused for later.
@@ -38,7 +39,8 @@ struct WriteOutcome {
   int fields_changed = 0;
 };
 
-// Reads/writes the persisted HLC stamp in the store's meta table.
+// The last stamp this store issued: max of meta.hlc_last and the newest
+// outbox change. SaveLastStamp must be called before pruning the outbox.
 Result<Stamp> LoadLastStamp(schema::Db& db);
 Status SaveLastStamp(schema::Db& db, Stamp s);
 

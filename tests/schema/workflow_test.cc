@@ -1,0 +1,377 @@
+// Tests for schema/workflow.h: the application status as a deterministic fold
+// of its event log, authority rules, and contested withdrawal/approval.
+#include "schema/workflow.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace simpul::schema {
+namespace {
+
+// An HLC version string "<16 hex>.<node>" for logical time `t`.
+std::string At(uint64_t t, const std::string& node) {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(t << 16));
+  return std::string(buf) + "." + node;
+}
+
+const char* kVillageNode = "node-3510012001";
+const char* kHubNode = "hub";
+
+WorkflowEvent Ev(const std::string& id, const std::string& kind, const std::string& role,
+                 uint64_t t, const std::string& reason = "") {
+  std::string actor = role == "village" ? kVillageNode : role == "hub" ? kHubNode : "tksk-01";
+  return WorkflowEvent{id, kind, actor, role, reason, At(t, actor)};
+}
+
+bool SameState(const WorkflowState& a, const WorkflowState& b) {
+  return a.status == b.status && a.last_reason == b.last_reason && a.anomalies == b.anomalies &&
+         a.contested == b.contested;
+}
+
+std::string Show(const WorkflowState& s) {
+  std::string out = s.status + " reason='" + s.last_reason + "' contested=" +
+                    (s.contested ? "true" : "false");
+  for (const auto& a : s.anomalies) out += "\n  anomaly: " + a;
+  return out;
+}
+
+bool AnyAnomalyContains(const WorkflowState& s, const std::string& needle) {
+  for (const auto& a : s.anomalies)
+    if (a.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+TEST_CASE("FoldWorkflow: an empty log is a draft") {
+  auto s = FoldWorkflow({});
+  CHECK(s.status == "draft");
+  CHECK(s.last_reason.empty());
+  CHECK(s.anomalies.empty());
+  CHECK_FALSE(s.contested);
+  CHECK(VillageMayEdit(s.status));
+}
+
+TEST_CASE("FoldWorkflow: draft -> submitted -> returned -> resubmitted -> approved -> letter") {
+  const std::vector<WorkflowEvent> log = {
+      Ev("e1", "submitted", "village", 1),
+      Ev("e2", "returned", "hub", 2, "foto KK tidak terbaca"),
+      Ev("e3", "resubmitted", "village", 3, "foto KK baru"),
+      Ev("e4", "approved", "hub", 4, "memenuhi kriteria"),
+      Ev("e5", "letter_issued", "hub", 5, "470/123/2025"),
+  };
+  struct Step {
+    const char* status;
+    const char* reason;
+    bool village_may_edit;
+  };
+  const Step expected[] = {
+      {"draft", "", true},
+      {"submitted", "", false},
+      {"returned", "foto KK tidak terbaca", true},
+      {"submitted", "foto KK baru", false},
+      {"approved", "memenuhi kriteria", false},
+      {"letter_issued", "470/123/2025", false},
+  };
+  for (size_t n = 0; n <= log.size(); ++n) {
+    CAPTURE(n);
+    auto s = FoldWorkflow(std::vector<WorkflowEvent>(log.begin(), log.begin() + static_cast<long>(n)));
+    INFO(Show(s));
+    CHECK(s.status == expected[n].status);
+    CHECK(s.last_reason == expected[n].reason);
+    CHECK(s.anomalies.empty());
+    CHECK_FALSE(s.contested);
+    CHECK(VillageMayEdit(s.status) == expected[n].village_may_edit);
+  }
+}
+
+TEST_CASE("FoldWorkflow: review steps") {
+  struct Case {
+    const char* name;
+    std::vector<WorkflowEvent> log;
+    const char* status;
+    size_t anomalies;
+  };
+  const Case cases[] = {
+      {"field visit puts it in review",
+       {Ev("a", "submitted", "village", 1), Ev("b", "field_visited", "verifier", 2)},
+       "in_review", 0},
+      {"recommendation by the hub",
+       {Ev("a", "submitted", "village", 1), Ev("b", "recommended", "hub", 2)},
+       "in_review", 0},
+      {"returned from review",
+       {Ev("a", "submitted", "village", 1), Ev("b", "field_visited", "verifier", 2),
+        Ev("c", "returned", "hub", 3)},
+       "returned", 0},
+      {"approved from review",
+       {Ev("a", "submitted", "village", 1), Ev("b", "recommended", "verifier", 2),
+        Ev("c", "approved", "hub", 3)},
+       "approved", 0},
+      {"rejected from review",
+       {Ev("a", "submitted", "village", 1), Ev("b", "field_visited", "verifier", 2),
+        Ev("c", "rejected", "hub", 3)},
+       "rejected", 0},
+      {"the hub may decide a returned application",
+       {Ev("a", "submitted", "village", 1), Ev("b", "returned", "hub", 2),
+        Ev("c", "rejected", "hub", 3)},
+       "rejected", 0},
+      {"a duplicate submit is harmless",
+       {Ev("a", "submitted", "village", 1), Ev("b", "submitted", "village", 2)},
+       "submitted", 0},
+      {"field visit on a draft is ignored",
+       {Ev("a", "field_visited", "verifier", 1)}, "draft", 1},
+      {"return of a draft is ignored", {Ev("a", "returned", "hub", 1)}, "draft", 1},
+      {"letter before approval is ignored",
+       {Ev("a", "submitted", "village", 1), Ev("b", "letter_issued", "hub", 2)},
+       "submitted", 1},
+      {"approval of a draft is ignored", {Ev("a", "approved", "hub", 1)}, "draft", 1},
+      {"rejected cannot become approved",
+       {Ev("a", "submitted", "village", 1), Ev("b", "rejected", "hub", 2),
+        Ev("c", "approved", "hub", 3)},
+       "rejected", 1},
+      {"approved cannot become rejected",
+       {Ev("a", "submitted", "village", 1), Ev("b", "approved", "hub", 2),
+        Ev("c", "rejected", "hub", 3)},
+       "approved", 1},
+      {"withdrawal of a draft",
+       {Ev("a", "withdrawn", "village", 1, "pindah")}, "withdrawn", 0},
+      {"withdrawal while returned",
+       {Ev("a", "submitted", "village", 1), Ev("b", "returned", "hub", 2),
+        Ev("c", "withdrawn", "village", 3)},
+       "withdrawn", 0},
+      {"withdrawal while in review",
+       {Ev("a", "submitted", "village", 1), Ev("b", "field_visited", "verifier", 2),
+        Ev("c", "withdrawn", "village", 3)},
+       "withdrawn", 0},
+      {"resubmit after withdrawal is ignored",
+       {Ev("a", "submitted", "village", 1), Ev("b", "withdrawn", "village", 2),
+        Ev("c", "resubmitted", "village", 3)},
+       "withdrawn", 1},
+      {"withdrawal after rejection is ignored",
+       {Ev("a", "submitted", "village", 1), Ev("b", "rejected", "hub", 2),
+        Ev("c", "withdrawn", "village", 3)},
+       "rejected", 1},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    auto s = FoldWorkflow(c.log);
+    INFO(Show(s));
+    CHECK(s.status == c.status);
+    CHECK(s.anomalies.size() == c.anomalies);
+    CHECK_FALSE(s.contested);
+  }
+}
+
+TEST_CASE("FoldWorkflow ignores events from roles that may not make them") {
+  struct Case {
+    const char* name;
+    WorkflowEvent bad;
+    const char* needle;
+  };
+  const Case cases[] = {
+      {"village approving", Ev("x", "approved", "village", 2), "approved by village"},
+      {"village rejecting", Ev("x", "rejected", "village", 2), "rejected by village"},
+      {"village returning", Ev("x", "returned", "village", 2), "returned by village"},
+      {"village issuing a letter", Ev("x", "letter_issued", "village", 2), "letter_issued"},
+      {"village recording a field visit", Ev("x", "field_visited", "village", 2), "village"},
+      {"verifier approving", Ev("x", "approved", "verifier", 2), "approved by verifier"},
+      {"hub withdrawing", Ev("x", "withdrawn", "hub", 2), "withdrawn by hub"},
+      {"hub submitting", Ev("x", "resubmitted", "hub", 2), "resubmitted by hub"},
+      {"unknown role", Ev("x", "approved", "admin", 2), "admin"},
+      {"empty role", Ev("x", "approved", "", 2), "approved"},
+      {"unknown kind", Ev("x", "deleted", "hub", 2), "unknown event kind"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    auto s = FoldWorkflow({Ev("a", "submitted", "village", 1), c.bad});
+    INFO(Show(s));
+    CHECK(s.status == "submitted");
+    REQUIRE(s.anomalies.size() == 1);
+    CHECK(s.anomalies[0].find(c.needle) != std::string::npos);
+    CHECK(s.anomalies[0].find("ignored") != std::string::npos);
+    CHECK_FALSE(s.contested);
+  }
+  // The village approving does not unlock a later letter either.
+  auto s = FoldWorkflow({Ev("a", "submitted", "village", 1), Ev("b", "approved", "village", 2),
+                         Ev("c", "letter_issued", "hub", 3)});
+  CHECK(s.status == "submitted");
+  CHECK(s.anomalies.size() == 2);
+}
+
+TEST_CASE("FoldWorkflow: a rejected application cannot be resubmitted") {
+  for (const char* kind : {"resubmitted", "submitted"}) {
+    CAPTURE(kind);
+    auto s = FoldWorkflow({Ev("a", "submitted", "village", 1),
+                           Ev("b", "rejected", "hub", 2, "bukan warga desa"),
+                           Ev("c", kind, "village", 3, "mohon ditinjau ulang")});
+    INFO(Show(s));
+    CHECK(s.status == "rejected");
+    CHECK(s.last_reason == "bukan warga desa");
+    REQUIRE(s.anomalies.size() == 1);
+    CHECK(s.anomalies[0].find("rejected application cannot be resubmitted") != std::string::npos);
+    CHECK_FALSE(VillageMayEdit(s.status));
+  }
+}
+
+TEST_CASE("FoldWorkflow: withdrawal concurrent with approval is contested in both orders") {
+  // The village withdraws offline while the hub approves; the HLC stamps may
+  // order them either way. Each replica must reach the same answer for the
+  // same stamps, and the conflict must be visible whatever the order.
+  struct Order {
+    const char* name;
+    uint64_t withdraw_t, approve_t;
+  };
+  const Order orders[] = {{"withdrawal first", 2, 3}, {"approval first", 3, 2}};
+  std::vector<std::string> finals;
+  for (const auto& o : orders) {
+    CAPTURE(o.name);
+    std::vector<WorkflowEvent> log = {
+        Ev("e1", "submitted", "village", 1),
+        Ev("e2", "withdrawn", "village", o.withdraw_t, "sudah pindah"),
+        Ev("e3", "approved", "hub", o.approve_t, "layak"),
+    };
+    auto s = FoldWorkflow(log);
+    INFO(Show(s));
+    CHECK(s.contested);
+    CHECK(AnyAnomalyContains(s, "withdrawal and approval"));
+    CHECK((s.status == "approved" || s.status == "withdrawn"));
+    finals.push_back(s.status + "|" + s.last_reason);
+    // The same stamps in any input order give the same state.
+    std::reverse(log.begin(), log.end());
+    CHECK(SameState(FoldWorkflow(log), s));
+  }
+  REQUIRE(finals.size() == 2);
+  CHECK(finals[0] == finals[1]);
+
+  SUBCASE("also after a return, and with a letter issued later") {
+    std::vector<std::string> statuses;
+    for (const auto& o : orders) {
+      CAPTURE(o.name);
+      auto s = FoldWorkflow({Ev("e1", "submitted", "village", 1), Ev("e2", "returned", "hub", 2),
+                             Ev("e3", "withdrawn", "village", o.withdraw_t + 1),
+                             Ev("e4", "approved", "hub", o.approve_t + 1),
+                             Ev("e5", "letter_issued", "hub", 10)});
+      INFO(Show(s));
+      CHECK(s.contested);
+      statuses.push_back(s.status);
+    }
+    CHECK(statuses[0] == statuses[1]);
+  }
+  SUBCASE("identical stamps: the event id breaks the tie") {
+    auto a = FoldWorkflow({Ev("e1", "submitted", "village", 1), Ev("e2", "withdrawn", "village", 2),
+                           Ev("e3", "approved", "hub", 2)});
+    auto b = FoldWorkflow({Ev("e3", "approved", "hub", 2), Ev("e2", "withdrawn", "village", 2),
+                           Ev("e1", "submitted", "village", 1)});
+    CHECK(a.contested);
+    CHECK(SameState(a, b));
+  }
+  SUBCASE("withdrawal without approval is not contested") {
+    auto s = FoldWorkflow({Ev("e1", "submitted", "village", 1),
+                           Ev("e2", "withdrawn", "village", 2),
+                           Ev("e3", "approved", "village", 3)});  // ignored: wrong role
+    CHECK(s.status == "withdrawn");
+    CHECK_FALSE(s.contested);
+  }
+}
+
+TEST_CASE("FoldWorkflow: the result does not depend on the input order") {
+  // A messy history: return, resubmit, field visit, an unauthorised event, an
+  // unknown kind, concurrent withdrawal/approval and a letter.
+  const std::vector<WorkflowEvent> histories[] = {
+      {
+          Ev("01", "submitted", "village", 10),
+          Ev("02", "returned", "hub", 20, "kurang foto rumah"),
+          Ev("03", "resubmitted", "village", 30),
+          Ev("04", "field_visited", "verifier", 40, "sudah dikunjungi"),
+          Ev("05", "approved", "village", 45),  // ignored
+          Ev("06", "recommended", "verifier", 50),
+          Ev("07", "withdrawn", "village", 60, "sudah meninggal"),
+          Ev("08", "approved", "hub", 60, "layak"),  // same stamp time, other node
+          Ev("09", "letter_issued", "hub", 70),
+          Ev("10", "archived", "hub", 80),  // unknown kind
+      },
+      {
+          Ev("a", "submitted", "village", 1),
+          Ev("b", "submitted", "village", 1),  // same stamp, duplicate submit
+          Ev("c", "rejected", "hub", 5, "desil 9"),
+          Ev("d", "resubmitted", "village", 6),
+          Ev("e", "approved", "hub", 7),
+          Ev("f", "withdrawn", "village", 8),
+      },
+  };
+  for (const auto& history : histories) {
+    const WorkflowState reference = FoldWorkflow(history);
+    INFO(Show(reference));
+    std::mt19937 rng(20250425);  // fixed seed: deterministic
+    std::vector<WorkflowEvent> shuffled = history;
+    for (int round = 0; round < 300; ++round) {
+      std::shuffle(shuffled.begin(), shuffled.end(), rng);
+      auto s = FoldWorkflow(shuffled);
+      if (!SameState(s, reference)) {
+        CAPTURE(round);
+        CHECK_MESSAGE(false, Show(s));
+        break;
+      }
+    }
+  }
+  // Exhaustively for a short history (6! orders).
+  std::vector<WorkflowEvent> small = {
+      Ev("1", "submitted", "village", 1), Ev("2", "returned", "hub", 2),
+      Ev("3", "resubmitted", "village", 3), Ev("4", "withdrawn", "village", 4),
+      Ev("5", "approved", "hub", 4), Ev("6", "letter_issued", "hub", 5),
+  };
+  const WorkflowState reference = FoldWorkflow(small);
+  CHECK(reference.contested);
+  std::vector<int> idx = {0, 1, 2, 3, 4, 5};
+  int permutations = 0, mismatches = 0;
+  do {
+    std::vector<WorkflowEvent> perm;
+    for (int i : idx) perm.push_back(small[i]);
+    if (!SameState(FoldWorkflow(perm), reference)) ++mismatches;
+    ++permutations;
+  } while (std::next_permutation(idx.begin(), idx.end()));
+  CHECK(permutations == 720);
+  CHECK(mismatches == 0);
+}
+
+TEST_CASE("IsKnownEventKind, RoleMayRecord and VillageMayEdit") {
+  const char* kinds[] = {"submitted", "returned",  "resubmitted",   "field_visited", "recommended",
+                         "approved",  "rejected",  "letter_issued", "withdrawn"};
+  for (const char* k : kinds) CHECK(IsKnownEventKind(k));
+  for (const char* k : {"", "Submitted", "approve", "deleted", "draft"}) {
+    CAPTURE(k);
+    CHECK_FALSE(IsKnownEventKind(k));
+  }
+
+  struct Rule {
+    const char* kind;
+    bool village, verifier, hub;
+  };
+  const Rule rules[] = {
+      {"submitted", true, false, false},     {"resubmitted", true, false, false},
+      {"withdrawn", true, false, false},     {"field_visited", false, true, true},
+      {"recommended", false, true, true},    {"returned", false, false, true},
+      {"approved", false, false, true},      {"rejected", false, false, true},
+      {"letter_issued", false, false, true}, {"unknown", false, false, false},
+  };
+  for (const auto& r : rules) {
+    CAPTURE(r.kind);
+    CHECK(RoleMayRecord("village", r.kind) == r.village);
+    CHECK(RoleMayRecord("verifier", r.kind) == r.verifier);
+    CHECK(RoleMayRecord("hub", r.kind) == r.hub);
+    CHECK_FALSE(RoleMayRecord("admin", r.kind));
+    CHECK_FALSE(RoleMayRecord("", r.kind));
+  }
+
+  for (const char* st : {"draft", "returned"}) CHECK(VillageMayEdit(st));
+  for (const char* st :
+       {"submitted", "in_review", "approved", "rejected", "letter_issued", "withdrawn", ""})
+    CHECK_FALSE(VillageMayEdit(st));
+}
+
+}  // namespace
+}  // namespace simpul::schema

@@ -1,0 +1,17 @@
+// Small helpers for the benchmark programs: wall time, peak RSS, machine.
+#ifndef SIMPUL_TOOLS_BENCH_UTIL_H_
+#define SIMPUL_TOOLS_BENCH_UTIL_H_
+
+#include <string>
+
+namespace simpul::tools {
+
+double NowSeconds();           // monotonic
+long PeakRssKb();              // this process's peak resident set
+std::string MachineSummary();  // cores, CPU model, date
+std::string MakeTempDir();
+void RemoveTree(const std::string& path);
+
+}  // namespace simpul::tools
+
+#endif  // SIMPUL_TOOLS_BENCH_UTIL_H_
