@@ -121,7 +121,7 @@ int RunCli(const std::vector<std::string>& args) {
       } else if (!IsFlag(name)) {
         if (i + 1 >= args.size()) {
           parse_error = Status::InvalidArgument("option --" + name + " needs a value")
-                            .WithMsg(MsgId::kMissingOption, {"--" + name});
+                            .WithMsg(MsgId::kOptionNeedsValue, {"--" + name});
           continue;
         }
         value = args[++i];
@@ -188,6 +188,10 @@ int RunCli(const std::vector<std::string>& args) {
     }
   }
   inv.words.assign(words.begin() + static_cast<long>(used), words.end());
+  if (inv.words.size() > cmd->max_words) {
+    *inv.err << Msg(inv.lang, MsgId::kUnexpectedArgument, {inv.words[cmd->max_words]}) << "\n";
+    return kExitBadInput;
+  }
   Status st = cmd->handler(inv);
   if (!st.ok()) {
     *inv.err << (inv.lang == Lang::kId ? "Gagal: " : "Error: ") << Describe(inv.lang, st) << "\n";

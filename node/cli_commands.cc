@@ -5,7 +5,11 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "node/cli_internal.h"
 #include "schema/json_writer.h"
@@ -370,7 +374,7 @@ Status AppWithdraw(Invocation& inv) {
 }
 
 Status AppAnswer(Invocation& inv) {
-  SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 2, "ID item=jawaban"));
+  SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 2, "ID ITEM=ANSWER"));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
   schema::Answers answers;
   for (size_t i = 1; i < inv.words.size(); ++i) {
@@ -517,7 +521,7 @@ Status CmdOutbox(Invocation& inv) {
       if ((field == "nik" || field == "no_kk") && shown.size() == 16)
         shown = shown.substr(0, 4) + "xxxxxxxx" + shown.substr(12);
       if (inv.json) {
-        j.Key(field).BeginObject().Field("value", shown).Field("base", fq.Text(2)).EndObject();
+        j.Key(field).BeginObject().Field("value", shown).Key("base").Val(fq.Column(2)).EndObject();
       } else {
         *inv.out << "    " << std::left << std::setw(18) << field << shown
                  << (fq.IsNullAt(2) ? inv.T("  (baru)", "  (new)") : "") << "\n";
@@ -546,9 +550,21 @@ Status CmdExportRecap(Invocation& inv) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
   SIMPUL_ASSIGN_OR_RETURN(auto apps, ListRecords(*store, Entity::kApplication, ListFilter{"", "", "", "", 1 << 30}));
   std::string path = inv.opts["out"], tmp = path + ".tmp";
+  auto fail = [&](const char* why) {
+    std::remove(tmp.c_str());  // never leave personal data in a stray file
+    return Status::IoError(std::string("cannot write ") + path + ": " + why)
+        .WithMsg(MsgId::kFileWriteFailed, {path, why});
+  };
+  {
+    // Personal data: created owner-only before anything is written to it.
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return fail(std::strerror(errno));
+    ::close(fd);
+  }
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  if (!out) return Status::IoError("cannot write " + tmp).WithMsg(MsgId::kFileUnreadable, {tmp, "cannot create"});
-  // NIK and No. KK are text: a spreadsheet must not turn them into numbers.
+  if (!out) return fail("cannot open");
+  // NIK and No. KK are written as quoted text. Spreadsheets still guess
+  // types on open: import the CSV with those columns set to Text.
   out << "id,type,status,applicant_name,nik,no_kk,birth_date,sex,address,rt,rw,village,"
          "service_type,purpose,indicator_set,score,score_band,dtks_status,dtks_desil,documents\r\n";
   int n = 0;
@@ -573,10 +589,9 @@ Status CmdExportRecap(Invocation& inv) {
     ++n;
   }
   out.flush();
-  if (!out) return Status::IoError("write failed: " + tmp).WithMsg(MsgId::kFileUnreadable, {tmp, "write failed"});
+  if (!out) return fail("write failed (disk full?)");
   out.close();
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    return Status::IoError("rename failed").WithMsg(MsgId::kFileUnreadable, {path, "rename failed"});
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return fail(std::strerror(errno));
   if (inv.json) *inv.out << JsonWriter().BeginObject().Field("file", path).Field("applications", n).EndObject().str() << "\n";
   else *inv.out << inv.T("Rekap ditulis: ", "Recap written: ") << path << " (" << n
                 << inv.T(" permohonan)\n", " applications)\n");
@@ -588,7 +603,8 @@ Status CmdExportRecap(Invocation& inv) {
 const std::vector<Command>& Commands() {
   constexpr int H = static_cast<int>(Entity::kHousehold), P = static_cast<int>(Entity::kPerson),
                 A = static_cast<int>(Entity::kApplication), C = static_cast<int>(Entity::kComplaint);
-  static const std::vector<Command> kCommands = {
+  static const std::vector<Command> kCommands = [] {
+    std::vector<Command> cmds = {
       {"init", "--village CODE", "Siapkan penyimpanan desa (kode Kemendagri, mis. 35.10.01.2001)",
        "Create the village store (Kemendagri code, e.g. 35.10.01.2001)", CmdInit, -1, {"village"}},
       {"status", "", "Ringkasan penyimpanan dan kotak keluar", "Summary of the store and outbox",
@@ -618,7 +634,16 @@ const std::vector<Command>& Commands() {
       {"indicators add", "FILE", "Muat set/versi indikator baru", "Load a new indicator set or version", IndicatorsAdd, -1, {}},
       {"outbox", "[--all]", "Tampilkan perubahan yang menunggu sinkronisasi", "Show the changes waiting to sync", CmdOutbox, -1, {"all"}},
       {"export recap", "--out FILE.csv", "Ekspor rekap permohonan desa (CSV)", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out"}},
-  };
+    };
+    // Positional words each command takes, read off its usage line.
+    for (auto& c : cmds) {
+      std::string a = c.args;
+      c.max_words = a.find("ITEM=") != std::string::npos ? 1000
+                    : (a.rfind("ID", 0) == 0 || a.rfind("FILE", 0) == 0 || a.rfind("[SET]", 0) == 0) ? 1
+                    : 0;
+    }
+    return cmds;
+  }();
   return kCommands;
 }
 

@@ -35,6 +35,7 @@ struct Command {
   Handler handler;
   int entity;            // -1, or an Entity whose options add/edit/new accept
   std::vector<std::string> options;  // other options accepted (besides globals)
+  size_t max_words = 1;              // positional words accepted after the path
 };
 
 const std::vector<Command>& Commands();

@@ -103,7 +103,7 @@ namespace {
 // shows it as is, which both languages understand as an identifier.
 Status NotFound(Entity e, const std::string& id) {
   return Status::NotFound(std::string(EntityTable(e)) + " " + id + " not found")
-      .WithMsg(MsgId::kNotFoundId, {EntityTable(e), id});
+      .WithMsg(MsgId::kNotFoundId, {std::string("@") + EntityTable(e), id});
 }
 
 Result<bool> Exists(NodeStore& store, Entity e, const std::string& id) {
@@ -201,6 +201,10 @@ Result<Value> ValidateOption(NodeStore& store, Entity e, const std::string& opt,
   if (opt == "birth-date" || opt == "kk-as-of") {
     SIMPUL_ASSIGN_OR_RETURN(auto d, schema::ParseDate(opt, v));
     std::string iso = d.ToIso();
+    if (iso > UtcNow(store).substr(0, 10))
+      return Status::InvalidArgument("date in the future")
+          .WithField(opt)
+          .WithMsg(MsgId::kDateFuture, {opt, v});
     return Value(iso);
   }
   if (opt == "phone") {
@@ -260,7 +264,14 @@ Result<std::vector<FieldWrite>> BuildFields(NodeStore& store, Entity e, const Op
             .WithMsg(MsgId::kMissingOption, {std::string("--") + spec.option});
       continue;
     }
-    SIMPUL_ASSIGN_OR_RETURN(Value v, ValidateOption(store, e, spec.option, it->second, warnings));
+    std::string typed = it->second;
+    while (!typed.empty() && (typed.back() == ' ' || typed.back() == '\t')) typed.pop_back();
+    while (!typed.empty() && (typed.front() == ' ' || typed.front() == '\t')) typed.erase(0, 1);
+    if (typed.empty() && spec.required_on_create)
+      return Status::InvalidArgument(std::string(spec.option) + " is required")
+          .WithField(spec.option)
+          .WithMsg(MsgId::kFieldRequired, {std::string("--") + spec.option});
+    SIMPUL_ASSIGN_OR_RETURN(Value v, ValidateOption(store, e, spec.option, typed, warnings));
     fields.push_back({spec.field, std::move(v)});
   }
   return fields;
@@ -512,7 +523,7 @@ Result<schema::IndicatorSet> LoadIndicatorSet(NodeStore& store, const std::strin
   if (!row) {
     st->Reset();
     return Status::NotFound("no indicator set " + set_id)
-        .WithMsg(MsgId::kNotFoundId, {"indicator set", set_id});
+        .WithMsg(MsgId::kNotFoundId, {"@indicator_sets", set_id});
   }
   std::string text = st->Text(0);
   st->Reset();

@@ -88,7 +88,15 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Init(const std::string& dir,
     return Status::InvalidArgument("not a village code")
         .WithField("village")
         .WithMsg(MsgId::kRegionNotVillage, {village});
+  // Check the village exists before creating anything on disk.
+  {
+    auto probe = Db::Open(":memory:", Db::Mode::kCreate);
+    if (!probe.ok()) return probe.status();
+    SIMPUL_RETURN_IF_ERROR(schema::Migrate(*probe));
+    SIMPUL_RETURN_IF_ERROR(schema::LoadRegionsForVillage(*probe, village));
+  }
   std::error_code ec;
+  bool had_db = fs::exists(DbPath(dir));
   fs::create_directories(dir + "/blobs", ec);
   if (ec) return Status::IoError("cannot create " + dir + ": " + ec.message());
   ::chmod(dir.c_str(), 0700);  // personal data: owner only
@@ -100,33 +108,47 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Init(const std::string& dir,
     if (!existing.status().msg_id() ||
         *existing.status().msg_id() != MsgId::kStoreNotSimpul)
       return std::move(existing).TakeStatus();
-    // An empty, unidentified database left by an interrupted init: reuse it
-    // only if it holds no tables of ours (checked by Migrate + meta below).
+    // Reuse only an empty file or one of our own interrupted inits (it has
+    // our meta table but no store_kind); never write into a foreign database.
+    auto probe = Db::Open(DbPath(dir), Db::Mode::kReadOnly);
+    if (!probe.ok()) return MapOpenError(probe.status(), dir);
+    auto q = probe->Prepare("SELECT count(*), sum(name='meta') FROM sqlite_master WHERE type='table'");
+    if (!q.ok()) return MapOpenError(q.status(), dir);
+    auto row = q->Step();
+    if (!row.ok()) return MapOpenError(row.status(), dir);
+    if (q->Int(0) > 0 && q->Int(1) == 0) return std::move(existing).TakeStatus();
   }
-  auto db = Db::Open(DbPath(dir), Db::Mode::kCreate);
-  if (!db.ok()) return MapOpenError(db.status(), dir);
-  ::chmod(DbPath(dir).c_str(), 0600);
-  auto store = std::unique_ptr<NodeStore>(new NodeStore(std::move(db).value(), dir, clock));
-  Db& d = store->db_;
-  SIMPUL_RETURN_IF_ERROR(MapOpenError(d.UseWal(), dir));
-  SIMPUL_RETURN_IF_ERROR(MapOpenError(schema::Migrate(d), dir));
-  {
-    SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(d));
-    if (!store->Meta("store_kind").empty())
-      return Status::FailedPrecondition("store half-initialised by another process")
-          .WithMsg(MsgId::kStoreBusy);
-    SIMPUL_RETURN_IF_ERROR(schema::LoadRegionsForVillage(d, village));
-    SIMPUL_RETURN_IF_ERROR(LoadIndicatorSets(d));
-    SIMPUL_RETURN_IF_ERROR(store->SetMeta("village", village));
-    SIMPUL_RETURN_IF_ERROR(store->SetMeta("node_id", schema::NewNodeId()));
-    SIMPUL_RETURN_IF_ERROR(store->SetMeta("indicator_set_default", schema::kDefaultIndicatorSet));
-    SIMPUL_RETURN_IF_ERROR(store->SetMeta("created_at_ms", std::to_string(clock->NowMs())));
-    // store_kind last: a store without it was never finished.
-    SIMPUL_RETURN_IF_ERROR(store->SetMeta("store_kind", kStoreKind));
-    SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  auto created = [&]() -> Result<std::unique_ptr<NodeStore>> {
+    auto db = Db::Open(DbPath(dir), Db::Mode::kCreate);
+    if (!db.ok()) return MapOpenError(db.status(), dir);
+    ::chmod(DbPath(dir).c_str(), 0600);
+    auto store = std::unique_ptr<NodeStore>(new NodeStore(std::move(db).value(), dir, clock));
+    Db& d = store->db_;
+    SIMPUL_RETURN_IF_ERROR(MapOpenError(d.UseWal(), dir));
+    SIMPUL_RETURN_IF_ERROR(MapOpenError(schema::Migrate(d), dir));
+    {
+      SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(d));
+      if (!store->Meta("store_kind").empty())
+        return Status::FailedPrecondition("store half-initialised by another process")
+            .WithMsg(MsgId::kStoreBusy);
+      SIMPUL_RETURN_IF_ERROR(schema::LoadRegionsForVillage(d, village));
+      SIMPUL_RETURN_IF_ERROR(LoadIndicatorSets(d));
+      SIMPUL_RETURN_IF_ERROR(store->SetMeta("village", village));
+      SIMPUL_RETURN_IF_ERROR(store->SetMeta("node_id", schema::NewNodeId()));
+      SIMPUL_RETURN_IF_ERROR(store->SetMeta("indicator_set_default", schema::kDefaultIndicatorSet));
+      SIMPUL_RETURN_IF_ERROR(store->SetMeta("created_at_ms", std::to_string(clock->NowMs())));
+      // store_kind last: a store without it was never finished.
+      SIMPUL_RETURN_IF_ERROR(store->SetMeta("store_kind", kStoreKind));
+      SIMPUL_RETURN_IF_ERROR(txn.Commit());
+    }
+    SIMPUL_RETURN_IF_ERROR(store->LoadIdentity());
+    return store;
+  }();
+  if (!created.ok() && !had_db) {
+    // Leave no half-made store behind: the next init starts clean.
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(DbPath(dir) + suffix, ec);
   }
-  SIMPUL_RETURN_IF_ERROR(store->LoadIdentity());
-  return store;
+  return created;
 }
 
 Result<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& dir, sync::Clock* clock) {

@@ -86,7 +86,7 @@ constexpr Entry kCatalogue[] = {
      "The store is busy with another process (e.g. a sync). Try again shortly; nothing was changed."},
     {MsgId::kStoreExists, "Folder data '{0}' sudah berisi penyimpanan Simpul desa {1}.",
      "Data directory '{0}' already holds the Simpul store of village {1}."},
-    {MsgId::kNotFoundId, "{0} dengan id '{1}' tidak ditemukan.", "No {0} with id '{1}'."},
+    {MsgId::kNotFoundId, "{0} dengan id '{1}' tidak ditemukan.", "{0} with id '{1}' not found."},
     {MsgId::kFileUnreadable, "Berkas '{0}' tidak bisa dibaca: {1}.", "Cannot read file '{0}': {1}."},
     {MsgId::kFileTooLarge, "Berkas '{0}' terlalu besar ({1} byte; batas {2} byte).",
      "File '{0}' is too large ({1} bytes; the limit is {2})."},
@@ -116,9 +116,27 @@ constexpr Entry kCatalogue[] = {
      "The applicant needs a NIK for this application type."},
     {MsgId::kHouseholdNeedsKk, "Keluarga harus punya Nomor KK untuk jenis permohonan ini.",
      "The household needs a No. KK for this application type."},
+    {MsgId::kOptionNeedsValue, "Opsi {0} perlu nilai.", "Option {0} needs a value."},
+    {MsgId::kUnexpectedArgument, "Argumen '{0}' tidak diharapkan di sini. Lihat --help.",
+     "Unexpected argument '{0}'. See --help."},
+    {MsgId::kFileWriteFailed, "Berkas '{0}' tidak bisa ditulis: {1}.", "Cannot write file '{0}': {1}."},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");
+
+// "@table" arguments name a record kind; shown as a noun.
+std::string Noun(Lang lang, const std::string& arg) {
+  struct N { const char *code, *id, *en; };
+  static const N kNouns[] = {
+      {"@households", "Keluarga", "Household"}, {"@persons", "Orang", "Person"},
+      {"@applications", "Permohonan", "Application"}, {"@complaints", "Pengaduan", "Complaint"},
+      {"@attachments", "Dokumen", "Document"}, {"@conflicts", "Konflik", "Conflict"},
+      {"@indicator_sets", "Set indikator", "Indicator set"}, {"@events", "Peristiwa", "Event"},
+      {"@nodes", "Node", "Node"}};
+  for (const auto& n : kNouns)
+    if (arg == n.code) return lang == Lang::kId ? n.id : n.en;
+  return arg;
+}
 
 bool StartsWithId(const char* v) {
   return v && v[0] == 'i' && v[1] == 'd' && (v[2] == '\0' || v[2] == '_' || v[2] == '.');
@@ -147,7 +165,7 @@ std::string Msg(Lang lang, MsgId id, const std::vector<std::string>& args) {
     if (text[i] == '{' && i + 2 < text.size() && text[i + 2] == '}' && text[i + 1] >= '0' &&
         text[i + 1] <= '9') {
       size_t n = static_cast<size_t>(text[i + 1] - '0');
-      if (n < args.size()) out += args[n];
+      if (n < args.size()) out += args[n].rfind("@", 0) == 0 ? Noun(lang, args[n]) : args[n];
       i += 2;
     } else {
       out += text[i];

@@ -69,6 +69,9 @@ enum class MsgId : uint16_t {
   kPersonNotInHousehold,
   kApplicantNeedsNik,
   kHouseholdNeedsKk,
+  kOptionNeedsValue,
+  kUnexpectedArgument,
+  kFileWriteFailed,
   kCount_,  // keep last
 };
 
@@ -77,6 +80,9 @@ Lang DetectLang(const std::string& flag_value);
 
 // The catalogue text for `id` in `lang`, with arguments substituted.
 std::string Msg(Lang lang, MsgId id, const std::vector<std::string>& args = {});
+
+// Arguments of the form "@table" (e.g. "@applications") are shown as the
+// noun for that record kind in `lang`.
 
 // What an operator reads for a failed Status: the catalogue text when the
 // status carries a MsgId, otherwise its technical message.

@@ -79,6 +79,17 @@ CREATE TABLE outbox_fields(
   field TEXT NOT NULL, value, base TEXT,   -- base: version the write was based on
   PRIMARY KEY(seq, field)) WITHOUT ROWID;
 )sql",
+    // 3: sync state: conflicts (replicated), outbox lookups.
+    R"sql(
+CREATE TABLE conflicts(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  tbl TEXT, row_id TEXT, field TEXT, kind TEXT,
+  winner_version TEXT, winner_value TEXT, loser_version TEXT, loser_value TEXT,
+  status TEXT, resolution TEXT, resolved_by TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX conflicts_row ON conflicts(row_id);
+CREATE INDEX outbox_state ON outbox(state, seq);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

@@ -39,10 +39,19 @@ constexpr FieldDef kEvents[] = {
     {"actor_role", S}, {"reason", S}, {"at", S},
 };
 
+// Conflicts are recorded by the hub (and mirrored by a node that sees the
+// same pair of versions); either side may resolve them.
+constexpr FieldDef kConflicts[] = {
+    {"tbl", H}, {"row_id", H}, {"field", H}, {"kind", H}, {"winner_version", H},
+    {"winner_value", H}, {"loser_version", H}, {"loser_value", H}, {"status", S},
+    {"resolution", S}, {"resolved_by", S}, {"deleted", S},
+};
+
 constexpr TableDef kTables[] = {
     {"households", kHouseholds, false, 1},   {"persons", kPersons, false, 1},
     {"applications", kApplications, false, 1}, {"complaints", kComplaints, false, 0},
-    {"events", kEvents, true, 1},             {"attachments", kAttachments, false, 2},
+    {"events", kEvents, true, 1},             {"conflicts", kConflicts, false, 1},
+    {"attachments", kAttachments, false, 2},
 };
 
 }  // namespace

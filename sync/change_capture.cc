@@ -75,6 +75,10 @@ Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const st
   if (table.append_only && exists)
     return Status::FailedPrecondition(tbl + " rows are append-only");
 
+  // Another process may have written since this one opened the store: move
+  // past its stamps (read under the write lock) so versions stay unique.
+  SIMPUL_ASSIGN_OR_RETURN(Stamp stored, LoadLastStamp(db_));
+  hlc_.Witness(stored);
   Stamp stamp = hlc_.Now();
   std::string version = hlc_.Version(stamp);
 

@@ -55,6 +55,11 @@ class Hlc {
   // Adopts a stamp seen from another node. Returns false (and ignores it)
   // when it is more than `max_ahead_ms` ahead of our wall clock.
   bool Observe(Stamp remote, uint64_t max_ahead_ms);
+  // Raises the clock to at least `s`, unbounded: for this node's own stamps
+  // written by another process sharing the store.
+  void Witness(Stamp s) {
+    if (s > last_) last_ = s;
+  }
 
   Stamp last() const { return last_; }
   const std::string& node_id() const { return node_id_; }

@@ -26,24 +26,24 @@ Db OpenOrDie(const std::string& path, Db::Mode mode = Db::Mode::kCreate) {
 
 void ExecOrDie(Db& db, const std::string& sql) {
   Status st = db.Exec(sql);
-  REQUIRE_MESSAGE(st.ok(), st.ToString() + " in: " + sql);
+  REQUIRE_MESSAGE(st.ok(), (st.ToString() + " in: " + sql));
 }
 
 int64_t QueryInt(Db& db, const std::string& sql) {
   auto st = db.Prepare(sql);
-  REQUIRE_MESSAGE(st.ok(), st.status().ToString() + " in: " + sql);
+  REQUIRE_MESSAGE(st.ok(), (st.status().ToString() + " in: " + sql));
   auto row = st->Step();
   REQUIRE_MESSAGE(row.ok(), row.status().ToString());
-  REQUIRE_MESSAGE(*row, "no row for: " + sql);
+  REQUIRE_MESSAGE(*row, ("no row for: " + sql));
   return st->Int(0);
 }
 
 std::string QueryText(Db& db, const std::string& sql) {
   auto st = db.Prepare(sql);
-  REQUIRE_MESSAGE(st.ok(), st.status().ToString() + " in: " + sql);
+  REQUIRE_MESSAGE(st.ok(), (st.status().ToString() + " in: " + sql));
   auto row = st->Step();
   REQUIRE_MESSAGE(row.ok(), row.status().ToString());
-  REQUIRE_MESSAGE(*row, "no row for: " + sql);
+  REQUIRE_MESSAGE(*row, ("no row for: " + sql));
   return st->Text(0);
 }
 
@@ -165,16 +165,34 @@ TEST_CASE("Migrate a fresh temp-file store; the version survives a reopen") {
   const std::string path = dir.File("simpul.db");
   {
     Db db = OpenOrDie(path, Db::Mode::kCreate);
+    // Open alone does not change the journal mode (a foreign file must not
+    // be modified); the store switches to WAL once the file is known good.
+    CHECK(QueryText(db, "PRAGMA journal_mode") == "delete");
     Status st = Migrate(db);
     REQUIRE_MESSAGE(st.ok(), st.ToString());
+    st = db.UseWal();
+    REQUIRE_MESSAGE(st.ok(), st.ToString());
+    CHECK(QueryText(db, "PRAGMA journal_mode") == "wal");
+    CHECK(QueryInt(db, "PRAGMA synchronous") == 1);  // NORMAL
     SeedAt(db, LatestSchemaVersion());
   }
   Db db = OpenOrDie(path, Db::Mode::kReadWrite);
   CHECK(UserVersion(db) == LatestSchemaVersion());
   CheckSeeded(db, LatestSchemaVersion());
   CHECK(SchemaSnapshot(db) == FreshLatestSchema());
-  CHECK(QueryText(db, "PRAGMA journal_mode") == "wal");
+  CHECK(QueryText(db, "PRAGMA journal_mode") == "wal");  // WAL is persistent
   CHECK(QueryInt(db, "PRAGMA foreign_keys") == 1);
+  // Migrating an up-to-date store is a no-op.
+  CHECK(Migrate(db).ok());
+  CHECK(UserVersion(db) == LatestSchemaVersion());
+}
+
+TEST_CASE("UseWal on an in-memory store is harmless") {
+  Db db = OpenOrDie(":memory:");
+  Status st = db.UseWal();
+  CHECK_MESSAGE(st.ok(), st.ToString());
+  CHECK(QueryText(db, "PRAGMA journal_mode") == "memory");
+  REQUIRE(Migrate(db).ok());
 }
 
 TEST_CASE("Migrate stops at an explicit target and never downgrades") {
@@ -265,33 +283,42 @@ TEST_CASE("Migrate refuses a store newer than this binary and leaves it untouche
       ExecOrDie(db, "PRAGMA user_version=" + std::to_string(too_new));
       before = SchemaSnapshot(db);
     }
-    Db db = OpenOrDie(path, Db::Mode::kReadWrite);
-    REQUIRE(UserVersion(db) == too_new);
+    const std::string bytes_before = simpul::testing::ReadFile(path);
+    REQUIRE_FALSE(bytes_before.empty());
+    {
+      Db db = OpenOrDie(path, Db::Mode::kReadWrite);
+      REQUIRE(UserVersion(db) == too_new);
 
-    for (int target : {-1, 1, latest}) {
-      CAPTURE(target);
-      Status st = Migrate(db, target);
-      REQUIRE_FALSE(st.ok());
-      CHECK(st.code() == Code::kVersionTooNew);
-      CHECK(st.IsVersionMismatch());
-      REQUIRE(st.msg_id().has_value());
-      CHECK(*st.msg_id() == MsgId::kStoreTooNew);
-      CHECK(st.args() ==
-            std::vector<std::string>{path, std::to_string(too_new), std::to_string(latest)});
-      std::string id_text = Describe(Lang::kId, st);
-      CHECK(id_text.find(std::to_string(too_new)) != std::string::npos);
-      CHECK(id_text.find("tidak diubah") != std::string::npos);
-      CHECK(Describe(Lang::kEn, st).find("nothing was changed") != std::string::npos);
+      for (int target : {-1, 1, latest}) {
+        CAPTURE(target);
+        Status st = Migrate(db, target);
+        REQUIRE_FALSE(st.ok());
+        CHECK(st.code() == Code::kVersionTooNew);
+        CHECK(st.IsVersionMismatch());
+        REQUIRE(st.msg_id().has_value());
+        CHECK(*st.msg_id() == MsgId::kStoreTooNew);
+        CHECK(st.args() ==
+              std::vector<std::string>{path, std::to_string(too_new), std::to_string(latest)});
+        std::string id_text = Describe(Lang::kId, st);
+        CHECK(id_text.find(std::to_string(too_new)) != std::string::npos);
+        CHECK(id_text.find("tidak diubah") != std::string::npos);
+        CHECK(Describe(Lang::kEn, st).find("nothing was changed") != std::string::npos);
 
-      CHECK(UserVersion(db) == too_new);
-      CHECK(SchemaSnapshot(db) == before);
-      CHECK(QueryText(db, "SELECT v FROM future_things WHERE id='a'") == "keep me");
-      CheckSeeded(db, latest);
+        CHECK(UserVersion(db) == too_new);
+        CHECK(SchemaSnapshot(db) == before);
+        CHECK(QueryText(db, "SELECT v FROM future_things WHERE id='a'") == "keep me");
+        CheckSeeded(db, latest);
+      }
+      // Seen by a second connection, too: nothing was committed.
+      Db other = OpenOrDie(path, Db::Mode::kReadOnly);
+      CHECK(UserVersion(other) == too_new);
+      CHECK(SchemaSnapshot(other) == before);
     }
-    // Seen by a second connection, too: nothing was committed.
-    Db other = OpenOrDie(path, Db::Mode::kReadOnly);
-    CHECK(UserVersion(other) == too_new);
-    CHECK(SchemaSnapshot(other) == before);
+    // Byte for byte: opening and refusing did not write to the file, and left
+    // no journal behind.
+    CHECK((simpul::testing::ReadFile(path) == bytes_before));  // no decomposition: binary
+    CHECK(simpul::testing::ReadFile(path + "-wal").empty());
+    CHECK(simpul::testing::ReadFile(path + "-journal").empty());
   }
 }
 
@@ -329,7 +356,7 @@ TEST_CASE("Db::Open refuses a file that is not a database") {
       {"all 0xff", std::string(4096, '\xff')},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    CAPTURE(std::string(c.name));
     TempDir dir;
     const std::string path = dir.File("garbage.db");
     simpul::testing::WriteFile(path, c.bytes);
@@ -340,7 +367,7 @@ TEST_CASE("Db::Open refuses a file that is not a database") {
       CHECK_MESSAGE(r.status().IsCorruption(), r.status().ToString());
     }
     // The file was not modified by the attempts.
-    CHECK(simpul::testing::ReadFile(path) == c.bytes);
+    CHECK((simpul::testing::ReadFile(path) == c.bytes));  // no decomposition: binary
   }
 }
 

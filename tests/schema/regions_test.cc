@@ -122,7 +122,7 @@ TEST_CASE("ParseRegionCsv: small inputs") {
        {{"35", "A", 1}, {"35.10", "B", 2}, {"35.10.01", "C", 3}, {"35.10.01.2001", "D", 4}}},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    CAPTURE(std::string(c.name));
     auto r = ParseRegionCsv(c.csv);
     REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     REQUIRE(r->size() == c.rows.size());
@@ -156,7 +156,7 @@ TEST_CASE("ParseRegionCsv refuses malformed lines with the line number") {
       {"CRLF line count", "kode,nama\r\n35,Jawa Timur\r\n35.70,Kota X\r\n", 3},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    CAPTURE(std::string(c.name));
     auto r = ParseRegionCsv(c.csv);
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().code() == Code::kCorruption);
@@ -179,7 +179,7 @@ TEST_CASE("LoadRegionsForVillage loads what a Banyuwangi node needs") {
   SUBCASE("knows its village, regency, province and other villages of the regency") {
     for (const char* code : {"35.10.01.2001", "35.10.01", "35.10", "35", "35.10.24.2001",
                              "35.10.15.1002"}) {
-      CAPTURE(code);
+      CAPTURE(std::string(code));
       CHECK(lookup.Known(code));
     }
     CHECK(lookup.Name("35.10.01.2001") == "Sarongan");
@@ -190,7 +190,7 @@ TEST_CASE("LoadRegionsForVillage loads what a Banyuwangi node needs") {
   SUBCASE("knows every province, regency and district, of both editions") {
     for (const char* code : {"11", "11.01", "11.01.01", "61.71", "61.71.01", "96.01",
                              "91.03.01"}) {
-      CAPTURE(code);
+      CAPTURE(std::string(code));
       CHECK(lookup.Known(code));
     }
     // Codes only in the 2022 edition stay known for NIK prefix checks.
@@ -202,7 +202,7 @@ TEST_CASE("LoadRegionsForVillage loads what a Banyuwangi node needs") {
   SUBCASE("does not know villages of other regencies") {
     for (const char* code : {"35.09.01.2001", "11.01.01.2001", "12.07.28.1007", "61.71.01.1001",
                              "35.11.01.2001"}) {
-      CAPTURE(code);
+      CAPTURE(std::string(code));
       CHECK_FALSE(lookup.Known(code));
       CHECK(lookup.Name(code).empty());
     }
@@ -212,7 +212,7 @@ TEST_CASE("LoadRegionsForVillage loads what a Banyuwangi node needs") {
   }
   SUBCASE("does not know what is in no list") {
     for (const char* code : {"35.10.01.2999", "35.10.99", "35.98", "20", "", "garbage"}) {
-      CAPTURE(code);
+      CAPTURE(std::string(code));
       CHECK_FALSE(lookup.Known(code));
     }
   }
@@ -263,7 +263,7 @@ TEST_CASE("LoadRegionsForVillage refuses codes that are not current villages") {
       {"35.10.01.4001", Code::kInvalidArgument, MsgId::kRegionDesaKind},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.code);
+    CAPTURE(std::string(c.code));
     Db db = MigratedMemoryDb();
     Status st = LoadRegionsForVillage(db, c.code);
     REQUIRE_FALSE(st.ok());

@@ -104,7 +104,7 @@ TEST_CASE("ValidateNik accepts structurally valid NIKs and decodes them") {
       {"3510011211870001\t", "3510011211870001", 'L', 12, 11, 87, "35.10.01"},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.input);
+    CAPTURE(std::string(c.input));
     std::vector<Warning> warnings;
     auto r = ValidateNik(c.input, nullptr, &warnings);
     REQUIRE_MESSAGE(r.ok(), r.status().ToString());
@@ -166,7 +166,7 @@ TEST_CASE("ValidateNik refuses malformed NIKs with the right rule") {
       {"3510.0112.1187.0000", MsgId::kNikSerial, {}},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.input);
+    CAPTURE(std::string(c.input));
     std::vector<Warning> warnings;
     auto r = ValidateNik(c.input, nullptr, &warnings);
     REQUIRE_FALSE(r.ok());
@@ -283,7 +283,7 @@ TEST_CASE("CheckNikAgainstPerson: sex and birth date mismatches are warnings") {
        &*leap, 'P', Date{2000, 2, 29}, {}, {}},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    CAPTURE(std::string(c.name));
     std::vector<Warning> warnings;
     CheckNikAgainstPerson(*c.nik, c.sex, c.birth, &warnings);
     REQUIRE(warnings.size() == c.expected.size());
@@ -322,7 +322,7 @@ TEST_CASE("ValidateKk accepts valid numbers, normalised") {
       {"9601010101239999", "9601010101239999"},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.input);
+    CAPTURE(std::string(c.input));
     auto r = ValidateKk(c.input);
     REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     CHECK(*r == c.expected);
@@ -353,7 +353,7 @@ TEST_CASE("ValidateKk refuses malformed numbers (no +40 rule for KK)") {
       {"3510011211870000", MsgId::kKkSerial, {}},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.input);
+    CAPTURE(std::string(c.input));
     auto r = ValidateKk(c.input);
     REQUIRE_FALSE(r.ok());
     CheckFailure(r.status(), Code::kInvalidArgument, "no_kk", c.id);
@@ -383,7 +383,7 @@ TEST_CASE("ValidateRegionCode: the four levels") {
       {"91.01.01.3001", RegionLevel::kVillage},  // desa adat
   };
   for (const auto& c : cases) {
-    CAPTURE(c.code);
+    CAPTURE(std::string(c.code));
     auto r = ValidateRegionCode(c.code, nullptr);
     REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     CHECK(*r == c.level);
@@ -432,7 +432,7 @@ TEST_CASE("ValidateRegionCode refuses bad shapes and impossible parts") {
       {"35.10.01.9001", MsgId::kRegionDesaKind},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.code);
+    CAPTURE(std::string(c.code));
     auto r = ValidateRegionCode(c.code, nullptr);
     REQUIRE_FALSE(r.ok());
     CheckFailure(r.status(), Code::kInvalidArgument, "region", c.id);
@@ -444,11 +444,11 @@ TEST_CASE("ValidateRegionCode refuses bad shapes and impossible parts") {
 TEST_CASE("ValidateRegionCode checks existence with a lookup") {
   FakeLookup lookup({"35", "35.10", "35.10.01", "35.10.01.2001"});
   for (const char* known : {"35", "35.10", "35.10.01", "35.10.01.2001"}) {
-    CAPTURE(known);
+    CAPTURE(std::string(known));
     CHECK(ValidateRegionCode(known, &lookup).ok());
   }
   for (const char* unknown : {"36", "35.11", "35.10.02", "35.10.01.2002", "35.10.01.1001"}) {
-    CAPTURE(unknown);
+    CAPTURE(std::string(unknown));
     auto r = ValidateRegionCode(unknown, &lookup);
     REQUIRE_FALSE(r.ok());
     CheckFailure(r.status(), Code::kNotFound, "region", MsgId::kRegionUnknown);
@@ -490,12 +490,10 @@ TEST_CASE("NormalizePhone produces +62 numbers") {
       {"0361-234567", "+62361234567"},   // Denpasar
       {"(0561) 734567", "+62561734567"},  // Pontianak
       {"0711-354321", "+62711354321"},   // Palembang
-      // Eastern Indonesia: area codes 09xx (Maluku, Papua).
-      {"(0911) 352345", "+62911352345"},  // Ambon
-      {"0967-531234", "+62967531234"},   // Jayapura
+      {"(0411) 871234", "+62411871234"},  // Makassar
   };
   for (const auto& c : cases) {
-    CAPTURE(c.input);
+    CAPTURE(std::string(c.input));
     auto r = NormalizePhone(c.input);
     REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     CHECK(*r == c.expected);
@@ -503,6 +501,28 @@ TEST_CASE("NormalizePhone produces +62 numbers") {
     auto again = NormalizePhone(*r);
     REQUIRE(again.ok());
     CHECK(*again == *r);
+  }
+}
+
+TEST_CASE("NormalizePhone accepts landlines of Maluku and Papua (area codes 09xx)") {
+  // Eastern Indonesia's area codes start with 9: 0911 Ambon, 0921 Ternate,
+  // 0951 Sorong, 0967 Jayapura, 0971 Merauke. Simpul serves provinces 81-96.
+  struct Case {
+    const char* input;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"(0911) 352345", "+62911352345"},  // Ambon, Maluku (81)
+      {"0921-3121234", "+629213121234"},  // Ternate, Maluku Utara (82)
+      {"0951-321234", "+62951321234"},   // Sorong, Papua Barat Daya (96)
+      {"0967-531234", "+62967531234"},   // Jayapura, Papua (91)
+      {"+62 971 321234", "+62971321234"},  // Merauke, Papua Selatan (93)
+  };
+  for (const auto& c : cases) {
+    CAPTURE(std::string(c.input));
+    auto r = NormalizePhone(c.input);
+    CHECK_MESSAGE(r.ok(), r.status().ToString());
+    if (r.ok()) CHECK(*r == c.expected);
   }
 }
 
@@ -534,7 +554,7 @@ TEST_CASE("NormalizePhone refuses what is not an Indonesian number") {
       "0812/3456/7890",
   };
   for (const char* input : cases) {
-    CAPTURE(input);
+    CAPTURE(std::string(input));
     auto r = NormalizePhone(input);
     REQUIRE_FALSE(r.ok());
     CheckFailure(r.status(), Code::kInvalidArgument, "phone", MsgId::kPhoneFormat);
@@ -586,7 +606,7 @@ TEST_CASE("ParseDate parses YYYY-MM-DD strictly") {
       {"1850-01-01", {1850, 1, 1}},
   };
   for (const auto& c : good) {
-    CAPTURE(c.text);
+    CAPTURE(std::string(c.text));
     auto r = ParseDate("birth_date", c.text);
     REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     CHECK(*r == c.date);
@@ -623,7 +643,7 @@ TEST_CASE("ParseDate parses YYYY-MM-DD strictly") {
       {"2023--2-01", MsgId::kDateFormat},
   };
   for (const auto& c : bad) {
-    CAPTURE(c.text);
+    CAPTURE(std::string(c.text));
     auto r = ParseDate("birth_date", c.text);
     REQUIRE_FALSE(r.ok());
     CheckFailure(r.status(), Code::kInvalidArgument, "birth_date", c.id);

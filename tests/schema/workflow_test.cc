@@ -157,7 +157,7 @@ TEST_CASE("FoldWorkflow: review steps") {
        "rejected", 1},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    CAPTURE(std::string(c.name));
     auto s = FoldWorkflow(c.log);
     INFO(Show(s));
     CHECK(s.status == c.status);
@@ -186,7 +186,7 @@ TEST_CASE("FoldWorkflow ignores events from roles that may not make them") {
       {"unknown kind", Ev("x", "deleted", "hub", 2), "unknown event kind"},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    CAPTURE(std::string(c.name));
     auto s = FoldWorkflow({Ev("a", "submitted", "village", 1), c.bad});
     INFO(Show(s));
     CHECK(s.status == "submitted");
@@ -204,7 +204,7 @@ TEST_CASE("FoldWorkflow ignores events from roles that may not make them") {
 
 TEST_CASE("FoldWorkflow: a rejected application cannot be resubmitted") {
   for (const char* kind : {"resubmitted", "submitted"}) {
-    CAPTURE(kind);
+    CAPTURE(std::string(kind));
     auto s = FoldWorkflow({Ev("a", "submitted", "village", 1),
                            Ev("b", "rejected", "hub", 2, "bukan warga desa"),
                            Ev("c", kind, "village", 3, "mohon ditinjau ulang")});
@@ -228,7 +228,7 @@ TEST_CASE("FoldWorkflow: withdrawal concurrent with approval is contested in bot
   const Order orders[] = {{"withdrawal first", 2, 3}, {"approval first", 3, 2}};
   std::vector<std::string> finals;
   for (const auto& o : orders) {
-    CAPTURE(o.name);
+    CAPTURE(std::string(o.name));
     std::vector<WorkflowEvent> log = {
         Ev("e1", "submitted", "village", 1),
         Ev("e2", "withdrawn", "village", o.withdraw_t, "sudah pindah"),
@@ -250,7 +250,7 @@ TEST_CASE("FoldWorkflow: withdrawal concurrent with approval is contested in bot
   SUBCASE("also after a return, and with a letter issued later") {
     std::vector<std::string> statuses;
     for (const auto& o : orders) {
-      CAPTURE(o.name);
+      CAPTURE(std::string(o.name));
       auto s = FoldWorkflow({Ev("e1", "submitted", "village", 1), Ev("e2", "returned", "hub", 2),
                              Ev("e3", "withdrawn", "village", o.withdraw_t + 1),
                              Ev("e4", "approved", "hub", o.approve_t + 1),
@@ -343,7 +343,7 @@ TEST_CASE("IsKnownEventKind, RoleMayRecord and VillageMayEdit") {
                          "approved",  "rejected",  "letter_issued", "withdrawn"};
   for (const char* k : kinds) CHECK(IsKnownEventKind(k));
   for (const char* k : {"", "Submitted", "approve", "deleted", "draft"}) {
-    CAPTURE(k);
+    CAPTURE(std::string(k));
     CHECK_FALSE(IsKnownEventKind(k));
   }
 
@@ -359,7 +359,7 @@ TEST_CASE("IsKnownEventKind, RoleMayRecord and VillageMayEdit") {
       {"letter_issued", false, false, true}, {"unknown", false, false, false},
   };
   for (const auto& r : rules) {
-    CAPTURE(r.kind);
+    CAPTURE(std::string(r.kind));
     CHECK(RoleMayRecord("village", r.kind) == r.village);
     CHECK(RoleMayRecord("verifier", r.kind) == r.verifier);
     CHECK(RoleMayRecord("hub", r.kind) == r.hub);

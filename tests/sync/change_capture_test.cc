@@ -37,7 +37,15 @@ Db OpenMigrated(const std::string& path) {
   Db db = std::move(r).value();
   Status st = schema::Migrate(db);
   REQUIRE_MESSAGE(st.ok(), st.ToString());
+  st = db.UseWal();
+  REQUIRE_MESSAGE(st.ok(), st.ToString());
   return db;
+}
+
+Stamp LastStamp(Db& db) {
+  auto last = LoadLastStamp(db);
+  REQUIRE_MESSAGE(last.ok(), last.status().ToString());
+  return *last;
 }
 
 // A migrated temp-file store with a hand-set clock.
@@ -51,10 +59,10 @@ struct Store {
 
 int64_t QueryInt(Db& db, const std::string& sql) {
   auto st = db.Prepare(sql);
-  REQUIRE_MESSAGE(st.ok(), st.status().ToString() + " in: " + sql);
+  REQUIRE_MESSAGE(st.ok(), (st.status().ToString() + " in: " + sql));
   auto row = st->Step();
   REQUIRE_MESSAGE(row.ok(), row.status().ToString());
-  REQUIRE_MESSAGE(*row, "no row for: " + sql);
+  REQUIRE_MESSAGE(*row, ("no row for: " + sql));
   return st->Int(0);
 }
 
@@ -62,7 +70,7 @@ int64_t QueryInt(Db& db, const std::string& sql) {
 // "<null>" for NULL.
 std::string QueryText(Db& db, const std::string& sql) {
   auto st = db.Prepare(sql);
-  REQUIRE_MESSAGE(st.ok(), st.status().ToString() + " in: " + sql);
+  REQUIRE_MESSAGE(st.ok(), (st.status().ToString() + " in: " + sql));
   auto row = st->Step();
   REQUIRE_MESSAGE(row.ok(), row.status().ToString());
   if (!*row) return "<none>";
@@ -146,10 +154,8 @@ TEST_CASE("a village write of a new row creates the row and one outbox record") 
   CHECK(QueryInt(s.db, "SELECT count(*) FROM field_versions WHERE tbl='households' AND "
                        "row_id='hh-1' AND version='" + v1 + "'") == 3);
 
-  // The HLC stamp is persisted with the write.
-  auto last = LoadLastStamp(s.db);
-  REQUIRE(last.ok());
-  CHECK(*last == Stamp::Make(kT, 0));
+  // The HLC stamp is persisted with the write (as the outbox record's stamp).
+  CHECK(LastStamp(s.db) == Stamp::Make(kT, 0));
   CHECK(s.hlc.last() == Stamp::Make(kT, 0));
 }
 
@@ -227,7 +233,8 @@ TEST_CASE("writing unchanged values records nothing") {
   const int64_t outbox = Count(s.db, "outbox");
   const int64_t fields = Count(s.db, "outbox_fields");
   const Stamp last = s.hlc.last();
-  const std::string persisted = QueryText(s.db, "SELECT value FROM meta WHERE key='hlc_last'");
+  const Stamp persisted = LastStamp(s.db);
+  CHECK(persisted == last);
   s.clock.now = kT + 1000;
 
   struct Case {
@@ -247,7 +254,7 @@ TEST_CASE("writing unchanged values records nothing") {
       {"no fields at all", "applications", "a-1", {}},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    CAPTURE(std::string(c.name));
     ChangeWriter writer(s.db, s.hlc, Role::kVillage);
     auto txn = Transaction::Begin(s.db);
     REQUIRE(txn.ok());
@@ -259,7 +266,7 @@ TEST_CASE("writing unchanged values records nothing") {
     CHECK(Count(s.db, "outbox") == outbox);
     CHECK(Count(s.db, "outbox_fields") == fields);
     CHECK(s.hlc.last() == last);  // no stamp was spent
-    CHECK(QueryText(s.db, "SELECT value FROM meta WHERE key='hlc_last'") == persisted);
+    CHECK(LastStamp(s.db) == persisted);
   }
   // A changed value after all that is recorded again.
   auto changed = WriteCommitted(s, Role::kVillage, "persons", "p-1", {F("relation", int64_t{4})});
@@ -293,7 +300,7 @@ TEST_CASE("ownership: a node may not capture a write to a field it does not own"
        {F("notes", "shared is fine"), F("purpose", "berobat")}, "purpose"},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.name);
+    CAPTURE(std::string(c.name));
     ChangeWriter writer(s.db, s.hlc, c.role);
     const Stamp before = s.hlc.last();
     auto txn = Transaction::Begin(s.db);
@@ -309,7 +316,7 @@ TEST_CASE("ownership: a node may not capture a write to a field it does not own"
     CHECK(Count(s.db, "outbox") == 0);
     CHECK(Count(s.db, "outbox_fields") == 0);
     CHECK(Count(s.db, "field_versions") == 0);
-    CHECK(QueryText(s.db, "SELECT value FROM meta WHERE key='hlc_last'") == "<none>");
+    CHECK(LastStamp(s.db) == Stamp{});
     CHECK(s.hlc.last() == before);
   }
 
@@ -339,7 +346,7 @@ TEST_CASE("ownership: a node may not capture a write to a field it does not own"
 TEST_CASE("unknown fields are refused before anything is written") {
   Store s;
   for (const char* field : {"nope", "id", "village", "no_kk; DROP TABLE outbox", ""}) {
-    CAPTURE(field);
+    CAPTURE(std::string(field));
     auto out = WriteCommitted(s, Role::kVillage, "households", "hh-1",
                               {F("address", "x"), F(field, "y")});
     REQUIRE_FALSE(out.ok());
@@ -347,6 +354,30 @@ TEST_CASE("unknown fields are refused before anything is written") {
     CHECK(out.status().field() == field);
     CHECK(Count(s.db, "households") == 0);
     CHECK(Count(s.db, "outbox") == 0);
+  }
+}
+
+TEST_CASE("a write naming a field twice is refused and writes nothing") {
+  // The header promises "nothing is written if it fails": a caller that goes
+  // on (or commits other writes in the same transaction) must not persist a
+  // half-made change record.
+  Store s;
+  REQUIRE(WriteCommitted(s, Role::kVillage, "households", "hh-0", {F("address", "base")}).ok());
+  const int64_t outbox = Count(s.db, "outbox");
+  const int64_t fields = Count(s.db, "outbox_fields");
+  for (const char* id : {"hh-1", "hh-0"}) {  // a new row, then an existing one
+    CAPTURE(std::string(id));
+    ChangeWriter writer(s.db, s.hlc, Role::kVillage);
+    auto txn = Transaction::Begin(s.db);
+    REQUIRE(txn.ok());
+    auto out = writer.Write(Table("households"), id, kVillage,
+                            {F("address", "first"), F("rt", "001"), F("address", "second")});
+    CHECK_FALSE(out.ok());
+    REQUIRE(txn->Commit().ok());
+    CHECK(QueryInt(s.db, "SELECT count(*) FROM households WHERE id='hh-1'") == 0);
+    CHECK(QueryText(s.db, "SELECT address FROM households WHERE id='hh-0'") == "base");
+    CHECK(Count(s.db, "outbox") == outbox);
+    CHECK(Count(s.db, "outbox_fields") == fields);
   }
 }
 
@@ -370,7 +401,7 @@ TEST_CASE("rolling back the transaction leaves neither row nor outbox entry") {
   CHECK(Count(s.db, "outbox") == 0);
   CHECK(Count(s.db, "outbox_fields") == 0);
   CHECK(Count(s.db, "field_versions") == 0);
-  CHECK(QueryText(s.db, "SELECT value FROM meta WHERE key='hlc_last'") == "<none>");
+  CHECK(LastStamp(s.db) == Stamp{});
 
   // Seen from a second connection too.
   auto other = Db::Open(s.dir.File("node.db"), Db::Mode::kReadOnly);
@@ -436,6 +467,48 @@ TEST_CASE("change ids increase with every write, even when the clock goes back")
   CHECK(QueryInt(s.db, "SELECT count(DISTINCT change_id) FROM outbox") == 6);
 }
 
+TEST_CASE("LoadLastStamp is the newest of meta.hlc_last and the outbox") {
+  Store s;
+  REQUIRE(WriteCommitted(s, Role::kVillage, "persons", "p-1", {F("name", "a")}).ok());
+  s.clock.now = kT + 50;
+  auto second = WriteCommitted(s, Role::kVillage, "persons", "p-2", {F("name", "b")});
+  REQUIRE(second.ok());
+  const Stamp newest = Stamp::Make(kT + 50, 0);
+  CHECK(LastStamp(s.db) == newest);
+
+  SUBCASE("an older meta value does not hide the outbox") {
+    REQUIRE(SaveLastStamp(s.db, Stamp::Make(kT - 1, 0)).ok());
+    CHECK(LastStamp(s.db) == newest);
+  }
+  SUBCASE("a newer meta value wins") {
+    REQUIRE(SaveLastStamp(s.db, Stamp::Make(kT + 99, 3)).ok());
+    CHECK(LastStamp(s.db) == Stamp::Make(kT + 99, 3));
+  }
+  SUBCASE("saved before pruning the outbox, the stamp survives the prune") {
+    REQUIRE(SaveLastStamp(s.db, LastStamp(s.db)).ok());
+    REQUIRE(s.db.Exec("DELETE FROM outbox").ok());
+    CHECK(Count(s.db, "outbox_fields") == 0);  // ON DELETE CASCADE
+    CHECK(LastStamp(s.db) == newest);
+    // A restarted node with its wall clock reset resumes after it.
+    FakeClock reset(0);
+    Hlc hlc(&reset, "node-a", LastStamp(s.db));
+    ChangeWriter writer(s.db, hlc, Role::kVillage);
+    auto txn = Transaction::Begin(s.db);
+    REQUIRE(txn.ok());
+    auto out = writer.Write(Table("persons"), "p-3", kVillage, {F("name", "c")});
+    REQUIRE(out.ok());
+    REQUIRE(txn->Commit().ok());
+    CHECK(second->change_id < out->change_id);
+  }
+  SUBCASE("a restart resumes after the newest outbox change") {
+    auto reopened = Db::Open(s.dir.File("node.db"), Db::Mode::kReadWrite);
+    REQUIRE(reopened.ok());
+    FakeClock reset(kT - 1000);
+    Hlc hlc(&reset, "node-a", LastStamp(*reopened));
+    CHECK(newest < hlc.Now());
+  }
+}
+
 TEST_CASE("LoadLastStamp / SaveLastStamp round trip") {
   Store s;
   SUBCASE("an empty store has stamp zero") {
@@ -475,7 +548,7 @@ TEST_CASE("LoadLastStamp / SaveLastStamp round trip") {
   SUBCASE("a malformed persisted stamp is corruption") {
     for (const char* bad : {"garbage", "", "000000000000000G", "0000000000000001junk",
                             "00000000000001"}) {
-      CAPTURE(bad);
+      CAPTURE(std::string(bad));
       auto st = s.db.Prepare(
           "INSERT INTO meta(key,value) VALUES('hlc_last',?) "
           "ON CONFLICT(key) DO UPDATE SET value=excluded.value");

@@ -261,7 +261,7 @@ TEST_CASE("ParseVersion rejects malformed strings") {
       ".000000000000000.node",
   };
   for (const char* v : cases) {
-    CAPTURE(v);
+    CAPTURE(std::string(v));
     Stamp s = Stamp::Make(9, 9);
     std::string node = "untouched";
     CHECK_FALSE(Hlc::ParseVersion(v, &s, &node));

@@ -1,0 +1,287 @@
+// cereal serialisation of the wire messages. Every container is read through
+// a bounded helper: cereal's own std::string/std::vector loaders resize to
+// whatever size the input claims, so they are never used on input here.
+#include "sync/wire/codec.h"
+
+#include <zstd.h>
+
+#include <cereal/archives/portable_binary.hpp>
+#include <cereal/cereal.hpp>
+#include <sstream>
+
+namespace simpul::sync::wire {
+namespace {
+
+// Bytes of input left to decode; a length prefix larger than this is a lie.
+thread_local size_t g_input_budget = 0;
+
+struct DecodeError : std::exception {
+  explicit DecodeError(std::string w) : what_(std::move(w)) {}
+  const char* what() const noexcept override { return what_.c_str(); }
+  std::string what_;
+};
+
+void CheckVersion(uint32_t version, uint32_t supported, const char* type) {
+  if (version == 0 || version > supported)
+    throw DecodeError(std::string(type) + ": unknown class version " + std::to_string(version));
+}
+
+template <class Ar>
+void SaveStr(Ar& ar, const std::string& s) {
+  ar(cereal::make_size_tag(static_cast<cereal::size_type>(s.size())));
+  ar(cereal::binary_data(s.data(), s.size()));
+}
+template <class Ar>
+void LoadStr(Ar& ar, std::string& s, size_t max = SIZE_MAX) {
+  cereal::size_type n = 0;
+  ar(cereal::make_size_tag(n));
+  if (n > g_input_budget || n > max) throw DecodeError("string length " + std::to_string(n) + " exceeds input");
+  s.resize(n);
+  ar(cereal::binary_data(s.data(), n));
+}
+
+template <class Ar, class T>
+void SaveVec(Ar& ar, const std::vector<T>& v) {
+  ar(cereal::make_size_tag(static_cast<cereal::size_type>(v.size())));
+  for (const auto& e : v) ar(e);
+}
+template <class Ar, class T>
+void LoadVec(Ar& ar, std::vector<T>& v) {
+  cereal::size_type n = 0;
+  ar(cereal::make_size_tag(n));
+  // Every element takes at least one byte of input.
+  if (n > g_input_budget) throw DecodeError("list length " + std::to_string(n) + " exceeds input");
+  v.clear();
+  v.reserve(static_cast<size_t>(std::min<cereal::size_type>(n, 4096)));
+  for (cereal::size_type i = 0; i < n; ++i) {
+    v.emplace_back();
+    ar(v.back());
+  }
+}
+template <class Ar>
+void SaveU64Vec(Ar& ar, const std::vector<uint64_t>& v) {
+  ar(cereal::make_size_tag(static_cast<cereal::size_type>(v.size())));
+  for (auto x : v) ar(x);
+}
+template <class Ar>
+void LoadU64Vec(Ar& ar, std::vector<uint64_t>& v) {
+  cereal::size_type n = 0;
+  ar(cereal::make_size_tag(n));
+  if (n > g_input_budget / 8) throw DecodeError("list length exceeds input");
+  v.resize(n);
+  for (auto& x : v) ar(x);
+}
+template <class Ar>
+void LoadU32Vec(Ar& ar, std::vector<uint32_t>& v) {
+  cereal::size_type n = 0;
+  ar(cereal::make_size_tag(n));
+  if (n > g_input_budget / 4) throw DecodeError("list length exceeds input");
+  v.resize(n);
+  for (auto& x : v) ar(x);
+}
+template <class Ar>
+void SaveU32Vec(Ar& ar, const std::vector<uint32_t>& v) {
+  ar(cereal::make_size_tag(static_cast<cereal::size_type>(v.size())));
+  for (auto x : v) ar(x);
+}
+
+// Value: tag byte (persisted: 0 null, 1 int, 2 real, 3 text, 4 blob) + payload.
+template <class Ar>
+void SaveValue(Ar& ar, const schema::Value& v) {
+  uint8_t tag = static_cast<uint8_t>(v.index());
+  ar(tag);
+  switch (tag) {
+    case 1: ar(std::get<int64_t>(v)); break;
+    case 2: ar(std::get<double>(v)); break;
+    case 3: SaveStr(ar, std::get<std::string>(v)); break;
+    case 4: SaveStr(ar, std::get<schema::Blob>(v).bytes); break;
+    default: break;
+  }
+}
+template <class Ar>
+void LoadValue(Ar& ar, schema::Value& v) {
+  uint8_t tag = 0;
+  ar(tag);
+  switch (tag) {
+    case 0: v = std::monostate{}; break;
+    case 1: { int64_t i; ar(i); v = i; break; }
+    case 2: { double d; ar(d); v = d; break; }
+    case 3: { std::string s; LoadStr(ar, s); v = std::move(s); break; }
+    case 4: { schema::Blob b; LoadStr(ar, b.bytes); v = std::move(b); break; }
+    default: throw DecodeError("unknown value tag " + std::to_string(tag));
+  }
+}
+
+template <class Ar, size_t N>
+void Bytes(Ar& ar, std::array<uint8_t, N>& a) { ar(cereal::binary_data(a.data(), N)); }
+template <class Ar, size_t N>
+void Bytes(Ar& ar, const std::array<uint8_t, N>& a) { ar(cereal::binary_data(a.data(), N)); }
+
+}  // namespace
+
+// --- per-type save/load (non-intrusive, versioned) ---------------------------
+
+template <class Ar> void save(Ar& ar, const FieldChange& m, uint32_t) {
+  SaveStr(ar, m.field); SaveValue(ar, m.value); SaveStr(ar, m.base);
+}
+template <class Ar> void load(Ar& ar, FieldChange& m, uint32_t v) {
+  CheckVersion(v, 1, "FieldChange");
+  LoadStr(ar, m.field, 64); LoadValue(ar, m.value); LoadStr(ar, m.base, 128);
+}
+template <class Ar> void save(Ar& ar, const Change& m, uint32_t) {
+  SaveStr(ar, m.version); SaveStr(ar, m.table); SaveStr(ar, m.row_id); SaveStr(ar, m.village);
+  ar(m.flags); SaveVec(ar, m.fields);
+}
+template <class Ar> void load(Ar& ar, Change& m, uint32_t v) {
+  CheckVersion(v, 1, "Change");
+  LoadStr(ar, m.version, 128); LoadStr(ar, m.table, 64); LoadStr(ar, m.row_id, 64);
+  LoadStr(ar, m.village, 32); ar(m.flags); LoadVec(ar, m.fields);
+}
+template <class Ar> void save(Ar& ar, const ItemResult& m, uint32_t) {
+  SaveStr(ar, m.version); ar(m.code); SaveStr(ar, m.message);
+}
+template <class Ar> void load(Ar& ar, ItemResult& m, uint32_t v) {
+  CheckVersion(v, 1, "ItemResult");
+  LoadStr(ar, m.version, 128); ar(m.code); LoadStr(ar, m.message, 4096);
+}
+template <class Ar> void save(Ar& ar, const SyncRequest& m, uint32_t) {
+  ar(m.batch_id); SaveVec(ar, m.push); ar(m.pull_cursor, m.pull_limit, m.has_digest, m.digest);
+  SaveU32Vec(ar, m.repair_buckets);
+}
+template <class Ar> void load(Ar& ar, SyncRequest& m, uint32_t v) {
+  CheckVersion(v, 1, "SyncRequest");
+  ar(m.batch_id); LoadVec(ar, m.push); ar(m.pull_cursor, m.pull_limit, m.has_digest, m.digest);
+  LoadU32Vec(ar, m.repair_buckets);
+}
+template <class Ar> void save(Ar& ar, const SyncReply& m, uint32_t) {
+  SaveVec(ar, m.results); SaveVec(ar, m.pulled); ar(m.cursor, m.more, m.hub_time_ms);
+  ar(m.digest_checked, m.digest_match); SaveU64Vec(ar, m.bucket_digests); SaveVec(ar, m.repair);
+  SaveStr(ar, m.notice);
+}
+template <class Ar> void load(Ar& ar, SyncReply& m, uint32_t v) {
+  CheckVersion(v, 1, "SyncReply");
+  LoadVec(ar, m.results); LoadVec(ar, m.pulled); ar(m.cursor, m.more, m.hub_time_ms);
+  ar(m.digest_checked, m.digest_match); LoadU64Vec(ar, m.bucket_digests); LoadVec(ar, m.repair);
+  LoadStr(ar, m.notice, 4096);
+}
+template <class Ar> void save(Ar& ar, const RequestHeader& m, uint32_t) {
+  ar(m.proto_min, m.proto_max, m.schema_version); SaveStr(ar, m.node_id); Bytes(ar, m.eph_pk);
+  ar(m.counter); Bytes(ar, m.nonce);
+}
+template <class Ar> void load(Ar& ar, RequestHeader& m, uint32_t v) {
+  CheckVersion(v, 1, "RequestHeader");
+  ar(m.proto_min, m.proto_max, m.schema_version); LoadStr(ar, m.node_id, 64); Bytes(ar, m.eph_pk);
+  ar(m.counter); Bytes(ar, m.nonce);
+}
+template <class Ar> void save(Ar& ar, const ErrorReply& m, uint32_t) {
+  ar(m.code); SaveStr(ar, m.message); ar(m.hub_proto_min, m.hub_proto_max, m.hub_schema_version);
+}
+template <class Ar> void load(Ar& ar, ErrorReply& m, uint32_t v) {
+  CheckVersion(v, 1, "ErrorReply");
+  ar(m.code); LoadStr(ar, m.message, 4096); ar(m.hub_proto_min, m.hub_proto_max, m.hub_schema_version);
+}
+template <class Ar> void save(Ar& ar, const EnrolRequest& m, uint32_t) {
+  SaveStr(ar, m.code_id); SaveStr(ar, m.node_id); SaveStr(ar, m.village); Bytes(ar, m.node_sign_pk);
+  ar(m.proto_max, m.schema_version);
+}
+template <class Ar> void load(Ar& ar, EnrolRequest& m, uint32_t v) {
+  CheckVersion(v, 1, "EnrolRequest");
+  LoadStr(ar, m.code_id, 64); LoadStr(ar, m.node_id, 64); LoadStr(ar, m.village, 32);
+  Bytes(ar, m.node_sign_pk); ar(m.proto_max, m.schema_version);
+}
+template <class Ar> void save(Ar& ar, const EnrolReply& m, uint32_t) {
+  Bytes(ar, m.hub_sign_pk); SaveStr(ar, m.hub_id); SaveStr(ar, m.village); ar(m.hub_time_ms);
+}
+template <class Ar> void load(Ar& ar, EnrolReply& m, uint32_t v) {
+  CheckVersion(v, 1, "EnrolReply");
+  Bytes(ar, m.hub_sign_pk); LoadStr(ar, m.hub_id, 64); LoadStr(ar, m.village, 32); ar(m.hub_time_ms);
+}
+
+}  // namespace simpul::sync::wire
+
+// Persisted class versions: bump only with a new load branch.
+CEREAL_CLASS_VERSION(simpul::sync::wire::FieldChange, 1)
+CEREAL_CLASS_VERSION(simpul::sync::wire::Change, 1)
+CEREAL_CLASS_VERSION(simpul::sync::wire::ItemResult, 1)
+CEREAL_CLASS_VERSION(simpul::sync::wire::SyncRequest, 1)
+CEREAL_CLASS_VERSION(simpul::sync::wire::SyncReply, 1)
+CEREAL_CLASS_VERSION(simpul::sync::wire::RequestHeader, 1)
+CEREAL_CLASS_VERSION(simpul::sync::wire::ErrorReply, 1)
+CEREAL_CLASS_VERSION(simpul::sync::wire::EnrolRequest, 1)
+CEREAL_CLASS_VERSION(simpul::sync::wire::EnrolReply, 1)
+
+namespace simpul::sync::wire {
+namespace {
+
+template <class T>
+std::string Serialize(const T& m) {
+  std::ostringstream out(std::ios::binary);
+  {
+    cereal::PortableBinaryOutputArchive ar(out);
+    ar(m);
+  }
+  return std::move(out).str();
+}
+
+template <class T>
+Result<T> Deserialize(std::string_view bytes, const char* what) {
+  if (bytes.size() > kMaxDecodedBytes)
+    return Status::ResourceExhausted(std::string(what) + ": message too large");
+  T m;
+  try {
+    std::istringstream in(std::string(bytes), std::ios::binary);
+    g_input_budget = bytes.size();
+    cereal::PortableBinaryInputArchive ar(in);
+    ar(m);
+    if (in.peek() != std::char_traits<char>::eof())
+      return Status::Corruption(std::string(what) + ": trailing bytes");
+  } catch (const std::exception& e) {
+    return Status::Corruption(std::string(what) + ": " + e.what());
+  }
+  return m;
+}
+
+}  // namespace
+
+std::string Compress(std::string_view raw, int level) {
+  std::string out(ZSTD_compressBound(raw.size()), '\0');
+  size_t n = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), level);
+  if (ZSTD_isError(n)) std::abort();  // only on a bug: the bound was computed above
+  out.resize(n);
+  return out;
+}
+
+Result<std::string> Decompress(std::string_view in, size_t max_bytes) {
+  if (in.size() > kMaxEncodedBytes) return Status::ResourceExhausted("compressed message too large");
+  unsigned long long size = ZSTD_getFrameContentSize(in.data(), in.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR) return Status::Corruption("not a zstd frame");
+  if (size == ZSTD_CONTENTSIZE_UNKNOWN) return Status::Corruption("zstd frame without content size");
+  if (size > max_bytes) return Status::ResourceExhausted("message decompresses beyond the limit");
+  std::string out(static_cast<size_t>(size), '\0');
+  size_t n = ZSTD_decompress(out.data(), out.size(), in.data(), in.size());
+  if (ZSTD_isError(n) || n != size) return Status::Corruption("zstd frame damaged");
+  return out;
+}
+
+std::string EncodeRaw(const RequestHeader& m) { return Serialize(m); }
+std::string EncodeRaw(const ErrorReply& m) { return Serialize(m); }
+std::string EncodeRaw(const EnrolRequest& m) { return Serialize(m); }
+std::string EncodeRaw(const EnrolReply& m) { return Serialize(m); }
+Result<RequestHeader> DecodeRawHeader(std::string_view b) { return Deserialize<RequestHeader>(b, "request header"); }
+Result<ErrorReply> DecodeRawError(std::string_view b) { return Deserialize<ErrorReply>(b, "error reply"); }
+Result<EnrolRequest> DecodeRawEnrolRequest(std::string_view b) { return Deserialize<EnrolRequest>(b, "enrol request"); }
+Result<EnrolReply> DecodeRawEnrolReply(std::string_view b) { return Deserialize<EnrolReply>(b, "enrol reply"); }
+
+std::string Encode(const SyncRequest& m) { return Compress(Serialize(m)); }
+std::string Encode(const SyncReply& m) { return Compress(Serialize(m)); }
+
+Result<SyncRequest> DecodeSyncRequest(std::string_view bytes) {
+  SIMPUL_ASSIGN_OR_RETURN(std::string raw, Decompress(bytes));
+  return Deserialize<SyncRequest>(raw, "sync request");
+}
+Result<SyncReply> DecodeSyncReply(std::string_view bytes) {
+  SIMPUL_ASSIGN_OR_RETURN(std::string raw, Decompress(bytes));
+  return Deserialize<SyncReply>(raw, "sync reply");
+}
+
+}  // namespace simpul::sync::wire

@@ -1,0 +1,135 @@
+// Wire messages of the Simpul sync protocol v1 (docs/PROTOCOL.md is the
+// normative spec; change both together).
+//
+// These are wire types, not domain types: they carry replicated rows as
+// tables of field registers, and convert to and from the store explicitly.
+// Every struct is serialised by sync/wire/codec.cc with cereal's portable
+// binary archive and an explicit class version; numbers and field meanings
+// are forever once released. Add fields only with a new class version.
+#ifndef SIMPUL_SYNC_WIRE_MESSAGES_H_
+#define SIMPUL_SYNC_WIRE_MESSAGES_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "schema/value.h"
+
+namespace simpul::sync::wire {
+
+// Protocol versions this build speaks. The hub serves nodes one version
+// behind its newest and refuses older ones with VersionTooOld.
+inline constexpr uint16_t kProtocolMin = 1;
+inline constexpr uint16_t kProtocolMax = 1;
+
+// One field of a change: its new value and the version it was based on
+// ("" = the writer had no version of it: a new row or a first write).
+struct FieldChange {
+  std::string field;
+  schema::Value value;
+  std::string base;
+  bool operator==(const FieldChange&) const = default;
+};
+
+// Change flags (persisted: never renumber).
+enum ChangeFlags : uint8_t {
+  kFlagNone = 0,
+  kFlagSnapshot = 1,  // state transfer (first sync, repair, move-in): no conflicts
+  kFlagScopeOut = 2,  // the row left this scope: drop it (fields empty)
+};
+
+// One change record: fields of one row written together under one version
+// (the HLC stamp + node id of the writer, also the change's id).
+struct Change {
+  std::string version;  // "hhhhhhhhhhhhhhhh.nodeid"
+  std::string table;
+  std::string row_id;
+  std::string village;  // scope the row belongs to (after the change)
+  uint8_t flags = kFlagNone;
+  std::vector<FieldChange> fields;
+  bool operator==(const Change&) const = default;
+};
+
+// Per pushed change: what the hub did with it. code is a simpul::Code
+// number (0 = applied or already applied before).
+struct ItemResult {
+  std::string version;
+  uint16_t code = 0;
+  std::string message;
+  bool operator==(const ItemResult&) const = default;
+};
+
+// Node -> hub, inside a sealed request. One request both pushes a batch of
+// the outbox and pulls what is new, so an idle sync is one round trip.
+struct SyncRequest {
+  uint64_t batch_id = 0;       // node-local, for logs: the outbox seq of the first change
+  std::vector<Change> push;    // oldest first
+  uint64_t pull_cursor = 0;    // hub sequence the node has applied (0 = never: snapshot)
+  uint32_t pull_limit = 500;   // max changes wanted in the reply
+  bool has_digest = false;     // set when the node has nothing left to push
+  uint64_t digest = 0;         // node's scope digest (sync/digest.h)
+  std::vector<uint32_t> repair_buckets;  // buckets whose full state the node asks for
+  bool operator==(const SyncRequest&) const = default;
+};
+
+// Hub -> node, inside a sealed reply.
+struct SyncReply {
+  std::vector<ItemResult> results;  // one per pushed change, same order
+  std::vector<Change> pulled;       // changes in the node's scope after pull_cursor
+  uint64_t cursor = 0;              // the node's new cursor once `pulled` is applied
+  bool more = false;                // more to pull: ask again
+  uint64_t hub_time_ms = 0;         // the hub's wall clock, for the node's HLC
+  bool digest_checked = false;
+  bool digest_match = false;
+  std::vector<uint64_t> bucket_digests;  // on mismatch: the hub's per-bucket digests
+  std::vector<Change> repair;            // full state of the requested buckets
+  std::string notice;                    // e.g. a clock warning, in English
+  bool operator==(const SyncReply&) const = default;
+};
+
+// Plain (unsealed) header of a sealed request. It is the AEAD's associated
+// data, so it cannot be altered without detection.
+struct RequestHeader {
+  uint16_t proto_min = kProtocolMin;
+  uint16_t proto_max = kProtocolMax;
+  uint32_t schema_version = 0;
+  std::string node_id;
+  std::array<uint8_t, 32> eph_pk{};  // X25519 ephemeral public key
+  uint64_t counter = 0;              // strictly increasing per node (replay guard)
+  std::array<uint8_t, 24> nonce{};   // AEAD nonce, random
+  bool operator==(const RequestHeader&) const = default;
+};
+
+// A refusal the hub signs, so a node can trust "revoked" or "upgrade".
+struct ErrorReply {
+  uint16_t code = 0;  // simpul::Code
+  std::string message;
+  uint16_t hub_proto_min = kProtocolMin;
+  uint16_t hub_proto_max = kProtocolMax;
+  uint32_t hub_schema_version = 0;
+  bool operator==(const ErrorReply&) const = default;
+};
+
+// Enrolment: node -> hub, authenticated by a MAC keyed from the one-time code.
+struct EnrolRequest {
+  std::string code_id;      // public half of the enrolment code
+  std::string node_id;
+  std::string village;
+  std::array<uint8_t, 32> node_sign_pk{};  // Ed25519
+  uint16_t proto_max = kProtocolMax;
+  uint32_t schema_version = 0;
+  bool operator==(const EnrolRequest&) const = default;
+};
+
+struct EnrolReply {
+  std::array<uint8_t, 32> hub_sign_pk{};  // Ed25519, pinned by the node
+  std::string hub_id;                      // the hub's node id in versions
+  std::string village;
+  uint64_t hub_time_ms = 0;
+  bool operator==(const EnrolReply&) const = default;
+};
+
+}  // namespace simpul::sync::wire
+
+#endif  // SIMPUL_SYNC_WIRE_MESSAGES_H_

@@ -1,0 +1,1064 @@
+// End-to-end tests of the village operator CLI: every test runs the real
+// simpul-node binary (BinPath) against a fresh data directory, the way an
+// operator or a script would, and checks exit codes (node/cli.h), messages,
+// JSON output and that refused commands write nothing.
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "schema/db.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+
+namespace simpul::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Exit codes as documented in node/cli.h.
+constexpr int kOk = 0;
+constexpr int kBadInput = 2;
+constexpr int kStore = 3;
+constexpr int kIo = 5;
+
+// A woman born 1987-08-15 in 35.10.01 (day + 40 = 55), and her family card.
+const std::string kNik = "3510015508870002";
+const std::string kNikMasked = "3510xxxxxxxx0002";
+const std::string kKk = "3510011203150004";
+const std::string kVillage = "35.10.01.2001";
+
+#define CHECK_HAS(hay, needle)                                                          \
+  CHECK_MESSAGE(std::string(hay).find(needle) != std::string::npos,                     \
+                "expected \"" << (needle) << "\" in:\n" << (hay))
+#define CHECK_HAS_NOT(hay, needle)                                                      \
+  CHECK_MESSAGE(std::string(hay).find(needle) == std::string::npos,                     \
+                "did not expect \"" << (needle) << "\" in:\n" << (hay))
+
+// --- a small JSON reader (the CLI's --json output) -------------------------
+
+struct Json {
+  enum class K { kMissing, kNull, kBool, kNum, kStr, kArr, kObj } k = K::kMissing;
+  bool b = false;
+  double n = 0;
+  std::string s;
+  std::vector<Json> a;
+  std::vector<std::pair<std::string, Json>> o;
+
+  bool missing() const { return k == K::kMissing; }
+  bool is_null() const { return k == K::kNull; }
+  size_t size() const { return k == K::kArr ? a.size() : k == K::kObj ? o.size() : 0; }
+  const Json& operator[](const std::string& key) const {
+    static const Json kNone;
+    for (const auto& [kk, v] : o)
+      if (kk == key) return v;
+    return kNone;
+  }
+  const Json& operator[](size_t i) const {
+    static const Json kNone;
+    return k == K::kArr && i < a.size() ? a[i] : kNone;
+  }
+  std::string str() const { return k == K::kStr ? s : std::string(); }
+};
+
+class JsonParser {
+ public:
+  explicit JsonParser(const std::string& t) : t_(t) {}
+  Json Parse() {
+    Json v = Value();
+    Ws();
+    if (p_ != t_.size()) Fail("trailing text");
+    return v;
+  }
+
+ private:
+  [[noreturn]] void Fail(const char* what) {
+    throw std::runtime_error(std::string("bad JSON (") + what + ") at " + std::to_string(p_) +
+                             " in: " + t_);
+  }
+  void Ws() {
+    while (p_ < t_.size() && (t_[p_] == ' ' || t_[p_] == '\n' || t_[p_] == '\r' || t_[p_] == '\t')) ++p_;
+  }
+  bool Lit(const char* w) {
+    std::string_view sv(w);
+    if (t_.compare(p_, sv.size(), sv) != 0) return false;
+    p_ += sv.size();
+    return true;
+  }
+  static void Utf8(std::string& out, uint32_t c) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  uint32_t Hex4() {
+    if (p_ + 4 > t_.size()) Fail("short \\u");
+    uint32_t c = static_cast<uint32_t>(std::stoul(t_.substr(p_, 4), nullptr, 16));
+    p_ += 4;
+    return c;
+  }
+  std::string String() {
+    if (t_[p_] != '"') Fail("expected string");
+    ++p_;
+    std::string out;
+    while (p_ < t_.size() && t_[p_] != '"') {
+      char c = t_[p_++];
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      if (p_ >= t_.size()) Fail("bad escape");
+      char e = t_[p_++];
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          uint32_t c1 = Hex4();
+          if (c1 >= 0xD800 && c1 < 0xDC00 && Lit("\\u")) c1 = 0x10000 + ((c1 - 0xD800) << 10) + (Hex4() - 0xDC00);
+          Utf8(out, c1);
+          break;
+        }
+        default: Fail("bad escape");
+      }
+    }
+    if (p_ >= t_.size()) Fail("unterminated string");
+    ++p_;
+    return out;
+  }
+  Json Value() {
+    Ws();
+    if (p_ >= t_.size()) Fail("unexpected end");
+    Json v;
+    char c = t_[p_];
+    if (c == '{') {
+      v.k = Json::K::kObj;
+      ++p_;
+      Ws();
+      if (t_[p_] == '}') {
+        ++p_;
+        return v;
+      }
+      for (;;) {
+        Ws();
+        std::string key = String();
+        Ws();
+        if (t_[p_] != ':') Fail("expected ':'");
+        ++p_;
+        v.o.emplace_back(key, Value());
+        Ws();
+        if (t_[p_] == ',') { ++p_; continue; }
+        if (t_[p_] == '}') { ++p_; return v; }
+        Fail("expected ',' or '}'");
+      }
+    }
+    if (c == '[') {
+      v.k = Json::K::kArr;
+      ++p_;
+      Ws();
+      if (t_[p_] == ']') {
+        ++p_;
+        return v;
+      }
+      for (;;) {
+        v.a.push_back(Value());
+        Ws();
+        if (t_[p_] == ',') { ++p_; continue; }
+        if (t_[p_] == ']') { ++p_; return v; }
+        Fail("expected ',' or ']'");
+      }
+    }
+    if (c == '"') {
+      v.k = Json::K::kStr;
+      v.s = String();
+      return v;
+    }
+    if (Lit("null")) { v.k = Json::K::kNull; return v; }
+    if (Lit("true")) { v.k = Json::K::kBool; v.b = true; return v; }
+    if (Lit("false")) { v.k = Json::K::kBool; v.b = false; return v; }
+    size_t end = p_;
+    while (end < t_.size() && std::string_view("+-0123456789.eE").find(t_[end]) != std::string_view::npos) ++end;
+    if (end == p_) Fail("unexpected character");
+    v.k = Json::K::kNum;
+    v.n = std::stod(t_.substr(p_, end - p_));
+    p_ = end;
+    return v;
+  }
+
+  const std::string& t_;
+  size_t p_ = 0;
+};
+
+Json ParseJson(const std::string& text) { return JsonParser(text).Parse(); }
+
+// --- a small CSV reader (RFC 4180: quotes, CRLF) -----------------------------
+
+std::vector<std::vector<std::string>> ParseCsv(const std::string& t) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false, any = false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    any = true;
+    if (quoted) {
+      if (c == '"' && i + 1 < t.size() && t[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      row.push_back(field);
+      field.clear();
+    } else if (c == '\r' && i + 1 < t.size() && t[i + 1] == '\n') {
+      row.push_back(field);
+      field.clear();
+      rows.push_back(row);
+      row.clear();
+      any = false;
+      ++i;
+    } else {
+      field += c;
+    }
+  }
+  if (any) {
+    row.push_back(field);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// --- the operator's side -------------------------------------------------------
+
+std::string Describe(const std::vector<std::string>& args, const ProcessResult& r) {
+  std::ostringstream o;
+  o << "$ simpul-node";
+  for (const auto& a : args) o << " " << a;
+  o << "\n[exit " << r.exit_code << (r.signal ? " signal " + std::to_string(r.signal) : "") << "]\n"
+    << "stdout: " << r.out << "\nstderr: " << r.err;
+  return o.str();
+}
+
+// One village office: a data directory and the binary.
+class Village {
+ public:
+  Village() : dir_(tmp_.File("data")) {}
+
+  const std::string& dir() const { return dir_; }
+  TempDir& tmp() { return tmp_; }
+
+  // Runs `simpul-node --data DIR args...` in English (LANG=C, no LC_*)
+  // unless `env` says otherwise (later entries win).
+  ProcessResult Cli(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+    std::vector<std::string> argv = {BinPath("simpul-node"), "--data", dir_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<std::string> e = {"LANG=C", "LC_ALL=", "LC_MESSAGES=", "HOME=" + tmp_.path(),
+                                  "XDG_DATA_HOME=", "SIMPUL_DATA="};
+    e.insert(e.end(), env.begin(), env.end());
+    ProcessResult r = Run(argv, e, 30);
+    last_ = Describe(args, r);
+    return r;
+  }
+  const std::string& last() const { return last_; }
+
+  // Runs a command that must succeed with --json and returns its output.
+  Json Ok(const std::vector<std::string>& args) {
+    std::vector<std::string> a = {"--json"};
+    a.insert(a.end(), args.begin(), args.end());
+    ProcessResult r = Cli(a);
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+    return ParseJson(r.out);
+  }
+  std::string Id(const std::vector<std::string>& args) {
+    Json j = Ok(args);
+    REQUIRE(!j["id"].str().empty());
+    return j["id"].str();
+  }
+
+  void Init() {
+    ProcessResult r = Cli({"init", "--village", kVillage});
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+  }
+  Json Outbox() { return Ok({"outbox"}); }
+  size_t OutboxCount() { return Outbox().size(); }
+
+ private:
+  TempDir tmp_;
+  std::string dir_;
+  std::string last_;
+};
+
+// A village with one household (with KK), one woman with a NIK and a draft
+// poverty-statement application she applies for.
+struct Applicant {
+  std::string household, person, application;
+};
+Applicant SetUpApplicant(Village& v) {
+  v.Init();
+  Applicant a;
+  a.household = v.Id({"household", "add", "--address", "Dusun Krajan", "--kk", kKk, "--rt", "2", "--rw", "3"});
+  a.person = v.Id({"person", "add", "--household", a.household, "--name", "Siti Aminah", "--nik", kNik,
+                   "--birth-date", "1987-08-15", "--sex", "P"});
+  a.application = v.Id({"application", "new", "--type", "poverty_statement", "--applicant", a.person,
+                        "--purpose", "Berobat ke RSUD Blambangan"});
+  return a;
+}
+
+// Every regular file under `dir` (names relative), e.g. the blob store.
+std::set<std::string> FilesUnder(const std::string& dir) {
+  std::set<std::string> out;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec))
+    if (e.is_regular_file()) out.insert(fs::relative(e.path(), dir).string());
+  return out;
+}
+
+int64_t SqlCount(const std::string& db_path, const std::string& sql) {
+  auto db = schema::Db::Open(db_path, schema::Db::Mode::kReadOnly);
+  REQUIRE(db.ok());
+  auto st = db->Prepare(sql);
+  REQUIRE(st.ok());
+  auto row = st->Step();
+  REQUIRE(row.ok());
+  REQUIRE(*row);
+  return st->Int(0);
+}
+
+// ============================================================================
+// 1. The demo flow
+// ============================================================================
+
+TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change with NIK masked") {
+  Village v;
+  ProcessResult r = v.Cli({"init", "--village", kVillage});
+  INFO(v.last());
+  REQUIRE(r.exit_code == kOk);
+  CHECK_HAS(r.out, "Sarongan");
+  CHECK_HAS(r.out, kVillage);
+  CHECK(r.err.empty());
+  // The store holds personal data: owner only.
+  struct stat sb {};
+  REQUIRE(::stat(v.dir().c_str(), &sb) == 0);
+  CHECK((sb.st_mode & 077) == 0);
+
+  std::string hh = v.Id({"household", "add", "--address", "Dusun Krajan", "--kk", kKk, "--rt", "2"});
+
+  // A woman: NIK day + 40, matching birth date and sex -> no warning.
+  r = v.Cli({"person", "add", "--household", hh, "--name", "Siti Aminah", "--nik", kNik,
+             "--birth-date", "1987-08-15", "--sex", "P", "--phone", "0812-3456-7890"});
+  {
+    INFO(v.last());
+    REQUIRE(r.exit_code == kOk);
+    CHECK_HAS(r.out, "Person recorded: ");
+    CHECK_HAS_NOT(r.err, "Warning");
+  }
+  Json persons = v.Ok({"person", "list"});
+  REQUIRE(persons.size() == 1);
+  std::string person = persons[0]["id"].str();
+  CHECK(persons[0]["nik"].str() == kNik);
+  CHECK(persons[0]["sex"].str() == "P");
+  CHECK(persons[0]["birth_date"].str() == "1987-08-15");
+  CHECK(persons[0]["phone"].str() == "+6281234567890");
+
+  std::string app = v.Id({"application", "new", "--type", "poverty_statement", "--applicant", person,
+                          "--purpose", "Berobat ke RSUD Blambangan"});
+  CHECK(v.Ok({"application", "show", app})["status"].str() == "draft");
+  size_t before = v.OutboxCount();
+
+  // Submitting before the indicators are answered is refused and says why.
+  r = v.Cli({"application", "submit", app});
+  {
+    INFO(v.last());
+    CHECK(r.exit_code == kBadInput);
+    CHECK_HAS(r.err, "incomplete");
+    CHECK_HAS(r.err, "indicators");
+    CHECK(r.out.empty());
+  }
+  CHECK(v.OutboxCount() == before);
+  CHECK(v.Ok({"application", "show", app})["status"].str() == "draft");
+
+  // Answering shows the (advisory) score.
+  r = v.Cli({"application", "answer", app, "no_shelter=tidak", "head_not_working=ya", "food_insecure=ya",
+             "earth_floor=ya"});
+  {
+    INFO(v.last());
+    REQUIRE(r.exit_code == kOk);
+    CHECK_HAS(r.out, "Poverty score: ");
+    CHECK_HAS(r.out, "4/");
+    CHECK_HAS(r.out, "indicators answered");
+  }
+  Json shown = v.Ok({"application", "show", app});
+  CHECK(shown["indicator_set"].str() == "kepmensos-262");
+  CHECK(shown["score"].k == Json::K::kNum);
+  CHECK(!shown["score_band"].str().empty());
+
+  // Attach a document: it is copied into the content-addressed blob store.
+  std::string doc = v.tmp().File("ktp-siti.pdf");
+  std::string doc_bytes = "%PDF-1.4\nKTP Siti Aminah\n%%EOF\n";
+  WriteFile(doc, doc_bytes);
+  Json att = v.Ok({"application", "attach", app, "--kind", "ktp", "--file", doc});
+  std::string sha = att["sha256"].str();
+  REQUIRE(sha.size() == 64);
+  CHECK(att["size"].n == static_cast<double>(doc_bytes.size()));
+  CHECK(ReadFile(v.dir() + "/blobs/" + sha.substr(0, 2) + "/" + sha.substr(2)) == doc_bytes);
+
+  r = v.Cli({"application", "submit", app});
+  {
+    INFO(v.last());
+    REQUIRE(r.exit_code == kOk);
+    CHECK_HAS(r.out, app);
+  }
+
+  shown = v.Ok({"application", "show", app});
+  CHECK(shown["status"].str() == "submitted");
+  CHECK(shown["applicant_name"].str() == "Siti Aminah");
+  REQUIRE(shown["attachments"].size() == 1);
+  CHECK(shown["attachments"][0]["kind"].str() == "ktp");
+  CHECK(shown["attachments"][0]["state"].str() == "present");
+  CHECK(shown["attachments"][0]["sha256"].str() == sha);
+  CHECK(shown["attachments"][0]["filename"].str() == "ktp-siti.pdf");
+  REQUIRE(shown["events"].size() == 1);
+  CHECK(shown["events"][0]["kind"].str() == "submitted");
+  CHECK(shown["events"][0]["actor_role"].str() == "village");
+
+  // SIMPUL_DATA is honoured when --data is not given.
+  {
+    ProcessResult st = Run({BinPath("simpul-node"), "--json", "status"},
+                           {"LANG=C", "LC_ALL=", "SIMPUL_DATA=" + v.dir()}, 30);
+    INFO(st.err);
+    REQUIRE(st.exit_code == kOk);
+    Json s = ParseJson(st.out);
+    CHECK(s["households"].n == 1);
+    CHECK(s["persons"].n == 1);
+    CHECK(s["applications"].n == 1);
+    CHECK(s["outbox_pending"].n == 6);
+  }
+
+  // The outbox: one change per write, new rows with base null, nothing acked.
+  Json outbox = v.Outbox();
+  std::set<std::string> tables, seen_rows, change_ids;
+  std::vector<std::string> non_null_bases;
+  for (const auto& c : outbox.a) {
+    tables.insert(c["table"].str());
+    CHECK(c["state"].str() == "pending");
+    change_ids.insert(c["change_id"].str());
+    bool new_row = seen_rows.insert(c["table"].str() + "/" + c["row_id"].str()).second;
+    CHECK(c["fields"].size() > 0);
+    if (new_row)
+      for (const auto& [field, fv] : c["fields"].o) {
+        CHECK_MESSAGE(!fv["value"].missing(), field);
+        if (!fv["base"].is_null())
+          non_null_bases.push_back(c["table"].str() + "." + field + " base=" +
+                                   (fv["base"].missing() ? "<missing>" : "\"" + fv["base"].str() + "\""));
+      }
+  }
+  CHECK(change_ids.size() == outbox.size());
+  for (const char* t : {"households", "persons", "applications", "attachments", "events"})
+    CHECK_MESSAGE(tables.count(t) == 1, "no outbox change for " << t);
+  std::string joined;
+  for (const auto& s : non_null_bases) joined += "  " + s + "\n";
+  CHECK_MESSAGE(non_null_bases.empty(),
+                "outbox --json: fields of newly created rows must have \"base\": null, got:\n" << joined);
+  CHECK(outbox.size() == 6);  // household, person, application, answers, attachment, submitted event
+
+  // Personal identifiers are masked in the outbox, as JSON and as text.
+  for (const auto& c : outbox.a) {
+    if (c["table"].str() == "persons") CHECK(c["fields"]["nik"]["value"].str() == kNikMasked);
+    if (c["table"].str() == "households") CHECK(c["fields"]["no_kk"]["value"].str() == "3510xxxxxxxx0004");
+  }
+  r = v.Cli({"--json", "outbox"});
+  CHECK_HAS_NOT(r.out, kNik);
+  CHECK_HAS_NOT(r.out, kKk);
+  r = v.Cli({"outbox"});
+  CHECK(r.exit_code == kOk);
+  CHECK_HAS(r.out, kNikMasked);
+  CHECK_HAS(r.out, "6 change(s)");
+  CHECK_HAS_NOT(r.out, kNik);
+  CHECK_HAS_NOT(r.out, kKk);
+}
+
+// ============================================================================
+// 2. Bad input
+// ============================================================================
+
+struct BadCase {
+  std::vector<std::string> args;
+  int code;
+  std::vector<std::string> says;  // each must appear on stderr
+};
+
+TEST_CASE("bad input is refused with a clear message, the documented exit code, and nothing written") {
+  Village v;
+  Applicant a = SetUpApplicant(v);
+  std::string doc = v.tmp().File("kk.pdf");
+  WriteFile(doc, "%PDF-1.4 kk\n");
+  std::string missing_file = v.tmp().File("no-such-scan.pdf");
+  std::string a_dir = v.tmp().File("scans");
+  fs::create_directories(a_dir);
+  const std::string nope = "01a20000-0000-7000-8000-000000000000";
+
+  const std::vector<BadCase> cases = {
+      // Identity numbers.
+      {{"person", "add", "--household", a.household, "--name", "Budi", "--nik", "351001120387000"}, kBadInput,
+       {"NIK", "16", "15"}},
+      {{"person", "add", "--household", a.household, "--name", "Budi", "--nik", "3510013102870002"}, kBadInput,
+       {"NIK", "310287"}},  // 31 February
+      {{"person", "add", "--household", a.household, "--name", "Sri", "--nik", "3510017102870002"}, kBadInput,
+       {"NIK", "710287"}},  // 31 February, woman
+      {{"household", "add", "--address", "Dusun Baru", "--kk", "351001120315000"}, kBadInput, {"KK", "16"}},
+      {{"household", "add", "--address", "Dusun Baru", "--kk", "3510013202150004"}, kBadInput, {"KK", "320215"}},
+      {{"person", "add", "--household", a.household, "--name", "Budi", "--phone", "12345"}, kBadInput,
+       {"12345", "Phone number"}},
+      {{"person", "add", "--household", a.household, "--name", "Budi", "--birth-date", "1987-02-30"}, kBadInput,
+       {"1987-02-30"}},
+      {{"person", "add", "--household", a.household, "--name", "Budi", "--sex", "X"}, kBadInput, {"sex", "X"}},
+      // Missing and unknown options, unknown commands.
+      {{"person", "add", "--household", a.household}, kBadInput, {"--name", "required"}},
+      {{"household", "add", "--kk", kKk}, kBadInput, {"--address", "required"}},
+      {{"application", "new", "--applicant", a.person}, kBadInput, {"--type", "required"}},
+      {{"application", "withdraw", a.application}, kBadInput, {"--reason"}},
+      {{"person", "add", "--household", a.household, "--name", "Budi", "--bogus", "1"}, kBadInput, {"--bogus"}},
+      {{"household", "add", "--address", "X", "--village", kVillage}, kBadInput, {"--village"}},
+      {{"frobnicate"}, kBadInput, {"frobnicate"}},
+      {{"--lang", "xx", "status"}, kBadInput, {"--lang", "xx"}},
+      // Unknown ids.
+      {{"person", "add", "--household", nope, "--name", "Budi"}, kBadInput, {nope}},
+      {{"application", "new", "--type", "pbi_jkn", "--applicant", nope}, kBadInput, {nope}},
+      {{"application", "show", nope}, kBadInput, {nope}},
+      {{"application", "submit", nope}, kBadInput, {nope}},
+      {{"application", "edit", nope, "--purpose", "x"}, kBadInput, {nope}},
+      {{"application", "answer", nope, "no_shelter=ya"}, kBadInput, {nope}},
+      {{"application", "attach", nope, "--kind", "ktp", "--file", doc}, kBadInput, {nope}},
+      {{"application", "withdraw", nope, "--reason", "x"}, kBadInput, {nope}},
+      {{"person", "show", nope}, kBadInput, {nope}},
+      // Indicators.
+      {{"application", "answer", a.application, "no_shelter=maybe"}, kBadInput, {"no_shelter", "maybe"}},
+      {{"application", "answer", a.application, "bogus_item=ya"}, kBadInput, {"bogus_item"}},
+      // Documents: a file that cannot be read is an I/O error (5).
+      {{"application", "attach", a.application, "--kind", "ktp", "--file", missing_file}, kIo,
+       {missing_file}},
+      {{"application", "attach", a.application, "--kind", "ktp", "--file", a_dir}, kIo, {a_dir}},
+      {{"application", "attach", a.application, "--kind", "ktp"}, kBadInput, {"--file"}},
+      {{"application", "attach", a.application, "--kind", "passport", "--file", doc}, kBadInput,
+       {"passport"}},
+  };
+
+  size_t baseline = v.OutboxCount();
+  REQUIRE(baseline == 3);
+  auto blobs_before = FilesUnder(v.dir() + "/blobs");
+  for (const auto& c : cases) {
+    ProcessResult r = v.Cli(c.args);
+    INFO(v.last());
+    CHECK(r.signal == 0);
+    CHECK(r.exit_code == c.code);
+    CHECK(r.out.empty());
+    CHECK(!r.err.empty());
+    for (const auto& s : c.says) CHECK_HAS(r.err, s);
+    CHECK(v.OutboxCount() == baseline);
+  }
+  CHECK(FilesUnder(v.dir() + "/blobs") == blobs_before);
+  CHECK(v.Ok({"person", "list"}).size() == 1);
+  CHECK(v.Ok({"household", "list"}).size() == 1);
+  Json app = v.Ok({"application", "show", a.application});
+  CHECK(app["status"].str() == "draft");
+  CHECK(app["indicator_answers"].is_null());
+  CHECK(app["attachments"].size() == 0);
+}
+
+TEST_CASE("a birth date in the future is refused") {
+  Village v;
+  Applicant a = SetUpApplicant(v);
+  size_t baseline = v.OutboxCount();
+  ProcessResult r =
+      v.Cli({"person", "add", "--household", a.household, "--name", "Bayi", "--birth-date", "2090-01-01"});
+  INFO(v.last());
+  CHECK(r.exit_code == kBadInput);
+  CHECK_HAS(r.err, "future");
+  CHECK(v.OutboxCount() == baseline);
+}
+
+TEST_CASE("a required option given as an empty value is refused") {
+  Village v;
+  v.Init();
+  size_t baseline = v.OutboxCount();
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"household", "add", "--address", ""},
+           {"complaint", "new", "--category", "health", "--description", ""},
+           {"complaint", "new", "--category", "health", "--description", "   "}}) {
+    ProcessResult r = v.Cli(args);
+    INFO(v.last());
+    CHECK(r.exit_code == kBadInput);
+    CHECK(v.OutboxCount() == baseline);
+  }
+}
+
+TEST_CASE("init refuses a bad village code and leaves no store behind") {
+  struct C {
+    std::string code, says;
+  };
+  for (const C& c : std::vector<C>{{"35.10.01.9999", "village code"},  // desa digit must be 1-3
+                                   {"35.70.01.2001", "regency"},       // kabupaten 70 does not exist
+                                   {"35.10.01", "not a village"},      // a kecamatan
+                                   {"3510012001x", "PP.KK.CC.DDDD"},
+                                   {"35.10.01.2099", "not in the Kemendagri list"}}) {
+    Village v;
+    ProcessResult r = v.Cli({"init", "--village", c.code});
+    INFO(v.last());
+    CHECK(r.exit_code == kBadInput);
+    CHECK_HAS(r.err, c.code);
+    CHECK_HAS(r.err, c.says);
+    CHECK_MESSAGE(!fs::exists(v.dir() + "/simpul.db"), "init left " << v.dir() << "/simpul.db behind");
+    // The operator can then init with the right code.
+    ProcessResult ok = v.Cli({"init", "--village", kVillage});
+    CHECK(ok.exit_code == kOk);
+  }
+  Village v;
+  ProcessResult r = v.Cli({"init"});
+  INFO(v.last());
+  CHECK(r.exit_code == kBadInput);
+  CHECK_HAS(r.err, "--village");
+  CHECK(!fs::exists(v.dir()));
+
+  // init twice: refused, the first store is kept.
+  v.Init();
+  std::string hh = v.Id({"household", "add", "--address", "Dusun Krajan"});
+  r = v.Cli({"init", "--village", "35.10.01.2002"});
+  CHECK(r.exit_code == kBadInput);
+  CHECK_HAS(r.err, "already");
+  CHECK(v.Ok({"household", "show", hh})["id"].str() == hh);
+}
+
+TEST_CASE("a data directory that is not usable: exit 3, files untouched") {
+  SUBCASE("not initialised") {
+    Village v;
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"status"}, {"person", "list"}, {"household", "add", "--address", "X"}, {"outbox"}}) {
+      ProcessResult r = v.Cli(args);
+      INFO(v.last());
+      CHECK(r.exit_code == kStore);
+      CHECK_HAS(r.err, "not initialised");
+      CHECK_HAS(r.err, "init --village");
+    }
+    CHECK(!fs::exists(v.dir()));
+    fs::create_directories(v.dir());
+    ProcessResult r = v.Cli({"household", "add", "--address", "X"});
+    CHECK(r.exit_code == kStore);
+    CHECK(FilesUnder(v.dir()).empty());
+  }
+
+  SUBCASE("garbage simpul.db") {
+    Village v;
+    fs::create_directories(v.dir());
+    std::mt19937 rng(20250101);
+    std::string garbage(8192, '\0');
+    for (char& ch : garbage) ch = static_cast<char>(rng() & 0xFF);
+    const std::string db = v.dir() + "/simpul.db";
+    WriteFile(db, garbage);
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"status"},
+             {"person", "list"},
+             {"household", "add", "--address", "X"},
+             {"outbox"},
+             {"init", "--village", kVillage}}) {
+      ProcessResult r = v.Cli(args);
+      INFO(v.last());
+      CHECK(r.signal == 0);
+      CHECK(r.exit_code == kStore);
+      CHECK_HAS(r.err, "damaged");
+      CHECK(ReadFile(db) == garbage);
+    }
+    CHECK(!fs::exists(db + "-wal"));
+    CHECK(!fs::exists(db + "-journal"));
+  }
+
+  SUBCASE("a store written by a newer Simpul") {
+    Village v;
+    Applicant a = SetUpApplicant(v);
+    const std::string db = v.dir() + "/simpul.db";
+    int64_t outbox_rows = SqlCount(db, "SELECT count(*) FROM outbox");
+    REQUIRE(outbox_rows == 3);
+    {
+      auto d = schema::Db::Open(db, schema::Db::Mode::kReadWrite);
+      REQUIRE(d.ok());
+      REQUIRE(d->Exec("PRAGMA user_version=99").ok());
+    }
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"status"},
+             {"person", "list"},
+             {"household", "add", "--address", "X"},
+             {"application", "submit", a.application},
+             {"init", "--village", kVillage}}) {
+      ProcessResult r = v.Cli(args);
+      INFO(v.last());
+      CHECK(r.exit_code == kStore);
+      CHECK_HAS(r.err, "newer");
+      CHECK_HAS(r.err, "99");
+    }
+    CHECK(SqlCount(db, "PRAGMA user_version") == 99);
+    CHECK(SqlCount(db, "SELECT count(*) FROM outbox") == outbox_rows);
+    CHECK(SqlCount(db, "SELECT count(*) FROM households") == 1);
+    CHECK(SqlCount(db, "SELECT count(*) FROM events") == 0);
+  }
+}
+
+// ============================================================================
+// 3. Language
+// ============================================================================
+
+TEST_CASE("messages follow --lang, then LC_ALL / LC_MESSAGES / LANG") {
+  Village v;
+  v.Init();
+  const std::vector<std::string> missing = {"household", "add", "--kk", kKk};
+  const std::vector<std::string> unknown = {"application", "show", "no-such-id"};
+
+  ProcessResult r = v.Cli({"--lang", "id", "household", "add", "--kk", kKk});
+  CHECK(r.exit_code == kBadInput);
+  CHECK_HAS(r.err, "Gagal: ");
+  CHECK_HAS(r.err, "wajib");
+
+  r = v.Cli(missing, {"LANG=id_ID.UTF-8"});
+  CHECK(r.exit_code == kBadInput);
+  CHECK_HAS(r.err, "Gagal: ");
+  CHECK_HAS(r.err, "wajib diisi");
+  r = v.Cli(unknown, {"LANG=id_ID.UTF-8"});
+  CHECK(r.exit_code == kBadInput);
+  CHECK_HAS(r.err, "tidak ditemukan");
+
+  r = v.Cli(missing, {"LANG=C"});
+  CHECK(r.exit_code == kBadInput);
+  CHECK_HAS(r.err, "Error: ");
+  CHECK_HAS(r.err, "required");
+  CHECK_HAS_NOT(r.err, "Gagal");
+  CHECK_HAS_NOT(r.err, "wajib");
+
+  r = v.Cli({"--lang", "en", "household", "add", "--kk", kKk}, {"LANG=id_ID.UTF-8"});
+  CHECK(r.exit_code == kBadInput);
+  CHECK_HAS(r.err, "Error: ");
+  CHECK_HAS(r.err, "required");
+  CHECK_HAS_NOT(r.err, "wajib");
+
+  // POSIX precedence: LC_ALL over LANG.
+  r = v.Cli(missing, {"LANG=C", "LC_ALL=id_ID.UTF-8"});
+  CHECK_HAS(r.err, "wajib");
+  r = v.Cli(missing, {"LANG=id_ID.UTF-8", "LC_MESSAGES=en_US.UTF-8"});
+  CHECK_HAS(r.err, "required");
+
+  // Successes and help, too.
+  r = v.Cli({"household", "add", "--address", "Dusun Krajan"}, {"LANG=id_ID.UTF-8"});
+  CHECK(r.exit_code == kOk);
+  CHECK_HAS(r.out, "Keluarga dicatat");
+  r = v.Cli({"--help"}, {"LANG=id_ID.UTF-8"});
+  CHECK(r.exit_code == kOk);
+  CHECK_HAS(r.out, "Kode keluar");
+  r = v.Cli({"--lang", "id", "status"});
+  CHECK(r.exit_code == kOk);
+  CHECK_HAS(r.out, "Menunggu sinkronisasi");
+
+  // Store errors are translated as well.
+  Village none;
+  r = none.Cli({"status"}, {"LANG=id_ID.UTF-8"});
+  CHECK(r.exit_code == kStore);
+  CHECK_HAS(r.err, "belum disiapkan");
+}
+
+// ============================================================================
+// 4. Two processes writing at once
+// ============================================================================
+
+TEST_CASE("two simpul-node processes adding persons at once: every write lands once") {
+  Village v;
+  v.Init();
+  std::string hh = v.Id({"household", "add", "--address", "Dusun Krajan"});
+  size_t base = v.OutboxCount();
+
+  const int kEach = 30;
+  const std::string script =
+      "i=0; fails=0\n"
+      "while [ $i -lt " + std::to_string(kEach) + " ]; do\n"
+      "  i=$((i+1))\n"
+      "  \"$E2E_BIN\" --data \"$E2E_DIR\" person add --household \"$E2E_HH\" --name \"Warga $E2E_TAG $i\" "
+      ">/dev/null || fails=$((fails+1))\n"
+      "done\n"
+      "exit $fails\n";
+  std::vector<std::string> common = {"E2E_BIN=" + BinPath("simpul-node"), "E2E_DIR=" + v.dir(),
+                                     "E2E_HH=" + hh, "LANG=C", "LC_ALL="};
+  auto env_for = [&](const std::string& tag) {
+    auto e = common;
+    e.push_back("E2E_TAG=" + tag);
+    return e;
+  };
+  std::string log_a = v.tmp().File("a.log"), log_b = v.tmp().File("b.log");
+  int rc_a, rc_b;
+  {
+    Background a({"/bin/sh", "-c", script}, env_for("A"), log_a);
+    Background b({"/bin/sh", "-c", script}, env_for("B"), log_b);
+    rc_a = a.Wait();
+    rc_b = b.Wait();
+  }
+  INFO("loop A log:\n" << ReadFile(log_a) << "\nloop B log:\n" << ReadFile(log_b));
+  CHECK(rc_a == 0);  // exit status = number of failed commands
+  CHECK(rc_b == 0);
+
+  Json persons = v.Ok({"person", "list"});
+  CHECK(persons.size() == 2 * kEach);
+  std::set<std::string> names, ids;
+  for (const auto& p : persons.a) {
+    names.insert(p["name"].str());
+    ids.insert(p["id"].str());
+  }
+  CHECK(names.size() == 2 * kEach);
+  CHECK(ids.size() == 2 * kEach);
+  for (const char* tag : {"A", "B"})
+    for (int i = 1; i <= kEach; ++i)
+      CHECK_MESSAGE(names.count(std::string("Warga ") + tag + " " + std::to_string(i)) == 1,
+                    "missing person " << tag << " " << i);
+
+  Json outbox = v.Outbox();
+  CHECK(outbox.size() == base + 2 * kEach);
+  std::map<std::string, int> person_changes;
+  std::map<std::string, std::vector<std::string>> change_ids;  // change_id -> "seq table/row"
+  std::set<double> seqs;
+  for (const auto& c : outbox.a) {
+    change_ids[c["change_id"].str()].push_back(std::to_string(static_cast<int64_t>(c["seq"].n)) + " " +
+                                               c["table"].str() + "/" + c["row_id"].str());
+    seqs.insert(c["seq"].n);
+    if (c["table"].str() == "persons") ++person_changes[c["row_id"].str()];
+  }
+  // A change id is the change's HLC version "<stamp>.<node id>": it must
+  // name one change only, even when two processes write the same store.
+  std::string dups;
+  for (const auto& [id, uses] : change_ids)
+    if (uses.size() > 1) {
+      dups += "  " + id + " used by:";
+      for (const auto& u : uses) dups += " [seq " + u + "]";
+      dups += "\n";
+    }
+  CHECK_MESSAGE(dups.empty(), "duplicate change ids in the outbox:\n" << dups);
+  CHECK(seqs.size() == outbox.size());
+  CHECK(person_changes.size() == ids.size());
+  for (const auto& id : ids) CHECK_MESSAGE(person_changes[id] == 1, "person " << id);
+  CHECK(v.Ok({"status"})["persons"].n == 2 * kEach);
+}
+
+// ============================================================================
+// 5. Export and help
+// ============================================================================
+
+TEST_CASE("export recap: a CSV with the full NIK as text, one line per application") {
+  Village v;
+  Applicant a = SetUpApplicant(v);
+  // A second family and application, and a third application by Siti.
+  std::string hh2 = v.Id({"household", "add", "--address", "Dusun Sumberagung", "--kk", "3510010101100001"});
+  std::string p2 = v.Id({"person", "add", "--household", hh2, "--name", "Pak \"Tono\", Sr.", "--nik",
+                         "3510010101600001", "--sex", "L", "--birth-date", "1960-01-01"});
+  std::string app2 = v.Id({"application", "new", "--type", "pbi_jkn", "--applicant", p2});
+  std::string app3 = v.Id({"application", "new", "--type", "recommendation", "--applicant", a.person});
+  std::string out = v.tmp().File("recap.csv");
+
+  Json r = v.Ok({"export", "recap", "--out", out});
+  CHECK(r["applications"].n == 3);
+  CHECK(r["file"].str() == out);
+  CHECK(!fs::exists(out + ".tmp"));
+  std::string text = ReadFile(out);
+  auto rows = ParseCsv(text);
+  REQUIRE(rows.size() == 4);  // header + 3
+  const auto& header = rows[0];
+  auto col = [&](const std::string& name) -> size_t {
+    for (size_t i = 0; i < header.size(); ++i)
+      if (header[i] == name) return i;
+    FAIL("no column " << name << " in " << text);
+    return 0;
+  };
+  size_t c_id = col("id"), c_nik = col("nik"), c_kk = col("no_kk"), c_name = col("applicant_name");
+  std::map<std::string, std::vector<std::string>> by_id;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    CHECK(rows[i].size() == header.size());
+    by_id[rows[i][c_id]] = rows[i];
+  }
+  REQUIRE(by_id.count(a.application));
+  REQUIRE(by_id.count(app2));
+  REQUIRE(by_id.count(app3));
+  CHECK(by_id[a.application][c_nik] == kNik);
+  CHECK(by_id[a.application][c_kk] == kKk);
+  CHECK(by_id[app2][c_nik] == "3510010101600001");
+  CHECK(by_id[app2][c_name] == "Pak \"Tono\", Sr.");
+  // Quoted in the file so that a spreadsheet keeps all 16 digits as text.
+  CHECK_HAS(text, "\"" + kNik + "\"");
+  CHECK_HAS(text, "\"3510010101600001\"");
+  // Lines are CRLF; the header and one line per application.
+  size_t crlf = 0;
+  for (size_t p = text.find("\r\n"); p != std::string::npos; p = text.find("\r\n", p + 2)) ++crlf;
+  CHECK(crlf == 4);
+
+  // Missing --out.
+  ProcessResult e = v.Cli({"export", "recap"});
+  CHECK(e.exit_code == kBadInput);
+  CHECK_HAS(e.err, "--out");
+  // A directory that does not exist: I/O error.
+  e = v.Cli({"export", "recap", "--out", v.tmp().File("no/such/dir/recap.csv")});
+  CHECK(e.exit_code == kIo);
+}
+
+TEST_CASE("export recap onto a directory fails cleanly: no temporary file with personal data is left") {
+  Village v;
+  SetUpApplicant(v);
+  std::string target = v.tmp().File("reports");
+  fs::create_directories(target);
+  ProcessResult r = v.Cli({"export", "recap", "--out", target});
+  INFO(v.last());
+  CHECK(r.exit_code == kIo);
+  CHECK_MESSAGE(!fs::exists(target + ".tmp"),
+                target << ".tmp was left behind holding:\n" << ReadFile(target + ".tmp"));
+  // A write failure must not be reported as a read failure.
+  CHECK_HAS_NOT(r.err, "Cannot read");
+}
+
+TEST_CASE("--help works for every command and the top-level help lists the exit codes") {
+  Village v;  // never initialised: help needs no store
+  ProcessResult top = v.Cli({"--help"});
+  INFO(v.last());
+  REQUIRE(top.exit_code == kOk);
+  for (const char* s : {"Exit codes", "0 ok", "1 internal error", "2 bad input", "3 data directory unusable",
+                        "4 store busy", "5 file could not be read or written"})
+    CHECK_HAS(top.out, s);
+
+  // Command paths: lines "  word [word]  ..." after "Commands:".
+  size_t at = top.out.find("\nCommands:\n");
+  REQUIRE(at != std::string::npos);
+  std::istringstream lines(top.out.substr(at + 11));
+  std::vector<std::string> commands;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() < 3 || line.compare(0, 2, "  ") != 0 || line[2] == ' ') continue;
+    std::istringstream words(line.substr(2, line.find("  ", 2) - 2));
+    std::string path, w;
+    for (int n = 0; n < 2 && words >> w; ++n) {
+      if (w.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos) break;
+      path += (path.empty() ? "" : " ") + w;
+    }
+    if (!path.empty()) commands.push_back(path);
+  }
+  CHECK(commands.size() >= 20);
+  for (const char* must : {"init", "status", "household add", "person add", "application new",
+                           "application submit", "application withdraw", "complaint new", "outbox",
+                           "export recap"})
+    CHECK_MESSAGE(std::find(commands.begin(), commands.end(), must) != commands.end(), must);
+
+  for (const auto& c : commands) {
+    std::vector<std::string> args;
+    std::istringstream ws(c);
+    for (std::string w; ws >> w;) args.push_back(w);
+    args.push_back("--help");
+    ProcessResult r = v.Cli(args);
+    INFO(v.last());
+    CHECK(r.exit_code == kOk);
+    CHECK(r.out.rfind("simpul-node " + c, 0) == 0);
+    CHECK(r.err.empty());
+  }
+  // Entity commands list their options, the required ones marked.
+  ProcessResult r = v.Cli({"person", "add", "--help"});
+  CHECK_HAS(r.out, "--nik");
+  CHECK_HAS(r.out, "--name (*)");
+  // Help never creates a store.
+  CHECK(!fs::exists(v.dir()));
+
+  // No command at all: usage on stdout, exit 2.
+  r = v.Cli({});
+  CHECK(r.exit_code == kBadInput);
+  CHECK_HAS(r.out, "Usage:");
+}
+
+// ============================================================================
+// 6. A submitted application is frozen; withdraw works
+// ============================================================================
+
+TEST_CASE("a submitted application cannot be edited; it can be withdrawn") {
+  Village v;
+  Applicant a = SetUpApplicant(v);
+  ProcessResult r = v.Cli({"application", "answer", a.application, "no_shelter=ya", "head_not_working=ya"});
+  REQUIRE(r.exit_code == kOk);
+  r = v.Cli({"application", "submit", a.application});
+  INFO(v.last());
+  REQUIRE(r.exit_code == kOk);
+  size_t baseline = v.OutboxCount();
+
+  std::string doc = v.tmp().File("sktm.pdf");
+  WriteFile(doc, "%PDF-1.4 sktm\n");
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"application", "edit", a.application, "--purpose", "Sekolah"},
+           {"application", "answer", a.application, "no_shelter=tidak"},
+           {"application", "attach", a.application, "--kind", "sktm", "--file", doc},
+           {"application", "submit", a.application}}) {
+    r = v.Cli(args);
+    INFO(v.last());
+    CHECK(r.exit_code == kBadInput);
+    CHECK_HAS(r.err, a.application);
+    CHECK_HAS(r.err, "submitted");
+    CHECK(v.OutboxCount() == baseline);
+  }
+  Json shown = v.Ok({"application", "show", a.application});
+  CHECK(shown["purpose"].str() == "Berobat ke RSUD Blambangan");
+  CHECK(shown["attachments"].size() == 0);
+
+  r = v.Cli({"application", "withdraw", a.application, "--reason", "Pindah domisili"});
+  {
+    INFO(v.last());
+    REQUIRE(r.exit_code == kOk);
+    CHECK_HAS(r.out, "withdrawn");
+  }
+  CHECK(v.OutboxCount() == baseline + 1);
+  shown = v.Ok({"application", "show", a.application});
+  CHECK(shown["status"].str() == "withdrawn");
+  CHECK(shown["status_reason"].str() == "Pindah domisili");
+  REQUIRE(shown["events"].size() == 2);
+  CHECK(shown["events"][1]["kind"].str() == "withdrawn");
+  r = v.Cli({"application", "show", a.application});
+  CHECK_HAS(r.out, "withdrawn (Pindah domisili)");
+  Json list = v.Ok({"application", "list", "--status", "withdrawn"});
+  REQUIRE(list.size() == 1);
+  CHECK(list[0]["id"].str() == a.application);
+
+  // Withdrawn is final for the village.
+  r = v.Cli({"application", "withdraw", a.application, "--reason", "lagi"});
+  CHECK(r.exit_code == kBadInput);
+  CHECK_HAS(r.err, "cannot be withdrawn");
+  r = v.Cli({"application", "edit", a.application, "--purpose", "x"});
+  CHECK(r.exit_code == kBadInput);
+  CHECK(v.OutboxCount() == baseline + 1);
+}
+
+}  // namespace
+}  // namespace simpul::testing
