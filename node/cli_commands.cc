@@ -633,6 +633,17 @@ const std::vector<Command>& Commands() {
       {"indicators show", "[SET]", "Tampilkan indikator dan pilihan jawaban", "Show the indicators and their answers", IndicatorsShow, -1, {}},
       {"indicators add", "FILE", "Muat set/versi indikator baru", "Load a new indicator set or version", IndicatorsAdd, -1, {}},
       {"outbox", "[--all]", "Tampilkan perubahan yang menunggu sinkronisasi", "Show the changes waiting to sync", CmdOutbox, -1, {"all"}},
+      {"enrol", "--hub URL --code CODE", "Daftarkan node ke hub Dinsos (kode sekali pakai dari petugas)",
+       "Enrol this node at the Dinsos hub (one-time code from the hub operator)", EnrolHandler(), -1, {"hub", "code", "timeout"}},
+      {"sync", "[--batch N] [--timeout S]", "Sinkronkan sekarang: kirim kotak keluar, terima keputusan",
+       "Sync now: send the outbox, receive decisions", SyncHandler(), -1, {"batch", "timeout"}},
+      {"daemon", "[--window 22:00-06:00] [--interval S]", "Sinkronisasi otomatis (jadwal malam, coba lagi bila putus)",
+       "Unattended sync (nightly window, retries when the link is down)", DaemonHandler(), -1,
+       {"window", "interval", "backoff-min", "backoff-max", "batch", "timeout"}},
+      {"conflicts", "[--all]", "Konflik yang perlu diputuskan petugas", "Conflicts a person must decide",
+       ConflictsHandler(), -1, {"all"}},
+      {"resolve", "ID --keep winner|loser | --value TEXT", "Selesaikan konflik (keputusan ikut tersinkron)",
+       "Resolve a conflict (the decision replicates)", ResolveHandler(), -1, {"keep", "value"}},
       {"export recap", "--out FILE.csv", "Ekspor rekap permohonan desa (CSV)", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out"}},
     };
     // Positional words each command takes, read off its usage line.

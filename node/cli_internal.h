@@ -40,6 +40,13 @@ struct Command {
 
 const std::vector<Command>& Commands();
 
+// Commands that talk to the hub (cli_sync.cc).
+Handler EnrolHandler();
+Handler SyncHandler();
+Handler DaemonHandler();
+Handler ConflictsHandler();
+Handler ResolveHandler();
+
 }  // namespace simpul::node
 
 #endif  // SIMPUL_NODE_CLI_INTERNAL_H_

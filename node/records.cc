@@ -358,14 +358,21 @@ Result<Written> CreateRecord(NodeStore& store, Entity e, const Options& opts) {
 
 Result<Written> EditRecord(NodeStore& store, Entity e, const std::string& id, const Options& opts) {
   SIMPUL_RETURN_IF_ERROR(RequireExists(store, e, id));
+  std::vector<schema::Warning> warnings;
+  SIMPUL_ASSIGN_OR_RETURN(auto fields, BuildFields(store, e, opts, false, &warnings));
   if (e == Entity::kApplication) {
     SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, id));
-    if (!schema::VillageMayEdit(state.status))
+    // The applicant's data is frozen once submitted; the fields the village
+    // shares with Dinsos (notes, DTKS status) stay open until a decision.
+    const schema::TableDef* t = schema::FindTable("applications");
+    bool only_shared = std::all_of(fields.begin(), fields.end(), [&](const FieldWrite& f) {
+      return schema::FindField(*t, f.field)->owner == schema::Owner::kShared;
+    });
+    bool open = state.status == "submitted" || state.status == "in_review";
+    if (!schema::VillageMayEdit(state.status) && !(only_shared && open))
       return Status::FailedPrecondition("application is " + state.status)
           .WithMsg(MsgId::kNotEditable, {id, state.status});
   }
-  std::vector<schema::Warning> warnings;
-  SIMPUL_ASSIGN_OR_RETURN(auto fields, BuildFields(store, e, opts, false, &warnings));
   if (e == Entity::kPerson) PersonWarnings(store, id, fields, &warnings);
   return WriteFields(store, e, id, std::move(fields), std::move(warnings));
 }

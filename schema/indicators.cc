@@ -1,5 +1,6 @@
 #include "schema/indicators.h"
 
+#include <cmath>
 #include <cstdlib>
 
 extern "C" {
@@ -34,7 +35,7 @@ bool ParseNumber(const std::string& s, double* out) {
   if (s.empty() || s.size() > 32) return false;
   char* end = nullptr;
   *out = std::strtod(s.c_str(), &end);
-  return end && *end == '\0';
+  return end && *end == '\0' && std::isfinite(*out);  // no nan/inf in an instrument
 }
 
 bool IsCode(std::string_view s) {

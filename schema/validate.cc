@@ -221,9 +221,10 @@ Result<std::string> NormalizePhone(std::string_view input) {
   if (digits.rfind("62", 0) == 0) nsn = digits.substr(2);
   else if (!plus && digits.rfind("0", 0) == 0) nsn = digits.substr(1);
   else if (!plus && digits.rfind("8", 0) == 0) nsn = digits;  // "812..." typed without 0
-  // Mobile numbers are 8 + 8..11 digits; landlines area code (2-7) + number.
+  // Mobile numbers are 8 + 8..11 digits; landlines area code (2-7, 9 in
+  // Maluku and Papua) + number.
   bool ok = !nsn.empty() && nsn[0] != '0' && nsn.size() >= 8 && nsn.size() <= 12 &&
-            (nsn[0] == '8' ? nsn.size() >= 9 : nsn[0] >= '2' && nsn[0] <= '7');
+            (nsn[0] == '8' ? nsn.size() >= 9 : nsn[0] >= '2' && nsn[0] <= '9');
   if (!ok)
     return Status::InvalidArgument("not an Indonesian phone number")
         .WithField("phone")

@@ -47,7 +47,11 @@ Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const st
   const std::string tbl = table.name;
   // Current values, to skip unchanged fields and to know whether the row exists.
   std::string select = "SELECT village";
-  for (const auto& f : fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const auto& f = fields[i];
+    for (size_t j = 0; j < i; ++j)
+      if (fields[j].field == f.field)
+        return Status::InvalidArgument("field " + tbl + "." + f.field + " given twice").WithField(f.field);
     const schema::FieldDef* def = schema::FindField(table, f.field);
     if (!def) return Status::InvalidArgument("unknown field " + tbl + "." + f.field).WithField(f.field);
     if (!MayWrite(role_, def->owner))
@@ -75,10 +79,28 @@ Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const st
   if (table.append_only && exists)
     return Status::FailedPrecondition(tbl + " rows are append-only");
 
+  // Each changed field's base: the version it holds now.
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * base_q, db_.Cached("SELECT version FROM field_versions"
+                                                    " WHERE tbl=? AND row_id=? AND field=?"));
+  std::vector<Value> bases(changed.size());
+  for (size_t i = 0; i < changed.size() && exists; ++i) {
+    base_q->Bind(1, tbl).Bind(2, row_id).Bind(3, changed[i]->field);
+    SIMPUL_ASSIGN_OR_RETURN(bool has_base, base_q->Step());
+    if (has_base) bases[i] = base_q->Text(0);
+    base_q->Reset();
+  }
   // Another process may have written since this one opened the store: move
-  // past its stamps (read under the write lock) so versions stay unique.
-  SIMPUL_ASSIGN_OR_RETURN(Stamp stored, LoadLastStamp(db_));
-  hlc_.Witness(stored);
+  // past its stamps (read under the write lock) so versions stay unique; and
+  // a write must be newer than what it overwrites, whatever our wall clock
+  // says, or replicas could order it before its base.
+  if (sink_ == ChangeSink::kOutbox) {
+    SIMPUL_ASSIGN_OR_RETURN(Stamp stored, LoadLastStamp(db_));
+    hlc_.Witness(stored);
+  }
+  for (const auto& b : bases) {
+    Stamp s;
+    if (!IsNull(b) && Hlc::ParseVersion(std::get<std::string>(b), &s, nullptr)) hlc_.Witness(s);
+  }
   Stamp stamp = hlc_.Now();
   std::string version = hlc_.Version(stamp);
 
@@ -97,30 +119,34 @@ Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const st
   SIMPUL_RETURN_IF_ERROR(up->Run());
 
   // The change record.
-  SIMPUL_ASSIGN_OR_RETURN(
-      Stmt * ob, db_.Cached("INSERT INTO outbox(change_id,tbl,row_id,village,hlc,node_id)"
-                            " VALUES(?,?,?,?,?,?)"));
-  ob->Bind(1, version).Bind(2, tbl).Bind(3, row_id).Bind(4, row_village).Bind(5, version).Bind(
-      6, hlc_.node_id());
-  SIMPUL_RETURN_IF_ERROR(ob->Run());
+  Stmt* rec_fields = nullptr;
+  if (sink_ == ChangeSink::kOutbox) {
+    SIMPUL_ASSIGN_OR_RETURN(
+        Stmt * ob, db_.Cached("INSERT INTO outbox(change_id,tbl,row_id,village,hlc,node_id)"
+                              " VALUES(?,?,?,?,?,?)"));
+    ob->Bind(1, version).Bind(2, tbl).Bind(3, row_id).Bind(4, row_village).Bind(5, version).Bind(
+        6, hlc_.node_id());
+    SIMPUL_RETURN_IF_ERROR(ob->Run());
+    SIMPUL_ASSIGN_OR_RETURN(rec_fields, db_.Cached("INSERT INTO outbox_fields(seq,field,value,base)"
+                                                   " VALUES(?,?,?,?)"));
+  } else {
+    SIMPUL_ASSIGN_OR_RETURN(
+        Stmt * cl, db_.Cached("INSERT INTO changelog(version,tbl,row_id,village,flags,origin,received_at_ms)"
+                              " VALUES(?,?,?,?,0,?,?)"));
+    cl->Bind(1, version).Bind(2, tbl).Bind(3, row_id).Bind(4, row_village).Bind(5, hlc_.node_id())
+        .Bind(6, static_cast<int64_t>(stamp.physical_ms()));
+    SIMPUL_RETURN_IF_ERROR(cl->Run());
+    SIMPUL_ASSIGN_OR_RETURN(rec_fields, db_.Cached("INSERT INTO changelog_fields(seq,field,value,base)"
+                                                   " VALUES(?,?,?,?)"));
+  }
   const int64_t seq = db_.LastInsertRowid();
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * base_q, db_.Cached("SELECT version FROM field_versions"
-                                                    " WHERE tbl=? AND row_id=? AND field=?"));
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * of, db_.Cached("INSERT INTO outbox_fields(seq,field,value,base)"
-                                                " VALUES(?,?,?,?)"));
   SIMPUL_ASSIGN_OR_RETURN(
       Stmt * fv, db_.Cached("INSERT INTO field_versions(tbl,row_id,field,version) VALUES(?,?,?,?)"
                             " ON CONFLICT(tbl,row_id,field) DO UPDATE SET version=excluded.version"));
-  for (const auto* f : changed) {
-    Value base;  // a new row's fields have no base version
-    if (exists) {
-      base_q->Bind(1, tbl).Bind(2, row_id).Bind(3, f->field);
-      SIMPUL_ASSIGN_OR_RETURN(bool has_base, base_q->Step());
-      if (has_base) base = base_q->Text(0);
-      base_q->Reset();
-    }
-    of->Bind(1, seq).Bind(2, f->field).Bind(3, f->value).Bind(4, base);
-    SIMPUL_RETURN_IF_ERROR(of->Run());
+  for (size_t i = 0; i < changed.size(); ++i) {
+    const FieldWrite* f = changed[i];
+    rec_fields->Bind(1, seq).Bind(2, f->field).Bind(3, f->value).Bind(4, bases[i]);
+    SIMPUL_RETURN_IF_ERROR(rec_fields->Run());
     fv->Bind(1, tbl).Bind(2, row_id).Bind(3, f->field).Bind(4, version);
     SIMPUL_RETURN_IF_ERROR(fv->Run());
   }

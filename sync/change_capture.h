@@ -29,6 +29,10 @@ namespace simpul::sync {
 
 enum class Role { kVillage, kHub };
 
+// Where a local change record goes: a node's outbox (until the hub acks
+// it) or the hub's changelog (the sequence nodes pull from).
+enum class ChangeSink { kOutbox, kChangelog };
+
 struct FieldWrite {
   std::string field;
   schema::Value value;
@@ -47,7 +51,8 @@ Status SaveLastStamp(schema::Db& db, Stamp s);
 class ChangeWriter {
  public:
   // `db` and `hlc` must outlive the writer.
-  ChangeWriter(schema::Db& db, Hlc& hlc, Role role) : db_(db), hlc_(hlc), role_(role) {}
+  ChangeWriter(schema::Db& db, Hlc& hlc, Role role, ChangeSink sink = ChangeSink::kOutbox)
+      : db_(db), hlc_(hlc), role_(role), sink_(sink) {}
 
   // Creates or updates row `row_id` of `table` in `village`'s scope. Fields
   // whose value does not change are not recorded. Must run inside a
@@ -59,6 +64,7 @@ class ChangeWriter {
   schema::Db& db_;
   Hlc& hlc_;
   Role role_;
+  ChangeSink sink_;
 };
 
 // True when `role` may write `owner`'s fields.

@@ -176,6 +176,7 @@ Result<FrameView> ParseFrame(std::string_view bytes) {
 
 Result<SealedRequest> SealRequest(const Identity& node, const PublicKey& hub_sign_pk,
                                   wire::RequestHeader header, std::string_view body) {
+  Key32 hub_x;
   if (!ToCurvePk(hub_sign_pk, &hub_x)) return Status::InvalidArgument("hub key is not a valid Ed25519 key");
   uint8_t node_x_sk[32];
   crypto_sign_ed25519_sk_to_curve25519(node_x_sk, node.sign_sk.data());

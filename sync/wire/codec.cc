@@ -145,23 +145,27 @@ template <class Ar> void load(Ar& ar, ItemResult& m, uint32_t v) {
   LoadStr(ar, m.version, 128); ar(m.code); LoadStr(ar, m.message, 4096);
 }
 template <class Ar> void save(Ar& ar, const SyncRequest& m, uint32_t) {
-  ar(m.batch_id); SaveVec(ar, m.push); ar(m.pull_cursor, m.pull_limit, m.has_digest, m.digest);
+  ar(m.batch_id); SaveVec(ar, m.push); ar(m.initial, m.pull_cursor, m.pull_limit);
+  SaveStr(ar, m.snapshot_after); ar(m.snapshot_seq);
   SaveU32Vec(ar, m.repair_buckets);
 }
 template <class Ar> void load(Ar& ar, SyncRequest& m, uint32_t v) {
   CheckVersion(v, 1, "SyncRequest");
-  ar(m.batch_id); LoadVec(ar, m.push); ar(m.pull_cursor, m.pull_limit, m.has_digest, m.digest);
+  ar(m.batch_id); LoadVec(ar, m.push); ar(m.initial, m.pull_cursor, m.pull_limit);
+  LoadStr(ar, m.snapshot_after, 128); ar(m.snapshot_seq);
   LoadU32Vec(ar, m.repair_buckets);
 }
 template <class Ar> void save(Ar& ar, const SyncReply& m, uint32_t) {
-  SaveVec(ar, m.results); SaveVec(ar, m.pulled); ar(m.cursor, m.more, m.hub_time_ms);
-  ar(m.digest_checked, m.digest_match); SaveU64Vec(ar, m.bucket_digests); SaveVec(ar, m.repair);
+  SaveVec(ar, m.results); SaveVec(ar, m.pulled); ar(m.cursor, m.more); SaveStr(ar, m.snapshot_next);
+  ar(m.hub_time_ms);
+  SaveU64Vec(ar, m.bucket_digests); SaveVec(ar, m.repair);
   SaveStr(ar, m.notice);
 }
 template <class Ar> void load(Ar& ar, SyncReply& m, uint32_t v) {
   CheckVersion(v, 1, "SyncReply");
-  LoadVec(ar, m.results); LoadVec(ar, m.pulled); ar(m.cursor, m.more, m.hub_time_ms);
-  ar(m.digest_checked, m.digest_match); LoadU64Vec(ar, m.bucket_digests); LoadVec(ar, m.repair);
+  LoadVec(ar, m.results); LoadVec(ar, m.pulled); ar(m.cursor, m.more); LoadStr(ar, m.snapshot_next, 128);
+  ar(m.hub_time_ms);
+  LoadU64Vec(ar, m.bucket_digests); LoadVec(ar, m.repair);
   LoadStr(ar, m.notice, 4096);
 }
 template <class Ar> void save(Ar& ar, const RequestHeader& m, uint32_t) {

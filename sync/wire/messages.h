@@ -37,6 +37,7 @@ enum ChangeFlags : uint8_t {
   kFlagNone = 0,
   kFlagSnapshot = 1,  // state transfer (first sync, repair, move-in): no conflicts
   kFlagScopeOut = 2,  // the row left this scope: drop it (fields empty)
+  kFlagRepair = 4,    // authoritative state from the hub's digest repair
 };
 
 // One change record: fields of one row written together under one version
@@ -65,11 +66,12 @@ struct ItemResult {
 struct SyncRequest {
   uint64_t batch_id = 0;       // node-local, for logs: the outbox seq of the first change
   std::vector<Change> push;    // oldest first
-  uint64_t pull_cursor = 0;    // hub sequence the node has applied (0 = never: snapshot)
+  bool initial = true;         // no snapshot completed yet: the reply is a snapshot page
+  uint64_t pull_cursor = 0;    // hub sequence the node has applied
   uint32_t pull_limit = 500;   // max changes wanted in the reply
-  bool has_digest = false;     // set when the node has nothing left to push
-  uint64_t digest = 0;         // node's scope digest (sync/digest.h)
-  std::vector<uint32_t> repair_buckets;  // buckets whose full state the node asks for
+  std::string snapshot_after;  // snapshot paging: last row key received ("" = start)
+  uint64_t snapshot_seq = 0;   // snapshot paging: the cursor the first page named
+  std::vector<uint32_t> repair_buckets;  // digest buckets whose full state the node asks for
   bool operator==(const SyncRequest&) const = default;
 };
 
@@ -79,10 +81,11 @@ struct SyncReply {
   std::vector<Change> pulled;       // changes in the node's scope after pull_cursor
   uint64_t cursor = 0;              // the node's new cursor once `pulled` is applied
   bool more = false;                // more to pull: ask again
+  std::string snapshot_next;        // snapshot paging: key to ask after ("" = snapshot done)
   uint64_t hub_time_ms = 0;         // the hub's wall clock, for the node's HLC
-  bool digest_checked = false;
-  bool digest_match = false;
-  std::vector<uint64_t> bucket_digests;  // on mismatch: the hub's per-bucket digests
+  // The hub's scope digest (sync/digest.h) when `pulled` reaches the end of
+  // the log: the node's state equals it once `pulled` is applied.
+  std::vector<uint64_t> bucket_digests;
   std::vector<Change> repair;            // full state of the requested buckets
   std::string notice;                    // e.g. a clock warning, in English
   bool operator==(const SyncReply&) const = default;

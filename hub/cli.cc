@@ -1,0 +1,443 @@
+// simpul-hub commands. Operator output is bilingual (LANG / --lang), like
+// simpul-node; the server's log is English.
+#include "hub/cli.h"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <algorithm>
+
+#include "hub/operations.h"
+#include "hub/server/http_server.h"
+#include "hub/sync_service.h"
+#include "schema/json_writer.h"
+#include "schema/messages.h"
+
+namespace simpul::hub {
+namespace {
+
+struct Args {
+  std::vector<std::string> words;
+  std::map<std::string, std::string> opts;
+  bool json = false, help = false;
+  Lang lang = Lang::kEn;
+  std::string data;
+  const char* T(const char* id, const char* en) const { return lang == Lang::kId ? id : en; }
+};
+
+int ExitFor(const Status& st) {
+  switch (st.code()) {
+    case Code::kOk: return 0;
+    case Code::kInvalidArgument: case Code::kNotFound: case Code::kAlreadyExists:
+    case Code::kFailedPrecondition: case Code::kPermissionDenied: case Code::kResourceExhausted:
+    case Code::kUnauthenticated:
+      return 2;
+    case Code::kCorruption: case Code::kVersionTooNew: case Code::kVersionTooOld: return 3;
+    case Code::kUnavailable: return 4;
+    case Code::kIoError: return 5;
+    default: return 1;
+  }
+}
+
+std::string Get(const Row& row, const std::string& col) {
+  for (const auto& [k, v] : row)
+    if (k == col) return schema::IsNull(v) ? "" : schema::ValueToDisplay(v);
+  return {};
+}
+
+void PrintRows(const Args& a, const std::vector<Row>& rows) {
+  if (a.json) {
+    schema::JsonWriter j;
+    j.BeginArray();
+    for (const auto& r : rows) {
+      j.BeginObject();
+      for (const auto& [k, v] : r) j.Field(k, v);
+      j.EndObject();
+    }
+    std::cout << j.EndArray().str() << "\n";
+    return;
+  }
+  for (const auto& r : rows) {
+    bool first = true;
+    for (const auto& [k, v] : r) {
+      if (schema::IsNull(v)) continue;
+      std::cout << (first ? "" : "  ") << k << "=" << schema::ValueToDisplay(v);
+      first = false;
+    }
+    std::cout << "\n";
+  }
+  if (rows.empty()) std::cout << a.T("(kosong)\n", "(none)\n");
+}
+
+std::string Opt(const Args& a, const std::string& k, const std::string& def = "") {
+  auto it = a.opts.find(k);
+  return it == a.opts.end() ? def : it->second;
+}
+
+Status Need(const Args& a, size_t words, std::initializer_list<const char*> opts) {
+  if (a.words.size() < words) return Status::InvalidArgument("missing argument; see --help");
+  for (const char* o : opts)
+    if (!a.opts.count(o)) return Status::InvalidArgument(std::string("--") + o + " is required");
+  return Status::Ok();
+}
+
+std::string OperatorName() {
+  const char* u = std::getenv("SIMPUL_OPERATOR");
+  if (!u) u = std::getenv("USER");
+  return u ? u : "operator";
+}
+
+// --- config + serve ------------------------------------------------------------
+
+struct ServeConfig {
+  std::string data, listen = "127.0.0.1:8470";
+  uint64_t max_body_mb = 32;
+  uint64_t max_ahead_hours = 24;
+};
+
+Status ReadConfig(const std::string& path, ServeConfig* cfg) {
+  std::ifstream in(path);
+  if (!in) return Status::IoError("cannot read config " + path);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    auto hash = line.find('#');
+    if (hash != std::string::npos) line.resize(hash);
+    auto trim = [](std::string s) {
+      while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
+      while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1);
+      return s;
+    };
+    line = trim(line);
+    if (line.empty()) continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) return Status::InvalidArgument(path + ":" + std::to_string(n) + ": expected key = value");
+    std::string k = trim(line.substr(0, eq)), v = trim(line.substr(eq + 1));
+    auto number = [&](uint64_t* out) -> Status {
+      char* end = nullptr;
+      unsigned long long x = std::strtoull(v.c_str(), &end, 10);
+      if (v.empty() || *end || x == 0 || x > 100000)
+        return Status::InvalidArgument(path + ":" + std::to_string(n) + ": " + k + " must be a positive number");
+      *out = x;
+      return Status::Ok();
+    };
+    if (k == "data") cfg->data = v;
+    else if (k == "listen") cfg->listen = v;
+    else if (k == "max_body_mb") SIMPUL_RETURN_IF_ERROR(number(&cfg->max_body_mb));
+    else if (k == "max_ahead_hours") SIMPUL_RETURN_IF_ERROR(number(&cfg->max_ahead_hours));
+    else return Status::InvalidArgument(path + ":" + std::to_string(n) + ": unknown key '" + k + "'");
+  }
+  return Status::Ok();
+}
+
+std::string Now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+Status CmdServe(Args& a) {
+  ServeConfig cfg;
+  if (a.opts.count("config")) SIMPUL_RETURN_IF_ERROR(ReadConfig(a.opts["config"], &cfg));
+  if (!a.data.empty()) cfg.data = a.data;
+  if (a.opts.count("listen")) cfg.listen = a.opts["listen"];
+  if (cfg.data.empty()) return Status::InvalidArgument("--data DIR (or data = DIR in the config) is required");
+  auto colon = cfg.listen.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("--listen must be ADDRESS:PORT");
+  ServerOptions so;
+  so.address = cfg.listen.substr(0, colon);
+  int port = std::atoi(cfg.listen.substr(colon + 1).c_str());
+  if (port < 0 || port > 65535) return Status::InvalidArgument("bad port in --listen");
+  so.port = static_cast<uint16_t>(port);
+  so.body_limit = cfg.max_body_mb << 20;
+  SIMPUL_ASSIGN_OR_RETURN(auto store, HubStore::Open(cfg.data, sync::SystemClock::Default()));
+  SyncServiceOptions sopt;
+  sopt.max_ahead_ms = cfg.max_ahead_hours * 3600000ull;
+  HubStore* hub = store.get();
+  HttpServer server(so, [hub, sopt](const HttpRequest& req) {
+    HttpResponse resp;
+    RequestLog log;
+    if (req.method == "GET" && req.target == "/v1/health") {
+      resp.content_type = "text/plain";
+      resp.body = "ok\n";
+      return resp;
+    }
+    if (req.method != "POST" || (req.target != "/v1/sync" && req.target != "/v1/enrol")) {
+      resp.status = 404;
+      resp.content_type = "text/plain";
+      resp.body = "unknown endpoint\n";
+      return resp;
+    }
+    resp.body = req.target == "/v1/sync" ? HandleSync(*hub, req.body, sopt, &log) : HandleEnrol(*hub, req.body, &log);
+    std::fprintf(stderr, "%s %s %s node=%s village=%s pushed=%zu applied=%zu refused=%zu pulled=%zu in=%zuB out=%zuB: %s\n",
+                 Now().c_str(), req.peer.c_str(), req.target.c_str(), log.node_id.c_str(), log.village.c_str(),
+                 log.pushed, log.applied, log.refused, log.pulled, req.body.size(), resp.body.size(),
+                 log.outcome.c_str());
+    return resp;
+  });
+  SIMPUL_ASSIGN_OR_RETURN(uint16_t bound, server.Start());
+  std::fprintf(stderr, "%s simpul-hub %s serving %s on %s:%u (hub key %s)\n", Now().c_str(),
+               store->Meta("name").c_str(), cfg.data.c_str(), so.address.c_str(), bound,
+               sync::crypto::Fingerprint(store->identity().sign_pk).c_str());
+  std::fflush(stderr);
+  server.Run(/*handle_signals=*/true);
+  std::fprintf(stderr, "%s simpul-hub stopped cleanly\n", Now().c_str());
+  return Status::Ok();
+}
+
+// --- operator commands ----------------------------------------------------------
+
+Result<std::unique_ptr<HubStore>> OpenHub(const Args& a) {
+  return HubStore::Open(a.data, sync::SystemClock::Default());
+}
+
+Status CmdInit(Args& a) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, HubStore::Init(a.data, Opt(a, "name", "Dinas Sosial"), sync::SystemClock::Default()));
+  std::cout << a.T("Hub disiapkan di ", "Hub created in ") << a.data << "\n  "
+            << a.T("Kunci hub (sidik jari): ", "Hub key fingerprint: ")
+            << sync::crypto::Fingerprint(store->identity().sign_pk) << "\n  "
+            << a.T("Simpan cadangan hub.key secara offline.", "Back up hub.key offline.") << "\n";
+  return Status::Ok();
+}
+
+Status CmdEnrol(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 0, {"village"}));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_ASSIGN_OR_RETURN(std::string code, CreateEnrolment(*store, a.opts["village"], std::atoi(Opt(a, "days", "7").c_str())));
+  if (a.json) {
+    std::cout << schema::JsonWriter().BeginObject().Field("code", code).Field("village", a.opts["village"])
+                     .Field("hub_key", sync::crypto::Fingerprint(store->identity().sign_pk)).EndObject().str() << "\n";
+  } else {
+    std::cout << a.T("Kode pendaftaran (sekali pakai) untuk desa ", "One-time enrolment code for village ")
+              << a.opts["village"] << ":\n\n    " << code << "\n\n"
+              << a.T("Di laptop desa: simpul-node enrol --hub http://ALAMAT-HUB:8470 --code ",
+                     "On the village laptop: simpul-node enrol --hub http://HUB-ADDRESS:8470 --code ")
+              << code << "\n" << a.T("Sidik jari kunci hub: ", "Hub key fingerprint: ")
+              << sync::crypto::Fingerprint(store->identity().sign_pk) << "\n";
+  }
+  return Status::Ok();
+}
+
+Status CmdNodeList(Args& a) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, ListNodes(*store));
+  PrintRows(a, rows);
+  return Status::Ok();
+}
+
+Status CmdRevoke(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 1, {"reason"}));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_RETURN_IF_ERROR(RevokeNode(*store, a.words[0], a.opts["reason"]));
+  std::cout << a.T("Node dicabut; ditolak pada kontak berikutnya: ", "Node revoked; refused at its next contact: ")
+            << a.words[0] << "\n";
+  return Status::Ok();
+}
+
+Status CmdAppList(Args& a) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, ListApplications(*store, Opt(a, "village"), Opt(a, "status")));
+  PrintRows(a, rows);
+  return Status::Ok();
+}
+
+Status CmdAppShow(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(*store, "applications", a.words[0]));
+  SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(*store, a.words[0]));
+  auto state = schema::FoldWorkflow(events);
+  SIMPUL_ASSIGN_OR_RETURN(auto conflicts, ListConflicts(*store, "", true));
+  if (a.json) {
+    schema::JsonWriter j;
+    j.BeginObject();
+    for (const auto& [k, v] : app) j.Field(k, v);
+    j.Field("status", state.status).Field("contested", state.contested).Key("events").BeginArray();
+    for (const auto& e : events)
+      j.BeginObject().Field("kind", e.kind).Field("actor_role", e.actor_role).Field("reason", e.reason).EndObject();
+    j.EndArray().Key("conflicts").BeginArray();
+    for (const auto& c : conflicts)
+      if (Get(c, "row_id") == a.words[0])
+        j.BeginObject().Field("id", Get(c, "id")).Field("field", Get(c, "field")).Field("status", Get(c, "status"))
+            .Field("winner_value", Get(c, "winner_value")).Field("loser_value", Get(c, "loser_value")).EndObject();
+    std::cout << j.EndArray().EndObject().str() << "\n";
+    return Status::Ok();
+  }
+  std::cout << a.T("Permohonan ", "Application ") << a.words[0] << "  status: " << state.status << "\n";
+  for (const auto& [k, v] : app)
+    if (!schema::IsNull(v) && k != "deleted") std::cout << "  " << std::left << std::setw(18) << k << schema::ValueToDisplay(v) << "\n";
+  for (const auto& e : events)
+    std::cout << "  " << a.T("peristiwa ", "event ") << e.kind << " (" << e.actor_role << ")"
+              << (e.reason.empty() ? "" : ": " + e.reason) << "\n";
+  for (const auto& c : conflicts)
+    if (Get(c, "row_id") == a.words[0])
+      std::cout << "  " << a.T("KONFLIK ", "CONFLICT ") << Get(c, "id") << " " << Get(c, "field") << ": '"
+                << Get(c, "winner_value") << "' vs '" << Get(c, "loser_value") << "' [" << Get(c, "status") << "]\n";
+  return Status::Ok();
+}
+
+Status Decide(Args& a, const std::string& kind, const std::string& role) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_RETURN_IF_ERROR(RecordDecision(*store, a.words[0], kind, Opt(a, "reason"), role, OperatorName()));
+  std::cout << kind << ": " << a.words[0] << a.T(" (dikirim ke desa pada sinkronisasi berikutnya)\n",
+                                                 " (goes to the village at its next sync)\n");
+  return Status::Ok();
+}
+Status CmdReturn(Args& a) { return Decide(a, "returned", "hub"); }
+Status CmdApprove(Args& a) { return Decide(a, "approved", "hub"); }
+Status CmdReject(Args& a) { return Decide(a, "rejected", "hub"); }
+Status CmdVisit(Args& a) { return Decide(a, "field_visited", "verifier"); }
+Status CmdRecommend(Args& a) { return Decide(a, "recommended", "verifier"); }
+
+Status CmdLetter(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_ASSIGN_OR_RETURN(std::string number, IssueLetter(*store, a.words[0], OperatorName()));
+  std::cout << a.T("Surat terbit, nomor ", "Letter issued, number ") << number << "\n";
+  return Status::Ok();
+}
+
+Status CmdAppEdit(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
+  std::map<std::string, std::string> f;
+  if (a.opts.count("notes")) f["notes"] = a.opts["notes"];
+  if (a.opts.count("dtks-status")) f["dtks_status"] = a.opts["dtks-status"];
+  if (a.opts.count("desil")) f["dtks_desil"] = a.opts["desil"];
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_RETURN_IF_ERROR(EditApplication(*store, a.words[0], f));
+  std::cout << a.T("Permohonan diubah: ", "Application changed: ") << a.words[0] << "\n";
+  return Status::Ok();
+}
+
+Status CmdConflicts(Args& a) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, ListConflicts(*store, Opt(a, "village"), a.opts.count("all") > 0));
+  PrintRows(a, rows);
+  return Status::Ok();
+}
+
+Status CmdResolve(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
+  std::string keep = a.opts.count("value") ? "value" : Opt(a, "keep");
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_RETURN_IF_ERROR(ResolveConflict(*store, a.words[0], keep, Opt(a, "value"), OperatorName()));
+  std::cout << a.T("Konflik diselesaikan: ", "Conflict resolved: ") << a.words[0] << "\n";
+  return Status::Ok();
+}
+
+Status CmdMove(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 2, {"to"}));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  std::string table = a.words[0] == "person" ? "persons" : a.words[0] == "application" ? "applications" : a.words[0];
+  SIMPUL_ASSIGN_OR_RETURN(int n, MoveRow(*store, table, a.words[1], a.opts["to"]));
+  std::cout << a.T("Dipindahkan ke ", "Moved to ") << a.opts["to"] << ": " << n << a.T(" baris\n", " row(s)\n");
+  return Status::Ok();
+}
+
+struct HubCommand {
+  const char* path;
+  const char* usage;
+  const char* help;
+  Status (*fn)(Args&);
+};
+
+const HubCommand kCommands[] = {
+    {"init", "--data DIR [--name NAME]", "create the hub store and its signing key", CmdInit},
+    {"serve", "--data DIR [--listen ADDR:PORT] [--config FILE]", "run the sync server (stops on SIGTERM)", CmdServe},
+    {"node enrol", "--village CODE [--days N]", "print a one-time enrolment code for a village", CmdEnrol},
+    {"node list", "", "list enrolled nodes", CmdNodeList},
+    {"node revoke", "NODE_ID --reason TEXT", "revoke a node (lost laptop); refused at its next sync", CmdRevoke},
+    {"application list", "[--village CODE] [--status S]", "the queue of applications", CmdAppList},
+    {"application show", "ID", "an application with its history and conflicts", CmdAppShow},
+    {"application return", "ID --reason TEXT", "return to the village for completion", CmdReturn},
+    {"application approve", "ID [--reason TEXT]", "approve", CmdApprove},
+    {"application reject", "ID --reason TEXT", "reject", CmdReject},
+    {"application visit", "ID --reason TEXT", "record the field visit (verifier)", CmdVisit},
+    {"application recommend", "ID --reason TEXT", "record the kecamatan recommendation (verifier)", CmdRecommend},
+    {"application letter", "ID", "issue the numbered letter of an approved application", CmdLetter},
+    {"application edit", "ID [--notes T] [--dtks-status S] [--desil N]", "hub-side edits", CmdAppEdit},
+    {"conflicts", "[--village CODE] [--all]", "open conflicts (with --all: resolved too)", CmdConflicts},
+    {"resolve", "CONFLICT_ID --keep winner|loser | --value TEXT", "resolve a conflict; replicates", CmdResolve},
+    {"move", "person|application ID --to VILLAGE", "move a row (and dependents) to another village", CmdMove},
+};
+
+}  // namespace
+
+int RunHubCli(const std::vector<std::string>& argv) {
+  Args a;
+  std::string lang;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& s = argv[i];
+    if (s.rfind("--", 0) == 0 && s.size() > 2) {
+      std::string k = s.substr(2), v;
+      auto eq = k.find('=');
+      if (eq != std::string::npos) {
+        v = k.substr(eq + 1);
+        k.resize(eq);
+      } else if (k == "json" || k == "help" || k == "all") {
+        v = "1";
+      } else if (i + 1 < argv.size()) {
+        v = argv[++i];
+      } else {
+        std::cerr << "option --" << k << " needs a value\n";
+        return 2;
+      }
+      if (k == "json") a.json = true;
+      else if (k == "help") a.help = true;
+      else if (k == "data") a.data = v;
+      else if (k == "lang") lang = v;
+      else a.opts[k] = v;
+    } else {
+      a.words.push_back(s);
+    }
+  }
+  a.lang = DetectLang(lang);
+  if (a.data.empty()) {
+    const char* d = std::getenv("SIMPUL_HUB_DATA");
+    a.data = d ? d : "/var/lib/simpul-hub";
+  }
+  const HubCommand* cmd = nullptr;
+  size_t used = 0;
+  for (const auto& c : kCommands) {
+    std::string p = c.path;
+    size_t n = 1 + static_cast<size_t>(std::count(p.begin(), p.end(), ' '));
+    if (n > a.words.size() || n <= used) continue;
+    std::string joined;
+    for (size_t i = 0; i < n; ++i) joined += (i ? " " : "") + a.words[i];
+    if (joined == p) {
+      cmd = &c;
+      used = n;
+    }
+  }
+  if (!cmd) {
+    std::ostream& o = a.words.empty() || a.help ? std::cout : std::cerr;
+    if (!a.words.empty() && !a.help) o << "unknown command '" << a.words[0] << "'\n\n";
+    o << "simpul-hub: the district (Dinsos) hub of Simpul.\n\n"
+         "Usage: simpul-hub [--data DIR] [--json] [--lang id|en] COMMAND ...\n"
+         "  --data DIR   hub data directory (default: $SIMPUL_HUB_DATA, else /var/lib/simpul-hub)\n"
+         "Exit codes: 0 ok, 1 internal error, 2 bad input or refused, 3 store unusable, 4 busy, 5 I/O error.\n\n"
+         "Commands:\n";
+    for (const auto& c : kCommands)
+      o << "  " << c.path << " " << c.usage << "\n      " << c.help << "\n";
+    return a.words.empty() || a.help ? 0 : 2;
+  }
+  if (a.help) {
+    std::cout << "simpul-hub " << cmd->path << " " << cmd->usage << "\n\n" << cmd->help << "\n";
+    return 0;
+  }
+  a.words.erase(a.words.begin(), a.words.begin() + static_cast<long>(used));
+  Status st = cmd->fn(a);
+  if (!st.ok()) {
+    std::cerr << a.T("Gagal: ", "Error: ") << Describe(a.lang, st) << "\n";
+    return ExitFor(st);
+  }
+  return 0;
+}
+
+}  // namespace simpul::hub

@@ -1,0 +1,343 @@
+#include "hub/operations.h"
+
+#include <ctime>
+
+#include "schema/field_rules.h"
+#include "schema/ids.h"
+#include "schema/tables.h"
+#include "schema/validate.h"
+#include "sync/crypto/envelope.h"
+#include "sync/wire/messages.h"
+
+namespace simpul::hub {
+
+using schema::Stmt;
+using schema::Value;
+using sync::FieldWrite;
+
+namespace {
+
+Result<std::vector<Row>> Query(HubStore& store, const std::string& sql, const std::vector<std::string>& binds) {
+  SIMPUL_ASSIGN_OR_RETURN(auto st, store.db().Prepare(sql));
+  for (size_t i = 0; i < binds.size(); ++i) st.Bind(static_cast<int>(i) + 1, binds[i]);
+  std::vector<Row> rows;
+  for (;;) {
+    SIMPUL_ASSIGN_OR_RETURN(bool r, st.Step());
+    if (!r) break;
+    Row row;
+    for (int i = 0; i < st.ColumnCount(); ++i) row.emplace_back(st.ColumnName(i), st.Column(i));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string Get(const Row& row, const std::string& col) {
+  for (const auto& [k, v] : row)
+    if (k == col) return schema::IsNull(v) ? "" : schema::ValueToDisplay(v);
+  return {};
+}
+
+Status AppendEvent(HubStore& store, const std::string& app_id, const std::string& village,
+                   const std::string& kind, const std::string& reason, const std::string& role,
+                   const std::string& operator_name) {
+  const schema::TableDef* t = schema::FindTable("events");
+  std::vector<FieldWrite> f = {{"subject_id", app_id},  {"subject_kind", std::string("application")},
+                               {"kind", kind},          {"actor", store.hub_id()},
+                               {"actor_role", role},
+                               {"at", store.hlc().Version(store.hlc().Now())}};
+  std::string why = reason;
+  if (!operator_name.empty()) why += (why.empty() ? "" : " ") + std::string("[") + operator_name + "]";
+  if (!why.empty()) f.push_back({"reason", why});
+  SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*t, schema::NewRowId(store.NowMs()), village, f));
+  (void)w;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> CreateEnrolment(HubStore& store, const std::string& village, int days) {
+  SIMPUL_ASSIGN_OR_RETURN(auto level, schema::ValidateRegionCode(village, nullptr));
+  if (level != schema::RegionLevel::kVillage) return Status::InvalidArgument(village + " is not a village code");
+  SIMPUL_ASSIGN_OR_RETURN(auto known, Query(store, "SELECT 1 FROM regions WHERE code=?", {village}));
+  if (known.empty()) return Status::NotFound("village " + village + " is not in the Kemendagri lists");
+  if (days < 1 || days > 90) return Status::InvalidArgument("--days must be 1..90");
+  sync::crypto::EnrolCode code = sync::crypto::NewEnrolCode();
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * ins, store.db().Cached(
+      "INSERT INTO enrolments(code_id,mac_key,village,created_at_ms,expires_at_ms) VALUES(?,?,?,?,?)"));
+  ins->Bind(1, code.id).Bind(2, sync::crypto::EnrolMacKeyHex(code.secret)).Bind(3, village)
+      .Bind(4, static_cast<int64_t>(store.NowMs()))
+      .Bind(5, static_cast<int64_t>(store.NowMs() + static_cast<uint64_t>(days) * 86400000ull));
+  SIMPUL_RETURN_IF_ERROR(ins->Run());
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  return code.Text();
+}
+
+Status RevokeNode(HubStore& store, const std::string& node_id, const std::string& reason) {
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * up, store.db().Cached(
+      "UPDATE nodes SET status='revoked', revoked_at_ms=?, revoke_reason=? WHERE node_id=?"));
+  up->Bind(1, static_cast<int64_t>(store.NowMs())).Bind(2, reason).Bind(3, node_id);
+  SIMPUL_RETURN_IF_ERROR(up->Run());
+  if (store.db().Changes() == 0) return Status::NotFound("no node " + node_id);
+  return txn.Commit();
+}
+
+Result<std::vector<Row>> ListNodes(HubStore& store) {
+  return Query(store, "SELECT node_id,village,status,enrolled_at_ms,last_seen_ms,last_protocol,revoke_reason"
+                      " FROM nodes ORDER BY village,node_id", {});
+}
+
+Result<std::vector<Row>> ListApplications(HubStore& store, const std::string& village, const std::string& status) {
+  std::string sql = "SELECT a.id,a.village,a.type,a.letter_number,p.name AS applicant_name FROM applications a"
+                    " LEFT JOIN persons p ON p.id=a.applicant_id WHERE a.deleted=0";
+  std::vector<std::string> binds;
+  if (!village.empty()) {
+    sql += " AND a.village=?";
+    binds.push_back(village);
+  }
+  sql += " ORDER BY a.village,a.id";
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, Query(store, sql, binds));
+  std::vector<Row> out;
+  for (auto& r : rows) {
+    SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, Get(r, "id")));
+    if (!status.empty() && state.status != status) continue;
+    r.emplace_back("status", state.status);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<Row> ReadRow(HubStore& store, const std::string& table, const std::string& id) {
+  if (!schema::FindTable(table)) return Status::InvalidArgument("unknown table " + table);
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, Query(store, "SELECT * FROM " + table + " WHERE id=?", {id}));
+  if (rows.empty()) return Status::NotFound("no " + table + " row " + id);
+  return rows[0];
+}
+
+Result<std::vector<schema::WorkflowEvent>> ReadEvents(HubStore& store, const std::string& subject) {
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, Query(store, "SELECT id,kind,actor,actor_role,reason,at FROM events"
+                                                  " WHERE subject_id=? ORDER BY at,id", {subject}));
+  std::vector<schema::WorkflowEvent> out;
+  for (const auto& r : rows)
+    out.push_back({Get(r, "id"), Get(r, "kind"), Get(r, "actor"), Get(r, "actor_role"), Get(r, "reason"), Get(r, "at")});
+  return out;
+}
+
+Result<schema::WorkflowState> ApplicationState(HubStore& store, const std::string& app_id) {
+  SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(store, app_id));
+  return schema::FoldWorkflow(std::move(events));
+}
+
+Status RecordDecision(HubStore& store, const std::string& app_id, const std::string& kind,
+                      const std::string& reason, const std::string& actor_role,
+                      const std::string& operator_name) {
+  if (!schema::RoleMayRecord(actor_role, kind))
+    return Status::PermissionDenied("role " + actor_role + " may not record " + kind);
+  if ((kind == "returned" || kind == "rejected") && reason.empty())
+    return Status::InvalidArgument("--reason is required: the village must know why");
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
+  SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(store, app_id));
+  auto before = schema::FoldWorkflow(events);
+  // Check the transition on a trial fold, so a decision that would be
+  // ignored is refused here instead of being recorded as an anomaly.
+  events.push_back({"~", kind, store.hub_id(), actor_role, reason, "~"});
+  auto after = schema::FoldWorkflow(events);
+  if (after.anomalies.size() > before.anomalies.size())
+    return Status::FailedPrecondition("cannot record " + kind + ": the application is " + before.status);
+  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, Get(app, "village"), kind, reason, actor_role, operator_name));
+  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
+  return txn.Commit();
+}
+
+Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, const std::string& operator_name) {
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
+  SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
+  if (state.status != "approved")
+    return Status::FailedPrecondition("a letter is issued only for an approved application (it is " + state.status + ")");
+  std::time_t t = static_cast<std::time_t>(store.NowMs() / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  int year = tm.tm_year + 1900;
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * up, store.db().Cached(
+      "INSERT INTO letter_counters(unit,year,last) VALUES('dinsos',?,1)"
+      " ON CONFLICT(unit,year) DO UPDATE SET last=last+1 RETURNING last"));
+  up->Bind(1, year);
+  SIMPUL_ASSIGN_OR_RETURN(bool got, up->Step());
+  if (!got) return Status::Internal("letter counter");
+  int64_t seq = up->Int(0);
+  up->Reset();
+  std::string number = store.Meta("letter_template");
+  auto replace = [&](const std::string& key, const std::string& v) {
+    for (size_t p; (p = number.find(key)) != std::string::npos;) number.replace(p, key.size(), v);
+  };
+  char seqbuf[16];
+  std::snprintf(seqbuf, sizeof seqbuf, "%03lld", static_cast<long long>(seq));
+  replace("{seq}", seqbuf);
+  replace("{year}", std::to_string(year));
+  const schema::TableDef* apps = schema::FindTable("applications");
+  SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*apps, app_id, Get(app, "village"),
+                                                       {{"letter_number", number}}));
+  (void)w;
+  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, Get(app, "village"), "letter_issued", number, "hub", operator_name));
+  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  return number;
+}
+
+Status EditApplication(HubStore& store, const std::string& app_id, const std::map<std::string, std::string>& in) {
+  std::vector<FieldWrite> fields;
+  for (const auto& [k, v] : in) {
+    Value value;
+    if (k == "notes") value = v;
+    else if (k == "dtks_status") value = v;
+    else if (k == "dtks_desil") value = static_cast<int64_t>(std::atoi(v.c_str()));
+    else return Status::InvalidArgument("the hub may edit notes, dtks_status and dtks_desil, not " + k);
+    SIMPUL_RETURN_IF_ERROR(schema::ValidateStoredValue("applications", k, value));
+    fields.push_back({k, value});
+  }
+  if (fields.empty()) return Status::InvalidArgument("nothing to change");
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
+  SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*schema::FindTable("applications"), app_id,
+                                                       Get(app, "village"), fields));
+  (void)w;
+  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
+  return txn.Commit();
+}
+
+Result<std::vector<Row>> ListConflicts(HubStore& store, const std::string& village, bool all) {
+  std::string sql = "SELECT id,village,tbl,row_id,field,kind,winner_value,loser_value,winner_version,"
+                    "loser_version,status,resolution,resolved_by FROM conflicts WHERE 1=1";
+  std::vector<std::string> binds;
+  if (!all) sql += " AND status='open'";
+  if (!village.empty()) {
+    sql += " AND village=?";
+    binds.push_back(village);
+  }
+  return Query(store, sql + " ORDER BY village,id", binds);
+}
+
+Status ResolveConflict(HubStore& store, const std::string& id, const std::string& keep,
+                       const std::string& value, const std::string& operator_name) {
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, Query(store, "SELECT * FROM conflicts WHERE id=?", {id}));
+  if (rows.empty()) return Status::NotFound("no conflict " + id);
+  const Row& c = rows[0];
+  Value chosen;
+  for (const auto& [k, v] : c) {
+    if (keep == "winner" && k == "winner_value") chosen = v;
+    if (keep == "loser" && k == "loser_value") chosen = v;
+  }
+  std::string table = Get(c, "tbl"), field = Get(c, "field"), row_id = Get(c, "row_id");
+  const schema::TableDef* t = schema::FindTable(table);
+  if (!t || !schema::FindField(*t, field)) return Status::Corruption("conflict names an unknown field");
+  if (keep == "value") {
+    chosen = value;
+    if (field == "relation" || field == "dtks_desil" || field == "size" || field == "indicator_version")
+      chosen = static_cast<int64_t>(std::atoll(value.c_str()));
+  } else if (keep != "winner" && keep != "loser") {
+    return Status::InvalidArgument("--keep must be winner or loser, or give --value");
+  }
+  SIMPUL_RETURN_IF_ERROR(schema::ValidateStoredValue(table, field, chosen));
+  SIMPUL_ASSIGN_OR_RETURN(Row target, ReadRow(store, table, row_id));
+  if (keep != "winner") {  // the winner is already the field's value everywhere
+    if (!sync::MayWrite(sync::Role::kHub, schema::FindField(*t, field)->owner))
+      return Status::PermissionDenied(table + "." + field + " is the village's: resolve it on the node");
+    SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*t, row_id, Get(target, "village"), {{field, chosen}}));
+    (void)w;
+  }
+  std::string how = keep == "value" ? "set to a new value" : "kept the " + keep;
+  SIMPUL_ASSIGN_OR_RETURN(auto w2, store.writer().Write(*schema::FindTable("conflicts"), id, Get(c, "village"),
+      {{"status", std::string("resolved")}, {"resolution", how}, {"resolved_by", "hub:" + operator_name}}));
+  (void)w2;
+  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
+  return txn.Commit();
+}
+
+namespace {
+
+struct Moving {
+  std::string table, id;
+};
+
+Status CollectDependents(HubStore& store, const std::string& table, const std::string& id,
+                         std::vector<Moving>* out) {
+  out->push_back({table, id});
+  auto add_children = [&](const std::string& child, const std::string& sql) -> Status {
+    SIMPUL_ASSIGN_OR_RETURN(auto rows, Query(store, sql, {id}));
+    for (const auto& r : rows) SIMPUL_RETURN_IF_ERROR(CollectDependents(store, child, Get(r, "id"), out));
+    return Status::Ok();
+  };
+  if (table == "persons")
+    SIMPUL_RETURN_IF_ERROR(add_children("applications", "SELECT id FROM applications WHERE applicant_id=?"));
+  if (table == "applications") {
+    SIMPUL_RETURN_IF_ERROR(add_children("events", "SELECT id FROM events WHERE subject_id=?"));
+    SIMPUL_RETURN_IF_ERROR(add_children("attachments", "SELECT id FROM attachments WHERE application_id=?"));
+  }
+  if (table != "conflicts")
+    SIMPUL_RETURN_IF_ERROR(add_children("conflicts", "SELECT id FROM conflicts WHERE row_id=?"));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<int> MoveRow(HubStore& store, const std::string& table, const std::string& id, const std::string& to) {
+  if (table != "persons" && table != "applications")
+    return Status::InvalidArgument("move a person or an application (their dependents move with them)");
+  SIMPUL_ASSIGN_OR_RETURN(auto level, schema::ValidateRegionCode(to, nullptr));
+  if (level != schema::RegionLevel::kVillage) return Status::InvalidArgument(to + " is not a village code");
+  SIMPUL_ASSIGN_OR_RETURN(auto known, Query(store, "SELECT 1 FROM regions WHERE code=?", {to}));
+  if (known.empty()) return Status::NotFound("village " + to + " is not in the Kemendagri lists");
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(Row root, ReadRow(store, table, id));
+  std::string from = Get(root, "village");
+  if (from == to) return Status::InvalidArgument("already in " + to);
+  std::vector<Moving> rows;
+  SIMPUL_RETURN_IF_ERROR(CollectDependents(store, table, id, &rows));
+  // The move is stamped like any hub write; both scopes hear of it.
+  std::string version = store.hlc().Version(store.hlc().Now());
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * log, store.db().Cached(
+      "INSERT INTO changelog(version,tbl,row_id,village,flags,origin,received_at_ms) VALUES(?,?,?,?,?,?,?)"));
+  for (const auto& m : rows) {
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * up, store.db().Cached("UPDATE " + m.table + " SET village=? WHERE id=?"));
+    up->Bind(1, to).Bind(2, m.id);
+    SIMPUL_RETURN_IF_ERROR(up->Run());
+    // Old scope: drop it.
+    log->Bind(1, version).Bind(2, m.table).Bind(3, m.id).Bind(4, from)
+        .Bind(5, static_cast<int64_t>(sync::wire::kFlagScopeOut)).Bind(6, store.hub_id())
+        .Bind(7, static_cast<int64_t>(store.NowMs()));
+    SIMPUL_RETURN_IF_ERROR(log->Run());
+    // New scope: the row's full state, one entry per version.
+    SIMPUL_ASSIGN_OR_RETURN(auto versions, Query(store,
+        "SELECT field,version FROM field_versions WHERE tbl=? AND row_id=? ORDER BY version", {m.table, m.id}));
+    SIMPUL_ASSIGN_OR_RETURN(Row state, ReadRow(store, m.table, m.id));
+    std::string last_version;
+    int64_t seq = 0;
+    for (const auto& v : versions) {
+      std::string ver = Get(v, "version"), field = Get(v, "field");
+      if (ver != last_version) {
+        log->Bind(1, ver).Bind(2, m.table).Bind(3, m.id).Bind(4, to)
+            .Bind(5, static_cast<int64_t>(sync::wire::kFlagSnapshot)).Bind(6, store.hub_id())
+            .Bind(7, static_cast<int64_t>(store.NowMs()));
+        SIMPUL_RETURN_IF_ERROR(log->Run());
+        seq = store.db().LastInsertRowid();
+        last_version = ver;
+      }
+      SIMPUL_ASSIGN_OR_RETURN(Stmt * f, store.db().Cached(
+          "INSERT INTO changelog_fields(seq,field,value,base) VALUES(?,?,?,NULL)"));
+      Value value;
+      for (const auto& [k, val] : state)
+        if (k == field) value = val;
+      f->Bind(1, seq).Bind(2, field).Bind(3, value);
+      SIMPUL_RETURN_IF_ERROR(f->Run());
+    }
+  }
+  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  return static_cast<int>(rows.size());
+}
+
+}  // namespace simpul::hub

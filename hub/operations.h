@@ -1,0 +1,56 @@
+// Hub operator operations: enrolment and revocation of village nodes, the
+// Dinsos workflow decisions, hub-side edits, conflicts and moves between
+// villages. Each runs in one transaction through the hub's ChangeWriter, so
+// every decision flows down to its village at the next sync.
+#ifndef SIMPUL_HUB_OPERATIONS_H_
+#define SIMPUL_HUB_OPERATIONS_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hub/store.h"
+#include "schema/workflow.h"
+
+namespace simpul::hub {
+
+using Row = std::vector<std::pair<std::string, schema::Value>>;
+
+// Enrolment: a one-time code for one village, valid `days` days.
+Result<std::string> CreateEnrolment(HubStore& store, const std::string& village, int days);
+Status RevokeNode(HubStore& store, const std::string& node_id, const std::string& reason);
+Result<std::vector<Row>> ListNodes(HubStore& store);
+
+Result<std::vector<Row>> ListApplications(HubStore& store, const std::string& village,
+                                          const std::string& status);
+Result<Row> ReadRow(HubStore& store, const std::string& table, const std::string& id);
+Result<std::vector<schema::WorkflowEvent>> ReadEvents(HubStore& store, const std::string& subject);
+Result<schema::WorkflowState> ApplicationState(HubStore& store, const std::string& app_id);
+
+// Records a workflow decision by the hub ("returned", "approved", "rejected")
+// or by a verifier ("field_visited", "recommended"). Refused when the
+// current status does not allow it.
+Status RecordDecision(HubStore& store, const std::string& app_id, const std::string& kind,
+                      const std::string& reason, const std::string& actor_role,
+                      const std::string& operator_name);
+// Assigns the next letter number ({seq}, {year} in meta.letter_template) and
+// records letter_issued. Returns the number.
+Result<std::string> IssueLetter(HubStore& store, const std::string& app_id,
+                                const std::string& operator_name);
+// Hub-side edits of shared/hub fields: notes, dtks_status, dtks_desil.
+Status EditApplication(HubStore& store, const std::string& app_id,
+                       const std::map<std::string, std::string>& fields);
+
+Result<std::vector<Row>> ListConflicts(HubStore& store, const std::string& village, bool all);
+// keep = "winner" | "loser" | "value" (then `value` is the text to store).
+Status ResolveConflict(HubStore& store, const std::string& conflict_id, const std::string& keep,
+                       const std::string& value, const std::string& operator_name);
+
+// Moves a person (with their applications) or an application to another
+// village: the old village's node drops it, the new one receives it.
+Result<int> MoveRow(HubStore& store, const std::string& table, const std::string& id,
+                    const std::string& to_village);
+
+}  // namespace simpul::hub
+
+#endif  // SIMPUL_HUB_OPERATIONS_H_

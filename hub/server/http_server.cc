@@ -1,0 +1,433 @@
+// Beast callback server, shaped like Beast's http_server_async example:
+//
+//   Server   owns the io_context (one I/O thread: whoever calls Run), the
+//            acceptor, the signal_set and a one-thread worker pool. It only
+//            accepts and keeps a registry of live sessions for Stop().
+//   Session  owns its tcp_stream, buffer, parser and the reply being written,
+//            and runs on its own strand. Per request: DoRead (timeout, body
+//            limit) -> OnRead -> DoHandle (request moved to the worker thread,
+//            pure handler runs there) -> DoWrite (posted back to the strand)
+//            -> OnWrite -> DoRead again (keep-alive) or close.
+//
+// One request is in flight per connection (no pipelining), so the response
+// queue is bounded at one. Every completion checks `ec` first.
+#include "hub/server/http_server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace simpul::hub {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using Millis = std::chrono::milliseconds;
+
+constexpr uint32_t kHeaderLimit = 16 * 1024;  // request line + headers
+constexpr size_t kDrainLimit = 8u << 20;      // bytes discarded before a reject closes
+constexpr Millis kDrainTimeout{2000};         // at most this long (or read_timeout_ms)
+constexpr Millis kAcceptRetryDelay{50};       // after EMFILE and friends
+constexpr size_t kDrainChunk = 64 * 1024;
+
+// Errors from the HTTP parser, as opposed to socket errors and timeouts.
+bool IsHttpError(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_method).category();
+}
+
+std::string FormatEndpoint(const tcp::endpoint& ep) {
+  const std::string host = ep.address().to_string();
+  const std::string port = std::to_string(ep.port());
+  return ep.address().is_v6() ? "[" + host + "]:" + port : host + ":" + port;
+}
+
+class Session;
+
+// Everything the sessions share. HttpServer::Impl is this, by inheritance.
+class Server {
+ public:
+  Server(ServerOptions options, HttpHandler handler)
+      : options_(std::move(options)), handler_(std::move(handler)) {}
+
+  ~Server() {
+    // The worker must be idle before anything it might post to goes away.
+    worker_.join();
+  }
+
+  Result<uint16_t> Start();
+  void Run(bool handle_signals);
+  void Stop() {
+    stopping_ = true;
+    net::post(ioc_, [this] { DoStop(); });
+  }
+
+  // Used by sessions.
+  const ServerOptions& options() const { return options_; }
+  bool stopping() const { return stopping_; }
+  net::io_context& ioc() { return ioc_; }
+  net::thread_pool& worker() { return worker_; }
+  HttpResponse CallHandler(const HttpRequest& req) const;
+  void Deregister(Session* s) {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    sessions_.erase(s);
+  }
+
+ private:
+  void DoAccept();
+  void OnAccept(beast::error_code ec, tcp::socket socket);
+  void DoStop();
+
+  const ServerOptions options_;
+  const HttpHandler handler_;
+  std::atomic<bool> stopping_{false};
+  bool stop_done_ = false;  // I/O thread only
+
+  // Sessions deregister from their destructor, which may run on the worker
+  // thread, hence the mutex. Declared before ioc_ so it outlives the handlers
+  // ioc_ destroys.
+  std::mutex sessions_mu_;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+
+  net::io_context ioc_{1};
+  tcp::acceptor acceptor_{ioc_};
+  net::steady_timer accept_retry_{ioc_};
+  std::optional<net::signal_set> signals_;
+  net::thread_pool worker_{1};  // the handler runs here, one call at a time
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Server& server) : server_(server), stream_(std::move(socket)) {
+    beast::error_code ec;
+    tcp::endpoint ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_ = FormatEndpoint(ep);
+    stream_.socket().set_option(tcp::no_delay(true), ec);  // best effort
+  }
+  ~Session() { server_.Deregister(this); }
+
+  void Start() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::DoRead, shared_from_this()));
+  }
+
+  // Server is stopping: drop idle connections now; one whose request is
+  // being handled or answered finishes the reply (with Connection: close).
+  void Shutdown() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->state_ == State::kReading || self->state_ == State::kDraining) self->stream_.close();
+    });
+  }
+
+ private:
+  enum class State { kReading, kHandling, kWriting, kDraining, kClosed };
+
+  Millis ReadTimeout() const { return Millis(std::max(1, server_.options().read_timeout_ms)); }
+
+  void DoRead() {
+    if (server_.stopping()) return DoClose();
+    state_ = State::kReading;
+    parser_.emplace();
+    parser_->body_limit(server_.options().body_limit);
+    parser_->header_limit(kHeaderLimit);
+    stream_.expires_after(ReadTimeout());
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) {
+      if (ec == http::error::body_limit) {
+        return DoReject(http::status::payload_too_large,
+                        "request body exceeds " + std::to_string(server_.options().body_limit) + " bytes\n");
+      }
+      // end_of_stream: the peer closed between requests. partial_message:
+      // it closed mid-request; nobody is left to read an answer.
+      if (IsHttpError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+        return DoReject(http::status::bad_request, "malformed HTTP request: " + ec.message() + "\n");
+      }
+      return DoClose();  // timeout, reset, aborted by Shutdown()
+    }
+    DoHandle();
+  }
+
+  void DoHandle() {
+    state_ = State::kHandling;
+    auto& msg = parser_->get();
+    HttpRequest req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    req.body = std::move(msg.body());
+    req.peer = peer_;
+    version_ = msg.version();
+    keep_alive_ = msg.keep_alive();
+    parser_.reset();
+
+    // The work guard keeps Run() from returning while the handler runs.
+    net::post(server_.worker(), [self = shared_from_this(), req = std::move(req),
+                                 strand = stream_.get_executor(),
+                                 work = net::make_work_guard(server_.ioc())]() mutable {
+      HttpResponse out = self->server_.CallHandler(req);
+      // Moving `self` makes the strand the last owner, so the session dies on
+      // the I/O thread.
+      net::post(strand,
+                [self = std::move(self), out = std::move(out)]() mutable { self->DoWrite(std::move(out)); });
+    });
+  }
+
+  void DoWrite(HttpResponse out) {
+    state_ = State::kWriting;
+    res_ = {};
+    res_.version(version_);
+    res_.result(static_cast<unsigned>(out.status));
+    res_.set(http::field::server, "simpul-hub");
+    res_.set(http::field::content_type, out.content_type);
+    res_.keep_alive(keep_alive_ && !server_.stopping());
+    res_.body() = std::move(out.body);
+    res_.prepare_payload();
+    linger_ = false;
+    StartWrite();
+  }
+
+  // Answers a request we refuse to parse further, then closes after draining
+  // what the peer is still sending (closing with unread bytes would reset the
+  // connection and could destroy the reply before the peer reads it).
+  void DoReject(http::status status, std::string text) {
+    state_ = State::kWriting;
+    parser_.reset();
+    res_ = {};
+    res_.version(11);
+    res_.result(status);
+    res_.set(http::field::server, "simpul-hub");
+    res_.set(http::field::content_type, "text/plain; charset=utf-8");
+    res_.keep_alive(false);
+    res_.body() = std::move(text);
+    res_.prepare_payload();
+    linger_ = true;
+    StartWrite();
+  }
+
+  void StartWrite() {
+    stream_.expires_after(ReadTimeout());  // a peer that never reads must not pin us
+    http::async_write(stream_, res_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+  }
+
+  void OnWrite(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return DoClose();
+    if (linger_) return DoDrain();
+    if (!res_.keep_alive()) return DoClose();
+    res_ = {};  // release the body before waiting for the next request
+    DoRead();
+  }
+
+  void DoDrain() {
+    state_ = State::kDraining;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    buffer_.clear();
+    drained_ = 0;
+    stream_.expires_after(std::min(ReadTimeout(), kDrainTimeout));  // one deadline for the whole drain
+    ReadDrain();
+  }
+
+  void ReadDrain() {
+    stream_.async_read_some(buffer_.prepare(kDrainChunk),
+                            beast::bind_front_handler(&Session::OnDrain, shared_from_this()));
+  }
+
+  void OnDrain(beast::error_code ec, std::size_t bytes) {
+    if (ec) return DoClose();  // EOF (the usual end), timeout or reset
+    drained_ += bytes;
+    if (drained_ > kDrainLimit) return DoClose();
+    ReadDrain();
+  }
+
+  void DoClose() {
+    state_ = State::kClosed;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  Server& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+  std::string peer_;
+  State state_ = State::kReading;
+  unsigned version_ = 11;
+  bool keep_alive_ = false;
+  bool linger_ = false;
+  size_t drained_ = 0;
+};
+
+HttpResponse Server::CallHandler(const HttpRequest& req) const {
+  HttpResponse out;
+  try {
+    out = handler_(req);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "simpul-hub: handler threw on %s %s: %s\n", req.method.c_str(), req.target.c_str(),
+                 e.what());
+    out = HttpResponse{500, "text/plain; charset=utf-8", "internal error\n"};
+  } catch (...) {
+    out = HttpResponse{500, "text/plain; charset=utf-8", "internal error\n"};
+  }
+  if (out.status < 100 || out.status > 999) {  // Beast throws on these
+    out = HttpResponse{500, "text/plain; charset=utf-8", "internal error: bad status\n"};
+  }
+  return out;
+}
+
+Result<uint16_t> Server::Start() {
+  if (acceptor_.is_open()) return Status::FailedPrecondition("HTTP server already started");
+  const std::string where = options_.address + ":" + std::to_string(options_.port);
+  beast::error_code ec;
+  tcp::endpoint endpoint;
+  net::ip::address addr = net::ip::make_address(options_.address, ec);
+  if (!ec) {
+    endpoint = tcp::endpoint(addr, options_.port);
+  } else {  // a host name such as "localhost"
+    tcp::resolver resolver(ioc_);
+    auto results = resolver.resolve(options_.address, std::to_string(options_.port),
+                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec || results.empty()) {
+      return Status::InvalidArgument("cannot resolve listen address " + where + ": " + ec.message());
+    }
+    endpoint = results.begin()->endpoint();
+  }
+  auto fail = [&](const char* what) -> Status {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    return Status::Unavailable(std::string("cannot ") + what + " " + where + ": " + ec.message());
+  };
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) return fail("open a socket for");
+  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (ec) return fail("set options on");
+  acceptor_.bind(endpoint, ec);
+  if (ec) return fail("bind");
+  acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return fail("listen on");
+  tcp::endpoint bound = acceptor_.local_endpoint(ec);
+  if (ec) return fail("read the bound port of");
+  DoAccept();
+  return bound.port();
+}
+
+void Server::Run(bool handle_signals) {
+  ioc_.restart();
+  if (handle_signals && !stopping_) {
+    signals_.emplace(ioc_, SIGINT, SIGTERM);
+    signals_->async_wait([this](const beast::error_code& ec, int /*signo*/) {
+      if (ec) return;
+      stopping_ = true;
+      DoStop();
+    });
+  }
+  // Returns once the acceptor, every session and every in-flight handler is
+  // gone. A throwing completion (bad_alloc) is logged, not fatal.
+  for (;;) {
+    try {
+      ioc_.run();
+      break;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "simpul-hub: I/O loop: %s\n", e.what());
+    }
+  }
+  signals_.reset();  // restores the default SIGINT/SIGTERM disposition
+}
+
+void Server::DoAccept() {
+  acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Server::OnAccept, this));
+}
+
+void Server::OnAccept(beast::error_code ec, tcp::socket socket) {
+  if (ec) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    // Out of descriptors or similar: back off instead of spinning.
+    accept_retry_.expires_after(kAcceptRetryDelay);
+    accept_retry_.async_wait([this](const beast::error_code& wait_ec) {
+      if (!wait_ec && acceptor_.is_open()) DoAccept();
+    });
+    return;
+  }
+  if (stopping_) return;  // `socket` closes on scope exit
+  std::shared_ptr<Session> session;
+  {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    if (sessions_.size() < static_cast<size_t>(std::max(1, options_.max_connections))) {
+      session = std::make_shared<Session>(std::move(socket), *this);
+      sessions_.emplace(session.get(), session);
+    }
+  }
+  if (session) {
+    session->Start();
+  } else {
+    beast::error_code ignored;
+    socket.close(ignored);  // over max_connections: accept and close at once
+  }
+  DoAccept();
+}
+
+void Server::DoStop() {
+  if (stop_done_) return;
+  stop_done_ = true;
+  beast::error_code ignored;
+  acceptor_.close(ignored);
+  accept_retry_.cancel();
+  if (signals_) signals_->cancel(ignored);
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    for (auto& [ptr, weak] : sessions_) {
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live) s->Shutdown();
+}
+
+}  // namespace
+
+struct HttpServer::Impl : Server {
+  using Server::Server;
+};
+
+HttpServer::HttpServer(ServerOptions options, HttpHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() = default;
+
+Result<uint16_t> HttpServer::Start() { return impl_->Start(); }
+void HttpServer::Run(bool handle_signals) { impl_->Run(handle_signals); }
+void HttpServer::Stop() { impl_->Stop(); }
+
+}  // namespace simpul::hub

@@ -1,0 +1,193 @@
+#include "hub/store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "schema/ids.h"
+#include "schema/messages.h"
+#include "schema/migrations.h"
+#include "schema/regions.h"
+
+namespace simpul::hub {
+namespace fs = std::filesystem;
+using schema::Db;
+
+namespace {
+
+std::string DbPath(const std::string& dir) { return dir + "/hub.db"; }
+std::string KeyPath(const std::string& dir) { return dir + "/hub.key"; }
+
+// Hub-only tables, numbered under meta.hub_schema. Released history: append.
+constexpr const char* kHubMigrations[] = {
+    R"sql(
+-- The change log: the hub-assigned sequence every node pulls from.
+CREATE TABLE changelog(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  version TEXT NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL,
+  village TEXT NOT NULL,           -- scope this entry is delivered to
+  flags INTEGER NOT NULL DEFAULT 0,
+  origin TEXT NOT NULL,            -- node id that wrote it (the hub's own id for hub writes)
+  received_at_ms INTEGER NOT NULL, -- hub clock at receipt, beside the writer's stamp
+  clock_skew_ms INTEGER);          -- writer stamp minus hub clock, when far ahead
+CREATE INDEX changelog_village ON changelog(village, seq);
+CREATE TABLE changelog_fields(
+  seq INTEGER NOT NULL, field TEXT NOT NULL, value, base TEXT,
+  PRIMARY KEY(seq, field)) WITHOUT ROWID;
+-- Idempotency: the result given for every change version ever pushed.
+CREATE TABLE applied(
+  version TEXT PRIMARY KEY, node_id TEXT NOT NULL, code INTEGER NOT NULL, message TEXT,
+  at_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE nodes(
+  node_id TEXT PRIMARY KEY, village TEXT NOT NULL, sign_pk TEXT NOT NULL,
+  status TEXT NOT NULL,            -- active | revoked
+  enrolled_at_ms INTEGER NOT NULL, revoked_at_ms INTEGER, revoke_reason TEXT,
+  last_counter INTEGER NOT NULL DEFAULT 0, last_seen_ms INTEGER,
+  last_protocol INTEGER, last_schema INTEGER) WITHOUT ROWID;
+CREATE TABLE enrolments(
+  code_id TEXT PRIMARY KEY, mac_key TEXT NOT NULL, village TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL,
+  used_by TEXT, used_at_ms INTEGER) WITHOUT ROWID;
+CREATE TABLE letter_counters(unit TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL,
+  PRIMARY KEY(unit, year)) WITHOUT ROWID;
+CREATE INDEX households_village ON households(village);
+CREATE INDEX persons_village ON persons(village);
+CREATE INDEX applications_village ON applications(village);
+CREATE INDEX complaints_village ON complaints(village);
+CREATE INDEX events_village ON events(village);
+CREATE INDEX attachments_village ON attachments(village);
+CREATE INDEX conflicts_village ON conflicts(village);
+)sql",
+};
+
+Status MigrateHub(Db& db, HubStore& store) {
+  SIMPUL_RETURN_IF_ERROR(schema::Migrate(db));
+  int have = std::atoi(store.Meta("hub_schema").c_str());
+  int latest = static_cast<int>(std::size(kHubMigrations));
+  if (have > latest)
+    return Status::VersionTooNew("hub store schema " + std::to_string(have) + " is newer than this binary's " +
+                                 std::to_string(latest) + "; upgrade simpul-hub");
+  for (int v = have + 1; v <= latest; ++v) {
+    SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(db));
+    SIMPUL_RETURN_IF_ERROR(db.Exec(kHubMigrations[v - 1]));
+    SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_schema", std::to_string(v)));
+    SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  }
+  return Status::Ok();
+}
+
+Status WriteSecretFile(const std::string& path, const std::string& bytes) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IoError("cannot write " + tmp);
+  bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return Status::IoError("cannot write " + path);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string HubStore::Meta(const std::string& key) {
+  auto st = db_.Cached("SELECT value FROM meta WHERE key=?");
+  if (!st.ok()) return {};
+  (*st)->Bind(1, key);
+  auto row = (*st)->Step();
+  std::string v = row.ok() && *row ? (*st)->Text(0) : std::string();
+  (*st)->Reset();
+  return v;
+}
+
+Status HubStore::SetMeta(const std::string& key, const std::string& value) {
+  SIMPUL_ASSIGN_OR_RETURN(auto* st, db_.Cached("INSERT INTO meta(key,value) VALUES(?,?)"
+                                               " ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+  st->Bind(1, key).Bind(2, value);
+  return st->Run();
+}
+
+Status HubStore::SaveClock() { return sync::SaveLastStamp(db_, hlc_->last()); }
+
+Status HubStore::Load() {
+  if (Meta("store_kind") != kHubStoreKind)
+    return Status::FailedPrecondition(dir_ + " is not a Simpul hub store");
+  hub_id_ = Meta("hub_id");
+  std::ifstream in(KeyPath(dir_), std::ios::binary);
+  if (!in) return Status::IoError("cannot read the hub key " + KeyPath(dir_));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  SIMPUL_ASSIGN_OR_RETURN(identity_, sync::crypto::ImportIdentity(ss.str()));
+  // The hub's clock resumes after its own last stamp: meta, or the newest
+  // change it logged itself.
+  SIMPUL_ASSIGN_OR_RETURN(sync::Stamp last, sync::LoadLastStamp(db_));
+  SIMPUL_ASSIGN_OR_RETURN(auto* st, db_.Cached("SELECT version FROM changelog WHERE origin=?"
+                                               " ORDER BY seq DESC LIMIT 1"));
+  st->Bind(1, hub_id_);
+  SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (row) {
+    sync::Stamp s;
+    if (sync::Hlc::ParseVersion(st->Text(0), &s, nullptr) && s > last) last = s;
+  }
+  st->Reset();
+  hlc_ = std::make_unique<sync::Hlc>(clock_, hub_id_, last);
+  writer_ = std::make_unique<sync::ChangeWriter>(db_, *hlc_, sync::Role::kHub, sync::ChangeSink::kChangelog);
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<HubStore>> HubStore::Init(const std::string& dir, const std::string& name,
+                                                 sync::Clock* clock) {
+  SIMPUL_RETURN_IF_ERROR(sync::crypto::InitSodium());
+  std::error_code ec;
+  if (fs::exists(DbPath(dir))) return Status::AlreadyExists("a hub store already exists in " + dir);
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IoError("cannot create " + dir + ": " + ec.message());
+  ::chmod(dir.c_str(), 0700);
+  auto made = [&]() -> Result<std::unique_ptr<HubStore>> {
+    SIMPUL_ASSIGN_OR_RETURN(Db db, Db::Open(DbPath(dir), Db::Mode::kCreate));
+    ::chmod(DbPath(dir).c_str(), 0600);
+    auto store = std::unique_ptr<HubStore>(new HubStore(std::move(db), dir, clock));
+    SIMPUL_RETURN_IF_ERROR(store->db_.UseWal());
+    SIMPUL_RETURN_IF_ERROR(schema::Migrate(store->db_));
+    SIMPUL_RETURN_IF_ERROR(MigrateHub(store->db_, *store));
+    sync::crypto::Identity id = sync::crypto::GenerateIdentity();
+    SIMPUL_RETURN_IF_ERROR(WriteSecretFile(KeyPath(dir), sync::crypto::ExportIdentity(id)));
+    SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store->db_));
+    SIMPUL_RETURN_IF_ERROR(schema::LoadAllRegions(store->db_));
+    SIMPUL_RETURN_IF_ERROR(store->SetMeta("hub_id", "hub-" + schema::NewNodeId()));
+    SIMPUL_RETURN_IF_ERROR(store->SetMeta("name", name));
+    SIMPUL_RETURN_IF_ERROR(store->SetMeta("letter_template", "460/{seq}/Dinsos/{year}"));
+    SIMPUL_RETURN_IF_ERROR(store->SetMeta("store_kind", kHubStoreKind));
+    SIMPUL_RETURN_IF_ERROR(txn.Commit());
+    SIMPUL_RETURN_IF_ERROR(store->Load());
+    return store;
+  }();
+  if (!made.ok())
+    for (const char* f : {"/hub.db", "/hub.db-wal", "/hub.db-shm", "/hub.key"}) fs::remove(dir + f, ec);
+  return made;
+}
+
+Result<std::unique_ptr<HubStore>> HubStore::Open(const std::string& dir, sync::Clock* clock) {
+  SIMPUL_RETURN_IF_ERROR(sync::crypto::InitSodium());
+  if (!fs::exists(DbPath(dir)))
+    return Status::FailedPrecondition("no hub store in " + dir + "; create one with: simpul-hub init --data " + dir);
+  SIMPUL_ASSIGN_OR_RETURN(Db db, Db::Open(DbPath(dir), Db::Mode::kReadWrite));
+  auto store = std::unique_ptr<HubStore>(new HubStore(std::move(db), dir, clock));
+  SIMPUL_ASSIGN_OR_RETURN(int version, schema::ReadSchemaVersion(store->db_));
+  if (version > schema::LatestSchemaVersion())
+    return Status::VersionTooNew("hub store schema " + std::to_string(version) +
+                                 " is newer than this binary's " + std::to_string(schema::LatestSchemaVersion()) +
+                                 "; upgrade simpul-hub (nothing was changed)");
+  if (version == 0) return Status::FailedPrecondition(dir + " is not a Simpul hub store");
+  SIMPUL_RETURN_IF_ERROR(store->db_.UseWal());
+  SIMPUL_RETURN_IF_ERROR(MigrateHub(store->db_, *store));
+  SIMPUL_RETURN_IF_ERROR(store->Load());
+  return store;
+}
+
+}  // namespace simpul::hub

@@ -1,0 +1,65 @@
+// HubStore: the district hub's data directory.
+//
+// Layout of DIR:
+//   hub.db        SQLite (WAL): every village's replicated rows, the change
+//                 log nodes pull from, nodes, enrolment codes, idempotency
+//   hub.key       the hub's Ed25519 identity (mode 0600; back it up offline)
+//
+// The hub shares the replicated schema with the nodes (schema/migrations.h)
+// and adds its own tables, versioned separately under meta.hub_schema.
+//
+// Thread-safety: one HubStore per thread; the server runs all store work on
+// one worker thread, operator commands open their own HubStore.
+#ifndef SIMPUL_HUB_STORE_H_
+#define SIMPUL_HUB_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "schema/db.h"
+#include "schema/status.h"
+#include "sync/change_capture.h"
+#include "sync/crypto/envelope.h"
+#include "sync/hlc.h"
+
+namespace simpul::hub {
+
+inline constexpr const char* kHubStoreKind = "simpul-hub";
+
+class HubStore {
+ public:
+  // Creates a hub store in `dir`: identity, schema, all region data.
+  static Result<std::unique_ptr<HubStore>> Init(const std::string& dir, const std::string& name,
+                                                sync::Clock* clock);
+  static Result<std::unique_ptr<HubStore>> Open(const std::string& dir, sync::Clock* clock);
+
+  schema::Db& db() { return db_; }
+  sync::Hlc& hlc() { return *hlc_; }
+  // Writes as the hub: hub-owned and shared fields, into the change log.
+  sync::ChangeWriter& writer() { return *writer_; }
+  const sync::crypto::Identity& identity() const { return identity_; }
+  const std::string& hub_id() const { return hub_id_; }
+  const std::string& dir() const { return dir_; }
+  uint64_t NowMs() { return clock_->NowMs(); }
+  std::string Meta(const std::string& key);
+  Status SetMeta(const std::string& key, const std::string& value);
+  // Persists the HLC (call inside each write transaction).
+  Status SaveClock();
+
+ private:
+  HubStore(schema::Db db, std::string dir, sync::Clock* clock)
+      : db_(std::move(db)), dir_(std::move(dir)), clock_(clock) {}
+  Status Load();
+
+  schema::Db db_;
+  std::string dir_;
+  sync::Clock* clock_;
+  sync::crypto::Identity identity_;
+  std::string hub_id_;
+  std::unique_ptr<sync::Hlc> hlc_;
+  std::unique_ptr<sync::ChangeWriter> writer_;
+};
+
+}  // namespace simpul::hub
+
+#endif  // SIMPUL_HUB_STORE_H_

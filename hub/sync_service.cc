@@ -1,0 +1,503 @@
+#include "hub/sync_service.h"
+
+#include <algorithm>
+#include <map>
+#include <new>
+
+#include "schema/migrations.h"
+#include "schema/tables.h"
+#include "sync/digest.h"
+#include "sync/merge.h"
+#include "sync/wire/codec.h"
+
+namespace simpul::hub {
+
+using schema::Stmt;
+using schema::Value;
+namespace wire = sync::wire;
+namespace crypto = sync::crypto;
+
+namespace {
+
+struct NodeRecord {
+  std::string village, status, revoke_reason;
+  crypto::PublicKey pk{};
+  uint64_t last_counter = 0;
+};
+
+Result<NodeRecord> FindNode(HubStore& store, const std::string& node_id) {
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * st, store.db().Cached(
+      "SELECT village,status,sign_pk,last_counter,revoke_reason FROM nodes WHERE node_id=?"));
+  st->Bind(1, node_id);
+  SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) {
+    st->Reset();
+    return Status::Unauthenticated("node " + node_id + " is not enrolled at this hub");
+  }
+  NodeRecord n{st->Text(0), st->Text(1), st->Text(4), {}, static_cast<uint64_t>(st->Int(3))};
+  std::string pk_hex = st->Text(2);
+  st->Reset();
+  SIMPUL_ASSIGN_OR_RETURN(n.pk, crypto::PublicKeyFromHex(pk_hex));
+  return n;
+}
+
+// Records a conflict row (through the hub's writer, so it replicates).
+Status RecordConflict(HubStore& store, const sync::Conflict& k) {
+  const schema::TableDef* t = schema::FindTable("conflicts");
+  std::vector<sync::FieldWrite> f = {
+      {"tbl", k.table},
+      {"row_id", k.row_id},
+      {"field", k.field},
+      {"kind", std::string(sync::ConflictKindName(k.kind))},
+      {"winner_version", k.winner_version},
+      {"winner_value", k.winner_value},
+      {"loser_version", k.loser_version},
+      {"loser_value", k.loser_value},
+  };
+  // A conflict already recorded (e.g. re-detected) keeps its status.
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * ex, store.db().Cached("SELECT 1 FROM conflicts WHERE id=?"));
+  ex->Bind(1, k.id);
+  SIMPUL_ASSIGN_OR_RETURN(bool exists, ex->Step());
+  ex->Reset();
+  if (!exists) f.push_back({"status", std::string("open")});
+  SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*t, k.id, k.village, f));
+  (void)w;
+  return Status::Ok();
+}
+
+Status LogApplied(HubStore& store, const wire::Change& c, const std::vector<wire::FieldChange>& fields,
+                  const std::string& origin, int64_t skew_ms) {
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * cl, store.db().Cached(
+      "INSERT INTO changelog(version,tbl,row_id,village,flags,origin,received_at_ms,clock_skew_ms)"
+      " VALUES(?,?,?,?,?,?,?,?)"));
+  cl->Bind(1, c.version).Bind(2, c.table).Bind(3, c.row_id).Bind(4, c.village)
+      .Bind(5, static_cast<int64_t>(c.flags & ~wire::kFlagSnapshot)).Bind(6, origin)
+      .Bind(7, static_cast<int64_t>(store.NowMs()));
+  if (skew_ms > 0) cl->Bind(8, skew_ms); else cl->BindNull(8);
+  SIMPUL_RETURN_IF_ERROR(cl->Run());
+  int64_t seq = store.db().LastInsertRowid();
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * cf, store.db().Cached(
+      "INSERT INTO changelog_fields(seq,field,value,base) VALUES(?,?,?,?)"));
+  for (const auto& f : fields) {
+    cf->Bind(1, seq).Bind(2, f.field).Bind(3, f.value);
+    if (f.base.empty()) cf->BindNull(4); else cf->Bind(4, f.base);
+    SIMPUL_RETURN_IF_ERROR(cf->Run());
+  }
+  return Status::Ok();
+}
+
+Status RememberResult(HubStore& store, const std::string& version, const std::string& node,
+                      const Status& st) {
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * ins, store.db().Cached(
+      "INSERT INTO applied(version,node_id,code,message,at_ms) VALUES(?,?,?,?,?)"
+      " ON CONFLICT(version) DO NOTHING"));
+  ins->Bind(1, version).Bind(2, node).Bind(3, static_cast<int64_t>(st.code()))
+      .Bind(4, st.message()).Bind(5, static_cast<int64_t>(store.NowMs()));
+  return ins->Run();
+}
+
+// Applies one pushed change in its own savepoint; returns its item result.
+Result<wire::ItemResult> ApplyPushed(HubStore& store, sync::Merger& merger, const wire::Change& c,
+                                     const std::string& node_id, const NodeRecord& node,
+                                     const SyncServiceOptions& opt, uint64_t* max_skew) {
+  wire::ItemResult r;
+  r.version = c.version;
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * seen, store.db().Cached(
+      "SELECT code,message,node_id FROM applied WHERE version=?"));
+  seen->Bind(1, c.version);
+  SIMPUL_ASSIGN_OR_RETURN(bool was_seen, seen->Step());
+  if (was_seen) {
+    // Re-sent after a cut: the same answer as the first time, nothing applied.
+    r.code = static_cast<uint16_t>(seen->Int(0));
+    r.message = seen->Text(1);
+    bool same_node = seen->Text(2) == node_id;
+    seen->Reset();
+    if (!same_node) {
+      r.code = static_cast<uint16_t>(Code::kPermissionDenied);
+      r.message = "change id already used by another node";
+    }
+    return r;
+  }
+  seen->Reset();
+  // The version names its writer: a node may only push its own changes.
+  std::string writer;
+  sync::Stamp stamp;
+  Status st;
+  if (!sync::Hlc::ParseVersion(c.version, &stamp, &writer)) {
+    st = Status::InvalidArgument("malformed version");
+  } else if (writer != node_id) {
+    st = Status::PermissionDenied("change was written by " + writer + ", not by the sending node");
+  }
+  if (st.ok()) {
+    uint64_t now = store.NowMs();
+    if (stamp.physical_ms() > now + opt.max_ahead_ms) {
+      *max_skew = std::max<uint64_t>(*max_skew, stamp.physical_ms() - now);
+    } else {
+      store.hlc().Observe(stamp, opt.max_ahead_ms);
+    }
+    SIMPUL_RETURN_IF_ERROR(store.db().Exec("SAVEPOINT item"));
+    auto applied = merger.Apply(c, sync::Role::kVillage, node.village);
+    if (applied.ok()) {
+      int64_t skew = stamp.physical_ms() > now ? static_cast<int64_t>(stamp.physical_ms() - now) : 0;
+      st = applied->applied.empty() ? Status::Ok()
+                                     : LogApplied(store, c, applied->applied, node_id,
+                                                  skew > static_cast<int64_t>(opt.max_ahead_ms) ? skew : 0);
+      for (const auto& k : applied->conflicts)
+        if (st.ok()) st = RecordConflict(store, k);
+    } else {
+      st = applied.status();
+    }
+    if (!st.ok() && (st.code() == Code::kInternal || st.code() == Code::kIoError ||
+                     st.code() == Code::kUnavailable || st.code() == Code::kResourceExhausted)) {
+      // The store failed, not the change: abort the whole request so the
+      // node retries; nothing of it stays.
+      return st;
+    }
+    SIMPUL_RETURN_IF_ERROR(store.db().Exec(st.ok() ? "RELEASE item" : "ROLLBACK TO item; RELEASE item"));
+  }
+  SIMPUL_RETURN_IF_ERROR(RememberResult(store, c.version, node_id, st));
+  r.code = static_cast<uint16_t>(st.code());
+  r.message = st.ok() ? "" : st.message();
+  return r;
+}
+
+// Reads the fields of one changelog entry.
+Status LoadEntryFields(HubStore& store, int64_t seq, std::vector<wire::FieldChange>* out) {
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * st, store.db().Cached(
+      "SELECT field,value,base FROM changelog_fields WHERE seq=? ORDER BY field"));
+  st->Bind(1, seq);
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    if (!*row) break;
+    out->push_back({st->Text(0), st->Column(1), st->IsNullAt(2) ? std::string() : st->Text(2)});
+  }
+  st->Reset();
+  return Status::Ok();
+}
+
+// The full state of rows, grouped into one change per (row, version).
+Status RowState(HubStore& store, const std::string& table, const std::string& row_id,
+                const std::string& village, uint8_t flags, std::vector<wire::Change>* out,
+                const std::string& skip_writer = "") {
+  const schema::TableDef* t = schema::FindTable(table);
+  std::string cols;
+  for (const auto& f : t->fields) cols += std::string(cols.empty() ? "" : ",") + f.name;
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * row_q, store.db().Cached("SELECT " + cols + " FROM " + table + " WHERE id=?"));
+  row_q->Bind(1, row_id);
+  SIMPUL_ASSIGN_OR_RETURN(bool has, row_q->Step());
+  if (!has) {
+    row_q->Reset();
+    return Status::Ok();
+  }
+  std::map<std::string, Value> values;
+  for (size_t i = 0; i < t->fields.size(); ++i) values[t->fields[i].name] = row_q->Column(static_cast<int>(i));
+  row_q->Reset();
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * vq, store.db().Cached(
+      "SELECT field,version FROM field_versions WHERE tbl=? AND row_id=? ORDER BY version,field"));
+  vq->Bind(1, table).Bind(2, row_id);
+  std::map<std::string, wire::Change> by_version;
+  for (;;) {
+    auto r = vq->Step();
+    if (!r.ok()) {
+      vq->Reset();
+      return r.status();
+    }
+    if (!*r) break;
+    std::string field = vq->Text(0), version = vq->Text(1);
+    // A node's own writes are already on the node.
+    if (!skip_writer.empty() && version.size() > 17 && version.compare(17, std::string::npos, skip_writer) == 0)
+      continue;
+    auto& c = by_version[version];
+    if (c.version.empty()) c = wire::Change{version, table, row_id, village, flags, {}};
+    c.fields.push_back({field, values[field], ""});
+  }
+  vq->Reset();
+  for (auto& [v, c] : by_version) out->push_back(std::move(c));
+  return Status::Ok();
+}
+
+// Snapshot page: rows of `village` after `after` ("<table index>:<row id>").
+Status SnapshotPage(HubStore& store, const std::string& village, const std::string& node_id,
+                    const std::string& after, uint32_t limit, std::vector<wire::Change>* out,
+                    std::string* next) {
+  auto tables = schema::ReplicatedTables();
+  size_t start_table = 0;
+  std::string start_row;
+  if (!after.empty()) {
+    size_t colon = after.find(':');
+    if (colon == std::string::npos) return Status::InvalidArgument("malformed snapshot key");
+    start_table = static_cast<size_t>(std::atoi(after.substr(0, colon).c_str()));
+    start_row = after.substr(colon + 1);
+    if (start_table >= tables.size()) return Status::InvalidArgument("malformed snapshot key");
+  }
+  uint32_t rows = 0;
+  next->clear();
+  for (size_t ti = start_table; ti < tables.size(); ++ti) {
+    std::string table = tables[ti].name;
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * q, store.db().Cached(
+        "SELECT id FROM " + table + " WHERE village=? AND id>? ORDER BY id LIMIT ?"));
+    q->Bind(1, village).Bind(2, ti == start_table ? start_row : std::string()).Bind(3, static_cast<int64_t>(limit - rows + 1));
+    std::vector<std::string> ids;
+    for (;;) {
+      auto r = q->Step();
+      if (!r.ok()) {
+        q->Reset();
+        return r.status();
+      }
+      if (!*r) break;
+      ids.push_back(q->Text(0));
+    }
+    q->Reset();
+    for (const auto& id : ids) {
+      if (rows == limit) {
+        return Status::Ok();  // *next already names the last row sent
+      }
+      SIMPUL_RETURN_IF_ERROR(RowState(store, table, id, village, wire::kFlagSnapshot, out, node_id));
+      ++rows;
+      *next = std::to_string(ti) + ":" + id;
+    }
+  }
+  next->clear();  // reached the end
+  return Status::Ok();
+}
+
+Status RepairBuckets(HubStore& store, const std::string& village, const std::vector<uint32_t>& buckets,
+                     std::vector<wire::Change>* out) {
+  std::vector<bool> want(sync::kDigestBuckets, false);
+  for (auto b : buckets) {
+    if (b >= sync::kDigestBuckets) return Status::InvalidArgument("repair bucket out of range");
+    want[b] = true;
+  }
+  for (const auto& t : schema::ReplicatedTables()) {
+    SIMPUL_ASSIGN_OR_RETURN(auto q, store.db().Prepare(std::string("SELECT id FROM ") + t.name + " WHERE village=?"));
+    q.Bind(1, village);
+    for (;;) {
+      SIMPUL_ASSIGN_OR_RETURN(bool r, q.Step());
+      if (!r) break;
+      std::string id = q.Text(0);
+      if (want[sync::BucketOf(id)]) SIMPUL_RETURN_IF_ERROR(RowState(store, t.name, id, village, wire::kFlagRepair, out));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const NodeRecord& node,
+                              const wire::RequestHeader& header, const wire::SyncRequest& req,
+                              const SyncServiceOptions& opt) {
+  if (req.push.size() > opt.max_push)
+    return Status::ResourceExhausted("batch of " + std::to_string(req.push.size()) + " changes; at most " +
+                                     std::to_string(opt.max_push));
+  wire::SyncReply reply;
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  // Replay guard, checked again under the write lock.
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * ctr, store.db().Cached("SELECT last_counter FROM nodes WHERE node_id=?"));
+  ctr->Bind(1, node_id);
+  SIMPUL_ASSIGN_OR_RETURN(bool has, ctr->Step());
+  uint64_t last = has ? static_cast<uint64_t>(ctr->Int(0)) : 0;
+  ctr->Reset();
+  if (header.counter <= last) return Status::Unauthenticated("replayed or re-ordered request refused");
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * upd, store.db().Cached(
+      "UPDATE nodes SET last_counter=?, last_seen_ms=?, last_protocol=?, last_schema=? WHERE node_id=?"));
+  upd->Bind(1, static_cast<int64_t>(header.counter)).Bind(2, static_cast<int64_t>(store.NowMs()))
+      .Bind(3, static_cast<int64_t>(std::min(header.proto_max, wire::kProtocolMax)))
+      .Bind(4, static_cast<int64_t>(header.schema_version)).Bind(5, node_id);
+  SIMPUL_RETURN_IF_ERROR(upd->Run());
+
+  sync::Merger merger(store.db());
+  uint64_t max_skew = 0;
+  for (const auto& c : req.push) {
+    SIMPUL_ASSIGN_OR_RETURN(auto r, ApplyPushed(store, merger, c, node_id, node, opt, &max_skew));
+    reply.results.push_back(std::move(r));
+  }
+  if (max_skew > 0)
+    reply.notice = "this node's clock is about " + std::to_string(max_skew / 3600000) +
+                   " hours ahead of the hub; its changes were accepted, but set the clock right";
+
+  uint32_t limit = std::min(std::max<uint32_t>(req.pull_limit, 1), opt.max_pull);
+  if (req.initial) {
+    // First sync: a snapshot of the scope plus the cursor it is valid at.
+    uint64_t seq = req.snapshot_seq;
+    if (req.snapshot_after.empty()) {
+      SIMPUL_ASSIGN_OR_RETURN(Stmt * mx, store.db().Cached("SELECT coalesce(max(seq),0) FROM changelog"));
+      SIMPUL_ASSIGN_OR_RETURN(bool r, mx->Step());
+      seq = r ? static_cast<uint64_t>(mx->Int(0)) : 0;
+      mx->Reset();
+    }
+    SIMPUL_RETURN_IF_ERROR(SnapshotPage(store, node.village, node_id, req.snapshot_after, limit,
+                                        &reply.pulled, &reply.snapshot_next));
+    reply.cursor = seq;
+    reply.more = true;  // after the snapshot, pull what came since
+  } else {
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * q, store.db().Cached(
+        "SELECT seq,version,tbl,row_id,flags,origin FROM changelog WHERE village=? AND seq>?"
+        " ORDER BY seq LIMIT ?"));
+    q->Bind(1, node.village).Bind(2, static_cast<int64_t>(req.pull_cursor)).Bind(3, static_cast<int64_t>(limit + 1));
+    struct Entry { int64_t seq; wire::Change c; std::string origin; };
+    std::vector<Entry> entries;
+    for (;;) {
+      auto r = q->Step();
+      if (!r.ok()) {
+        q->Reset();
+        return r.status();
+      }
+      if (!*r) break;
+      entries.push_back({q->Int(0), wire::Change{q->Text(1), q->Text(2), q->Text(3), node.village,
+                                                 static_cast<uint8_t>(q->Int(4)), {}}, q->Text(5)});
+    }
+    q->Reset();
+    reply.cursor = req.pull_cursor;
+    reply.more = entries.size() > limit;
+    if (reply.more) entries.resize(limit);
+    for (auto& e : entries) {
+      reply.cursor = static_cast<uint64_t>(e.seq);
+      if (e.origin == node_id) continue;  // the node has its own changes
+      SIMPUL_RETURN_IF_ERROR(LoadEntryFields(store, e.seq, &e.c.fields));
+      if (e.c.flags & wire::kFlagScopeOut) e.c.fields.clear();
+      reply.pulled.push_back(std::move(e.c));
+    }
+    if (!req.repair_buckets.empty())
+      SIMPUL_RETURN_IF_ERROR(RepairBuckets(store, node.village, req.repair_buckets, &reply.repair));
+    // At the end of the log the node, once it applied `pulled`, holds what
+    // the hub holds: send the digest so it can prove it (or ask a repair).
+    if (!reply.more) {
+      SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests buckets, sync::ScopeDigest(store.db(), node.village));
+      reply.bucket_digests.assign(buckets.begin(), buckets.end());
+    }
+  }
+  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  reply.hub_time_ms = store.NowMs();
+  return reply;
+}
+
+wire::ErrorReply ErrorFor(const Status& st) {
+  wire::ErrorReply e = crypto::StatusToError(st);
+  e.hub_schema_version = static_cast<uint32_t>(schema::LatestSchemaVersion());
+  return e;
+}
+
+}  // namespace
+
+std::string HandleSync(HubStore& store, const std::string& frame, const SyncServiceOptions& opt,
+                       RequestLog* log) {
+  RequestLog scratch;
+  if (!log) log = &scratch;
+  std::array<uint8_t, 24> zero_nonce{};
+  auto header = crypto::PeekRequestHeader(frame);
+  if (!header.ok()) {
+    log->outcome = header.status().ToString();
+    return crypto::SignedError(store.identity(), zero_nonce, ErrorFor(header.status()));
+  }
+  const wire::RequestHeader& h = *header;
+  log->node_id = h.node_id;
+  auto refuse = [&](const Status& st) {
+    log->outcome = st.ToString();
+    return crypto::SignedError(store.identity(), h.nonce, ErrorFor(st));
+  };
+  if (h.proto_max < wire::kProtocolMin || h.proto_min > h.proto_max)
+    return refuse(Status::VersionTooOld(
+        "node speaks protocol " + std::to_string(h.proto_min) + ".." + std::to_string(h.proto_max) +
+        "; this hub needs " + std::to_string(wire::kProtocolMin) + ".." + std::to_string(wire::kProtocolMax) +
+        ": upgrade simpul-node"));
+  if (h.proto_min > wire::kProtocolMax)
+    return refuse(Status::VersionTooNew(
+        "node speaks protocol " + std::to_string(h.proto_min) + ".." + std::to_string(h.proto_max) +
+        "; this hub only " + std::to_string(wire::kProtocolMin) + ".." + std::to_string(wire::kProtocolMax) +
+        ": upgrade simpul-hub"));
+  if (h.schema_version < static_cast<uint32_t>(kMinNodeSchemaVersion))
+    return refuse(Status::VersionTooOld("node schema " + std::to_string(h.schema_version) +
+                                        " is older than this hub serves (" + std::to_string(kMinNodeSchemaVersion) +
+                                        "): upgrade simpul-node"));
+  if (h.schema_version > static_cast<uint32_t>(schema::LatestSchemaVersion()))
+    return refuse(Status::VersionTooNew("node schema " + std::to_string(h.schema_version) +
+                                        " is newer than this hub's (" +
+                                        std::to_string(schema::LatestSchemaVersion()) + "): upgrade simpul-hub"));
+  try {
+    auto node = FindNode(store, h.node_id);
+    if (!node.ok()) return refuse(node.status());
+    log->village = node->village;
+    if (node->status != "active")
+      return refuse(Status::Unauthenticated("node " + h.node_id + " was revoked" +
+                                            (node->revoke_reason.empty() ? "" : ": " + node->revoke_reason) +
+                                            "; re-enrol it with a new code"));
+    auto opened = crypto::OpenRequest(frame, store.identity(), node->pk);
+    if (!opened.ok()) return refuse(opened.status());
+    if (h.counter <= node->last_counter)
+      return refuse(Status::Unauthenticated("replayed or re-ordered request refused"));
+    auto req = wire::DecodeSyncRequest(opened->body);
+    if (!req.ok()) return refuse(req.status());
+    auto reply = Serve(store, h.node_id, *node, h, *req, opt);
+    if (!reply.ok()) return refuse(reply.status());
+    log->outcome = "ok";
+    log->pushed = req->push.size();
+    for (const auto& r : reply->results) (r.code == 0 ? log->applied : log->refused)++;
+    log->pulled = reply->pulled.size() + reply->repair.size();
+    return crypto::SealReply(*opened, wire::Encode(*reply));
+  } catch (const std::bad_alloc&) {
+    return refuse(Status::ResourceExhausted("hub out of memory for this request"));
+  } catch (const std::exception& e) {
+    return refuse(Status::Internal(std::string("hub error: ") + e.what()));
+  }
+}
+
+std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* log) {
+  RequestLog scratch;
+  if (!log) log = &scratch;
+  std::array<uint8_t, 24> zero_nonce{};
+  auto refuse = [&](const Status& st) {
+    log->outcome = st.ToString();
+    return crypto::SignedError(store.identity(), zero_nonce, ErrorFor(st));
+  };
+  auto req = crypto::PeekEnrolRequest(frame);
+  if (!req.ok()) return refuse(req.status());
+  log->node_id = req->node_id;
+  log->village = req->village;
+  auto txn = schema::Transaction::Begin(store.db());
+  if (!txn.ok()) return refuse(txn.status());
+  auto st = store.db().Cached(
+      "SELECT mac_key,village,expires_at_ms,used_by FROM enrolments WHERE code_id=?");
+  if (!st.ok()) return refuse(st.status());
+  (*st)->Bind(1, req->code_id);
+  auto row = (*st)->Step();
+  if (!row.ok() || !*row) {
+    (*st)->Reset();
+    return refuse(Status::Unauthenticated("unknown enrolment code"));
+  }
+  std::string mac_key = (*st)->Text(0), village = (*st)->Text(1), used_by = (*st)->Text(3);
+  uint64_t expires = static_cast<uint64_t>((*st)->Int(2));
+  (*st)->Reset();
+  if (Status v = crypto::VerifyEnrolRequest(frame, mac_key); !v.ok()) return refuse(v);
+  if (!used_by.empty() && used_by != req->node_id)
+    return refuse(Status::Unauthenticated("this enrolment code was already used"));
+  if (store.NowMs() > expires) return refuse(Status::Unauthenticated("this enrolment code has expired"));
+  if (req->village != village)
+    return refuse(Status::PermissionDenied("this code is for village " + village + ", the node is " + req->village));
+  if (req->proto_max < wire::kProtocolMin || req->schema_version < static_cast<uint32_t>(kMinNodeSchemaVersion))
+    return refuse(Status::VersionTooOld("upgrade simpul-node before enrolling"));
+  auto ins = store.db().Cached(
+      "INSERT INTO nodes(node_id,village,sign_pk,status,enrolled_at_ms) VALUES(?,?,?,'active',?)"
+      " ON CONFLICT(node_id) DO UPDATE SET village=excluded.village, sign_pk=excluded.sign_pk,"
+      " status='active', enrolled_at_ms=excluded.enrolled_at_ms, revoked_at_ms=NULL, revoke_reason=NULL");
+  if (!ins.ok()) return refuse(ins.status());
+  (*ins)->Bind(1, req->node_id).Bind(2, village).Bind(3, crypto::ToHex(req->node_sign_pk))
+      .Bind(4, static_cast<int64_t>(store.NowMs()));
+  if (Status s = (*ins)->Run(); !s.ok()) return refuse(s);
+  auto use = store.db().Cached("UPDATE enrolments SET used_by=?, used_at_ms=? WHERE code_id=?");
+  if (!use.ok()) return refuse(use.status());
+  (*use)->Bind(1, req->node_id).Bind(2, static_cast<int64_t>(store.NowMs())).Bind(3, req->code_id);
+  if (Status s = (*use)->Run(); !s.ok()) return refuse(s);
+  if (Status s = txn->Commit(); !s.ok()) return refuse(s);
+  wire::EnrolReply reply;
+  reply.hub_sign_pk = store.identity().sign_pk;
+  reply.hub_id = store.hub_id();
+  reply.village = village;
+  reply.hub_time_ms = store.NowMs();
+  log->outcome = "enrolled";
+  return crypto::SealEnrolReply(store.identity(), mac_key, frame, reply);
+}
+
+}  // namespace simpul::hub

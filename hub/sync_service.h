@@ -1,0 +1,41 @@
+// The hub's side of the sync protocol: pure frame -> frame handlers over a
+// HubStore (no sockets; hub/server carries the bytes).
+//
+// HandleSync: checks versions, identity, revocation and replay; applies the
+// pushed batch atomically (each change idempotent by version, refused ones
+// reported per item, never blocking the rest); then returns what is new in
+// the node's scope after its cursor, or a snapshot page on first sync; and
+// compares scope digests, answering a repair request with the full state of
+// the asked buckets. One SQLite transaction per request: a hub killed
+// mid-batch applies all of it or nothing, and the node's re-send is a no-op.
+#ifndef SIMPUL_HUB_SYNC_SERVICE_H_
+#define SIMPUL_HUB_SYNC_SERVICE_H_
+
+#include <string>
+
+#include "hub/store.h"
+
+namespace simpul::hub {
+
+struct SyncServiceOptions {
+  uint64_t max_ahead_ms = 24ull * 3600 * 1000;  // stamps beyond: accepted, not adopted, flagged
+  uint32_t max_pull = 2000;                     // changes per reply, whatever the node asks
+  uint32_t max_push = 5000;                     // changes per request
+};
+
+// Protocol versions and node schema versions this hub serves.
+inline constexpr int kMinNodeSchemaVersion = 3;
+
+// What one request did, for the hub's log (no personal data).
+struct RequestLog {
+  std::string node_id, village, outcome;  // outcome: "ok" or the refusal in words
+  size_t pushed = 0, applied = 0, refused = 0, pulled = 0;
+};
+
+std::string HandleSync(HubStore& store, const std::string& frame,
+                       const SyncServiceOptions& options = {}, RequestLog* log = nullptr);
+std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* log = nullptr);
+
+}  // namespace simpul::hub
+
+#endif  // SIMPUL_HUB_SYNC_SERVICE_H_

@@ -1,0 +1,59 @@
+// The node's side of the sync protocol: enrolment, one sync run (push the
+// outbox in batches, pull what is new, prove agreement by digest, repair a
+// divergence), conflicts and their resolution.
+//
+// A run is a sequence of sealed round trips; each reply is applied in one
+// transaction together with the new cursor, so a cut link or a killed
+// process loses at most the batch in flight, and the next run resumes.
+#ifndef SIMPUL_NODE_SYNC_CLIENT_H_
+#define SIMPUL_NODE_SYNC_CLIENT_H_
+
+#include <functional>
+#include <string>
+
+#include "node/store.h"
+#include "sync/transport/transport.h"
+
+namespace simpul::node {
+
+// Binds this store to a hub: creates the node's Ed25519 identity and
+// registers it with the one-time code the hub operator gave.
+Status Enrol(NodeStore& store, sync::Transport& transport, const std::string& hub_url,
+             const std::string& code);
+bool IsEnrolled(NodeStore& store);
+
+struct SyncProgress {
+  uint64_t pushed = 0, push_total = 0;  // changes acknowledged / queued at start
+  uint64_t pulled = 0;
+  uint64_t bytes = 0;                   // both directions
+  double seconds = 0;
+};
+
+struct SyncSummary {
+  uint64_t sent = 0, acked = 0, refused = 0, received = 0, conflicts = 0, repaired = 0;
+  uint64_t skipped_invalid = 0;  // hub changes this node could not apply (logged)
+  uint64_t bytes_sent = 0, bytes_received = 0, round_trips = 0;
+  double seconds = 0;
+  bool verified = false;  // digests equal at the end: node and hub agree
+  std::string notice;     // from the hub, e.g. a clock warning
+};
+
+struct SyncOptions {
+  size_t batch = 500;         // changes per push
+  uint32_t pull_limit = 1000;
+  int max_round_trips = 100000;
+  std::function<void(const SyncProgress&)> progress;
+};
+
+Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const SyncOptions& options);
+
+// Local conflicts (mirrored from the hub or detected here).
+using ConflictRow = std::vector<std::pair<std::string, schema::Value>>;
+Result<std::vector<ConflictRow>> ListConflicts(NodeStore& store, bool all);
+// keep = "winner" | "loser" | "value"; the resolution replicates.
+Status ResolveConflict(NodeStore& store, const std::string& id, const std::string& keep,
+                       const std::string& value);
+
+}  // namespace simpul::node
+
+#endif  // SIMPUL_NODE_SYNC_CLIENT_H_
