@@ -4,6 +4,8 @@
 
 #include <signal.h>
 
+#include <chrono>
+
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -173,10 +175,13 @@ Status CmdServe(Args& a) {
       resp.body = "unknown endpoint\n";
       return resp;
     }
+    auto t0 = std::chrono::steady_clock::now();
     resp.body = req.target == "/v1/sync" ? HandleSync(*hub, req.body, sopt, &log) : HandleEnrol(*hub, req.body, &log);
-    std::fprintf(stderr, "%s %s %s node=%s village=%s pushed=%zu applied=%zu refused=%zu pulled=%zu in=%zuB out=%zuB: %s\n",
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    std::fprintf(stderr, "%s %s %s node=%s village=%s pushed=%zu applied=%zu refused=%zu pulled=%zu in=%zuB out=%zuB "
+                 "took=%.1fms: %s\n",
                  Now().c_str(), req.peer.c_str(), req.target.c_str(), log.node_id.c_str(), log.village.c_str(),
-                 log.pushed, log.applied, log.refused, log.pulled, req.body.size(), resp.body.size(),
+                 log.pushed, log.applied, log.refused, log.pulled, req.body.size(), resp.body.size(), ms,
                  log.outcome.c_str());
     return resp;
   });

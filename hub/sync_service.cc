@@ -135,25 +135,22 @@ Result<wire::ItemResult> ApplyPushed(HubStore& store, sync::Merger& merger, cons
     } else {
       store.hlc().Observe(stamp, opt.max_ahead_ms);
     }
-    SIMPUL_RETURN_IF_ERROR(store.db().Exec("SAVEPOINT item"));
+    // Merger::Apply validates everything before it writes, so a refused
+    // change has written nothing and needs no savepoint; any later failure
+    // is the store's, and aborts the whole request.
     auto applied = merger.Apply(c, sync::Role::kVillage, node.village);
     if (applied.ok()) {
       int64_t skew = stamp.physical_ms() > now ? static_cast<int64_t>(stamp.physical_ms() - now) : 0;
-      st = applied->applied.empty() ? Status::Ok()
-                                     : LogApplied(store, c, applied->applied, node_id,
-                                                  skew > static_cast<int64_t>(opt.max_ahead_ms) ? skew : 0);
-      for (const auto& k : applied->conflicts)
-        if (st.ok()) st = RecordConflict(store, k);
+      if (!applied->applied.empty())
+        SIMPUL_RETURN_IF_ERROR(LogApplied(store, c, applied->applied, node_id,
+                                          skew > static_cast<int64_t>(opt.max_ahead_ms) ? skew : 0));
+      for (const auto& k : applied->conflicts) SIMPUL_RETURN_IF_ERROR(RecordConflict(store, k));
     } else {
       st = applied.status();
+      if (st.code() == Code::kInternal || st.code() == Code::kIoError || st.code() == Code::kUnavailable ||
+          st.code() == Code::kResourceExhausted)
+        return st;
     }
-    if (!st.ok() && (st.code() == Code::kInternal || st.code() == Code::kIoError ||
-                     st.code() == Code::kUnavailable || st.code() == Code::kResourceExhausted)) {
-      // The store failed, not the change: abort the whole request so the
-      // node retries; nothing of it stays.
-      return st;
-    }
-    SIMPUL_RETURN_IF_ERROR(store.db().Exec(st.ok() ? "RELEASE item" : "ROLLBACK TO item; RELEASE item"));
   }
   SIMPUL_RETURN_IF_ERROR(RememberResult(store, c.version, node_id, st));
   r.code = static_cast<uint16_t>(st.code());
@@ -332,11 +329,14 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
     reply.cursor = seq;
     reply.more = true;  // after the snapshot, pull what came since
   } else {
+    // The node's own changes are skipped in the query (it has them); the
+    // cursor still moves past them.
     SIMPUL_ASSIGN_OR_RETURN(Stmt * q, store.db().Cached(
-        "SELECT seq,version,tbl,row_id,flags,origin FROM changelog WHERE village=? AND seq>?"
+        "SELECT seq,version,tbl,row_id,flags FROM changelog WHERE village=? AND seq>? AND origin!=?"
         " ORDER BY seq LIMIT ?"));
-    q->Bind(1, node.village).Bind(2, static_cast<int64_t>(req.pull_cursor)).Bind(3, static_cast<int64_t>(limit + 1));
-    struct Entry { int64_t seq; wire::Change c; std::string origin; };
+    q->Bind(1, node.village).Bind(2, static_cast<int64_t>(req.pull_cursor)).Bind(3, node_id)
+        .Bind(4, static_cast<int64_t>(limit + 1));
+    struct Entry { int64_t seq; wire::Change c; };
     std::vector<Entry> entries;
     for (;;) {
       auto r = q->Step();
@@ -346,15 +346,21 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
       }
       if (!*r) break;
       entries.push_back({q->Int(0), wire::Change{q->Text(1), q->Text(2), q->Text(3), node.village,
-                                                 static_cast<uint8_t>(q->Int(4)), {}}, q->Text(5)});
+                                                 static_cast<uint8_t>(q->Int(4)), {}}});
     }
     q->Reset();
-    reply.cursor = req.pull_cursor;
     reply.more = entries.size() > limit;
-    if (reply.more) entries.resize(limit);
+    if (reply.more) {
+      entries.resize(limit);
+      reply.cursor = static_cast<uint64_t>(entries.back().seq);
+    } else {
+      // Everything of this scope up to the newest entry is in this reply.
+      SIMPUL_ASSIGN_OR_RETURN(Stmt * mx, store.db().Cached("SELECT coalesce(max(seq),0) FROM changelog"));
+      SIMPUL_ASSIGN_OR_RETURN(bool got, mx->Step());
+      reply.cursor = std::max<uint64_t>(req.pull_cursor, got ? static_cast<uint64_t>(mx->Int(0)) : 0);
+      mx->Reset();
+    }
     for (auto& e : entries) {
-      reply.cursor = static_cast<uint64_t>(e.seq);
-      if (e.origin == node_id) continue;  // the node has its own changes
       SIMPUL_RETURN_IF_ERROR(LoadEntryFields(store, e.seq, &e.c.fields));
       if (e.c.flags & wire::kFlagScopeOut) e.c.fields.clear();
       reply.pulled.push_back(std::move(e.c));

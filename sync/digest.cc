@@ -34,9 +34,11 @@ uint64_t Combine(const BucketDigests& b) {
 Result<BucketDigests> ScopeDigest(schema::Db& db, const std::string& village) {
   BucketDigests buckets{};
   for (const auto& table : schema::ReplicatedTables()) {
+    // CROSS JOIN keeps the scope's rows as the outer loop (the village
+    // index), so a hub with many villages never scans every version.
     std::string sql = std::string("SELECT fv.row_id, fv.field, fv.version FROM ") + table.name +
-                      " t JOIN field_versions fv ON fv.tbl='" + table.name +
-                      "' AND fv.row_id=t.id WHERE t.village=? ORDER BY fv.row_id";
+                      " t CROSS JOIN field_versions fv ON fv.tbl='" + table.name +
+                      "' AND fv.row_id=t.id WHERE t.village=?";
     SIMPUL_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
     st.Bind(1, village);
     std::string last_row;

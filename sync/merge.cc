@@ -178,16 +178,21 @@ Result<ApplyResult> Merger::Apply(const wire::Change& c, Role writer, const std:
   }
   std::string upsert = "INSERT INTO " + c.table + "(" + cols + ") VALUES(" + qs +
                        ") ON CONFLICT(id) DO UPDATE SET " + updates;
+  // Validation is over: a failure from here on is the store's, never the
+  // change's, so it is reported as such (the caller aborts its transaction).
+  auto store_error = [](const Status& st) {
+    return st.IsUnavailable() || st.code() == Code::kIoError ? st : Status::Internal("store write failed: " + st.message());
+  };
   SIMPUL_ASSIGN_OR_RETURN(Stmt * up, db_.Cached(upsert));
   up->Bind(1, c.row_id).Bind(2, exists ? row_village : c.village);
   for (size_t k = 0; k < take.size(); ++k) up->Bind(static_cast<int>(k) + 3, c.fields[take[k]].value);
-  SIMPUL_RETURN_IF_ERROR(up->Run());
+  if (Status st = up->Run(); !st.ok()) return store_error(st);
   SIMPUL_ASSIGN_OR_RETURN(
       Stmt * fv, db_.Cached("INSERT INTO field_versions(tbl,row_id,field,version) VALUES(?,?,?,?)"
                             " ON CONFLICT(tbl,row_id,field) DO UPDATE SET version=excluded.version"));
   for (size_t i : take) {
     fv->Bind(1, c.table).Bind(2, c.row_id).Bind(3, c.fields[i].field).Bind(4, c.version);
-    SIMPUL_RETURN_IF_ERROR(fv->Run());
+    if (Status st = fv->Run(); !st.ok()) return store_error(st);
     result.applied.push_back(c.fields[i]);
   }
   return result;

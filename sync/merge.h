@@ -15,6 +15,10 @@
 // the writer's role owns the field, the value passes schema/field_rules.h,
 // and append-only rows are not rewritten. A refused change writes nothing.
 //
+// Errors: a refused change (InvalidArgument, PermissionDenied,
+// FailedPrecondition) has written nothing; Internal, IoError or Unavailable
+// mean the store failed mid-write and the caller must roll back.
+//
 // Merger runs inside the caller's transaction. Thread-safety: one per thread.
 #ifndef SIMPUL_SYNC_MERGE_H_
 #define SIMPUL_SYNC_MERGE_H_

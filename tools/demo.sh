@@ -1,37 +1,116 @@
 #!/usr/bin/env bash
-# The Simpul demo: a village office working offline.
+# The Simpul demo: a district hub and three village nodes on 127.0.0.1.
+# Villages work offline, one village's link is cut in the middle of a sync,
+# the hub returns an application while the village edits the same field, the
+# conflict shows on both sides and is resolved, and every replica agrees.
 # Usage: tools/demo.sh BIN_DIR   (tools/run.sh demo builds and calls it)
 set -euo pipefail
 bin=$(cd "${1:-build/bin}" && pwd)
 work=$(mktemp -d -t simpul-demo-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-node() { "$bin/simpul-node" --data "$work/sarongan" "$@"; }
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+json() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {"d": d}))' "$1"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+hub() { "$bin/simpul-hub" --data "$work/hub" "$@"; }
+node() { local v=$1; shift; "$bin/simpul-node" --data "$work/$v" "$@"; }
+wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 
-say "Village operator in Sarongan (35.10.01.2001, Banyuwangi) sets up the node, offline"
-node init --village 35.10.01.2001
+declare -A VILLAGE=([sarongan]=35.10.01.2001 [pesanggaran]=35.10.01.2002 [sumberagung]=35.10.01.2004)
+hub_port=$(free_port); relay_port=$(free_port)
 
-say "Registers a household (No. KK) and its head (NIK: day+40 because she is a woman)"
-hh=$(node --json household add --kk 3510011211870001 --address "Dusun Krajan" --rt 1 --rw 2 | field id)
-echo "household $hh"
-siti=$(node --json person add --household "$hh" --name "Siti Aminah" --nik 3510015211870002 \
-        --birth-date 1987-11-12 --sex P --relation 1 --phone 0812-3456-7890 | field id)
-echo "person $siti"
+say "Dinsos Banyuwangi starts its hub"
+hub init --name "Dinas Sosial Kabupaten Banyuwangi"
+hub serve --listen "127.0.0.1:$hub_port" 2>"$work/hub.log" &
+pids+=($!)
+wait_port "$hub_port"
 
-say "Opens a poverty-statement (SKTM) application and answers the poverty indicators"
-app=$(node --json application new --type poverty_statement --applicant "$siti" \
-        --purpose "Berobat ke RSUD Blambangan" | field id)
-node application answer "$app" no_shelter=tidak head_not_working=ya food_insecure=ya \
-  food_share_high=ya earth_floor=ya poor_walls=ya no_toilet=tidak low_power=ya
+# Sumberagung is far up the river: its link goes through the link emulator,
+# 64 kbit/s with 300 ms latency, and the demo can cut it on demand.
+"$bin/simpul-linkemu" --listen "127.0.0.1:$relay_port" --upstream "127.0.0.1:$hub_port" \
+  --rate-up 64 --rate-down 64 --latency 300 --control-file "$work/link-down" 2>"$work/link.log" &
+pids+=($!)
+wait_port "$relay_port"
 
-say "Attaches the scanned family card (KK) and submits"
-printf '%%PDF-1.4\n%% scanned KK of Siti Aminah\n' > "$work/kk-siti.pdf"
-node application attach "$app" --kind kk --file "$work/kk-siti.pdf"
-node application submit "$app"
+say "Three village offices set up their nodes and enrol with one-time codes"
+for v in sarongan pesanggaran sumberagung; do
+  node "$v" init --village "${VILLAGE[$v]}" | head -2
+  code=$(hub --json node enrol --village "${VILLAGE[$v]}" | json 'd["code"]')
+  url="http://127.0.0.1:$hub_port"; [ "$v" = sumberagung ] && url="http://127.0.0.1:$relay_port"
+  node "$v" enrol --hub "$url" --code "$code" | head -1
+done
 
-say "The application, as the operator sees it"
-node application show "$app"
+say "The link is down for days: every village keeps working offline"
+printf '%%PDF-1.4\n%% scanned KK\n' > "$work/kk.pdf"
+i=0
+declare -A APP
+for v in sarongan pesanggaran sumberagung; do
+  for n in 1 2 3; do
+    i=$((i + 1))
+    kk=$(printf '35100112118700%02d' "$i")
+    nik=$(printf '35100152118700%02d' "$i")
+    hh=$(node "$v" --json household add --kk "$kk" --address "Dusun $n, $v" --rt "$n" --rw 1 | json 'd["id"]')
+    p=$(node "$v" --json person add --household "$hh" --name "Warga $v $n" --nik "$nik" --sex P \
+          --birth-date 1987-11-12 --relation 1 --phone "0812-3456-78$(printf %02d $i)" | json 'd["id"]')
+    a=$(node "$v" --json application new --type poverty_statement --applicant "$p" \
+          --purpose "Berobat ke RSUD Blambangan" | json 'd["id"]')
+    node "$v" application answer "$a" no_shelter=tidak head_not_working=ya food_insecure=ya \
+      earth_floor=ya poor_walls=ya low_power=ya >/dev/null
+    node "$v" application attach "$a" --kind kk --file "$work/kk.pdf" >/dev/null
+    node "$v" application submit "$a" >/dev/null
+    APP[$v$n]=$a
+  done
+  echo "$v: $(node "$v" --json status | json 'str(d["applications"]) + " applications, " + str(d["outbox_pending"]) + " changes waiting in the outbox"')"
+done
 
-say "The outbox: every change waits here until the next sync with the district hub"
-node outbox
+say "The link returns: Sarongan and Pesanggaran sync"
+node sarongan sync
+node pesanggaran sync
+
+say "Sumberagung syncs over its slow river link... and the link is cut mid-sync"
+node sumberagung sync --batch 4 --timeout 5 >"$work/cut.out" 2>"$work/cut.err" &
+sync_pid=$!
+sleep 2.5
+touch "$work/link-down"
+set +e; wait "$sync_pid"; rc=$?; set -e
+tail -1 "$work/cut.err" | tr '\r' '\n' | tail -2
+echo "(sync exit code $rc: the link was cut)"
+echo "Waiting in Sumberagung's outbox: $(node sumberagung --json status | json 'd["outbox_pending"]') changes; nothing is lost"
+rm -f "$work/link-down"
+
+say "The link is back: Sumberagung resumes where it stopped"
+node sumberagung sync --timeout 30
+
+say "Dinsos reviews: approves a Sarongan application, and returns one from Pesanggaran"
+hub application approve "${APP[sarongan1]}" --reason "Memenuhi kriteria"
+hub application letter "${APP[sarongan1]}"
+hub application edit "${APP[pesanggaran1]}" --notes "Foto KK tidak terbaca, mohon kirim ulang"
+hub application return "${APP[pesanggaran1]}" --reason "Lengkapi foto KK"
+
+say "Meanwhile, offline, Pesanggaran's operator edits the same field"
+node pesanggaran application edit "${APP[pesanggaran1]}" --notes "Pemohon dirawat di RSUD sejak 20/11"
+
+say "Everyone syncs: the decision reaches the villages; the concurrent edit is a conflict"
+for v in sarongan pesanggaran sumberagung; do node "$v" sync | head -1; done
+node sarongan application show "${APP[sarongan1]}" | head -3
+
+say "The conflict, as the village operator sees it"
+node pesanggaran conflicts
+say "The same conflict, as the Dinsos operator sees it"
+hub conflicts
+
+say "The village operator resolves it, keeping both facts"
+cid=$(node pesanggaran --json conflicts | json 'd[0]["id"]')
+node pesanggaran resolve "$cid" --value "Pemohon dirawat di RSUD sejak 20/11; foto KK akan dikirim ulang"
+node pesanggaran sync | head -1
+for v in sarongan sumberagung; do node "$v" sync >/dev/null; done
+
+say "All replicas agree"
+echo "Open conflicts at the hub: $(hub --json conflicts | json 'len(d)')"
+for v in sarongan pesanggaran sumberagung; do
+  s=$(node "$v" --json sync)
+  echo "$v: verified equal with the hub: $(echo "$s" | json 'd["verified"]'), idle sync cost $(echo "$s" | json 'd["bytes_sent"] + d["bytes_received"]') bytes in $(echo "$s" | json 'd["round_trips"]') round trip"
+done
+echo "Hub notes on the returned application: $(hub --json application show "${APP[pesanggaran1]}" | json 'd["notes"]')"
+echo "Link emulator: $(kill -TERM "${pids[1]}"; sleep 0.3; tail -1 "$work/link.log")"

@@ -26,62 +26,133 @@ void CheckVersion(uint32_t version, uint32_t supported, const char* type) {
     throw DecodeError(std::string(type) + ": unknown class version " + std::to_string(version));
 }
 
+// Lengths are LEB128 varints (1 byte for anything under 128), not cereal's
+// fixed 8-byte size tags: most strings here are short, and every byte counts
+// on a 64 kbit/s link.
+template <class Ar>
+void SaveLen(Ar& ar, uint64_t n) {
+  uint8_t buf[10];
+  size_t k = 0;
+  do {
+    uint8_t b = n & 0x7f;
+    n >>= 7;
+    buf[k++] = static_cast<uint8_t>(b | (n ? 0x80 : 0));
+  } while (n);
+  ar(cereal::binary_data(buf, k));
+}
+template <class Ar>
+uint64_t LoadLen(Ar& ar) {
+  uint64_t n = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    uint8_t b = 0;
+    ar(cereal::binary_data(&b, 1));
+    n |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) return n;
+  }
+  throw DecodeError("length prefix longer than 10 bytes");
+}
+
 template <class Ar>
 void SaveStr(Ar& ar, const std::string& s) {
-  ar(cereal::make_size_tag(static_cast<cereal::size_type>(s.size())));
+  SaveLen(ar, s.size());
   ar(cereal::binary_data(s.data(), s.size()));
 }
 template <class Ar>
 void LoadStr(Ar& ar, std::string& s, size_t max = SIZE_MAX) {
-  cereal::size_type n = 0;
-  ar(cereal::make_size_tag(n));
+  uint64_t n = LoadLen(ar);
   if (n > g_input_budget || n > max) throw DecodeError("string length " + std::to_string(n) + " exceeds input");
   s.resize(n);
   ar(cereal::binary_data(s.data(), n));
 }
 
+// A version "hhhhhhhhhhhhhhhh.node" travels as its 8-byte stamp (big-endian,
+// so consecutive stamps share a prefix) and the node id; "" as one 0 byte.
+template <class Ar>
+void SaveVersion(Ar& ar, const std::string& v) {
+  uint64_t stamp = 0;
+  bool ok = v.size() > 17 && v[16] == '.';
+  for (size_t i = 0; ok && i < 16; ++i) {
+    char c = v[i];
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    ok = d >= 0;
+    stamp = (stamp << 4) | static_cast<uint64_t>(d < 0 ? 0 : d);
+  }
+  uint8_t kind = v.empty() ? 0 : ok ? 1 : 2;
+  ar(cereal::binary_data(&kind, 1));
+  if (kind == 1) {
+    uint8_t be[8];
+    for (int i = 0; i < 8; ++i) be[i] = static_cast<uint8_t>(stamp >> (56 - 8 * i));
+    ar(cereal::binary_data(be, 8));
+    SaveStr(ar, v.substr(17));
+  } else if (kind == 2) {
+    SaveStr(ar, v);  // not a stamp: kept as text, refused by the receiver
+  }
+}
+template <class Ar>
+void LoadVersion(Ar& ar, std::string& v) {
+  uint8_t kind = 0;
+  ar(cereal::binary_data(&kind, 1));
+  if (kind == 0) {
+    v.clear();
+  } else if (kind == 1) {
+    uint8_t be[8];
+    ar(cereal::binary_data(be, 8));
+    static const char* kHex = "0123456789abcdef";
+    v.assign(16, '0');
+    for (int i = 0; i < 8; ++i) {
+      v[2 * i] = kHex[be[i] >> 4];
+      v[2 * i + 1] = kHex[be[i] & 15];
+    }
+    std::string node;
+    LoadStr(ar, node, 64);
+    v += '.';
+    v += node;
+  } else if (kind == 2) {
+    LoadStr(ar, v, 128);
+  } else {
+    throw DecodeError("unknown version encoding " + std::to_string(kind));
+  }
+}
+
 template <class Ar, class T>
 void SaveVec(Ar& ar, const std::vector<T>& v) {
-  ar(cereal::make_size_tag(static_cast<cereal::size_type>(v.size())));
+  SaveLen(ar, v.size());
   for (const auto& e : v) ar(e);
 }
 template <class Ar, class T>
 void LoadVec(Ar& ar, std::vector<T>& v) {
-  cereal::size_type n = 0;
-  ar(cereal::make_size_tag(n));
+  uint64_t n = LoadLen(ar);
   // Every element takes at least one byte of input.
   if (n > g_input_budget) throw DecodeError("list length " + std::to_string(n) + " exceeds input");
   v.clear();
-  v.reserve(static_cast<size_t>(std::min<cereal::size_type>(n, 4096)));
-  for (cereal::size_type i = 0; i < n; ++i) {
+  v.reserve(static_cast<size_t>(std::min<uint64_t>(n, 4096)));
+  for (uint64_t i = 0; i < n; ++i) {
     v.emplace_back();
     ar(v.back());
   }
 }
 template <class Ar>
 void SaveU64Vec(Ar& ar, const std::vector<uint64_t>& v) {
-  ar(cereal::make_size_tag(static_cast<cereal::size_type>(v.size())));
+  SaveLen(ar, v.size());
   for (auto x : v) ar(x);
 }
 template <class Ar>
 void LoadU64Vec(Ar& ar, std::vector<uint64_t>& v) {
-  cereal::size_type n = 0;
-  ar(cereal::make_size_tag(n));
+  uint64_t n = LoadLen(ar);
   if (n > g_input_budget / 8) throw DecodeError("list length exceeds input");
   v.resize(n);
   for (auto& x : v) ar(x);
 }
 template <class Ar>
 void LoadU32Vec(Ar& ar, std::vector<uint32_t>& v) {
-  cereal::size_type n = 0;
-  ar(cereal::make_size_tag(n));
+  uint64_t n = LoadLen(ar);
   if (n > g_input_budget / 4) throw DecodeError("list length exceeds input");
   v.resize(n);
   for (auto& x : v) ar(x);
 }
 template <class Ar>
 void SaveU32Vec(Ar& ar, const std::vector<uint32_t>& v) {
-  ar(cereal::make_size_tag(static_cast<cereal::size_type>(v.size())));
+  SaveLen(ar, v.size());
   for (auto x : v) ar(x);
 }
 
@@ -122,27 +193,27 @@ void Bytes(Ar& ar, const std::array<uint8_t, N>& a) { ar(cereal::binary_data(a.d
 // --- per-type save/load (non-intrusive, versioned) ---------------------------
 
 template <class Ar> void save(Ar& ar, const FieldChange& m, uint32_t) {
-  SaveStr(ar, m.field); SaveValue(ar, m.value); SaveStr(ar, m.base);
+  SaveStr(ar, m.field); SaveValue(ar, m.value); SaveVersion(ar, m.base);
 }
 template <class Ar> void load(Ar& ar, FieldChange& m, uint32_t v) {
   CheckVersion(v, 1, "FieldChange");
-  LoadStr(ar, m.field, 64); LoadValue(ar, m.value); LoadStr(ar, m.base, 128);
+  LoadStr(ar, m.field, 64); LoadValue(ar, m.value); LoadVersion(ar, m.base);
 }
 template <class Ar> void save(Ar& ar, const Change& m, uint32_t) {
-  SaveStr(ar, m.version); SaveStr(ar, m.table); SaveStr(ar, m.row_id); SaveStr(ar, m.village);
+  SaveVersion(ar, m.version); SaveStr(ar, m.table); SaveStr(ar, m.row_id); SaveStr(ar, m.village);
   ar(m.flags); SaveVec(ar, m.fields);
 }
 template <class Ar> void load(Ar& ar, Change& m, uint32_t v) {
   CheckVersion(v, 1, "Change");
-  LoadStr(ar, m.version, 128); LoadStr(ar, m.table, 64); LoadStr(ar, m.row_id, 64);
+  LoadVersion(ar, m.version); LoadStr(ar, m.table, 64); LoadStr(ar, m.row_id, 64);
   LoadStr(ar, m.village, 32); ar(m.flags); LoadVec(ar, m.fields);
 }
 template <class Ar> void save(Ar& ar, const ItemResult& m, uint32_t) {
-  SaveStr(ar, m.version); ar(m.code); SaveStr(ar, m.message);
+  SaveVersion(ar, m.version); ar(m.code); SaveStr(ar, m.message);
 }
 template <class Ar> void load(Ar& ar, ItemResult& m, uint32_t v) {
   CheckVersion(v, 1, "ItemResult");
-  LoadStr(ar, m.version, 128); ar(m.code); LoadStr(ar, m.message, 4096);
+  LoadVersion(ar, m.version); ar(m.code); LoadStr(ar, m.message, 4096);
 }
 template <class Ar> void save(Ar& ar, const SyncRequest& m, uint32_t) {
   ar(m.batch_id); SaveVec(ar, m.push); ar(m.initial, m.pull_cursor, m.pull_limit);

@@ -1,0 +1,238 @@
+// Randomised convergence: a hub and three village nodes (two laptops of one
+// village, one of another; one laptop's clock in 1970, one days ahead) write
+// at random, sync in random order over a link that is randomly cut before or
+// after the hub applied a request. Afterwards every replica of a scope holds
+// the same rows, values and versions, and every write is visible, knowingly
+// overwritten, or recorded as the losing side of a conflict.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <random>
+#include <set>
+
+#include "hub/operations.h"
+#include "hub/store.h"
+#include "hub/sync_service.h"
+#include "node/records.h"
+#include "node/store.h"
+#include "node/sync_client.h"
+#include "schema/tables.h"
+#include "sync/transport/transport.h"
+#include "tests/support/temp_dir.h"
+
+namespace simpul {
+namespace {
+
+class OffsetClock : public sync::Clock {
+ public:
+  explicit OffsetClock(int64_t offset_ms) : offset_(offset_ms) {}
+  uint64_t NowMs() override {
+    int64_t now = static_cast<int64_t>(sync::SystemClock::Default()->NowMs()) + offset_;
+    return now < 0 ? 0 : static_cast<uint64_t>(now);
+  }
+
+ private:
+  int64_t offset_;
+};
+
+// The hub in-process; the link may lose the request or the reply.
+class FlakyLink : public sync::Transport {
+ public:
+  FlakyLink(hub::HubStore& hub, std::mt19937& rng, double cut) : hub_(hub), rng_(rng), cut_(cut) {}
+  Result<std::string> RoundTrip(const std::string& endpoint, const std::string& frame) override {
+    ++round_trips_;
+    std::uniform_real_distribution<double> u(0, 1);
+    if (u(rng_) < cut_ / 2) return Status::Unavailable("cut before the hub");
+    std::string reply = endpoint == "/v1/enrol" ? hub::HandleEnrol(hub_, frame) : hub::HandleSync(hub_, frame);
+    if (u(rng_) < cut_ / 2) return Status::Unavailable("cut after the hub applied it");
+    sent_ += frame.size();
+    received_ += reply.size();
+    return reply;
+  }
+  uint64_t bytes_sent() const override { return sent_; }
+  uint64_t bytes_received() const override { return received_; }
+  uint64_t round_trips() const override { return round_trips_; }
+  void set_cut(double c) { cut_ = c; }
+
+ private:
+  hub::HubStore& hub_;
+  std::mt19937& rng_;
+  double cut_;
+  uint64_t sent_ = 0, received_ = 0, round_trips_ = 0;
+};
+
+using Snapshot = std::map<std::string, std::string>;  // "table/row/field" -> "value@version"
+
+Snapshot ScopeState(schema::Db& db, const std::string& village) {
+  Snapshot out;
+  for (const auto& t : schema::ReplicatedTables()) {
+    auto st = db.Prepare(std::string("SELECT t.id, fv.field, fv.version FROM ") + t.name +
+                         " t JOIN field_versions fv ON fv.tbl='" + t.name + "' AND fv.row_id=t.id WHERE t.village=?");
+    REQUIRE(st.ok());
+    st->Bind(1, village);
+    while (*st->Step()) {
+      std::string id = st->Text(0), field = st->Text(1), version = st->Text(2);
+      auto v = db.Prepare(std::string("SELECT ") + field + " FROM " + t.name + " WHERE id=?");
+      REQUIRE(v.ok());
+      v->Bind(1, id);
+      REQUIRE(*v->Step());
+      out[std::string(t.name) + "/" + id + "/" + field] = schema::ValueToDisplay(v->Column(0)) + "@" + version;
+    }
+  }
+  return out;
+}
+
+struct Node {
+  std::unique_ptr<OffsetClock> clock;
+  std::unique_ptr<node::NodeStore> store;
+  std::string village;
+};
+
+struct Totals {
+  int conflicts = 0, writes = 0, cuts_survived = 0;
+};
+
+void RunHistory(unsigned seed, Totals* totals) {
+  INFO("seed " << seed);
+  std::mt19937 rng(seed);
+  testing::TempDir dir;
+  auto hub_r = hub::HubStore::Init(dir.File("hub"), "test hub", sync::SystemClock::Default());
+  REQUIRE(hub_r.ok());
+  hub::HubStore& hub = **hub_r;
+  FlakyLink link(hub, rng, 0.0);
+
+  const std::string v1 = "35.10.01.2001", v2 = "35.10.01.2002";
+  const int64_t day = 86400000;
+  std::vector<Node> nodes;
+  int64_t offsets[] = {0, -static_cast<int64_t>(sync::SystemClock::Default()->NowMs()), 3 * day};
+  std::string villages[] = {v1, v1, v2};
+  for (int i = 0; i < 3; ++i) {
+    Node n;
+    n.clock = std::make_unique<OffsetClock>(offsets[i]);
+    auto s = node::NodeStore::Init(dir.File("node" + std::to_string(i)), villages[i], n.clock.get());
+    REQUIRE(s.ok());
+    n.store = std::move(s).value();
+    n.village = villages[i];
+    auto code = hub::CreateEnrolment(hub, n.village, 7);
+    REQUIRE(code.ok());
+    REQUIRE(node::Enrol(*n.store, link, "http://127.0.0.1:1", *code).ok());
+    nodes.push_back(std::move(n));
+  }
+
+  std::map<int, std::vector<std::string>> apps, persons, households;  // per node
+  std::uniform_int_distribution<int> pick_node(0, 2);
+  std::uniform_int_distribution<int> pct(0, 99);
+  std::vector<std::string> notes = {"a", "b", "rumah bambu", "dirawat", "KK buram", "ok"};
+  link.set_cut(0.3);
+  int syncs_ok = 0;
+  for (int step = 0; step < 120; ++step) {
+    int r = pct(rng);
+    int ni = pick_node(rng);
+    Node& n = nodes[ni];
+    if (r < 15 || households[ni].empty()) {
+      auto h = node::CreateRecord(*n.store, node::Entity::kHousehold, {{"address", "Dusun " + std::to_string(step)}});
+      REQUIRE(h.ok());
+      households[ni].push_back(h->id);
+      auto p = node::CreateRecord(*n.store, node::Entity::kPerson, {{"household", h->id}, {"name", "Warga"}});
+      REQUIRE(p.ok());
+      persons[ni].push_back(p->id);
+      auto a = node::CreateRecord(*n.store, node::Entity::kApplication,
+                                  {{"type", "pbi_apbd"}, {"applicant", p->id}, {"notes", notes[step % notes.size()]}});
+      REQUIRE(a.ok());
+      apps[ni].push_back(a->id);
+    } else if (r < 45) {
+      // Edit a shared field of an application this node can see (its own or
+      // one of its village received by sync).
+      auto rows = node::ListRecords(*n.store, node::Entity::kApplication, {});
+      REQUIRE(rows.ok());
+      if (!rows->empty()) {
+        const auto& row = (*rows)[static_cast<size_t>(pct(rng)) % rows->size()];
+        std::string id = schema::ValueToDisplay(row[0].second);
+        auto e = node::EditRecord(*n.store, node::Entity::kApplication, id,
+                                  {{"notes", notes[static_cast<size_t>(pct(rng)) % notes.size()] + std::to_string(step)}});
+        CHECK((e.ok() || e.status().code() == Code::kFailedPrecondition));
+      }
+    } else if (r < 55) {
+      auto rows = node::ListRecords(*n.store, node::Entity::kHousehold, {});
+      REQUIRE(rows.ok());
+      if (!rows->empty()) {
+        std::string id = schema::ValueToDisplay((*rows)[static_cast<size_t>(pct(rng)) % rows->size()][0].second);
+        auto e = node::EditRecord(*n.store, node::Entity::kHousehold, id, {{"address", "Jl. " + std::to_string(step)}});
+        CHECK(e.ok());
+      }
+    } else if (r < 70) {
+      // The hub edits notes / DTKS status of a random application.
+      auto list = hub::ListApplications(hub, "", "");
+      REQUIRE(list.ok());
+      if (!list->empty()) {
+        std::string id = schema::ValueToDisplay((*list)[static_cast<size_t>(pct(rng)) % list->size()][0].second);
+        auto st = hub::EditApplication(hub, id, {{"notes", "hub " + std::to_string(step)}});
+        CHECK(st.ok());
+      }
+    } else {
+      auto s = node::SyncOnce(*n.store, link, {});
+      if (s.ok()) ++syncs_ok;
+      else CHECK(s.status().code() == Code::kUnavailable);
+    }
+  }
+  CHECK(syncs_ok > 0);
+  // Heal the link and sync everyone until nothing moves.
+  link.set_cut(0.0);
+  for (int round = 0; round < 4; ++round)
+    for (auto& n : nodes) {
+      auto s = node::SyncOnce(*n.store, link, {});
+      REQUIRE(s.ok());
+    }
+  for (auto& n : nodes) {
+    auto s = node::SyncOnce(*n.store, link, {});
+    REQUIRE(s.ok());
+    CHECK(s->verified);
+    CHECK(s->refused == 0);
+  }
+  // Equal content per scope.
+  for (const auto& v : {v1, v2}) {
+    Snapshot at_hub = ScopeState(hub.db(), v);
+    CHECK(!at_hub.empty());
+    for (auto& n : nodes)
+      if (n.village == v) {
+        Snapshot at_node = ScopeState(n.store->db(), v);
+        CHECK(at_node.size() == at_hub.size());
+        CHECK(at_node == at_hub);
+      }
+  }
+  // Every write accounted for: the hub's log and the conflicts it recorded.
+  // A version is settled if it is current, if a later write was based on it,
+  // or if it lost a recorded conflict.
+  std::set<std::string> current, based_on, lost;
+  {
+    auto st = hub.db().Prepare("SELECT version FROM field_versions");
+    while (*st->Step()) current.insert(st->Text(0));
+    auto b = hub.db().Prepare("SELECT base FROM changelog_fields WHERE base IS NOT NULL");
+    while (*b->Step()) based_on.insert(b->Text(0));
+    auto c = hub.db().Prepare("SELECT loser_version FROM conflicts");
+    while (*c->Step()) lost.insert(c->Text(0));
+  }
+  auto all = hub.db().Prepare("SELECT DISTINCT version FROM applied WHERE code=0");
+  int checked = 0;
+  while (*all->Step()) {
+    std::string v = all->Text(0);
+    ++checked;
+    INFO("version " << v);
+    CHECK((current.count(v) || based_on.count(v) || lost.count(v)));
+  }
+  CHECK(checked > 0);
+  totals->writes += checked;
+  totals->conflicts += static_cast<int>(lost.size());
+}
+
+TEST_CASE("random histories with cuts converge, and no write is lost silently") {
+  unsigned base = std::random_device{}();
+  Totals totals;
+  for (unsigned i = 0; i < 6; ++i) RunHistory(base + i, &totals);
+  MESSAGE("writes " << totals.writes << ", conflicts " << totals.conflicts);
+  // The histories must actually exercise concurrent writes.
+  CHECK(totals.conflicts > 0);
+}
+
+}  // namespace
+}  // namespace simpul

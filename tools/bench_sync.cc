@@ -1,0 +1,280 @@
+// Sync benchmark over loopback with the real simpul-hub binary:
+//  1. one node pushes 10,000 applications (plus their households and
+//     persons): changes/s at the hub, and bytes on the wire per application
+//     against the zstd-compressed size of the same field values;
+//  2. a no-op sync: bytes and round trips;
+//  3. 300 simulated nodes (protocol-level clients) syncing at once, 100
+//     changes each: all applied, none lost, total time, hub peak RSS.
+// Targets (issue "Sync protocol v1"): wire <= 1.3x zstd payload; no-op < 1 KB;
+// hub ingest >= 20,000 changes/s.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "hub/operations.h"
+#include "hub/store.h"
+#include "node/records.h"
+#include "node/store.h"
+#include "node/sync_client.h"
+#include "schema/ids.h"
+#include "schema/regions.h"
+#include "sync/crypto/envelope.h"
+#include "sync/hlc.h"
+#include "sync/transport/http_transport.h"
+#include "sync/wire/codec.h"
+#include "tools/bench_util.h"
+
+using namespace simpul;
+
+namespace {
+
+std::string SelfDir() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  buf[n > 0 ? n : 0] = 0;
+  std::string p(buf);
+  return p.substr(0, p.rfind('/'));
+}
+
+long VmHwmKb(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  return -1;
+}
+
+struct HubProcess {
+  pid_t pid = -1;
+  uint16_t port = 0;
+};
+
+HubProcess StartHub(const std::string& bin, const std::string& dir) {
+  std::string log = dir + "/hub.log";
+  HubProcess h;
+  h.pid = fork();
+  if (h.pid == 0) {
+    freopen(log.c_str(), "w", stderr);
+    execl(bin.c_str(), bin.c_str(), "--data", dir.c_str(), "serve", "--listen", "127.0.0.1:0", nullptr);
+    _exit(127);
+  }
+  for (int i = 0; i < 200 && h.port == 0; ++i) {
+    usleep(50000);
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    auto at = text.find(" on 127.0.0.1:");
+    if (at != std::string::npos) h.port = static_cast<uint16_t>(std::atoi(text.c_str() + at + 14));
+  }
+  return h;
+}
+
+int Fail(const char* what, const Status& st) {
+  std::fprintf(stderr, "%s: %s\n", what, st.ToString().c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int n_apps = argc > 1 ? std::atoi(argv[1]) : 10000;
+  int n_nodes = argc > 2 ? std::atoi(argv[2]) : 300;
+  std::string bin = SelfDir() + "/simpul-hub";
+  std::string dir = tools::MakeTempDir();
+  if (!sync::crypto::InitSodium().ok()) return 1;
+  auto hub_store = hub::HubStore::Init(dir + "/hub", "bench hub", sync::SystemClock::Default());
+  if (!hub_store.ok()) return Fail("hub init", hub_store.status());
+  HubProcess hub = StartHub(bin, dir + "/hub");
+  if (hub.port == 0) {
+    std::fprintf(stderr, "hub did not start (see %s/hub/hub.log)\n", dir.c_str());
+    return 1;
+  }
+  std::printf("machine: %s\n", tools::MachineSummary().c_str());
+  sync::HttpTarget target{"127.0.0.1", hub.port, ""};
+
+  // --- 1. one node, n_apps applications --------------------------------------
+  auto store_r = node::NodeStore::Init(dir + "/node", "35.10.01.2001", sync::SystemClock::Default());
+  if (!store_r.ok()) return Fail("node init", store_r.status());
+  node::NodeStore& store = **store_r;
+  auto code = hub::CreateEnrolment(**hub_store, "35.10.01.2001", 1);
+  if (!code.ok()) return Fail("enrol code", code.status());
+  sync::HttpTransport transport(target, 120000);
+  if (Status st = node::Enrol(store, transport, "http://127.0.0.1", *code); !st.ok()) return Fail("enrol", st);
+  std::vector<std::string> persons;
+  for (int h = 0; h < (n_apps + 3) / 4; ++h) {
+    auto hh = node::CreateRecord(store, node::Entity::kHousehold,
+                                 {{"address", "Dusun Krajan " + std::to_string(h)}, {"kk", "3510011211870001"},
+                                  {"rt", std::to_string(h % 20 + 1)}, {"rw", std::to_string(h % 7 + 1)}});
+    if (!hh.ok()) return Fail("household", hh.status());
+    for (int p = 0; p < 4; ++p) {
+      auto person = node::CreateRecord(store, node::Entity::kPerson,
+                                       {{"household", hh->id}, {"name", "Warga " + std::to_string(h * 4 + p)},
+                                        {"nik", "3510015211870002"}, {"sex", "P"}, {"birth-date", "1987-11-12"}});
+      if (!person.ok()) return Fail("person", person.status());
+      persons.push_back(person->id);
+    }
+  }
+  static const char* kTypes[] = {"pbi_jkn", "pbi_apbd", "poverty_statement", "recommendation"};
+  for (int i = 0; i < n_apps; ++i) {
+    node::Options o = {{"type", kTypes[i % 4]}, {"applicant", persons[static_cast<size_t>(i)]},
+                       {"purpose", "Berobat ke RSUD Blambangan"}, {"dtks-status", "registered"},
+                       {"desil", std::to_string(i % 10 + 1)}, {"notes", "Rumah berdinding bambu, lantai tanah"}};
+    if (i % 4 == 3) o["service"] = "hospital_bill";
+    auto a = node::CreateRecord(store, node::Entity::kApplication, o);
+    if (!a.ok()) return Fail("application", a.status());
+  }
+  // The payload: every field value of every queued change, zstd-compressed.
+  std::string values;
+  int64_t changes = 0;
+  {
+    // A row's id is part of its data: the baseline carries it too.
+    auto st = store.db().Prepare("SELECT o.row_id, f.value FROM outbox o JOIN outbox_fields f ON f.seq=o.seq"
+                                 " ORDER BY o.seq, f.field");
+    std::string last_row;
+    while (*st->Step()) {
+      if (st->Text(0) != last_row) values += (last_row = st->Text(0)) + '\x1e';
+      values += schema::ValueToDisplay(st->Column(1)) + '\x1f';
+    }
+    auto c = store.db().Prepare("SELECT count(*) FROM outbox");
+    c->Step();
+    changes = c->Int(0);
+  }
+  size_t zstd_payload = sync::wire::Compress(values, 3).size();
+  node::SyncOptions opt;
+  opt.batch = 2000;
+  double t0 = tools::NowSeconds();
+  auto sum = node::SyncOnce(store, transport, opt);
+  double secs = tools::NowSeconds() - t0;
+  if (!sum.ok()) return Fail("sync", sum.status());
+  std::printf("push: %lld changes (%d applications with their households and persons) in %.2f s: %.0f changes/s "
+              "end to end (target hub ingest >= 20000)\n",
+              static_cast<long long>(changes), n_apps, secs, changes / secs);
+  std::printf("push: %llu round trips, verified=%s, acked=%llu refused=%llu\n",
+              static_cast<unsigned long long>(sum->round_trips), sum->verified ? "yes" : "no",
+              static_cast<unsigned long long>(sum->acked), static_cast<unsigned long long>(sum->refused));
+  std::printf("wire: %.1f bytes up per application (all its rows) vs %.1f bytes zstd of the same rows (ids + values): "
+              "%.2fx (target <= 1.3x)\n",
+              double(sum->bytes_sent) / n_apps, double(zstd_payload) / n_apps, double(sum->bytes_sent) / zstd_payload);
+  {
+    // Hub-side time from its log ("took=Xms" per request).
+    std::ifstream in(dir + "/hub/hub.log");
+    double hub_ms = 0;
+    for (std::string line; std::getline(in, line);) {
+      auto at = line.find("took=");
+      if (at != std::string::npos && line.find("/v1/sync") != std::string::npos) hub_ms += std::atof(line.c_str() + at + 5);
+    }
+    std::printf("hub ingest: %.0f changes/s of hub processing time (%.2f s for %lld changes; target >= 20000)\n",
+                changes / (hub_ms / 1000), hub_ms / 1000, static_cast<long long>(changes));
+  }
+  auto idle = node::SyncOnce(store, transport, opt);
+  if (!idle.ok()) return Fail("idle sync", idle.status());
+  std::printf("no-op sync: %llu bytes up + %llu bytes down = %llu bytes in %llu round trip(s) (target < 1024, 1)\n",
+              static_cast<unsigned long long>(idle->bytes_sent), static_cast<unsigned long long>(idle->bytes_received),
+              static_cast<unsigned long long>(idle->bytes_sent + idle->bytes_received),
+              static_cast<unsigned long long>(idle->round_trips));
+
+  // --- 3. n_nodes simulated nodes at once ----------------------------------------
+  auto regions = schema::ParseRegionCsv(schema::EmbeddedRegionCsv(schema::RegionEdition::k2025));
+  std::vector<std::string> villages;
+  for (const auto& r : *regions)
+    if (r.level == 4 && r.code.rfind("35.", 0) == 0 && r.code != "35.10.01.2001" &&
+        static_cast<int>(villages.size()) < n_nodes)
+      villages.push_back(r.code);
+  struct Sim {
+    std::string village, node_id, code;
+    sync::crypto::Identity id;
+  };
+  std::vector<Sim> sims(villages.size());
+  for (size_t i = 0; i < villages.size(); ++i) {
+    sims[i].village = villages[i];
+    sims[i].node_id = schema::NewNodeId();
+    auto c = hub::CreateEnrolment(**hub_store, villages[i], 1);
+    if (!c.ok()) return Fail("enrol code", c.status());
+    sims[i].code = *c;
+    sims[i].id = sync::crypto::GenerateIdentity();
+  }
+  hub_store->reset();
+  std::atomic<int> ok_nodes{0}, applied{0}, errors{0};
+  std::string first_error;
+  std::mutex err_mu;
+  double t1 = tools::NowSeconds();
+  std::vector<std::thread> threads;
+  for (auto& s : sims) {
+    threads.emplace_back([&, &s = s] {
+      auto fail = [&](const std::string& why) {
+        ++errors;
+        std::lock_guard<std::mutex> l(err_mu);
+        if (first_error.empty()) first_error = why;
+      };
+      sync::HttpTransport t(target, 300000);
+      auto code = sync::crypto::ParseEnrolCode(s.code);
+      sync::wire::EnrolRequest er;
+      er.code_id = code->id;
+      er.node_id = s.node_id;
+      er.village = s.village;
+      er.node_sign_pk = s.id.sign_pk;
+      er.schema_version = 3;
+      std::string ef = sync::crypto::SealEnrolRequest(*code, er);
+      auto erep = t.RoundTrip("/v1/enrol", ef);
+      if (!erep.ok()) return fail(erep.status().ToString());
+      auto enrolled = sync::crypto::OpenEnrolReply(*code, ef, *erep);
+      if (!enrolled.ok()) return fail(enrolled.status().ToString());
+      sync::wire::SyncRequest req;
+      req.initial = false;
+      uint64_t now = sync::SystemClock::Default()->NowMs();
+      for (int k = 0; k < 100; ++k) {
+        sync::wire::Change c;
+        c.version = sync::Hlc::FormatVersion(sync::Stamp::Make(now, static_cast<uint32_t>(k)), s.node_id);
+        c.table = "households";
+        c.row_id = schema::NewRowId(now);
+        c.village = s.village;
+        c.fields = {{"address", std::string("Dusun ") + std::to_string(k), ""},
+                    {"rt", std::string("001"), ""}, {"rw", std::string("002"), ""}};
+        req.push.push_back(std::move(c));
+      }
+      sync::wire::RequestHeader h;
+      h.node_id = s.node_id;
+      h.counter = 1;
+      h.schema_version = 3;
+      auto sealed = sync::crypto::SealRequest(s.id, enrolled->hub_sign_pk, h, sync::wire::Encode(req));
+      auto rep = t.RoundTrip("/v1/sync", sealed->frame);
+      if (!rep.ok()) return fail(rep.status().ToString());
+      auto body = sync::crypto::OpenReply(*sealed, enrolled->hub_sign_pk, *rep);
+      if (!body.ok()) return fail(body.status().ToString());
+      auto reply = sync::wire::DecodeSyncReply(*body);
+      if (!reply.ok()) return fail(reply.status().ToString());
+      int good = 0;
+      for (const auto& r : reply->results) good += r.code == 0;
+      applied += good;
+      if (good == 100) ++ok_nodes;
+      else fail("refused items: " + (reply->results.empty() ? std::string("?") : reply->results[0].message));
+    });
+  }
+  for (auto& th : threads) th.join();
+  double all_secs = tools::NowSeconds() - t1;
+  long hub_rss = VmHwmKb(hub.pid);
+  // Count what the hub actually stored, from its database.
+  kill(hub.pid, SIGTERM);
+  waitpid(hub.pid, nullptr, 0);
+  auto check = hub::HubStore::Open(dir + "/hub", sync::SystemClock::Default());
+  int64_t stored = -1;
+  if (check.ok()) {
+    auto q = (*check)->db().Prepare("SELECT count(*) FROM households WHERE village!='35.10.01.2001'");
+    if (q.ok() && *q->Step()) stored = q->Int(0);
+  }
+  std::printf("%zu simulated nodes x 100 changes at once: %d nodes fully applied, %d changes acked, %lld stored "
+              "at the hub, %d errors, in %.2f s (%.0f changes/s)\n",
+              sims.size(), ok_nodes.load(), applied.load(), static_cast<long long>(stored), errors.load(), all_secs,
+              applied.load() / all_secs);
+  if (!first_error.empty()) std::printf("first error: %s\n", first_error.c_str());
+  std::printf("hub peak RSS: %.1f MB\n", hub_rss / 1024.0);
+  store_r->reset();
+  if (check.ok()) check->reset();
+  if (!std::getenv("SIMPUL_BENCH_KEEP")) tools::RemoveTree(dir); else std::printf("kept %s\n", dir.c_str());
+  return errors == 0 && stored == static_cast<int64_t>(sims.size()) * 100 ? 0 : 1;
+}
