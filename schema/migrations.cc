@@ -68,7 +68,7 @@ CREATE TABLE field_versions(
   PRIMARY KEY(tbl, row_id, field)) WITHOUT ROWID;
 -- Local changes not yet acknowledged by the hub: one row per change record.
 CREATE TABLE outbox(
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,         -- local order only (no AUTOINCREMENT: one page less per write)
   change_id TEXT NOT NULL,         -- = the change's version stamp (unique per node)
   tbl TEXT NOT NULL, row_id TEXT NOT NULL, village TEXT NOT NULL,
   hlc TEXT NOT NULL, node_id TEXT NOT NULL,
@@ -79,7 +79,7 @@ CREATE TABLE outbox_fields(
   field TEXT NOT NULL, value, base TEXT,   -- base: version the write was based on
   PRIMARY KEY(seq, field)) WITHOUT ROWID;
 )sql",
-    // 3: sync state: conflicts (replicated), outbox lookups.
+    // 3: sync state: conflicts (replicated).
     R"sql(
 CREATE TABLE conflicts(
   id TEXT PRIMARY KEY, village TEXT NOT NULL,
@@ -88,7 +88,6 @@ CREATE TABLE conflicts(
   status TEXT, resolution TEXT, resolved_by TEXT,
   deleted INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX conflicts_row ON conflicts(row_id);
-CREATE INDEX outbox_state ON outbox(state, seq);
 )sql",
 };
 
