@@ -29,7 +29,7 @@ struct Args {
   bool json = false, help = false;
   Lang lang = Lang::kEn;
   std::string data;
-  const char* T(const char* id, const char* en) const { return lang == Lang::kId ? id : en; }
+  const char* T(const char* en) const { return Tr(lang, en); }
 };
 
 int ExitFor(const Status& st) {
@@ -73,7 +73,7 @@ void PrintRows(const Args& a, const std::vector<Row>& rows) {
     }
     std::cout << "\n";
   }
-  if (rows.empty()) std::cout << a.T("(kosong)\n", "(none)\n");
+  if (rows.empty()) std::cout << a.T("(none)\n");
 }
 
 std::string Opt(const Args& a, const std::string& k, const std::string& def = "") {
@@ -203,10 +203,10 @@ Result<std::unique_ptr<HubStore>> OpenHub(const Args& a) {
 
 Status CmdInit(Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, HubStore::Init(a.data, Opt(a, "name", "Dinas Sosial"), sync::SystemClock::Default()));
-  std::cout << a.T("Hub disiapkan di ", "Hub created in ") << a.data << "\n  "
-            << a.T("Kunci hub (sidik jari): ", "Hub key fingerprint: ")
+  std::cout << a.T("Hub created in ") << a.data << "\n  "
+            << a.T("Hub key fingerprint: ")
             << sync::crypto::Fingerprint(store->identity().sign_pk) << "\n  "
-            << a.T("Simpan cadangan hub.key secara offline.", "Back up hub.key offline.") << "\n";
+            << a.T("Back up hub.key offline.") << "\n";
   return Status::Ok();
 }
 
@@ -218,11 +218,10 @@ Status CmdEnrol(Args& a) {
     std::cout << schema::JsonWriter().BeginObject().Field("code", code).Field("village", a.opts["village"])
                      .Field("hub_key", sync::crypto::Fingerprint(store->identity().sign_pk)).EndObject().str() << "\n";
   } else {
-    std::cout << a.T("Kode pendaftaran (sekali pakai) untuk desa ", "One-time enrolment code for village ")
+    std::cout << a.T("One-time enrolment code for village ")
               << a.opts["village"] << ":\n\n    " << code << "\n\n"
-              << a.T("Di laptop desa: simpul-node enrol --hub http://ALAMAT-HUB:8470 --code ",
-                     "On the village laptop: simpul-node enrol --hub http://HUB-ADDRESS:8470 --code ")
-              << code << "\n" << a.T("Sidik jari kunci hub: ", "Hub key fingerprint: ")
+              << a.T("On the village laptop: simpul-node enrol --hub http://HUB-ADDRESS:8470 --code ")
+              << code << "\n" << a.T("Hub key fingerprint: ")
               << sync::crypto::Fingerprint(store->identity().sign_pk) << "\n";
   }
   return Status::Ok();
@@ -239,7 +238,7 @@ Status CmdRevoke(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {"reason"}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_RETURN_IF_ERROR(RevokeNode(*store, a.words[0], a.opts["reason"]));
-  std::cout << a.T("Node dicabut; ditolak pada kontak berikutnya: ", "Node revoked; refused at its next contact: ")
+  std::cout << a.T("Node revoked; refused at its next contact: ")
             << a.words[0] << "\n";
   return Status::Ok();
 }
@@ -273,15 +272,15 @@ Status CmdAppShow(Args& a) {
     std::cout << j.EndArray().EndObject().str() << "\n";
     return Status::Ok();
   }
-  std::cout << a.T("Permohonan ", "Application ") << a.words[0] << "  status: " << state.status << "\n";
+  std::cout << a.T("Application ") << a.words[0] << "  status: " << state.status << "\n";
   for (const auto& [k, v] : app)
     if (!schema::IsNull(v) && k != "deleted") std::cout << "  " << std::left << std::setw(18) << k << schema::ValueToDisplay(v) << "\n";
   for (const auto& e : events)
-    std::cout << "  " << a.T("peristiwa ", "event ") << e.kind << " (" << e.actor_role << ")"
+    std::cout << "  " << a.T("event ") << e.kind << " (" << e.actor_role << ")"
               << (e.reason.empty() ? "" : ": " + e.reason) << "\n";
   for (const auto& c : conflicts)
     if (Get(c, "row_id") == a.words[0])
-      std::cout << "  " << a.T("KONFLIK ", "CONFLICT ") << Get(c, "id") << " " << Get(c, "field") << ": '"
+      std::cout << "  " << a.T("CONFLICT ") << Get(c, "id") << " " << Get(c, "field") << ": '"
                 << Get(c, "winner_value") << "' vs '" << Get(c, "loser_value") << "' [" << Get(c, "status") << "]\n";
   return Status::Ok();
 }
@@ -290,8 +289,7 @@ Status Decide(Args& a, const std::string& kind, const std::string& role) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_RETURN_IF_ERROR(RecordDecision(*store, a.words[0], kind, Opt(a, "reason"), role, OperatorName()));
-  std::cout << kind << ": " << a.words[0] << a.T(" (dikirim ke desa pada sinkronisasi berikutnya)\n",
-                                                 " (goes to the village at its next sync)\n");
+  std::cout << kind << ": " << a.words[0] << a.T(" (goes to the village at its next sync)\n");
   return Status::Ok();
 }
 Status CmdReturn(Args& a) { return Decide(a, "returned", "hub"); }
@@ -304,7 +302,7 @@ Status CmdLetter(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_ASSIGN_OR_RETURN(std::string number, IssueLetter(*store, a.words[0], OperatorName()));
-  std::cout << a.T("Surat terbit, nomor ", "Letter issued, number ") << number << "\n";
+  std::cout << a.T("Letter issued, number ") << number << "\n";
   return Status::Ok();
 }
 
@@ -316,14 +314,31 @@ Status CmdAppEdit(Args& a) {
   if (a.opts.count("desil")) f["dtks_desil"] = a.opts["desil"];
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_RETURN_IF_ERROR(EditApplication(*store, a.words[0], f));
-  std::cout << a.T("Permohonan diubah: ", "Application changed: ") << a.words[0] << "\n";
+  std::cout << a.T("Application changed: ") << a.words[0] << "\n";
   return Status::Ok();
 }
 
 Status CmdConflicts(Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_ASSIGN_OR_RETURN(auto rows, ListConflicts(*store, Opt(a, "village"), a.opts.count("all") > 0));
-  PrintRows(a, rows);
+  if (a.json) {
+    PrintRows(a, rows);
+    return Status::Ok();
+  }
+  for (const auto& r : rows) {
+    auto who = [](const std::string& version) {
+      auto dot = version.find('.');
+      return dot == std::string::npos ? version : version.substr(dot + 1);
+    };
+    std::cout << Get(r, "id") << "  " << a.T("village ") << Get(r, "village") << "  " << Get(r, "tbl")
+              << " " << Get(r, "row_id") << "  " << Get(r, "field") << " (" << Get(r, "kind") << ")\n    "
+              << a.T("kept:   ") << "'" << Get(r, "winner_value") << "'  (" << who(Get(r, "winner_version"))
+              << ")\n    " << a.T("lost:   ") << "'" << Get(r, "loser_value") << "'  ("
+              << who(Get(r, "loser_version")) << ")  [" << Get(r, "status") << "]"
+              << (Get(r, "resolution").empty() ? "" : " " + Get(r, "resolution") + " by " + Get(r, "resolved_by"))
+              << "\n";
+  }
+  if (rows.empty()) std::cout << a.T("No open conflicts.\n");
   return Status::Ok();
 }
 
@@ -332,7 +347,7 @@ Status CmdResolve(Args& a) {
   std::string keep = a.opts.count("value") ? "value" : Opt(a, "keep");
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_RETURN_IF_ERROR(ResolveConflict(*store, a.words[0], keep, Opt(a, "value"), OperatorName()));
-  std::cout << a.T("Konflik diselesaikan: ", "Conflict resolved: ") << a.words[0] << "\n";
+  std::cout << a.T("Conflict resolved: ") << a.words[0] << "\n";
   return Status::Ok();
 }
 
@@ -341,7 +356,7 @@ Status CmdMove(Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   std::string table = a.words[0] == "person" ? "persons" : a.words[0] == "application" ? "applications" : a.words[0];
   SIMPUL_ASSIGN_OR_RETURN(int n, MoveRow(*store, table, a.words[1], a.opts["to"]));
-  std::cout << a.T("Dipindahkan ke ", "Moved to ") << a.opts["to"] << ": " << n << a.T(" baris\n", " row(s)\n");
+  std::cout << a.T("Moved to ") << a.opts["to"] << ": " << n << a.T(" row(s)\n");
   return Status::Ok();
 }
 
@@ -423,23 +438,27 @@ int RunHubCli(const std::vector<std::string>& argv) {
   if (!cmd) {
     std::ostream& o = a.words.empty() || a.help ? std::cout : std::cerr;
     if (!a.words.empty() && !a.help) o << "unknown command '" << a.words[0] << "'\n\n";
-    o << "simpul-hub: the district (Dinsos) hub of Simpul.\n\n"
-         "Usage: simpul-hub [--data DIR] [--json] [--lang id|en] COMMAND ...\n"
-         "  --data DIR   hub data directory (default: $SIMPUL_HUB_DATA, else /var/lib/simpul-hub)\n"
-         "Exit codes: 0 ok, 1 internal error, 2 bad input or refused, 3 store unusable, 4 busy, 5 I/O error.\n\n"
-         "Commands:\n";
+    o << a.T(R"(simpul-hub: the district (Dinsos) hub of Simpul.
+
+Usage: simpul-hub [--data DIR] [--json] [--lang id|en] COMMAND ...
+  --data DIR   hub data directory (default: $SIMPUL_HUB_DATA, else /var/lib/simpul-hub)
+Exit codes: 0 ok, 1 internal error, 2 bad input or refused, 3 store unusable,
+4 busy or unreachable, 5 I/O error.
+
+Commands:
+)");
     for (const auto& c : kCommands)
-      o << "  " << c.path << " " << c.usage << "\n      " << c.help << "\n";
+      o << "  " << c.path << " " << c.usage << "\n      " << a.T(c.help) << "\n";
     return a.words.empty() || a.help ? 0 : 2;
   }
   if (a.help) {
-    std::cout << "simpul-hub " << cmd->path << " " << cmd->usage << "\n\n" << cmd->help << "\n";
+    std::cout << "simpul-hub " << cmd->path << " " << cmd->usage << "\n\n" << a.T(cmd->help) << "\n";
     return 0;
   }
   a.words.erase(a.words.begin(), a.words.begin() + static_cast<long>(used));
   Status st = cmd->fn(a);
   if (!st.ok()) {
-    std::cerr << a.T("Gagal: ", "Error: ") << Describe(a.lang, st) << "\n";
+    std::cerr << a.T("Error: ") << Describe(a.lang, st) << "\n";
     return ExitFor(st);
   }
   return 0;

@@ -427,9 +427,8 @@ std::string HandleSync(HubStore& store, const std::string& frame, const SyncServ
     if (!node.ok()) return refuse(node.status());
     log->village = node->village;
     if (node->status != "active")
-      return refuse(Status::Unauthenticated("node " + h.node_id + " was revoked" +
-                                            (node->revoke_reason.empty() ? "" : ": " + node->revoke_reason) +
-                                            "; re-enrol it with a new code"));
+      return refuse(Status::Unauthenticated("node " + h.node_id +
+                                            " was revoked; re-enrol it with a new code from Dinsos"));
     auto opened = crypto::OpenRequest(frame, store.identity(), node->pk);
     if (!opened.ok()) return refuse(opened.status());
     if (h.counter <= node->last_counter)
@@ -479,6 +478,21 @@ std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* l
   if (Status v = crypto::VerifyEnrolRequest(frame, mac_key); !v.ok()) return refuse(v);
   if (!used_by.empty() && used_by != req->node_id)
     return refuse(Status::Unauthenticated("this enrolment code was already used"));
+  {
+    // An existing node id: a retry of this enrolment, or a re-enrolment
+    // with a new code. Never a takeover of another village's node, and a
+    // used code never undoes a revocation.
+    auto ex = store.db().Cached("SELECT village,status FROM nodes WHERE node_id=?");
+    if (!ex.ok()) return refuse(ex.status());
+    (*ex)->Bind(1, req->node_id);
+    auto has = (*ex)->Step();
+    std::string ex_village = has.ok() && *has ? (*ex)->Text(0) : "", ex_status = has.ok() && *has ? (*ex)->Text(1) : "";
+    (*ex)->Reset();
+    if (!ex_village.empty() && ex_village != village)
+      return refuse(Status::PermissionDenied("node " + req->node_id + " is enrolled for another village"));
+    if (!used_by.empty() && ex_status == "revoked")
+      return refuse(Status::Unauthenticated("this node was revoked; a new enrolment code is needed"));
+  }
   if (store.NowMs() > expires) return refuse(Status::Unauthenticated("this enrolment code has expired"));
   if (req->village != village)
     return refuse(Status::PermissionDenied("this code is for village " + village + ", the node is " + req->village));
@@ -487,7 +501,8 @@ std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* l
   auto ins = store.db().Cached(
       "INSERT INTO nodes(node_id,village,sign_pk,status,enrolled_at_ms) VALUES(?,?,?,'active',?)"
       " ON CONFLICT(node_id) DO UPDATE SET village=excluded.village, sign_pk=excluded.sign_pk,"
-      " status='active', enrolled_at_ms=excluded.enrolled_at_ms, revoked_at_ms=NULL, revoke_reason=NULL");
+      " status='active', enrolled_at_ms=excluded.enrolled_at_ms, revoked_at_ms=NULL, revoke_reason=NULL,"
+      " last_counter=0");  // a new identity starts its request counter again
   if (!ins.ok()) return refuse(ins.status());
   (*ins)->Bind(1, req->node_id).Bind(2, village).Bind(3, crypto::ToHex(req->node_sign_pk))
       .Bind(4, static_cast<int64_t>(store.NowMs()));

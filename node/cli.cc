@@ -23,9 +23,11 @@ int ExitCodeFor(const Status& st) {
     case Code::kPermissionDenied:
     case Code::kResourceExhausted:
       return kExitBadInput;
-    case Code::kCorruption:
+    case Code::kUnauthenticated:
     case Code::kVersionTooNew:
     case Code::kVersionTooOld:
+      return kExitRefused;
+    case Code::kCorruption:
       return kExitStore;
     case Code::kUnavailable:
       return kExitBusy;
@@ -50,51 +52,36 @@ Global options:
   --help        help for any command
 
 Exit codes: 0 ok, 1 internal error, 2 bad input, 3 data directory unusable,
-4 store busy (try again), 5 file could not be read or written.
+4 temporarily unavailable (store busy, hub unreachable: try again), 5 file could not be
+read or written, 6 refused by the hub (not enrolled, revoked, or upgrade needed).
 
 Commands:
-)";
-const char* kGlobalHelpId = R"(simpul-node: alat kantor desa untuk permohonan layanan kesejahteraan sosial.
-Bekerja penuh tanpa internet; perubahan menunggu di kotak keluar sampai sinkronisasi berikutnya.
-
-Pemakaian: simpul-node [--data FOLDER] [--lang id|en] [--json] PERINTAH [ARGUMEN] [--help]
-
-Opsi umum:
-  --data FOLDER folder data (bawaan: $SIMPUL_DATA, atau ~/.local/share/simpul-node)
-  --lang id|en  bahasa pesan (bawaan: dari LANG / LC_MESSAGES)
-  --json        keluaran untuk program lain
-  --help        bantuan untuk setiap perintah
-
-Kode keluar: 0 berhasil, 1 galat internal, 2 masukan salah, 3 folder data tidak bisa dipakai,
-4 penyimpanan sedang dipakai (coba lagi), 5 berkas tidak bisa dibaca atau ditulis.
-
-Perintah:
 )";
 
 void PrintGlobalHelp(const Invocation& inv) {
   std::ostream& o = *inv.out;
-  o << inv.T(kGlobalHelpId, kGlobalHelpEn);
+  o << inv.T(kGlobalHelpEn);
   for (const auto& c : Commands()) {
     std::string left = std::string(c.path) + (c.args[0] ? " " : "") + c.args;
     o << "  " << left;
     if (left.size() < 34) o << std::string(34 - left.size(), ' ');
     else o << "\n" << std::string(36, ' ');
-    o << inv.T(c.help_id, c.help_en) << "\n";
+    o << inv.T(c.help) << "\n";
   }
 }
 
 void PrintCommandHelp(const Invocation& inv, const Command& c) {
   std::ostream& o = *inv.out;
   o << "simpul-node " << c.path << (c.args[0] ? " " : "") << c.args << "\n\n"
-    << inv.T(c.help_id, c.help_en) << "\n";
+    << inv.T(c.help) << "\n";
   if (c.entity >= 0) {
-    o << "\n" << inv.T("Opsi:", "Options:") << "\n";
+    o << "\n" << inv.T("Options:") << "\n";
     for (const auto& s : EntityOptions(static_cast<Entity>(c.entity))) {
       std::string left = std::string("--") + s.option + " " + (s.required_on_create ? "(*)" : "");
       o << "  " << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ')
-        << inv.T(s.help_id, s.help_en) << "\n";
+        << inv.T(s.help) << "\n";
     }
-    o << inv.T("(*) wajib saat membuat baru\n", "(*) required when creating\n");
+    o << inv.T("(*) required when creating\n");
   }
 }
 

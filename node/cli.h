@@ -6,8 +6,11 @@
 //   2 bad input: usage, validation, unknown id, not allowed in this state
 //   3 the data directory is not usable: missing, not a Simpul store,
 //     damaged, or written by a newer Simpul
-//   4 the store is busy (another simpul-node is writing): try again
+//   4 temporarily unavailable: the store is busy (another simpul-node is
+//     writing) or the hub is unreachable: try again later
 //   5 a file could not be read or written (permissions, disk full)
+//   6 the hub refused this node: not enrolled, revoked, unknown, or the
+//     versions differ (upgrade the side the message names)
 #ifndef SIMPUL_NODE_CLI_H_
 #define SIMPUL_NODE_CLI_H_
 
@@ -25,6 +28,7 @@ enum ExitCode {
   kExitStore = 3,
   kExitBusy = 4,
   kExitIo = 5,
+  kExitRefused = 6,
 };
 
 int ExitCodeFor(const Status& status);

@@ -1,5 +1,7 @@
 // The simpul-node commands: each opens the store, calls node/records.h and
 // prints the result for a person (default) or a script (--json).
+#include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -57,15 +59,15 @@ std::string GetS(const Row& row, const std::string& col) {
 
 // Bahasa/English label of a status code.
 const char* StatusLabel(Invocation& inv, const std::string& s) {
-  struct L { const char *code, *id, *en; };
+  struct L { const char *code, *en; };
   static const L kLabels[] = {
-      {"draft", "draf", "draft"}, {"submitted", "diajukan", "submitted"},
-      {"returned", "dikembalikan untuk dilengkapi", "returned for completion"},
-      {"in_review", "sedang diverifikasi", "under review"}, {"approved", "disetujui", "approved"},
-      {"rejected", "ditolak", "rejected"}, {"letter_issued", "surat terbit", "letter issued"},
-      {"withdrawn", "ditarik", "withdrawn"}};
+      {"draft", "draft"}, {"submitted", "submitted"},
+      {"returned", "returned for completion"},
+      {"in_review", "under review"}, {"approved", "approved"},
+      {"rejected", "rejected"}, {"letter_issued", "letter issued"},
+      {"withdrawn", "withdrawn"}};
   for (const auto& l : kLabels)
-    if (s == l.code) return inv.T(l.id, l.en);
+    if (s == l.code) return inv.T(l.en);
   return s.c_str();
 }
 
@@ -97,11 +99,11 @@ Status CmdInit(Invocation& inv) {
         .Field("district", kec).Field("regency", kab).Field("node_id", store->node_id()).EndObject();
     *inv.out << j.str() << "\n";
   } else {
-    *inv.out << inv.T("Penyimpanan desa disiapkan di ", "Village store created in ") << store->dir()
-             << "\n  " << inv.T("Desa/kelurahan: ", "Village: ") << name << " (" << v << ")\n  "
-             << inv.T("Kecamatan: ", "District: ") << kec << "\n  "
-             << inv.T("Kabupaten/kota: ", "Regency/city: ") << kab << "\n  "
-             << inv.T("Id node: ", "Node id: ") << store->node_id() << "\n";
+    *inv.out << inv.T("Village store created in ") << store->dir()
+             << "\n  " << inv.T("Village: ") << name << " (" << v << ")\n  "
+             << inv.T("District: ") << kec << "\n  "
+             << inv.T("Regency/city: ") << kab << "\n  "
+             << inv.T("Node id: ") << store->node_id() << "\n";
   }
   return Status::Ok();
 }
@@ -115,27 +117,27 @@ Result<int64_t> Count(NodeStore& s, const std::string& sql) {
 Status CmdStatus(Invocation& inv) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
   schema::DbRegionLookup regions(store->db());
-  struct C { const char* key; const char* id; const char* en; std::string sql; };
+  struct C { const char* key; const char* en; std::string sql; };
   std::vector<C> counts = {
-      {"households", "Keluarga", "Households", "SELECT count(*) FROM households WHERE deleted=0"},
-      {"persons", "Orang", "Persons", "SELECT count(*) FROM persons WHERE deleted=0"},
-      {"applications", "Permohonan", "Applications", "SELECT count(*) FROM applications WHERE deleted=0"},
-      {"complaints", "Pengaduan", "Complaints", "SELECT count(*) FROM complaints WHERE deleted=0"},
-      {"outbox_pending", "Menunggu sinkronisasi", "Waiting to sync",
+      {"households", "Households", "SELECT count(*) FROM households WHERE deleted=0"},
+      {"persons", "Persons", "SELECT count(*) FROM persons WHERE deleted=0"},
+      {"applications", "Applications", "SELECT count(*) FROM applications WHERE deleted=0"},
+      {"complaints", "Complaints", "SELECT count(*) FROM complaints WHERE deleted=0"},
+      {"outbox_pending", "Waiting to sync",
        "SELECT count(*) FROM outbox WHERE state='pending'"},
-      {"outbox_refused", "Ditolak hub", "Refused by the hub",
+      {"outbox_refused", "Refused by the hub",
        "SELECT count(*) FROM outbox WHERE state='refused'"},
   };
   JsonWriter j;
   j.BeginObject().Field("village", store->village()).Field("village_name", regions.Name(store->village()))
       .Field("node_id", store->node_id());
   if (!inv.json)
-    *inv.out << inv.T("Desa ", "Village ") << regions.Name(store->village()) << " ("
+    *inv.out << inv.T("Village ") << regions.Name(store->village()) << " ("
              << store->village() << "), node " << store->node_id() << "\n";
   for (const auto& c : counts) {
     SIMPUL_ASSIGN_OR_RETURN(int64_t n, Count(*store, c.sql));
     j.Field(c.key, n);
-    if (!inv.json) *inv.out << "  " << std::left << std::setw(24) << inv.T(c.id, c.en) << n << "\n";
+    if (!inv.json) *inv.out << "  " << std::left << std::setw(24) << inv.T(c.en) << n << "\n";
   }
   j.EndObject();
   if (inv.json) *inv.out << j.str() << "\n";
@@ -154,7 +156,7 @@ Status Create(Invocation& inv, Entity e) {
     *inv.out << j.EndObject().str() << "\n";
   } else {
     PrintWarnings(inv, w.warnings);
-    *inv.out << EntityNoun(e, inv.lang) << inv.T(" dicatat: ", " recorded: ") << w.id << "\n";
+    *inv.out << EntityNoun(e, inv.lang) << inv.T(" recorded: ") << w.id << "\n";
   }
   return Status::Ok();
 }
@@ -170,8 +172,8 @@ Status Edit(Invocation& inv, Entity e) {
     *inv.out << j.EndObject().str() << "\n";
   } else {
     PrintWarnings(inv, w.warnings);
-    *inv.out << EntityNoun(e, inv.lang) << " " << w.id << inv.T(": ", ": ") << w.fields_changed
-             << inv.T(" isian diubah\n", " field(s) changed\n");
+    *inv.out << EntityNoun(e, inv.lang) << " " << w.id << inv.T(": ") << w.fields_changed
+             << inv.T(" field(s) changed\n");
   }
   return Status::Ok();
 }
@@ -195,6 +197,7 @@ Status Show(Invocation& inv, Entity e) {
 Status List(Invocation& inv, Entity e) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
   ListFilter f;
+  f.limit = inv.opts.count("limit") ? std::max(1, std::atoi(inv.opts["limit"].c_str())) : INT32_MAX;
   f.household = inv.opts.count("household") ? inv.opts["household"] : "";
   f.category = inv.opts.count("category") ? inv.opts["category"] : "";
   SIMPUL_ASSIGN_OR_RETURN(auto rows, ListRecords(*store, e, f));
@@ -223,7 +226,7 @@ Status List(Invocation& inv, Entity e) {
     }
   }
   if (inv.json) *inv.out << j.EndArray().str() << "\n";
-  else if (rows.empty()) *inv.out << inv.T("(kosong)\n", "(none)\n");
+  else if (rows.empty()) *inv.out << inv.T("(none)\n");
   return Status::Ok();
 }
 
@@ -298,27 +301,26 @@ Status AppShow(Invocation& inv) {
     return Status::Ok();
   }
   auto& o = *inv.out;
-  o << inv.T("Permohonan ", "Application ") << id << "\n"
+  o << inv.T("Application ") << id << "\n"
     << "  status            " << StatusLabel(inv, state.status);
   if (!state.last_reason.empty()) o << " (" << state.last_reason << ")";
   o << "\n";
   if (state.contested)
-    o << inv.T("  PERHATIAN: penarikan dan persetujuan sama-sama tercatat; perlu keputusan petugas.\n",
-               "  ATTENTION: both a withdrawal and an approval are recorded; a person must decide.\n");
-  if (!applicant_name.empty()) o << "  " << std::left << std::setw(18) << inv.T("pemohon", "applicant") << applicant_name << "\n";
+    o << inv.T("  ATTENTION: both a withdrawal and an approval are recorded; a person must decide.\n");
+  if (!applicant_name.empty()) o << "  " << std::left << std::setw(18) << inv.T("applicant") << applicant_name << "\n";
   PrintRow(inv, row);
   if (!events.empty()) {
-    o << inv.T("  Riwayat:\n", "  History:\n");
+    o << inv.T("  History:\n");
     for (const auto& e : events)
       o << "    " << e.at.substr(0, 16) << "  " << e.kind << " (" << e.actor_role << ")"
         << (e.reason.empty() ? "" : ": " + e.reason) << "\n";
   }
   if (!atts.empty()) {
-    o << inv.T("  Dokumen:\n", "  Documents:\n");
+    o << inv.T("  Documents:\n");
     for (const auto& a : atts)
       o << "    " << a.kind << "  " << a.filename << "  " << a.size << " B  sha256 "
         << a.sha256.substr(0, 12) << "…  "
-        << (a.present ? inv.T("ada", "present") : inv.T("menunggu (belum diterima)", "pending (not received yet)"))
+        << (a.present ? inv.T("present") : inv.T("pending (not received yet)"))
         << "\n";
   }
   return Status::Ok();
@@ -327,6 +329,7 @@ Status AppShow(Invocation& inv) {
 Status AppList(Invocation& inv) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
   ListFilter f;
+  f.limit = inv.opts.count("limit") ? std::max(1, std::atoi(inv.opts["limit"].c_str())) : INT32_MAX;
   if (inv.opts.count("status")) f.status = inv.opts["status"];
   if (inv.opts.count("type")) f.type = inv.opts["type"];
   if (inv.opts.count("household")) f.household = inv.opts["household"];
@@ -347,7 +350,7 @@ Status AppList(Invocation& inv) {
     }
   }
   if (inv.json) *inv.out << j.EndArray().str() << "\n";
-  else if (rows.empty()) *inv.out << inv.T("(kosong)\n", "(none)\n");
+  else if (rows.empty()) *inv.out << inv.T("(none)\n");
   return Status::Ok();
 }
 
@@ -356,8 +359,7 @@ Status AppSubmit(Invocation& inv) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
   SIMPUL_RETURN_IF_ERROR(Submit(*store, inv.words[0], inv.lang));
   if (inv.json) *inv.out << JsonWriter().BeginObject().Field("id", inv.words[0]).Field("status", "submitted").EndObject().str() << "\n";
-  else *inv.out << inv.T("Permohonan diajukan; akan dikirim ke Dinsos pada sinkronisasi berikutnya: ",
-                         "Application submitted; it goes to Dinsos at the next sync: ")
+  else *inv.out << inv.T("Application submitted; it goes to Dinsos at the next sync: ")
                 << inv.words[0] << "\n";
   return Status::Ok();
 }
@@ -369,7 +371,7 @@ Status AppWithdraw(Invocation& inv) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
   SIMPUL_RETURN_IF_ERROR(Withdraw(*store, inv.words[0], inv.opts["reason"]));
   if (inv.json) *inv.out << JsonWriter().BeginObject().Field("id", inv.words[0]).Field("status", "withdrawn").EndObject().str() << "\n";
-  else *inv.out << inv.T("Permohonan ditarik: ", "Application withdrawn: ") << inv.words[0] << "\n";
+  else *inv.out << inv.T("Application withdrawn: ") << inv.words[0] << "\n";
   return Status::Ok();
 }
 
@@ -398,11 +400,10 @@ Status AppAnswer(Invocation& inv) {
   } else {
     std::ostringstream sc;
     sc << score.score;
-    *inv.out << inv.T("Skor kemiskinan: ", "Poverty score: ") << sc.str() << "  (" << band_label << ")\n  "
+    *inv.out << inv.T("Poverty score: ") << sc.str() << "  (" << band_label << ")\n  "
              << set.title << " v" << set.version << ", " << score.answered << "/" << set.items.size()
-             << inv.T(" indikator dijawab", " indicators answered") << "\n"
-             << inv.T("  Skor hanya saran; keputusan tetap oleh petugas.\n",
-                      "  The score is advisory; a person decides.\n");
+             << inv.T(" indicators answered") << "\n"
+             << inv.T("  The score is advisory; a person decides.\n");
   }
   return Status::Ok();
 }
@@ -426,7 +427,7 @@ Status AppAttach(Invocation& inv) {
     *inv.out << JsonWriter().BeginObject().Field("id", w.id).Field("sha256", GetS(att, "sha256"))
                     .Field("size", *Get(att, "size")).EndObject().str() << "\n";
   else
-    *inv.out << inv.T("Dokumen dilampirkan: ", "Document attached: ") << w.id << " (sha256 "
+    *inv.out << inv.T("Document attached: ") << w.id << " (sha256 "
              << GetS(att, "sha256").substr(0, 12) << "…, " << GetS(att, "size") << " B)\n";
   return Status::Ok();
 }
@@ -444,8 +445,8 @@ Status IndicatorsList(Invocation& inv) {
       j.BeginObject().Field("set", s.id).Field("version", s.version).Field("title", s.title)
           .Field("items", static_cast<int>(s.items.size())).Field("default", s.id == def).EndObject();
     } else {
-      *inv.out << s.id << " v" << s.version << (s.id == def ? inv.T(" (bawaan)", " (default)") : "")
-               << "  " << s.title << ", " << s.items.size() << inv.T(" indikator\n", " indicators\n");
+      *inv.out << s.id << " v" << s.version << (s.id == def ? inv.T(" (default)") : "")
+               << "  " << s.title << ", " << s.items.size() << inv.T(" indicators\n");
     }
   }
   if (inv.json) *inv.out << j.EndArray().str() << "\n";
@@ -465,7 +466,7 @@ Status IndicatorsShow(Invocation& inv) {
       o << op.code << " = " << (inv.lang == Lang::kId ? op.label_id : op.label_en) << "   ";
     o << "\n";
   }
-  o << inv.T("\nContoh: simpul-node application answer ID ", "\nExample: simpul-node application answer ID ")
+  o << inv.T("\nExample: simpul-node application answer ID ")
     << set.items[0].code << "=" << set.items[0].options.back().code << "\n";
   return Status::Ok();
 }
@@ -479,7 +480,7 @@ Status IndicatorsAdd(Invocation& inv) {
   ss << in.rdbuf();
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
   SIMPUL_RETURN_IF_ERROR(AddIndicatorSet(*store, ss.str()));
-  *inv.out << inv.T("Set indikator dimuat.\n", "Indicator set loaded.\n");
+  *inv.out << inv.T("Indicator set loaded.\n");
   return Status::Ok();
 }
 
@@ -524,14 +525,14 @@ Status CmdOutbox(Invocation& inv) {
         j.Key(field).BeginObject().Field("value", shown).Key("base").Val(fq.Column(2)).EndObject();
       } else {
         *inv.out << "    " << std::left << std::setw(18) << field << shown
-                 << (fq.IsNullAt(2) ? inv.T("  (baru)", "  (new)") : "") << "\n";
+                 << (fq.IsNullAt(2) ? inv.T("  (new)") : "") << "\n";
       }
     }
     fq.Reset();
     if (inv.json) j.EndObject().EndObject();
   }
   if (inv.json) *inv.out << j.EndArray().str() << "\n";
-  else *inv.out << n << inv.T(" perubahan di kotak keluar\n", " change(s) in the outbox\n");
+  else *inv.out << n << inv.T(" change(s) in the outbox\n");
   return Status::Ok();
 }
 
@@ -593,8 +594,8 @@ Status CmdExportRecap(Invocation& inv) {
   out.close();
   if (std::rename(tmp.c_str(), path.c_str()) != 0) return fail(std::strerror(errno));
   if (inv.json) *inv.out << JsonWriter().BeginObject().Field("file", path).Field("applications", n).EndObject().str() << "\n";
-  else *inv.out << inv.T("Rekap ditulis: ", "Recap written: ") << path << " (" << n
-                << inv.T(" permohonan)\n", " applications)\n");
+  else *inv.out << inv.T("Recap written: ") << path << " (" << n
+                << inv.T(" applications)\n");
   return Status::Ok();
 }
 
@@ -605,46 +606,41 @@ const std::vector<Command>& Commands() {
                 A = static_cast<int>(Entity::kApplication), C = static_cast<int>(Entity::kComplaint);
   static const std::vector<Command> kCommands = [] {
     std::vector<Command> cmds = {
-      {"init", "--village CODE", "Siapkan penyimpanan desa (kode Kemendagri, mis. 35.10.01.2001)",
-       "Create the village store (Kemendagri code, e.g. 35.10.01.2001)", CmdInit, -1, {"village"}},
-      {"status", "", "Ringkasan penyimpanan dan kotak keluar", "Summary of the store and outbox",
+      {"init", "--village CODE", "Create the village store (Kemendagri code, e.g. 35.10.01.2001)", CmdInit, -1, {"village"}},
+      {"status", "", "Summary of the store and outbox",
        CmdStatus, -1, {}},
-      {"household add", "--address ... [--kk ...]", "Catat keluarga baru", "Register a household", HouseholdAdd, H, {}},
-      {"household edit", "ID [--OPTION VALUE]...", "Ubah data keluarga", "Change a household", HouseholdEdit, H, {}},
-      {"household show", "ID", "Tampilkan keluarga", "Show a household", HouseholdShow, -1, {}},
-      {"household list", "", "Daftar keluarga", "List households", HouseholdList, -1, {}},
-      {"person add", "--household ID --name ... [--nik ...]", "Catat anggota keluarga", "Register a person", PersonAdd, P, {}},
-      {"person edit", "ID [--OPTION VALUE]...", "Ubah data orang", "Change a person", PersonEdit, P, {}},
-      {"person show", "ID", "Tampilkan orang", "Show a person", PersonShow, -1, {}},
-      {"person list", "[--household ID]", "Daftar orang", "List persons", PersonList, -1, {"household"}},
-      {"application new", "--type T --applicant PERSON", "Buka permohonan baru (draf)", "Open a new application (draft)", AppNew, A, {}},
-      {"application edit", "ID [--OPTION VALUE]...", "Ubah permohonan (draf/dikembalikan)", "Change an application (draft/returned)", AppEdit, A, {}},
-      {"application show", "ID", "Tampilkan permohonan, status, riwayat dan dokumen", "Show an application, its status, history and documents", AppShow, -1, {}},
-      {"application list", "[--status S] [--type T]", "Daftar permohonan", "List applications", AppList, -1, {"status", "type", "household"}},
-      {"application answer", "ID ITEM=ANSWER... [--set SET]", "Jawab indikator kemiskinan; skor ditampilkan", "Answer poverty indicators; shows the score", AppAnswer, -1, {"set"}},
-      {"application attach", "ID --kind K --file PATH", "Lampirkan dokumen (kk, ktp, sktm, referral, photo, other)", "Attach a document (kk, ktp, sktm, referral, photo, other)", AppAttach, -1, {"kind", "file"}},
-      {"application submit", "ID", "Ajukan permohonan ke Dinsos", "Submit the application to Dinsos", AppSubmit, -1, {}},
-      {"application withdraw", "ID --reason TEXT", "Tarik permohonan", "Withdraw the application", AppWithdraw, -1, {"reason"}},
-      {"complaint new", "--category C --description TEXT", "Catat pengaduan (B'DESUT)", "Record a complaint (B'DESUT)", ComplaintNew, C, {}},
-      {"complaint edit", "ID [--OPTION VALUE]...", "Ubah pengaduan", "Change a complaint", ComplaintEdit, C, {}},
-      {"complaint show", "ID", "Tampilkan pengaduan", "Show a complaint", ComplaintShow, -1, {}},
-      {"complaint list", "[--category C]", "Daftar pengaduan", "List complaints", ComplaintList, -1, {"category"}},
-      {"indicators list", "", "Daftar set indikator kemiskinan", "List poverty-indicator sets", IndicatorsList, -1, {}},
-      {"indicators show", "[SET]", "Tampilkan indikator dan pilihan jawaban", "Show the indicators and their answers", IndicatorsShow, -1, {}},
-      {"indicators add", "FILE", "Muat set/versi indikator baru", "Load a new indicator set or version", IndicatorsAdd, -1, {}},
-      {"outbox", "[--all]", "Tampilkan perubahan yang menunggu sinkronisasi", "Show the changes waiting to sync", CmdOutbox, -1, {"all"}},
-      {"enrol", "--hub URL --code CODE", "Daftarkan node ke hub Dinsos (kode sekali pakai dari petugas)",
-       "Enrol this node at the Dinsos hub (one-time code from the hub operator)", EnrolHandler(), -1, {"hub", "code", "timeout"}},
-      {"sync", "[--batch N] [--timeout S]", "Sinkronkan sekarang: kirim kotak keluar, terima keputusan",
-       "Sync now: send the outbox, receive decisions", SyncHandler(), -1, {"batch", "timeout"}},
-      {"daemon", "[--window 22:00-06:00] [--interval S]", "Sinkronisasi otomatis (jadwal malam, coba lagi bila putus)",
-       "Unattended sync (nightly window, retries when the link is down)", DaemonHandler(), -1,
+      {"household add", "--address ... [--kk ...]", "Register a household", HouseholdAdd, H, {}},
+      {"household edit", "ID [--OPTION VALUE]...", "Change a household", HouseholdEdit, H, {}},
+      {"household show", "ID", "Show a household", HouseholdShow, -1, {}},
+      {"household list", "", "List households", HouseholdList, -1, {"limit"}},
+      {"person add", "--household ID --name ... [--nik ...]", "Register a person", PersonAdd, P, {}},
+      {"person edit", "ID [--OPTION VALUE]...", "Change a person", PersonEdit, P, {}},
+      {"person show", "ID", "Show a person", PersonShow, -1, {}},
+      {"person list", "[--household ID]", "List persons", PersonList, -1, {"household", "limit"}},
+      {"application new", "--type T --applicant PERSON", "Open a new application (draft)", AppNew, A, {}},
+      {"application edit", "ID [--OPTION VALUE]...", "Change an application (draft/returned)", AppEdit, A, {}},
+      {"application show", "ID", "Show an application, its status, history and documents", AppShow, -1, {}},
+      {"application list", "[--status S] [--type T]", "List applications", AppList, -1, {"status", "type", "household", "limit"}},
+      {"application answer", "ID ITEM=ANSWER... [--set SET]", "Answer poverty indicators; shows the score", AppAnswer, -1, {"set"}},
+      {"application attach", "ID --kind K --file PATH", "Attach a document (kk, ktp, sktm, referral, photo, other)", AppAttach, -1, {"kind", "file"}},
+      {"application submit", "ID", "Submit the application to Dinsos", AppSubmit, -1, {}},
+      {"application withdraw", "ID --reason TEXT", "Withdraw the application", AppWithdraw, -1, {"reason"}},
+      {"complaint new", "--category C --description TEXT", "Record a complaint (B'DESUT)", ComplaintNew, C, {}},
+      {"complaint edit", "ID [--OPTION VALUE]...", "Change a complaint", ComplaintEdit, C, {}},
+      {"complaint show", "ID", "Show a complaint", ComplaintShow, -1, {}},
+      {"complaint list", "[--category C]", "List complaints", ComplaintList, -1, {"category", "limit"}},
+      {"indicators list", "", "List poverty-indicator sets", IndicatorsList, -1, {}},
+      {"indicators show", "[SET]", "Show the indicators and their answers", IndicatorsShow, -1, {}},
+      {"indicators add", "FILE", "Load a new indicator set or version", IndicatorsAdd, -1, {}},
+      {"outbox", "[--all]", "Show the changes waiting to sync", CmdOutbox, -1, {"all"}},
+      {"enrol", "--hub URL --code CODE", "Enrol this node at the Dinsos hub (one-time code from the hub operator)", EnrolHandler(), -1, {"hub", "code", "timeout"}},
+      {"sync", "[--batch N] [--timeout S]", "Sync now: send the outbox, receive decisions", SyncHandler(), -1, {"batch", "timeout"}},
+      {"daemon", "[--window 22:00-06:00] [--interval S]", "Unattended sync (nightly window, retries when the link is down)", DaemonHandler(), -1,
        {"window", "interval", "backoff-min", "backoff-max", "batch", "timeout"}},
-      {"conflicts", "[--all]", "Konflik yang perlu diputuskan petugas", "Conflicts a person must decide",
+      {"conflicts", "[--all]", "Conflicts a person must decide",
        ConflictsHandler(), -1, {"all"}},
-      {"resolve", "ID --keep winner|loser | --value TEXT", "Selesaikan konflik (keputusan ikut tersinkron)",
-       "Resolve a conflict (the decision replicates)", ResolveHandler(), -1, {"keep", "value"}},
-      {"export recap", "--out FILE.csv", "Ekspor rekap permohonan desa (CSV)", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out"}},
+      {"resolve", "ID --keep winner|loser | --value TEXT", "Resolve a conflict (the decision replicates)", ResolveHandler(), -1, {"keep", "value"}},
+      {"export recap", "--out FILE.csv", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out"}},
     };
     // Positional words each command takes, read off its usage line.
     for (auto& c : cmds) {

@@ -21,8 +21,8 @@ struct Invocation {
   Options opts;                    // --key value
   std::ostream* out;
   std::ostream* err;
-  // Picks the Indonesian or English text.
-  const char* T(const char* id, const char* en) const { return lang == Lang::kId ? id : en; }
+  // The catalogue's text for `en` in the operator's language.
+  const char* T(const char* en) const { return Tr(lang, en); }
 };
 
 using Handler = Status (*)(Invocation&);
@@ -30,8 +30,7 @@ using Handler = Status (*)(Invocation&);
 struct Command {
   const char* path;      // "application new"
   const char* args;      // usage after the path
-  const char* help_id;
-  const char* help_en;
+  const char* help;      // English; shown through the catalogue
   Handler handler;
   int entity;            // -1, or an Entity whose options add/edit/new accept
   std::vector<std::string> options;  // other options accepted (besides globals)

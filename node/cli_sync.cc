@@ -78,14 +78,15 @@ Status CmdEnrol(Invocation& inv) {
   sync::HttpTransport transport(target, TimeoutMs(inv));
   SIMPUL_RETURN_IF_ERROR(Enrol(*store, transport, inv.opts["hub"], inv.opts["code"]));
   SIMPUL_ASSIGN_OR_RETURN(auto pk, sync::crypto::PublicKeyFromHex(store->Meta("hub_pk")));
-  *inv.out << inv.T("Node terdaftar di hub ", "Node enrolled at hub ") << inv.opts["hub"] << "\n  "
-           << inv.T("Sidik jari kunci hub: ", "Hub key fingerprint: ") << sync::crypto::Fingerprint(pk)
-           << inv.T("  (cocokkan dengan yang ditunjukkan petugas Dinsos)\n",
-                    "  (compare with the one the Dinsos operator showed)\n");
+  *inv.out << inv.T("Node enrolled at hub ") << inv.opts["hub"] << "\n  "
+           << inv.T("Hub key fingerprint: ") << sync::crypto::Fingerprint(pk)
+           << inv.T("  (compare with the one the Dinsos operator showed)\n");
   return Status::Ok();
 }
 
 Result<SyncSummary> RunOnce(Invocation& inv, NodeStore& store, bool show_progress) {
+  if (!IsEnrolled(store))
+    return Status::Unauthenticated("this node is not enrolled: run simpul-node enrol --hub URL --code CODE");
   SIMPUL_ASSIGN_OR_RETURN(auto target, sync::ParseHubUrl(store.Meta("hub_url")));
   sync::HttpTransport transport(target, TimeoutMs(inv));
   SyncOptions opt;
@@ -93,8 +94,8 @@ Result<SyncSummary> RunOnce(Invocation& inv, NodeStore& store, bool show_progres
   if (show_progress)
     opt.progress = [&inv](const SyncProgress& p) {
       std::fprintf(stderr, "\r%s %llu/%llu  %s %llu  %s  %.1f s   ",
-                   inv.T("kirim", "sent"), static_cast<unsigned long long>(p.pushed),
-                   static_cast<unsigned long long>(p.push_total), inv.T("terima", "received"),
+                   inv.T("sent"), static_cast<unsigned long long>(p.pushed),
+                   static_cast<unsigned long long>(p.push_total), inv.T("received"),
                    static_cast<unsigned long long>(p.pulled), Kb(p.bytes).c_str(), p.seconds);
     };
   auto r = SyncOnce(store, transport, opt);
@@ -116,16 +117,15 @@ void PrintSummary(Invocation& inv, const SyncSummary& s) {
     return;
   }
   auto& o = *inv.out;
-  o << inv.T("Sinkronisasi selesai: ", "Sync done: ") << s.acked << inv.T(" perubahan terkirim", " changes sent");
-  if (s.refused) o << ", " << s.refused << inv.T(" ditolak hub (lihat: simpul-node outbox)", " refused by the hub (see: simpul-node outbox)");
-  o << ", " << s.received << inv.T(" diterima", " received");
-  if (s.conflicts) o << ", " << s.conflicts << inv.T(" konflik (lihat: simpul-node conflicts)", " conflict(s) (see: simpul-node conflicts)");
-  o << "\n  " << Kb(s.bytes_sent) << inv.T(" dikirim, ", " up, ") << Kb(s.bytes_received)
-    << inv.T(" diterima, ", " down, ") << s.round_trips << inv.T(" kali bolak-balik, ", " round trip(s), ")
+  o << inv.T("Sync done: ") << s.acked << inv.T(" changes sent");
+  if (s.refused) o << ", " << s.refused << inv.T(" refused by the hub (see: simpul-node outbox)");
+  o << ", " << s.received << inv.T(" received");
+  if (s.conflicts) o << ", " << s.conflicts << inv.T(" conflict(s) (see: simpul-node conflicts)");
+  o << "\n  " << Kb(s.bytes_sent) << inv.T(" up, ") << Kb(s.bytes_received)
+    << inv.T(" down, ") << s.round_trips << inv.T(" round trip(s), ")
     << std::fixed << std::setprecision(1) << s.seconds << " s\n  "
-    << (s.verified ? inv.T("Data desa dan hub terbukti sama.", "Village and hub data verified equal.")
-                   : inv.T("Data belum terverifikasi sama; sinkronkan lagi nanti.",
-                           "Data not yet verified equal; sync again later."))
+    << (s.verified ? inv.T("Village and hub data verified equal.")
+                   : inv.T("Data not yet verified equal; sync again later."))
     << "\n";
   if (!s.notice.empty()) o << "  hub: " << s.notice << "\n";
 }
@@ -242,12 +242,12 @@ Status CmdConflicts(Invocation& inv) {
       continue;
     }
     *inv.out << S(r, "id") << "  " << S(r, "tbl") << " " << S(r, "row_id") << "  " << S(r, "field") << "\n    "
-             << inv.T("berlaku: ", "kept:   ") << "'" << S(r, "winner_value") << "'\n    "
-             << inv.T("kalah:   ", "lost:   ") << "'" << S(r, "loser_value") << "'  [" << S(r, "status") << "]"
+             << inv.T("kept:   ") << "'" << S(r, "winner_value") << "'\n    "
+             << inv.T("lost:   ") << "'" << S(r, "loser_value") << "'  [" << S(r, "status") << "]"
              << (S(r, "resolution").empty() ? "" : " " + S(r, "resolution")) << "\n";
   }
   if (inv.json) *inv.out << j.EndArray().str() << "\n";
-  else if (rows.empty()) *inv.out << inv.T("Tidak ada konflik terbuka.\n", "No open conflicts.\n");
+  else if (rows.empty()) *inv.out << inv.T("No open conflicts.\n");
   return Status::Ok();
 }
 
@@ -256,8 +256,7 @@ Status CmdResolve(Invocation& inv) {
   std::string keep = inv.opts.count("value") ? "value" : inv.opts.count("keep") ? inv.opts["keep"] : "";
   SIMPUL_ASSIGN_OR_RETURN(auto store, Open(inv));
   SIMPUL_RETURN_IF_ERROR(ResolveConflict(*store, inv.words[0], keep, inv.opts.count("value") ? inv.opts["value"] : ""));
-  *inv.out << inv.T("Konflik diselesaikan; keputusan dikirim pada sinkronisasi berikutnya: ",
-                    "Conflict resolved; the decision goes out at the next sync: ")
+  *inv.out << inv.T("Conflict resolved; the decision goes out at the next sync: ")
            << inv.words[0] << "\n";
   return Status::Ok();
 }

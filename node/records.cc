@@ -32,61 +32,53 @@ const char* EntityTable(Entity e) {
 }
 
 const char* EntityNoun(Entity e, Lang lang) {
-  bool id = lang == Lang::kId;
   switch (e) {
-    case Entity::kHousehold: return id ? "Keluarga" : "Household";
-    case Entity::kPerson: return id ? "Orang" : "Person";
-    case Entity::kApplication: return id ? "Permohonan" : "Application";
-    case Entity::kComplaint: return id ? "Pengaduan" : "Complaint";
+    case Entity::kHousehold: return Tr(lang, "Household");
+    case Entity::kPerson: return Tr(lang, "Person");
+    case Entity::kApplication: return Tr(lang, "Application");
+    case Entity::kComplaint: return Tr(lang, "Complaint");
   }
   return "";
 }
 
 const std::vector<OptionSpec>& EntityOptions(Entity e) {
   static const std::vector<OptionSpec> kHousehold = {
-      {"kk", "no_kk", false, "No. KK, 16 digits", "Nomor KK, 16 angka"},
-      {"address", "address", true, "street address", "alamat"},
-      {"rt", "rt", false, "RT number", "nomor RT"},
-      {"rw", "rw", false, "RW number", "nomor RW"},
-      {"kk-as-of", "kk_as_of", false, "date of the KK, YYYY-MM-DD", "tanggal KK, TTTT-BB-HH"},
-      {"head", "head_person_id", false, "person id of the household head", "id orang kepala keluarga"},
+      {"kk", "no_kk", false, "No. KK, 16 digits"},
+      {"address", "address", true, "street address"},
+      {"rt", "rt", false, "RT number"},
+      {"rw", "rw", false, "RW number"},
+      {"kk-as-of", "kk_as_of", false, "date of the KK, YYYY-MM-DD"},
+      {"head", "head_person_id", false, "person id of the household head"},
   };
   static const std::vector<OptionSpec> kPerson = {
-      {"household", "household_id", true, "household id", "id keluarga"},
-      {"name", "name", true, "full name as on the KTP", "nama lengkap sesuai KTP"},
-      {"nik", "nik", false, "NIK, 16 digits", "NIK, 16 angka"},
-      {"birth-place", "birth_place", false, "place of birth", "tempat lahir"},
-      {"birth-date", "birth_date", false, "date of birth, YYYY-MM-DD", "tanggal lahir, TTTT-BB-HH"},
-      {"sex", "sex", false, "L (male) or P (female)", "L (laki-laki) atau P (perempuan)"},
-      {"relation", "relation", false, "relation to head, 1-11 (1 = head, 3 = wife, 4 = child ...)",
-       "hubungan dengan kepala keluarga, 1-11 (1 = kepala, 3 = istri, 4 = anak ...)"},
-      {"disability", "disability", false, "disability, in words", "disabilitas, dalam kata-kata"},
-      {"phone", "phone", false, "phone/WhatsApp number", "nomor telepon/WhatsApp"},
+      {"household", "household_id", true, "household id"},
+      {"name", "name", true, "full name as on the KTP"},
+      {"nik", "nik", false, "NIK, 16 digits"},
+      {"birth-place", "birth_place", false, "place of birth"},
+      {"birth-date", "birth_date", false, "date of birth, YYYY-MM-DD"},
+      {"sex", "sex", false, "L (male) or P (female)"},
+      {"relation", "relation", false, "relation to head, 1-11 (1 = head, 3 = wife, 4 = child ...)"},
+      {"disability", "disability", false, "disability, in words"},
+      {"phone", "phone", false, "phone/WhatsApp number"},
   };
   static const std::vector<OptionSpec> kApplication = {
-      {"type", "type", true, "pbi_jkn, pbi_apbd, poverty_statement, recommendation, "
-       "disability_registration, assistive_device", "jenis permohonan (lihat --help)"},
-      {"applicant", "applicant_id", true, "person id of the applicant", "id orang pemohon"},
-      {"household", "household_id", false, "household id (default: the applicant's)",
-       "id keluarga (bawaan: keluarga pemohon)"},
-      {"service", "service_type", false, "for recommendation letters: pbi_reactivation, "
-       "hospital_bill, education, dtks_statement, other", "untuk surat rekomendasi: jenis layanan"},
-      {"purpose", "purpose", false, "purpose of the letter or request", "keperluan"},
-      {"device", "device_kind", false, "assistive device asked for", "alat bantu yang diminta"},
-      {"dtks-status", "dtks_status", false, "DTKS/DTSEN status as recorded: registered, "
-       "not_registered, unknown", "status DTKS/DTSEN: registered, not_registered, unknown"},
-      {"desil", "dtks_desil", false, "DTSEN desil 1-10 as recorded", "desil DTSEN 1-10"},
-      {"notes", "notes", false, "notes", "catatan"},
+      {"type", "type", true, "pbi_jkn, pbi_apbd, poverty_statement, recommendation, disability_registration, assistive_device"},
+      {"applicant", "applicant_id", true, "person id of the applicant"},
+      {"household", "household_id", false, "household id (default: the applicant's)"},
+      {"service", "service_type", false, "for recommendation letters: pbi_reactivation, hospital_bill, education, dtks_statement, other"},
+      {"purpose", "purpose", false, "purpose of the letter or request"},
+      {"device", "device_kind", false, "assistive device asked for"},
+      {"dtks-status", "dtks_status", false, "DTKS/DTSEN status as recorded: registered, not_registered, unknown"},
+      {"desil", "dtks_desil", false, "DTSEN desil 1-10 as recorded"},
+      {"notes", "notes", false, "notes"},
   };
   static const std::vector<OptionSpec> kComplaint = {
-      {"category", "category", true, "health, education, housing, social_aid, kis_card, pkh_card, "
-       "bpnt_card, adminduk, disability, other", "kategori pengaduan"},
-      {"description", "description", true, "what happened, in words", "uraian pengaduan"},
-      {"urgency", "urgency", false, "emergency, high, normal (default), low",
-       "emergency, high, normal (bawaan), low"},
-      {"person", "person_id", false, "person id of the complainant", "id orang pengadu"},
-      {"household", "household_id", false, "household id", "id keluarga"},
-      {"referral", "referral", false, "agency the case is referred to", "instansi rujukan"},
+      {"category", "category", true, "health, education, housing, social_aid, kis_card, pkh_card, bpnt_card, adminduk, disability, other"},
+      {"description", "description", true, "what happened, in words"},
+      {"urgency", "urgency", false, "emergency, high, normal (default), low"},
+      {"person", "person_id", false, "person id of the complainant"},
+      {"household", "household_id", false, "household id"},
+      {"referral", "referral", false, "agency the case is referred to"},
   };
   switch (e) {
     case Entity::kHousehold: return kHousehold;

@@ -32,8 +32,7 @@ struct OptionSpec {
   const char* option;       // e.g. "kk"
   const char* field;        // column, e.g. "no_kk"
   bool required_on_create;
-  const char* help_en;
-  const char* help_id;
+  const char* help;          // English; shown through the catalogue
 };
 // The options `add`/`new`/`edit` accept for an entity.
 const std::vector<OptionSpec>& EntityOptions(Entity e);

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <string_view>
+#include <unordered_map>
 
 namespace simpul {
 namespace {
@@ -142,7 +143,411 @@ bool StartsWithId(const char* v) {
   return v && v[0] == 'i' && v[1] == 'd' && (v[2] == '\0' || v[2] == '_' || v[2] == '.');
 }
 
+// Screen texts of the CLIs, keyed by their English text.
+struct UiText {
+  const char* en;
+  const char* id;
+};
+constexpr UiText kUiTexts[] = {
+    {R"(simpul-hub: the district (Dinsos) hub of Simpul.
+
+Usage: simpul-hub [--data DIR] [--json] [--lang id|en] COMMAND ...
+  --data DIR   hub data directory (default: $SIMPUL_HUB_DATA, else /var/lib/simpul-hub)
+Exit codes: 0 ok, 1 internal error, 2 bad input or refused, 3 store unusable,
+4 busy or unreachable, 5 I/O error.
+
+Commands:
+)",
+     R"(simpul-hub: hub kabupaten (Dinsos) untuk Simpul.
+
+Pemakaian: simpul-hub [--data FOLDER] [--json] [--lang id|en] PERINTAH ...
+  --data FOLDER  folder data hub (bawaan: $SIMPUL_HUB_DATA, atau /var/lib/simpul-hub)
+Kode keluar: 0 berhasil, 1 galat internal, 2 masukan salah atau ditolak, 3 penyimpanan tidak
+bisa dipakai, 4 sibuk atau tidak terjangkau, 5 galat berkas.
+
+Perintah:
+)"},
+    {"create the hub store and its signing key",
+     "buat penyimpanan hub dan kunci tanda tangannya"},
+    {"run the sync server (stops on SIGTERM)",
+     "jalankan server sinkronisasi (berhenti dengan SIGTERM)"},
+    {"print a one-time enrolment code for a village",
+     "cetak kode pendaftaran sekali pakai untuk satu desa"},
+    {"list enrolled nodes",
+     "daftar node yang terdaftar"},
+    {"revoke a node (lost laptop); refused at its next sync",
+     "cabut node (laptop hilang); ditolak pada sinkronisasi berikutnya"},
+    {"the queue of applications",
+     "antrean permohonan"},
+    {"an application with its history and conflicts",
+     "permohonan beserta riwayat dan konfliknya"},
+    {"return to the village for completion",
+     "kembalikan ke desa untuk dilengkapi"},
+    {"approve",
+     "setujui"},
+    {"reject",
+     "tolak"},
+    {"record the field visit (verifier)",
+     "catat kunjungan lapangan (verifikator)"},
+    {"record the kecamatan recommendation (verifier)",
+     "catat rekomendasi kecamatan (verifikator)"},
+    {"issue the numbered letter of an approved application",
+     "terbitkan surat bernomor untuk permohonan yang disetujui"},
+    {"hub-side edits",
+     "ubahan oleh hub"},
+    {"open conflicts (with --all: resolved too)",
+     "konflik terbuka (dengan --all: yang selesai juga)"},
+    {"resolve a conflict; replicates",
+     "selesaikan konflik; ikut tersinkron"},
+    {"move a row (and dependents) to another village",
+     "pindahkan baris (dan turunannya) ke desa lain"},
+    {"Village store created in ",
+     "Penyimpanan desa disiapkan di "},
+    {"Village: ",
+     "Desa/kelurahan: "},
+    {"District: ",
+     "Kecamatan: "},
+    {"Regency/city: ",
+     "Kabupaten/kota: "},
+    {"Node id: ",
+     "Id node: "},
+    {"Village ",
+     "Desa "},
+    {" recorded: ",
+     " dicatat: "},
+    {": ",
+     ": "},
+    {" field(s) changed\n",
+     " isian diubah\n"},
+    {"(none)\n",
+     "(kosong)\n"},
+    {"Application ",
+     "Permohonan "},
+    {"  ATTENTION: both a withdrawal and an approval are recorded; a person must decide.\n",
+     "  PERHATIAN: penarikan dan persetujuan sama-sama tercatat; perlu keputusan petugas.\n"},
+    {"applicant",
+     "pemohon"},
+    {"  History:\n",
+     "  Riwayat:\n"},
+    {"  Documents:\n",
+     "  Dokumen:\n"},
+    {"present",
+     "ada"},
+    {"pending (not received yet)",
+     "menunggu (belum diterima)"},
+    {"Application submitted; it goes to Dinsos at the next sync: ",
+     "Permohonan diajukan; akan dikirim ke Dinsos pada sinkronisasi berikutnya: "},
+    {"Application withdrawn: ",
+     "Permohonan ditarik: "},
+    {"Poverty score: ",
+     "Skor kemiskinan: "},
+    {" indicators answered",
+     " indikator dijawab"},
+    {"  The score is advisory; a person decides.\n",
+     "  Skor hanya saran; keputusan tetap oleh petugas.\n"},
+    {"Document attached: ",
+     "Dokumen dilampirkan: "},
+    {" (default)",
+     " (bawaan)"},
+    {" indicators\n",
+     " indikator\n"},
+    {"\nExample: simpul-node application answer ID ",
+     "\nContoh: simpul-node application answer ID "},
+    {"Indicator set loaded.\n",
+     "Set indikator dimuat.\n"},
+    {"  (new)",
+     "  (baru)"},
+    {" change(s) in the outbox\n",
+     " perubahan di kotak keluar\n"},
+    {"Recap written: ",
+     "Rekap ditulis: "},
+    {" applications)\n",
+     " permohonan)\n"},
+    {"Node enrolled at hub ",
+     "Node terdaftar di hub "},
+    {"Hub key fingerprint: ",
+     "Sidik jari kunci hub: "},
+    {"  (compare with the one the Dinsos operator showed)\n",
+     "  (cocokkan dengan yang ditunjukkan petugas Dinsos)\n"},
+    {"sent",
+     "kirim"},
+    {"received",
+     "terima"},
+    {"Sync done: ",
+     "Sinkronisasi selesai: "},
+    {" changes sent",
+     " perubahan terkirim"},
+    {" refused by the hub (see: simpul-node outbox)",
+     " ditolak hub (lihat: simpul-node outbox)"},
+    {" received",
+     " diterima"},
+    {" conflict(s) (see: simpul-node conflicts)",
+     " konflik (lihat: simpul-node conflicts)"},
+    {" up, ",
+     " dikirim, "},
+    {" down, ",
+     " diterima, "},
+    {" round trip(s), ",
+     " kali bolak-balik, "},
+    {"Village and hub data verified equal.",
+     "Data desa dan hub terbukti sama."},
+    {"Data not yet verified equal; sync again later.",
+     "Data belum terverifikasi sama; sinkronkan lagi nanti."},
+    {"kept:   ",
+     "berlaku: "},
+    {"lost:   ",
+     "kalah:   "},
+    {"No open conflicts.\n",
+     "Tidak ada konflik terbuka.\n"},
+    {"Conflict resolved; the decision goes out at the next sync: ",
+     "Konflik diselesaikan; keputusan dikirim pada sinkronisasi berikutnya: "},
+    {"Options:",
+     "Opsi:"},
+    {"(*) required when creating\n",
+     "(*) wajib saat membuat baru\n"},
+    {"Hub created in ",
+     "Hub disiapkan di "},
+    {"Back up hub.key offline.",
+     "Simpan cadangan hub.key secara offline."},
+    {"One-time enrolment code for village ",
+     "Kode pendaftaran (sekali pakai) untuk desa "},
+    {"On the village laptop: simpul-node enrol --hub http://HUB-ADDRESS:8470 --code ",
+     "Di laptop desa: simpul-node enrol --hub http://ALAMAT-HUB:8470 --code "},
+    {"Node revoked; refused at its next contact: ",
+     "Node dicabut; ditolak pada kontak berikutnya: "},
+    {"event ",
+     "peristiwa "},
+    {"CONFLICT ",
+     "KONFLIK "},
+    {" (goes to the village at its next sync)\n",
+     " (dikirim ke desa pada sinkronisasi berikutnya)\n"},
+    {"Letter issued, number ",
+     "Surat terbit, nomor "},
+    {"Application changed: ",
+     "Permohonan diubah: "},
+    {"village ",
+     "desa "},
+    {"Conflict resolved: ",
+     "Konflik diselesaikan: "},
+    {"Moved to ",
+     "Dipindahkan ke "},
+    {" row(s)\n",
+     " baris\n"},
+    {"Error: ",
+     "Gagal: "},
+    {"Create the village store (Kemendagri code, e.g. 35.10.01.2001)",
+     "Siapkan penyimpanan desa (kode Kemendagri, mis. 35.10.01.2001)"},
+    {"Summary of the store and outbox",
+     "Ringkasan penyimpanan dan kotak keluar"},
+    {"Register a household",
+     "Catat keluarga baru"},
+    {"Change a household",
+     "Ubah data keluarga"},
+    {"Show a household",
+     "Tampilkan keluarga"},
+    {"List households",
+     "Daftar keluarga"},
+    {"Register a person",
+     "Catat anggota keluarga"},
+    {"Change a person",
+     "Ubah data orang"},
+    {"Show a person",
+     "Tampilkan orang"},
+    {"List persons",
+     "Daftar orang"},
+    {"Open a new application (draft)",
+     "Buka permohonan baru (draf)"},
+    {"Change an application (draft/returned)",
+     "Ubah permohonan (draf/dikembalikan)"},
+    {"Show an application, its status, history and documents",
+     "Tampilkan permohonan, status, riwayat dan dokumen"},
+    {"List applications",
+     "Daftar permohonan"},
+    {"Answer poverty indicators; shows the score",
+     "Jawab indikator kemiskinan; skor ditampilkan"},
+    {"Attach a document (kk, ktp, sktm, referral, photo, other)",
+     "Lampirkan dokumen (kk, ktp, sktm, referral, photo, other)"},
+    {"Submit the application to Dinsos",
+     "Ajukan permohonan ke Dinsos"},
+    {"Withdraw the application",
+     "Tarik permohonan"},
+    {"Record a complaint (B'DESUT)",
+     "Catat pengaduan (B'DESUT)"},
+    {"Change a complaint",
+     "Ubah pengaduan"},
+    {"Show a complaint",
+     "Tampilkan pengaduan"},
+    {"List complaints",
+     "Daftar pengaduan"},
+    {"List poverty-indicator sets",
+     "Daftar set indikator kemiskinan"},
+    {"Show the indicators and their answers",
+     "Tampilkan indikator dan pilihan jawaban"},
+    {"Load a new indicator set or version",
+     "Muat set/versi indikator baru"},
+    {"Show the changes waiting to sync",
+     "Tampilkan perubahan yang menunggu sinkronisasi"},
+    {"Enrol this node at the Dinsos hub (one-time code from the hub operator)",
+     "Daftarkan node ke hub Dinsos (kode sekali pakai dari petugas)"},
+    {"Sync now: send the outbox, receive decisions",
+     "Sinkronkan sekarang: kirim kotak keluar, terima keputusan"},
+    {"Unattended sync (nightly window, retries when the link is down)",
+     "Sinkronisasi otomatis (jadwal malam, coba lagi bila putus)"},
+    {"Conflicts a person must decide",
+     "Konflik yang perlu diputuskan petugas"},
+    {"Resolve a conflict (the decision replicates)",
+     "Selesaikan konflik (keputusan ikut tersinkron)"},
+    {"Export the village's application recap (CSV)",
+     "Ekspor rekap permohonan desa (CSV)"},
+    {"draft",
+     "draf"},
+    {"submitted",
+     "diajukan"},
+    {"returned for completion",
+     "dikembalikan untuk dilengkapi"},
+    {"under review",
+     "sedang diverifikasi"},
+    {"approved",
+     "disetujui"},
+    {"rejected",
+     "ditolak"},
+    {"letter issued",
+     "surat terbit"},
+    {"withdrawn",
+     "ditarik"},
+    {"Households",
+     "Keluarga"},
+    {"Persons",
+     "Orang"},
+    {"Applications",
+     "Permohonan"},
+    {"Complaints",
+     "Pengaduan"},
+    {"Waiting to sync",
+     "Menunggu sinkronisasi"},
+    {"Refused by the hub",
+     "Ditolak hub"},
+    {R"(simpul-node: the village office's tool for social-welfare applications.
+Works fully offline; changes wait in the outbox until the next sync.
+
+Usage: simpul-node [--data DIR] [--lang id|en] [--json] COMMAND [ARGS] [--help]
+
+Global options:
+  --data DIR    data directory (default: $SIMPUL_DATA, else ~/.local/share/simpul-node)
+  --lang id|en  language of messages (default: from LANG / LC_MESSAGES)
+  --json        machine-readable output
+  --help        help for any command
+
+Exit codes: 0 ok, 1 internal error, 2 bad input, 3 data directory unusable,
+4 temporarily unavailable (store busy, hub unreachable: try again), 5 file could not be
+read or written, 6 refused by the hub (not enrolled, revoked, or upgrade needed).
+
+Commands:
+)",
+     R"(simpul-node: alat kantor desa untuk permohonan layanan kesejahteraan sosial.
+Bekerja penuh tanpa internet; perubahan menunggu di kotak keluar sampai sinkronisasi berikutnya.
+
+Pemakaian: simpul-node [--data FOLDER] [--lang id|en] [--json] PERINTAH [ARGUMEN] [--help]
+
+Opsi umum:
+  --data FOLDER folder data (bawaan: $SIMPUL_DATA, atau ~/.local/share/simpul-node)
+  --lang id|en  bahasa pesan (bawaan: dari LANG / LC_MESSAGES)
+  --json        keluaran untuk program lain
+  --help        bantuan untuk setiap perintah
+
+Kode keluar: 0 berhasil, 1 galat internal, 2 masukan salah, 3 folder data tidak bisa dipakai,
+4 sementara tidak bisa (penyimpanan sedang dipakai, hub tidak terjangkau: coba lagi),
+5 berkas tidak bisa dibaca atau ditulis, 6 ditolak hub (belum terdaftar, dicabut, atau perlu
+pembaruan).
+
+Perintah:
+)"},
+    {"No. KK, 16 digits",
+     "Nomor KK, 16 angka"},
+    {"street address",
+     "alamat"},
+    {"RT number",
+     "nomor RT"},
+    {"RW number",
+     "nomor RW"},
+    {"date of the KK, YYYY-MM-DD",
+     "tanggal KK, TTTT-BB-HH"},
+    {"person id of the household head",
+     "id orang kepala keluarga"},
+    {"household id",
+     "id keluarga"},
+    {"full name as on the KTP",
+     "nama lengkap sesuai KTP"},
+    {"NIK, 16 digits",
+     "NIK, 16 angka"},
+    {"place of birth",
+     "tempat lahir"},
+    {"date of birth, YYYY-MM-DD",
+     "tanggal lahir, TTTT-BB-HH"},
+    {"L (male) or P (female)",
+     "L (laki-laki) atau P (perempuan)"},
+    {"relation to head, 1-11 (1 = head, 3 = wife, 4 = child ...)",
+     "hubungan dengan kepala keluarga, 1-11 (1 = kepala, 3 = istri, 4 = anak ...)"},
+    {"disability, in words",
+     "disabilitas, dalam kata-kata"},
+    {"phone/WhatsApp number",
+     "nomor telepon/WhatsApp"},
+    {"pbi_jkn, pbi_apbd, poverty_statement, recommendation, disability_registration, assistive_device",
+     "jenis permohonan (lihat --help)"},
+    {"person id of the applicant",
+     "id orang pemohon"},
+    {"household id (default: the applicant's)",
+     "id keluarga (bawaan: keluarga pemohon)"},
+    {"for recommendation letters: pbi_reactivation, hospital_bill, education, dtks_statement, other",
+     "untuk surat rekomendasi: jenis layanan"},
+    {"purpose of the letter or request",
+     "keperluan"},
+    {"assistive device asked for",
+     "alat bantu yang diminta"},
+    {"DTKS/DTSEN status as recorded: registered, not_registered, unknown",
+     "status DTKS/DTSEN: registered, not_registered, unknown"},
+    {"DTSEN desil 1-10 as recorded",
+     "desil DTSEN 1-10"},
+    {"notes",
+     "catatan"},
+    {"health, education, housing, social_aid, kis_card, pkh_card, bpnt_card, adminduk, disability, other",
+     "kategori pengaduan"},
+    {"what happened, in words",
+     "uraian pengaduan"},
+    {"emergency, high, normal (default), low",
+     "emergency, high, normal (bawaan), low"},
+    {"person id of the complainant",
+     "id orang pengadu"},
+    {"agency the case is referred to",
+     "instansi rujukan"},
+    {"Household",
+     "Keluarga"},
+    {"Person",
+     "Orang"},
+    {"Application",
+     "Permohonan"},
+    {"Complaint",
+     "Pengaduan"},
+};
+
 }  // namespace
+
+const char* Tr(Lang lang, const char* english) {
+  if (lang != Lang::kId) return english;
+  static const std::unordered_map<std::string_view, const char*> kIndex = [] {
+    std::unordered_map<std::string_view, const char*> m;
+    for (const auto& t : kUiTexts) m.emplace(t.en, t.id);
+    return m;
+  }();
+  auto it = kIndex.find(english);
+  return it == kIndex.end() ? english : it->second;
+}
+
+std::vector<const char*> CatalogueKeys() {
+  std::vector<const char*> keys;
+  for (const auto& t : kUiTexts) keys.push_back(t.en);
+  return keys;
+}
 
 Lang DetectLang(const std::string& flag_value) {
   if (flag_value == "id") return Lang::kId;

@@ -128,6 +128,9 @@ Result<ApplyResult> Merger::Apply(const wire::Change& c, Role writer, const std:
                                                    " WHERE tbl=? AND row_id=? AND field=?"));
   ApplyResult result;
   result.row_created = !exists;
+  // Append-only rows are written once, whole: a later change may only be
+  // the same change again.
+  bool append_only_exists = table->append_only && exists;
   bool all_same = true;
   std::vector<size_t> take;
   for (size_t i = 0; i < c.fields.size(); ++i) {
@@ -141,7 +144,7 @@ Result<ApplyResult> Merger::Apply(const wire::Change& c, Role writer, const std:
     }
     if (local == c.version) continue;  // already applied here
     all_same = false;
-    if (table->append_only && !local.empty())
+    if (append_only_exists)
       return Status::FailedPrecondition(c.table + " rows are append-only; " + c.row_id + " exists");
     bool incoming_wins = c.version > local;
     if (snapshot || local.empty() || local == f.base) {
@@ -155,7 +158,9 @@ Result<ApplyResult> Merger::Apply(const wire::Change& c, Role writer, const std:
     if (incoming_wins) take.push_back(i);
     if (current[i] == f.value) continue;  // same value: agreement, not a conflict
     Conflict k;
-    k.kind = f.base.empty() || f.base > local ? ConflictKind::kMissingBase : ConflictKind::kConcurrentWrite;
+    // Both sides writing over "no value" is an ordinary concurrent write; a
+    // base newer than ours means the writer saw a version we never had.
+    k.kind = !f.base.empty() && f.base > local ? ConflictKind::kMissingBase : ConflictKind::kConcurrentWrite;
     k.table = c.table;
     k.row_id = c.row_id;
     k.field = f.field;

@@ -22,7 +22,7 @@ hub_port=$(free_port); relay_port=$(free_port)
 
 say "Dinsos Banyuwangi starts its hub"
 hub init --name "Dinas Sosial Kabupaten Banyuwangi"
-hub serve --listen "127.0.0.1:$hub_port" 2>"$work/hub.log" &
+"$bin/simpul-hub" --data "$work/hub" serve --listen "127.0.0.1:$hub_port" 2>"$work/hub.log" &
 pids+=($!)
 wait_port "$hub_port"
 

@@ -22,6 +22,7 @@ case "$what" in
     cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DSIMPUL_SANITIZE=ON >/dev/null
     cmake --build build-test -j"$jobs"
     bash tools/check_deps.sh
+    python3 tools/check_catalogue.py
     cd build-test && ctest --output-on-failure --timeout 600
     ;;
   bench)

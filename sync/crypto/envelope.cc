@@ -123,9 +123,12 @@ Result<Identity> ImportIdentity(std::string_view bytes) {
   Identity id;
   std::memcpy(id.sign_pk.data(), bytes.data(), 32);
   std::memcpy(id.sign_sk.data(), bytes.data() + 32, 64);
-  // The secret key embeds its public key: a mismatch means a damaged file.
-  if (std::memcmp(id.sign_sk.data() + 32, id.sign_pk.data(), 32) != 0)
-    return Status::Corruption("identity file is damaged (keys do not match)");
+  // Re-derive the pair from the secret seed: any flipped bit shows.
+  uint8_t pk[32], sk[64];
+  crypto_sign_seed_keypair(pk, sk, id.sign_sk.data());
+  bool ok = sodium_memcmp(pk, id.sign_pk.data(), 32) == 0 && sodium_memcmp(sk, id.sign_sk.data(), 64) == 0;
+  Wipe(sk, sizeof sk);
+  if (!ok) return Status::Corruption("identity file is damaged (keys do not match)");
   return id;
 }
 

@@ -183,6 +183,21 @@ void LoadValue(Ar& ar, schema::Value& v) {
   }
 }
 
+// A bool is one byte, 0 or 1; anything else is corruption (cereal would
+// copy the raw byte into a bool, which is undefined behaviour).
+template <class Ar>
+void LoadBool(Ar& ar, bool& b) {
+  uint8_t v = 0;
+  ar(cereal::binary_data(&v, 1));
+  if (v > 1) throw DecodeError("boolean byte " + std::to_string(v));
+  b = v == 1;
+}
+template <class Ar>
+void SaveBool(Ar& ar, bool b) {
+  uint8_t v = b ? 1 : 0;
+  ar(cereal::binary_data(&v, 1));
+}
+
 template <class Ar, size_t N>
 void Bytes(Ar& ar, std::array<uint8_t, N>& a) { ar(cereal::binary_data(a.data(), N)); }
 template <class Ar, size_t N>
@@ -216,25 +231,25 @@ template <class Ar> void load(Ar& ar, ItemResult& m, uint32_t v) {
   LoadVersion(ar, m.version); ar(m.code); LoadStr(ar, m.message, 4096);
 }
 template <class Ar> void save(Ar& ar, const SyncRequest& m, uint32_t) {
-  ar(m.batch_id); SaveVec(ar, m.push); ar(m.initial, m.pull_cursor, m.pull_limit);
+  ar(m.batch_id); SaveVec(ar, m.push); SaveBool(ar, m.initial); ar(m.pull_cursor, m.pull_limit);
   SaveStr(ar, m.snapshot_after); ar(m.snapshot_seq);
   SaveU32Vec(ar, m.repair_buckets);
 }
 template <class Ar> void load(Ar& ar, SyncRequest& m, uint32_t v) {
   CheckVersion(v, 1, "SyncRequest");
-  ar(m.batch_id); LoadVec(ar, m.push); ar(m.initial, m.pull_cursor, m.pull_limit);
+  ar(m.batch_id); LoadVec(ar, m.push); LoadBool(ar, m.initial); ar(m.pull_cursor, m.pull_limit);
   LoadStr(ar, m.snapshot_after, 128); ar(m.snapshot_seq);
   LoadU32Vec(ar, m.repair_buckets);
 }
 template <class Ar> void save(Ar& ar, const SyncReply& m, uint32_t) {
-  SaveVec(ar, m.results); SaveVec(ar, m.pulled); ar(m.cursor, m.more); SaveStr(ar, m.snapshot_next);
+  SaveVec(ar, m.results); SaveVec(ar, m.pulled); ar(m.cursor); SaveBool(ar, m.more); SaveStr(ar, m.snapshot_next);
   ar(m.hub_time_ms);
   SaveU64Vec(ar, m.bucket_digests); SaveVec(ar, m.repair);
   SaveStr(ar, m.notice);
 }
 template <class Ar> void load(Ar& ar, SyncReply& m, uint32_t v) {
   CheckVersion(v, 1, "SyncReply");
-  LoadVec(ar, m.results); LoadVec(ar, m.pulled); ar(m.cursor, m.more); LoadStr(ar, m.snapshot_next, 128);
+  LoadVec(ar, m.results); LoadVec(ar, m.pulled); ar(m.cursor); LoadBool(ar, m.more); LoadStr(ar, m.snapshot_next, 128);
   ar(m.hub_time_ms);
   LoadU64Vec(ar, m.bucket_digests); LoadVec(ar, m.repair);
   LoadStr(ar, m.notice, 4096);

@@ -953,7 +953,7 @@ TEST_CASE("--help works for every command and the top-level help lists the exit 
   INFO(v.last());
   REQUIRE(top.exit_code == kOk);
   for (const char* s : {"Exit codes", "0 ok", "1 internal error", "2 bad input", "3 data directory unusable",
-                        "4 store busy", "5 file could not be read or written"})
+                        "4 temporarily unavailable", "5 file could not be", "6 refused by the hub"})
     CHECK_HAS(top.out, s);
 
   // Command paths: lines "  word [word]  ..." after "Commands:".

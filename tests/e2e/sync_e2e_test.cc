@@ -1,0 +1,1074 @@
+// End-to-end tests of sync: every test starts the REAL simpul-hub server
+// (loopback, a port the kernel picks, read back from the hub's log) and runs
+// real simpul-node binaries against it, the way district and village
+// operators would. They check what operators see (exit codes from
+// node/cli.h and hub/cli.h, messages, --json output) and, where the CLI
+// cannot show it, the stores themselves (hub.db, simpul.db) read-only.
+//
+// Waiting is always by polling with a bound (never a fixed sleep standing in
+// for readiness); a failed wait is a failed check, not a hang.
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "schema/db.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+
+namespace simpul::testing {
+namespace {
+
+// Exit codes (node/cli.h; hub/cli.h uses the same numbers).
+constexpr int kOk = 0;
+constexpr int kInternal = 1;  // "a bug: please report it"
+
+// Villages of Kecamatan Pesanggaran (35.10.01) in the Kemendagri list.
+// (35.10.01.2003 is not in the list; Sumberagung 35.10.01.2004 is used as
+// the third village.)
+const std::string kSarongan = "35.10.01.2001";
+const std::string kPesanggaran = "35.10.01.2002";
+const std::string kSumberagung = "35.10.01.2004";
+const std::string kKandangan = "35.10.01.2009";
+
+#define CHECK_HAS(hay, needle)                                                          \
+  CHECK_MESSAGE(std::string(hay).find(needle) != std::string::npos,                     \
+                "expected \"" << (needle) << "\" in:\n" << (hay))
+#define REQUIRE_HAS(hay, needle)                                                        \
+  REQUIRE_MESSAGE(std::string(hay).find(needle) != std::string::npos,                   \
+                  "expected \"" << (needle) << "\" in:\n" << (hay))
+
+// --- a small JSON reader for the CLIs' --json output ----------------------------
+
+struct Json {
+  enum class K { kMissing, kNull, kBool, kNum, kStr, kArr, kObj } k = K::kMissing;
+  bool b = false;
+  double n = 0;
+  std::string s;
+  std::vector<Json> a;
+  std::vector<std::pair<std::string, Json>> o;
+
+  bool missing() const { return k == K::kMissing; }
+  bool is_null() const { return k == K::kNull; }
+  size_t size() const { return k == K::kArr ? a.size() : k == K::kObj ? o.size() : 0; }
+  const Json& operator[](const std::string& key) const {
+    static const Json kNone;
+    for (const auto& [kk, v] : o)
+      if (kk == key) return v;
+    return kNone;
+  }
+  const Json& operator[](size_t i) const {
+    static const Json kNone;
+    return k == K::kArr && i < a.size() ? a[i] : kNone;
+  }
+  std::string str() const { return k == K::kStr ? s : std::string(); }
+  int64_t num() const { return k == K::kNum ? static_cast<int64_t>(n) : -1; }
+  bool truthy() const { return k == K::kBool && b; }
+};
+
+class JsonParser {
+ public:
+  explicit JsonParser(const std::string& t) : t_(t) {}
+  Json Parse() {
+    Json v = Value();
+    Ws();
+    if (p_ != t_.size()) Fail("trailing text");
+    return v;
+  }
+
+ private:
+  [[noreturn]] void Fail(const char* what) {
+    throw std::runtime_error(std::string("bad JSON (") + what + ") at " + std::to_string(p_) + " in: " + t_);
+  }
+  void Ws() {
+    while (p_ < t_.size() && (t_[p_] == ' ' || t_[p_] == '\n' || t_[p_] == '\r' || t_[p_] == '\t')) ++p_;
+  }
+  char Peek() {
+    if (p_ >= t_.size()) Fail("unexpected end");
+    return t_[p_];
+  }
+  bool Lit(std::string_view w) {
+    if (t_.compare(p_, w.size(), w) != 0) return false;
+    p_ += w.size();
+    return true;
+  }
+  static void Utf8(std::string& out, uint32_t c) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  uint32_t Hex4() {
+    if (p_ + 4 > t_.size()) Fail("short \\u");
+    uint32_t c = static_cast<uint32_t>(std::stoul(t_.substr(p_, 4), nullptr, 16));
+    p_ += 4;
+    return c;
+  }
+  std::string String() {
+    if (Peek() != '"') Fail("expected string");
+    ++p_;
+    std::string out;
+    while (p_ < t_.size() && t_[p_] != '"') {
+      char c = t_[p_++];
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      if (p_ >= t_.size()) Fail("bad escape");
+      char e = t_[p_++];
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          uint32_t c1 = Hex4();
+          if (c1 >= 0xD800 && c1 < 0xDC00 && Lit("\\u")) c1 = 0x10000 + ((c1 - 0xD800) << 10) + (Hex4() - 0xDC00);
+          Utf8(out, c1);
+          break;
+        }
+        default: Fail("bad escape");
+      }
+    }
+    if (p_ >= t_.size()) Fail("unterminated string");
+    ++p_;
+    return out;
+  }
+  Json Value() {
+    Ws();
+    Json v;
+    char c = Peek();
+    if (c == '{' || c == '[') {
+      bool obj = c == '{';
+      v.k = obj ? Json::K::kObj : Json::K::kArr;
+      ++p_;
+      Ws();
+      if (Peek() == (obj ? '}' : ']')) {
+        ++p_;
+        return v;
+      }
+      for (;;) {
+        if (obj) {
+          Ws();
+          std::string key = String();
+          Ws();
+          if (Peek() != ':') Fail("expected ':'");
+          ++p_;
+          v.o.emplace_back(key, Value());
+        } else {
+          v.a.push_back(Value());
+        }
+        Ws();
+        char d = Peek();
+        ++p_;
+        if (d == ',') continue;
+        if (d == (obj ? '}' : ']')) return v;
+        Fail("expected ',' or a closing bracket");
+      }
+    }
+    if (c == '"') {
+      v.k = Json::K::kStr;
+      v.s = String();
+      return v;
+    }
+    if (Lit("null")) { v.k = Json::K::kNull; return v; }
+    if (Lit("true")) { v.k = Json::K::kBool; v.b = true; return v; }
+    if (Lit("false")) { v.k = Json::K::kBool; v.b = false; return v; }
+    size_t end = p_;
+    while (end < t_.size() && std::string_view("+-0123456789.eE").find(t_[end]) != std::string_view::npos) ++end;
+    if (end == p_) Fail("unexpected character");
+    v.k = Json::K::kNum;
+    v.n = std::stod(t_.substr(p_, end - p_));
+    p_ = end;
+    return v;
+  }
+
+  const std::string& t_;
+  size_t p_ = 0;
+};
+
+Json ParseJson(const std::string& text) { return JsonParser(text).Parse(); }
+
+// --- small utilities ---------------------------------------------------------------
+
+// Polls `pred` every `step_ms` until it holds or `seconds` pass.
+bool WaitFor(const std::function<bool()>& pred, double seconds, int step_ms = 20) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  for (;;) {
+    if (pred()) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(step_ms));
+  }
+}
+
+// Lines of `text` containing every one of `needles`.
+size_t LinesWith(const std::string& text, std::initializer_list<std::string> needles) {
+  size_t n = 0;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    bool all = true;
+    for (const auto& w : needles) all = all && line.find(w) != std::string::npos;
+    n += all ? 1 : 0;
+  }
+  return n;
+}
+
+std::string Describe(const std::string& bin, const std::vector<std::string>& args, const ProcessResult& r) {
+  std::ostringstream o;
+  o << "$ " << bin;
+  for (const auto& a : args) o << " " << a;
+  o << "\n[exit " << r.exit_code << (r.signal ? " signal " + std::to_string(r.signal) : "") << "]\n"
+    << "stdout: " << r.out << "\nstderr: " << r.err;
+  return o.str();
+}
+
+// One integer from a read-only SQL query over a store (hub.db, simpul.db).
+int64_t SqlInt(const std::string& db_path, const std::string& sql, const std::vector<std::string>& binds = {}) {
+  auto db = schema::Db::Open(db_path, schema::Db::Mode::kReadOnly);
+  INFO("open " << db_path);
+  REQUIRE(db.ok());
+  auto st = db->Prepare(sql);
+  INFO(sql);
+  REQUIRE(st.ok());
+  for (size_t i = 0; i < binds.size(); ++i) st->Bind(static_cast<int>(i + 1), binds[i]);
+  auto row = st->Step();
+  REQUIRE(row.ok());
+  REQUIRE(*row);
+  return st->Int(0);
+}
+
+// ctest sets SIMPUL_BIN_DIR; run by hand (./build/tests/e2e_tests), the
+// binaries are found next to the test's own build tree (build/bin).
+void EnsureBinDir() {
+  if (std::getenv("SIMPUL_BIN_DIR")) return;
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return;
+  std::filesystem::path bin = exe.parent_path().parent_path() / "bin";
+  if (std::filesystem::exists(bin / "simpul-hub", ec)) setenv("SIMPUL_BIN_DIR", bin.c_str(), 0);
+}
+
+std::vector<std::string> BaseEnv(const std::string& home) {
+  return {"LANG=C", "LC_ALL=", "LC_MESSAGES=", "HOME=" + home, "XDG_DATA_HOME=", "SIMPUL_DATA=",
+          "SIMPUL_HUB_DATA=", "SIMPUL_OPERATOR=operator-dinsos"};
+}
+
+// --- the district hub ----------------------------------------------------------------
+
+class Hub {
+ public:
+  Hub() : dir_(tmp_.File("hub")), log_(tmp_.File("hub.log")) {
+    EnsureBinDir();
+    ProcessResult r = Cli({"init", "--name", "Dinsos Banyuwangi"});
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+  }
+  ~Hub() {
+    if (proc_) Stop();
+  }
+
+  // Starts `serve` (port 0: the kernel picks) and waits until the hub logs
+  // the address it is serving on.
+  void Start(int port = 0) {
+    REQUIRE(!proc_);
+    size_t from = ReadFile(log_).size();
+    proc_ = std::make_unique<Background>(
+        std::vector<std::string>{BinPath("simpul-hub"), "--data", dir_, "serve", "--listen",
+                                 "127.0.0.1:" + std::to_string(port)},
+        BaseEnv(tmp_.path()), log_);
+    const std::string marker = " on 127.0.0.1:";
+    int bound = 0;
+    bool up = WaitFor(
+        [&] {
+          std::string log = ReadFile(log_).substr(from);
+          size_t s = log.find("serving ");
+          if (s == std::string::npos) return false;
+          size_t m = log.find(marker, s);
+          if (m == std::string::npos) return false;
+          bound = std::atoi(log.c_str() + m + marker.size());
+          return bound > 0;
+        },
+        10);
+    INFO("hub log:\n" << ReadFile(log_));
+    REQUIRE(up);
+    if (port != 0) REQUIRE(bound == port);
+    port_ = bound;
+  }
+  // SIGTERM; returns the exit status.
+  int Stop() {
+    REQUIRE(proc_);
+    proc_->Kill(SIGTERM);
+    int rc = proc_->Wait();
+    proc_.reset();
+    return rc;
+  }
+  void Kill9() {
+    REQUIRE(proc_);
+    proc_->Kill(SIGKILL);
+    proc_->Wait();
+    proc_.reset();
+  }
+  bool running() const { return proc_ != nullptr; }
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string log() const { return ReadFile(log_); }
+  const std::string& dir() const { return dir_; }
+  std::string db() const { return dir_ + "/hub.db"; }
+
+  ProcessResult Cli(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {BinPath("simpul-hub"), "--data", dir_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ProcessResult r = Run(argv, BaseEnv(tmp_.path()), 30);
+    last_ = Describe("simpul-hub", args, r);
+    return r;
+  }
+  const std::string& last() const { return last_; }
+  // A command that must succeed; its --json output.
+  Json Ok(std::vector<std::string> args) {
+    args.insert(args.begin(), "--json");
+    ProcessResult r = Cli(args);
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+    return ParseJson(r.out);
+  }
+  void Do(const std::vector<std::string>& args) {
+    ProcessResult r = Cli(args);
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+  }
+  std::string EnrolCode(const std::string& village) {
+    Json j = Ok({"node", "enrol", "--village", village});
+    REQUIRE(!j["code"].str().empty());
+    CHECK(j["village"].str() == village);
+    return j["code"].str();
+  }
+  // id -> village of every application the hub holds.
+  std::map<std::string, std::string> Applications() {
+    Json list = Ok({"application", "list"});
+    std::map<std::string, std::string> out;
+    for (const auto& a : list.a) out[a["id"].str()] = a["village"].str();
+    return out;
+  }
+  int64_t Count(const std::string& sql, const std::vector<std::string>& binds = {}) {
+    return SqlInt(db(), sql, binds);
+  }
+
+ private:
+  TempDir tmp_;
+  std::string dir_, log_, last_;
+  std::unique_ptr<Background> proc_;
+  int port_ = 0;
+};
+
+// --- a village laptop -------------------------------------------------------------------
+
+struct Applicant {
+  std::string household, person, application;
+};
+
+class Node {
+ public:
+  explicit Node(const std::string& village) : village_(village), dir_(tmp_.File("data")) {
+    EnsureBinDir();
+    ProcessResult r = Cli({"init", "--village", village});
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+    const std::string marker = "Node id: ";
+    size_t p = r.out.find(marker);
+    REQUIRE(p != std::string::npos);
+    size_t e = r.out.find_first_of(" \n", p + marker.size());
+    id_ = r.out.substr(p + marker.size(), e - p - marker.size());
+    REQUIRE(!id_.empty());
+  }
+
+  const std::string& id() const { return id_; }
+  const std::string& village() const { return village_; }
+  const std::string& dir() const { return dir_; }
+  std::string db() const { return dir_ + "/simpul.db"; }
+  std::string File(const std::string& name) const { return tmp_.File(name); }
+  std::string Home() const { return tmp_.path(); }
+
+  std::vector<std::string> Argv(const std::vector<std::string>& args) const {
+    std::vector<std::string> argv = {BinPath("simpul-node"), "--data", dir_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+  ProcessResult Cli(const std::vector<std::string>& args) {
+    ProcessResult r = Run(Argv(args), BaseEnv(tmp_.path()), 60);
+    last_ = Describe("simpul-node", args, r);
+    return r;
+  }
+  const std::string& last() const { return last_; }
+  Json Ok(std::vector<std::string> args) {
+    args.insert(args.begin(), "--json");
+    ProcessResult r = Cli(args);
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+    return ParseJson(r.out);
+  }
+  std::string Id(const std::vector<std::string>& args) {
+    Json j = Ok(args);
+    REQUIRE(!j["id"].str().empty());
+    return j["id"].str();
+  }
+  void Do(const std::vector<std::string>& args) {
+    ProcessResult r = Cli(args);
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+  }
+
+  void Enrol(Hub& hub) {
+    std::string code = hub.EnrolCode(village_);
+    ProcessResult r = Cli({"enrol", "--hub", hub.url(), "--code", code});
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+    CHECK_HAS(r.out, "enrolled");
+  }
+  // A sync that must succeed; its summary.
+  Json Sync(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"sync", "--timeout", "20"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Ok(args);
+  }
+  // Syncs until the summary says verified (bounded): after a cut, the
+  // first run may only finish the interrupted work.
+  Json SyncUntilVerified(int tries = 4) {
+    Json s;
+    for (int i = 0; i < tries; ++i) {
+      s = Sync();
+      if (s["verified"].truthy()) break;
+    }
+    return s;
+  }
+
+  std::string AddHousehold(const std::string& address, const std::string& kk = "") {
+    std::vector<std::string> args = {"household", "add", "--address", address};
+    if (!kk.empty()) args.insert(args.end(), {"--kk", kk});
+    return Id(args);
+  }
+  // A household, a woman with a NIK (born 1987-08-15), and her submitted
+  // poverty-statement application. `n` makes the NIK and KK distinct.
+  Applicant SubmittedApplicant(int n, const std::string& name) {
+    char nik[32], kk[32];
+    std::snprintf(nik, sizeof nik, "351001550887%04d", n);
+    std::snprintf(kk, sizeof kk, "351001121187%04d", n);
+    Applicant a;
+    a.household = AddHousehold("Dusun Krajan " + std::to_string(n), kk);
+    a.person = Id({"person", "add", "--household", a.household, "--name", name, "--nik", nik, "--birth-date",
+                   "1987-08-15", "--sex", "P"});
+    a.application = Id({"application", "new", "--type", "poverty_statement", "--applicant", a.person,
+                        "--purpose", "Berobat ke RSUD Blambangan"});
+    Do({"application", "answer", a.application, "no_shelter=tidak", "head_not_working=ya", "food_insecure=ya"});
+    Do({"application", "submit", a.application});
+    return a;
+  }
+  std::set<std::string> ApplicationIds() {
+    std::set<std::string> out;
+    for (const auto& a : Ok({"application", "list"}).a) out.insert(a["id"].str());
+    return out;
+  }
+  size_t OutboxSize() { return Ok({"outbox"}).size(); }
+  size_t HouseholdCount() { return Ok({"household", "list"}).size(); }
+  int64_t Count(const std::string& sql, const std::vector<std::string>& binds = {}) {
+    return SqlInt(db(), sql, binds);
+  }
+
+ private:
+  TempDir tmp_;
+  std::string village_, dir_, id_, last_;
+};
+
+// Checks a sync summary is a clean, verified run.
+void CheckClean(const Json& s, const std::string& what) {
+  INFO(what);
+  CHECK(s["refused"].num() == 0);
+  CHECK(s["acked"].num() == s["sent"].num());
+  CHECK(s["verified"].truthy());
+}
+
+// --- raw HTTP over loopback ------------------------------------------------------------
+
+struct RawReply {
+  int status = 0;  // 0: no status line (connection closed without a reply)
+  std::string headers, body;
+};
+
+RawReply RawPost(int port, const std::string& request) {
+  RawReply out;
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  size_t sent = 0;
+  while (sent < request.size()) {
+    ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server may close early on garbage; read what it said
+    sent += static_cast<size_t>(n);
+  }
+  std::string all;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < until) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 200) <= 0) {
+      // A complete reply (Content-Length satisfied) is enough; the server
+      // may keep the connection open.
+      size_t he = all.find("\r\n\r\n");
+      if (he != std::string::npos) {
+        size_t cl = all.find("Content-Length: ");
+        if (cl != std::string::npos && cl < he &&
+            all.size() - he - 4 >= static_cast<size_t>(std::atol(all.c_str() + cl + 16)))
+          break;
+      }
+      continue;
+    }
+    char buf[8192];
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    all.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  if (all.rfind("HTTP/1.1 ", 0) == 0) out.status = std::atoi(all.c_str() + 9);
+  size_t he = all.find("\r\n\r\n");
+  out.headers = all.substr(0, he);
+  if (he != std::string::npos) out.body = all.substr(he + 4);
+  return out;
+}
+
+std::string HttpPost(const std::string& target, const std::string& body) {
+  return "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n" +
+         "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+// "SMPL" | version 1 | kind | u32 big-endian length | body
+std::string Frame(uint8_t version, uint8_t kind, const std::string& body, int64_t claimed_len = -1) {
+  uint32_t len = claimed_len >= 0 ? static_cast<uint32_t>(claimed_len) : static_cast<uint32_t>(body.size());
+  std::string f = "SMPL";
+  f += static_cast<char>(version);
+  f += static_cast<char>(kind);
+  for (int s = 24; s >= 0; s -= 8) f += static_cast<char>((len >> s) & 0xFF);
+  return f + body;
+}
+
+std::string Noise(size_t n, uint32_t seed) {
+  std::string s(n, '\0');
+  uint32_t x = seed * 2654435761u + 1;
+  for (auto& c : s) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    c = static_cast<char>(x & 0xFF);
+  }
+  return s;
+}
+
+// ============================================================================
+// 1. Offline edits on all sides; every village sees only its own rows
+// ============================================================================
+
+TEST_CASE("sync: offline edits at three villages and the hub converge; each village sees only its own rows") {
+  Hub hub;
+  hub.Start();
+  Node n1(kSarongan), n2(kPesanggaran), n3(kSumberagung);
+  std::vector<Node*> nodes = {&n1, &n2, &n3};
+  for (Node* n : nodes) n->Enrol(hub);
+
+  // Offline work at every village before any sync.
+  Applicant a1 = n1.SubmittedApplicant(2, "Siti Aminah");
+  Applicant a2 = n2.SubmittedApplicant(3, "Sri Wahyuni");
+  Applicant a3 = n3.SubmittedApplicant(4, "Dewi Lestari");
+  for (Node* n : nodes) {
+    Json s = n->Sync();
+    CheckClean(s, n->last());
+    CHECK(s["sent"].num() >= 5);  // household, person, application, answers, submitted event
+  }
+  auto apps = hub.Applications();
+  CHECK(apps.size() == 3);
+  CHECK(apps[a1.application] == kSarongan);
+  CHECK(apps[a2.application] == kPesanggaran);
+  CHECK(apps[a3.application] == kSumberagung);
+
+  // Now edits everywhere, each side offline from the others.
+  hub.Do({"application", "edit", a1.application, "--notes", "Dicek Dinsos: lengkap"});
+  hub.Do({"application", "approve", a2.application, "--reason", "Memenuhi kriteria"});
+  hub.Do({"application", "return", a3.application, "--reason", "Lampirkan KK terbaru"});
+  std::string b1 = n1.Id({"application", "new", "--type", "poverty_statement", "--applicant", a1.person,
+                          "--purpose", "Sekolah anak"});
+  std::string h2 = n2.AddHousehold("Dusun Sumberrejo RT 1");
+  n3.Do({"household", "edit", a3.household, "--address", "Dusun Roworejo RT 4"});
+
+  for (int round = 0; round < 2; ++round)
+    for (Node* n : nodes) CheckClean(n->Sync(), n->last());
+
+  // The hub has everything, from every village.
+  apps = hub.Applications();
+  CHECK(apps.size() == 4);
+  CHECK(apps[b1] == kSarongan);
+  CHECK(hub.Count("SELECT count(*) FROM households WHERE id=? AND village=?", {h2, kPesanggaran}) == 1);
+  CHECK(hub.Count("SELECT count(*) FROM households WHERE id=? AND address='Dusun Roworejo RT 4'", {a3.household}) == 1);
+  CHECK(hub.Count("SELECT count(*) FROM households") == 4);
+  CHECK(n1.HouseholdCount() == 1);
+  Json show2 = hub.Ok({"application", "show", a2.application});
+  CHECK(show2["status"].str() == "approved");
+
+  // Every village got the hub's decisions about its own applications...
+  CHECK(n1.Ok({"application", "show", a1.application})["notes"].str() == "Dicek Dinsos: lengkap");
+  CHECK(n2.Ok({"application", "show", a2.application})["status"].str() == "approved");
+  Json r3 = n3.Ok({"application", "show", a3.application});
+  CHECK(r3["status"].str() == "returned");
+  CHECK(r3["status_reason"].str().rfind("Lampirkan KK terbaru", 0) == 0);  // "... [operator]"
+
+  // ...and nothing of any other village.
+  std::map<const Node*, std::set<std::string>> expected = {
+      {&n1, {a1.application, b1}}, {&n2, {a2.application}}, {&n3, {a3.application}}};
+  for (Node* n : nodes) {
+    INFO("village " << n->village());
+    std::set<std::string> listed = n->ApplicationIds();
+    CHECK(listed == expected[n]);
+    for (const auto& id : listed) CHECK(apps[id] == n->village());
+    for (const char* t : {"households", "persons", "applications", "events", "attachments", "conflicts"}) {
+      INFO("table " << t);
+      CHECK(n->Count(std::string("SELECT count(*) FROM ") + t + " WHERE village != ?", {n->village()}) == 0);
+    }
+    CHECK(n->OutboxSize() == 0);
+  }
+  CHECK(n2.HouseholdCount() == 2);
+  CHECK(n3.HouseholdCount() == 1);
+}
+
+// ============================================================================
+// 2. The same field edited at the hub and at the village
+// ============================================================================
+
+TEST_CASE("sync: a field edited at the hub and at the village is a conflict on both sides; resolution replicates") {
+  Hub hub;
+  hub.Start();
+  Node n(kSarongan);
+  n.Enrol(hub);
+  Applicant a = n.SubmittedApplicant(5, "Siti Aminah");
+  CheckClean(n.Sync(), n.last());
+
+  hub.Do({"application", "edit", a.application, "--notes", "Catatan Dinsos"});
+  n.Do({"application", "edit", a.application, "--notes", "Catatan desa"});
+  Json s = n.Sync();
+  CHECK(s["conflicts"].num() >= 1);
+
+  Json hub_conflicts = hub.Ok({"conflicts"});
+  Json node_conflicts = n.Ok({"conflicts"});
+  REQUIRE(hub_conflicts.size() == 1);
+  REQUIRE(node_conflicts.size() == 1);
+  std::string cid = hub_conflicts[0]["id"].str();
+  CHECK(!cid.empty());
+  CHECK(node_conflicts[0]["id"].str() == cid);
+  for (const Json* c : {&hub_conflicts[0], &node_conflicts[0]}) {
+    CHECK((*c)["row_id"].str() == a.application);
+    CHECK((*c)["field"].str() == "notes");
+    CHECK((*c)["status"].str() == "open");
+    std::set<std::string> sides = {(*c)["winner_value"].str(), (*c)["loser_value"].str()};
+    CHECK(sides == std::set<std::string>{"Catatan Dinsos", "Catatan desa"});
+  }
+  CHECK(hub_conflicts[0]["winner_value"].str() == node_conflicts[0]["winner_value"].str());
+
+  // Both replicas hold the same (winning) value.
+  CheckClean(n.Sync(), n.last());
+  std::string hub_notes = hub.Ok({"application", "show", a.application})["notes"].str();
+  std::string node_notes = n.Ok({"application", "show", a.application})["notes"].str();
+  CHECK(hub_notes == node_notes);
+  CHECK(hub_notes == hub_conflicts[0]["winner_value"].str());
+
+  // The village decides; the decision reaches the hub.
+  n.Do({"resolve", cid, "--value", "Disepakati: cek lapangan"});
+  CHECK(n.Ok({"conflicts"}).size() == 0);
+  CheckClean(n.Sync(), n.last());
+  CHECK(hub.Ok({"conflicts"}).size() == 0);
+  Json all = hub.Ok({"conflicts", "--all"});
+  REQUIRE(all.size() == 1);
+  CHECK(all[0]["id"].str() == cid);
+  CHECK(all[0]["status"].str() == "resolved");
+  CHECK(all[0]["resolved_by"].str().find(n.id()) != std::string::npos);
+  CHECK(hub.Ok({"application", "show", a.application})["notes"].str() == "Disepakati: cek lapangan");
+  CheckClean(n.Sync(), n.last());
+  CHECK(n.Ok({"application", "show", a.application})["notes"].str() == "Disepakati: cek lapangan");
+  CHECK(n.Ok({"conflicts"}).size() == 0);
+}
+
+// ============================================================================
+// 3 + 4. SIGKILL of the hub mid-push, then of a node mid-pull
+// ============================================================================
+
+TEST_CASE("sync: hub SIGKILLed mid-push and nodes SIGKILLed mid-pull lose nothing and duplicate nothing") {
+  // Over 1000 rows, so a pull (1000 per reply) needs several round trips.
+  constexpr int kRows = 1050;
+  constexpr int kBatch = 10;
+  Hub hub;
+  hub.Start();
+  Node a(kKandangan);      // pushes the rows
+  Node b(kKandangan);      // same village, enrolled early: pulls from the change log
+  a.Enrol(hub);
+  b.Enrol(hub);
+  CheckClean(b.Sync(), b.last());
+  for (int i = 1; i <= kRows; ++i) {
+    ProcessResult r = a.Cli({"household", "add", "--address", "Rumah " + std::to_string(i)});
+    INFO(a.last());
+    REQUIRE(r.exit_code == kOk);
+  }
+  REQUIRE(a.OutboxSize() == static_cast<size_t>(kRows));
+
+  // --- 3. the hub dies with a push under way --------------------------------
+  const int port = hub.port();
+  const std::string push_line = "/v1/sync node=" + a.id();
+  {
+    std::string log = a.File("sync-1.log");
+    Background sync(a.Argv({"--json", "sync", "--batch", std::to_string(kBatch), "--timeout", "10"}),
+                    BaseEnv(a.Home()), log);
+    bool seen = WaitFor([&] { return LinesWith(hub.log(), {push_line, "applied=10"}) >= 2; }, 20, 1);
+    hub.Kill9();
+    INFO("hub log:\n" << hub.log());
+    REQUIRE(seen);
+    int rc = sync.Wait();
+    INFO("node sync log:\n" << ReadFile(log));
+    CHECK_MESSAGE(rc != kOk, "the sync was expected to be cut by the hub's death");
+  }
+  // Each batch is one transaction: a dead hub holds whole batches only.
+  int64_t partial = hub.Count("SELECT count(*) FROM households WHERE village=?", {kKandangan});
+  CHECK(partial > 0);
+  CHECK(partial < kRows);
+  CHECK(partial % kBatch == 0);
+  CHECK(hub.Count("SELECT count(*) FROM changelog WHERE tbl='households' AND village=?", {kKandangan}) == partial);
+
+  hub.Start(port);
+  Json s;
+  bool done = false;
+  for (int i = 0; i < 4 && !done; ++i) {
+    ProcessResult r = a.Cli({"--json", "sync", "--batch", "100", "--timeout", "20"});
+    INFO(a.last());
+    if (r.exit_code == kOk) {
+      s = ParseJson(r.out);
+      done = s["verified"].truthy();
+    }
+  }
+  INFO(a.last());
+  REQUIRE(done);
+  CHECK(s["refused"].num() == 0);
+  CHECK(a.OutboxSize() == 0);
+  CHECK(hub.Count("SELECT count(*) FROM households WHERE village=?", {kKandangan}) == kRows);
+  CHECK(hub.Count("SELECT count(DISTINCT address) FROM households WHERE village=?", {kKandangan}) == kRows);
+  // Re-sent batches were no-ops: one change-log entry and one applied
+  // record per household, not two.
+  CHECK(hub.Count("SELECT count(*) FROM changelog WHERE tbl='households' AND village=?", {kKandangan}) == kRows);
+  CHECK(hub.Count("SELECT count(*) FROM applied WHERE node_id=?", {a.id()}) == kRows);
+  CHECK(a.Count("SELECT count(*) FROM households WHERE village=?", {kKandangan}) == kRows);
+
+  // --- 4. a node dies with a pull under way ---------------------------------
+  // b pulls the change log; c (enrolled now) pulls a snapshot.
+  Node c(kKandangan);
+  c.Enrol(hub);
+  for (Node* n : {&b, &c}) {
+    INFO("node " << n->id());
+    const std::string line = "/v1/sync node=" + n->id();
+    // Killed twice: once as soon as the hub has answered its first pull
+    // (1000 rows, likely mid-apply), once as it asks for the next page
+    // (the previous one committed, the next not yet applied).
+    for (int kill_at = 1; kill_at <= 2; ++kill_at) {
+      std::string log = n->File("pull-" + std::to_string(kill_at) + ".log");
+      size_t before = LinesWith(hub.log(), {line});
+      Background sync(n->Argv({"--json", "sync", "--timeout", "10"}), BaseEnv(n->Home()), log);
+      bool seen = WaitFor([&] { return LinesWith(hub.log(), {line}) >= before + kill_at; }, 20, 1);
+      sync.Kill(SIGKILL);
+      sync.Wait();
+      REQUIRE(seen);
+      int64_t held = n->Count("SELECT count(*) FROM households");
+      MESSAGE("node " << n->id() << " held " << held << " of " << kRows << " households when killed at reply "
+                      << kill_at);
+      // Each reply is applied in one transaction with its cursor: whole pages only.
+      CHECK((held == 0 || held == 1000 || held == kRows));
+    }
+
+    Json f = n->SyncUntilVerified();
+    INFO(n->last());
+    CHECK(f["verified"].truthy());
+    // (household list stops at 1000 rows; count in the store.)
+    CHECK(n->Count("SELECT count(*) FROM households WHERE village=? AND deleted=0", {kKandangan}) == kRows);
+    CHECK(n->Count("SELECT count(DISTINCT address) FROM households WHERE village=?", {kKandangan}) == kRows);
+    CHECK(n->OutboxSize() == 0);
+  }
+  CHECK(hub.Count("SELECT count(*) FROM households WHERE village=?", {kKandangan}) == kRows);
+}
+
+// ============================================================================
+// 5. An idle sync is one cheap round trip and changes nothing
+// ============================================================================
+
+TEST_CASE("sync: an idle sync is one small round trip and writes nothing to the hub's change log") {
+  Hub hub;
+  hub.Start();
+  Node n(kSarongan);
+  n.Enrol(hub);
+  n.SubmittedApplicant(6, "Siti Aminah");
+  CheckClean(n.Sync(), n.last());
+  CheckClean(n.Sync(), n.last());
+  int64_t changelog = hub.Count("SELECT count(*) FROM changelog");
+  int64_t applied = hub.Count("SELECT count(*) FROM applied");
+  CHECK(changelog > 0);
+  for (int i = 0; i < 2; ++i) {
+    Json s = n.Sync();
+    INFO(n.last());
+    CHECK(s["sent"].num() == 0);
+    CHECK(s["received"].num() == 0);
+    CHECK(s["conflicts"].num() == 0);
+    CHECK(s["round_trips"].num() == 1);
+    CHECK(s["bytes_sent"].num() + s["bytes_received"].num() < 1024);
+    CHECK(s["verified"].truthy());
+    CHECK(hub.Count("SELECT count(*) FROM changelog") == changelog);
+    CHECK(hub.Count("SELECT count(*) FROM applied") == applied);
+  }
+}
+
+// ============================================================================
+// 6. Security: revoked, unenrolled, re-enrolled nodes; garbage on the wire
+// ============================================================================
+
+TEST_CASE("sync: a revoked node is refused and says so, and a new code lets it back in") {
+  Hub hub;
+  hub.Start();
+  Node lost(kSarongan);
+  lost.Enrol(hub);
+  CheckClean(lost.Sync(), lost.last());
+  hub.Do({"node", "revoke", lost.id(), "--reason", "laptop hilang"});
+  Json nodes = hub.Ok({"node", "list"});
+  REQUIRE(nodes.size() == 1);
+  CHECK(nodes[0]["status"].str() == "revoked");
+
+  std::string hh = lost.AddHousehold("Dusun Krajan 9");
+  ProcessResult r = lost.Cli({"sync"});
+  {
+    INFO(lost.last());
+    CHECK(r.exit_code != kOk);
+    CHECK_MESSAGE(r.exit_code != kInternal,
+                  "a revoked node is an expected refusal, not 'internal error (a bug)' (node/cli.h)");
+    CHECK_HAS(r.err, "revoked");
+    CHECK(r.exit_code == 6);  // node/cli.h: refused by the hub
+  }
+  // Nothing of it was taken; the change waits in its outbox.
+  CHECK(hub.Count("SELECT count(*) FROM households WHERE id=?", {hh}) == 0);
+  CHECK(lost.OutboxSize() == 1);
+
+  // The refusal tells the operator to re-enrol with a new code: that works.
+  lost.Enrol(hub);
+  r = lost.Cli({"--json", "sync"});
+  {
+    INFO(lost.last());
+    CHECK_MESSAGE(r.exit_code == kOk, "a node re-enrolled with a new code after revocation must sync");
+  }
+  if (r.exit_code == kOk) CheckClean(ParseJson(r.out), lost.last());
+  CHECK(hub.Count("SELECT count(*) FROM households WHERE id=?", {hh}) == 1);
+}
+
+TEST_CASE("sync: unenrolled nodes and misused enrolment codes are refused with clear messages") {
+  Hub hub;
+  hub.Start();
+  Node stray(kPesanggaran);
+  ProcessResult r = stray.Cli({"sync"});
+  {
+    INFO(stray.last());
+    CHECK(r.exit_code != kOk);
+    CHECK(r.exit_code != kInternal);
+    CHECK_HAS(r.err, "not enrolled");
+    CHECK_HAS(r.err, "simpul-node enrol");
+  }
+
+  // A code bound to another village is refused; a used code cannot be reused.
+  std::string other = hub.EnrolCode(kSarongan);
+  r = stray.Cli({"enrol", "--hub", hub.url(), "--code", other});
+  {
+    INFO(stray.last());
+    CHECK(r.exit_code != kOk);
+    CHECK(r.exit_code != kInternal);
+    CHECK_HAS(r.err, kSarongan);
+  }
+  Node first(kPesanggaran);
+  std::string code = hub.EnrolCode(kPesanggaran);
+  first.Do({"enrol", "--hub", hub.url(), "--code", code});
+  r = stray.Cli({"enrol", "--hub", hub.url(), "--code", code});
+  {
+    INFO(stray.last());
+    CHECK(r.exit_code != kOk);
+    CHECK(r.exit_code != kInternal);
+  }
+  r = stray.Cli({"sync"});
+  CHECK(r.exit_code != kOk);
+  Json nodes = hub.Ok({"node", "list"});
+  CHECK(nodes.size() == 1);
+  CHECK(nodes[0]["node_id"].str() == first.id());
+}
+
+TEST_CASE("sync: garbage POSTed to /v1/sync gets a signed error or a 4xx, and the hub keeps serving") {
+  Hub hub;
+  hub.Start();
+  Node good(kSumberagung);
+  good.Enrol(hub);
+  CheckClean(good.Sync(), good.last());
+
+  const std::vector<std::pair<std::string, std::string>> bodies = {
+      {"text", "hello world"},
+      {"empty", ""},
+      {"magic only", "SMPL"},
+      {"random", Noise(2000, 1)},
+      {"bad frame version", Frame(9, 1, Noise(100, 2))},
+      {"bad frame kind", Frame(1, 77, Noise(100, 3))},
+      {"length says more", Frame(1, 1, Noise(100, 4), 5000)},
+      {"length says less", Frame(1, 1, Noise(100, 5), 10)},
+      {"length over the limit", Frame(1, 1, Noise(16, 6), 0xFFFFFFF0)},
+      {"sealed request of noise", Frame(1, 1, Noise(300, 7))},
+      {"sealed request of zeros", Frame(1, 1, std::string(600, '\0'))},
+      {"tiny sealed request", Frame(1, 1, "x")},
+      {"enrol frame on /v1/sync", Frame(1, 4, Noise(200, 8))},
+      {"reply frame as a request", Frame(1, 2, Noise(200, 9))},
+      {"error frame as a request", Frame(1, 3, Noise(200, 10))},
+  };
+  for (const auto& [what, body] : bodies) {
+    INFO("payload: " << what);
+    RawReply rep = RawPost(hub.port(), HttpPost("/v1/sync", body));
+    INFO("headers: " << rep.headers);
+    bool client_error = rep.status >= 400 && rep.status < 500;
+    bool signed_error = rep.status == 200 && rep.body.size() > 10 && rep.body.compare(0, 4, "SMPL") == 0 &&
+                        rep.body[4] == 1 && rep.body[5] == 3;  // kind 3: signed error
+    CHECK((client_error || signed_error));
+  }
+  // Not HTTP at all, an absurd Content-Length, an unknown endpoint.
+  for (const auto& [what, raw] : std::vector<std::pair<std::string, std::string>>{
+           {"not HTTP", Noise(500, 11) + "\r\n\r\n"},
+           {"huge content-length", "POST /v1/sync HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nxx"},
+           {"unknown endpoint", HttpPost("/v1/admin", "x")}}) {
+    INFO("request: " << what);
+    RawReply rep = RawPost(hub.port(), raw);
+    INFO("headers: " << rep.headers);
+    CHECK(rep.status >= 400);
+    CHECK(rep.status < 500);
+  }
+  RawReply health = RawPost(hub.port(), "GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  CHECK(health.status == 200);
+
+  // The hub is still up and still serves a real node.
+  std::string hh = good.AddHousehold("Dusun Sumberagung 1");
+  CheckClean(good.Sync(), good.last());
+  CHECK(hub.Count("SELECT count(*) FROM households WHERE id=? AND village=?", {hh, kSumberagung}) == 1);
+  CHECK(hub.running());
+  CHECK_HAS(hub.log(), "not a Simpul frame");
+}
+
+// ============================================================================
+// 7. Moving an application to another village
+// ============================================================================
+
+TEST_CASE("sync: an application moved by the hub leaves the old village and reaches the new one") {
+  Hub hub;
+  hub.Start();
+  Node from(kSarongan), to(kPesanggaran);
+  from.Enrol(hub);
+  to.Enrol(hub);
+  Applicant a = from.SubmittedApplicant(7, "Siti Aminah");
+  CheckClean(from.Sync(), from.last());
+  CheckClean(to.Sync(), to.last());
+  CHECK(to.ApplicationIds().empty());
+  CHECK(from.ApplicationIds().count(a.application) == 1);
+
+  ProcessResult r = hub.Cli({"move", "application", a.application, "--to", kPesanggaran});
+  {
+    INFO(hub.last());
+    REQUIRE(r.exit_code == kOk);
+  }
+  CHECK(hub.Applications()[a.application] == kPesanggaran);
+
+  for (int round = 0; round < 2; ++round) {
+    CheckClean(from.Sync(), from.last());
+    CheckClean(to.Sync(), to.last());
+  }
+  CHECK(from.ApplicationIds().count(a.application) == 0);
+  CHECK(from.Count("SELECT count(*) FROM applications WHERE id=?", {a.application}) == 0);
+  CHECK(from.Count("SELECT count(*) FROM events WHERE subject_id=? OR village != ?", {a.application, kSarongan}) == 0);
+  CHECK(to.ApplicationIds() == std::set<std::string>{a.application});
+  Json shown = to.Ok({"application", "show", a.application});
+  CHECK(shown["village"].str() == kPesanggaran);
+  CHECK(shown["status"].str() == "submitted");
+}
+
+// ============================================================================
+// 8. The daemon: retries while the hub is down, syncs when it is back
+// ============================================================================
+
+TEST_CASE("sync: the daemon retries while the hub is down, syncs when it returns and stops cleanly") {
+  Hub hub;
+  hub.Start();
+  const int port = hub.port();
+  Node n(kSarongan);
+  n.Enrol(hub);
+  CHECK(hub.Stop() == 0);
+  CHECK_HAS(hub.log(), "stopped cleanly");
+
+  std::string hh = n.AddHousehold("Dusun Krajan 12");
+  std::string log = n.File("daemon.log");
+  Background daemon(n.Argv({"daemon", "--interval", "1", "--backoff-min", "1", "--backoff-max", "2"}),
+                    BaseEnv(n.Home()), log);
+  bool retrying = WaitFor([&] { return LinesWith(ReadFile(log), {"sync failed", "retrying"}) >= 1; }, 10);
+  {
+    INFO("daemon log:\n" << ReadFile(log));
+    CHECK(retrying);
+    CHECK(ReadFile(log).find("synced") == std::string::npos);
+  }
+
+  hub.Start(port);
+  bool synced = WaitFor([&] { return ReadFile(log).find("synced: 1 sent") != std::string::npos; }, 10);
+  {
+    INFO("daemon log:\n" << ReadFile(log));
+    CHECK(synced);
+    CHECK_HAS(ReadFile(log), "verified equal with the hub");
+  }
+  CHECK(hub.Count("SELECT count(*) FROM households WHERE id=?", {hh}) == 1);
+
+  daemon.Kill(SIGTERM);
+  int rc = daemon.Wait();
+  INFO("daemon log:\n" << ReadFile(log));
+  CHECK(rc == 0);
+  CHECK_HAS(ReadFile(log), "stopped cleanly");
+  CHECK(n.OutboxSize() == 0);
+}
+
+}  // namespace
+}  // namespace simpul::testing
