@@ -12,6 +12,7 @@
 #include "schema/messages.h"
 #include "schema/migrations.h"
 #include "schema/regions.h"
+#include "schema/store_files.h"
 
 namespace simpul::hub {
 namespace fs = std::filesystem;
@@ -80,36 +81,12 @@ Status MigrateHub(Db& db, HubStore& store) {
   return Status::Ok();
 }
 
-Status WriteSecretFile(const std::string& path, const std::string& bytes) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IoError("cannot write " + tmp);
-  bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return Status::IoError("cannot write " + path);
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
-std::string HubStore::Meta(const std::string& key) {
-  auto st = db_.Cached("SELECT value FROM meta WHERE key=?");
-  if (!st.ok()) return {};
-  (*st)->Bind(1, key);
-  auto row = (*st)->Step();
-  std::string v = row.ok() && *row ? (*st)->Text(0) : std::string();
-  (*st)->Reset();
-  return v;
-}
+std::string HubStore::Meta(const std::string& key) { return schema::ReadMeta(db_, key); }
 
 Status HubStore::SetMeta(const std::string& key, const std::string& value) {
-  SIMPUL_ASSIGN_OR_RETURN(auto* st, db_.Cached("INSERT INTO meta(key,value) VALUES(?,?)"
-                                               " ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
-  st->Bind(1, key).Bind(2, value);
-  return st->Run();
+  return schema::WriteMeta(db_, key, value);
 }
 
 Status HubStore::SaveClock() { return sync::SaveLastStamp(db_, hlc_->last()); }
@@ -156,7 +133,7 @@ Result<std::unique_ptr<HubStore>> HubStore::Init(const std::string& dir, const s
     SIMPUL_RETURN_IF_ERROR(schema::Migrate(store->db_));
     SIMPUL_RETURN_IF_ERROR(MigrateHub(store->db_, *store));
     sync::crypto::Identity id = sync::crypto::GenerateIdentity();
-    SIMPUL_RETURN_IF_ERROR(WriteSecretFile(KeyPath(dir), sync::crypto::ExportIdentity(id)));
+    SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(KeyPath(dir), sync::crypto::ExportIdentity(id), 0600));
     SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store->db_));
     SIMPUL_RETURN_IF_ERROR(schema::LoadAllRegions(store->db_));
     SIMPUL_RETURN_IF_ERROR(store->SetMeta("hub_id", "hub-" + schema::NewNodeId()));

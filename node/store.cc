@@ -10,6 +10,7 @@
 #include "schema/messages.h"
 #include "schema/migrations.h"
 #include "schema/regions.h"
+#include "schema/store_files.h"
 
 namespace simpul::node {
 namespace fs = std::filesystem;
@@ -51,21 +52,10 @@ std::string NodeStore::BlobPath(const std::string& sha) const {
   return dir_ + "/blobs/" + sha.substr(0, 2) + "/" + sha.substr(2);
 }
 
-std::string NodeStore::Meta(const std::string& key) {
-  auto st = db_.Cached("SELECT value FROM meta WHERE key=?");
-  if (!st.ok()) return {};
-  (*st)->Bind(1, key);
-  auto row = (*st)->Step();
-  std::string v = row.ok() && *row ? (*st)->Text(0) : std::string();
-  (*st)->Reset();
-  return v;
-}
+std::string NodeStore::Meta(const std::string& key) { return schema::ReadMeta(db_, key); }
 
 Status NodeStore::SetMeta(const std::string& key, const std::string& value) {
-  SIMPUL_ASSIGN_OR_RETURN(auto* st, db_.Cached("INSERT INTO meta(key,value) VALUES(?,?)"
-                                               " ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
-  st->Bind(1, key).Bind(2, value);
-  return st->Run();
+  return schema::WriteMeta(db_, key, value);
 }
 
 Status NodeStore::LoadIdentity() {

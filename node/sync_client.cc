@@ -12,6 +12,7 @@
 #include "schema/field_rules.h"
 #include "schema/messages.h"
 #include "schema/migrations.h"
+#include "schema/store_files.h"
 #include "schema/tables.h"
 #include "sync/crypto/envelope.h"
 #include "sync/digest.h"
@@ -38,16 +39,7 @@ Result<crypto::Identity> LoadIdentity(NodeStore& s) {
 }
 
 Status SaveIdentity(NodeStore& s, const crypto::Identity& id) {
-  std::string path = IdentityPath(s), tmp = path + ".tmp", bytes = crypto::ExportIdentity(id);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IoError("cannot write " + tmp);
-  bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return Status::IoError("cannot write " + path);
-  }
-  return Status::Ok();
+  return schema::WriteFileAtomically(IdentityPath(s), crypto::ExportIdentity(id), 0600);
 }
 
 uint64_t MetaU64(NodeStore& s, const std::string& key) {

@@ -64,6 +64,9 @@ for v in sarongan pesanggaran sumberagung; do
   echo "$v: $(node "$v" --json status | json 'str(d["applications"]) + " applications, " + str(d["outbox_pending"]) + " changes waiting in the outbox"')"
 done
 
+say "Sarongan's outbox (NIK and No. KK masked on screen), last entries"
+node sarongan outbox | tail -12
+
 say "The link returns: Sarongan and Pesanggaran sync"
 node sarongan sync
 node pesanggaran sync
