@@ -6,6 +6,7 @@
 
 #include "schema/migrations.h"
 #include "schema/tables.h"
+#include "sync/blobs.h"
 #include "sync/digest.h"
 #include "sync/merge.h"
 #include "sync/wire/codec.h"
@@ -282,6 +283,87 @@ Status RepairBuckets(HubStore& store, const std::string& village, const std::vec
   return Status::Ok();
 }
 
+// Documents: the node may send or fetch only documents that an attachment
+// row of its own village names.
+Result<bool> DocumentInScope(HubStore& store, const std::string& village, const std::string& sha) {
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * q, store.db().Cached(
+      "SELECT size FROM attachments WHERE village=? AND sha256=? AND deleted=0 LIMIT 1"));
+  q->Bind(1, village).Bind(2, sha);
+  SIMPUL_ASSIGN_OR_RETURN(bool found, q->Step());
+  q->Reset();
+  return found;
+}
+
+Status ServeDocuments(HubStore& store, const std::string& village, const wire::SyncRequest& req,
+                      const SyncServiceOptions& opt, wire::SyncReply* reply) {
+  sync::BlobDir blobs(store.dir() + "/blobs");
+  auto state_of = [&](const std::string& sha, uint64_t total) {
+    wire::BlobState s;
+    s.sha256 = sha;
+    s.total_size = total;
+    if (blobs.Has(sha)) {
+      auto size = blobs.SizeOf(sha);
+      s.complete = true;
+      s.total_size = size.ok() ? *size : total;
+      s.have = s.total_size;
+    } else {
+      s.have = blobs.PartialSize(sha);
+    }
+    return s;
+  };
+  auto refused = [&](const std::string& sha, const Status& st) {
+    wire::BlobState s;
+    s.sha256 = sha;
+    s.code = static_cast<uint16_t>(st.code());
+    s.message = st.message();
+    return s;
+  };
+  for (const auto& sha : req.blob_query) {
+    SIMPUL_ASSIGN_OR_RETURN(bool ok, DocumentInScope(store, village, sha));
+    reply->blob_states.push_back(ok ? state_of(sha, 0)
+                                    : refused(sha, Status::PermissionDenied("no attachment of this village names it")));
+  }
+  for (const auto& c : req.blob_chunks) {
+    if (!sync::IsSha256Hex(c.sha256)) {
+      reply->blob_states.push_back(refused(c.sha256, Status::InvalidArgument("not a document id")));
+      continue;
+    }
+    SIMPUL_ASSIGN_OR_RETURN(bool ok, DocumentInScope(store, village, c.sha256));
+    if (!ok) {
+      reply->blob_states.push_back(refused(c.sha256, Status::PermissionDenied("no attachment of this village names it")));
+      continue;
+    }
+    if (c.total_size > opt.max_document_bytes) {
+      reply->blob_states.push_back(refused(c.sha256, Status::ResourceExhausted(
+          "document of " + std::to_string(c.total_size) + " bytes; the hub accepts at most " +
+          std::to_string(opt.max_document_bytes))));
+      continue;
+    }
+    auto have = blobs.Append(c.sha256, c.total_size, c.offset, c.data);
+    if (!have.ok() && (have.status().code() == Code::kIoError || have.status().code() == Code::kResourceExhausted))
+      return have.status();  // the hub's disk: the node retries later
+    wire::BlobState s = state_of(c.sha256, c.total_size);
+    if (!have.ok() && have.status().code() != Code::kFailedPrecondition) {
+      s.code = static_cast<uint16_t>(have.status().code());
+      s.message = have.status().message();
+    }
+    reply->blob_states.push_back(std::move(s));
+  }
+  uint64_t budget = opt.max_reply_blob_bytes;
+  for (const auto& w : req.blob_wants) {
+    if (budget == 0) break;
+    if (!sync::IsSha256Hex(w.sha256)) continue;
+    SIMPUL_ASSIGN_OR_RETURN(bool ok, DocumentInScope(store, village, w.sha256));
+    if (!ok || !blobs.Has(w.sha256)) continue;  // not (yet) here: the node asks again later
+    SIMPUL_ASSIGN_OR_RETURN(uint64_t size, blobs.SizeOf(w.sha256));
+    uint64_t n = std::min<uint64_t>({w.max_bytes, budget, size > w.offset ? size - w.offset : 0});
+    SIMPUL_ASSIGN_OR_RETURN(std::string data, blobs.Read(w.sha256, w.offset, n));
+    budget -= data.size();
+    reply->blob_chunks.push_back({w.sha256, size, w.offset, std::move(data)});
+  }
+  return Status::Ok();
+}
+
 Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const NodeRecord& node,
                               const wire::RequestHeader& header, const wire::SyncRequest& req,
                               const SyncServiceOptions& opt) {
@@ -374,6 +456,8 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
       reply.bucket_digests.assign(buckets.begin(), buckets.end());
     }
   }
+  // After the records (an attachment row arrives before its bytes).
+  SIMPUL_RETURN_IF_ERROR(ServeDocuments(store, node.village, req, opt, &reply));
   SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   reply.hub_time_ms = store.NowMs();

@@ -93,10 +93,14 @@ Result<SyncSummary> RunOnce(Invocation& inv, NodeStore& store, bool show_progres
   if (inv.opts.count("batch")) opt.batch = static_cast<size_t>(std::max(1, std::atoi(inv.opts["batch"].c_str())));
   if (show_progress)
     opt.progress = [&inv](const SyncProgress& p) {
-      std::fprintf(stderr, "\r%s %llu/%llu  %s %llu  %s  %.1f s   ",
-                   inv.T("sent"), static_cast<unsigned long long>(p.pushed),
-                   static_cast<unsigned long long>(p.push_total), inv.T("received"),
-                   static_cast<unsigned long long>(p.pulled), Kb(p.bytes).c_str(), p.seconds);
+      double rate = p.seconds > 0 ? p.bytes / p.seconds : 0;
+      uint64_t left = p.doc_bytes_total > p.doc_bytes_done ? p.doc_bytes_total - p.doc_bytes_done : 0;
+      std::fprintf(stderr, "\r%s %llu/%llu  %s %llu/%llu  %s  %s/s  %.0f s, ~%.0f s %s   ",
+                   inv.T("records"), static_cast<unsigned long long>(p.pushed),
+                   static_cast<unsigned long long>(p.push_total), inv.T("documents"),
+                   static_cast<unsigned long long>(p.docs_done), static_cast<unsigned long long>(p.docs_total),
+                   Kb(p.bytes).c_str(), Kb(static_cast<uint64_t>(rate)).c_str(), p.seconds,
+                   rate > 0 ? left / rate : 0.0, inv.T("left"));
     };
   auto r = SyncOnce(store, transport, opt);
   if (show_progress) std::fprintf(stderr, "\n");
@@ -109,6 +113,10 @@ void PrintSummary(Invocation& inv, const SyncSummary& s) {
     j.BeginObject().Field("sent", static_cast<int64_t>(s.sent)).Field("acked", static_cast<int64_t>(s.acked))
         .Field("refused", static_cast<int64_t>(s.refused)).Field("received", static_cast<int64_t>(s.received))
         .Field("conflicts", static_cast<int64_t>(s.conflicts)).Field("repaired", static_cast<int64_t>(s.repaired))
+        .Field("docs_sent", static_cast<int64_t>(s.docs_sent)).Field("docs_received", static_cast<int64_t>(s.docs_received))
+        .Field("docs_refused", static_cast<int64_t>(s.docs_refused)).Field("docs_pending", static_cast<int64_t>(s.docs_pending))
+        .Field("doc_bytes_sent", static_cast<int64_t>(s.doc_bytes_sent))
+        .Field("doc_bytes_received", static_cast<int64_t>(s.doc_bytes_received))
         .Field("bytes_sent", static_cast<int64_t>(s.bytes_sent))
         .Field("bytes_received", static_cast<int64_t>(s.bytes_received))
         .Field("round_trips", static_cast<int64_t>(s.round_trips)).Key("seconds").Number(s.seconds)
@@ -121,6 +129,10 @@ void PrintSummary(Invocation& inv, const SyncSummary& s) {
   if (s.refused) o << ", " << s.refused << inv.T(" refused by the hub (see: simpul-node outbox)");
   o << ", " << s.received << inv.T(" received");
   if (s.conflicts) o << ", " << s.conflicts << inv.T(" conflict(s) (see: simpul-node conflicts)");
+  if (s.docs_sent || s.docs_received || s.docs_pending || s.docs_refused)
+    o << "\n  " << inv.T("Documents: ") << s.docs_sent << inv.T(" sent, ") << s.docs_received << inv.T(" received")
+      << (s.docs_pending ? ", " + std::to_string(s.docs_pending) + inv.T(" still pending") : std::string())
+      << (s.docs_refused ? ", " + std::to_string(s.docs_refused) + inv.T(" refused by the hub") : std::string());
   o << "\n  " << Kb(s.bytes_sent) << inv.T(" up, ") << Kb(s.bytes_received)
     << inv.T(" down, ") << s.round_trips << inv.T(" round trip(s), ")
     << std::fixed << std::setprecision(1) << s.seconds << " s\n  "

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -14,6 +15,7 @@
 #include "schema/migrations.h"
 #include "schema/store_files.h"
 #include "schema/tables.h"
+#include "sync/blobs.h"
 #include "sync/crypto/envelope.h"
 #include "sync/digest.h"
 #include "sync/merge.h"
@@ -61,17 +63,46 @@ struct Pending {
   wire::Change change;
 };
 
+// The next batch of the outbox: rows with an urgent change first (a
+// complaint marked emergency goes before a hundred routine edits), each
+// row's changes in the order they were made.
 Result<std::vector<Pending>> ReadPending(NodeStore& s, size_t limit) {
-  SIMPUL_ASSIGN_OR_RETURN(auto st, s.db().Prepare(
-      "SELECT seq,change_id,tbl,row_id,village FROM outbox WHERE state='pending' ORDER BY seq LIMIT ?"));
-  st.Bind(1, static_cast<int64_t>(limit));
+  struct Head {
+    int64_t seq;
+    std::string row_id;
+    int priority;
+  };
+  std::vector<Head> heads;
+  std::map<std::string, int> row_priority;
+  {
+    SIMPUL_ASSIGN_OR_RETURN(auto st, s.db().Prepare(
+        "SELECT seq,row_id,priority FROM outbox WHERE state='pending' ORDER BY seq"));
+    for (;;) {
+      SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      heads.push_back({st.Int(0), st.Text(1), static_cast<int>(st.Int(2))});
+      auto [it, fresh] = row_priority.emplace(heads.back().row_id, heads.back().priority);
+      if (!fresh) it->second = std::min(it->second, heads.back().priority);
+    }
+  }
+  std::stable_sort(heads.begin(), heads.end(), [&](const Head& a, const Head& b) {
+    return row_priority[a.row_id] < row_priority[b.row_id];
+  });
+  if (heads.size() > limit) heads.resize(limit);
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * oq, s.db().Cached(
+      "SELECT change_id,tbl,row_id,village FROM outbox WHERE seq=?"));
   SIMPUL_ASSIGN_OR_RETURN(Stmt * fq, s.db().Cached(
       "SELECT field,value,base FROM outbox_fields WHERE seq=? ORDER BY field"));
   std::vector<Pending> out;
-  for (;;) {
-    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    Pending p{st.Int(0), wire::Change{st.Text(1), st.Text(2), st.Text(3), st.Text(4), wire::kFlagNone, {}}};
+  for (const auto& h : heads) {
+    oq->Bind(1, h.seq);
+    auto row = oq->Step();
+    if (!row.ok() || !*row) {
+      oq->Reset();
+      return row.ok() ? Status::Internal("outbox row vanished") : row.status();
+    }
+    Pending p{h.seq, wire::Change{oq->Text(0), oq->Text(1), oq->Text(2), oq->Text(3), wire::kFlagNone, {}}};
+    oq->Reset();
     fq->Bind(1, p.seq);
     for (;;) {
       auto f = fq->Step();
@@ -184,6 +215,59 @@ Status Enrol(NodeStore& store, sync::Transport& transport, const std::string& hu
   return txn.Commit();
 }
 
+namespace {
+
+// Documents this sync has to move: ours the hub has not confirmed, and the
+// village's that we do not hold yet.
+struct DocumentWork {
+  std::vector<std::string> up, down;
+  std::map<std::string, uint64_t> size;           // sha -> bytes
+  std::map<std::string, uint64_t> hub_has;        // uploads: the hub's resume point
+  std::set<std::string> queried;                  // uploads whose hub state we know
+};
+
+Result<DocumentWork> FindDocuments(NodeStore& s, const sync::BlobDir& blobs) {
+  DocumentWork w;
+  SIMPUL_ASSIGN_OR_RETURN(auto st, s.db().Prepare(
+      "SELECT DISTINCT a.sha256, a.size, (SELECT 1 FROM blob_acks k WHERE k.sha256=a.sha256) FROM attachments a"
+      " WHERE a.village=? AND a.deleted=0 AND a.sha256 IS NOT NULL ORDER BY a.rowid"));
+  st.Bind(1, s.village());
+  std::set<std::string> seen;
+  for (;;) {
+    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    std::string sha = st.Text(0);
+    if (!sync::IsSha256Hex(sha) || !seen.insert(sha).second) continue;
+    w.size[sha] = static_cast<uint64_t>(st.Int(1));
+    bool acked = !st.IsNullAt(2);
+    if (!blobs.Has(sha)) w.down.push_back(sha);
+    else if (!acked) w.up.push_back(sha);
+  }
+  return w;
+}
+
+// Batch and chunk sizes adapt to the link: they double after each
+// delivered round trip and halve after a cut, and are remembered between
+// runs, so a cut costs little and a good link is used fully.
+struct LinkSizes {
+  size_t batch;
+  uint64_t chunk;
+};
+constexpr uint64_t kMinChunk = 8 << 10, kMaxChunk = 1 << 20;
+
+LinkSizes LoadLinkSizes(NodeStore& s, size_t max_batch) {
+  size_t batch = std::strtoull(s.Meta("link_batch").c_str(), nullptr, 10);
+  uint64_t chunk = std::strtoull(s.Meta("link_chunk").c_str(), nullptr, 10);
+  return {std::clamp<size_t>(batch ? batch : 100, 10, max_batch), std::clamp<uint64_t>(chunk ? chunk : 64 << 10, kMinChunk, kMaxChunk)};
+}
+
+Status SaveLinkSizes(NodeStore& s, const LinkSizes& l) {
+  SIMPUL_RETURN_IF_ERROR(s.SetMeta("link_batch", std::to_string(l.batch)));
+  return s.SetMeta("link_chunk", std::to_string(l.chunk));
+}
+
+}  // namespace
+
 Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const SyncOptions& opt) {
   auto start = std::chrono::steady_clock::now();
   SIMPUL_RETURN_IF_ERROR(crypto::InitSodium());
@@ -198,12 +282,18 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   SyncProgress prog;
   SIMPUL_ASSIGN_OR_RETURN(int64_t total_pending, CountPending(store));
   prog.push_total = static_cast<uint64_t>(total_pending);
+  sync::BlobDir blobs(store.dir() + "/blobs");
+  SIMPUL_ASSIGN_OR_RETURN(DocumentWork docs, FindDocuments(store, blobs));
+  prog.docs_total = docs.up.size() + docs.down.size();
+  for (const auto& sha : docs.up) prog.doc_bytes_total += docs.size[sha];
+  for (const auto& sha : docs.down) prog.doc_bytes_total += docs.size[sha];
+  LinkSizes link = LoadLinkSizes(store, opt.batch);
   std::vector<uint32_t> repair_next;
-  bool repair_tried = false;
+  bool repair_tried = false, digest_done = false;
   sync::Merger merger(store.db());
 
   for (int round = 0; round < opt.max_round_trips; ++round) {
-    SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, opt.batch));
+    SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, link.batch));
     wire::SyncRequest req;
     req.batch_id = pending.empty() ? 0 : static_cast<uint64_t>(pending.front().seq);
     for (const auto& p : pending) req.push.push_back(p.change);
@@ -215,6 +305,32 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     req.repair_buckets = std::move(repair_next);
     repair_next.clear();
     bool asked_repair = !req.repair_buckets.empty();
+    // Records before documents: documents move only once the outbox is empty.
+    bool doc_round = pending.empty() && !req.initial && (!docs.up.empty() || !docs.down.empty());
+    if (doc_round) {
+      uint64_t budget = link.chunk;
+      for (const auto& sha : docs.up) {
+        if (!docs.queried.count(sha)) {
+          if (req.blob_query.size() < 200) req.blob_query.push_back(sha);
+          continue;
+        }
+        if (budget == 0 || !req.blob_query.empty()) continue;
+        uint64_t have = docs.hub_has[sha], size = docs.size[sha];
+        if (have >= size) continue;
+        uint64_t n = std::min(budget, size - have);
+        SIMPUL_ASSIGN_OR_RETURN(std::string data, blobs.Read(sha, have, n));
+        if (data.empty()) continue;
+        budget -= data.size();
+        req.blob_chunks.push_back({sha, size, have, std::move(data)});
+      }
+      uint64_t down_budget = link.chunk;
+      for (const auto& sha : docs.down) {
+        if (down_budget == 0) break;
+        uint64_t want = std::min<uint64_t>(down_budget, 1u << 20);
+        req.blob_wants.push_back({sha, blobs.PartialSize(sha), static_cast<uint32_t>(want)});
+        down_budget -= std::min(down_budget, std::max<uint64_t>(docs.size[sha], 1));
+      }
+    }
 
     SIMPUL_ASSIGN_OR_RETURN(uint64_t counter, NextCounter(store));
     wire::RequestHeader header;
@@ -223,13 +339,26 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     header.schema_version = static_cast<uint32_t>(schema::LatestSchemaVersion());
     SIMPUL_ASSIGN_OR_RETURN(crypto::SealedRequest sealed,
                             crypto::SealRequest(identity, hub_pk, header, wire::Encode(req)));
-    SIMPUL_ASSIGN_OR_RETURN(std::string reply_frame, transport.RoundTrip("/v1/sync", sealed.frame));
-    SIMPUL_ASSIGN_OR_RETURN(std::string body, crypto::OpenReply(sealed, hub_pk, reply_frame));
+    auto reply_frame = transport.RoundTrip("/v1/sync", sealed.frame);
+    if (!reply_frame.ok()) {
+      // A cut: the next attempt starts with half the batch and chunk.
+      if (reply_frame.status().IsUnavailable()) {
+        link.batch = std::max<size_t>(10, link.batch / 2);
+        link.chunk = std::max(kMinChunk, link.chunk / 2);
+        (void)SaveLinkSizes(store, link);
+      }
+      return reply_frame.status();
+    }
+    SIMPUL_ASSIGN_OR_RETURN(std::string body, crypto::OpenReply(sealed, hub_pk, *reply_frame));
     SIMPUL_ASSIGN_OR_RETURN(wire::SyncReply reply, wire::DecodeSyncReply(body));
     if (reply.results.size() != req.push.size())
       return Status::Corruption("hub answered " + std::to_string(reply.results.size()) + " results for " +
                                 std::to_string(req.push.size()) + " changes");
+    if (reply.blob_states.size() != req.blob_query.size() + req.blob_chunks.size())
+      return Status::Corruption("hub answered the wrong number of document states");
     if (!reply.notice.empty()) sum.notice = reply.notice;
+    link.batch = std::min(opt.batch, link.batch * 2);
+    link.chunk = std::min(kMaxChunk, link.chunk * 2);
 
     SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
     SIMPUL_ASSIGN_OR_RETURN(Stmt * del_f, store.db().Cached("DELETE FROM outbox_fields WHERE seq=?"));
@@ -296,6 +425,54 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       }
       SIMPUL_RETURN_IF_ERROR(RequeueLocalOnly(store, buckets, hub_rows, &sum.repaired));
     }
+    // Documents: the hub's state of our uploads, and the bytes we asked for.
+    bool doc_progress = false;
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * ack, store.db().Cached(
+        "INSERT INTO blob_acks(sha256,acked_at_ms) VALUES(?,?) ON CONFLICT DO NOTHING"));
+    for (const auto& st : reply.blob_states) {
+      auto it = std::find(docs.up.begin(), docs.up.end(), st.sha256);
+      if (it == docs.up.end()) continue;
+      if (st.code != 0) {
+        // Refused (too large, not in scope): reported, kept locally, not retried in this run.
+        std::fprintf(stderr, "simpul-node: the hub refused document %s: %s\n", st.sha256.substr(0, 12).c_str(),
+                     st.message.c_str());
+        ++sum.docs_refused;
+        docs.up.erase(it);
+        continue;
+      }
+      docs.queried.insert(st.sha256);
+      uint64_t before = docs.hub_has[st.sha256];
+      docs.hub_has[st.sha256] = st.have;
+      if (st.have > before) sum.doc_bytes_sent += st.have - before;
+      if (st.complete) {
+        ack->Bind(1, st.sha256).Bind(2, static_cast<int64_t>(store.NowMs()));
+        SIMPUL_RETURN_IF_ERROR(ack->Run());
+        docs.up.erase(it);
+        ++sum.docs_sent;
+      }
+      doc_progress = true;
+    }
+    Status disk;
+    for (const auto& c : reply.blob_chunks) {
+      auto it = std::find(docs.down.begin(), docs.down.end(), c.sha256);
+      if (it == docs.down.end() || c.data.empty()) continue;
+      auto have = blobs.Append(c.sha256, c.total_size, c.offset, c.data);
+      if (!have.ok()) {
+        if (have.status().code() == Code::kResourceExhausted || have.status().code() == Code::kIoError) {
+          disk = have.status();  // paused: the records of this reply still commit below
+          break;
+        }
+        continue;  // a damaged document restarts; a misplaced chunk is asked again
+      }
+      doc_progress = true;
+      sum.doc_bytes_received += c.data.size();
+      if (*have == c.total_size) {
+        ack->Bind(1, c.sha256).Bind(2, static_cast<int64_t>(store.NowMs()));
+        SIMPUL_RETURN_IF_ERROR(ack->Run());
+        docs.down.erase(it);
+        ++sum.docs_received;
+      }
+    }
     // Cursor and snapshot state advance in the same transaction.
     if (req.initial) {
       if (reply.snapshot_next.empty()) {
@@ -314,32 +491,52 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     store.hlc().Witness(sync::Stamp::Make(reply.hub_time_ms, 0));
     SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
     SIMPUL_RETURN_IF_ERROR(store.SetMeta("last_sync_ms", std::to_string(reply.hub_time_ms)));
+    SIMPUL_RETURN_IF_ERROR(SaveLinkSizes(store, link));
     SIMPUL_RETURN_IF_ERROR(txn.Commit());
+    if (!disk.ok()) return disk;
 
+    // New attachments may have arrived with the records (a document of
+    // another laptop of the village, a moved application).
+    if (!reply.pulled.empty() || asked_repair) {
+      SIMPUL_ASSIGN_OR_RETURN(DocumentWork fresh, FindDocuments(store, blobs));
+      for (const auto& sha : fresh.down)
+        if (std::find(docs.down.begin(), docs.down.end(), sha) == docs.down.end()) {
+          docs.down.push_back(sha);
+          docs.size[sha] = fresh.size[sha];
+          ++prog.docs_total;
+          prog.doc_bytes_total += fresh.size[sha];
+        }
+    }
     prog.pushed = sum.acked + sum.refused;
     prog.pulled = sum.received;
+    prog.docs_done = sum.docs_sent + sum.docs_received + sum.docs_refused;
+    prog.doc_bytes_done = sum.doc_bytes_sent + sum.doc_bytes_received;
     prog.bytes = (transport.bytes_sent() - base_sent) + (transport.bytes_received() - base_recv);
     prog.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (opt.progress) opt.progress(prog);
 
     SIMPUL_ASSIGN_OR_RETURN(int64_t left, CountPending(store));
     if (req.initial || reply.more || left > 0) continue;
-    // Caught up both ways: prove agreement with the hub's digest.
-    if (reply.bucket_digests.size() == sync::kDigestBuckets) {
+    // Records caught up both ways: prove agreement with the hub's digest.
+    if (!digest_done && reply.bucket_digests.size() == sync::kDigestBuckets) {
       SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests mine, sync::ScopeDigest(store.db(), store.village()));
       for (uint32_t b = 0; b < sync::kDigestBuckets; ++b)
         if (mine[b] != reply.bucket_digests[b]) repair_next.push_back(b);
       if (repair_next.empty()) {
         sum.verified = true;
-        break;
-      }
-      if (repair_tried) {
+        digest_done = true;
+      } else if (repair_tried) {
         repair_next.clear();
-        break;  // still differs after one repair: report, do not loop
+        digest_done = true;  // still differs after one repair: report, do not loop
+      } else {
+        repair_tried = true;
+        continue;
       }
-      repair_tried = true;
-      continue;
     }
+    // Then the documents, as long as they move.
+    bool docs_left = !docs.up.empty() || !docs.down.empty();
+    if (docs_left && (doc_progress || !doc_round)) continue;
+    sum.docs_pending = docs.up.size() + docs.down.size();
     break;
   }
   sum.bytes_sent = transport.bytes_sent() - base_sent;

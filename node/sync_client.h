@@ -25,13 +25,18 @@ bool IsEnrolled(NodeStore& store);
 struct SyncProgress {
   uint64_t pushed = 0, push_total = 0;  // changes acknowledged / queued at start
   uint64_t pulled = 0;
-  uint64_t bytes = 0;                   // both directions
+  uint64_t docs_done = 0, docs_total = 0;
+  uint64_t doc_bytes_done = 0, doc_bytes_total = 0;
+  uint64_t bytes = 0;                   // both directions, on the wire
   double seconds = 0;
 };
 
 struct SyncSummary {
   uint64_t sent = 0, acked = 0, refused = 0, received = 0, conflicts = 0, repaired = 0;
   uint64_t skipped_invalid = 0;  // hub changes this node could not apply (logged)
+  uint64_t docs_sent = 0, docs_received = 0, docs_refused = 0;
+  uint64_t docs_pending = 0;     // documents still to move (the hub lacks them, or the link ended)
+  uint64_t doc_bytes_sent = 0, doc_bytes_received = 0;
   uint64_t bytes_sent = 0, bytes_received = 0, round_trips = 0;
   double seconds = 0;
   bool verified = false;  // digests equal at the end: node and hub agree
@@ -39,7 +44,7 @@ struct SyncSummary {
 };
 
 struct SyncOptions {
-  size_t batch = 500;         // changes per push
+  size_t batch = 500;         // most changes per push (the batch adapts to the link below this)
   uint32_t pull_limit = 1000;
   int max_round_trips = 100000;
   std::function<void(const SyncProgress&)> progress;

@@ -149,6 +149,13 @@ struct UiText {
   const char* id;
 };
 constexpr UiText kUiTexts[] = {
+    {"records", "data"},
+    {"documents", "dokumen"},
+    {"left", "lagi"},
+    {"Documents: ", "Dokumen: "},
+    {" sent, ", " terkirim, "},
+    {" still pending", " masih menunggu"},
+    {" refused by the hub", " ditolak hub"},
     {R"(simpul-hub: the district (Dinsos) hub of Simpul.
 
 Usage: simpul-hub [--data DIR] [--json] [--lang id|en] COMMAND ...
@@ -269,10 +276,6 @@ Perintah:
      "Sidik jari kunci hub: "},
     {"  (compare with the one the Dinsos operator showed)\n",
      "  (cocokkan dengan yang ditunjukkan petugas Dinsos)\n"},
-    {"sent",
-     "kirim"},
-    {"received",
-     "terima"},
     {"Sync done: ",
      "Sinkronisasi selesai: "},
     {" changes sent",

@@ -89,6 +89,12 @@ CREATE TABLE conflicts(
   deleted INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX conflicts_row ON conflicts(row_id);
 )sql",
+    // 4: sync priorities and documents: an outbox change's priority (urgent
+    // cases first), documents the hub has confirmed.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE blob_acks(sha256 TEXT PRIMARY KEY, acked_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

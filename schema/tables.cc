@@ -58,6 +58,13 @@ constexpr TableDef kTables[] = {
 
 std::span<const TableDef> ReplicatedTables() { return kTables; }
 
+int ChangePriority(std::string_view table, std::string_view field, std::string_view v) {
+  if (table == "complaints" && field == "urgency" && (v == "emergency" || v == "high")) return 0;
+  if (table == "applications" && field == "service_type" && v == "hospital_bill") return 0;
+  if (table == "attachments") return 2;
+  return 1;
+}
+
 const TableDef* FindTable(std::string_view name) {
   for (const auto& t : kTables)
     if (name == t.name) return &t;

@@ -34,6 +34,11 @@ struct TableDef {
   int priority;      // lower syncs first (records before documents)
 };
 
+// Sync priority of a change (lower goes first): 0 urgent cases (complaints
+// of urgency emergency/high, hospital-bill recommendations), 1 other records
+// and workflow events, 2 document metadata. Documents' bytes go after all.
+int ChangePriority(std::string_view table, std::string_view field, std::string_view text_value);
+
 // All replicated tables, in dependency order (parents before children).
 std::span<const TableDef> ReplicatedTables();
 const TableDef* FindTable(std::string_view name);

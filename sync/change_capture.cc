@@ -1,5 +1,7 @@
 #include "sync/change_capture.h"
 
+#include <algorithm>
+
 namespace simpul::sync {
 
 using schema::Db;
@@ -121,11 +123,16 @@ Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const st
   // The change record.
   Stmt* rec_fields = nullptr;
   if (sink_ == ChangeSink::kOutbox) {
+    int priority = 2;
+    for (const auto* f : changed) {
+      const std::string* text = std::get_if<std::string>(&f->value);
+      priority = std::min(priority, schema::ChangePriority(tbl, f->field, text ? *text : std::string()));
+    }
     SIMPUL_ASSIGN_OR_RETURN(
-        Stmt * ob, db_.Cached("INSERT INTO outbox(change_id,tbl,row_id,village,hlc,node_id)"
-                              " VALUES(?,?,?,?,?,?)"));
+        Stmt * ob, db_.Cached("INSERT INTO outbox(change_id,tbl,row_id,village,hlc,node_id,priority)"
+                              " VALUES(?,?,?,?,?,?,?)"));
     ob->Bind(1, version).Bind(2, tbl).Bind(3, row_id).Bind(4, row_village).Bind(5, version).Bind(
-        6, hlc_.node_id());
+        6, hlc_.node_id()).Bind(7, priority);
     SIMPUL_RETURN_IF_ERROR(ob->Run());
     SIMPUL_ASSIGN_OR_RETURN(rec_fields, db_.Cached("INSERT INTO outbox_fields(seq,field,value,base)"
                                                    " VALUES(?,?,?,?)"));

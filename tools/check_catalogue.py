@@ -16,9 +16,13 @@ cat = (root / 'schema/messages.cc').read_text()
 block = cat[cat.index('constexpr UiText kUiTexts[] = {'):]
 block = block[:block.index('\n};')]
 keys = set()
+dupes = []
 for m in re.finditer(r'\{\s*(' + STR + r'|' + RAW + r')\s*,', block, re.S):
     k = m.group(1)
-    keys.add(m.group(2) if k.startswith('R"(') else k[1:-1])
+    k = m.group(2) if k.startswith('R"(') else k[1:-1]
+    if k in keys:
+        dupes.append(k)
+    keys.add(k)
 
 used = set()
 sources = [root / p for p in ('node/cli.cc', 'node/cli_commands.cc', 'node/cli_sync.cc', 'node/records.cc',
@@ -54,6 +58,8 @@ for u in missing:
     print('check_catalogue: no Bahasa Indonesia entry for: ' + u[:100])
 for k in unused:
     print('check_catalogue: catalogue entry no longer used: ' + k[:100])
-if missing or unused:
+for d in dupes:
+    print('check_catalogue: entry given twice: ' + d[:100])
+if missing or unused or dupes:
     sys.exit(1)
 print(f'check_catalogue: {len(used)} texts, all in the catalogue')

@@ -132,6 +132,21 @@ void LoadVec(Ar& ar, std::vector<T>& v) {
   }
 }
 template <class Ar>
+void SaveStrVec(Ar& ar, const std::vector<std::string>& v) {
+  SaveLen(ar, v.size());
+  for (const auto& s : v) SaveStr(ar, s);
+}
+template <class Ar>
+void LoadStrVec(Ar& ar, std::vector<std::string>& v, size_t max_each) {
+  uint64_t n = LoadLen(ar);
+  if (n > g_input_budget) throw DecodeError("list length exceeds input");
+  v.clear();
+  for (uint64_t i = 0; i < n; ++i) {
+    v.emplace_back();
+    LoadStr(ar, v.back(), max_each);
+  }
+}
+template <class Ar>
 void SaveU64Vec(Ar& ar, const std::vector<uint64_t>& v) {
   SaveLen(ar, v.size());
   for (auto x : v) ar(x);
@@ -230,22 +245,47 @@ template <class Ar> void load(Ar& ar, ItemResult& m, uint32_t v) {
   CheckVersion(v, 1, "ItemResult");
   LoadVersion(ar, m.version); ar(m.code); LoadStr(ar, m.message, 4096);
 }
+template <class Ar> void save(Ar& ar, const BlobChunk& m, uint32_t) {
+  SaveStr(ar, m.sha256); ar(m.total_size, m.offset); SaveStr(ar, m.data);
+}
+template <class Ar> void load(Ar& ar, BlobChunk& m, uint32_t v) {
+  CheckVersion(v, 1, "BlobChunk");
+  LoadStr(ar, m.sha256, 64); ar(m.total_size, m.offset); LoadStr(ar, m.data);
+}
+template <class Ar> void save(Ar& ar, const BlobState& m, uint32_t) {
+  SaveStr(ar, m.sha256); ar(m.total_size, m.have); SaveBool(ar, m.complete); ar(m.code); SaveStr(ar, m.message);
+}
+template <class Ar> void load(Ar& ar, BlobState& m, uint32_t v) {
+  CheckVersion(v, 1, "BlobState");
+  LoadStr(ar, m.sha256, 64); ar(m.total_size, m.have); LoadBool(ar, m.complete); ar(m.code);
+  LoadStr(ar, m.message, 4096);
+}
+template <class Ar> void save(Ar& ar, const BlobWant& m, uint32_t) {
+  SaveStr(ar, m.sha256); ar(m.offset, m.max_bytes);
+}
+template <class Ar> void load(Ar& ar, BlobWant& m, uint32_t v) {
+  CheckVersion(v, 1, "BlobWant");
+  LoadStr(ar, m.sha256, 64); ar(m.offset, m.max_bytes);
+}
 template <class Ar> void save(Ar& ar, const SyncRequest& m, uint32_t) {
   ar(m.batch_id); SaveVec(ar, m.push); SaveBool(ar, m.initial); ar(m.pull_cursor, m.pull_limit);
   SaveStr(ar, m.snapshot_after); ar(m.snapshot_seq);
   SaveU32Vec(ar, m.repair_buckets);
+  SaveStrVec(ar, m.blob_query); SaveVec(ar, m.blob_chunks); SaveVec(ar, m.blob_wants);
 }
 template <class Ar> void load(Ar& ar, SyncRequest& m, uint32_t v) {
   CheckVersion(v, 1, "SyncRequest");
   ar(m.batch_id); LoadVec(ar, m.push); LoadBool(ar, m.initial); ar(m.pull_cursor, m.pull_limit);
   LoadStr(ar, m.snapshot_after, 128); ar(m.snapshot_seq);
   LoadU32Vec(ar, m.repair_buckets);
+  LoadStrVec(ar, m.blob_query, 64); LoadVec(ar, m.blob_chunks); LoadVec(ar, m.blob_wants);
 }
 template <class Ar> void save(Ar& ar, const SyncReply& m, uint32_t) {
   SaveVec(ar, m.results); SaveVec(ar, m.pulled); ar(m.cursor); SaveBool(ar, m.more); SaveStr(ar, m.snapshot_next);
   ar(m.hub_time_ms);
   SaveU64Vec(ar, m.bucket_digests); SaveVec(ar, m.repair);
   SaveStr(ar, m.notice);
+  SaveVec(ar, m.blob_states); SaveVec(ar, m.blob_chunks);
 }
 template <class Ar> void load(Ar& ar, SyncReply& m, uint32_t v) {
   CheckVersion(v, 1, "SyncReply");
@@ -253,6 +293,7 @@ template <class Ar> void load(Ar& ar, SyncReply& m, uint32_t v) {
   ar(m.hub_time_ms);
   LoadU64Vec(ar, m.bucket_digests); LoadVec(ar, m.repair);
   LoadStr(ar, m.notice, 4096);
+  LoadVec(ar, m.blob_states); LoadVec(ar, m.blob_chunks);
 }
 template <class Ar> void save(Ar& ar, const RequestHeader& m, uint32_t) {
   ar(m.proto_min, m.proto_max, m.schema_version); SaveStr(ar, m.node_id); Bytes(ar, m.eph_pk);
@@ -291,6 +332,9 @@ template <class Ar> void load(Ar& ar, EnrolReply& m, uint32_t v) {
 
 // Persisted class versions: bump only with a new load branch.
 CEREAL_CLASS_VERSION(simpul::sync::wire::FieldChange, 1)
+CEREAL_CLASS_VERSION(simpul::sync::wire::BlobChunk, 1)
+CEREAL_CLASS_VERSION(simpul::sync::wire::BlobState, 1)
+CEREAL_CLASS_VERSION(simpul::sync::wire::BlobWant, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::Change, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::ItemResult, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::SyncRequest, 1)

@@ -61,6 +61,34 @@ struct ItemResult {
   bool operator==(const ItemResult&) const = default;
 };
 
+// Documents travel as content-addressed blobs in chunks (PROTOCOL.md §13).
+struct BlobChunk {
+  std::string sha256;     // hex, 64 digits: the blob's id and its checksum
+  uint64_t total_size = 0;
+  uint64_t offset = 0;    // where `data` starts
+  std::string data;
+  bool operator==(const BlobChunk&) const = default;
+};
+
+// What one side holds of a blob.
+struct BlobState {
+  std::string sha256;
+  uint64_t total_size = 0;  // 0 when unknown to the hub
+  uint64_t have = 0;        // bytes received and kept so far (resume point)
+  bool complete = false;    // verified against its hash and stored
+  uint16_t code = 0;        // non-zero: refused (simpul::Code), see message
+  std::string message;
+  bool operator==(const BlobState&) const = default;
+};
+
+// A download request: bytes of `sha256` from `offset`, at most `max_bytes`.
+struct BlobWant {
+  std::string sha256;
+  uint64_t offset = 0;
+  uint32_t max_bytes = 0;
+  bool operator==(const BlobWant&) const = default;
+};
+
 // Node -> hub, inside a sealed request. One request both pushes a batch of
 // the outbox and pulls what is new, so an idle sync is one round trip.
 struct SyncRequest {
@@ -72,6 +100,9 @@ struct SyncRequest {
   std::string snapshot_after;  // snapshot paging: last row key received ("" = start)
   uint64_t snapshot_seq = 0;   // snapshot paging: the cursor the first page named
   std::vector<uint32_t> repair_buckets;  // digest buckets whose full state the node asks for
+  std::vector<std::string> blob_query;   // documents to upload: what does the hub hold of them?
+  std::vector<BlobChunk> blob_chunks;    // upload chunks, each at the hub's resume point
+  std::vector<BlobWant> blob_wants;      // documents to download
   bool operator==(const SyncRequest&) const = default;
 };
 
@@ -88,6 +119,8 @@ struct SyncReply {
   std::vector<uint64_t> bucket_digests;
   std::vector<Change> repair;            // full state of the requested buckets
   std::string notice;                    // e.g. a clock warning, in English
+  std::vector<BlobState> blob_states;    // answers to blob_query and blob_chunks, in order
+  std::vector<BlobChunk> blob_chunks;    // answers to blob_wants (may be shorter than asked)
   bool operator==(const SyncReply&) const = default;
 };
 
