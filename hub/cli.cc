@@ -19,6 +19,7 @@
 #include "hub/sync_service.h"
 #include "schema/json_writer.h"
 #include "schema/messages.h"
+#include "schema/store_files.h"
 
 namespace simpul::hub {
 namespace {
@@ -360,6 +361,28 @@ Status CmdMove(Args& a) {
   return Status::Ok();
 }
 
+Status CmdBundleImport(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 1, {"reply"}));
+  std::ifstream in(a.words[0], std::ios::binary | std::ios::ate);
+  if (!in) return Status::IoError("cannot read " + a.words[0]);
+  auto size = static_cast<uint64_t>(in.tellg());
+  if (size > (512ull << 20)) return Status::ResourceExhausted(a.words[0] + " is larger than any bundle can be");
+  in.seekg(0);
+  std::string frame(size, '\0');
+  if (!in.read(frame.data(), static_cast<std::streamsize>(size))) return Status::IoError("cannot read " + a.words[0]);
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  RequestLog log;
+  std::string reply = HandleBundle(*store, frame, &log);
+  SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(a.opts["reply"], reply, 0600));
+  if (log.outcome != "ok")
+    return Status::FailedPrecondition("bundle refused: " + log.outcome + " (a reply saying so was written to " +
+                                      a.opts["reply"] + ")");
+  std::cout << a.T("Bundle imported from node ") << log.node_id << " (" << log.village << "): " << log.applied
+            << a.T(" changes applied, ") << log.refused << a.T(" refused; the reply carries ") << log.pulled
+            << a.T(" changes: ") << a.opts["reply"] << "\n";
+  return Status::Ok();
+}
+
 struct HubCommand {
   const char* path;
   const char* usage;
@@ -384,6 +407,7 @@ const HubCommand kCommands[] = {
     {"application edit", "ID [--notes T] [--dtks-status S] [--desil N]", "hub-side edits", CmdAppEdit},
     {"conflicts", "[--village CODE] [--all]", "open conflicts (with --all: resolved too)", CmdConflicts},
     {"resolve", "CONFLICT_ID --keep winner|loser | --value TEXT", "resolve a conflict; replicates", CmdResolve},
+    {"bundle import", "FILE --reply OUT", "apply a village's bundle and write its reply bundle", CmdBundleImport},
     {"move", "person|application ID --to VILLAGE", "move a row (and dependents) to another village", CmdMove},
 };
 

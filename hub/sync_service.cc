@@ -378,7 +378,9 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
   SIMPUL_ASSIGN_OR_RETURN(bool has, ctr->Step());
   uint64_t last = has ? static_cast<uint64_t>(ctr->Int(0)) : 0;
   ctr->Reset();
-  if (header.counter <= last) return Status::Unauthenticated("replayed or re-ordered request refused");
+  if (header.counter <= last)
+    return Status::Unauthenticated(
+        "replayed or out-of-date request: already received, or older than this node's last contact; nothing applied");
   SIMPUL_ASSIGN_OR_RETURN(Stmt * upd, store.db().Cached(
       "UPDATE nodes SET last_counter=?, last_seen_ms=?, last_protocol=?, last_schema=? WHERE node_id=?"));
   upd->Bind(1, static_cast<int64_t>(header.counter)).Bind(2, static_cast<int64_t>(store.NowMs()))
@@ -516,7 +518,8 @@ std::string HandleSync(HubStore& store, const std::string& frame, const SyncServ
     auto opened = crypto::OpenRequest(frame, store.identity(), node->pk);
     if (!opened.ok()) return refuse(opened.status());
     if (h.counter <= node->last_counter)
-      return refuse(Status::Unauthenticated("replayed or re-ordered request refused"));
+      return refuse(Status::Unauthenticated(
+          "replayed or out-of-date request: already received, or older than this node's last contact; nothing applied"));
     auto req = wire::DecodeSyncRequest(opened->body);
     if (!req.ok()) return refuse(req.status());
     auto reply = Serve(store, h.node_id, *node, h, *req, opt);
@@ -531,6 +534,13 @@ std::string HandleSync(HubStore& store, const std::string& frame, const SyncServ
   } catch (const std::exception& e) {
     return refuse(Status::Internal(std::string("hub error: ") + e.what()));
   }
+}
+
+std::string HandleBundle(HubStore& store, const std::string& frame, RequestLog* log) {
+  SyncServiceOptions opt;
+  opt.max_pull = 100000;
+  opt.max_reply_blob_bytes = 256ull << 20;
+  return HandleSync(store, frame, opt, log);
 }
 
 std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* log) {

@@ -36,6 +36,9 @@ struct RequestLog {
 
 std::string HandleSync(HubStore& store, const std::string& frame,
                        const SyncServiceOptions& options = {}, RequestLog* log = nullptr);
+// A bundle (a sealed request carried as a file): HandleSync with limits
+// for a file rather than a link (a reply may carry many documents).
+std::string HandleBundle(HubStore& store, const std::string& frame, RequestLog* log = nullptr);
 std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* log = nullptr);
 
 }  // namespace simpul::hub

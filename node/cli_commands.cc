@@ -640,6 +640,9 @@ const std::vector<Command>& Commands() {
       {"conflicts", "[--all]", "Conflicts a person must decide",
        ConflictsHandler(), -1, {"all"}},
       {"resolve", "ID --keep winner|loser | --value TEXT", "Resolve a conflict (the decision replicates)", ResolveHandler(), -1, {"keep", "value"}},
+      {"bundle export", "FILE [--max-mb N]", "Write everything the hub has not received into a file (USB stick, chat)",
+       BundleExportHandler(), -1, {"max-mb"}},
+      {"bundle import", "FILE", "Apply the reply bundle Dinsos made from our bundle", BundleImportHandler(), -1, {}},
       {"export recap", "--out FILE.csv", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out"}},
     };
     // Positional words each command takes, read off its usage line.

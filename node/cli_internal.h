@@ -45,6 +45,8 @@ Handler SyncHandler();
 Handler DaemonHandler();
 Handler ConflictsHandler();
 Handler ResolveHandler();
+Handler BundleExportHandler();
+Handler BundleImportHandler();
 
 }  // namespace simpul::node
 

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "node/cli_internal.h"
+#include "node/bundle.h"
 #include "node/sync_client.h"
 #include "schema/json_writer.h"
 #include "sync/crypto/envelope.h"
@@ -273,8 +274,40 @@ Status CmdResolve(Invocation& inv) {
   return Status::Ok();
 }
 
+Status CmdBundleExport(Invocation& inv) {
+  if (inv.words.empty()) return Status::InvalidArgument("FILE is required").WithMsg(MsgId::kFieldRequired, {"FILE"});
+  uint64_t max_mb = inv.opts.count("max-mb") ? std::strtoull(inv.opts["max-mb"].c_str(), nullptr, 10) : 100;
+  if (max_mb == 0 || max_mb > 400) return Status::InvalidArgument("--max-mb must be 1..400");
+  SIMPUL_ASSIGN_OR_RETURN(auto store, Open(inv));
+  SIMPUL_ASSIGN_OR_RETURN(SyncLock lock, SyncLock::Take(store->dir()));
+  SIMPUL_ASSIGN_OR_RETURN(BundleExport b, ExportBundle(*store, inv.words[0], max_mb << 20));
+  if (inv.json) {
+    *inv.out << schema::JsonWriter().BeginObject().Field("file", inv.words[0])
+                    .Field("changes", static_cast<int64_t>(b.changes)).Field("documents", static_cast<int64_t>(b.documents))
+                    .Field("bytes", static_cast<int64_t>(b.bytes)).Field("more_remain", b.more_remain).EndObject().str()
+             << "\n";
+    return Status::Ok();
+  }
+  *inv.out << inv.T("Bundle written: ") << inv.words[0] << " (" << b.changes << inv.T(" changes, ") << b.documents
+           << inv.T(" documents, ") << Kb(b.bytes) << ")\n  "
+           << inv.T("Take it to Dinsos; import the reply bundle with: simpul-node bundle import FILE") << "\n";
+  if (b.more_remain) *inv.out << "  " << inv.T("More remains: export another bundle after importing the reply.") << "\n";
+  return Status::Ok();
+}
+
+Status CmdBundleImport(Invocation& inv) {
+  if (inv.words.empty()) return Status::InvalidArgument("FILE is required").WithMsg(MsgId::kFieldRequired, {"FILE"});
+  SIMPUL_ASSIGN_OR_RETURN(auto store, Open(inv));
+  SIMPUL_ASSIGN_OR_RETURN(SyncLock lock, SyncLock::Take(store->dir()));
+  SIMPUL_ASSIGN_OR_RETURN(SyncSummary s, ImportReplyBundle(*store, inv.words[0]));
+  PrintSummary(inv, s);
+  return Status::Ok();
+}
+
 }  // namespace
 
+Handler BundleExportHandler() { return CmdBundleExport; }
+Handler BundleImportHandler() { return CmdBundleImport; }
 Handler EnrolHandler() { return CmdEnrol; }
 Handler SyncHandler() { return CmdSync; }
 Handler DaemonHandler() { return CmdDaemon; }

@@ -1,4 +1,5 @@
 #include "node/sync_client.h"
+#include "node/sync_internal.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -28,7 +29,7 @@ using schema::Value;
 namespace wire = sync::wire;
 namespace crypto = sync::crypto;
 
-namespace {
+namespace internal {
 
 std::string IdentityPath(NodeStore& s) { return s.dir() + "/identity.key"; }
 
@@ -57,11 +58,6 @@ Result<uint64_t> NextCounter(NodeStore& s) {
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return c;
 }
-
-struct Pending {
-  int64_t seq;
-  wire::Change change;
-};
 
 // The next batch of the outbox: rows with an urgent change first (a
 // complaint marked emergency goes before a hundred routine edits), each
@@ -179,7 +175,9 @@ Status RequeueLocalOnly(NodeStore& s, const std::set<uint32_t>& buckets,
   return Status::Ok();
 }
 
-}  // namespace
+}  // namespace internal
+
+using namespace internal;
 
 bool IsEnrolled(NodeStore& store) { return !store.Meta("hub_pk").empty(); }
 
@@ -215,17 +213,10 @@ Status Enrol(NodeStore& store, sync::Transport& transport, const std::string& hu
   return txn.Commit();
 }
 
-namespace {
+namespace internal {
 
 // Documents this sync has to move: ours the hub has not confirmed, and the
 // village's that we do not hold yet.
-struct DocumentWork {
-  std::vector<std::string> up, down;
-  std::map<std::string, uint64_t> size;           // sha -> bytes
-  std::map<std::string, uint64_t> hub_has;        // uploads: the hub's resume point
-  std::set<std::string> queried;                  // uploads whose hub state we know
-};
-
 Result<DocumentWork> FindDocuments(NodeStore& s, const sync::BlobDir& blobs) {
   DocumentWork w;
   SIMPUL_ASSIGN_OR_RETURN(auto st, s.db().Prepare(
@@ -249,10 +240,6 @@ Result<DocumentWork> FindDocuments(NodeStore& s, const sync::BlobDir& blobs) {
 // Batch and chunk sizes adapt to the link: they double after each
 // delivered round trip and halve after a cut, and are remembered between
 // runs, so a cut costs little and a good link is used fully.
-struct LinkSizes {
-  size_t batch;
-  uint64_t chunk;
-};
 constexpr uint64_t kMinChunk = 8 << 10, kMaxChunk = 1 << 20;
 
 LinkSizes LoadLinkSizes(NodeStore& s, size_t max_batch) {
@@ -266,7 +253,157 @@ Status SaveLinkSizes(NodeStore& s, const LinkSizes& l) {
   return s.SetMeta("link_chunk", std::to_string(l.chunk));
 }
 
-}  // namespace
+}  // namespace internal
+
+namespace internal {
+
+// Applies one reply to the request it answers, in one transaction: results
+// (acked changes leave the outbox, refused ones stay with their reason),
+// pulled and repaired changes, documents, and the new cursor. `seqs` are
+// the outbox rows of req.push, in order. Used by a live sync and by a reply
+// bundle alike.
+Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub_id,
+                  const wire::SyncRequest& req, const std::vector<int64_t>& seqs, const wire::SyncReply& reply,
+                  sync::BlobDir& blobs, DocumentWork* docs, SyncSummary* sum, const LinkSizes* link,
+                  bool* doc_progress) {
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * del_f, store.db().Cached("DELETE FROM outbox_fields WHERE seq=?"));
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * del_o, store.db().Cached("DELETE FROM outbox WHERE seq=?"));
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * refuse, store.db().Cached(
+      "UPDATE outbox SET state='refused', refusal=? WHERE seq=?"));
+  // Acked rows leave the outbox; keep the clock's memory of them first.
+  SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    const auto& r = reply.results[i];
+    if (r.version != req.push[i].version) return Status::Corruption("hub results out of order");
+    ++sum->sent;
+    if (r.code == 0) {
+      del_f->Bind(1, seqs[i]);
+      SIMPUL_RETURN_IF_ERROR(del_f->Run());
+      del_o->Bind(1, seqs[i]);
+      SIMPUL_RETURN_IF_ERROR(del_o->Run());
+      ++sum->acked;
+    } else {
+      // Never silently dropped: stays in the outbox, visible, with the reason.
+      refuse->Bind(1, std::string(CodeName(static_cast<Code>(r.code))) + ": " + r.message).Bind(2, seqs[i]);
+      SIMPUL_RETURN_IF_ERROR(refuse->Run());
+      ++sum->refused;
+    }
+  }
+  auto apply = [&](const wire::Change& c) -> Status {
+    std::string writer;
+    sync::Stamp stamp;
+    if (!sync::Hlc::ParseVersion(c.version, &stamp, &writer)) {
+      ++sum->skipped_invalid;
+      return Status::Ok();
+    }
+    if (writer == store.node_id() && !(c.flags & (wire::kFlagRepair | wire::kFlagSnapshot)))
+      return Status::Ok();  // our own change, already here
+    store.hlc().Witness(stamp);  // the hub's clock is trusted; ours may be 1970
+    auto res = merger.Apply(c, sync::WriterRole(c.version, hub_id), "");
+    if (!res.ok()) {
+      if (res.status().code() == Code::kInternal || res.status().code() == Code::kIoError ||
+          res.status().code() == Code::kUnavailable)
+        return res.status();
+      std::fprintf(stderr, "simpul-node: skipped a change from the hub (%s %s): %s\n", c.table.c_str(),
+                   c.row_id.c_str(), res.status().ToString().c_str());
+      ++sum->skipped_invalid;
+      return Status::Ok();
+    }
+    for (const auto& k : res->conflicts) {
+      SIMPUL_RETURN_IF_ERROR(RecordLocalConflict(store, k));
+      ++sum->conflicts;
+    }
+    return Status::Ok();
+  };
+  for (const auto& c : reply.pulled) {
+    SIMPUL_RETURN_IF_ERROR(apply(c));
+    ++sum->received;
+  }
+  if (!req.repair_buckets.empty()) {
+    std::set<uint32_t> buckets(req.repair_buckets.begin(), req.repair_buckets.end());
+    std::set<std::pair<std::string, std::string>> hub_rows;
+    for (const auto& c : reply.repair) {
+      if (!buckets.count(sync::BucketOf(c.row_id))) return Status::Corruption("repair outside the asked buckets");
+      hub_rows.insert({c.table, c.row_id});
+      SIMPUL_RETURN_IF_ERROR(apply(c));
+      ++sum->repaired;
+    }
+    SIMPUL_RETURN_IF_ERROR(RequeueLocalOnly(store, buckets, hub_rows, &sum->repaired));
+  }
+  // Documents: the hub's state of our uploads, and the bytes we asked for.
+  *doc_progress = false;
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * ack, store.db().Cached(
+      "INSERT INTO blob_acks(sha256,acked_at_ms) VALUES(?,?) ON CONFLICT DO NOTHING"));
+  for (const auto& st : reply.blob_states) {
+    auto it = std::find(docs->up.begin(), docs->up.end(), st.sha256);
+    if (it == docs->up.end()) continue;
+    if (st.code != 0) {
+      // Refused (too large, not in scope): reported, kept locally, not retried in this run.
+      std::fprintf(stderr, "simpul-node: the hub refused document %s: %s\n", st.sha256.substr(0, 12).c_str(),
+                   st.message.c_str());
+      ++sum->docs_refused;
+      docs->up.erase(it);
+      continue;
+    }
+    docs->queried.insert(st.sha256);
+    uint64_t before = docs->hub_has[st.sha256];
+    docs->hub_has[st.sha256] = st.have;
+    if (st.have > before) sum->doc_bytes_sent += st.have - before;
+    if (st.complete) {
+      ack->Bind(1, st.sha256).Bind(2, static_cast<int64_t>(store.NowMs()));
+      SIMPUL_RETURN_IF_ERROR(ack->Run());
+      docs->up.erase(it);
+      ++sum->docs_sent;
+    }
+    *doc_progress = true;
+  }
+  Status disk;
+  for (const auto& c : reply.blob_chunks) {
+    auto it = std::find(docs->down.begin(), docs->down.end(), c.sha256);
+    if (it == docs->down.end() || c.data.empty()) continue;
+    auto have = blobs.Append(c.sha256, c.total_size, c.offset, c.data);
+    if (!have.ok()) {
+      if (have.status().code() == Code::kResourceExhausted || have.status().code() == Code::kIoError) {
+        disk = have.status();  // paused: the records of this reply still commit below
+        break;
+      }
+      continue;  // a damaged document restarts; a misplaced chunk is asked again
+    }
+    *doc_progress = true;
+    sum->doc_bytes_received += c.data.size();
+    if (*have == c.total_size) {
+      ack->Bind(1, c.sha256).Bind(2, static_cast<int64_t>(store.NowMs()));
+      SIMPUL_RETURN_IF_ERROR(ack->Run());
+      docs->down.erase(it);
+      ++sum->docs_received;
+    }
+  }
+  // Cursor and snapshot state advance in the same transaction.
+  if (req.initial) {
+    if (reply.snapshot_next.empty()) {
+      SIMPUL_RETURN_IF_ERROR(store.SetMeta("sync_initial", "0"));
+      SIMPUL_RETURN_IF_ERROR(store.SetMeta("sync_cursor", std::to_string(reply.cursor)));
+      SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_after", ""));
+      SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_seq", "0"));
+    } else {
+      SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_after", reply.snapshot_next));
+      SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_seq", std::to_string(reply.cursor)));
+    }
+  } else {
+    if (reply.cursor < req.pull_cursor) return Status::Corruption("hub moved the cursor backwards");
+    SIMPUL_RETURN_IF_ERROR(store.SetMeta("sync_cursor", std::to_string(reply.cursor)));
+  }
+  store.hlc().Witness(sync::Stamp::Make(reply.hub_time_ms, 0));
+  SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
+  SIMPUL_RETURN_IF_ERROR(store.SetMeta("last_sync_ms", std::to_string(reply.hub_time_ms)));
+  if (link) SIMPUL_RETURN_IF_ERROR(SaveLinkSizes(store, *link));
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  return disk;
+}
+
+}  // namespace internal
+
 
 Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const SyncOptions& opt) {
   auto start = std::chrono::steady_clock::now();
@@ -360,140 +497,11 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     link.batch = std::min(opt.batch, link.batch * 2);
     link.chunk = std::min(kMaxChunk, link.chunk * 2);
 
-    SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
-    SIMPUL_ASSIGN_OR_RETURN(Stmt * del_f, store.db().Cached("DELETE FROM outbox_fields WHERE seq=?"));
-    SIMPUL_ASSIGN_OR_RETURN(Stmt * del_o, store.db().Cached("DELETE FROM outbox WHERE seq=?"));
-    SIMPUL_ASSIGN_OR_RETURN(Stmt * refuse, store.db().Cached(
-        "UPDATE outbox SET state='refused', refusal=? WHERE seq=?"));
-    // Acked rows leave the outbox; keep the clock's memory of them first.
-    SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
-    for (size_t i = 0; i < pending.size(); ++i) {
-      const auto& r = reply.results[i];
-      if (r.version != pending[i].change.version) return Status::Corruption("hub results out of order");
-      ++sum.sent;
-      if (r.code == 0) {
-        del_f->Bind(1, pending[i].seq);
-        SIMPUL_RETURN_IF_ERROR(del_f->Run());
-        del_o->Bind(1, pending[i].seq);
-        SIMPUL_RETURN_IF_ERROR(del_o->Run());
-        ++sum.acked;
-      } else {
-        // Never silently dropped: stays in the outbox, visible, with the reason.
-        refuse->Bind(1, std::string(CodeName(static_cast<Code>(r.code))) + ": " + r.message).Bind(2, pending[i].seq);
-        SIMPUL_RETURN_IF_ERROR(refuse->Run());
-        ++sum.refused;
-      }
-    }
-    auto apply = [&](const wire::Change& c) -> Status {
-      std::string writer;
-      sync::Stamp stamp;
-      if (!sync::Hlc::ParseVersion(c.version, &stamp, &writer)) {
-        ++sum.skipped_invalid;
-        return Status::Ok();
-      }
-      if (writer == store.node_id() && !(c.flags & (wire::kFlagRepair | wire::kFlagSnapshot)))
-        return Status::Ok();  // our own change, already here
-      store.hlc().Witness(stamp);  // the hub's clock is trusted; ours may be 1970
-      auto res = merger.Apply(c, sync::WriterRole(c.version, hub_id), "");
-      if (!res.ok()) {
-        if (res.status().code() == Code::kInternal || res.status().code() == Code::kIoError ||
-            res.status().code() == Code::kUnavailable)
-          return res.status();
-        std::fprintf(stderr, "simpul-node: skipped a change from the hub (%s %s): %s\n", c.table.c_str(),
-                     c.row_id.c_str(), res.status().ToString().c_str());
-        ++sum.skipped_invalid;
-        return Status::Ok();
-      }
-      for (const auto& k : res->conflicts) {
-        SIMPUL_RETURN_IF_ERROR(RecordLocalConflict(store, k));
-        ++sum.conflicts;
-      }
-      return Status::Ok();
-    };
-    for (const auto& c : reply.pulled) {
-      SIMPUL_RETURN_IF_ERROR(apply(c));
-      ++sum.received;
-    }
-    if (asked_repair) {
-      std::set<uint32_t> buckets(req.repair_buckets.begin(), req.repair_buckets.end());
-      std::set<std::pair<std::string, std::string>> hub_rows;
-      for (const auto& c : reply.repair) {
-        if (!buckets.count(sync::BucketOf(c.row_id))) return Status::Corruption("repair outside the asked buckets");
-        hub_rows.insert({c.table, c.row_id});
-        SIMPUL_RETURN_IF_ERROR(apply(c));
-        ++sum.repaired;
-      }
-      SIMPUL_RETURN_IF_ERROR(RequeueLocalOnly(store, buckets, hub_rows, &sum.repaired));
-    }
-    // Documents: the hub's state of our uploads, and the bytes we asked for.
+    std::vector<int64_t> seqs;
+    for (const auto& p : pending) seqs.push_back(p.seq);
     bool doc_progress = false;
-    SIMPUL_ASSIGN_OR_RETURN(Stmt * ack, store.db().Cached(
-        "INSERT INTO blob_acks(sha256,acked_at_ms) VALUES(?,?) ON CONFLICT DO NOTHING"));
-    for (const auto& st : reply.blob_states) {
-      auto it = std::find(docs.up.begin(), docs.up.end(), st.sha256);
-      if (it == docs.up.end()) continue;
-      if (st.code != 0) {
-        // Refused (too large, not in scope): reported, kept locally, not retried in this run.
-        std::fprintf(stderr, "simpul-node: the hub refused document %s: %s\n", st.sha256.substr(0, 12).c_str(),
-                     st.message.c_str());
-        ++sum.docs_refused;
-        docs.up.erase(it);
-        continue;
-      }
-      docs.queried.insert(st.sha256);
-      uint64_t before = docs.hub_has[st.sha256];
-      docs.hub_has[st.sha256] = st.have;
-      if (st.have > before) sum.doc_bytes_sent += st.have - before;
-      if (st.complete) {
-        ack->Bind(1, st.sha256).Bind(2, static_cast<int64_t>(store.NowMs()));
-        SIMPUL_RETURN_IF_ERROR(ack->Run());
-        docs.up.erase(it);
-        ++sum.docs_sent;
-      }
-      doc_progress = true;
-    }
-    Status disk;
-    for (const auto& c : reply.blob_chunks) {
-      auto it = std::find(docs.down.begin(), docs.down.end(), c.sha256);
-      if (it == docs.down.end() || c.data.empty()) continue;
-      auto have = blobs.Append(c.sha256, c.total_size, c.offset, c.data);
-      if (!have.ok()) {
-        if (have.status().code() == Code::kResourceExhausted || have.status().code() == Code::kIoError) {
-          disk = have.status();  // paused: the records of this reply still commit below
-          break;
-        }
-        continue;  // a damaged document restarts; a misplaced chunk is asked again
-      }
-      doc_progress = true;
-      sum.doc_bytes_received += c.data.size();
-      if (*have == c.total_size) {
-        ack->Bind(1, c.sha256).Bind(2, static_cast<int64_t>(store.NowMs()));
-        SIMPUL_RETURN_IF_ERROR(ack->Run());
-        docs.down.erase(it);
-        ++sum.docs_received;
-      }
-    }
-    // Cursor and snapshot state advance in the same transaction.
-    if (req.initial) {
-      if (reply.snapshot_next.empty()) {
-        SIMPUL_RETURN_IF_ERROR(store.SetMeta("sync_initial", "0"));
-        SIMPUL_RETURN_IF_ERROR(store.SetMeta("sync_cursor", std::to_string(reply.cursor)));
-        SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_after", ""));
-        SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_seq", "0"));
-      } else {
-        SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_after", reply.snapshot_next));
-        SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_seq", std::to_string(reply.cursor)));
-      }
-    } else {
-      if (reply.cursor < req.pull_cursor) return Status::Corruption("hub moved the cursor backwards");
-      SIMPUL_RETURN_IF_ERROR(store.SetMeta("sync_cursor", std::to_string(reply.cursor)));
-    }
-    store.hlc().Witness(sync::Stamp::Make(reply.hub_time_ms, 0));
-    SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
-    SIMPUL_RETURN_IF_ERROR(store.SetMeta("last_sync_ms", std::to_string(reply.hub_time_ms)));
-    SIMPUL_RETURN_IF_ERROR(SaveLinkSizes(store, link));
-    SIMPUL_RETURN_IF_ERROR(txn.Commit());
-    if (!disk.ok()) return disk;
+    SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, hub_id, req, seqs, reply, blobs, &docs, &sum, &link,
+                                      &doc_progress));
 
     // New attachments may have arrived with the records (a document of
     // another laptop of the village, a moved application).

@@ -149,6 +149,21 @@ struct UiText {
   const char* id;
 };
 constexpr UiText kUiTexts[] = {
+    {"apply a village's bundle and write its reply bundle", "terapkan berkas sinkronisasi desa dan tulis berkas balasannya"},
+    {"Bundle imported from node ", "Berkas diterapkan dari node "},
+    {" changes applied, ", " perubahan diterapkan, "},
+    {" refused; the reply carries ", " ditolak; balasan membawa "},
+    {" changes: ", " perubahan: "},
+    {"Write everything the hub has not received into a file (USB stick, chat)",
+     "Tulis semua yang belum diterima hub ke sebuah berkas (flashdisk, lampiran chat)"},
+    {"Apply the reply bundle Dinsos made from our bundle", "Terapkan berkas balasan dari Dinsos atas berkas kita"},
+    {"Bundle written: ", "Berkas sinkronisasi ditulis: "},
+    {" changes, ", " perubahan, "},
+    {" documents, ", " dokumen, "},
+    {"Take it to Dinsos; import the reply bundle with: simpul-node bundle import FILE",
+     "Bawa ke Dinsos; terapkan berkas balasannya dengan: simpul-node bundle import BERKAS"},
+    {"More remains: export another bundle after importing the reply.",
+     "Masih ada sisa: buat berkas lagi setelah balasannya diterapkan."},
     {"records", "data"},
     {"documents", "dokumen"},
     {"left", "lagi"},

@@ -1,0 +1,197 @@
+#include "node/bundle.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "node/sync_internal.h"
+#include "schema/messages.h"
+#include "schema/migrations.h"
+#include "schema/store_files.h"
+#include "sync/digest.h"
+#include "sync/wire/codec.h"
+
+#include <algorithm>
+
+namespace simpul::node {
+
+namespace wire = sync::wire;
+namespace crypto = sync::crypto;
+using namespace internal;
+
+namespace {
+
+constexpr uint64_t kMaxBundleFile = 512ull << 20;
+
+Result<std::string> ReadBundle(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return Status::IoError("cannot read " + path).WithMsg(MsgId::kFileUnreadable, {path, "cannot open"});
+  auto size = static_cast<uint64_t>(in.tellg());
+  if (size > kMaxBundleFile) return Status::ResourceExhausted(path + " is larger than any bundle can be");
+  in.seekg(0);
+  std::string bytes(size, '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
+    return Status::IoError("cannot read " + path).WithMsg(MsgId::kFileUnreadable, {path, "read failed"});
+  return bytes;
+}
+
+std::string Hex(const uint8_t* p, size_t n) { return crypto::ToHex(p, n); }
+
+}  // namespace
+
+Result<BundleExport> ExportBundle(NodeStore& store, const std::string& path, uint64_t max_bytes) {
+  SIMPUL_RETURN_IF_ERROR(crypto::InitSodium());
+  if (!IsEnrolled(store))
+    return Status::Unauthenticated("this node is not enrolled: run simpul-node enrol --hub URL --code CODE");
+  SIMPUL_ASSIGN_OR_RETURN(crypto::Identity identity, LoadIdentity(store));
+  SIMPUL_ASSIGN_OR_RETURN(crypto::PublicKey hub_pk, crypto::PublicKeyFromHex(store.Meta("hub_pk")));
+  BundleExport out;
+  SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, 5000));
+  SIMPUL_ASSIGN_OR_RETURN(int64_t total, CountPending(store));
+  out.more_remain = static_cast<int64_t>(pending.size()) < total;
+  wire::SyncRequest req;
+  for (const auto& p : pending) req.push.push_back(p.change);
+  out.changes = req.push.size();
+  req.initial = store.Meta("sync_initial") == "1";
+  req.pull_cursor = MetaU64(store, "sync_cursor");
+  req.pull_limit = 100000;  // a bundle reply should carry all that is new
+  req.snapshot_after = store.Meta("snapshot_after");
+  req.snapshot_seq = MetaU64(store, "snapshot_seq");
+  // Documents the hub has not confirmed, whole, while they fit.
+  sync::BlobDir blobs(store.dir() + "/blobs");
+  SIMPUL_ASSIGN_OR_RETURN(DocumentWork docs, FindDocuments(store, blobs));
+  uint64_t budget = max_bytes;
+  for (const auto& sha : docs.up) {
+    uint64_t size = docs.size[sha];
+    if (size > budget) {
+      out.more_remain = true;
+      continue;
+    }
+    SIMPUL_ASSIGN_OR_RETURN(std::string data, blobs.Read(sha, 0, size));
+    budget -= data.size();
+    req.blob_chunks.push_back({sha, size, 0, std::move(data)});
+    ++out.documents;
+  }
+  for (const auto& sha : docs.down) req.blob_wants.push_back({sha, blobs.PartialSize(sha), 64u << 20});
+
+  SIMPUL_ASSIGN_OR_RETURN(uint64_t counter, NextCounter(store));
+  wire::RequestHeader header;
+  header.node_id = store.node_id();
+  header.counter = counter;
+  header.schema_version = static_cast<uint32_t>(schema::LatestSchemaVersion());
+  std::string body = wire::Encode(req);
+  SIMPUL_ASSIGN_OR_RETURN(crypto::SealedRequest sealed, crypto::SealRequest(identity, hub_pk, header, body));
+  // Remember how to open the reply, and what was asked (to apply it).
+  std::string nonce = Hex(sealed.nonce.data(), sealed.nonce.size());
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_RETURN_IF_ERROR(store.SetMeta("bundle_key_" + nonce, Hex(sealed.reply_key.data(), 32)));
+  SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(path, sealed.frame, 0600));
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  out.bytes = sealed.frame.size();
+  return out;
+}
+
+Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path) {
+  SIMPUL_RETURN_IF_ERROR(crypto::InitSodium());
+  if (!IsEnrolled(store))
+    return Status::Unauthenticated("this node is not enrolled: run simpul-node enrol --hub URL --code CODE");
+  SIMPUL_ASSIGN_OR_RETURN(crypto::PublicKey hub_pk, crypto::PublicKeyFromHex(store.Meta("hub_pk")));
+  SIMPUL_ASSIGN_OR_RETURN(std::string frame, ReadBundle(path));
+  SIMPUL_ASSIGN_OR_RETURN(crypto::FrameView view, crypto::ParseFrame(frame));
+  if (view.kind != crypto::FrameKind::kSealedReply && view.kind != crypto::FrameKind::kSignedError)
+    return Status::InvalidArgument(path + " is not a reply bundle (a request bundle goes to the hub)");
+  // Try the key of every bundle this node exported and has not closed.
+  SIMPUL_ASSIGN_OR_RETURN(auto keys, store.db().Prepare(
+      "SELECT key, value FROM meta WHERE key LIKE 'bundle_key_%'"));
+  std::string body, used_key;
+  Status last = Status::NotFound("this reply bundle is not for this node, or it was already imported");
+  for (;;) {
+    SIMPUL_ASSIGN_OR_RETURN(bool row, keys.Step());
+    if (!row) break;
+    std::string name = keys.Text(0), key_hex = keys.Text(1), nonce_hex = name.substr(11);
+    crypto::SealedRequest probe;
+    size_t len = 0;
+    if (nonce_hex.size() != 48 || key_hex.size() != 64) continue;
+    for (size_t i = 0; i < 24; ++i) probe.nonce[i] = static_cast<uint8_t>(std::stoi(nonce_hex.substr(2 * i, 2), nullptr, 16));
+    for (size_t i = 0; i < 32; ++i) probe.reply_key[i] = static_cast<uint8_t>(std::stoi(key_hex.substr(2 * i, 2), nullptr, 16));
+    (void)len;
+    auto opened = crypto::OpenReply(probe, hub_pk, frame);
+    if (opened.ok()) {
+      body = std::move(opened).value();
+      used_key = name;
+      break;
+    }
+    if (!opened.status().IsCorruption()) {  // a signed refusal for this bundle
+      used_key = name;
+      last = opened.status();
+      break;
+    }
+  }
+  if (used_key.empty()) return last;
+  if (body.empty()) {
+    // The hub refused the bundle: nothing to apply; its changes wait in the outbox.
+    SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+    SIMPUL_ASSIGN_OR_RETURN(auto* del, store.db().Cached("DELETE FROM meta WHERE key=?"));
+    del->Bind(1, used_key);
+    SIMPUL_RETURN_IF_ERROR(del->Run());
+    SIMPUL_RETURN_IF_ERROR(txn.Commit());
+    return last;
+  }
+  SIMPUL_ASSIGN_OR_RETURN(wire::SyncReply reply, wire::DecodeSyncReply(body));
+  // The request is not kept: rebuild what ApplyReply needs from the reply.
+  // Results name the versions pushed; they map to outbox rows.
+  wire::SyncRequest req;
+  std::vector<int64_t> seqs;
+  {
+    std::map<std::string, int64_t> seq_of;
+    SIMPUL_ASSIGN_OR_RETURN(auto st, store.db().Prepare("SELECT seq, change_id FROM outbox WHERE state='pending'"));
+    for (;;) {
+      SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      seq_of[st.Text(1)] = st.Int(0);
+    }
+    wire::SyncReply kept = reply;
+    kept.results.clear();
+    for (const auto& r : reply.results) {
+      auto it = seq_of.find(r.version);
+      if (it == seq_of.end()) continue;  // already acknowledged by a later sync
+      wire::Change c;
+      c.version = r.version;
+      req.push.push_back(std::move(c));
+      seqs.push_back(it->second);
+      kept.results.push_back(r);
+    }
+    reply = std::move(kept);
+  }
+  req.initial = store.Meta("sync_initial") == "1";
+  req.pull_cursor = MetaU64(store, "sync_cursor");
+  SyncSummary sum;
+  sync::BlobDir blobs(store.dir() + "/blobs");
+  SIMPUL_ASSIGN_OR_RETURN(DocumentWork docs, FindDocuments(store, blobs));
+  // Document states in the reply answer the chunks the bundle carried.
+  sync::Merger merger(store.db());
+  bool progress = false;
+  if (!req.initial && reply.cursor < req.pull_cursor) {
+    // A reply older than what this node already has (another bundle or a
+    // live sync came after it): its pulled changes are stale; apply only
+    // acknowledgements and documents.
+    reply.pulled.clear();
+    reply.cursor = req.pull_cursor;
+  }
+  SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, store.Meta("hub_id"), req, seqs, reply, blobs, &docs, &sum,
+                                    nullptr, &progress));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto* del, store.db().Cached("DELETE FROM meta WHERE key=?"));
+  del->Bind(1, used_key);
+  SIMPUL_RETURN_IF_ERROR(del->Run());
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  sum.docs_pending = docs.up.size() + docs.down.size();
+  // The reply reached the end of the hub's log: prove agreement as a live sync does.
+  SIMPUL_ASSIGN_OR_RETURN(int64_t left, CountPending(store));
+  if (left == 0 && !reply.more && reply.bucket_digests.size() == sync::kDigestBuckets) {
+    SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests mine, sync::ScopeDigest(store.db(), store.village()));
+    sum.verified = std::equal(mine.begin(), mine.end(), reply.bucket_digests.begin());
+  }
+  return sum;
+}
+
+}  // namespace simpul::node

@@ -1,0 +1,50 @@
+// Pieces of the sync client shared with bundles (node/bundle.cc); not an API.
+#ifndef SIMPUL_NODE_SYNC_INTERNAL_H_
+#define SIMPUL_NODE_SYNC_INTERNAL_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "node/store.h"
+#include "node/sync_client.h"
+#include "sync/blobs.h"
+#include "sync/crypto/envelope.h"
+#include "sync/merge.h"
+#include "sync/wire/messages.h"
+
+namespace simpul::node::internal {
+
+Result<sync::crypto::Identity> LoadIdentity(NodeStore& s);
+uint64_t MetaU64(NodeStore& s, const std::string& key);
+Result<uint64_t> NextCounter(NodeStore& s);
+
+struct Pending {
+  int64_t seq;
+  sync::wire::Change change;
+};
+Result<std::vector<Pending>> ReadPending(NodeStore& s, size_t limit);
+Result<int64_t> CountPending(NodeStore& s);
+
+struct DocumentWork {
+  std::vector<std::string> up, down;
+  std::map<std::string, uint64_t> size;     // sha -> bytes
+  std::map<std::string, uint64_t> hub_has;  // uploads: the hub's resume point
+  std::set<std::string> queried;            // uploads whose hub state we know
+};
+Result<DocumentWork> FindDocuments(NodeStore& s, const sync::BlobDir& blobs);
+
+struct LinkSizes {
+  size_t batch;
+  uint64_t chunk;
+};
+
+Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub_id,
+                  const sync::wire::SyncRequest& req, const std::vector<int64_t>& seqs,
+                  const sync::wire::SyncReply& reply, sync::BlobDir& blobs, DocumentWork* docs,
+                  SyncSummary* sum, const LinkSizes* link, bool* doc_progress);
+
+}  // namespace simpul::node::internal
+
+#endif  // SIMPUL_NODE_SYNC_INTERNAL_H_
