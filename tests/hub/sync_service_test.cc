@@ -10,6 +10,7 @@
 #include "hub/sync_service.h"
 
 #include <doctest/doctest.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <functional>
@@ -1182,6 +1183,85 @@ TEST_CASE("moving an application: the old village drops it, the new one receives
                                                          {{"notes", Value(std::string("desa baru")), vh}}}}));
   CHECK(mine.results.at(0).code == 0);
   CHECK(QueryText(hub.s(), "SELECT notes FROM applications WHERE id=?", {app}) == "desa baru");
+}
+
+}  // namespace
+}  // namespace simpul::hub
+
+namespace simpul::hub {
+namespace {
+
+std::string ShaHex(const std::string& data) {
+  unsigned char d[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(d, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  return crypto::ToHex(d, sizeof d);
+}
+
+wire::Change Attachment(const std::string& version, const std::string& row, const std::string& village,
+                        const std::string& sha, int64_t size) {
+  return wire::Change{version, "attachments", row, village, 0,
+                      {{"kind", Value(std::string("kk")), ""}, {"sha256", Value(sha), ""}, {"size", Value(size), ""}}};
+}
+
+TEST_CASE("documents: resumed at the hub's offset, deduplicated, scoped to the village, size-limited") {
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);
+  std::string doc(300000, 'k');
+  for (size_t i = 0; i < doc.size(); ++i) doc[i] = static_cast<char>((i * 7919) >> 3);
+  std::string sha = ShaHex(doc);
+  // Bytes before any attachment row names the document: refused.
+  wire::SyncRequest early = Pull(0);
+  early.initial = false;
+  early.blob_chunks.push_back({sha, doc.size(), 0, doc.substr(0, 1000)});
+  auto r0 = Sync(hub, a, early);
+  REQUIRE(r0.blob_states.size() == 1);
+  CHECK(r0.blob_states[0].code == static_cast<uint16_t>(Code::kPermissionDenied));
+  // The attachment row first (records before documents), then a first chunk.
+  wire::SyncRequest first = Push({Attachment(Version(a, 10), Row(10), kVillage, sha, static_cast<int64_t>(doc.size()))});
+  first.initial = false;
+  first.blob_chunks.push_back({sha, doc.size(), 0, doc.substr(0, 100000)});
+  auto r1 = Sync(hub, a, first);
+  REQUIRE(r1.blob_states.size() == 1);
+  CHECK(r1.blob_states[0].code == 0);
+  CHECK(r1.blob_states[0].have == 100000);
+  CHECK_FALSE(r1.blob_states[0].complete);
+  // After a cut the node asks where to resume, and resends from there.
+  wire::SyncRequest ask = Pull(0);
+  ask.initial = false;
+  ask.blob_query = {sha};
+  auto r2 = Sync(hub, a, ask);
+  REQUIRE(r2.blob_states.size() == 1);
+  CHECK(r2.blob_states[0].have == 100000);
+  wire::SyncRequest rest = Pull(0);
+  rest.initial = false;
+  rest.blob_chunks.push_back({sha, doc.size(), 50000, doc.substr(50000, 1000)});  // stale offset: nothing written
+  rest.blob_chunks.push_back({sha, doc.size(), 100000, doc.substr(100000)});
+  auto r3 = Sync(hub, a, rest);
+  REQUIRE(r3.blob_states.size() == 2);
+  CHECK(r3.blob_states[1].complete);
+  CHECK(r3.blob_states[1].have == doc.size());
+  // Another node of the village fetches it whole.
+  TestNode b = Enrol(hub, "node-b", kVillage);
+  wire::SyncRequest want = Pull(0);
+  want.initial = false;
+  want.blob_wants.push_back({sha, 0, 1u << 20});
+  auto r4 = Sync(hub, b, want);
+  REQUIRE(r4.blob_chunks.size() == 1);
+  CHECK(r4.blob_chunks[0].data == doc);
+  // A node of another village may not fetch it.
+  TestNode c = Enrol(hub, "node-c", kOtherVillage);
+  wire::SyncRequest steal = Pull(0);
+  steal.initial = false;
+  steal.blob_wants.push_back({sha, 0, 1u << 20});
+  CHECK(Sync(hub, c, steal).blob_chunks.empty());
+  // A document larger than the hub's limit is refused with the reason.
+  std::string big_sha(64, 'b');
+  wire::SyncRequest big = Push({Attachment(Version(a, 20), Row(20), kVillage, big_sha, 64ll << 20)});
+  big.initial = false;
+  big.blob_chunks.push_back({big_sha, 64ull << 20, 0, std::string(10, 'x')});
+  auto r5 = Sync(hub, a, big);
+  REQUIRE(r5.blob_states.size() == 1);
+  CHECK(r5.blob_states[0].code == static_cast<uint16_t>(Code::kResourceExhausted));
 }
 
 }  // namespace
