@@ -20,6 +20,7 @@
 #include "schema/json_writer.h"
 #include "schema/messages.h"
 #include "schema/store_files.h"
+#include "sync/audit.h"
 
 namespace simpul::hub {
 namespace {
@@ -199,7 +200,18 @@ Status CmdServe(Args& a) {
 // --- operator commands ----------------------------------------------------------
 
 Result<std::unique_ptr<HubStore>> OpenHub(const Args& a) {
-  return HubStore::Open(a.data, sync::SystemClock::Default());
+  SIMPUL_ASSIGN_OR_RETURN(auto store, HubStore::Open(a.data, sync::SystemClock::Default()));
+  store->set_actor(OperatorName());
+  return store;
+}
+
+// Audits outside an operation's own transaction (reads, imports).
+Status AuditNow(HubStore& store, const std::string& action, const std::string& village, const std::string& subject,
+                const std::string& detail) {
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_RETURN_IF_ERROR(store.Audit(action, village, subject, detail));
+  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
+  return txn.Commit();
 }
 
 Status CmdInit(Args& a) {
@@ -255,6 +267,9 @@ Status CmdAppShow(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(*store, "applications", a.words[0]));
+  // Showing an application shows its applicant's personal data: audited.
+  SIMPUL_RETURN_IF_ERROR(AuditNow(*store, "read_person", Get(app, "village"), Get(app, "applicant_id"),
+                                  "application " + a.words[0]));
   SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(*store, a.words[0]));
   auto state = schema::FoldWorkflow(events);
   SIMPUL_ASSIGN_OR_RETURN(auto conflicts, ListConflicts(*store, "", true));
@@ -373,13 +388,59 @@ Status CmdBundleImport(Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   RequestLog log;
   std::string reply = HandleBundle(*store, frame, &log);
-  SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(a.opts["reply"], reply, 0600));
+  // A refusal never replaces a reply already written (a duplicate import
+  // must not overwrite the good reply of the first one).
+  bool keep_existing = log.outcome != "ok" && std::ifstream(a.opts["reply"]).good();
+  if (!keep_existing) SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(a.opts["reply"], reply, 0600));
+  SIMPUL_RETURN_IF_ERROR(AuditNow(*store, "bundle_import", log.village, log.node_id, log.outcome));
   if (log.outcome != "ok")
-    return Status::FailedPrecondition("bundle refused: " + log.outcome + " (a reply saying so was written to " +
-                                      a.opts["reply"] + ")");
+    return Status::FailedPrecondition("bundle refused: " + log.outcome +
+                                      (keep_existing ? " (the existing " + a.opts["reply"] + " was kept)"
+                                                     : " (a reply saying so was written to " + a.opts["reply"] + ")"));
   std::cout << a.T("Bundle imported from node ") << log.node_id << " (" << log.village << "): " << log.applied
             << a.T(" changes applied, ") << log.refused << a.T(" refused; the reply carries ") << log.pulled
             << a.T(" changes: ") << a.opts["reply"] << "\n";
+  return Status::Ok();
+}
+
+Status CmdAudit(Args& a) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  if (a.opts.count("verify")) {
+    bool intact = true;
+    for (const char* table : {"hub_audit", "audit"}) {
+      SIMPUL_ASSIGN_OR_RETURN(auto problems, sync::VerifyAuditChains(store->db(), table));
+      for (const auto& p : problems) std::cout << table << ": " << p << "\n";
+      intact &= problems.empty();
+    }
+    if (!intact) return Status::Corruption("the audit log was tampered with (see above)");
+    std::cout << a.T("Audit log intact: every chain verifies.") << "\n";
+    return Status::Ok();
+  }
+  std::string sql =
+      "SELECT at,'hub' AS source,writer,actor,action,village,subject,detail FROM hub_audit WHERE 1=1 {F}"
+      " UNION ALL SELECT at,'village',writer,actor,action,village,subject,detail FROM audit WHERE 1=1 {F}"
+      " ORDER BY at DESC LIMIT ?";
+  std::string filter;
+  std::vector<std::string> binds;
+  if (a.opts.count("village")) filter += " AND village=?";
+  if (a.opts.count("action")) filter += " AND action LIKE ?";
+  for (size_t p; (p = sql.find("{F}")) != std::string::npos;) sql.replace(p, 3, filter);
+  SIMPUL_ASSIGN_OR_RETURN(auto st, store->db().Prepare(sql));
+  int i = 1;
+  for (int pass = 0; pass < 2; ++pass) {
+    if (a.opts.count("village")) st.Bind(i++, a.opts["village"]);
+    if (a.opts.count("action")) st.Bind(i++, a.opts["action"] + "%");
+  }
+  st.Bind(i, static_cast<int64_t>(std::max(1, std::atoi(Opt(a, "limit", "100").c_str()))));
+  std::vector<Row> rows;
+  for (;;) {
+    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    Row r;
+    for (int c = 0; c < st.ColumnCount(); ++c) r.emplace_back(st.ColumnName(c), st.Column(c));
+    rows.push_back(std::move(r));
+  }
+  PrintRows(a, rows);
   return Status::Ok();
 }
 
@@ -407,6 +468,7 @@ const HubCommand kCommands[] = {
     {"application edit", "ID [--notes T] [--dtks-status S] [--desil N]", "hub-side edits", CmdAppEdit},
     {"conflicts", "[--village CODE] [--all]", "open conflicts (with --all: resolved too)", CmdConflicts},
     {"resolve", "CONFLICT_ID --keep winner|loser | --value TEXT", "resolve a conflict; replicates", CmdResolve},
+    {"audit", "[--village CODE] [--action A] [--limit N] [--verify]", "the audit log (hub and villages); --verify checks its hash chains", CmdAudit},
     {"bundle import", "FILE --reply OUT", "apply a village's bundle and write its reply bundle", CmdBundleImport},
     {"move", "person|application ID --to VILLAGE", "move a row (and dependents) to another village", CmdMove},
 };
@@ -424,7 +486,7 @@ int RunHubCli(const std::vector<std::string>& argv) {
       if (eq != std::string::npos) {
         v = k.substr(eq + 1);
         k.resize(eq);
-      } else if (k == "json" || k == "help" || k == "all") {
+      } else if (k == "json" || k == "help" || k == "all" || k == "verify") {
         v = "1";
       } else if (i + 1 < argv.size()) {
         v = argv[++i];

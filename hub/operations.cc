@@ -69,6 +69,7 @@ Result<std::string> CreateEnrolment(HubStore& store, const std::string& village,
       .Bind(4, static_cast<int64_t>(store.NowMs()))
       .Bind(5, static_cast<int64_t>(store.NowMs() + static_cast<uint64_t>(days) * 86400000ull));
   SIMPUL_RETURN_IF_ERROR(ins->Run());
+  SIMPUL_RETURN_IF_ERROR(store.Audit("enrolment_code", village, code.id, "valid " + std::to_string(days) + " days"));
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return code.Text();
 }
@@ -80,6 +81,7 @@ Status RevokeNode(HubStore& store, const std::string& node_id, const std::string
   up->Bind(1, static_cast<int64_t>(store.NowMs())).Bind(2, reason).Bind(3, node_id);
   SIMPUL_RETURN_IF_ERROR(up->Run());
   if (store.db().Changes() == 0) return Status::NotFound("no node " + node_id);
+  SIMPUL_RETURN_IF_ERROR(store.Audit("revoke", "", node_id, reason));
   return txn.Commit();
 }
 
@@ -147,6 +149,7 @@ Status RecordDecision(HubStore& store, const std::string& app_id, const std::str
   if (after.anomalies.size() > before.anomalies.size())
     return Status::FailedPrecondition("cannot record " + kind + ": the application is " + before.status);
   SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, Get(app, "village"), kind, reason, actor_role, operator_name));
+  SIMPUL_RETURN_IF_ERROR(store.Audit("decision:" + kind, Get(app, "village"), app_id, reason));
   SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   return txn.Commit();
 }
@@ -182,6 +185,7 @@ Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, cons
                                                        {{"letter_number", number}}));
   (void)w;
   SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, Get(app, "village"), "letter_issued", number, "hub", operator_name));
+  SIMPUL_RETURN_IF_ERROR(store.Audit("decision:letter_issued", Get(app, "village"), app_id, number));
   SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return number;
@@ -204,6 +208,9 @@ Status EditApplication(HubStore& store, const std::string& app_id, const std::ma
   SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*schema::FindTable("applications"), app_id,
                                                        Get(app, "village"), fields));
   (void)w;
+  std::string changed;
+  for (const auto& f : fields) changed += (changed.empty() ? "" : ",") + f.field;
+  SIMPUL_RETURN_IF_ERROR(store.Audit("edit", Get(app, "village"), app_id, changed));
   SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   return txn.Commit();
 }
@@ -253,6 +260,7 @@ Status ResolveConflict(HubStore& store, const std::string& id, const std::string
   SIMPUL_ASSIGN_OR_RETURN(auto w2, store.writer().Write(*schema::FindTable("conflicts"), id, Get(c, "village"),
       {{"status", std::string("resolved")}, {"resolution", how}, {"resolved_by", "hub:" + operator_name}}));
   (void)w2;
+  SIMPUL_RETURN_IF_ERROR(store.Audit("resolve_conflict", Get(c, "village"), id, how));
   SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   return txn.Commit();
 }
@@ -335,6 +343,8 @@ Result<int> MoveRow(HubStore& store, const std::string& table, const std::string
       SIMPUL_RETURN_IF_ERROR(f->Run());
     }
   }
+  SIMPUL_RETURN_IF_ERROR(store.Audit("move", from, table + ":" + id, "to " + to + ", " +
+                                                                      std::to_string(rows.size()) + " rows"));
   SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return static_cast<int>(rows.size());

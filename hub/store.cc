@@ -13,6 +13,7 @@
 #include "schema/migrations.h"
 #include "schema/regions.h"
 #include "schema/store_files.h"
+#include "sync/audit.h"
 
 namespace simpul::hub {
 namespace fs = std::filesystem;
@@ -63,6 +64,14 @@ CREATE INDEX events_village ON events(village);
 CREATE INDEX attachments_village ON attachments(village);
 CREATE INDEX conflicts_village ON conflicts(village);
 )sql",
+    R"sql(
+-- The hub's own audit chain (sync/audit.h); village chains arrive in `audit`.
+CREATE TABLE hub_audit(
+  id TEXT PRIMARY KEY, village TEXT, writer TEXT NOT NULL, actor TEXT, action TEXT NOT NULL,
+  subject TEXT, detail TEXT, at TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX hub_audit_writer ON hub_audit(writer, at);
+CREATE INDEX audit_village ON audit(village);
+)sql",
 };
 
 Status MigrateHub(Db& db, HubStore& store) {
@@ -90,6 +99,11 @@ Status HubStore::SetMeta(const std::string& key, const std::string& value) {
 }
 
 Status HubStore::SaveClock() { return sync::SaveLastStamp(db_, hlc_->last()); }
+
+Status HubStore::Audit(const std::string& action, const std::string& village, const std::string& subject,
+                       const std::string& detail) {
+  return sync::AppendHubAudit(db_, *hlc_, actor_, action, village, subject, detail);
+}
 
 Status HubStore::Load() {
   if (Meta("store_kind") != kHubStoreKind)

@@ -45,6 +45,13 @@ class HubStore {
   Status SetMeta(const std::string& key, const std::string& value);
   // Persists the HLC (call inside each write transaction).
   Status SaveClock();
+  // Who is acting (recorded in the audit log): the operator's name, or
+  // "sync" for the server.
+  const std::string& actor() const { return actor_; }
+  void set_actor(std::string actor) { actor_ = std::move(actor); }
+  // Appends to the hub's audit chain, inside the caller's transaction.
+  Status Audit(const std::string& action, const std::string& village, const std::string& subject,
+               const std::string& detail);
 
  private:
   HubStore(schema::Db db, std::string dir, sync::Clock* clock)
@@ -58,6 +65,7 @@ class HubStore {
   std::string hub_id_;
   std::unique_ptr<sync::Hlc> hlc_;
   std::unique_ptr<sync::ChangeWriter> writer_;
+  std::string actor_ = "sync";
 };
 
 }  // namespace simpul::hub

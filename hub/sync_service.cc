@@ -411,7 +411,22 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
     SIMPUL_RETURN_IF_ERROR(SnapshotPage(store, node.village, node_id, req.snapshot_after, limit,
                                         &reply.pulled, &reply.snapshot_next));
     reply.cursor = seq;
-    reply.more = true;  // after the snapshot, pull what came since
+    // After the last page, pull what came since; when nothing did, the
+    // node is caught up now and gets the digests to prove it (a bundle
+    // round then ends verified, with no second trip).
+    reply.more = true;
+    if (reply.snapshot_next.empty()) {
+      SIMPUL_ASSIGN_OR_RETURN(Stmt * newer, store.db().Cached(
+          "SELECT 1 FROM changelog WHERE village=? AND seq>? AND origin!=? LIMIT 1"));
+      newer->Bind(1, node.village).Bind(2, static_cast<int64_t>(seq)).Bind(3, node_id);
+      SIMPUL_ASSIGN_OR_RETURN(bool any, newer->Step());
+      newer->Reset();
+      if (!any) {
+        reply.more = false;
+        SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests buckets, sync::ScopeDigest(store.db(), node.village));
+        reply.bucket_digests.assign(buckets.begin(), buckets.end());
+      }
+    }
   } else {
     // The node's own changes are skipped in the query (it has them); the
     // cursor still moves past them.
@@ -488,6 +503,14 @@ std::string HandleSync(HubStore& store, const std::string& frame, const SyncServ
   log->node_id = h.node_id;
   auto refuse = [&](const Status& st) {
     log->outcome = st.ToString();
+    if (st.code() == Code::kUnauthenticated) {
+      // Identity problems (unknown, revoked, forged, replayed) are audited
+      // where they reached the hub; best effort, the refusal stands anyway.
+      if (auto txn = schema::Transaction::Begin(store.db()); txn.ok()) {
+        if (store.Audit("refused_request", log->village, h.node_id.substr(0, 64), st.message()).ok())
+          (void)txn->Commit();
+      }
+    }
     return crypto::SignedError(store.identity(), h.nonce, ErrorFor(st));
   };
   if (h.proto_max < wire::kProtocolMin || h.proto_min > h.proto_max)
@@ -605,6 +628,7 @@ std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* l
   if (!use.ok()) return refuse(use.status());
   (*use)->Bind(1, req->node_id).Bind(2, static_cast<int64_t>(store.NowMs())).Bind(3, req->code_id);
   if (Status s = (*use)->Run(); !s.ok()) return refuse(s);
+  if (Status s = store.Audit("enrolled", village, req->node_id, "code " + req->code_id); !s.ok()) return refuse(s);
   if (Status s = txn->Commit(); !s.ok()) return refuse(s);
   wire::EnrolReply reply;
   reply.hub_sign_pk = store.identity().sign_pk;

@@ -45,6 +45,12 @@ Result<BundleExport> ExportBundle(NodeStore& store, const std::string& path, uin
   SIMPUL_ASSIGN_OR_RETURN(crypto::Identity identity, LoadIdentity(store));
   SIMPUL_ASSIGN_OR_RETURN(crypto::PublicKey hub_pk, crypto::PublicKeyFromHex(store.Meta("hub_pk")));
   BundleExport out;
+  {
+    // Audited first, so the record of this export travels in it.
+    SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+    SIMPUL_RETURN_IF_ERROR(store.Audit("bundle_export", path, "written for the hub"));
+    SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  }
   SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, 5000));
   SIMPUL_ASSIGN_OR_RETURN(int64_t total, CountPending(store));
   out.more_remain = static_cast<int64_t>(pending.size()) < total;
@@ -103,7 +109,7 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
   SIMPUL_ASSIGN_OR_RETURN(auto keys, store.db().Prepare(
       "SELECT key, value FROM meta WHERE key LIKE 'bundle_key_%'"));
   std::string body, used_key;
-  Status last = Status::NotFound("this reply bundle is not for this node, or it was already imported");
+  Status last = Status::NotFound("this reply bundle is not for this node, was already imported, or is damaged");
   for (;;) {
     SIMPUL_ASSIGN_OR_RETURN(bool row, keys.Step());
     if (!row) break;

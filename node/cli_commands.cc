@@ -548,6 +548,15 @@ std::string CsvField(const std::string& s) {
 Status CmdExportRecap(Invocation& inv) {
   if (!inv.opts.count("out"))
     return Status::InvalidArgument("--out is required").WithMsg(MsgId::kMissingOption, {"--out"});
+  // Minimisation (UU 27/2022 Pasal 16): NIK and No. KK are masked unless the
+  // export states a purpose that needs them; either way the export is audited.
+  std::string purpose = inv.opts.count("purpose") ? inv.opts["purpose"] : "";
+  if (inv.opts.count("purpose") && purpose.size() < 5)
+    return Status::InvalidArgument("--purpose must say why the full numbers are needed")
+        .WithMsg(MsgId::kBadOptionValue, {"--purpose", purpose});
+  auto mask = [&](const std::string& v) {
+    return purpose.empty() && v.size() == 16 ? v.substr(0, 4) + "xxxxxxxx" + v.substr(12) : v;
+  };
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
   SIMPUL_ASSIGN_OR_RETURN(auto apps, ListRecords(*store, Entity::kApplication, ListFilter{"", "", "", "", 1 << 30}));
   std::string path = inv.opts["out"], tmp = path + ".tmp";
@@ -579,8 +588,8 @@ Status CmdExportRecap(Invocation& inv) {
     std::string docs;
     for (const auto& d : atts) docs += (docs.empty() ? "" : " ") + d.kind;
     std::vector<std::string> cols = {
-        id, GetS(a, "type"), state.status, GetS(person, "name"), GetS(person, "nik"),
-        GetS(household, "no_kk"), GetS(person, "birth_date"), GetS(person, "sex"),
+        id, GetS(a, "type"), state.status, GetS(person, "name"), mask(GetS(person, "nik")),
+        mask(GetS(household, "no_kk")), GetS(person, "birth_date"), GetS(person, "sex"),
         GetS(household, "address"), GetS(household, "rt"), GetS(household, "rw"), store->village(),
         GetS(a, "service_type"), GetS(a, "purpose"),
         GetS(a, "indicator_set") + (GetS(a, "indicator_version").empty() ? "" : " v" + GetS(a, "indicator_version")),
@@ -592,7 +601,14 @@ Status CmdExportRecap(Invocation& inv) {
   out.flush();
   if (!out) return fail("write failed (disk full?)");
   out.close();
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return fail(std::strerror(errno));
+  {
+    SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store->db()));
+    SIMPUL_RETURN_IF_ERROR(store->Audit(purpose.empty() ? "export_masked" : "export_full", "recap",
+                                        std::to_string(n) + " applications" +
+                                            (purpose.empty() ? std::string() : "; purpose: " + purpose)));
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) return fail(std::strerror(errno));
+    SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  }
   if (inv.json) *inv.out << JsonWriter().BeginObject().Field("file", path).Field("applications", n).EndObject().str() << "\n";
   else *inv.out << inv.T("Recap written: ") << path << " (" << n
                 << inv.T(" applications)\n");
@@ -643,7 +659,7 @@ const std::vector<Command>& Commands() {
       {"bundle export", "FILE [--max-mb N]", "Write everything the hub has not received into a file (USB stick, chat)",
        BundleExportHandler(), -1, {"max-mb"}},
       {"bundle import", "FILE", "Apply the reply bundle Dinsos made from our bundle", BundleImportHandler(), -1, {}},
-      {"export recap", "--out FILE.csv", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out"}},
+      {"export recap", "--out FILE.csv [--purpose TEXT]", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out", "purpose"}},
     };
     // Positional words each command takes, read off its usage line.
     for (auto& c : cmds) {

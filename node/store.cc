@@ -11,6 +11,7 @@
 #include "schema/migrations.h"
 #include "schema/regions.h"
 #include "schema/store_files.h"
+#include "sync/audit.h"
 
 namespace simpul::node {
 namespace fs = std::filesystem;
@@ -50,6 +51,13 @@ Status LoadIndicatorSets(Db& db) {
 
 std::string NodeStore::BlobPath(const std::string& sha) const {
   return dir_ + "/blobs/" + sha.substr(0, 2) + "/" + sha.substr(2);
+}
+
+Status NodeStore::Audit(const std::string& action, const std::string& subject, const std::string& detail) {
+  const char* who = std::getenv("SIMPUL_OPERATOR");
+  if (!who || !*who) who = std::getenv("USER");
+  return sync::AppendVillageAudit(db_, *writer_, *hlc_, village_, who && *who ? who : "operator", action, subject,
+                                  detail);
 }
 
 std::string NodeStore::Meta(const std::string& key) { return schema::ReadMeta(db_, key); }

@@ -44,6 +44,10 @@ class NodeStore {
   std::string BlobPath(const std::string& sha256_hex) const;
   uint64_t NowMs() { return clock_->NowMs(); }
 
+  // Appends to this node's audit chain (replicated to the hub), inside the
+  // caller's transaction. The actor is $SIMPUL_OPERATOR, else $USER.
+  Status Audit(const std::string& action, const std::string& subject, const std::string& detail);
+
   // Reads a meta value ("" when absent).
   std::string Meta(const std::string& key);
   Status SetMeta(const std::string& key, const std::string& value);

@@ -210,6 +210,7 @@ Status Enrol(NodeStore& store, sync::Transport& transport, const std::string& hu
   SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_seq", "0"));
   store.hlc().Witness(sync::Stamp::Make(reply.hub_time_ms, 0));
   SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
+  SIMPUL_RETURN_IF_ERROR(store.Audit("enrolled", hub_url, "hub key " + crypto::Fingerprint(reply.hub_sign_pk)));
   return txn.Commit();
 }
 
@@ -596,6 +597,7 @@ Status ResolveConflict(NodeStore& store, const std::string& id, const std::strin
   SIMPUL_ASSIGN_OR_RETURN(auto w2, store.writer().Write(*schema::FindTable("conflicts"), id, village,
       {{"status", std::string("resolved")}, {"resolution", how}, {"resolved_by", "village:" + store.node_id()}}));
   (void)w2;
+  SIMPUL_RETURN_IF_ERROR(store.Audit("resolve_conflict", id, how));
   return txn.Commit();
 }
 

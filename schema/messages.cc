@@ -149,6 +149,9 @@ struct UiText {
   const char* id;
 };
 constexpr UiText kUiTexts[] = {
+    {"the audit log (hub and villages); --verify checks its hash chains",
+     "log audit (hub dan desa); --verify memeriksa rantai hash-nya"},
+    {"Audit log intact: every chain verifies.", "Log audit utuh: semua rantai cocok."},
     {"apply a village's bundle and write its reply bundle", "terapkan berkas sinkronisasi desa dan tulis berkas balasannya"},
     {"Bundle imported from node ", "Berkas diterapkan dari node "},
     {" changes applied, ", " perubahan diterapkan, "},

@@ -95,6 +95,15 @@ CREATE INDEX conflicts_row ON conflicts(row_id);
 ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 1;
 CREATE TABLE blob_acks(sha256 TEXT PRIMARY KEY, acked_at_ms INTEGER NOT NULL) WITHOUT ROWID;
 )sql",
+    // 5: the audit log, append-only and hash-chained per writer; replicated
+    // from villages to the hub.
+    R"sql(
+CREATE TABLE audit(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  writer TEXT, actor TEXT, action TEXT, subject TEXT, detail TEXT, at TEXT,
+  prev_hash TEXT, hash TEXT);
+CREATE INDEX audit_writer ON audit(writer, at);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

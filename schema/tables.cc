@@ -47,11 +47,18 @@ constexpr FieldDef kConflicts[] = {
     {"resolution", S}, {"resolved_by", S}, {"deleted", S},
 };
 
+// The audit log: written once by the node it names (`writer`), chained by
+// hash to that writer's previous entry (sync/audit.h).
+constexpr FieldDef kAudit[] = {
+    {"writer", S}, {"actor", S}, {"action", S}, {"subject", S}, {"detail", S},
+    {"at", S}, {"prev_hash", S}, {"hash", S},
+};
+
 constexpr TableDef kTables[] = {
     {"households", kHouseholds, false, 1},   {"persons", kPersons, false, 1},
     {"applications", kApplications, false, 1}, {"complaints", kComplaints, false, 0},
     {"events", kEvents, true, 1},             {"conflicts", kConflicts, false, 1},
-    {"attachments", kAttachments, false, 2},
+    {"attachments", kAttachments, false, 2}, {"audit", kAudit, true, 1},
 };
 
 }  // namespace

@@ -16,7 +16,10 @@
 #include "node/records.h"
 #include "node/store.h"
 #include "node/sync_client.h"
+#include "schema/ids.h"
 #include "schema/tables.h"
+#include "sync/audit.h"
+#include "sync/merge.h"
 #include "sync/transport/transport.h"
 #include "tests/support/temp_dir.h"
 
@@ -287,6 +290,49 @@ TEST_CASE("a diverged scope is detected by digest and repaired, nothing lost") {
   back->Bind(1, households[3]);
   REQUIRE(*back->Step());
   CHECK(back->Text(0) == "Dusun 3");
+}
+
+}  // namespace
+}  // namespace simpul
+
+namespace simpul {
+namespace {
+
+TEST_CASE("village audit entries reach the hub with their chain intact; a forged writer is refused") {
+  std::mt19937 rng(11);
+  testing::TempDir dir;
+  auto hub_r = hub::HubStore::Init(dir.File("hub"), "test hub", sync::SystemClock::Default());
+  REQUIRE(hub_r.ok());
+  hub::HubStore& hub = **hub_r;
+  FlakyLink link(hub, rng, 0.0);
+  auto node_r = node::NodeStore::Init(dir.File("node"), "35.10.01.2001", sync::SystemClock::Default());
+  REQUIRE(node_r.ok());
+  node::NodeStore& n = **node_r;
+  auto code = hub::CreateEnrolment(hub, "35.10.01.2001", 1);
+  REQUIRE(code.ok());
+  REQUIRE(node::Enrol(n, link, "http://127.0.0.1:1", *code).ok());  // audited: "enrolled"
+  {
+    auto txn = schema::Transaction::Begin(n.db());
+    REQUIRE(txn.ok());
+    REQUIRE(n.Audit("export_full", "recap", "3 applications; purpose: usulan PBI").ok());
+    REQUIRE(txn->Commit().ok());
+  }
+  auto s = node::SyncOnce(n, link, {});
+  REQUIRE(s.ok());
+  CHECK(s->verified);
+  auto count = hub.db().Prepare("SELECT count(*) FROM audit WHERE writer=?");
+  count->Bind(1, n.node_id());
+  REQUIRE(*count->Step());
+  CHECK(count->Int(0) == 2);
+  auto problems = sync::VerifyAuditChains(hub.db(), "audit");
+  REQUIRE(problems.ok());
+  CHECK(problems->empty());
+  // A node cannot write an entry in another writer's name.
+  sync::Merger merger(hub.db());
+  sync::wire::Change forged{sync::Hlc::FormatVersion(sync::Stamp::Make(1800000000000ull, 0), n.node_id()),
+                            "audit", schema::NewRowId(1800000000000ull), "35.10.01.2001", 0,
+                            {{"writer", std::string("someone-else"), ""}, {"action", std::string("x"), ""}}};
+  CHECK(merger.Apply(forged, sync::Role::kVillage, "35.10.01.2001").status().code() == Code::kPermissionDenied);
 }
 
 }  // namespace

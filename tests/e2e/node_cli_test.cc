@@ -889,7 +889,15 @@ TEST_CASE("export recap: a CSV with the full NIK as text, one line per applicati
   std::string app3 = v.Id({"application", "new", "--type", "recommendation", "--applicant", a.person});
   std::string out = v.tmp().File("recap.csv");
 
-  Json r = v.Ok({"export", "recap", "--out", out});
+  // Without a stated purpose, NIK and No. KK are masked (minimisation).
+  std::string masked_out = v.tmp().File("recap-masked.csv");
+  v.Ok({"export", "recap", "--out", masked_out});
+  {
+    std::string masked = ReadFile(masked_out);
+    CHECK(masked.find(kNik) == std::string::npos);
+    CHECK(masked.find(kNik.substr(0, 4) + "xxxxxxxx" + kNik.substr(12)) != std::string::npos);
+  }
+  Json r = v.Ok({"export", "recap", "--out", out, "--purpose", "usulan PBI-JKN ke BPJS"});
   CHECK(r["applications"].n == 3);
   CHECK(r["file"].str() == out);
   CHECK(!fs::exists(out + ".tmp"));

@@ -1,0 +1,1164 @@
+// End-to-end tests of sync bundles (node/bundle.h, hub/sync_service.h
+// HandleBundle): the sync protocol carried as files when there is no link.
+//
+// Every test runs the REAL binaries: `simpul-hub` (a data dir created with
+// `init`; `serve` on loopback, port 0, only to enrol nodes or for a live
+// sync) and `simpul-node`. Bundles go node -> file -> hub -> reply file ->
+// node with no server involved. The tests check what operators see (exit
+// codes of node/cli.h and hub/cli.h, messages, --json output) and, where the
+// CLI cannot show it, the stores themselves (hub.db, simpul.db, blob files)
+// opened read-only.
+//
+// "Changes nothing" is checked by comparing a fingerprint of the store (row
+// counts of every synced table, the change log, counters, cursors, pending
+// bundle keys, blob files) taken before and after.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "schema/db.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+
+namespace simpul::testing {
+namespace {
+
+// Exit codes: node/cli.h (0 ok, 1 internal, 2 bad input, 3 store, 4 busy,
+// 5 io, 6 refused by the hub) and hub/cli.h (2 bad input or refused action).
+constexpr int kOk = 0;
+constexpr int kInternal = 1;
+constexpr int kHubRefused = 2;  // `simpul-hub bundle import` on refusal
+constexpr int kNodeRefused = 6;
+
+// Villages of Kecamatan Pesanggaran (35.10.01).
+const std::string kSarongan = "35.10.01.2001";
+const std::string kPesanggaran = "35.10.01.2002";
+
+#define CHECK_HAS(hay, needle)                                                          \
+  CHECK_MESSAGE(std::string(hay).find(needle) != std::string::npos,                     \
+                "expected \"" << (needle) << "\" in:\n" << (hay))
+#define REQUIRE_HAS(hay, needle)                                                        \
+  REQUIRE_MESSAGE(std::string(hay).find(needle) != std::string::npos,                   \
+                  "expected \"" << (needle) << "\" in:\n" << (hay))
+
+// --- a small JSON reader for the CLIs' --json output ----------------------------
+
+struct Json {
+  enum class K { kMissing, kNull, kBool, kNum, kStr, kArr, kObj } k = K::kMissing;
+  bool b = false;
+  double n = 0;
+  std::string s;
+  std::vector<Json> a;
+  std::vector<std::pair<std::string, Json>> o;
+
+  bool missing() const { return k == K::kMissing; }
+  size_t size() const { return k == K::kArr ? a.size() : k == K::kObj ? o.size() : 0; }
+  const Json& operator[](const std::string& key) const {
+    static const Json kNone;
+    for (const auto& [kk, v] : o)
+      if (kk == key) return v;
+    return kNone;
+  }
+  const Json& operator[](size_t i) const {
+    static const Json kNone;
+    return k == K::kArr && i < a.size() ? a[i] : kNone;
+  }
+  std::string str() const { return k == K::kStr ? s : std::string(); }
+  int64_t num() const { return k == K::kNum ? static_cast<int64_t>(n) : -1; }
+  bool truthy() const { return k == K::kBool && b; }
+  bool is_bool() const { return k == K::kBool; }
+};
+
+class JsonParser {
+ public:
+  explicit JsonParser(const std::string& t) : t_(t) {}
+  Json Parse() {
+    Json v = Value();
+    Ws();
+    if (p_ != t_.size()) Fail("trailing text");
+    return v;
+  }
+
+ private:
+  [[noreturn]] void Fail(const char* what) {
+    throw std::runtime_error(std::string("bad JSON (") + what + ") at " + std::to_string(p_) + " in: " + t_);
+  }
+  void Ws() {
+    while (p_ < t_.size() && (t_[p_] == ' ' || t_[p_] == '\n' || t_[p_] == '\r' || t_[p_] == '\t')) ++p_;
+  }
+  char Peek() {
+    if (p_ >= t_.size()) Fail("unexpected end");
+    return t_[p_];
+  }
+  bool Lit(std::string_view w) {
+    if (t_.compare(p_, w.size(), w) != 0) return false;
+    p_ += w.size();
+    return true;
+  }
+  std::string String() {
+    if (Peek() != '"') Fail("expected string");
+    ++p_;
+    std::string out;
+    while (p_ < t_.size() && t_[p_] != '"') {
+      char c = t_[p_++];
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      if (p_ >= t_.size()) Fail("bad escape");
+      char e = t_[p_++];
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          if (p_ + 4 > t_.size()) Fail("short \\u");
+          uint32_t c1 = static_cast<uint32_t>(std::stoul(t_.substr(p_, 4), nullptr, 16));
+          p_ += 4;
+          out += c1 < 0x80 ? static_cast<char>(c1) : '?';  // ASCII is all these tests read
+          break;
+        }
+        default: Fail("bad escape");
+      }
+    }
+    if (p_ >= t_.size()) Fail("unterminated string");
+    ++p_;
+    return out;
+  }
+  Json Value() {
+    Ws();
+    Json v;
+    char c = Peek();
+    if (c == '{' || c == '[') {
+      bool obj = c == '{';
+      v.k = obj ? Json::K::kObj : Json::K::kArr;
+      ++p_;
+      Ws();
+      if (Peek() == (obj ? '}' : ']')) {
+        ++p_;
+        return v;
+      }
+      for (;;) {
+        if (obj) {
+          Ws();
+          std::string key = String();
+          Ws();
+          if (Peek() != ':') Fail("expected ':'");
+          ++p_;
+          v.o.emplace_back(key, Value());
+        } else {
+          v.a.push_back(Value());
+        }
+        Ws();
+        char d = Peek();
+        ++p_;
+        if (d == ',') continue;
+        if (d == (obj ? '}' : ']')) return v;
+        Fail("expected ',' or a closing bracket");
+      }
+    }
+    if (c == '"') {
+      v.k = Json::K::kStr;
+      v.s = String();
+      return v;
+    }
+    if (Lit("null")) { v.k = Json::K::kNull; return v; }
+    if (Lit("true")) { v.k = Json::K::kBool; v.b = true; return v; }
+    if (Lit("false")) { v.k = Json::K::kBool; v.b = false; return v; }
+    size_t end = p_;
+    while (end < t_.size() && std::string_view("+-0123456789.eE").find(t_[end]) != std::string_view::npos) ++end;
+    if (end == p_) Fail("unexpected character");
+    v.k = Json::K::kNum;
+    v.n = std::stod(t_.substr(p_, end - p_));
+    p_ = end;
+    return v;
+  }
+
+  const std::string& t_;
+  size_t p_ = 0;
+};
+
+Json ParseJson(const std::string& text) { return JsonParser(text).Parse(); }
+
+// --- small utilities ---------------------------------------------------------------
+
+bool WaitFor(const std::function<bool()>& pred, double seconds, int step_ms = 20) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  for (;;) {
+    if (pred()) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(step_ms));
+  }
+}
+
+std::string Describe(const std::string& bin, const std::vector<std::string>& args, const ProcessResult& r) {
+  std::ostringstream o;
+  o << "$ " << bin;
+  for (const auto& a : args) o << " " << a;
+  o << "\n[exit " << r.exit_code << (r.signal ? " signal " + std::to_string(r.signal) : "") << "]\n"
+    << "stdout: " << r.out << "\nstderr: " << r.err;
+  return o.str();
+}
+
+// One integer from a read-only SQL query over a store (hub.db, simpul.db).
+int64_t SqlInt(const std::string& db_path, const std::string& sql, const std::vector<std::string>& binds = {}) {
+  auto db = schema::Db::Open(db_path, schema::Db::Mode::kReadOnly);
+  INFO("open " << db_path);
+  REQUIRE(db.ok());
+  auto st = db->Prepare(sql);
+  INFO(sql);
+  REQUIRE(st.ok());
+  for (size_t i = 0; i < binds.size(); ++i) st->Bind(static_cast<int>(i + 1), binds[i]);
+  auto row = st->Step();
+  REQUIRE(row.ok());
+  REQUIRE(*row);
+  return st->Int(0);
+}
+
+// One text value (or "" for no row / NULL).
+std::string SqlText(const std::string& db_path, const std::string& sql, const std::vector<std::string>& binds = {}) {
+  auto db = schema::Db::Open(db_path, schema::Db::Mode::kReadOnly);
+  INFO("open " << db_path);
+  REQUIRE(db.ok());
+  auto st = db->Prepare(sql);
+  INFO(sql);
+  REQUIRE(st.ok());
+  for (size_t i = 0; i < binds.size(); ++i) st->Bind(static_cast<int>(i + 1), binds[i]);
+  auto row = st->Step();
+  REQUIRE(row.ok());
+  if (!*row || st->IsNullAt(0)) return "";
+  return st->Text(0);
+}
+
+// Rows of `table`, or -1 if the store has no such table.
+int64_t CountIfTable(const std::string& db_path, const std::string& table) {
+  if (SqlInt(db_path, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?", {table}) == 0) return -1;
+  return SqlInt(db_path, "SELECT count(*) FROM " + table);
+}
+
+// Complete blob files under DIR/blobs/<2 hex>/<62 hex>: sha256 -> path.
+std::map<std::string, std::string> BlobFiles(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::map<std::string, std::string> out;
+  std::error_code ec;
+  fs::path root = fs::path(dir) / "blobs";
+  if (!fs::exists(root, ec)) return out;
+  for (const auto& sub : fs::directory_iterator(root, ec)) {
+    std::string p = sub.path().filename().string();
+    if (!sub.is_directory() || p.size() != 2) continue;
+    for (const auto& f : fs::directory_iterator(sub.path(), ec)) {
+      std::string name = f.path().filename().string();
+      if (f.is_regular_file() && name.size() == 62) out[p + name] = f.path().string();
+    }
+  }
+  return out;
+}
+
+std::string BlobPath(const std::string& dir, const std::string& sha) {
+  return dir + "/blobs/" + sha.substr(0, 2) + "/" + sha.substr(2);
+}
+
+// ctest sets SIMPUL_BIN_DIR; run by hand, the binaries are in build/bin.
+void EnsureBinDir() {
+  if (std::getenv("SIMPUL_BIN_DIR")) return;
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return;
+  std::filesystem::path bin = exe.parent_path().parent_path() / "bin";
+  if (std::filesystem::exists(bin / "simpul-hub", ec)) setenv("SIMPUL_BIN_DIR", bin.c_str(), 0);
+}
+
+std::vector<std::string> BaseEnv(const std::string& home) {
+  return {"LANG=C", "LC_ALL=", "LC_MESSAGES=", "HOME=" + home, "XDG_DATA_HOME=", "SIMPUL_DATA=",
+          "SIMPUL_HUB_DATA=", "SIMPUL_OPERATOR=operator-dinsos"};
+}
+
+// A document with every byte value (binary-safe check), `n` makes it distinct.
+std::string DocumentBytes(int n, size_t size) {
+  std::string d = "%PDF-1.4\n% dokumen " + std::to_string(n) + "\n";
+  uint32_t x = 2463534242u + static_cast<uint32_t>(n);
+  while (d.size() < size) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    d += static_cast<char>(x & 0xff);
+  }
+  return d;
+}
+
+// --- the district hub ----------------------------------------------------------------
+
+class Hub {
+ public:
+  explicit Hub(const std::string& name = "Dinsos Banyuwangi") : dir_(tmp_.File("hub")), log_(tmp_.File("hub.log")) {
+    EnsureBinDir();
+    ProcessResult r = Cli({"init", "--name", name});
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+  }
+  ~Hub() {
+    if (proc_) Stop();
+  }
+
+  void Start(int port = 0) {
+    REQUIRE(!proc_);
+    size_t from = ReadFile(log_).size();
+    proc_ = std::make_unique<Background>(
+        std::vector<std::string>{BinPath("simpul-hub"), "--data", dir_, "serve", "--listen",
+                                 "127.0.0.1:" + std::to_string(port)},
+        BaseEnv(tmp_.path()), log_);
+    const std::string marker = " on 127.0.0.1:";
+    int bound = 0;
+    bool up = WaitFor(
+        [&] {
+          std::string log = ReadFile(log_).substr(from);
+          size_t s = log.find("serving ");
+          if (s == std::string::npos) return false;
+          size_t m = log.find(marker, s);
+          if (m == std::string::npos) return false;
+          bound = std::atoi(log.c_str() + m + marker.size());
+          return bound > 0;
+        },
+        10);
+    INFO("hub log:\n" << ReadFile(log_));
+    REQUIRE(up);
+    if (port != 0) REQUIRE(bound == port);
+    port_ = bound;
+  }
+  int Stop() {
+    REQUIRE(proc_);
+    proc_->Kill(SIGTERM);
+    int rc = proc_->Wait();
+    proc_.reset();
+    return rc;
+  }
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  const std::string& dir() const { return dir_; }
+  std::string db() const { return dir_ + "/hub.db"; }
+  std::string File(const std::string& name) const { return tmp_.File(name); }
+
+  ProcessResult Cli(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {BinPath("simpul-hub"), "--data", dir_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ProcessResult r = Run(argv, BaseEnv(tmp_.path()), 30);
+    last_ = Describe("simpul-hub", args, r);
+    return r;
+  }
+  const std::string& last() const { return last_; }
+  Json Ok(std::vector<std::string> args) {
+    args.insert(args.begin(), "--json");
+    ProcessResult r = Cli(args);
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+    return ParseJson(r.out);
+  }
+  void Do(const std::vector<std::string>& args) {
+    ProcessResult r = Cli(args);
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+  }
+  std::string EnrolCode(const std::string& village) {
+    Json j = Ok({"node", "enrol", "--village", village});
+    REQUIRE(!j["code"].str().empty());
+    return j["code"].str();
+  }
+  // `bundle import` that must succeed.
+  ProcessResult Import(const std::string& bundle, const std::string& reply) {
+    ProcessResult r = Cli({"bundle", "import", bundle, "--reply", reply});
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+    REQUIRE(std::filesystem::exists(reply));
+    return r;
+  }
+  int64_t Count(const std::string& sql, const std::vector<std::string>& binds = {}) {
+    return SqlInt(db(), sql, binds);
+  }
+  // Everything a bundle could change at the hub.
+  std::string State() {
+    std::ostringstream o;
+    for (const char* t : {"households", "persons", "applications", "complaints", "attachments", "events",
+                          "field_versions", "changelog", "changelog_fields", "applied", "conflicts"})
+      o << t << "=" << Count(std::string("SELECT count(*) FROM ") + t) << " ";
+    o << "audit=" << CountIfTable(db(), "audit") << " ";
+    o << "maxseq=" << Count("SELECT coalesce(max(seq),0) FROM changelog") << " ";
+    o << "counters=" << SqlText(db(), "SELECT group_concat(node_id || ':' || last_counter) FROM "
+                                      "(SELECT node_id,last_counter FROM nodes ORDER BY node_id)")
+      << " ";
+    o << "blobs=" << BlobFiles(dir_).size();
+    return o.str();
+  }
+
+ private:
+  TempDir tmp_;
+  std::string dir_, log_, last_;
+  std::unique_ptr<Background> proc_;
+  int port_ = 0;
+};
+
+// --- a village laptop -------------------------------------------------------------------
+
+struct Applicant {
+  std::string household, person, application;
+};
+
+class Node {
+ public:
+  explicit Node(const std::string& village) : village_(village), dir_(tmp_.File("data")) {
+    EnsureBinDir();
+    ProcessResult r = Cli({"init", "--village", village});
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+    const std::string marker = "Node id: ";
+    size_t p = r.out.find(marker);
+    REQUIRE(p != std::string::npos);
+    size_t e = r.out.find_first_of(" \n", p + marker.size());
+    id_ = r.out.substr(p + marker.size(), e - p - marker.size());
+    REQUIRE(!id_.empty());
+  }
+
+  const std::string& id() const { return id_; }
+  const std::string& village() const { return village_; }
+  const std::string& dir() const { return dir_; }
+  std::string db() const { return dir_ + "/simpul.db"; }
+  std::string File(const std::string& name) const { return tmp_.File(name); }
+
+  ProcessResult Cli(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {BinPath("simpul-node"), "--data", dir_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ProcessResult r = Run(argv, BaseEnv(tmp_.path()), 60);
+    last_ = Describe("simpul-node", args, r);
+    return r;
+  }
+  const std::string& last() const { return last_; }
+  Json Ok(std::vector<std::string> args) {
+    args.insert(args.begin(), "--json");
+    ProcessResult r = Cli(args);
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+    return ParseJson(r.out);
+  }
+  std::string Id(const std::vector<std::string>& args) {
+    Json j = Ok(args);
+    REQUIRE(!j["id"].str().empty());
+    return j["id"].str();
+  }
+  void Do(const std::vector<std::string>& args) {
+    ProcessResult r = Cli(args);
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+  }
+
+  // Enrolment needs the hub's server running.
+  void Enrol(Hub& hub) {
+    std::string code = hub.EnrolCode(village_);
+    ProcessResult r = Cli({"enrol", "--hub", hub.url(), "--code", code});
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+  }
+  Json Sync() { return Ok({"sync", "--timeout", "20"}); }
+  Json Export(const std::string& file) { return Ok({"bundle", "export", file}); }
+  Json Import(const std::string& file) { return Ok({"bundle", "import", file}); }
+
+  std::string AddHousehold(const std::string& address, const std::string& kk = "") {
+    std::vector<std::string> args = {"household", "add", "--address", address};
+    if (!kk.empty()) args.insert(args.end(), {"--kk", kk});
+    return Id(args);
+  }
+  // A household, a woman with a NIK, and her poverty-statement application
+  // (draft; answered). `n` makes the NIK and KK distinct.
+  Applicant DraftApplicant(int n, const std::string& name) {
+    char nik[32], kk[32];
+    std::snprintf(nik, sizeof nik, "351001550887%04d", n);
+    std::snprintf(kk, sizeof kk, "351001121187%04d", n);
+    Applicant a;
+    a.household = AddHousehold("Dusun Krajan " + std::to_string(n), kk);
+    a.person = Id({"person", "add", "--household", a.household, "--name", name, "--nik", nik, "--birth-date",
+                   "1987-08-15", "--sex", "P"});
+    a.application = Id({"application", "new", "--type", "poverty_statement", "--applicant", a.person,
+                        "--purpose", "Berobat ke RSUD Blambangan"});
+    Do({"application", "answer", a.application, "no_shelter=tidak", "head_not_working=ya", "food_insecure=ya"});
+    return a;
+  }
+  std::string Attach(const std::string& app, const std::string& kind, const std::string& file) {
+    Json j = Ok({"application", "attach", app, "--kind", kind, "--file", file});
+    REQUIRE(j["sha256"].str().size() == 64);
+    return j["sha256"].str();
+  }
+  Json Outbox() { return Ok({"outbox"}); }
+  size_t OutboxSize() { return Outbox().size(); }
+  std::set<std::string> ApplicationIds() {
+    std::set<std::string> out;
+    for (const auto& a : Ok({"application", "list"}).a) out.insert(a["id"].str());
+    return out;
+  }
+  int64_t Count(const std::string& sql, const std::vector<std::string>& binds = {}) {
+    return SqlInt(db(), sql, binds);
+  }
+  // Everything importing a reply could change at the node.
+  std::string State() {
+    std::ostringstream o;
+    for (const char* t : {"households", "persons", "applications", "complaints", "attachments", "events",
+                          "field_versions", "outbox", "outbox_fields", "conflicts", "blob_acks"})
+      o << t << "=" << Count(std::string("SELECT count(*) FROM ") + t) << " ";
+    o << "refused=" << Count("SELECT count(*) FROM outbox WHERE state='refused'") << " ";
+    for (const char* k : {"sync_cursor", "sync_initial", "snapshot_after", "last_sync_ms"})
+      o << k << "=" << SqlText(db(), "SELECT value FROM meta WHERE key=?", {k}) << " ";
+    o << "bundle_keys=" << Count("SELECT count(*) FROM meta WHERE key LIKE 'bundle_key_%'") << " ";
+    o << "events=" << SqlText(db(), "SELECT group_concat(kind) FROM (SELECT kind FROM events ORDER BY id)") << " ";
+    o << "audit=" << CountIfTable(db(), "audit") << " ";
+    o << "blobs=" << BlobFiles(dir_).size();
+    return o.str();
+  }
+
+ private:
+  TempDir tmp_;
+  std::string village_, dir_, id_, last_;
+};
+
+// The node has nothing left to send; lists what remains if not.
+#define CHECK_OUTBOX_EMPTY(node)                                                              \
+  do {                                                                                        \
+    Json ob_ = (node).Outbox();                                                               \
+    std::string left_;                                                                        \
+    for (const auto& c_ : ob_.a)                                                              \
+      left_ += "  " + c_["table"].str() + " " + c_["row_id"].str() + " [" + c_["state"].str() + "] " + \
+               c_["refusal"].str() + "\n";                                                    \
+    CHECK_MESSAGE(ob_.size() == 0, "the outbox still holds:\n" << left_);                     \
+  } while (0)
+
+// A hub serving just long enough to enrol `nodes`; bundles need no server.
+void EnrolOffline(Hub& hub, std::initializer_list<Node*> nodes) {
+  hub.Start();
+  for (Node* n : nodes) n->Enrol(hub);
+  CHECK(hub.Stop() == 0);
+}
+
+// A byte of `path` at `pos` flipped.
+void FlipByte(const std::string& path, size_t pos) {
+  std::string b = ReadFile(path);
+  REQUIRE(pos < b.size());
+  b[pos] = static_cast<char>(b[pos] ^ 0x20);
+  WriteFile(path, b);
+}
+
+std::string Copy(const std::string& from, const std::string& to) {
+  WriteFile(to, ReadFile(from));
+  REQUIRE(ReadFile(to) == ReadFile(from));
+  return to;
+}
+
+// ============================================================================
+// 1. Round trip with no link; documents (deduplicated); a hub decision back
+// ============================================================================
+
+TEST_CASE("bundle: round trip with no link carries rows and deduplicated documents; a hub decision comes back") {
+  Hub hub;
+  Node n(kSarongan);
+  EnrolOffline(hub, {&n});
+
+  // Offline work: two applicants; one KK scan shared by both applications
+  // (the same file: one document), and one scan only the first has.
+  Applicant a1 = n.DraftApplicant(1, "Siti Aminah");
+  Applicant a2 = n.DraftApplicant(2, "Sri Wahyuni");
+  const std::string shared_bytes = DocumentBytes(1, 150 * 1024), own_bytes = DocumentBytes(2, 40 * 1024);
+  std::string shared = n.File("kk-krajan.pdf"), own = n.File("ktp-siti.pdf");
+  WriteFile(shared, shared_bytes);
+  WriteFile(own, own_bytes);
+  std::string sha_shared = n.Attach(a1.application, "kk", shared);
+  CHECK(n.Attach(a2.application, "kk", shared) == sha_shared);
+  std::string sha_own = n.Attach(a1.application, "ktp", own);
+  CHECK(sha_own != sha_shared);
+  CHECK(BlobFiles(n.dir()).size() == 2);  // deduplicated at the node
+  n.Do({"application", "submit", a1.application});
+  n.Do({"application", "submit", a2.application});
+  const size_t before_export = n.OutboxSize();
+  REQUIRE(before_export > 0);
+
+  // Export: everything unacknowledged, both documents (once each).
+  std::string bundle = n.File("ke-dinsos-1.smpl");
+  Json ex = n.Export(bundle);
+  CHECK(ex["file"].str() == bundle);
+  // Every change pending at export time (the export's own audit record may
+  // be one of them), nothing left behind.
+  const size_t changes = static_cast<size_t>(ex["changes"].num());
+  CHECK(changes >= before_export);
+  CHECK(changes == n.OutboxSize());
+  CHECK(ex["documents"].num() == 2);
+  CHECK(ex["more_remain"].is_bool());
+  CHECK_FALSE(ex["more_remain"].truthy());
+  REQUIRE(std::filesystem::exists(bundle));
+  CHECK(ex["bytes"].num() == static_cast<int64_t>(std::filesystem::file_size(bundle)));
+  CHECK(ex["bytes"].num() > static_cast<int64_t>(shared_bytes.size() + own_bytes.size()));
+  CHECK(ex["bytes"].num() < static_cast<int64_t>(2 * shared_bytes.size() + own_bytes.size()));  // not twice
+  // The bundle is sealed: no personal data in clear.
+  CHECK(ReadFile(bundle).find("Siti Aminah") == std::string::npos);
+  CHECK(ReadFile(bundle).find("3510015508870001") == std::string::npos);
+  // Exporting does not empty the outbox (nothing is acknowledged yet).
+  CHECK(n.OutboxSize() >= before_export);
+
+  // The hub applies it (no server running) and writes a reply.
+  std::string reply = hub.File("balasan-1.smpl");
+  ProcessResult hr = hub.Import(bundle, reply);
+  CHECK_HAS(hr.out, n.id());
+  CHECK_HAS(hr.out, std::to_string(changes) + " changes applied");
+  CHECK_HAS(hr.out, "0 refused");
+  for (const auto& a : {a1, a2}) {
+    CHECK(hub.Count("SELECT count(*) FROM households WHERE id=? AND village=?", {a.household, kSarongan}) == 1);
+    CHECK(hub.Count("SELECT count(*) FROM persons WHERE id=? AND village=?", {a.person, kSarongan}) == 1);
+    CHECK(hub.Count("SELECT count(*) FROM applications WHERE id=? AND village=?", {a.application, kSarongan}) == 1);
+    CHECK(hub.Count("SELECT count(*) FROM events WHERE subject_id=? AND kind='submitted'", {a.application}) == 1);
+  }
+  CHECK(hub.Count("SELECT count(*) FROM attachments WHERE sha256=?", {sha_shared}) == 2);
+  CHECK(hub.Count("SELECT count(*) FROM attachments WHERE sha256=?", {sha_own}) == 1);
+  auto hub_blobs = BlobFiles(hub.dir());
+  CHECK(hub_blobs.size() == 2);
+  CHECK(ReadFile(BlobPath(hub.dir(), sha_shared)) == shared_bytes);
+  CHECK(ReadFile(BlobPath(hub.dir(), sha_own)) == own_bytes);
+
+  // The node applies the reply: everything acknowledged, verified.
+  Json s = n.Import(reply);
+  INFO(n.last());
+  CHECK(s["sent"].num() == static_cast<int64_t>(changes));
+  CHECK(s["acked"].num() == static_cast<int64_t>(changes));
+  CHECK(s["refused"].num() == 0);
+  CHECK(s["docs_sent"].num() == 2);
+  CHECK(s["docs_pending"].num() == 0);
+  CHECK_MESSAGE(s["verified"].truthy(),
+                "the first bundle round trip of a freshly enrolled node should end verified:\n" << n.last());
+  CHECK_OUTBOX_EMPTY(n);
+  CHECK(n.Count("SELECT count(*) FROM blob_acks WHERE sha256 IN (?,?)", {sha_shared, sha_own}) == 2);
+  // Nothing left to send: the next bundle carries no documents, and no
+  // changes but (at most) the record of its own export.
+  Json idle = n.Export(n.File("kosong.smpl"));
+  CHECK_MESSAGE(idle["changes"].num() <= 1, n.last());
+  CHECK(idle["changes"].num() == static_cast<int64_t>(n.OutboxSize()));
+  CHECK(idle["documents"].num() == 0);
+
+  // A hub decision travels back by the next round.
+  hub.Do({"application", "return", a1.application, "--reason", "Lampirkan KK terbaru"});
+  std::string bundle2 = n.File("ke-dinsos-2.smpl"), reply2 = hub.File("balasan-2.smpl");
+  Json ex2 = n.Export(bundle2);
+  CHECK_MESSAGE(ex2["changes"].num() <= 2, "nothing was changed at the node since the last round:\n" << n.last());
+  CHECK(ex2["changes"].num() == static_cast<int64_t>(n.OutboxSize()));
+  CHECK(ex2["documents"].num() == 0);
+  hub.Import(bundle2, reply2);
+  Json s2 = n.Import(reply2);
+  INFO(n.last());
+  CHECK(s2["received"].num() >= 1);
+  CHECK(s2["refused"].num() == 0);
+  CHECK(s2["verified"].truthy());
+  Json shown = n.Ok({"application", "show", a1.application});
+  CHECK(shown["status"].str() == "returned");
+  CHECK(n.Ok({"application", "show", a2.application})["status"].str() == "submitted");
+  CHECK_OUTBOX_EMPTY(n);
+}
+
+// One full bundle round: the node exports, the hub imports, the node imports
+// the reply. Returns the node's summary.
+Json Round(Node& n, Hub& hub, const std::string& tag) {
+  std::string bundle = n.File(tag + ".smpl"), reply = hub.File(tag + "-balasan.smpl");
+  n.Export(bundle);
+  hub.Import(bundle, reply);
+  return n.Import(reply);
+}
+
+TEST_CASE("bundle: a second laptop of the village receives the rows and the documents it lacked") {
+  Hub hub;
+  Node a(kSarongan), b(kSarongan);
+  EnrolOffline(hub, {&a, &b});
+  Applicant x = a.DraftApplicant(3, "Siti Aminah");
+  const std::string bytes = DocumentBytes(3, 64 * 1024);
+  std::string doc = a.File("sktm.pdf");
+  WriteFile(doc, bytes);
+  std::string sha = a.Attach(x.application, "sktm", doc);
+  a.Do({"application", "submit", x.application});
+  Json sa = Round(a, hub, "laptop-a");
+  CHECK(sa["refused"].num() == 0);
+  CHECK_OUTBOX_EMPTY(a);
+  REQUIRE(ReadFile(BlobPath(hub.dir(), sha)) == bytes);
+
+  // The other laptop has never heard of the application or its document.
+  Json s1 = Round(b, hub, "laptop-b-1");
+  INFO(b.last());
+  CHECK(b.ApplicationIds() == std::set<std::string>{x.application});
+  CHECK(b.Count("SELECT count(*) FROM attachments WHERE sha256=?", {sha}) == 1);
+  // A bundle can only ask for documents the node knew of when it exported;
+  // the ones the reply's rows name come with the next round at the latest.
+  WARN_MESSAGE(BlobFiles(b.dir()).count(sha) == 1,
+               "a document the node lacked did not arrive with the first reply that named it "
+               "(a second bundle round trip is needed):\n" << b.last());
+  Json s2 = Round(b, hub, "laptop-b-2");
+  INFO(b.last());
+  CHECK(s1["docs_received"].num() + s2["docs_received"].num() == 1);
+  CHECK(s2["docs_pending"].num() == 0);
+  CHECK(s2["verified"].truthy());
+  REQUIRE(BlobFiles(b.dir()).count(sha) == 1);
+  CHECK(ReadFile(BlobPath(b.dir(), sha)) == bytes);
+  Json shown = b.Ok({"application", "show", x.application});
+  REQUIRE(shown["attachments"].size() == 1);
+  CHECK(shown["attachments"][0]["state"].str() == "present");
+}
+
+// ============================================================================
+// 2. The same bundle twice
+// ============================================================================
+
+TEST_CASE("bundle: importing the same bundle twice at the hub, or its reply twice at the node, is refused and changes nothing") {
+  Hub hub;
+  Node n(kSarongan);
+  EnrolOffline(hub, {&n});
+  Applicant a = n.DraftApplicant(4, "Siti Aminah");
+  std::string doc = n.File("kk.pdf");
+  WriteFile(doc, DocumentBytes(4, 20 * 1024));
+  n.Attach(a.application, "kk", doc);
+  n.Do({"application", "submit", a.application});
+  std::string bundle = n.File("b.smpl"), reply = hub.File("r.smpl"), reply_again = hub.File("r-again.smpl");
+  const size_t changes = static_cast<size_t>(n.Export(bundle)["changes"].num());
+  CHECK(changes == n.OutboxSize());
+  hub.Import(bundle, reply);
+  const std::string hub_after_first = hub.State();
+  CHECK(hub.Count("SELECT count(*) FROM households WHERE village=?", {kSarongan}) == 1);
+
+  // Twice at the hub: refused, explained, nothing applied.
+  ProcessResult r = hub.Cli({"bundle", "import", bundle, "--reply", reply_again});
+  {
+    INFO(hub.last());
+    CHECK(r.exit_code == kHubRefused);
+    CHECK(r.exit_code != kInternal);
+    CHECK_HAS(r.err, "already received");
+    CHECK_HAS(r.err, "out-of-date");
+    CHECK_HAS(r.err, "nothing applied");
+    CHECK(std::filesystem::exists(reply_again));  // a signed refusal for the node
+  }
+  CHECK(hub.State() == hub_after_first);
+
+  // The reply twice at the node: the second time refused, nothing changes.
+  Json s = n.Import(reply);
+  CHECK(s["acked"].num() == static_cast<int64_t>(changes));
+  CHECK_OUTBOX_EMPTY(n);
+  const std::string node_after_first = n.State();
+  ProcessResult again = n.Cli({"bundle", "import", reply});
+  {
+    INFO(n.last());
+    CHECK(again.exit_code != kOk);
+    CHECK(again.exit_code != kInternal);
+    CHECK_HAS(again.err, "already imported");
+  }
+  CHECK(n.State() == node_after_first);
+  // The hub's refusal of the duplicate changes nothing either.
+  ProcessResult refusal = n.Cli({"bundle", "import", reply_again});
+  {
+    INFO(n.last());
+    CHECK(refusal.exit_code != kOk);
+    CHECK(refusal.exit_code != kInternal);
+  }
+  CHECK(n.State() == node_after_first);
+  CHECK(hub.State() == hub_after_first);
+}
+
+TEST_CASE("bundle: the hub's refusal of a duplicate import reaching the node first loses nothing") {
+  // The Dinsos operator imports the same bundle twice, writing the reply to
+  // the same file: the refusal does not replace the good reply.
+  Hub hub;
+  Node n(kSarongan);
+  EnrolOffline(hub, {&n});
+  Applicant a = n.DraftApplicant(5, "Siti Aminah");
+  n.Do({"application", "submit", a.application});
+  std::string bundle = n.File("b.smpl"), reply = hub.File("r.smpl");
+  n.Export(bundle);
+  hub.Import(bundle, reply);
+  const std::string hub_after_first = hub.State();
+  ProcessResult r = hub.Cli({"bundle", "import", bundle, "--reply", reply});
+  CHECK(r.exit_code == kHubRefused);
+  CHECK(hub.State() == hub_after_first);
+
+  CHECK_HAS(r.err, "was kept");
+  ProcessResult imp = n.Cli({"bundle", "import", reply});
+  {
+    INFO(n.last());
+    CHECK(imp.exit_code == 0);  // the kept good reply applies
+  }
+  // Nothing lost, nothing twice: another round has nothing left to carry.
+  Json s = Round(n, hub, "again");
+  CHECK(s["refused"].num() == 0);
+  CHECK(s["acked"].num() == s["sent"].num());
+  CHECK_OUTBOX_EMPTY(n);
+  CHECK(hub.Count("SELECT count(*) FROM applications WHERE id=?", {a.application}) == 1);
+  CHECK(hub.Count("SELECT count(*) FROM changelog WHERE tbl='households' AND row_id=?", {a.household}) == 1);
+  CHECK(s["verified"].truthy());
+}
+
+// ============================================================================
+// 3. An old bundle after a newer contact
+// ============================================================================
+
+TEST_CASE("bundle: an old bundle after a newer live sync is refused and explained; the node loses nothing") {
+  Hub hub;
+  hub.Start();
+  Node n(kSarongan);
+  n.Enrol(hub);
+  Applicant a1 = n.DraftApplicant(6, "Siti Aminah");
+  std::string old_bundle = n.File("lama.smpl");
+  Json ex = n.Export(old_bundle);
+  CHECK(ex["changes"].num() > 0);
+  Applicant a2 = n.DraftApplicant(7, "Sri Wahyuni");
+  // The link came back: a live sync carries everything, the old bundle's too.
+  Json live = n.Sync();
+  {
+    INFO(n.last());
+    CHECK(live["refused"].num() == 0);
+    CHECK(live["acked"].num() == live["sent"].num());
+    CHECK(live["verified"].truthy());
+  }
+  CHECK_OUTBOX_EMPTY(n);
+  for (const auto& a : {a1, a2}) {
+    CHECK(hub.Count("SELECT count(*) FROM households WHERE id=?", {a.household}) == 1);
+    CHECK(hub.Count("SELECT count(*) FROM applications WHERE id=?", {a.application}) == 1);
+  }
+  CHECK(hub.Stop() == 0);
+
+  const std::string hub_before = hub.State();
+  std::string reply = hub.File("lama-balasan.smpl");
+  ProcessResult r = hub.Cli({"bundle", "import", old_bundle, "--reply", reply});
+  {
+    INFO(hub.last());
+    CHECK(r.exit_code == kHubRefused);
+    CHECK_HAS(r.err, "out-of-date");
+    CHECK_HAS(r.err, "older than this node's last contact");
+    CHECK_HAS(r.err, "nothing applied");
+  }
+  CHECK(hub.State() == hub_before);
+
+  // The node hears of the refusal; it had nothing left to lose.
+  const std::string node_before = n.State();
+  ProcessResult imp = n.Cli({"bundle", "import", reply});
+  {
+    INFO(n.last());
+    CHECK(imp.exit_code == kNodeRefused);
+    CHECK_HAS(imp.err, "out-of-date");
+  }
+  CHECK_OUTBOX_EMPTY(n);
+  CHECK(n.ApplicationIds() == std::set<std::string>{a1.application, a2.application});
+  CHECK(n.Count("SELECT count(*) FROM meta WHERE key LIKE 'bundle_key_%'") == 0);
+  CHECK(n.Count("SELECT count(*) FROM households") == 2);
+  // Only the old bundle's key is gone (closed by the signed refusal).
+  std::string expected = node_before;
+  const std::string one_key = "bundle_keys=1 ";
+  REQUIRE(expected.find(one_key) != std::string::npos);
+  expected.replace(expected.find(one_key), one_key.size(), "bundle_keys=0 ");
+  CHECK(n.State() == expected);
+}
+
+TEST_CASE("bundle: an old bundle after a newer bundle is refused; the newer one carried everything") {
+  Hub hub;
+  Node n(kSarongan);
+  EnrolOffline(hub, {&n});
+  Applicant a1 = n.DraftApplicant(8, "Siti Aminah");
+  std::string bundle_a = n.File("a.smpl"), bundle_b = n.File("b.smpl");
+  std::string reply_a = hub.File("a-balasan.smpl"), reply_b = hub.File("b-balasan.smpl");
+  Json ea = n.Export(bundle_a);
+  Applicant a2 = n.DraftApplicant(9, "Sri Wahyuni");
+  Json eb = n.Export(bundle_b);
+  CHECK(eb["changes"].num() > ea["changes"].num());  // B carries A's changes too
+
+  hub.Import(bundle_b, reply_b);
+  const std::string hub_after_b = hub.State();
+  ProcessResult r = hub.Cli({"bundle", "import", bundle_a, "--reply", reply_a});
+  {
+    INFO(hub.last());
+    CHECK(r.exit_code == kHubRefused);
+    CHECK_HAS(r.err, "out-of-date");
+  }
+  CHECK(hub.State() == hub_after_b);
+
+  Json sb = n.Import(reply_b);
+  {
+    INFO(n.last());
+    CHECK(sb["acked"].num() == eb["changes"].num());
+    CHECK(sb["refused"].num() == 0);
+  }
+  CHECK_OUTBOX_EMPTY(n);
+  ProcessResult imp = n.Cli({"bundle", "import", reply_a});
+  {
+    INFO(n.last());
+    CHECK(imp.exit_code == kNodeRefused);
+  }
+  CHECK_OUTBOX_EMPTY(n);
+  for (const auto& a : {a1, a2}) {
+    CHECK(hub.Count("SELECT count(*) FROM persons WHERE id=?", {a.person}) == 1);
+    CHECK(hub.Count("SELECT count(*) FROM applications WHERE id=?", {a.application}) == 1);
+  }
+  Json s = Round(n, hub, "c");
+  CHECK(s["verified"].truthy());
+}
+
+// ============================================================================
+// 4. A bundle for another hub
+// ============================================================================
+
+TEST_CASE("bundle: a bundle taken to another hub is refused there and applies nothing") {
+  Hub hub1("Dinsos Banyuwangi"), hub2("Dinsos Jember");
+  Node n(kSarongan);
+  EnrolOffline(hub1, {&n});
+  Applicant a = n.DraftApplicant(10, "Siti Aminah");
+  std::string doc = n.File("kk.pdf");
+  WriteFile(doc, DocumentBytes(10, 16 * 1024));
+  std::string sha = n.Attach(a.application, "kk", doc);
+  std::string bundle = n.File("b.smpl");
+  Json ex = n.Export(bundle);
+
+  const std::string hub2_before = hub2.State();
+  std::string wrong_reply = hub2.File("r.smpl");
+  ProcessResult r = hub2.Cli({"bundle", "import", bundle, "--reply", wrong_reply});
+  {
+    INFO(hub2.last());
+    CHECK(r.exit_code == kHubRefused);
+    CHECK_HAS(r.err, "Unauthenticated");
+    CHECK_HAS(r.err, "not enrolled at this hub");
+  }
+  CHECK(hub2.State() == hub2_before);
+  CHECK(hub2.Count("SELECT count(*) FROM households") == 0);
+  CHECK(hub2.Count("SELECT count(*) FROM applications") == 0);
+  CHECK(BlobFiles(hub2.dir()).empty());
+
+  // The other hub's refusal means nothing to the node: it is not from its hub.
+  const std::string node_before = n.State();
+  ProcessResult imp = n.Cli({"bundle", "import", wrong_reply});
+  {
+    INFO(n.last());
+    CHECK(imp.exit_code != kOk);
+    CHECK(imp.exit_code != kInternal);
+  }
+  CHECK(n.State() == node_before);
+
+  // Its own hub takes the same bundle.
+  std::string reply = hub1.File("r.smpl");
+  hub1.Import(bundle, reply);
+  Json s = n.Import(reply);
+  CHECK(s["acked"].num() == ex["changes"].num());
+  CHECK_OUTBOX_EMPTY(n);
+  CHECK(ReadFile(BlobPath(hub1.dir(), sha)) == ReadFile(doc));
+}
+
+// ============================================================================
+// 5. A damaged bundle
+// ============================================================================
+
+TEST_CASE("bundle: a tampered or truncated bundle (or reply) is refused clearly, applies nothing, and the original still imports") {
+  Hub hub;
+  Node n(kSarongan);
+  EnrolOffline(hub, {&n});
+  Applicant a = n.DraftApplicant(11, "Siti Aminah");
+  const std::string bytes = DocumentBytes(11, 32 * 1024);
+  std::string doc = n.File("ktp.pdf");
+  WriteFile(doc, bytes);
+  std::string sha = n.Attach(a.application, "ktp", doc);
+  n.Do({"application", "submit", a.application});
+  std::string bundle = n.File("asli.smpl");
+  Json ex = n.Export(bundle);
+  const size_t size = ReadFile(bundle).size();
+  REQUIRE(size > 1000);
+
+  const std::string hub_before = hub.State();
+  struct Damage {
+    const char* what;
+    std::function<void(const std::string&)> apply;
+  };
+  const std::vector<Damage> damages = {
+      {"one byte flipped in the middle", [&](const std::string& p) { FlipByte(p, size / 2); }},
+      {"one byte flipped near the start (header)", [&](const std::string& p) { FlipByte(p, 20); }},
+      {"one byte flipped at the end", [&](const std::string& p) { FlipByte(p, size - 1); }},
+      {"truncated to half", [&](const std::string& p) { WriteFile(p, ReadFile(p).substr(0, size / 2)); }},
+      {"truncated by one byte", [&](const std::string& p) { WriteFile(p, ReadFile(p).substr(0, size - 1)); }},
+      {"empty", [&](const std::string& p) { WriteFile(p, ""); }},
+  };
+  int i = 0;
+  for (const auto& d : damages) {
+    INFO("bundle " << d.what);
+    std::string bad = Copy(bundle, n.File("rusak-" + std::to_string(i) + ".smpl"));
+    d.apply(bad);
+    REQUIRE(ReadFile(bad) != ReadFile(bundle));
+    ProcessResult r = hub.Cli({"bundle", "import", bad, "--reply", hub.File("rusak-" + std::to_string(i++) + ".r")});
+    INFO(hub.last());
+    CHECK(r.exit_code == kHubRefused);
+    CHECK_HAS(r.err, "refused");
+    CHECK(r.err.find("internal") == std::string::npos);
+    CHECK(hub.State() == hub_before);
+  }
+  CHECK(hub.Count("SELECT count(*) FROM applications") == 0);
+  CHECK(BlobFiles(hub.dir()).empty());
+
+  // The untampered original still imports.
+  std::string reply = hub.File("balasan.smpl");
+  ProcessResult ok = hub.Import(bundle, reply);
+  CHECK_HAS(ok.out, std::to_string(ex["changes"].num()) + " changes applied");
+  CHECK(hub.Count("SELECT count(*) FROM applications WHERE id=?", {a.application}) == 1);
+  CHECK(ReadFile(BlobPath(hub.dir(), sha)) == bytes);
+
+  // A damaged reply is refused at the node and does not use up the
+  // bundle's key: the genuine reply still imports.
+  const std::string node_before = n.State();
+  const size_t rsize = ReadFile(reply).size();
+  const std::vector<Damage> reply_damages = {
+      {"one byte flipped in the middle", [&](const std::string& p) { FlipByte(p, rsize / 2); }},
+      {"truncated to half", [&](const std::string& p) { WriteFile(p, ReadFile(p).substr(0, rsize / 2)); }},
+  };
+  for (const auto& d : reply_damages) {
+    INFO("reply " << d.what);
+    std::string bad = Copy(reply, n.File("balasan-rusak-" + std::to_string(i++) + ".smpl"));
+    d.apply(bad);
+    ProcessResult r = n.Cli({"bundle", "import", bad});
+    INFO(n.last());
+    CHECK(r.exit_code != kOk);
+    CHECK(r.exit_code != kInternal);
+    CHECK(!r.err.empty());
+    CHECK(n.State() == node_before);
+  }
+  Json s = n.Import(reply);
+  CHECK(s["acked"].num() == ex["changes"].num());
+  CHECK_OUTBOX_EMPTY(n);
+}
+
+// ============================================================================
+// 6. A reply bundle on another node; bundles fed to the wrong side
+// ============================================================================
+
+TEST_CASE("bundle: a reply imported on another village's node is refused and applies nothing there") {
+  Hub hub;
+  Node n1(kSarongan), n2(kPesanggaran);
+  EnrolOffline(hub, {&n1, &n2});
+  Applicant a1 = n1.DraftApplicant(12, "Siti Aminah");
+  Applicant a2 = n2.DraftApplicant(13, "Sri Wahyuni");
+  std::string b1 = n1.File("b1.smpl"), b2 = n2.File("b2.smpl");
+  std::string r1 = hub.File("r1.smpl"), r2 = hub.File("r2.smpl");
+  n1.Export(b1);
+  Json e2 = n2.Export(b2);  // n2 waits for its own reply too
+  hub.Import(b1, r1);
+
+  const std::string n2_before = n2.State();
+  ProcessResult r = n2.Cli({"bundle", "import", r1});
+  {
+    INFO(n2.last());
+    CHECK(r.exit_code != kOk);
+    CHECK(r.exit_code != kInternal);
+    CHECK_HAS(r.err, "not for this node");
+  }
+  CHECK(n2.State() == n2_before);
+  CHECK(n2.ApplicationIds() == std::set<std::string>{a2.application});
+  CHECK(n2.Count("SELECT count(*) FROM households WHERE village != ?", {kPesanggaran}) == 0);
+
+  // A request bundle is not a reply; a reply is not a request.
+  ProcessResult wrong_side = n2.Cli({"bundle", "import", b1});
+  {
+    INFO(n2.last());
+    CHECK(wrong_side.exit_code == 2);
+    CHECK_HAS(wrong_side.err, "not a reply bundle");
+  }
+  CHECK(n2.State() == n2_before);
+  const std::string hub_before = hub.State();
+  ProcessResult reply_at_hub = hub.Cli({"bundle", "import", r1, "--reply", hub.File("x.smpl")});
+  {
+    INFO(hub.last());
+    CHECK(reply_at_hub.exit_code == kHubRefused);
+  }
+  CHECK(hub.State() == hub_before);
+
+  // Both nodes still import their own replies.
+  hub.Import(b2, r2);
+  Json s2 = n2.Import(r2);
+  CHECK(s2["acked"].num() == e2["changes"].num());
+  CHECK_OUTBOX_EMPTY(n2);
+  CHECK(n2.ApplicationIds() == std::set<std::string>{a2.application});
+  Json s1 = n1.Import(r1);
+  CHECK(s1["refused"].num() == 0);
+  CHECK_OUTBOX_EMPTY(n1);
+  CHECK(n1.ApplicationIds() == std::set<std::string>{a1.application});
+}
+
+// ============================================================================
+// 7. Village scope: a node cannot write another village's rows by bundle
+// ============================================================================
+
+TEST_CASE("bundle: a change to a row moved to another village is refused per item; the rest is applied") {
+  Hub hub;
+  hub.Start();
+  Node x(kSarongan);
+  x.Enrol(hub);
+  Applicant a = x.DraftApplicant(14, "Siti Aminah");
+  Json first = x.Sync();
+  CHECK(first["refused"].num() == 0);
+  CHECK_OUTBOX_EMPTY(x);
+  CHECK(hub.Stop() == 0);
+
+  // Dinsos moves the application to Pesanggaran; the laptop does not know.
+  {
+    ProcessResult r = hub.Cli({"move", "application", a.application, "--to", kPesanggaran});
+    INFO(hub.last());
+    REQUIRE(r.exit_code == kOk);
+  }
+  const std::string hub_purpose =
+      SqlText(hub.db(), "SELECT purpose FROM applications WHERE id=?", {a.application});
+  x.Do({"application", "edit", a.application, "--purpose", "Biaya sekolah anak"});
+  std::string other = x.AddHousehold("Dusun Baru 1");
+  REQUIRE(x.OutboxSize() >= 2);
+
+  std::string bundle = x.File("b.smpl"), reply = hub.File("r.smpl");
+  Json ex = x.Export(bundle);
+  const size_t pending = static_cast<size_t>(ex["changes"].num());
+  CHECK(pending == x.OutboxSize());
+  ProcessResult hr = hub.Import(bundle, reply);
+  CHECK_HAS(hr.out, std::to_string(pending - 1) + " changes applied");
+  CHECK_HAS(hr.out, "1 refused");
+  // The rest was applied; the moved row was not touched.
+  CHECK(hub.Count("SELECT count(*) FROM households WHERE id=? AND village=?", {other, kSarongan}) == 1);
+  CHECK(hub.Count("SELECT count(*) FROM applications WHERE id=? AND village=?", {a.application, kPesanggaran}) == 1);
+  CHECK(SqlText(hub.db(), "SELECT purpose FROM applications WHERE id=?", {a.application}) == hub_purpose);
+  CHECK(hub_purpose != "Biaya sekolah anak");
+
+  Json s = x.Import(reply);
+  {
+    INFO(x.last());
+    CHECK(s["sent"].num() == static_cast<int64_t>(pending));
+    CHECK(s["refused"].num() == 1);
+    CHECK(s["acked"].num() == static_cast<int64_t>(pending - 1));
+  }
+  Json outbox = x.Outbox();
+  std::vector<Json> refused, others;
+  for (const auto& c : outbox.a) (c["state"].str() == "refused" ? refused : others).push_back(c);
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0]["row_id"].str() == a.application);
+  CHECK(refused[0]["table"].str() == "applications");
+  CHECK_HAS(refused[0]["refusal"].str(), "PermissionDenied");
+  CHECK_HAS(refused[0]["refusal"].str(), kPesanggaran);
+  {
+    std::string left;
+    for (const auto& c : others) left += "  " + c["table"].str() + " [" + c["state"].str() + "]\n";
+    CHECK_MESSAGE(others.empty(), "besides the refused change the outbox holds:\n" << left);
+  }
+  ProcessResult text = x.Cli({"outbox"});
+  CHECK_HAS(text.out, "refused");
+  // The application has left the village's laptop with the reply.
+  CHECK(x.ApplicationIds().count(a.application) == 0);
+}
+}  // namespace
+}  // namespace simpul::testing
