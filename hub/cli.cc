@@ -20,12 +20,17 @@
 #include "schema/json_writer.h"
 #include "schema/messages.h"
 #include "schema/store_files.h"
+#include "sync/accounts.h"
 #include "sync/audit.h"
 
 namespace simpul::hub {
 namespace {
 
+struct HubCommand;
+
 struct Args {
+  const HubCommand* cmd = nullptr;
+  std::string user;
   std::vector<std::string> words;
   std::map<std::string, std::string> opts;
   bool json = false, help = false;
@@ -35,6 +40,8 @@ struct Args {
 };
 
 int ExitFor(const Status& st) {
+  if (auto id = st.msg_id(); id && (*id == MsgId::kLoginRequired || *id == MsgId::kLoginFailed || *id == MsgId::kRoleForbids))
+    return 7;
   switch (st.code()) {
     case Code::kOk: return 0;
     case Code::kInvalidArgument: case Code::kNotFound: case Code::kAlreadyExists:
@@ -199,9 +206,38 @@ Status CmdServe(Args& a) {
 
 // --- operator commands ----------------------------------------------------------
 
+sync::Permission PermissionOf(const Args& a);
+const char* PathOf(const Args& a);
+
+// Opens the hub store for the running command: checks the operator's
+// account and role once the store has accounts, and sets the audit actor.
 Result<std::unique_ptr<HubStore>> OpenHub(const Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, HubStore::Open(a.data, sync::SystemClock::Default()));
-  store->set_actor(OperatorName());
+  if (!sync::HasOperators(store->db())) {  // setup mode
+    store->set_actor(OperatorName() + " (no account)");
+    return store;
+  }
+  sync::Permission need = PermissionOf(a);
+  if (need == sync::Permission::kNone) return store;
+  auto refuse = [&](const std::string& who, const std::string& why) {
+    if (auto txn = schema::Transaction::Begin(store->db()); txn.ok())
+      if (store->Audit("refused", "", who, why).ok()) (void)txn->Commit();
+  };
+  if (a.user.empty()) return Status::PermissionDenied("sign-in required").WithMsg(MsgId::kLoginRequired);
+  const char* pw = std::getenv("SIMPUL_PASSWORD");
+  std::string password = pw ? pw : "";
+  if (!pw) std::getline(std::cin, password);
+  auto op = sync::Authenticate(store->db(), a.user, password);
+  if (!op.ok()) {
+    refuse(a.user, std::string("sign-in failed for ") + PathOf(a));
+    return Status::PermissionDenied("sign-in failed").WithMsg(MsgId::kLoginFailed);
+  }
+  if (!sync::RoleAllows(op->role, need)) {
+    store->set_actor(op->name + " (" + op->role + ")");
+    refuse(op->name, std::string("role ") + op->role + " may not run " + PathOf(a));
+    return Status::PermissionDenied("role forbids").WithMsg(MsgId::kRoleForbids, {op->role, PathOf(a)});
+  }
+  store->set_actor(op->name + " (" + op->role + ")");
   return store;
 }
 
@@ -449,28 +485,72 @@ struct HubCommand {
   const char* usage;
   const char* help;
   Status (*fn)(Args&);
+  sync::Permission permission;
 };
 
+sync::Permission PermissionOf(const Args& a) { return a.cmd ? a.cmd->permission : sync::Permission::kAdminister; }
+const char* PathOf(const Args& a) { return a.cmd ? a.cmd->path : "?"; }
+
+Status CmdUserAdd(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 1, {"role"}));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  const char* pw = std::getenv("SIMPUL_NEW_PASSWORD");
+  std::string password = pw ? pw : "";
+  if (!pw) std::getline(std::cin, password);
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store->db()));
+  SIMPUL_RETURN_IF_ERROR(sync::AddOperator(store->db(), a.words[0], a.opts["role"], password));
+  SIMPUL_RETURN_IF_ERROR(store->Audit("account_added", "", a.words[0], a.opts["role"]));
+  SIMPUL_RETURN_IF_ERROR(store->SaveClock());
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  std::cout << a.T("Account saved: ") << a.words[0] << " (" << a.opts["role"] << ")\n";
+  return Status::Ok();
+}
+
+Status CmdUserList(Args& a) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_ASSIGN_OR_RETURN(auto ops, sync::ListOperators(store->db()));
+  std::vector<Row> rows;
+  for (const auto& o : ops) rows.push_back({{"name", o.name}, {"role", o.role}});
+  PrintRows(a, rows);
+  return Status::Ok();
+}
+
+Status CmdUserDisable(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store->db()));
+  SIMPUL_RETURN_IF_ERROR(sync::DisableOperator(store->db(), a.words[0]));
+  SIMPUL_RETURN_IF_ERROR(store->Audit("account_disabled", "", a.words[0], ""));
+  SIMPUL_RETURN_IF_ERROR(store->SaveClock());
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  std::cout << a.T("Account disabled: ") << a.words[0] << "\n";
+  return Status::Ok();
+}
+
 const HubCommand kCommands[] = {
-    {"init", "--data DIR [--name NAME]", "create the hub store and its signing key", CmdInit},
-    {"serve", "--data DIR [--listen ADDR:PORT] [--config FILE]", "run the sync server (stops on SIGTERM)", CmdServe},
-    {"node enrol", "--village CODE [--days N]", "print a one-time enrolment code for a village", CmdEnrol},
-    {"node list", "", "list enrolled nodes", CmdNodeList},
-    {"node revoke", "NODE_ID --reason TEXT", "revoke a node (lost laptop); refused at its next sync", CmdRevoke},
-    {"application list", "[--village CODE] [--status S]", "the queue of applications", CmdAppList},
-    {"application show", "ID", "an application with its history and conflicts", CmdAppShow},
-    {"application return", "ID --reason TEXT", "return to the village for completion", CmdReturn},
-    {"application approve", "ID [--reason TEXT]", "approve", CmdApprove},
-    {"application reject", "ID --reason TEXT", "reject", CmdReject},
-    {"application visit", "ID --reason TEXT", "record the field visit (verifier)", CmdVisit},
-    {"application recommend", "ID --reason TEXT", "record the kecamatan recommendation (verifier)", CmdRecommend},
-    {"application letter", "ID", "issue the numbered letter of an approved application", CmdLetter},
-    {"application edit", "ID [--notes T] [--dtks-status S] [--desil N]", "hub-side edits", CmdAppEdit},
-    {"conflicts", "[--village CODE] [--all]", "open conflicts (with --all: resolved too)", CmdConflicts},
-    {"resolve", "CONFLICT_ID --keep winner|loser | --value TEXT", "resolve a conflict; replicates", CmdResolve},
-    {"audit", "[--village CODE] [--action A] [--limit N] [--verify]", "the audit log (hub and villages); --verify checks its hash chains", CmdAudit},
-    {"bundle import", "FILE --reply OUT", "apply a village's bundle and write its reply bundle", CmdBundleImport},
-    {"move", "person|application ID --to VILLAGE", "move a row (and dependents) to another village", CmdMove},
+    {"init", "--data DIR [--name NAME]", "create the hub store and its signing key", CmdInit, sync::Permission::kNone},
+    {"serve", "--data DIR [--listen ADDR:PORT] [--config FILE]", "run the sync server (stops on SIGTERM)", CmdServe, sync::Permission::kNone},
+    {"node enrol", "--village CODE [--days N]", "print a one-time enrolment code for a village", CmdEnrol, sync::Permission::kAdminister},
+    {"node list", "", "list enrolled nodes", CmdNodeList, sync::Permission::kRead},
+    {"node revoke", "NODE_ID --reason TEXT", "revoke a node (lost laptop); refused at its next sync", CmdRevoke, sync::Permission::kAdminister},
+    {"application list", "[--village CODE] [--status S]", "the queue of applications", CmdAppList, sync::Permission::kRead},
+    {"application show", "ID", "an application with its history and conflicts", CmdAppShow, sync::Permission::kRead},
+    {"application return", "ID --reason TEXT", "return to the village for completion", CmdReturn, sync::Permission::kReview},
+    {"application approve", "ID [--reason TEXT]", "approve", CmdApprove, sync::Permission::kDecide},
+    {"application reject", "ID --reason TEXT", "reject", CmdReject, sync::Permission::kDecide},
+    {"application visit", "ID --reason TEXT", "record the field visit (verifier)", CmdVisit, sync::Permission::kVerify},
+    {"application recommend", "ID --reason TEXT", "record the kecamatan recommendation (verifier)", CmdRecommend, sync::Permission::kVerify},
+    {"application letter", "ID", "issue the numbered letter of an approved application", CmdLetter, sync::Permission::kDecide},
+    {"application edit", "ID [--notes T] [--dtks-status S] [--desil N]", "hub-side edits", CmdAppEdit, sync::Permission::kReview},
+    {"conflicts", "[--village CODE] [--all]", "open conflicts (with --all: resolved too)", CmdConflicts, sync::Permission::kRead},
+    {"resolve", "CONFLICT_ID --keep winner|loser | --value TEXT", "resolve a conflict; replicates", CmdResolve, sync::Permission::kReview},
+    {"audit", "[--village CODE] [--action A] [--limit N] [--verify]", "the audit log (hub and villages); --verify checks its hash chains", CmdAudit, sync::Permission::kAudit},
+    {"bundle import", "FILE --reply OUT", "apply a village's bundle and write its reply bundle", CmdBundleImport, sync::Permission::kReview},
+    {"user add", "NAME --role ROLE",
+     "add or update an operator account (password from SIMPUL_NEW_PASSWORD or stdin)", CmdUserAdd, sync::Permission::kAdminister},
+    {"user list", "", "list operator accounts", CmdUserList, sync::Permission::kAdminister},
+    {"user disable", "NAME", "disable an operator account", CmdUserDisable, sync::Permission::kAdminister},
+    {"move", "person|application ID --to VILLAGE", "move a row (and dependents) to another village", CmdMove, sync::Permission::kReview},
 };
 
 }  // namespace
@@ -497,6 +577,7 @@ int RunHubCli(const std::vector<std::string>& argv) {
       if (k == "json") a.json = true;
       else if (k == "help") a.help = true;
       else if (k == "data") a.data = v;
+      else if (k == "user") a.user = v;
       else if (k == "lang") lang = v;
       else a.opts[k] = v;
     } else {
@@ -529,7 +610,9 @@ int RunHubCli(const std::vector<std::string>& argv) {
 Usage: simpul-hub [--data DIR] [--json] [--lang id|en] COMMAND ...
   --data DIR   hub data directory (default: $SIMPUL_HUB_DATA, else /var/lib/simpul-hub)
 Exit codes: 0 ok, 1 internal error, 2 bad input or refused, 3 store unusable,
-4 busy or unreachable, 5 I/O error.
+4 busy or unreachable, 5 I/O error, 7 not signed in or the role does not allow it.
+Accounts: once the hub has operator accounts, commands need --user NAME (or $SIMPUL_USER)
+and $SIMPUL_PASSWORD (or the password on standard input).
 
 Commands:
 )");
@@ -542,6 +625,9 @@ Commands:
     return 0;
   }
   a.words.erase(a.words.begin(), a.words.begin() + static_cast<long>(used));
+  a.cmd = cmd;
+  if (a.user.empty())
+    if (const char* u = std::getenv("SIMPUL_USER"); u && *u) a.user = u;
   Status st = cmd->fn(a);
   if (!st.ok()) {
     std::cerr << a.T("Error: ") << Describe(a.lang, st) << "\n";

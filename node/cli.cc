@@ -14,6 +14,8 @@ int ExitCodeFor(const Status& st) {
         *id == MsgId::kStoreCorrupt || *id == MsgId::kStoreTooNew)
       return kExitStore;
     if (*id == MsgId::kStoreBusy) return kExitBusy;
+    if (*id == MsgId::kLoginRequired || *id == MsgId::kLoginFailed || *id == MsgId::kRoleForbids)
+      return kExitNotAuthorized;
   }
   switch (st.code()) {
     case Code::kInvalidArgument:
@@ -47,13 +49,18 @@ Usage: simpul-node [--data DIR] [--lang id|en] [--json] COMMAND [ARGS] [--help]
 
 Global options:
   --data DIR    data directory (default: $SIMPUL_DATA, else ~/.local/share/simpul-node)
+  --user NAME   operator account (default: $SIMPUL_USER)
   --lang id|en  language of messages (default: from LANG / LC_MESSAGES)
   --json        machine-readable output
   --help        help for any command
 
 Exit codes: 0 ok, 1 internal error, 2 bad input, 3 data directory unusable,
 4 temporarily unavailable (store busy, hub unreachable: try again), 5 file could not be
-read or written, 6 refused by the hub (not enrolled, revoked, or upgrade needed).
+read or written, 6 refused by the hub (not enrolled, revoked, or upgrade needed), 7 not signed
+in or the role does not allow the command.
+
+Accounts: once a store has operator accounts (simpul-node user add), every command needs
+--user NAME (or $SIMPUL_USER) and the password ($SIMPUL_PASSWORD, or typed when asked).
 
 Commands:
 )";
@@ -116,6 +123,7 @@ int RunCli(const std::vector<std::string>& args) {
         value = "1";
       }
       if (name == "data") inv.data_dir = value;
+      else if (name == "user") inv.user = value;
       else if (name == "lang") lang_flag = value;
       else if (name == "json") inv.json = true;
       else if (name == "help") help = true;
@@ -174,6 +182,9 @@ int RunCli(const std::vector<std::string>& args) {
       return kExitBadInput;
     }
   }
+  inv.cmd = cmd;
+  if (inv.user.empty())
+    if (const char* u = std::getenv("SIMPUL_USER"); u && *u) inv.user = u;
   inv.words.assign(words.begin() + static_cast<long>(used), words.end());
   if (inv.words.size() > cmd->max_words) {
     *inv.err << Msg(inv.lang, MsgId::kUnexpectedArgument, {inv.words[cmd->max_words]}) << "\n";

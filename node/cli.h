@@ -11,6 +11,8 @@
 //   5 a file could not be read or written (permissions, disk full)
 //   6 the hub refused this node: not enrolled, revoked, unknown, or the
 //     versions differ (upgrade the side the message names)
+//   7 not signed in, wrong password, or the operator's role does not allow
+//     the command
 #ifndef SIMPUL_NODE_CLI_H_
 #define SIMPUL_NODE_CLI_H_
 
@@ -29,6 +31,7 @@ enum ExitCode {
   kExitBusy = 4,
   kExitIo = 5,
   kExitRefused = 6,
+  kExitNotAuthorized = 7,
 };
 
 int ExitCodeFor(const Status& status);

@@ -25,9 +25,6 @@ namespace {
 using schema::JsonWriter;
 using schema::Value;
 
-Result<std::unique_ptr<NodeStore>> OpenStore(Invocation& inv) {
-  return NodeStore::Open(inv.data_dir, sync::SystemClock::Default());
-}
 
 Status NeedWords(Invocation& inv, size_t n, const char* what) {
   if (inv.words.size() >= n) return Status::Ok();
@@ -115,7 +112,7 @@ Result<int64_t> Count(NodeStore& s, const std::string& sql) {
 }
 
 Status CmdStatus(Invocation& inv) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   schema::DbRegionLookup regions(store->db());
   struct C { const char* key; const char* en; std::string sql; };
   std::vector<C> counts = {
@@ -147,7 +144,7 @@ Status CmdStatus(Invocation& inv) {
 // --- generic record commands ----------------------------------------------
 
 Status Create(Invocation& inv, Entity e) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_ASSIGN_OR_RETURN(auto w, CreateRecord(*store, e, inv.opts));
   if (inv.json) {
     JsonWriter j;
@@ -163,7 +160,7 @@ Status Create(Invocation& inv, Entity e) {
 
 Status Edit(Invocation& inv, Entity e) {
   SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 1, "ID"));
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_ASSIGN_OR_RETURN(auto w, EditRecord(*store, e, inv.words[0], inv.opts));
   if (inv.json) {
     JsonWriter j;
@@ -180,7 +177,7 @@ Status Edit(Invocation& inv, Entity e) {
 
 Status Show(Invocation& inv, Entity e) {
   SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 1, "ID"));
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_ASSIGN_OR_RETURN(Row row, ReadRecord(*store, e, inv.words[0]));
   if (inv.json) {
     JsonWriter j;
@@ -195,7 +192,7 @@ Status Show(Invocation& inv, Entity e) {
 }
 
 Status List(Invocation& inv, Entity e) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   ListFilter f;
   f.limit = inv.opts.count("limit") ? std::max(1, std::atoi(inv.opts["limit"].c_str())) : INT32_MAX;
   f.household = inv.opts.count("household") ? inv.opts["household"] : "";
@@ -271,7 +268,7 @@ Result<std::vector<AttachmentInfo>> Attachments(NodeStore& store, const std::str
 
 Status AppShow(Invocation& inv) {
   SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 1, "ID"));
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   const std::string& id = inv.words[0];
   SIMPUL_ASSIGN_OR_RETURN(Row row, ReadRecord(*store, Entity::kApplication, id));
   SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(*store, id));
@@ -327,7 +324,7 @@ Status AppShow(Invocation& inv) {
 }
 
 Status AppList(Invocation& inv) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   ListFilter f;
   f.limit = inv.opts.count("limit") ? std::max(1, std::atoi(inv.opts["limit"].c_str())) : INT32_MAX;
   if (inv.opts.count("status")) f.status = inv.opts["status"];
@@ -356,7 +353,7 @@ Status AppList(Invocation& inv) {
 
 Status AppSubmit(Invocation& inv) {
   SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 1, "ID"));
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_RETURN_IF_ERROR(Submit(*store, inv.words[0], inv.lang));
   if (inv.json) *inv.out << JsonWriter().BeginObject().Field("id", inv.words[0]).Field("status", "submitted").EndObject().str() << "\n";
   else *inv.out << inv.T("Application submitted; it goes to Dinsos at the next sync: ")
@@ -368,7 +365,7 @@ Status AppWithdraw(Invocation& inv) {
   SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 1, "ID"));
   if (!inv.opts.count("reason"))
     return Status::InvalidArgument("--reason is required").WithMsg(MsgId::kMissingOption, {"--reason"});
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_RETURN_IF_ERROR(Withdraw(*store, inv.words[0], inv.opts["reason"]));
   if (inv.json) *inv.out << JsonWriter().BeginObject().Field("id", inv.words[0]).Field("status", "withdrawn").EndObject().str() << "\n";
   else *inv.out << inv.T("Application withdrawn: ") << inv.words[0] << "\n";
@@ -377,7 +374,7 @@ Status AppWithdraw(Invocation& inv) {
 
 Status AppAnswer(Invocation& inv) {
   SIMPUL_RETURN_IF_ERROR(NeedWords(inv, 2, "ID ITEM=ANSWER"));
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   schema::Answers answers;
   for (size_t i = 1; i < inv.words.size(); ++i) {
     SIMPUL_ASSIGN_OR_RETURN(auto one, schema::DecodeAnswers(inv.words[i]));
@@ -414,7 +411,7 @@ Status AppAttach(Invocation& inv) {
     if (!inv.opts.count(o))
       return Status::InvalidArgument(std::string("--") + o + " is required")
           .WithMsg(MsgId::kMissingOption, {std::string("--") + o});
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_ASSIGN_OR_RETURN(auto w, AttachDocument(*store, inv.words[0], inv.opts["kind"], inv.opts["file"]));
   SIMPUL_ASSIGN_OR_RETURN(Row att, ([&]() -> Result<Row> {
     SIMPUL_ASSIGN_OR_RETURN(auto st, store->db().Prepare("SELECT sha256,size FROM attachments WHERE id=?"));
@@ -435,7 +432,7 @@ Status AppAttach(Invocation& inv) {
 // --- indicators -----------------------------------------------------------------
 
 Status IndicatorsList(Invocation& inv) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_ASSIGN_OR_RETURN(auto sets, ListIndicatorSets(*store));
   std::string def = store->Meta("indicator_set_default");
   JsonWriter j;
@@ -454,7 +451,7 @@ Status IndicatorsList(Invocation& inv) {
 }
 
 Status IndicatorsShow(Invocation& inv) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   std::string id = inv.words.empty() ? store->Meta("indicator_set_default") : inv.words[0];
   SIMPUL_ASSIGN_OR_RETURN(auto set, LoadIndicatorSet(*store, id, 0));
   auto& o = *inv.out;
@@ -478,7 +475,7 @@ Status IndicatorsAdd(Invocation& inv) {
     return Status::IoError("cannot read").WithMsg(MsgId::kFileUnreadable, {inv.words[0], "open failed"});
   std::stringstream ss;
   ss << in.rdbuf();
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_RETURN_IF_ERROR(AddIndicatorSet(*store, ss.str()));
   *inv.out << inv.T("Indicator set loaded.\n");
   return Status::Ok();
@@ -487,7 +484,7 @@ Status IndicatorsAdd(Invocation& inv) {
 // --- outbox and export ----------------------------------------------------------
 
 Status CmdOutbox(Invocation& inv) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   bool all = inv.opts.count("all") > 0;
   SIMPUL_ASSIGN_OR_RETURN(auto st, store->db().Prepare(
       std::string("SELECT seq,change_id,tbl,row_id,state,refusal FROM outbox") +
@@ -557,7 +554,7 @@ Status CmdExportRecap(Invocation& inv) {
   auto mask = [&](const std::string& v) {
     return purpose.empty() && v.size() == 16 ? v.substr(0, 4) + "xxxxxxxx" + v.substr(12) : v;
   };
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenStore(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_ASSIGN_OR_RETURN(auto apps, ListRecords(*store, Entity::kApplication, ListFilter{"", "", "", "", 1 << 30}));
   std::string path = inv.opts["out"], tmp = path + ".tmp";
   auto fail = [&](const char* why) {
@@ -659,13 +656,28 @@ const std::vector<Command>& Commands() {
       {"bundle export", "FILE [--max-mb N]", "Write everything the hub has not received into a file (USB stick, chat)",
        BundleExportHandler(), -1, {"max-mb"}},
       {"bundle import", "FILE", "Apply the reply bundle Dinsos made from our bundle", BundleImportHandler(), -1, {}},
+      {"user add", "NAME --role ROLE", "Add or update an operator account (password from SIMPUL_NEW_PASSWORD or typed)",
+       UserAddHandler(), -1, {"role"}},
+      {"user list", "", "List operator accounts", UserListHandler(), -1, {}},
+      {"user disable", "NAME", "Disable an operator account", UserDisableHandler(), -1, {}},
       {"export recap", "--out FILE.csv [--purpose TEXT]", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out", "purpose"}},
     };
-    // Positional words each command takes, read off its usage line.
+    // Positional words each command takes, read off its usage line; and the
+    // permission its operator's role must have.
     for (auto& c : cmds) {
+      std::string path = c.path;
+      auto ends = [&](const char* w) {
+        return path.size() >= std::strlen(w) && path.compare(path.size() - std::strlen(w), std::string::npos, w) == 0;
+      };
+      if (path == "init") c.permission = sync::Permission::kNone;
+      else if (path == "enrol" || path.rfind("user", 0) == 0) c.permission = sync::Permission::kAdminister;
+      else if (ends("list") || ends("show") || path == "status" || path == "outbox" || path == "conflicts")
+        c.permission = sync::Permission::kRead;
+      else c.permission = sync::Permission::kRecord;
       std::string a = c.args;
       c.max_words = a.find("ITEM=") != std::string::npos ? 1000
-                    : (a.rfind("ID", 0) == 0 || a.rfind("FILE", 0) == 0 || a.rfind("[SET]", 0) == 0) ? 1
+                    : (a.rfind("ID", 0) == 0 || a.rfind("FILE", 0) == 0 || a.rfind("[SET]", 0) == 0 ||
+                       a.rfind("NAME", 0) == 0) ? 1
                     : 0;
     }
     return cmds;

@@ -10,10 +10,15 @@
 #include "node/records.h"
 #include "schema/messages.h"
 #include "schema/status.h"
+#include "sync/accounts.h"
 
 namespace simpul::node {
 
+struct Command;
+
 struct Invocation {
+  const Command* cmd = nullptr;
+  std::string user;                // --user, else $SIMPUL_USER
   Lang lang = Lang::kEn;
   bool json = false;
   std::string data_dir;
@@ -35,7 +40,12 @@ struct Command {
   int entity;            // -1, or an Entity whose options add/edit/new accept
   std::vector<std::string> options;  // other options accepted (besides globals)
   size_t max_words = 1;              // positional words accepted after the path
+  sync::Permission permission = sync::Permission::kRecord;  // what the operator's role must allow
 };
+
+// Opens the store for the running command: checks the operator's account
+// and role (once the store has accounts) and sets the audit actor.
+Result<std::unique_ptr<NodeStore>> OpenForCommand(Invocation& inv);
 
 const std::vector<Command>& Commands();
 
@@ -46,6 +56,9 @@ Handler DaemonHandler();
 Handler ConflictsHandler();
 Handler ResolveHandler();
 Handler BundleExportHandler();
+Handler UserAddHandler();
+Handler UserListHandler();
+Handler UserDisableHandler();
 Handler BundleImportHandler();
 
 }  // namespace simpul::node

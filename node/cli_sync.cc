@@ -26,9 +26,6 @@ namespace {
 volatile sig_atomic_t g_stop = 0;
 void OnSignal(int) { g_stop = 1; }
 
-Result<std::unique_ptr<NodeStore>> Open(Invocation& inv) {
-  return NodeStore::Open(inv.data_dir, sync::SystemClock::Default());
-}
 
 // One sync at a time per store: a daemon run and a manual run never overlap.
 class SyncLock {
@@ -74,7 +71,7 @@ Status CmdEnrol(Invocation& inv) {
     if (!inv.opts.count(o))
       return Status::InvalidArgument(std::string("--") + o + " is required")
           .WithMsg(MsgId::kMissingOption, {std::string("--") + o});
-  SIMPUL_ASSIGN_OR_RETURN(auto store, Open(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_ASSIGN_OR_RETURN(auto target, sync::ParseHubUrl(inv.opts["hub"]));
   sync::HttpTransport transport(target, TimeoutMs(inv));
   SIMPUL_RETURN_IF_ERROR(Enrol(*store, transport, inv.opts["hub"], inv.opts["code"]));
@@ -144,7 +141,7 @@ void PrintSummary(Invocation& inv, const SyncSummary& s) {
 }
 
 Status CmdSync(Invocation& inv) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, Open(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_ASSIGN_OR_RETURN(SyncLock lock, SyncLock::Take(store->dir()));
   SIMPUL_ASSIGN_OR_RETURN(auto s, RunOnce(inv, *store, !inv.json && isatty(2)));
   PrintSummary(inv, s);
@@ -191,7 +188,7 @@ Status CmdDaemon(Invocation& inv) {
   sa.sa_handler = OnSignal;
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
-  SIMPUL_ASSIGN_OR_RETURN(auto store, Open(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   std::mt19937 rng(std::random_device{}());
   double backoff = backoff_min;
   std::fprintf(stderr, "%s daemon started for village %s (window %s, every %.0f s)\n", Stamp().c_str(),
@@ -243,7 +240,7 @@ std::string S(const ConflictRow& r, const std::string& col) {
 }
 
 Status CmdConflicts(Invocation& inv) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, Open(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_ASSIGN_OR_RETURN(auto rows, ListConflicts(*store, inv.opts.count("all") > 0));
   schema::JsonWriter j;
   j.BeginArray();
@@ -267,7 +264,7 @@ Status CmdConflicts(Invocation& inv) {
 Status CmdResolve(Invocation& inv) {
   if (inv.words.empty()) return Status::InvalidArgument("ID is required").WithMsg(MsgId::kFieldRequired, {"ID"});
   std::string keep = inv.opts.count("value") ? "value" : inv.opts.count("keep") ? inv.opts["keep"] : "";
-  SIMPUL_ASSIGN_OR_RETURN(auto store, Open(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_RETURN_IF_ERROR(ResolveConflict(*store, inv.words[0], keep, inv.opts.count("value") ? inv.opts["value"] : ""));
   *inv.out << inv.T("Conflict resolved; the decision goes out at the next sync: ")
            << inv.words[0] << "\n";
@@ -278,7 +275,7 @@ Status CmdBundleExport(Invocation& inv) {
   if (inv.words.empty()) return Status::InvalidArgument("FILE is required").WithMsg(MsgId::kFieldRequired, {"FILE"});
   uint64_t max_mb = inv.opts.count("max-mb") ? std::strtoull(inv.opts["max-mb"].c_str(), nullptr, 10) : 100;
   if (max_mb == 0 || max_mb > 400) return Status::InvalidArgument("--max-mb must be 1..400");
-  SIMPUL_ASSIGN_OR_RETURN(auto store, Open(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_ASSIGN_OR_RETURN(SyncLock lock, SyncLock::Take(store->dir()));
   SIMPUL_ASSIGN_OR_RETURN(BundleExport b, ExportBundle(*store, inv.words[0], max_mb << 20));
   if (inv.json) {
@@ -297,7 +294,7 @@ Status CmdBundleExport(Invocation& inv) {
 
 Status CmdBundleImport(Invocation& inv) {
   if (inv.words.empty()) return Status::InvalidArgument("FILE is required").WithMsg(MsgId::kFieldRequired, {"FILE"});
-  SIMPUL_ASSIGN_OR_RETURN(auto store, Open(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_ASSIGN_OR_RETURN(SyncLock lock, SyncLock::Take(store->dir()));
   SIMPUL_ASSIGN_OR_RETURN(SyncSummary s, ImportReplyBundle(*store, inv.words[0]));
   PrintSummary(inv, s);

@@ -54,10 +54,13 @@ std::string NodeStore::BlobPath(const std::string& sha) const {
 }
 
 Status NodeStore::Audit(const std::string& action, const std::string& subject, const std::string& detail) {
-  const char* who = std::getenv("SIMPUL_OPERATOR");
-  if (!who || !*who) who = std::getenv("USER");
-  return sync::AppendVillageAudit(db_, *writer_, *hlc_, village_, who && *who ? who : "operator", action, subject,
-                                  detail);
+  std::string who = actor_;
+  if (who.empty()) {  // setup mode (no accounts yet): the name the environment gives
+    const char* env = std::getenv("SIMPUL_OPERATOR");
+    if (!env || !*env) env = std::getenv("USER");
+    who = std::string(env && *env ? env : "operator") + " (no account)";
+  }
+  return sync::AppendVillageAudit(db_, *writer_, *hlc_, village_, who, action, subject, detail);
 }
 
 std::string NodeStore::Meta(const std::string& key) { return schema::ReadMeta(db_, key); }

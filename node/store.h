@@ -47,6 +47,8 @@ class NodeStore {
   // Appends to this node's audit chain (replicated to the hub), inside the
   // caller's transaction. The actor is $SIMPUL_OPERATOR, else $USER.
   Status Audit(const std::string& action, const std::string& subject, const std::string& detail);
+  // The signed-in operator, recorded as the actor of audit entries.
+  void set_actor(std::string actor) { actor_ = std::move(actor); }
 
   // Reads a meta value ("" when absent).
   std::string Meta(const std::string& key);
@@ -64,6 +66,7 @@ class NodeStore {
   std::string node_id_;
   std::unique_ptr<sync::Hlc> hlc_;
   std::unique_ptr<sync::ChangeWriter> writer_;
+  std::string actor_;
 };
 
 }  // namespace simpul::node

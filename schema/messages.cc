@@ -121,6 +121,13 @@ constexpr Entry kCatalogue[] = {
     {MsgId::kUnexpectedArgument, "Argumen '{0}' tidak diharapkan di sini. Lihat --help.",
      "Unexpected argument '{0}'. See --help."},
     {MsgId::kFileWriteFailed, "Berkas '{0}' tidak bisa ditulis: {1}.", "Cannot write file '{0}': {1}."},
+    {MsgId::kLoginRequired,
+     "Penyimpanan ini memakai akun petugas: masuk dengan --user NAMA (kata sandi dari SIMPUL_PASSWORD atau diketik).",
+     "This store uses operator accounts: sign in with --user NAME (password from SIMPUL_PASSWORD, or typed)."},
+    {MsgId::kLoginFailed, "Nama petugas atau kata sandi salah (percobaan ini dicatat).",
+     "Unknown operator or wrong password (this attempt is recorded)."},
+    {MsgId::kRoleForbids, "Peran '{0}' tidak boleh menjalankan perintah ini ({1}).",
+     "The role '{0}' may not run this command ({1})."},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");
@@ -149,6 +156,18 @@ struct UiText {
   const char* id;
 };
 constexpr UiText kUiTexts[] = {
+    {"add or update an operator account (password from SIMPUL_NEW_PASSWORD or stdin)",
+     "tambah atau ubah akun petugas (kata sandi dari SIMPUL_NEW_PASSWORD atau masukan standar)"},
+    {"list operator accounts", "daftar akun petugas"},
+    {"disable an operator account", "nonaktifkan akun petugas"},
+    {"Add or update an operator account (password from SIMPUL_NEW_PASSWORD or typed)",
+     "Tambah atau ubah akun petugas (kata sandi dari SIMPUL_NEW_PASSWORD atau diketik)"},
+    {"List operator accounts", "Daftar akun petugas"},
+    {"Disable an operator account", "Nonaktifkan akun petugas"},
+    {"Account saved: ", "Akun disimpan: "},
+    {"Account disabled: ", "Akun dinonaktifkan: "},
+    {"Password: ", "Kata sandi: "},
+    {"New password: ", "Kata sandi baru: "},
     {"the audit log (hub and villages); --verify checks its hash chains",
      "log audit (hub dan desa); --verify memeriksa rantai hash-nya"},
     {"Audit log intact: every chain verifies.", "Log audit utuh: semua rantai cocok."},
@@ -179,7 +198,9 @@ constexpr UiText kUiTexts[] = {
 Usage: simpul-hub [--data DIR] [--json] [--lang id|en] COMMAND ...
   --data DIR   hub data directory (default: $SIMPUL_HUB_DATA, else /var/lib/simpul-hub)
 Exit codes: 0 ok, 1 internal error, 2 bad input or refused, 3 store unusable,
-4 busy or unreachable, 5 I/O error.
+4 busy or unreachable, 5 I/O error, 7 not signed in or the role does not allow it.
+Accounts: once the hub has operator accounts, commands need --user NAME (or $SIMPUL_USER)
+and $SIMPUL_PASSWORD (or the password on standard input).
 
 Commands:
 )",
@@ -188,7 +209,9 @@ Commands:
 Pemakaian: simpul-hub [--data FOLDER] [--json] [--lang id|en] PERINTAH ...
   --data FOLDER  folder data hub (bawaan: $SIMPUL_HUB_DATA, atau /var/lib/simpul-hub)
 Kode keluar: 0 berhasil, 1 galat internal, 2 masukan salah atau ditolak, 3 penyimpanan tidak
-bisa dipakai, 4 sibuk atau tidak terjangkau, 5 galat berkas.
+bisa dipakai, 4 sibuk atau tidak terjangkau, 5 galat berkas, 7 belum masuk atau peran tidak boleh.
+Akun: bila hub sudah punya akun petugas, perintah perlu --user NAMA (atau $SIMPUL_USER)
+dan $SIMPUL_PASSWORD (atau kata sandi di masukan standar).
 
 Perintah:
 )"},
@@ -455,13 +478,18 @@ Usage: simpul-node [--data DIR] [--lang id|en] [--json] COMMAND [ARGS] [--help]
 
 Global options:
   --data DIR    data directory (default: $SIMPUL_DATA, else ~/.local/share/simpul-node)
+  --user NAME   operator account (default: $SIMPUL_USER)
   --lang id|en  language of messages (default: from LANG / LC_MESSAGES)
   --json        machine-readable output
   --help        help for any command
 
 Exit codes: 0 ok, 1 internal error, 2 bad input, 3 data directory unusable,
 4 temporarily unavailable (store busy, hub unreachable: try again), 5 file could not be
-read or written, 6 refused by the hub (not enrolled, revoked, or upgrade needed).
+read or written, 6 refused by the hub (not enrolled, revoked, or upgrade needed), 7 not signed
+in or the role does not allow the command.
+
+Accounts: once a store has operator accounts (simpul-node user add), every command needs
+--user NAME (or $SIMPUL_USER) and the password ($SIMPUL_PASSWORD, or typed when asked).
 
 Commands:
 )",
@@ -472,6 +500,7 @@ Pemakaian: simpul-node [--data FOLDER] [--lang id|en] [--json] PERINTAH [ARGUMEN
 
 Opsi umum:
   --data FOLDER folder data (bawaan: $SIMPUL_DATA, atau ~/.local/share/simpul-node)
+  --user NAMA   akun petugas (bawaan: $SIMPUL_USER)
   --lang id|en  bahasa pesan (bawaan: dari LANG / LC_MESSAGES)
   --json        keluaran untuk program lain
   --help        bantuan untuk setiap perintah
@@ -479,7 +508,10 @@ Opsi umum:
 Kode keluar: 0 berhasil, 1 galat internal, 2 masukan salah, 3 folder data tidak bisa dipakai,
 4 sementara tidak bisa (penyimpanan sedang dipakai, hub tidak terjangkau: coba lagi),
 5 berkas tidak bisa dibaca atau ditulis, 6 ditolak hub (belum terdaftar, dicabut, atau perlu
-pembaruan).
+pembaruan), 7 belum masuk atau peran tidak boleh menjalankan perintah itu.
+
+Akun: bila penyimpanan sudah punya akun petugas (simpul-node user add), setiap perintah perlu
+--user NAMA (atau $SIMPUL_USER) dan kata sandinya ($SIMPUL_PASSWORD, atau diketik saat diminta).
 
 Perintah:
 )"},

@@ -72,6 +72,9 @@ enum class MsgId : uint16_t {
   kOptionNeedsValue,
   kUnexpectedArgument,
   kFileWriteFailed,
+  kLoginRequired,
+  kLoginFailed,
+  kRoleForbids,
   kCount_,  // keep last
 };
 

@@ -104,6 +104,12 @@ CREATE TABLE audit(
   prev_hash TEXT, hash TEXT);
 CREATE INDEX audit_writer ON audit(writer, at);
 )sql",
+    // 6: operator accounts of this store (never replicated).
+    R"sql(
+CREATE TABLE operators(
+  name TEXT PRIMARY KEY, role TEXT NOT NULL, pw_hash TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

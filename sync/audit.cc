@@ -49,14 +49,15 @@ Status AppendVillageAudit(schema::Db& db, ChangeWriter& writer, Hlc& hlc, const 
                           const std::string& actor, const std::string& action, const std::string& subject,
                           const std::string& detail) {
   AuditEntry e;
-  e.id = schema::NewRowId(hlc.last().physical_ms());
+  Stamp stamp = hlc.Now();
   e.village = village;
   e.writer = hlc.node_id();
   e.actor = actor;
   e.action = action;
   e.subject = subject;
   e.detail = detail;
-  e.at = hlc.Version(hlc.Now());
+  e.at = hlc.Version(stamp);
+  e.id = schema::NewRowId(stamp.physical_ms());
   SIMPUL_ASSIGN_OR_RETURN(e.prev_hash, Head(db, "audit", e.writer));
   e.hash = AuditHash(e);
   std::vector<FieldWrite> f = {{"writer", e.writer}, {"actor", e.actor}, {"action", e.action},
@@ -70,14 +71,15 @@ Status AppendVillageAudit(schema::Db& db, ChangeWriter& writer, Hlc& hlc, const 
 Status AppendHubAudit(schema::Db& db, Hlc& hlc, const std::string& actor, const std::string& action,
                       const std::string& village, const std::string& subject, const std::string& detail) {
   AuditEntry e;
-  e.id = schema::NewRowId(hlc.last().physical_ms());
+  Stamp stamp = hlc.Now();
   e.village = village;
   e.writer = hlc.node_id();
   e.actor = actor;
   e.action = action;
   e.subject = subject;
   e.detail = detail;
-  e.at = hlc.Version(hlc.Now());
+  e.at = hlc.Version(stamp);
+  e.id = schema::NewRowId(stamp.physical_ms());
   SIMPUL_ASSIGN_OR_RETURN(e.prev_hash, Head(db, "hub_audit", e.writer));
   e.hash = AuditHash(e);
   SIMPUL_ASSIGN_OR_RETURN(schema::Stmt * ins, db.Cached(

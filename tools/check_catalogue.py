@@ -25,7 +25,7 @@ for m in re.finditer(r'\{\s*(' + STR + r'|' + RAW + r')\s*,', block, re.S):
     keys.add(k)
 
 used = set()
-sources = [root / p for p in ('node/cli.cc', 'node/cli_commands.cc', 'node/cli_sync.cc', 'node/records.cc',
+sources = [root / p for p in ('node/cli.cc', 'node/cli_commands.cc', 'node/cli_sync.cc', 'node/cli_accounts.cc', 'node/records.cc',
                               'hub/cli.cc')]
 for path in sources:
     text = path.read_text()
@@ -35,7 +35,7 @@ for path in sources:
     for m in re.finditer(r'\{(' + STR + r'),\s*(' + STR + r'),\s*(' + STR + r'),\s*\w+(?:\(\))?,', text):
         used.add(m.group(3)[1:-1])
     # The hub's command table: {"path", "usage", "help", CmdX}
-    for m in re.finditer(r'\{(' + STR + r'),\s*(' + STR + r'),\s*(' + STR + r'),\s*Cmd\w+\}', text):
+    for m in re.finditer(r'\{(' + STR + r'),\s*(' + STR + r'),\s*(' + STR + r'),\s*Cmd\w+,\s*sync::Permission::k\w+\}', text):
         used.add(m.group(3)[1:-1])
     # Option tables: {"opt", "field", bool, "help"}
     for m in re.finditer(r'\{' + STR + r',\s*' + STR + r',\s*(?:true|false),\s*(' + STR + r')\}', text):
