@@ -239,9 +239,10 @@ Result<Value> ValidateOption(NodeStore& store, Entity e, const std::string& opt,
 Result<std::vector<FieldWrite>> BuildFields(NodeStore& store, Entity e, const Options& opts,
                                             bool creating, std::vector<schema::Warning>* warnings) {
   const auto& specs = EntityOptions(e);
-  for (const auto& [k, v] : opts) {
+  for (const auto& kv : opts) {
+    const std::string& k = kv.first;
     bool known = std::any_of(specs.begin(), specs.end(),
-                             [&](const OptionSpec& s) { return k == s.option; });
+                             [&k](const OptionSpec& s) { return k == s.option; });
     if (!known)
       return Status::InvalidArgument("unknown option --" + k)
           .WithMsg(MsgId::kUnknownOption, {"--" + k});

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The two commands of the README, plus the benchmarks:
 #   tools/run.sh demo    install what is missing, build (Release), run the demo
-#   tools/run.sh test    install what is missing, build with ASan+UBSan, run every test
+#   tools/run.sh test    install what is missing, build with ASan+UBSan, run every test,
+#                        then fuzz each decoder for 5 s (tools/fuzz.sh)
 #   tools/run.sh bench   build (Release) and run the benchmark programs
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,9 @@ case "$what" in
     cmake --build build-test -j"$jobs"
     bash tools/check_deps.sh
     python3 tools/check_catalogue.py
-    cd build-test && ctest --output-on-failure --timeout 600
+    (cd build-test && ctest --output-on-failure --timeout 600)
+    # Every decoder of outside bytes, fuzzed briefly (clang + libFuzzer, build-fuzz).
+    bash tools/fuzz.sh 5
     ;;
   bench)
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSIMPUL_BUILD_TESTS=OFF >/dev/null

@@ -3,7 +3,8 @@
 # Idempotent; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 packages=(cmake make g++ pkg-config ccache python3 libsqlite3-dev libboost1.81-dev libboost-json1.81-dev
-          libcereal-dev libsodium-dev libzstd-dev doctest-dev)
+          libcereal-dev libsodium-dev libzstd-dev doctest-dev
+          clang libclang-rt-14-dev)  # clang + libFuzzer/sanitizer runtimes, for tools/fuzz.sh
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

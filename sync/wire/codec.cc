@@ -77,6 +77,9 @@ void SaveVersion(Ar& ar, const std::string& v) {
     ok = d >= 0;
     stamp = (stamp << 4) | static_cast<uint64_t>(d < 0 ? 0 : d);
   }
+  // Kind 1 only for what LoadVersion reads back as kind 1 (node id <= 64);
+  // anything else travels as text, so every version round-trips.
+  ok = ok && v.size() - 17 <= 64;
   uint8_t kind = v.empty() ? 0 : ok ? 1 : 2;
   ar(cereal::binary_data(&kind, 1));
   if (kind == 1) {
