@@ -121,18 +121,6 @@ Result<int64_t> CountPending(NodeStore& s) {
   return row ? st.Int(0) : 0;
 }
 
-// A conflict this node saw itself; the hub's record of it (same id) will
-// replace these fields when it arrives.
-Status RecordLocalConflict(NodeStore& s, const sync::Conflict& k) {
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * ins, s.db().Cached(
-      "INSERT INTO conflicts(id,village,tbl,row_id,field,kind,winner_version,winner_value,loser_version,"
-      "loser_value,status) VALUES(?,?,?,?,?,?,?,?,?,?,'open') ON CONFLICT(id) DO NOTHING"));
-  ins->Bind(1, k.id).Bind(2, k.village).Bind(3, k.table).Bind(4, k.row_id).Bind(5, k.field)
-      .Bind(6, sync::ConflictKindName(k.kind)).Bind(7, k.winner_version).Bind(8, k.winner_value)
-      .Bind(9, k.loser_version).Bind(10, k.loser_value);
-  return ins->Run();
-}
-
 // Rows of this village in `bucket` that the hub's repair did not mention:
 // they exist only here (the hub lost them, e.g. restored from a backup), so
 // they are queued again as new changes instead of being dropped.
@@ -311,10 +299,12 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
       ++sum->skipped_invalid;
       return Status::Ok();
     }
-    for (const auto& k : res->conflicts) {
-      SIMPUL_RETURN_IF_ERROR(RecordLocalConflict(store, k));
-      ++sum->conflicts;
-    }
+    // Conflicts are recorded by the hub, which sees every write of the
+    // scope; the node receives its record (same deterministic id) in the
+    // same sync. A pair of writes only this node saw concurrent would be
+    // a conflict the hub never confirms, open here forever, so the node
+    // records none of its own.
+    if (c.table == "conflicts" && res->row_created) ++sum->conflicts;
     return Status::Ok();
   };
   for (const auto& c : reply.pulled) {
@@ -426,6 +416,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   for (const auto& sha : docs.up) prog.doc_bytes_total += docs.size[sha];
   for (const auto& sha : docs.down) prog.doc_bytes_total += docs.size[sha];
   LinkSizes link = LoadLinkSizes(store, opt.batch);
+  int cuts_in_a_row = 0;
   std::vector<uint32_t> repair_next;
   bool repair_tried = false, digest_done = false;
   sync::Merger merger(store.db());
@@ -479,14 +470,17 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
                             crypto::SealRequest(identity, hub_pk, header, wire::Encode(req)));
     auto reply_frame = transport.RoundTrip("/v1/sync", sealed.frame);
     if (!reply_frame.ok()) {
-      // A cut: the next attempt starts with half the batch and chunk.
-      if (reply_frame.status().IsUnavailable()) {
-        link.batch = std::max<size_t>(10, link.batch / 2);
-        link.chunk = std::max(kMinChunk, link.chunk / 2);
-        (void)SaveLinkSizes(store, link);
-      }
-      return reply_frame.status();
+      if (!reply_frame.status().IsUnavailable()) return reply_frame.status();
+      // A cut: halve the batch and chunk, and try again (a new request, a
+      // new counter; what the hub already applied is acknowledged again),
+      // so a link that cuts often still moves, in smaller pieces.
+      link.batch = std::max<size_t>(10, link.batch / 2);
+      link.chunk = std::max(kMinChunk, link.chunk / 2);
+      (void)SaveLinkSizes(store, link);
+      if (++cuts_in_a_row > opt.max_retries_after_cut) return reply_frame.status();
+      continue;
     }
+    cuts_in_a_row = 0;
     SIMPUL_ASSIGN_OR_RETURN(std::string body, crypto::OpenReply(sealed, hub_pk, *reply_frame));
     SIMPUL_ASSIGN_OR_RETURN(wire::SyncReply reply, wire::DecodeSyncReply(body));
     if (reply.results.size() != req.push.size())
@@ -495,8 +489,10 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     if (reply.blob_states.size() != req.blob_query.size() + req.blob_chunks.size())
       return Status::Corruption("hub answered the wrong number of document states");
     if (!reply.notice.empty()) sum.notice = reply.notice;
-    link.batch = std::min(opt.batch, link.batch * 2);
-    link.chunk = std::min(kMaxChunk, link.chunk * 2);
+    // Grow only what this round actually used: the batch after a push,
+    // the chunk after a round that moved document bytes.
+    if (!req.push.empty()) link.batch = std::min(opt.batch, link.batch * 2);
+    if (!req.blob_chunks.empty() || !req.blob_wants.empty()) link.chunk = std::min(kMaxChunk, link.chunk * 2);
 
     std::vector<int64_t> seqs;
     for (const auto& p : pending) seqs.push_back(p.seq);

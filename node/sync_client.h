@@ -47,6 +47,7 @@ struct SyncOptions {
   size_t batch = 500;         // most changes per push (the batch adapts to the link below this)
   uint32_t pull_limit = 1000;
   int max_round_trips = 100000;
+  int max_retries_after_cut = 6;  // consecutive cuts within one run before giving up
   std::function<void(const SyncProgress&)> progress;
 };
 

@@ -7,6 +7,9 @@
 // refuses a request early (413) is heard even if it stops reading the body.
 #include "sync/transport/http_client.h"
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -226,6 +229,19 @@ Result<HttpReply> HttpClient::Impl::Post(const std::string& path, const std::str
   req.keep_alive(true);
   req.prepare_payload();
 
+  {
+    // A kept-alive connection the hub closed while idle is replaced before
+    // anything is sent: a request is never sent twice by this client (a
+    // resend after a cut could reach a hub that already applied it).
+    if (stream.has_value()) {
+      pollfd p{stream->socket().native_handle(), POLLIN | POLLRDHUP, 0};
+      char probe;
+      if (::poll(&p, 1, 0) > 0 &&
+          ((p.revents & (POLLRDHUP | POLLHUP | POLLERR)) ||
+           ::recv(p.fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT) == 0))
+        Disconnect();
+    }
+  }
   for (int attempt = 0;; ++attempt) {
     const bool reused = stream.has_value();
     if (!reused) SIMPUL_RETURN_IF_ERROR(Connect());
@@ -272,10 +288,9 @@ Result<HttpReply> HttpClient::Impl::Post(const std::string& path, const std::str
     if (IsMalformedHttp(read_ec)) {
       return Status::Corruption("hub " + authority + " sent a malformed HTTP reply: " + read_ec.message());
     }
-    // A kept-alive connection the hub closed while idle fails before a single
-    // reply byte arrives; the hub never saw the request, so resend it once on
-    // a fresh connection.
-    if (reused && attempt == 0 && read == 0 && !parser.got_some()) continue;
+    // Only when the request could not even be written (the hub closed the
+    // connection at that moment) is it certain the hub never saw it.
+    if (reused && attempt == 0 && write_ec && written == 0 && read == 0 && !parser.got_some()) continue;
     return Status::Unavailable(
         "hub " + authority + " connection cut: " +
         Describe(write_ec && write_ec != net::error::operation_aborted ? write_ec : read_ec));
