@@ -417,6 +417,8 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   for (const auto& sha : docs.down) prog.doc_bytes_total += docs.size[sha];
   LinkSizes link = LoadLinkSizes(store, opt.batch);
   int cuts_in_a_row = 0;
+  bool cut_seen = store.Meta("link_cut_seen") == "1";  // a cut in the last run too
+  bool cut_seen_this_run = false;
   std::vector<uint32_t> repair_next;
   bool repair_tried = false, digest_done = false;
   sync::Merger merger(store.db());
@@ -477,6 +479,8 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       link.batch = std::max<size_t>(10, link.batch / 2);
       link.chunk = std::max(kMinChunk, link.chunk / 2);
       (void)SaveLinkSizes(store, link);
+      (void)store.SetMeta("link_cut_seen", "1");
+      cut_seen = cut_seen_this_run = true;
       if (++cuts_in_a_row > opt.max_retries_after_cut) return reply_frame.status();
       continue;
     }
@@ -490,9 +494,13 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       return Status::Corruption("hub answered the wrong number of document states");
     if (!reply.notice.empty()) sum.notice = reply.notice;
     // Grow only what this round actually used: the batch after a push,
-    // the chunk after a round that moved document bytes.
-    if (!req.push.empty()) link.batch = std::min(opt.batch, link.batch * 2);
-    if (!req.blob_chunks.empty() || !req.blob_wants.empty()) link.chunk = std::min(kMaxChunk, link.chunk * 2);
+    // the chunk after a round that moved document bytes. Like TCP: double
+    // until the link has cut once in this run, then grow by a quarter, so
+    // requests settle below the distance between cuts and a cut wastes
+    // little.
+    auto grow = [&](auto v) { return cut_seen ? v + std::max<decltype(v)>(1, v / 4) : v * 2; };
+    if (!req.push.empty()) link.batch = std::min(opt.batch, grow(link.batch));
+    if (!req.blob_chunks.empty() || !req.blob_wants.empty()) link.chunk = std::min(kMaxChunk, grow(link.chunk));
 
     std::vector<int64_t> seqs;
     for (const auto& p : pending) seqs.push_back(p.seq);
@@ -544,6 +552,8 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     sum.docs_pending = docs.up.size() + docs.down.size();
     break;
   }
+  // A run without a cut lets the next one start fast again.
+  if (!cut_seen_this_run) (void)store.SetMeta("link_cut_seen", "0");
   sum.bytes_sent = transport.bytes_sent() - base_sent;
   sum.bytes_received = transport.bytes_received() - base_recv;
   sum.round_trips = transport.round_trips() - base_rt;
