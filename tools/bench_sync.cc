@@ -24,6 +24,7 @@
 #include "node/store.h"
 #include "node/sync_client.h"
 #include "schema/ids.h"
+#include "schema/migrations.h"
 #include "schema/regions.h"
 #include "sync/crypto/envelope.h"
 #include "sync/hlc.h"
@@ -218,7 +219,7 @@ int main(int argc, char** argv) {
       er.node_id = s.node_id;
       er.village = s.village;
       er.node_sign_pk = s.id.sign_pk;
-      er.schema_version = 3;
+      er.schema_version = static_cast<uint32_t>(schema::LatestSchemaVersion());
       std::string ef = sync::crypto::SealEnrolRequest(*code, er);
       auto erep = t.RoundTrip("/v1/enrol", ef);
       if (!erep.ok()) return fail(erep.status().ToString());
@@ -240,7 +241,7 @@ int main(int argc, char** argv) {
       sync::wire::RequestHeader h;
       h.node_id = s.node_id;
       h.counter = 1;
-      h.schema_version = 3;
+      h.schema_version = static_cast<uint32_t>(schema::LatestSchemaVersion());
       auto sealed = sync::crypto::SealRequest(s.id, enrolled->hub_sign_pk, h, sync::wire::Encode(req));
       auto rep = t.RoundTrip("/v1/sync", sealed->frame);
       if (!rep.ok()) return fail(rep.status().ToString());
