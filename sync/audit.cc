@@ -43,11 +43,11 @@ Result<std::string> Head(schema::Db& db, const std::string& table, const std::st
   return h;
 }
 
-}  // namespace
-
-Status AppendVillageAudit(schema::Db& db, ChangeWriter& writer, Hlc& hlc, const std::string& village,
-                          const std::string& actor, const std::string& action, const std::string& subject,
-                          const std::string& detail) {
+// The next entry of this writer's chain in `table`: stamped, linked to the
+// writer's previous entry, and hashed.
+Result<AuditEntry> NextEntry(schema::Db& db, const std::string& table, Hlc& hlc, const std::string& village,
+                             const std::string& actor, const std::string& action, const std::string& subject,
+                             const std::string& detail) {
   AuditEntry e;
   Stamp stamp = hlc.Now();
   e.village = village;
@@ -58,8 +58,17 @@ Status AppendVillageAudit(schema::Db& db, ChangeWriter& writer, Hlc& hlc, const 
   e.detail = detail;
   e.at = hlc.Version(stamp);
   e.id = schema::NewRowId(stamp.physical_ms());
-  SIMPUL_ASSIGN_OR_RETURN(e.prev_hash, Head(db, "audit", e.writer));
+  SIMPUL_ASSIGN_OR_RETURN(e.prev_hash, Head(db, table, e.writer));
   e.hash = AuditHash(e);
+  return e;
+}
+
+}  // namespace
+
+Status AppendVillageAudit(schema::Db& db, ChangeWriter& writer, Hlc& hlc, const std::string& village,
+                          const std::string& actor, const std::string& action, const std::string& subject,
+                          const std::string& detail) {
+  SIMPUL_ASSIGN_OR_RETURN(AuditEntry e, NextEntry(db, "audit", hlc, village, actor, action, subject, detail));
   std::vector<FieldWrite> f = {{"writer", e.writer}, {"actor", e.actor}, {"action", e.action},
                                {"subject", e.subject}, {"detail", e.detail}, {"at", e.at},
                                {"prev_hash", e.prev_hash}, {"hash", e.hash}};
@@ -70,18 +79,7 @@ Status AppendVillageAudit(schema::Db& db, ChangeWriter& writer, Hlc& hlc, const 
 
 Status AppendHubAudit(schema::Db& db, Hlc& hlc, const std::string& actor, const std::string& action,
                       const std::string& village, const std::string& subject, const std::string& detail) {
-  AuditEntry e;
-  Stamp stamp = hlc.Now();
-  e.village = village;
-  e.writer = hlc.node_id();
-  e.actor = actor;
-  e.action = action;
-  e.subject = subject;
-  e.detail = detail;
-  e.at = hlc.Version(stamp);
-  e.id = schema::NewRowId(stamp.physical_ms());
-  SIMPUL_ASSIGN_OR_RETURN(e.prev_hash, Head(db, "hub_audit", e.writer));
-  e.hash = AuditHash(e);
+  SIMPUL_ASSIGN_OR_RETURN(AuditEntry e, NextEntry(db, "hub_audit", hlc, village, actor, action, subject, detail));
   SIMPUL_ASSIGN_OR_RETURN(schema::Stmt * ins, db.Cached(
       "INSERT INTO hub_audit(id,village,writer,actor,action,subject,detail,at,prev_hash,hash)"
       " VALUES(?,?,?,?,?,?,?,?,?,?)"));
