@@ -63,7 +63,7 @@ Result<BundleExport> ExportBundle(NodeStore& store, const std::string& path, uin
   req.snapshot_after = store.Meta("snapshot_after");
   req.snapshot_seq = MetaU64(store, "snapshot_seq");
   // Documents the hub has not confirmed, whole, while they fit.
-  sync::BlobDir blobs(store.dir() + "/blobs");
+  sync::BlobDir blobs = store.blobs();
   SIMPUL_ASSIGN_OR_RETURN(DocumentWork docs, FindDocuments(store, blobs));
   uint64_t budget = max_bytes;
   for (const auto& sha : docs.up) {
@@ -171,7 +171,7 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
   req.initial = store.Meta("sync_initial") == "1";
   req.pull_cursor = MetaU64(store, "sync_cursor");
   SyncSummary sum;
-  sync::BlobDir blobs(store.dir() + "/blobs");
+  sync::BlobDir blobs = store.blobs();
   SIMPUL_ASSIGN_OR_RETURN(DocumentWork docs, FindDocuments(store, blobs));
   // Document states in the reply answer the chunks the bundle carried.
   sync::Merger merger(store.db());

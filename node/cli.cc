@@ -14,7 +14,8 @@ int ExitCodeFor(const Status& st) {
         *id == MsgId::kStoreCorrupt || *id == MsgId::kStoreTooNew)
       return kExitStore;
     if (*id == MsgId::kStoreBusy) return kExitBusy;
-    if (*id == MsgId::kLoginRequired || *id == MsgId::kLoginFailed || *id == MsgId::kRoleForbids)
+    if (*id == MsgId::kLoginRequired || *id == MsgId::kLoginFailed || *id == MsgId::kRoleForbids ||
+        *id == MsgId::kStoreLocked || *id == MsgId::kWrongPassphrase)
       return kExitNotAuthorized;
   }
   switch (st.code()) {
@@ -56,9 +57,12 @@ Global options:
 
 Exit codes: 0 ok, 1 internal error, 2 bad input, 3 data directory unusable,
 4 temporarily unavailable (store busy, hub unreachable: try again), 5 file could not be
-read or written, 6 refused by the hub (not enrolled, revoked, or upgrade needed), 7 not signed
-in or the role does not allow the command.
+read or written, 6 refused by the hub (not enrolled, revoked, or upgrade needed), 7 the store
+is locked (wrong or missing office passphrase), not signed in, or the role does not allow the
+command.
 
+Encryption: the store is encrypted under the office passphrase chosen at init. Each command
+takes it from $SIMPUL_PASSPHRASE, else from `simpul-node unlock` (once per session), else asks.
 Accounts: once a store has operator accounts (simpul-node user add), every command needs
 --user NAME (or $SIMPUL_USER) and the password ($SIMPUL_PASSWORD, or typed when asked).
 

@@ -1,13 +1,24 @@
-// Operator accounts on the node: signing in for each command, and the
-// `user` commands that manage accounts.
+// Who may open the store: the office passphrase (or the session key left
+// by `unlock`) decrypts it, then the operator's account and role decide
+// what the command may do. Also the `user`, `unlock`, `lock` and
+// `passphrase` commands.
+#include <linux/magic.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "node/cli_internal.h"
 #include "schema/json_writer.h"
+#include "schema/store_files.h"
+#include "sync/crypto/envelope.h"
 
 namespace simpul::node {
 namespace {
@@ -33,6 +44,62 @@ std::string ReadPassword(Invocation& inv, const char* env, const char* prompt) {
   return line;
 }
 
+namespace fs = std::filesystem;
+namespace crypto = sync::crypto;
+
+// Where `simpul-node unlock` keeps the data key for the session: the user's
+// runtime directory, which must be a RAM file system (cleared at logout and
+// power-off), so a laptop that is switched off holds no key anywhere.
+Result<std::string> SessionKeyPath(const std::string& data_dir) {
+  const char* run = std::getenv("XDG_RUNTIME_DIR");
+  if (!run || !*run) return Status::FailedPrecondition("no XDG_RUNTIME_DIR (not in a login session)");
+  struct statfs sf {};
+  if (::statfs(run, &sf) != 0 || (sf.f_type != TMPFS_MAGIC && sf.f_type != RAMFS_MAGIC))
+    return Status::FailedPrecondition(std::string(run) + " is not a RAM file system: a key must not be left on disk");
+  std::error_code ec;
+  std::string abs = fs::weakly_canonical(data_dir, ec).string();
+  if (ec) abs = data_dir;
+  uint8_t h[16];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const uint8_t*>(abs.data()), abs.size(), nullptr, 0);
+  return std::string(run) + "/simpul-node/" + crypto::ToHex(h, sizeof h) + ".key";
+}
+
+bool StoreExists(const std::string& dir) { return fs::exists(dir + "/simpul.db"); }
+
+Status NoStore(const std::string& dir) {
+  return Status::FailedPrecondition("no store in " + dir).WithMsg(MsgId::kStoreMissing, {dir});
+}
+
+// The office passphrase: $SIMPUL_PASSPHRASE, else typed, else a line of
+// standard input. Empty: the store stays locked.
+Result<std::string> ReadPassphrase(Invocation& inv, const char* prompt) {
+  std::string p = ReadPassword(inv, "SIMPUL_PASSPHRASE", prompt);
+  if (p.empty()) return Status::Unauthenticated("locked").WithMsg(MsgId::kStoreLocked, {inv.data_dir});
+  return p;
+}
+
+// The store's data key for this command: from $SIMPUL_PASSPHRASE when set,
+// else the session key of `simpul-node unlock`, else the passphrase typed.
+Result<crypto::DataKey> StoreKey(Invocation& inv) {
+  if (!StoreExists(inv.data_dir)) return NoStore(inv.data_dir);
+  if (const char* env = std::getenv("SIMPUL_PASSPHRASE"); env && *env) return NodeStore::Unlock(inv.data_dir, env);
+  if (auto path = SessionKeyPath(inv.data_dir); path.ok()) {
+    std::ifstream in(*path, std::ios::binary);
+    if (in) {
+      std::stringstream ss;
+      ss << in.rdbuf();
+      std::string bytes = ss.str();
+      auto key = crypto::DataKey::FromBytes(bytes);
+      sodium_memzero(bytes.data(), bytes.size());
+      if (key.ok()) return key;
+    }
+  }
+  SIMPUL_ASSIGN_OR_RETURN(std::string passphrase, ReadPassphrase(inv, inv.T("Office passphrase: ")));
+  auto key = NodeStore::Unlock(inv.data_dir, passphrase);
+  sodium_memzero(passphrase.data(), passphrase.size());
+  return key;
+}
+
 const char* PermissionName(sync::Permission p) {
   switch (p) {
     case sync::Permission::kNone: return "none";
@@ -55,8 +122,19 @@ void AuditRefusal(NodeStore& store, const std::string& who, const std::string& w
 
 }  // namespace
 
+Result<std::string> PassphraseForInit(Invocation& inv) {
+  if (const char* env = std::getenv("SIMPUL_PASSPHRASE"); env && *env) return std::string(env);
+  SIMPUL_ASSIGN_OR_RETURN(std::string first, ReadPassphrase(inv, inv.T("New office passphrase (at least 10 characters): ")));
+  if (isatty(0)) {
+    std::string again = ReadPassword(inv, "SIMPUL_PASSPHRASE", inv.T("Type it again: "));
+    if (again != first) return Status::InvalidArgument("the two passphrases differ");
+  }
+  return first;
+}
+
 Result<std::unique_ptr<NodeStore>> OpenForCommand(Invocation& inv) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, NodeStore::Open(inv.data_dir, sync::SystemClock::Default()));
+  SIMPUL_ASSIGN_OR_RETURN(auto key, StoreKey(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, NodeStore::Open(inv.data_dir, sync::SystemClock::Default(), std::move(key)));
   if (!sync::HasOperators(store->db())) return store;  // setup mode
   sync::Permission need = inv.cmd ? inv.cmd->permission : sync::Permission::kRecord;
   if (need == sync::Permission::kNone) return store;
@@ -114,6 +192,53 @@ Status CmdUserDisable(Invocation& inv) {
   return Status::Ok();
 }
 
+// unlock: once per session, so that every later command (and a daemon
+// started in the session) opens the store without the passphrase.
+Status CmdUnlock(Invocation& inv) {
+  if (!StoreExists(inv.data_dir)) return NoStore(inv.data_dir);
+  SIMPUL_ASSIGN_OR_RETURN(std::string path, SessionKeyPath(inv.data_dir));
+  SIMPUL_ASSIGN_OR_RETURN(std::string passphrase, ReadPassphrase(inv, inv.T("Office passphrase: ")));
+  auto key = NodeStore::Unlock(inv.data_dir, passphrase);
+  sodium_memzero(passphrase.data(), passphrase.size());
+  if (!key.ok()) {
+    std::fprintf(stderr, "simpul-node: refused unlock of %s: %s\n", inv.data_dir.c_str(), key.status().ToString().c_str());
+    return key.status();
+  }
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  ::chmod(fs::path(path).parent_path().c_str(), 0700);
+  SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(path, std::string(key->view()), 0600));
+  *inv.out << inv.T("Unlocked until logout or power-off (or: simpul-node lock).") << "\n";
+  return Status::Ok();
+}
+
+Status CmdLock(Invocation& inv) {
+  SIMPUL_ASSIGN_OR_RETURN(std::string path, SessionKeyPath(inv.data_dir));
+  std::error_code ec;
+  fs::remove(path, ec);
+  *inv.out << inv.T("Locked: the next command asks for the office passphrase.") << "\n";
+  return Status::Ok();
+}
+
+Status CmdPassphraseChange(Invocation& inv) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
+  std::string fresh = ReadPassword(inv, "SIMPUL_NEW_PASSPHRASE", inv.T("New office passphrase (at least 10 characters): "));
+  if (isatty(0) && !std::getenv("SIMPUL_NEW_PASSPHRASE")) {
+    std::string again = ReadPassword(inv, "SIMPUL_NEW_PASSPHRASE", inv.T("Type it again: "));
+    if (again != fresh) return Status::InvalidArgument("the two passphrases differ");
+  }
+  SIMPUL_RETURN_IF_ERROR(store->SetPassphrase(fresh));
+  sodium_memzero(fresh.data(), fresh.size());
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store->db()));
+  SIMPUL_RETURN_IF_ERROR(store->Audit("passphrase_changed", store->village(), ""));
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  *inv.out << inv.T("Office passphrase changed; the data was not re-encrypted.") << "\n";
+  return Status::Ok();
+}
+
+Handler UnlockHandler() { return CmdUnlock; }
+Handler LockHandler() { return CmdLock; }
+Handler PassphraseChangeHandler() { return CmdPassphraseChange; }
 Handler UserAddHandler() { return CmdUserAdd; }
 Handler UserListHandler() { return CmdUserList; }
 Handler UserDisableHandler() { return CmdUserDisable; }

@@ -85,7 +85,8 @@ Status CmdInit(Invocation& inv) {
   auto it = inv.opts.find("village");
   if (it == inv.opts.end())
     return Status::InvalidArgument("--village is required").WithMsg(MsgId::kMissingOption, {"--village"});
-  SIMPUL_ASSIGN_OR_RETURN(auto store, NodeStore::Init(inv.data_dir, it->second, sync::SystemClock::Default()));
+  SIMPUL_ASSIGN_OR_RETURN(std::string passphrase, PassphraseForInit(inv));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, NodeStore::Init(inv.data_dir, it->second, sync::SystemClock::Default(), passphrase));
   schema::DbRegionLookup regions(store->db());
   std::string v = store->village();
   std::string name = regions.Name(v), kec = regions.Name(v.substr(0, 8)),
@@ -260,7 +261,7 @@ Result<std::vector<AttachmentInfo>> Attachments(NodeStore& store, const std::str
     SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
     AttachmentInfo a{st.Text(0), st.Text(1), st.Text(2), st.Text(4), st.Text(5), st.Int(3), false};
-    a.present = access(store.BlobPath(a.sha256).c_str(), R_OK) == 0;
+    a.present = store.blobs().Has(a.sha256);
     out.push_back(std::move(a));
   }
   return out;
@@ -656,6 +657,11 @@ const std::vector<Command>& Commands() {
       {"bundle export", "FILE [--max-mb N]", "Write everything the hub has not received into a file (USB stick, chat)",
        BundleExportHandler(), -1, {"max-mb"}},
       {"bundle import", "FILE", "Apply the reply bundle Dinsos made from our bundle", BundleImportHandler(), -1, {}},
+      {"unlock", "", "Unlock the encrypted store for this session (asks for the office passphrase)",
+       UnlockHandler(), -1, {}},
+      {"lock", "", "Forget this session's key: the next command asks for the passphrase", LockHandler(), -1, {}},
+      {"passphrase change", "", "Change the office passphrase (new one from SIMPUL_NEW_PASSPHRASE or typed)",
+       PassphraseChangeHandler(), -1, {}},
       {"user add", "NAME --role ROLE", "Add or update an operator account (password from SIMPUL_NEW_PASSWORD or typed)",
        UserAddHandler(), -1, {"role"}},
       {"user list", "", "List operator accounts", UserListHandler(), -1, {}},
@@ -669,8 +675,9 @@ const std::vector<Command>& Commands() {
       auto ends = [&](const char* w) {
         return path.size() >= std::strlen(w) && path.compare(path.size() - std::strlen(w), std::string::npos, w) == 0;
       };
-      if (path == "init") c.permission = sync::Permission::kNone;
-      else if (path == "enrol" || path.rfind("user", 0) == 0) c.permission = sync::Permission::kAdminister;
+      if (path == "init" || path == "unlock" || path == "lock") c.permission = sync::Permission::kNone;
+      else if (path == "enrol" || path.rfind("user", 0) == 0 || path == "passphrase change")
+        c.permission = sync::Permission::kAdminister;
       else if (ends("list") || ends("show") || path == "status" || path == "outbox" || path == "conflicts")
         c.permission = sync::Permission::kRead;
       else c.permission = sync::Permission::kRecord;

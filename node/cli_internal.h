@@ -43,6 +43,9 @@ struct Command {
   sync::Permission permission = sync::Permission::kRecord;  // what the operator's role must allow
 };
 
+// The office passphrase for `init` ($SIMPUL_PASSPHRASE, else typed twice).
+Result<std::string> PassphraseForInit(Invocation& inv);
+
 // Opens the store for the running command: checks the operator's account
 // and role (once the store has accounts) and sets the audit actor.
 Result<std::unique_ptr<NodeStore>> OpenForCommand(Invocation& inv);
@@ -57,6 +60,9 @@ Handler ConflictsHandler();
 Handler ResolveHandler();
 Handler BundleExportHandler();
 Handler UserAddHandler();
+Handler UnlockHandler();
+Handler LockHandler();
+Handler PassphraseChangeHandler();
 Handler UserListHandler();
 Handler UserDisableHandler();
 Handler BundleImportHandler();

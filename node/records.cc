@@ -659,13 +659,13 @@ Result<Written> AttachDocument(NodeStore& store, const std::string& app_id, cons
         .WithField("file")
         .WithMsg(MsgId::kFileTooLarge, {path, std::to_string(sb.st_size), std::to_string(max_bytes)});
   }
-  // Copy into a temporary blob while hashing, then rename into place: a
-  // crash leaves at worst an orphan temporary, never a wrong blob.
-  std::string tmp = store.dir() + "/blobs/.incoming-" + schema::NewNodeId();
-  int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (out < 0) {
+  // Copy into a sealed temporary document while hashing, then put it in
+  // place: a crash leaves at worst an orphan temporary, never a wrong
+  // document, and the clear bytes never touch the store's disk.
+  auto writer = store.blobs().NewWriter();
+  if (!writer.ok()) {
     ::close(fd);
-    return Status::IoError("cannot write " + tmp + ": " + std::strerror(errno));
+    return writer.status();
   }
   crypto_hash_sha256_state sha;
   crypto_hash_sha256_init(&sha);
@@ -689,31 +689,16 @@ Result<Written> AttachDocument(NodeStore& store, const std::string& app_id, cons
                .WithMsg(MsgId::kFileTooLarge, {path, std::to_string(size), std::to_string(max_bytes)});
       break;
     }
-    if (::write(out, buf, static_cast<size_t>(n)) != n) {
-      io = Status::IoError(std::string("cannot write blob: ") + std::strerror(errno));
-      break;
-    }
+    io = writer->Add(std::string_view(buf, static_cast<size_t>(n)));
+    if (!io.ok()) break;
   }
   ::close(fd);
-  if (io.ok() && ::fsync(out) != 0) io = Status::IoError("fsync blob failed");
-  ::close(out);
+  sodium_memzero(buf, sizeof buf);
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&sha, digest);
   std::string hex = HexOf(digest, sizeof digest);
-  if (io.ok()) {
-    std::string final_path = store.BlobPath(hex);
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(final_path).parent_path(), ec);
-    if (std::filesystem::exists(final_path)) {
-      ::unlink(tmp.c_str());  // already stored: content addressing dedups
-    } else if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
-      io = Status::IoError("cannot store blob: " + std::string(std::strerror(errno)));
-    }
-  }
-  if (!io.ok()) {
-    ::unlink(tmp.c_str());
-    return io;
-  }
+  if (io.ok()) io = writer->Finish(hex);
+  if (!io.ok()) return io;  // the writer removes its temporary
   const schema::TableDef* table = schema::FindTable("attachments");
   std::string id = schema::NewRowId(store.NowMs());
   std::string filename = std::filesystem::path(path).filename().string();

@@ -27,6 +27,19 @@ std::string DefaultDataDir() {
 namespace {
 
 std::string DbPath(const std::string& dir) { return dir + "/simpul.db"; }
+std::string KeyringPath(const std::string& dir) { return dir + "/keyring"; }
+namespace crypto = sync::crypto;
+
+crypto::DataKey CopyKey(const crypto::DataKey& k) { return std::move(crypto::DataKey::FromBytes(k.view())).value(); }
+
+// Opens the encrypted database with `key` registered for it.
+Result<std::pair<crypto::EncryptedDbKey, Db>> OpenEncrypted(const std::string& dir, const crypto::DataKey& key,
+                                                            Db::Mode mode) {
+  SIMPUL_ASSIGN_OR_RETURN(auto reg, crypto::EncryptedDbKey::Register(DbPath(dir), key));
+  auto db = Db::Open(DbPath(dir), mode, crypto::kEncryptedVfsName);
+  if (!db.ok()) return db.status();
+  return std::make_pair(std::move(reg), std::move(db).value());
+}
 
 Status MapOpenError(const Status& st, const std::string& dir) {
   if (st.IsCorruption())
@@ -49,8 +62,31 @@ Status LoadIndicatorSets(Db& db) {
 
 }  // namespace
 
-std::string NodeStore::BlobPath(const std::string& sha) const {
-  return dir_ + "/blobs/" + sha.substr(0, 2) + "/" + sha.substr(2);
+Result<crypto::DataKey> NodeStore::Unlock(const std::string& dir, std::string_view passphrase) {
+  if (!fs::exists(KeyringPath(dir))) {
+    if (!fs::exists(DbPath(dir)))
+      return Status::FailedPrecondition("no store in " + dir).WithMsg(MsgId::kStoreMissing, {dir});
+    return Status::FailedPrecondition(dir + " has no keyring").WithMsg(MsgId::kStoreNotSimpul, {dir});
+  }
+  auto key = crypto::UnlockKeyring(KeyringPath(dir), passphrase);
+  if (key.ok()) return key;
+  const Status& st = key.status();
+  if (st.code() == Code::kUnauthenticated)
+    return Status::Unauthenticated("wrong passphrase").WithMsg(MsgId::kWrongPassphrase, {dir});
+  if (st.IsCorruption()) return Status(st.code(), st.message()).WithMsg(MsgId::kStoreCorrupt, {KeyringPath(dir)});
+  return st;
+}
+
+Status NodeStore::SetPassphrase(std::string_view new_passphrase) {
+  if (!crypto::CheckPassphrase(new_passphrase).ok())
+    return Status::InvalidArgument("passphrase too short").WithMsg(MsgId::kPassphraseWeak);
+  return crypto::CreateKeyring(KeyringPath(dir_), new_passphrase, key_);
+}
+
+Result<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& dir, sync::Clock* clock,
+                                                   std::string_view passphrase) {
+  SIMPUL_ASSIGN_OR_RETURN(auto key, Unlock(dir, passphrase));
+  return Open(dir, clock, std::move(key));
 }
 
 Status NodeStore::Audit(const std::string& action, const std::string& subject, const std::string& detail) {
@@ -83,12 +119,16 @@ Status NodeStore::LoadIdentity() {
 
 Result<std::unique_ptr<NodeStore>> NodeStore::Init(const std::string& dir,
                                                    const std::string& village,
-                                                   sync::Clock* clock) {
+                                                   sync::Clock* clock, std::string_view passphrase,
+                                                   AtRest at_rest) {
+  const bool encrypted = at_rest == AtRest::kEncrypted;
   SIMPUL_ASSIGN_OR_RETURN(auto level, schema::ValidateRegionCode(village, nullptr));
   if (level != schema::RegionLevel::kVillage)
     return Status::InvalidArgument("not a village code")
         .WithField("village")
         .WithMsg(MsgId::kRegionNotVillage, {village});
+  if (!crypto::CheckPassphrase(passphrase).ok())
+    return Status::InvalidArgument("passphrase too short").WithMsg(MsgId::kPassphraseWeak);
   // Check the village exists before creating anything on disk.
   {
     auto probe = Db::Open(":memory:", Db::Mode::kCreate);
@@ -97,34 +137,48 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Init(const std::string& dir,
     SIMPUL_RETURN_IF_ERROR(schema::LoadRegionsForVillage(*probe, village));
   }
   std::error_code ec;
-  bool had_db = fs::exists(DbPath(dir));
+  bool had_db = fs::exists(DbPath(dir)), had_keyring = fs::exists(KeyringPath(dir));
   fs::create_directories(dir + "/blobs", ec);
   if (ec) return Status::IoError("cannot create " + dir + ": " + ec.message());
   ::chmod(dir.c_str(), 0700);  // personal data: owner only
-  if (fs::exists(DbPath(dir))) {
-    auto existing = Open(dir, clock);
-    if (existing.ok())
-      return Status::AlreadyExists("store exists")
-          .WithMsg(MsgId::kStoreExists, {dir, (*existing)->village()});
-    if (!existing.status().msg_id() ||
-        *existing.status().msg_id() != MsgId::kStoreNotSimpul)
-      return std::move(existing).TakeStatus();
-    // Reuse only an empty file or one of our own interrupted inits (it has
-    // our meta table but no store_kind); never write into a foreign database.
-    auto probe = Db::Open(DbPath(dir), Db::Mode::kReadOnly);
-    if (!probe.ok()) return MapOpenError(probe.status(), dir);
-    auto q = probe->Prepare("SELECT count(*), sum(name='meta') FROM sqlite_master WHERE type='table'");
-    if (!q.ok()) return MapOpenError(q.status(), dir);
-    auto row = q->Step();
-    if (!row.ok()) return MapOpenError(row.status(), dir);
-    if (q->Int(0) > 0 && q->Int(1) == 0) return std::move(existing).TakeStatus();
+  crypto::DataKey key;
+  if (!encrypted) {
+    if (had_db || had_keyring) return Status::AlreadyExists("benchmark stores start empty");
+    key = crypto::DataKey::Generate();
+  } else if (had_db && !had_keyring) {
+    // A database we hold no key for: a foreign file, never written into.
+    return Status::FailedPrecondition(dir + " is not a Simpul node store").WithMsg(MsgId::kStoreNotSimpul, {dir});
+  } else if (had_keyring) {
+    // Ours (or an interrupted init of ours): only its passphrase may go on.
+    SIMPUL_ASSIGN_OR_RETURN(key, Unlock(dir, passphrase));
+    if (had_db) {
+      auto existing = Open(dir, clock, CopyKey(key));
+      if (existing.ok())
+        return Status::AlreadyExists("store exists")
+            .WithMsg(MsgId::kStoreExists, {dir, (*existing)->village()});
+      if (!existing.status().msg_id() || *existing.status().msg_id() != MsgId::kStoreNotSimpul)
+        return std::move(existing).TakeStatus();
+      // An interrupted init under this key: finish it.
+    }
+  } else {
+    key = crypto::DataKey::Generate();
+    SIMPUL_RETURN_IF_ERROR(crypto::CreateKeyring(KeyringPath(dir), passphrase, key));
   }
   auto created = [&]() -> Result<std::unique_ptr<NodeStore>> {
-    auto db = Db::Open(DbPath(dir), Db::Mode::kCreate);
-    if (!db.ok()) return MapOpenError(db.status(), dir);
+    std::unique_ptr<NodeStore> store;
+    if (encrypted) {
+      auto opened = OpenEncrypted(dir, key, Db::Mode::kCreate);
+      if (!opened.ok()) return MapOpenError(opened.status(), dir);
+      store.reset(new NodeStore(std::move(opened->first), CopyKey(key), std::move(opened->second), dir, clock));
+    } else {
+      auto db = Db::Open(DbPath(dir), Db::Mode::kCreate);
+      if (!db.ok()) return MapOpenError(db.status(), dir);
+      store.reset(new NodeStore(std::nullopt, CopyKey(key), std::move(db).value(), dir, clock));
+    }
     ::chmod(DbPath(dir).c_str(), 0600);
-    auto store = std::unique_ptr<NodeStore>(new NodeStore(std::move(db).value(), dir, clock));
     Db& d = store->db_;
+    // The encrypting VFS works in 4096-byte pages; set before the first write.
+    SIMPUL_RETURN_IF_ERROR(MapOpenError(d.Exec("PRAGMA page_size=4096"), dir));
     SIMPUL_RETURN_IF_ERROR(MapOpenError(d.UseWal(), dir));
     SIMPUL_RETURN_IF_ERROR(MapOpenError(schema::Migrate(d), dir));
     {
@@ -148,16 +202,26 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Init(const std::string& dir,
   if (!created.ok() && !had_db) {
     // Leave no half-made store behind: the next init starts clean.
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(DbPath(dir) + suffix, ec);
+    if (!had_keyring) fs::remove(KeyringPath(dir), ec);
   }
   return created;
 }
 
-Result<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& dir, sync::Clock* clock) {
+Result<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& dir, sync::Clock* clock,
+                                                   crypto::DataKey key) {
   if (!fs::is_directory(dir) || !fs::exists(DbPath(dir)))
     return Status::FailedPrecondition("no store in " + dir).WithMsg(MsgId::kStoreMissing, {dir});
-  auto db = Db::Open(DbPath(dir), Db::Mode::kReadWrite);
-  if (!db.ok()) return MapOpenError(db.status(), dir);
-  auto store = std::unique_ptr<NodeStore>(new NodeStore(std::move(db).value(), dir, clock));
+  if (!fs::exists(KeyringPath(dir)))
+    return Status::FailedPrecondition(dir + " has no keyring").WithMsg(MsgId::kStoreNotSimpul, {dir});
+  auto key_id = crypto::KeyringKeyId(KeyringPath(dir));
+  if (!key_id.ok()) return Status(key_id.status().code(), key_id.status().message())
+                               .WithMsg(MsgId::kStoreCorrupt, {KeyringPath(dir)});
+  if (*key_id != key.Id())  // e.g. a session key left from a store that was re-created
+    return Status::Unauthenticated("key does not belong to this store").WithMsg(MsgId::kWrongPassphrase, {dir});
+  auto opened = OpenEncrypted(dir, key, Db::Mode::kReadWrite);
+  if (!opened.ok()) return MapOpenError(opened.status(), dir);
+  auto store = std::unique_ptr<NodeStore>(new NodeStore(std::move(opened->first), std::move(key),
+                                                        std::move(opened->second), dir, clock));
   // Refuse a foreign database before migrating anything into it.
   auto has_meta = store->db_.Prepare(
       "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'");

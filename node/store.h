@@ -1,8 +1,14 @@
 // NodeStore: a village node's data directory.
 //
 // Layout of DIR (default $SIMPUL_DATA, else ~/.local/share/simpul-node):
-//   simpul.db        SQLite (WAL): replicated tables, outbox, reference data
-//   blobs/ab/cdef…   attached documents, content-addressed by SHA-256
+//   keyring          the data key, sealed under the office passphrase
+//   simpul.db        SQLite (WAL), encrypted page by page: replicated
+//                    tables, outbox, reference data
+//   blobs/ab/cdef…   attached documents, sealed, named by keyed hash
+//   identity.key     the node's sync identity, sealed (after enrolment)
+// Everything personal is encrypted at rest (sync/crypto/at_rest.h): opening
+// a store needs its data key, from the passphrase or from a session key
+// (`simpul-node unlock`).
 //
 // A store is bound to one village (its replication scope) and has a random
 // node id made at init. Opening checks that DIR really is a Simpul node store
@@ -15,11 +21,14 @@
 #define SIMPUL_NODE_STORE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "schema/db.h"
 #include "schema/status.h"
+#include "sync/blobs.h"
 #include "sync/change_capture.h"
+#include "sync/crypto/at_rest.h"
 #include "sync/hlc.h"
 
 namespace simpul::node {
@@ -28,12 +37,24 @@ inline constexpr const char* kStoreKind = "simpul-node";
 
 std::string DefaultDataDir();
 
+// How a store keeps its data on disk. kPlainForBenchmarks exists only so
+// tools/ can measure what encryption costs; the CLI never offers it.
+enum class AtRest { kEncrypted, kPlainForBenchmarks };
+
 class NodeStore {
  public:
-  // Creates a new store for `village` in `dir` (created if missing).
+  // Creates a new store for `village` in `dir` (created if missing), its
+  // data key sealed under `passphrase` (at least 10 characters).
   static Result<std::unique_ptr<NodeStore>> Init(const std::string& dir, const std::string& village,
-                                                 sync::Clock* clock);
-  static Result<std::unique_ptr<NodeStore>> Open(const std::string& dir, sync::Clock* clock);
+                                                 sync::Clock* clock, std::string_view passphrase,
+                                                 AtRest at_rest = AtRest::kEncrypted);
+  // The store's data key from the office passphrase (Argon2id: ~0.1 s).
+  // Wrong passphrase: Unauthenticated with MsgId::kWrongPassphrase.
+  static Result<sync::crypto::DataKey> Unlock(const std::string& dir, std::string_view passphrase);
+  static Result<std::unique_ptr<NodeStore>> Open(const std::string& dir, sync::Clock* clock,
+                                                 sync::crypto::DataKey key);
+  static Result<std::unique_ptr<NodeStore>> Open(const std::string& dir, sync::Clock* clock,
+                                                 std::string_view passphrase);
 
   schema::Db& db() { return db_; }
   sync::Hlc& hlc() { return *hlc_; }
@@ -41,7 +62,12 @@ class NodeStore {
   const std::string& dir() const { return dir_; }
   const std::string& village() const { return village_; }
   const std::string& node_id() const { return node_id_; }
-  std::string BlobPath(const std::string& sha256_hex) const;
+  // The attached documents (sealed under this store's key).
+  const sync::BlobDir& blobs() const { return blobs_; }
+  const sync::crypto::DataKey& data_key() const { return key_; }
+  // Rewraps the data key under a new office passphrase (atomically; the old
+  // one stops working). Nothing is re-encrypted.
+  Status SetPassphrase(std::string_view new_passphrase);
   uint64_t NowMs() { return clock_->NowMs(); }
 
   // Appends to this node's audit chain (replicated to the hub), inside the
@@ -55,13 +81,23 @@ class NodeStore {
   Status SetMeta(const std::string& key, const std::string& value);
 
  private:
-  NodeStore(schema::Db db, std::string dir, sync::Clock* clock)
-      : db_(std::move(db)), dir_(std::move(dir)), clock_(clock) {}
+  NodeStore(std::optional<sync::crypto::EncryptedDbKey> registration, sync::crypto::DataKey key, schema::Db db,
+            std::string dir, sync::Clock* clock)
+      : registration_(std::move(registration)),
+        key_(std::move(key)),
+        db_(std::move(db)),
+        dir_(std::move(dir)),
+        clock_(clock),
+        blobs_(registration_ ? sync::BlobDir(dir_ + "/blobs", key_) : sync::BlobDir(dir_ + "/blobs")) {}
   Status LoadIdentity();
 
+  // Declared before db_: the key stays registered until the database closes.
+  std::optional<sync::crypto::EncryptedDbKey> registration_;  // empty: plain (benchmarks)
+  sync::crypto::DataKey key_;
   schema::Db db_;
   std::string dir_;
   sync::Clock* clock_;
+  sync::BlobDir blobs_;
   std::string village_;
   std::string node_id_;
   std::unique_ptr<sync::Hlc> hlc_;

@@ -2,6 +2,7 @@
 #include "node/sync_internal.h"
 
 #include <fcntl.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "schema/store_files.h"
 #include "schema/tables.h"
 #include "sync/blobs.h"
+#include "sync/crypto/at_rest.h"
 #include "sync/crypto/envelope.h"
 #include "sync/digest.h"
 #include "sync/merge.h"
@@ -33,16 +35,28 @@ namespace internal {
 
 std::string IdentityPath(NodeStore& s) { return s.dir() + "/identity.key"; }
 
+// The identity file is sealed under the store's key: a copied data
+// directory does not let anyone sync as this village.
+constexpr std::string_view kIdentityContext = "simpul/v1/node-identity";
+
 Result<crypto::Identity> LoadIdentity(NodeStore& s) {
   std::ifstream in(IdentityPath(s), std::ios::binary);
   if (!in) return Status::FailedPrecondition("this node has no identity: enrol it first (simpul-node enrol)");
   std::stringstream ss;
   ss << in.rdbuf();
-  return crypto::ImportIdentity(ss.str());
+  auto key = s.data_key().Derive(crypto::kPurposeIdentity);
+  SIMPUL_ASSIGN_OR_RETURN(std::string plain, crypto::OpenSmall(key, ss.str(), kIdentityContext));
+  auto id = crypto::ImportIdentity(plain);
+  sodium_memzero(plain.data(), plain.size());
+  return id;
 }
 
 Status SaveIdentity(NodeStore& s, const crypto::Identity& id) {
-  return schema::WriteFileAtomically(IdentityPath(s), crypto::ExportIdentity(id), 0600);
+  auto key = s.data_key().Derive(crypto::kPurposeIdentity);
+  std::string plain = crypto::ExportIdentity(id);
+  std::string sealed = crypto::SealSmall(key, plain, kIdentityContext);
+  sodium_memzero(plain.data(), plain.size());
+  return schema::WriteFileAtomically(IdentityPath(s), sealed, 0600);
 }
 
 uint64_t MetaU64(NodeStore& s, const std::string& key) {
@@ -410,7 +424,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   SyncProgress prog;
   SIMPUL_ASSIGN_OR_RETURN(int64_t total_pending, CountPending(store));
   prog.push_total = static_cast<uint64_t>(total_pending);
-  sync::BlobDir blobs(store.dir() + "/blobs");
+  sync::BlobDir blobs = store.blobs();
   SIMPUL_ASSIGN_OR_RETURN(DocumentWork docs, FindDocuments(store, blobs));
   prog.docs_total = docs.up.size() + docs.down.size();
   for (const auto& sha : docs.up) prog.doc_bytes_total += docs.size[sha];

@@ -25,6 +25,7 @@ Status FromSqlite(int rc, sqlite3* db, std::string_view what) {
   std::string msg(what);
   msg += ": ";
   msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if (rc == SQLITE_IOERR_DATA) return Status::Corruption(msg);  // a page failed authentication
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -134,19 +135,22 @@ Db::~Db() {
   cache_.clear();  // statements must be finalized before the connection closes
 }
 
-Result<Db> Db::Open(const std::string& path, Mode mode) {
+Result<Db> Db::Open(const std::string& path, Mode mode, const char* vfs) {
   int flags = SQLITE_OPEN_NOMUTEX;
   if (mode == Mode::kReadOnly) flags |= SQLITE_OPEN_READONLY;
   else flags |= SQLITE_OPEN_READWRITE;
   if (mode == Mode::kCreate) flags |= SQLITE_OPEN_CREATE;
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, vfs);
   Db db;
   db.db_.reset(raw);
   db.path_ = path;
-  if (rc != SQLITE_OK) return FromSqlite(rc, raw, "open " + path);
+  // Extended codes are not on yet: ask for the precise one (e.g. a page that
+  // failed authentication in the encrypting VFS is corruption, not I/O).
+  if (rc != SQLITE_OK) return FromSqlite(raw ? sqlite3_extended_errcode(raw) : rc, raw, "open " + path);
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, 5000);
+  if (vfs) SIMPUL_RETURN_IF_ERROR(db.Exec("PRAGMA temp_store=MEMORY"));
   // Reading the schema proves this is an SQLite file before anything writes.
   if (Status st = db.Exec("SELECT count(*) FROM sqlite_master"); !st.ok()) return st;
   SIMPUL_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"));

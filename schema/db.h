@@ -81,8 +81,11 @@ class Db {
   ~Db();
 
   // Opens (or with kCreate, creates) the database at `path` (":memory:" for
-  // tests) and checks it is a readable SQLite file.
-  static Result<Db> Open(const std::string& path, Mode mode = Mode::kReadWrite);
+  // tests) and checks it is a readable SQLite file. `vfs` names a registered
+  // SQLite VFS (the encrypting one, sync/crypto/at_rest.h); null for the
+  // default. With a VFS, temporary data stays in memory (temp_store=MEMORY),
+  // so it never reaches a file the VFS does not cover.
+  static Result<Db> Open(const std::string& path, Mode mode = Mode::kReadWrite, const char* vfs = nullptr);
 
   // Switches to WAL journaling with synchronous=NORMAL.
   Status UseWal();

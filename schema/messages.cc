@@ -128,6 +128,14 @@ constexpr Entry kCatalogue[] = {
      "Unknown operator or wrong password (this attempt is recorded)."},
     {MsgId::kRoleForbids, "Peran '{0}' tidak boleh menjalankan perintah ini ({1}).",
      "The role '{0}' may not run this command ({1})."},
+    {MsgId::kStoreLocked,
+     "Data di '{0}' terkunci (terenkripsi). Buka dengan: simpul-node unlock (atau kata sandi kantor di SIMPUL_PASSPHRASE).",
+     "The data in '{0}' is locked (encrypted). Unlock it with: simpul-node unlock (or the office passphrase in SIMPUL_PASSPHRASE)."},
+    {MsgId::kWrongPassphrase,
+     "Kata sandi kantor salah untuk data di '{0}'. Tidak ada yang berubah. Lupa? Lihat OPERATIONS.md: daftar ulang node dan sinkron ulang dari hub.",
+     "Wrong office passphrase for the data in '{0}'. Nothing was changed. Forgotten? See OPERATIONS.md: re-enrol the node and re-sync from the hub."},
+    {MsgId::kPassphraseWeak, "Kata sandi kantor terlalu pendek: paling sedikit 10 karakter.",
+     "The office passphrase is too short: at least 10 characters."},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");
@@ -165,6 +173,21 @@ constexpr UiText kUiTexts[] = {
     {"List operator accounts", "Daftar akun petugas"},
     {"Disable an operator account", "Nonaktifkan akun petugas"},
     {"Account saved: ", "Akun disimpan: "},
+    {"Office passphrase: ", "Kata sandi kantor: "},
+    {"New office passphrase (at least 10 characters): ", "Kata sandi kantor baru (paling sedikit 10 karakter): "},
+    {"Type it again: ", "Ketik sekali lagi: "},
+    {"Unlocked until logout or power-off (or: simpul-node lock).",
+     "Terbuka sampai keluar sesi atau komputer dimatikan (atau: simpul-node lock)."},
+    {"Locked: the next command asks for the office passphrase.",
+     "Terkunci: perintah berikutnya akan menanyakan kata sandi kantor."},
+    {"Office passphrase changed; the data was not re-encrypted.",
+     "Kata sandi kantor diganti; data tidak perlu dienkripsi ulang."},
+    {"Unlock the encrypted store for this session (asks for the office passphrase)",
+     "Buka penyimpanan terenkripsi untuk sesi ini (menanyakan kata sandi kantor)"},
+    {"Forget this session's key: the next command asks for the passphrase",
+     "Lupakan kunci sesi ini: perintah berikutnya menanyakan kata sandi"},
+    {"Change the office passphrase (new one from SIMPUL_NEW_PASSPHRASE or typed)",
+     "Ganti kata sandi kantor (yang baru dari SIMPUL_NEW_PASSPHRASE atau diketik)"},
     {"Account disabled: ", "Akun dinonaktifkan: "},
     {"Password: ", "Kata sandi: "},
     {"New password: ", "Kata sandi baru: "},
@@ -485,9 +508,12 @@ Global options:
 
 Exit codes: 0 ok, 1 internal error, 2 bad input, 3 data directory unusable,
 4 temporarily unavailable (store busy, hub unreachable: try again), 5 file could not be
-read or written, 6 refused by the hub (not enrolled, revoked, or upgrade needed), 7 not signed
-in or the role does not allow the command.
+read or written, 6 refused by the hub (not enrolled, revoked, or upgrade needed), 7 the store
+is locked (wrong or missing office passphrase), not signed in, or the role does not allow the
+command.
 
+Encryption: the store is encrypted under the office passphrase chosen at init. Each command
+takes it from $SIMPUL_PASSPHRASE, else from `simpul-node unlock` (once per session), else asks.
 Accounts: once a store has operator accounts (simpul-node user add), every command needs
 --user NAME (or $SIMPUL_USER) and the password ($SIMPUL_PASSWORD, or typed when asked).
 
@@ -508,8 +534,12 @@ Opsi umum:
 Kode keluar: 0 berhasil, 1 galat internal, 2 masukan salah, 3 folder data tidak bisa dipakai,
 4 sementara tidak bisa (penyimpanan sedang dipakai, hub tidak terjangkau: coba lagi),
 5 berkas tidak bisa dibaca atau ditulis, 6 ditolak hub (belum terdaftar, dicabut, atau perlu
-pembaruan), 7 belum masuk atau peran tidak boleh menjalankan perintah itu.
+pembaruan), 7 data terkunci (kata sandi kantor salah atau tidak ada), belum masuk, atau peran
+tidak boleh menjalankan perintah itu.
 
+Enkripsi: data dienkripsi dengan kata sandi kantor yang dipilih saat init. Setiap perintah
+mengambilnya dari $SIMPUL_PASSPHRASE, atau dari `simpul-node unlock` (sekali per sesi), atau
+menanyakannya.
 Akun: bila penyimpanan sudah punya akun petugas (simpul-node user add), setiap perintah perlu
 --user NAMA (atau $SIMPUL_USER) dan kata sandinya ($SIMPUL_PASSWORD, atau diketik saat diminta).
 

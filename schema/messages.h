@@ -75,6 +75,9 @@ enum class MsgId : uint16_t {
   kLoginRequired,
   kLoginFailed,
   kRoleForbids,
+  kStoreLocked,
+  kWrongPassphrase,
+  kPassphraseWeak,
   kCount_,  // keep last
 };
 

@@ -3,13 +3,24 @@
 // file that only ever grows from the last confirmed byte (so a cut never
 // restarts a document from zero), and verified against its hash before it
 // is put in place. Documents live outside the database rows.
+//
+// On a node the directory is sealed (at_rest.h): files are named by a keyed
+// hash of the document's SHA-256, and hold
+//   "SMPLDOC1" | file id (16 random bytes) | records
+// where each record is u32 length (big-endian) | nonce 24 | ciphertext | tag
+// 16 (XChaCha20-Poly1305; file id and record index are the associated
+// data), at most 64 KiB of document each. A partial file grows by whole
+// records, so a resumed download appends, never rewrites; a record torn by
+// a crash is cut off before the next append. The hub's directory is plain.
 #ifndef SIMPUL_SYNC_BLOBS_H_
 #define SIMPUL_SYNC_BLOBS_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "schema/status.h"
+#include "sync/crypto/at_rest.h"
 
 namespace simpul::sync {
 
@@ -17,7 +28,10 @@ bool IsSha256Hex(const std::string& s);
 
 class BlobDir {
  public:
-  explicit BlobDir(std::string root) : root_(std::move(root)) {}  // DIR/blobs
+  explicit BlobDir(std::string root) : root_(std::move(root)) {}  // DIR/blobs, plain
+  BlobDir(std::string root, const crypto::DataKey& data_key);      // sealed (node)
+
+  bool sealed() const { return keys_ != nullptr; }
 
   std::string PathOf(const std::string& sha) const;     // the verified file
   std::string PartialOf(const std::string& sha) const;  // bytes received so far
@@ -36,8 +50,37 @@ class BlobDir {
   Result<std::string> Read(const std::string& sha, uint64_t offset, uint64_t max) const;
   Result<uint64_t> SizeOf(const std::string& sha) const;
 
+  // Writes a new document whose hash is known only at the end (a file the
+  // operator attaches): Add() bytes, then Finish(sha) puts it in place
+  // (deduplicated if present). Destroying an unfinished writer removes its
+  // temporary file, so a failed attach leaves nothing behind.
+  class Writer {
+   public:
+    Writer(Writer&&) noexcept;
+    Writer& operator=(Writer&&) = delete;
+    ~Writer();
+    Status Add(std::string_view data);
+    Status Finish(const std::string& sha);
+
+   private:
+    friend class BlobDir;
+    Writer(const BlobDir* dir, std::string tmp, int fd) : dir_(dir), tmp_(std::move(tmp)), fd_(fd) {}
+    Status Flush();
+    const BlobDir* dir_;
+    std::string tmp_;
+    int fd_;
+    std::string pending_;  // sealed mode: bytes of the next record
+    uint64_t records_ = 0;
+    std::string file_id_;
+  };
+  Result<Writer> NewWriter() const;
+
+  struct Keys;
+
  private:
+  std::string NameOf(const std::string& sha) const;
   std::string root_;
+  std::shared_ptr<const Keys> keys_;
 };
 
 // SHA-256 of a whole file, hex.

@@ -178,7 +178,7 @@ class Bench {
     if (next_village_ >= villages_.size()) return Status::ResourceExhausted("out of villages");
     std::string village = villages_[next_village_++];
     SIMPUL_ASSIGN_OR_RETURN(auto store, node::NodeStore::Init(dir_ + "/node-" + std::to_string(next_village_), village,
-                                                              sync::SystemClock::Default()));
+                                                              sync::SystemClock::Default(), tools::kBenchPassphrase));
     SIMPUL_ASSIGN_OR_RETURN(std::string code, hub::CreateEnrolment(*hub_, village, 1));
     sync::HttpTransport direct(sync::HttpTarget{"127.0.0.1", hub_port_, ""}, 60000);
     SIMPUL_RETURN_IF_ERROR(node::Enrol(*store, direct, "http://127.0.0.1:" + std::to_string(hub_port_), code));

@@ -16,7 +16,7 @@ using namespace simpul;
 int main(int argc, char** argv) {
   int n = argc > 1 ? std::atoi(argv[1]) : 10000;
   std::string dir = tools::MakeTempDir();
-  auto store = node::NodeStore::Init(dir, "35.10.01.2001", sync::SystemClock::Default());
+  auto store = node::NodeStore::Init(dir, "35.10.01.2001", sync::SystemClock::Default(), tools::kBenchPassphrase);
   if (!store.ok()) {
     std::fprintf(stderr, "init: %s\n", store.status().ToString().c_str());
     return 1;

@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   sync::HttpTarget target{"127.0.0.1", hub.port, ""};
 
   // --- 1. one node, n_apps applications --------------------------------------
-  auto store_r = node::NodeStore::Init(dir + "/node", "35.10.01.2001", sync::SystemClock::Default());
+  auto store_r = node::NodeStore::Init(dir + "/node", "35.10.01.2001", sync::SystemClock::Default(), tools::kBenchPassphrase);
   if (!store_r.ok()) return Fail("node init", store_r.status());
   node::NodeStore& store = **store_r;
   auto code = hub::CreateEnrolment(**hub_store, "35.10.01.2001", 1);

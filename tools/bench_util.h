@@ -6,6 +6,9 @@
 
 namespace simpul::tools {
 
+// The office passphrase of the node stores the benchmarks make.
+inline constexpr const char* kBenchPassphrase = "bench-office-passphrase";
+
 double NowSeconds();           // monotonic
 long PeakRssKb();              // this process's peak resident set
 std::string MachineSummary();  // cores, CPU model, date

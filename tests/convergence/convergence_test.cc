@@ -112,7 +112,7 @@ void RunHistory(unsigned seed, Totals* totals) {
   for (int i = 0; i < 3; ++i) {
     Node n;
     n.clock = std::make_unique<OffsetClock>(offsets[i]);
-    auto s = node::NodeStore::Init(dir.File("node" + std::to_string(i)), villages[i], n.clock.get());
+    auto s = node::NodeStore::Init(dir.File("node" + std::to_string(i)), villages[i], n.clock.get(), testing::kTestPassphrase);
     REQUIRE(s.ok());
     n.store = std::move(s).value();
     n.village = villages[i];
@@ -253,7 +253,7 @@ TEST_CASE("a diverged scope is detected by digest and repaired, nothing lost") {
   REQUIRE(hub_r.ok());
   hub::HubStore& hub = **hub_r;
   FlakyLink link(hub, rng, 0.0);
-  auto node_r = node::NodeStore::Init(dir.File("node"), "35.10.01.2001", sync::SystemClock::Default());
+  auto node_r = node::NodeStore::Init(dir.File("node"), "35.10.01.2001", sync::SystemClock::Default(), testing::kTestPassphrase);
   REQUIRE(node_r.ok());
   node::NodeStore& n = **node_r;
   auto code = hub::CreateEnrolment(hub, "35.10.01.2001", 1);
@@ -305,7 +305,7 @@ TEST_CASE("village audit entries reach the hub with their chain intact; a forged
   REQUIRE(hub_r.ok());
   hub::HubStore& hub = **hub_r;
   FlakyLink link(hub, rng, 0.0);
-  auto node_r = node::NodeStore::Init(dir.File("node"), "35.10.01.2001", sync::SystemClock::Default());
+  auto node_r = node::NodeStore::Init(dir.File("node"), "35.10.01.2001", sync::SystemClock::Default(), testing::kTestPassphrase);
   REQUIRE(node_r.ok());
   node::NodeStore& n = **node_r;
   auto code = hub::CreateEnrolment(hub, "35.10.01.2001", 1);

@@ -32,6 +32,7 @@
 
 #include "schema/db.h"
 #include "tests/support/process.h"
+#include "tests/support/store_db.h"
 #include "tests/support/temp_dir.h"
 
 namespace simpul::testing {
@@ -221,7 +222,7 @@ std::string Describe(const std::string& bin, const std::vector<std::string>& arg
 
 // One integer from a read-only SQL query over a store (hub.db, simpul.db).
 int64_t SqlInt(const std::string& db_path, const std::string& sql, const std::vector<std::string>& binds = {}) {
-  auto db = schema::Db::Open(db_path, schema::Db::Mode::kReadOnly);
+  auto db = testing::OpenStoreDb(db_path, schema::Db::Mode::kReadOnly);
   INFO("open " << db_path);
   REQUIRE(db.ok());
   auto st = db->Prepare(sql);
@@ -236,7 +237,7 @@ int64_t SqlInt(const std::string& db_path, const std::string& sql, const std::ve
 
 // One text value (or "" for no row / NULL).
 std::string SqlText(const std::string& db_path, const std::string& sql, const std::vector<std::string>& binds = {}) {
-  auto db = schema::Db::Open(db_path, schema::Db::Mode::kReadOnly);
+  auto db = testing::OpenStoreDb(db_path, schema::Db::Mode::kReadOnly);
   INFO("open " << db_path);
   REQUIRE(db.ok());
   auto st = db->Prepare(sql);
@@ -255,11 +256,13 @@ int64_t CountIfTable(const std::string& db_path, const std::string& table) {
   return SqlInt(db_path, "SELECT count(*) FROM " + table);
 }
 
-// Complete blob files under DIR/blobs/<2 hex>/<62 hex>: sha256 -> path.
+// Complete blob files under DIR/blobs/<2 hex>/<62 hex>: sha256 -> path
+// (a hub); for a node (sealed, keyed names): sha256 -> content.
 std::map<std::string, std::string> BlobFiles(const std::string& dir) {
   namespace fs = std::filesystem;
   std::map<std::string, std::string> out;
   std::error_code ec;
+  if (fs::exists(dir + "/keyring", ec)) return testing::NodeDocuments(dir);
   fs::path root = fs::path(dir) / "blobs";
   if (!fs::exists(root, ec)) return out;
   for (const auto& sub : fs::directory_iterator(root, ec)) {
@@ -713,7 +716,7 @@ TEST_CASE("bundle: a second laptop of the village receives the rows and the docu
   CHECK(s2["docs_pending"].num() == 0);
   CHECK(s2["verified"].truthy());
   REQUIRE(BlobFiles(b.dir()).count(sha) == 1);
-  CHECK(ReadFile(BlobPath(b.dir(), sha)) == bytes);
+  CHECK(BlobFiles(b.dir())[sha] == bytes);
   Json shown = b.Ok({"application", "show", x.application});
   REQUIRE(shown["attachments"].size() == 1);
   CHECK(shown["attachments"][0]["state"].str() == "present");

@@ -40,6 +40,7 @@
 
 #include "schema/db.h"
 #include "tests/support/process.h"
+#include "tests/support/store_db.h"
 #include "tests/support/temp_dir.h"
 
 namespace simpul::testing {
@@ -276,7 +277,7 @@ inline std::string Describe(const std::string& bin, const std::vector<std::strin
 using SqlRow = std::vector<std::string>;
 inline std::vector<SqlRow> SqlRows(const std::string& db_path, const std::string& sql,
                             const std::vector<std::string>& binds = {}) {
-  auto db = schema::Db::Open(db_path, schema::Db::Mode::kReadOnly);
+  auto db = testing::OpenStoreDb(db_path, schema::Db::Mode::kReadOnly);
   INFO("open " << db_path);
   REQUIRE(db.ok());
   auto st = db->Prepare(sql);
@@ -299,7 +300,7 @@ inline std::vector<SqlRow> SqlRows(const std::string& db_path, const std::string
 }
 
 inline int64_t SqlInt(const std::string& db_path, const std::string& sql, const std::vector<std::string>& binds = {}) {
-  auto db = schema::Db::Open(db_path, schema::Db::Mode::kReadOnly);
+  auto db = testing::OpenStoreDb(db_path, schema::Db::Mode::kReadOnly);
   INFO("open " << db_path);
   REQUIRE(db.ok());
   auto st = db->Prepare(sql);
@@ -406,6 +407,17 @@ inline BlobListing ListBlobs(const std::string& blob_root) {
   BlobListing out;
   std::error_code ec;
   if (!fs::exists(blob_root, ec)) return out;
+  std::string store_dir = fs::path(blob_root).parent_path().string();
+  if (fs::exists(store_dir + "/keyring", ec)) {
+    // A node: documents are sealed under keyed names; decrypt through the store.
+    for (const auto& [sha, content] : testing::NodeDocuments(store_dir)) {
+      out.files[sha] = Sha256Hex(content);
+      out.bytes += content.size();
+    }
+    if (fs::exists(blob_root + "/partial", ec))
+      for (const auto& f : fs::directory_iterator(blob_root + "/partial")) out.partial.push_back(f.path().filename().string());
+    return out;
+  }
   for (const auto& sub : fs::directory_iterator(blob_root)) {
     if (!sub.is_directory()) continue;
     std::string prefix = sub.path().filename().string();

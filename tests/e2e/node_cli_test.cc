@@ -19,6 +19,7 @@
 
 #include "schema/db.h"
 #include "tests/support/process.h"
+#include "tests/support/store_db.h"
 #include "tests/support/temp_dir.h"
 
 namespace simpul::testing {
@@ -348,7 +349,7 @@ std::set<std::string> FilesUnder(const std::string& dir) {
 }
 
 int64_t SqlCount(const std::string& db_path, const std::string& sql) {
-  auto db = schema::Db::Open(db_path, schema::Db::Mode::kReadOnly);
+  auto db = testing::OpenStoreDb(db_path, schema::Db::Mode::kReadOnly);
   REQUIRE(db.ok());
   auto st = db->Prepare(sql);
   REQUIRE(st.ok());
@@ -434,7 +435,7 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
   std::string sha = att["sha256"].str();
   REQUIRE(sha.size() == 64);
   CHECK(att["size"].n == static_cast<double>(doc_bytes.size()));
-  CHECK(ReadFile(v.dir() + "/blobs/" + sha.substr(0, 2) + "/" + sha.substr(2)) == doc_bytes);
+  CHECK(testing::NodeDocuments(v.dir())[sha] == doc_bytes);
 
   r = v.Cli({"application", "submit", app});
   {
@@ -680,9 +681,26 @@ TEST_CASE("a data directory that is not usable: exit 3, files untouched") {
     CHECK(FilesUnder(v.dir()).empty());
   }
 
-  SUBCASE("garbage simpul.db") {
+  SUBCASE("a database without a keyring (foreign, or from before encryption): refused, untouched") {
     Village v;
     fs::create_directories(v.dir());
+    const std::string db = v.dir() + "/simpul.db";
+    WriteFile(db, "SQLite format 3 but not ours");
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"status"}, {"household", "add", "--address", "X"}, {"init", "--village", kVillage}}) {
+      ProcessResult r = v.Cli(args);
+      INFO(v.last());
+      CHECK(r.exit_code == kStore);
+      CHECK_HAS(r.err, "not a Simpul store");
+    }
+    CHECK(ReadFile(db) == "SQLite format 3 but not ours");
+    CHECK(!fs::exists(v.dir() + "/keyring"));
+  }
+
+  SUBCASE("garbage simpul.db beside its keyring (damaged: decryption fails)") {
+    Village v;
+    v.Init();
+    for (const char* suffix : {"-wal", "-shm"}) fs::remove(v.dir() + "/simpul.db" + suffix);
     std::mt19937 rng(20250101);
     std::string garbage(8192, '\0');
     for (char& ch : garbage) ch = static_cast<char>(rng() & 0xFF);
@@ -712,7 +730,7 @@ TEST_CASE("a data directory that is not usable: exit 3, files untouched") {
     int64_t outbox_rows = SqlCount(db, "SELECT count(*) FROM outbox");
     REQUIRE(outbox_rows == 3);
     {
-      auto d = schema::Db::Open(db, schema::Db::Mode::kReadWrite);
+      auto d = testing::OpenStoreDb(db, schema::Db::Mode::kReadWrite);
       REQUIRE(d.ok());
       REQUIRE(d->Exec("PRAGMA user_version=99").ok());
     }

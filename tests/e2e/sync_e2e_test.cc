@@ -32,6 +32,7 @@
 
 #include "schema/db.h"
 #include "tests/support/process.h"
+#include "tests/support/store_db.h"
 #include "tests/support/temp_dir.h"
 
 namespace simpul::testing {
@@ -258,7 +259,7 @@ std::string Describe(const std::string& bin, const std::vector<std::string>& arg
 
 // One integer from a read-only SQL query over a store (hub.db, simpul.db).
 int64_t SqlInt(const std::string& db_path, const std::string& sql, const std::vector<std::string>& binds = {}) {
-  auto db = schema::Db::Open(db_path, schema::Db::Mode::kReadOnly);
+  auto db = testing::OpenStoreDb(db_path, schema::Db::Mode::kReadOnly);
   INFO("open " << db_path);
   REQUIRE(db.ok());
   auto st = db->Prepare(sql);

@@ -18,7 +18,7 @@ namespace simpul::node {
 namespace {
 
 [[noreturn]] void WriterLoop(const std::string& dir, int progress_fd) {
-  auto store = NodeStore::Open(dir, sync::SystemClock::Default());
+  auto store = NodeStore::Open(dir, sync::SystemClock::Default(), testing::kTestPassphrase);
   if (!store.ok()) _exit(3);
   for (int i = 0;; ++i) {
     auto hh = CreateRecord(**store, Entity::kHousehold,
@@ -89,7 +89,7 @@ void CheckConsistent(NodeStore& store) {
 TEST_CASE("SIGKILL during a write loop leaves rows and change records consistent") {
   testing::TempDir dir;
   {
-    auto store = NodeStore::Init(dir.path(), "35.10.01.2001", sync::SystemClock::Default());
+    auto store = NodeStore::Init(dir.path(), "35.10.01.2001", sync::SystemClock::Default(), testing::kTestPassphrase);
     REQUIRE(store.ok());
   }
   std::mt19937 rng(std::random_device{}());
@@ -119,7 +119,7 @@ TEST_CASE("SIGKILL during a write loop leaves rows and change records consistent
     REQUIRE(seen == target);  // the child did not die on its own
     CHECK(WIFSIGNALED(status));
 
-    auto store = NodeStore::Open(dir.path(), sync::SystemClock::Default());
+    auto store = NodeStore::Open(dir.path(), sync::SystemClock::Default(), testing::kTestPassphrase);
     REQUIRE(store.ok());
     CheckConsistent(**store);
     auto count = (*store)->db().Prepare("SELECT count(*) FROM households");

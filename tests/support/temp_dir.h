@@ -19,6 +19,10 @@ class TempDir {
   std::string path_;
 };
 
+// The office passphrase of every node store the tests make. doctest_main
+// exports it as SIMPUL_PASSPHRASE, so the binaries a test starts inherit it.
+inline constexpr const char* kTestPassphrase = "test-office-passphrase";
+
 // Reads a whole file ("" if missing).
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);

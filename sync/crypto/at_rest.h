@@ -1,0 +1,133 @@
+// Encryption at rest for a village node (DESIGN §5, docs/SECURITY.md).
+//
+// Every byte of personal data a node writes to disk is encrypted under one
+// random 256-bit data key:
+//   - the SQLite database and its WAL, page by page, through the
+//     "simpul-aead" VFS registered here (XChaCha20-Poly1305, a fresh random
+//     nonce per page write, the page's position as associated data). SQLite
+//     sees ordinary 4096-byte pages; on disk each page is 40 bytes longer.
+//   - documents (sync/blobs.h) and the node's identity file, as sealed
+//     records under keys derived from the data key.
+// The data key itself is stored only wrapped: in DIR/keyring, sealed under a
+// key derived from the office passphrase with Argon2id. Changing the
+// passphrase rewraps the data key and re-encrypts nothing. A forgotten
+// passphrase is not recoverable here by design: the office re-enrols the
+// node and re-syncs from the hub (docs/OPERATIONS.md).
+//
+// What stays in the clear: file sizes and times, the SQLite WAL and frame
+// headers (page numbers and checksums, no content), the -shm index, document
+// file names (keyed hashes), the keyring's KDF parameters and salt.
+#ifndef SIMPUL_SYNC_CRYPTO_AT_REST_H_
+#define SIMPUL_SYNC_CRYPTO_AT_REST_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "schema/status.h"
+
+namespace simpul::sync::crypto {
+
+// 32-byte symmetric key, wiped when destroyed; move-only.
+class DataKey {
+ public:
+  DataKey();
+  ~DataKey();
+  DataKey(DataKey&& other) noexcept;
+  DataKey& operator=(DataKey&& other) noexcept;
+  DataKey(const DataKey&) = delete;
+  DataKey& operator=(const DataKey&) = delete;
+
+  static DataKey Generate();
+  static Result<DataKey> FromBytes(std::string_view bytes);  // exactly 32 bytes
+  // An independent subkey for one purpose (libsodium crypto_kdf): knowing
+  // one subkey tells nothing about the others or the data key.
+  DataKey Derive(uint64_t purpose) const;
+  // A short public id of this key (not secret: a hash of a derived key), so
+  // a session key cached for one store is never used for another.
+  std::string Id() const;
+
+  uint8_t* data() { return bytes_.data(); }
+  const uint8_t* data() const { return bytes_.data(); }
+  std::string_view view() const {
+    return {reinterpret_cast<const char*>(bytes_.data()), bytes_.size()};
+  }
+
+ private:
+  std::array<uint8_t, 32> bytes_{};
+};
+
+// Subkey purposes (never renumber: they name keys of stored data).
+enum KeyPurpose : uint64_t {
+  kPurposeDatabase = 1,
+  kPurposeDocuments = 2,
+  kPurposeDocumentNames = 3,
+  kPurposeIdentity = 4,
+};
+
+// Argon2id cost of the passphrase key. The default is libsodium's
+// "interactive" limit (about 0.1 s and 64 MiB here): an unlock happens once
+// per session, and a thief must pay it for every guess.
+struct KdfCost {
+  uint64_t ops;
+  uint64_t mem_bytes;
+};
+KdfCost DefaultKdfCost();
+
+// Rules for an office passphrase: at least 10 characters. InvalidArgument
+// (with a message the operator can act on) otherwise.
+Status CheckPassphrase(std::string_view passphrase);
+
+// DIR/keyring: "SIMPUL-KEYRING 1" | ops u64 | mem u64 | salt 16 | key id 8 |
+// nonce 24 | sealed data key 48 (XChaCha20-Poly1305; the header is associated data, so
+// the cost cannot be lowered without the unlock failing). Written atomically.
+Status CreateKeyring(const std::string& path, std::string_view passphrase, const DataKey& key,
+                     KdfCost cost = DefaultKdfCost());
+// The data key, or Unauthenticated ("wrong passphrase") / Corruption (not a
+// keyring) / IoError. Nothing is written.
+Result<DataKey> UnlockKeyring(const std::string& path, std::string_view passphrase);
+// The id (DataKey::Id) of the key a keyring holds, readable without the
+// passphrase: checks a cached session key belongs to this store.
+Result<std::string> KeyringKeyId(const std::string& path);
+// Rewraps the data key under `new_passphrase` (fresh salt); the old
+// passphrase must unlock it first. Atomic: the old keyring stays valid until
+// the new one is in place.
+Status ChangeKeyringPassphrase(const std::string& path, std::string_view old_passphrase,
+                               std::string_view new_passphrase, KdfCost cost = DefaultKdfCost());
+
+// Small secrets (the node identity): nonce 24 | ciphertext | tag 16, with
+// `context` as associated data. Corruption when it does not open.
+std::string SealSmall(const DataKey& key, std::string_view plain, std::string_view context);
+Result<std::string> OpenSmall(const DataKey& key, std::string_view sealed, std::string_view context);
+
+// --- the SQLite VFS ------------------------------------------------------------
+
+inline constexpr const char* kEncryptedVfsName = "simpul-aead";
+inline constexpr uint32_t kEncryptedPageSize = 4096;
+
+// Registers the VFS with SQLite (idempotent, thread-safe).
+Status RegisterEncryptedVfs();
+
+// Makes `key`'s database subkey the key of the database at `db_path` (and
+// its WAL) for as long as this object lives. Open the database with
+// kEncryptedVfsName while it does. Several registrations of the same path
+// with the same key may coexist; a different key for a path in use is
+// refused (FailedPrecondition).
+class EncryptedDbKey {
+ public:
+  static Result<EncryptedDbKey> Register(const std::string& db_path, const DataKey& key);
+  EncryptedDbKey(EncryptedDbKey&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+  EncryptedDbKey& operator=(EncryptedDbKey&&) = delete;
+  EncryptedDbKey(const EncryptedDbKey&) = delete;
+  EncryptedDbKey& operator=(const EncryptedDbKey&) = delete;
+  ~EncryptedDbKey();
+
+ private:
+  explicit EncryptedDbKey(std::string path) : path_(std::move(path)) {}
+  std::string path_;  // as SQLite names it (xFullPathname)
+};
+
+}  // namespace simpul::sync::crypto
+
+#endif  // SIMPUL_SYNC_CRYPTO_AT_REST_H_

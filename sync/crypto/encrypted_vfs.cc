@@ -1,0 +1,419 @@
+// The "simpul-aead" SQLite VFS: a shim over the default (unix) VFS that
+// encrypts the main database file and its WAL page by page (at_rest.h).
+//
+// SQLite keeps seeing plain 4096-byte pages at their usual offsets; on disk
+// every page becomes nonce(24) | ciphertext(4096) | tag(16), so the shim
+// maps offsets:
+//   database: logical page i at i*4096      <->  physical i*4136
+//   WAL:      header [0,32) as is; frame f = frame header (24 bytes, no
+//             content: page number, salts, checksums) kept in the clear,
+//             then its page, encrypted like a database page.
+// A read or write is split into these segments; a write that covers only
+// part of a page is done as read-decrypt-patch-encrypt-write. The page's
+// position (file kind and index) is the associated data, so pages cannot be
+// moved around undetected.
+//
+// Failed authentication of a database page is SQLITE_IOERR_DATA (the store
+// reports it as corruption). In the WAL, SQLite's crash recovery reads whole
+// frames and stops at the first whose checksum fails; a frame torn by a
+// crash fails authentication, and is returned as zeros so that recovery
+// treats it exactly as it treats a torn frame in a plain WAL.
+//
+// No rollback journal, temporary or statement file may be opened for an
+// encrypted database (they would hold pages in the clear): the store runs in
+// WAL mode with temp_store=MEMORY, and any such open is refused, except the
+// journal SQLite writes while a still-empty database switches to WAL.
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <sys/stat.h>
+
+#include <cstring>
+#include <map>
+#include <mutex>
+
+#include "sync/crypto/at_rest.h"
+
+namespace simpul::sync::crypto {
+namespace {
+
+constexpr int64_t kPage = kEncryptedPageSize;
+constexpr int64_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;  // 24
+constexpr int64_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;       // 16
+constexpr int64_t kPhysPage = kPage + kNonce + kTag;
+constexpr int64_t kWalHeader = 32;
+constexpr int64_t kFrameHeader = 24;
+constexpr int64_t kFrame = kFrameHeader + kPage;
+constexpr int64_t kPhysFrame = kFrameHeader + kPhysPage;
+
+// kPlain: the one rollback journal SQLite writes while a new, empty
+// database switches to WAL mode (it can only hold empty pages).
+enum class Kind : uint8_t { kDb = 'D', kWal = 'W', kPlain = 'P' };
+
+bool EmptyDatabase(sqlite3_filename journal_name) {
+  struct stat st {};
+  const char* db = sqlite3_filename_database(journal_name);
+  return db && ::stat(db, &st) == 0 && st.st_size == 0;
+}
+
+struct KeyEntry {
+  std::array<uint8_t, 32> key;
+  int refs;
+};
+std::mutex g_keys_mu;
+std::map<std::string, KeyEntry>& Keys() {
+  static auto* keys = new std::map<std::string, KeyEntry>();
+  return *keys;
+}
+
+sqlite3_vfs* g_base = nullptr;
+sqlite3_vfs g_vfs;
+
+// Allocated by SQLite (szOsFile bytes, no constructor): plain data only.
+struct File {
+  sqlite3_file base;   // first: SQLite sees this
+  sqlite3_file* real;  // the underlying file, right after this struct
+  Kind kind;
+  uint8_t key[32];
+  uint8_t phys[kPhysPage];
+  uint8_t plain[kPage];
+};
+
+// One contiguous piece of a file: either clear bytes or one encrypted page.
+struct Segment {
+  bool page;
+  int64_t logical_start, length, physical_start;
+  uint64_t index;  // the page's index in its file (associated data)
+};
+
+Segment Locate(Kind kind, int64_t off) {
+  if (kind == Kind::kDb) {
+    int64_t i = off / kPage;
+    return {true, i * kPage, kPage, i * kPhysPage, static_cast<uint64_t>(i)};
+  }
+  if (off < kWalHeader) return {false, 0, kWalHeader, 0, 0};
+  int64_t f = (off - kWalHeader) / kFrame;
+  int64_t lf = kWalHeader + f * kFrame, pf = kWalHeader + f * kPhysFrame;
+  if (off - lf < kFrameHeader) return {false, lf, kFrameHeader, pf, 0};
+  return {true, lf + kFrameHeader, kPage, pf + kFrameHeader, static_cast<uint64_t>(f)};
+}
+
+int64_t LogicalToPhysical(Kind kind, int64_t size) {
+  if (kind == Kind::kDb) return (size + kPage - 1) / kPage * kPhysPage;
+  if (size <= kWalHeader) return size;
+  int64_t f = (size - kWalHeader) / kFrame, rem = (size - kWalHeader) % kFrame;
+  return kWalHeader + f * kPhysFrame + (rem == 0 ? 0 : rem <= kFrameHeader ? rem : rem + kNonce + kTag);
+}
+
+// Only whole pages count; a torn tail is invisible (as SQLite expects of a
+// frame that was never completely written).
+int64_t PhysicalToLogical(Kind kind, int64_t size) {
+  if (kind == Kind::kDb) return size / kPhysPage * kPage;
+  if (size <= kWalHeader) return size;
+  int64_t f = (size - kWalHeader) / kPhysFrame, rem = (size - kWalHeader) % kPhysFrame;
+  return kWalHeader + f * kFrame + std::min<int64_t>(rem, kFrameHeader);
+}
+
+void AssociatedData(Kind kind, uint64_t index, uint8_t out[9]) {
+  out[0] = static_cast<uint8_t>(kind);
+  for (int i = 0; i < 8; ++i) out[1 + i] = static_cast<uint8_t>(index >> (8 * (7 - i)));
+}
+
+// Reads and decrypts one page into f->plain. SQLITE_IOERR_SHORT_READ (and
+// zeros) when the page is not (completely) on disk.
+int ReadPage(File* f, const Segment& s, bool lenient) {
+  int rc = f->real->pMethods->xRead(f->real, f->phys, kPhysPage, s.physical_start);
+  if (rc == SQLITE_IOERR_SHORT_READ) {
+    std::memset(f->plain, 0, kPage);
+    return rc;
+  }
+  if (rc != SQLITE_OK) return rc;
+  uint8_t ad[9];
+  AssociatedData(f->kind, s.index, ad);
+  unsigned long long n = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(f->plain, &n, nullptr, f->phys + kNonce, kPage + kTag, ad,
+                                                 sizeof ad, f->phys, f->key) != 0) {
+    std::memset(f->plain, 0, kPage);
+    return lenient ? SQLITE_OK : SQLITE_IOERR_DATA;
+  }
+  return SQLITE_OK;
+}
+
+int WritePage(File* f, const Segment& s, const uint8_t* plain) {
+  randombytes_buf(f->phys, kNonce);
+  uint8_t ad[9];
+  AssociatedData(f->kind, s.index, ad);
+  unsigned long long n = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(f->phys + kNonce, &n, plain, kPage, ad, sizeof ad, nullptr,
+                                             f->phys, f->key);
+  return f->real->pMethods->xWrite(f->real, f->phys, kPhysPage, s.physical_start);
+}
+
+int Close(sqlite3_file* file) {
+  File* f = reinterpret_cast<File*>(file);
+  int rc = f->real->pMethods ? f->real->pMethods->xClose(f->real) : SQLITE_OK;
+  sodium_memzero(f->key, sizeof f->key);
+  sodium_memzero(f->plain, sizeof f->plain);
+  return rc;
+}
+
+int Read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
+  File* f = reinterpret_cast<File*>(file);
+  if (f->kind == Kind::kPlain) return f->real->pMethods->xRead(f->real, out, amount, offset);
+  auto* dst = static_cast<uint8_t*>(out);
+  // A read that starts at a WAL frame header and covers its page is crash
+  // recovery (or checksum rewriting) reading whole frames: see the top.
+  bool whole_frames = f->kind == Kind::kWal && offset >= kWalHeader &&
+                      (offset - kWalHeader) % kFrame == 0 && amount >= kFrame;
+  bool short_read = false;
+  int64_t done = 0;
+  while (done < amount) {
+    Segment s = Locate(f->kind, offset + done);
+    int64_t in = offset + done - s.logical_start;
+    int64_t n = std::min<int64_t>(amount - done, s.length - in);
+    if (!s.page) {
+      int rc = f->real->pMethods->xRead(f->real, dst + done, static_cast<int>(n), s.physical_start + in);
+      if (rc == SQLITE_IOERR_SHORT_READ) short_read = true;
+      else if (rc != SQLITE_OK) return rc;
+    } else {
+      int rc = ReadPage(f, s, whole_frames);
+      if (rc == SQLITE_IOERR_SHORT_READ) short_read = true;
+      else if (rc != SQLITE_OK) return rc;
+      std::memcpy(dst + done, f->plain + in, static_cast<size_t>(n));
+    }
+    done += n;
+  }
+  return short_read ? SQLITE_IOERR_SHORT_READ : SQLITE_OK;
+}
+
+int Write(sqlite3_file* file, const void* in_bytes, int amount, sqlite3_int64 offset) {
+  File* f = reinterpret_cast<File*>(file);
+  if (f->kind == Kind::kPlain) return f->real->pMethods->xWrite(f->real, in_bytes, amount, offset);
+  const auto* src = static_cast<const uint8_t*>(in_bytes);
+  int64_t done = 0;
+  while (done < amount) {
+    Segment s = Locate(f->kind, offset + done);
+    int64_t in = offset + done - s.logical_start;
+    int64_t n = std::min<int64_t>(amount - done, s.length - in);
+    int rc;
+    if (!s.page) {
+      rc = f->real->pMethods->xWrite(f->real, src + done, static_cast<int>(n), s.physical_start + in);
+    } else if (in == 0 && n == kPage) {
+      rc = WritePage(f, s, src + done);
+    } else {  // part of a page: patch what is there (zeros if nothing is)
+      rc = ReadPage(f, s, /*lenient=*/true);
+      if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return rc;
+      std::memcpy(f->plain + in, src + done, static_cast<size_t>(n));
+      rc = WritePage(f, s, f->plain);
+    }
+    if (rc != SQLITE_OK) return rc;
+    done += n;
+  }
+  return SQLITE_OK;
+}
+
+int Truncate(sqlite3_file* file, sqlite3_int64 size) {
+  File* f = reinterpret_cast<File*>(file);
+  if (f->kind == Kind::kPlain) return f->real->pMethods->xTruncate(f->real, size);
+  return f->real->pMethods->xTruncate(f->real, LogicalToPhysical(f->kind, size));
+}
+
+int Sync(sqlite3_file* file, int flags) {
+  File* f = reinterpret_cast<File*>(file);
+  return f->real->pMethods->xSync(f->real, flags);
+}
+
+int FileSize(sqlite3_file* file, sqlite3_int64* size) {
+  File* f = reinterpret_cast<File*>(file);
+  sqlite3_int64 phys = 0;
+  int rc = f->real->pMethods->xFileSize(f->real, &phys);
+  if (rc == SQLITE_OK) *size = f->kind == Kind::kPlain ? phys : PhysicalToLogical(f->kind, phys);
+  return rc;
+}
+
+int Lock(sqlite3_file* file, int level) {
+  File* f = reinterpret_cast<File*>(file);
+  return f->real->pMethods->xLock(f->real, level);
+}
+int Unlock(sqlite3_file* file, int level) {
+  File* f = reinterpret_cast<File*>(file);
+  return f->real->pMethods->xUnlock(f->real, level);
+}
+int CheckReservedLock(sqlite3_file* file, int* out) {
+  File* f = reinterpret_cast<File*>(file);
+  return f->real->pMethods->xCheckReservedLock(f->real, out);
+}
+
+int FileControl(sqlite3_file* file, int op, void* arg) {
+  File* f = reinterpret_cast<File*>(file);
+  switch (op) {
+    case SQLITE_FCNTL_MMAP_SIZE:
+      // Memory-mapped reads would bypass decryption: never map.
+      *static_cast<sqlite3_int64*>(arg) = 0;
+      return SQLITE_OK;
+    case SQLITE_FCNTL_SIZE_HINT:
+    case SQLITE_FCNTL_CHUNK_SIZE:
+      // Both grow the file in logical units and would leave unauthenticated
+      // zero pages; they are only hints.
+      return SQLITE_OK;
+    default:
+      return f->real->pMethods->xFileControl(f->real, op, arg);
+  }
+}
+
+int SectorSize(sqlite3_file* file) {
+  File* f = reinterpret_cast<File*>(file);
+  return f->real->pMethods->xSectorSize(f->real);
+}
+
+int DeviceCharacteristics(sqlite3_file* file) {
+  File* f = reinterpret_cast<File*>(file);
+  // Writes are no longer atomic at the device's unit (a page is 4136 bytes).
+  return f->real->pMethods->xDeviceCharacteristics(f->real) &
+         (SQLITE_IOCAP_POWERSAFE_OVERWRITE | SQLITE_IOCAP_UNDELETABLE_WHEN_OPEN);
+}
+
+int ShmMap(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
+  File* f = reinterpret_cast<File*>(file);
+  return f->real->pMethods->xShmMap(f->real, region, size, extend, out);
+}
+int ShmLock(sqlite3_file* file, int offset, int n, int flags) {
+  File* f = reinterpret_cast<File*>(file);
+  return f->real->pMethods->xShmLock(f->real, offset, n, flags);
+}
+void ShmBarrier(sqlite3_file* file) {
+  File* f = reinterpret_cast<File*>(file);
+  f->real->pMethods->xShmBarrier(f->real);
+}
+int ShmUnmap(sqlite3_file* file, int delete_flag) {
+  File* f = reinterpret_cast<File*>(file);
+  return f->real->pMethods->xShmUnmap(f->real, delete_flag);
+}
+
+const sqlite3_io_methods kMethods = {
+    2,  // with shared memory (WAL), without xFetch (no memory mapping)
+    Close, Read, Write, Truncate, Sync, FileSize, Lock, Unlock, CheckReservedLock, FileControl,
+    SectorSize, DeviceCharacteristics, ShmMap, ShmLock, ShmBarrier, ShmUnmap,
+    nullptr, nullptr,
+};
+
+int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
+  File* f = reinterpret_cast<File*>(file);
+  f->base.pMethods = nullptr;
+  f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<uint8_t*>(f) + sizeof(File));
+  f->real->pMethods = nullptr;
+  if (flags & SQLITE_OPEN_MAIN_DB) f->kind = Kind::kDb;
+  else if (flags & SQLITE_OPEN_WAL) f->kind = Kind::kWal;
+  else if ((flags & SQLITE_OPEN_MAIN_JOURNAL) && name && EmptyDatabase(name)) f->kind = Kind::kPlain;
+  else return SQLITE_CANTOPEN;  // journals and temporary files would hold clear pages and temporary files would hold clear pages
+  if (!name) return SQLITE_CANTOPEN;
+  std::string db = f->kind == Kind::kDb ? std::string(name) : std::string(sqlite3_filename_database(name));
+  // (A journal is only ever plain for a registered, still-empty database.)
+  {
+    std::lock_guard<std::mutex> lock(g_keys_mu);
+    auto it = Keys().find(db);
+    if (it == Keys().end()) return SQLITE_CANTOPEN;  // no key registered: never fall back to clear  // no key registered: never fall back to clear
+    std::memcpy(f->key, it->second.key.data(), 32);
+  }
+  int rc = g_base->xOpen(g_base, name, f->real, flags, out_flags);
+  if (rc != SQLITE_OK) {
+    sodium_memzero(f->key, sizeof f->key);
+    if (f->real->pMethods) f->real->pMethods->xClose(f->real);
+    return rc;
+  }
+  f->base.pMethods = &kMethods;
+  return SQLITE_OK;
+}
+
+int Delete(sqlite3_vfs*, const char* name, int sync_dir) { return g_base->xDelete(g_base, name, sync_dir); }
+int Access(sqlite3_vfs*, const char* name, int flags, int* out) { return g_base->xAccess(g_base, name, flags, out); }
+int FullPathname(sqlite3_vfs*, const char* name, int n, char* out) {
+  return g_base->xFullPathname(g_base, name, n, out);
+}
+void* DlOpen(sqlite3_vfs*, const char* name) { return g_base->xDlOpen(g_base, name); }
+void DlError(sqlite3_vfs*, int n, char* out) { g_base->xDlError(g_base, n, out); }
+void (*DlSym(sqlite3_vfs*, void* h, const char* sym))(void) { return g_base->xDlSym(g_base, h, sym); }
+void DlClose(sqlite3_vfs*, void* h) { g_base->xDlClose(g_base, h); }
+int Randomness(sqlite3_vfs*, int n, char* out) { return g_base->xRandomness(g_base, n, out); }
+int Sleep(sqlite3_vfs*, int us) { return g_base->xSleep(g_base, us); }
+int CurrentTime(sqlite3_vfs*, double* out) { return g_base->xCurrentTime(g_base, out); }
+int GetLastError(sqlite3_vfs*, int n, char* out) {
+  return g_base->xGetLastError ? g_base->xGetLastError(g_base, n, out) : 0;
+}
+int CurrentTimeInt64(sqlite3_vfs*, sqlite3_int64* out) { return g_base->xCurrentTimeInt64(g_base, out); }
+
+std::string FullPath(const std::string& path) {
+  std::string buf(static_cast<size_t>(g_base->mxPathname) + 1, '\0');
+  int rc = g_base->xFullPathname(g_base, path.c_str(), static_cast<int>(buf.size()), buf.data());
+  if ((rc & 0xff) != SQLITE_OK) return {};  // SQLITE_OK_SYMLINK is fine too
+  buf.resize(std::strlen(buf.c_str()));
+  return buf;
+}
+
+}  // namespace
+
+Status RegisterEncryptedVfs() {
+  static std::once_flag once;
+  static int rc = SQLITE_OK;
+  std::call_once(once, [] {
+    if (sodium_init() < 0) {
+      rc = SQLITE_ERROR;
+      return;
+    }
+    g_base = sqlite3_vfs_find(nullptr);
+    if (!g_base || g_base->iVersion < 2) {
+      rc = SQLITE_ERROR;
+      return;
+    }
+    std::memset(&g_vfs, 0, sizeof g_vfs);
+    g_vfs.iVersion = 2;
+    g_vfs.szOsFile = static_cast<int>(sizeof(File)) + g_base->szOsFile;
+    g_vfs.mxPathname = g_base->mxPathname;
+    g_vfs.zName = kEncryptedVfsName;
+    g_vfs.xOpen = Open;
+    g_vfs.xDelete = Delete;
+    g_vfs.xAccess = Access;
+    g_vfs.xFullPathname = FullPathname;
+    g_vfs.xDlOpen = DlOpen;
+    g_vfs.xDlError = DlError;
+    g_vfs.xDlSym = DlSym;
+    g_vfs.xDlClose = DlClose;
+    g_vfs.xRandomness = Randomness;
+    g_vfs.xSleep = Sleep;
+    g_vfs.xCurrentTime = CurrentTime;
+    g_vfs.xGetLastError = GetLastError;
+    g_vfs.xCurrentTimeInt64 = CurrentTimeInt64;
+    rc = sqlite3_vfs_register(&g_vfs, /*makeDflt=*/0);
+  });
+  if (rc != SQLITE_OK) return Status::Internal("cannot register the encrypting SQLite VFS");
+  return Status::Ok();
+}
+
+Result<EncryptedDbKey> EncryptedDbKey::Register(const std::string& db_path, const DataKey& key) {
+  SIMPUL_RETURN_IF_ERROR(RegisterEncryptedVfs());
+  std::string full = FullPath(db_path);
+  if (full.empty()) return Status::InvalidArgument("cannot resolve " + db_path);
+  DataKey db_key = key.Derive(kPurposeDatabase);
+  std::lock_guard<std::mutex> lock(g_keys_mu);
+  auto [it, fresh] = Keys().try_emplace(full, KeyEntry{{}, 0});
+  if (fresh) {
+    std::memcpy(it->second.key.data(), db_key.data(), 32);
+  } else if (sodium_memcmp(it->second.key.data(), db_key.data(), 32) != 0) {
+    return Status::FailedPrecondition(db_path + " is open in this process under another key");
+  }
+  ++it->second.refs;
+  return EncryptedDbKey(full);
+}
+
+EncryptedDbKey::~EncryptedDbKey() {
+  if (path_.empty()) return;
+  std::lock_guard<std::mutex> lock(g_keys_mu);
+  auto it = Keys().find(path_);
+  if (it == Keys().end()) return;
+  if (--it->second.refs == 0) {
+    sodium_memzero(it->second.key.data(), 32);
+    Keys().erase(it);
+  }
+}
+
+}  // namespace simpul::sync::crypto
