@@ -14,7 +14,9 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 json() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {"d": d}))' "$1"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 hub() { "$bin/simpul-hub" --data "$work/hub" "$@"; }
-node() { local v=$1; shift; "$bin/simpul-node" --data "$work/$v" "$@"; }
+# Each village office chose its own passphrase at init: the store, its
+# documents and its identity are encrypted under it (docs/SECURITY.md).
+node() { local v=$1; shift; SIMPUL_PASSPHRASE="kantor desa $v 2026" "$bin/simpul-node" --data "$work/$v" "$@"; }
 wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 
 declare -A VILLAGE=([sarongan]=35.10.01.2001 [pesanggaran]=35.10.01.2002 [sumberagung]=35.10.01.2004)
@@ -117,3 +119,15 @@ for v in sarongan pesanggaran sumberagung; do
 done
 echo "Hub notes on the returned application: $(hub --json application show "${APP[pesanggaran1]}" | json 'd["notes"]')"
 echo "Link emulator: $(kill -TERM "${pids[1]}"; sleep 0.3; tail -1 "$work/link.log")"
+
+say "A laptop is stolen: its data directory, copied, holds no personal data in clear"
+cp -r "$work/sarongan" "$work/stolen"
+for needle in 3510015211870001 "Warga sarongan 1" "Dusun 1, sarongan" "scanned KK"; do
+  if grep -rqa "$needle" "$work/stolen"; then echo "FOUND '$needle' in clear" >&2; exit 1; fi
+  echo "grep '$needle': not found"
+done
+set +e
+SIMPUL_PASSPHRASE="a guessed passphrase" "$bin/simpul-node" --data "$work/stolen" person list 2>&1 | head -1
+set -e
+echo "The office revokes the laptop at the hub; Dinsos still holds every record it synced."
+hub node revoke "$(node sarongan --json status | json 'd["node_id"]')" --reason "laptop stolen" | head -1
