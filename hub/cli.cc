@@ -292,6 +292,47 @@ Status CmdRevoke(Args& a) {
   return Status::Ok();
 }
 
+// key rotate: a new hub key, vouched for by the old one. Nodes learn it at
+// their next sync (or bundle) and need no re-enrolment; the old key stays
+// in retired-keys/ to answer nodes that have not synced since.
+Status CmdKeyRotate(Args& a) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  std::string old_fp = sync::crypto::Fingerprint(store->identity().sign_pk);
+  SIMPUL_ASSIGN_OR_RETURN(auto fresh, store->RotateKey());
+  if (a.json) {
+    std::cout << schema::JsonWriter().BeginObject().Field("old_key", old_fp)
+                     .Field("hub_key", sync::crypto::Fingerprint(fresh)).EndObject().str() << "\n";
+    return Status::Ok();
+  }
+  std::cout << a.T("Hub key rotated: ") << old_fp << " -> " << sync::crypto::Fingerprint(fresh) << "\n"
+            << a.T("Villages learn the new key at their next sync; no re-enrolment. Back up hub.key and retired-keys/ offline.")
+            << "\n";
+  return Status::Ok();
+}
+
+// key list: the current key, the retired ones, and how many nodes still
+// seal to each (a retired key no node uses any more could be archived).
+Status CmdKeyList(Args& a) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  std::vector<std::pair<std::string, const sync::crypto::Identity*>> keys = {{"current", &store->identity()}};
+  for (const auto& id : store->retired_identities()) keys.push_back({"retired", &id});
+  SIMPUL_ASSIGN_OR_RETURN(auto st, store->db().Prepare(
+      "SELECT count(*) FROM nodes WHERE status='active' AND (hub_pk=? OR (hub_pk IS NULL AND ?))"));
+  schema::JsonWriter j;
+  j.BeginArray();
+  for (const auto& [state, id] : keys) {
+    st.Bind(1, sync::crypto::ToHex(id->sign_pk)).Bind(2, static_cast<int64_t>(state == "current"));
+    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
+    int64_t nodes = row ? st.Int(0) : 0;
+    st.Reset();
+    std::string fp = sync::crypto::Fingerprint(id->sign_pk);
+    if (a.json) j.BeginObject().Field("key", fp).Field("state", state).Field("nodes", nodes).EndObject();
+    else std::cout << fp << "  " << state << "  " << nodes << a.T(" node(s) sealing to it") << "\n";
+  }
+  if (a.json) std::cout << j.EndArray().str() << "\n";
+  return Status::Ok();
+}
+
 Status CmdAppList(Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_ASSIGN_OR_RETURN(auto rows, ListApplications(*store, Opt(a, "village"), Opt(a, "status")));
@@ -533,6 +574,8 @@ const HubCommand kCommands[] = {
     {"node enrol", "--village CODE [--days N]", "print a one-time enrolment code for a village", CmdEnrol, sync::Permission::kAdminister},
     {"node list", "", "list enrolled nodes", CmdNodeList, sync::Permission::kRead},
     {"node revoke", "NODE_ID --reason TEXT", "revoke a node (lost laptop); refused at its next sync", CmdRevoke, sync::Permission::kAdminister},
+    {"key rotate", "", "replace the hub's signing key; villages follow at their next sync", CmdKeyRotate, sync::Permission::kAdminister},
+    {"key list", "", "the hub's current and retired keys, and the nodes using each", CmdKeyList, sync::Permission::kAdminister},
     {"application list", "[--village CODE] [--status S]", "the queue of applications", CmdAppList, sync::Permission::kRead},
     {"application show", "ID", "an application with its history and conflicts", CmdAppShow, sync::Permission::kRead},
     {"application return", "ID --reason TEXT", "return to the village for completion", CmdReturn, sync::Permission::kReview},

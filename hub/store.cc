@@ -23,6 +23,25 @@ namespace {
 
 std::string DbPath(const std::string& dir) { return dir + "/hub.db"; }
 std::string KeyPath(const std::string& dir) { return dir + "/hub.key"; }
+std::string NextKeyPath(const std::string& dir) { return dir + "/hub.key.next"; }
+std::string RetiredDir(const std::string& dir) { return dir + "/retired-keys"; }
+namespace crypto = sync::crypto;
+
+Result<crypto::Identity> ReadIdentityFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError("cannot read the hub key " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return crypto::ImportIdentity(ss.str());
+}
+
+// What identifies the file behind hub.key right now (a rotation replaces it).
+std::string KeyFileStamp(const std::string& dir) {
+  struct stat st {};
+  if (::stat(KeyPath(dir).c_str(), &st) != 0) return {};
+  return std::to_string(st.st_ino) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_size);
+}
 
 // Hub-only tables, numbered under meta.hub_schema. Released history: append.
 constexpr const char* kHubMigrations[] = {
@@ -72,6 +91,14 @@ CREATE TABLE hub_audit(
 CREATE INDEX hub_audit_writer ON hub_audit(writer, at);
 CREATE INDEX audit_village ON audit(village);
 )sql",
+    R"sql(
+-- Hub key rotation: each old key's signature on its successor, and the hub
+-- key each node last sealed a request to (NULL: the key at its enrolment).
+CREATE TABLE key_succession(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, old_pk TEXT NOT NULL, new_pk TEXT NOT NULL,
+  signature TEXT NOT NULL, at_ms INTEGER NOT NULL);
+ALTER TABLE nodes ADD COLUMN hub_pk TEXT;
+)sql",
 };
 
 Status MigrateHub(Db& db, HubStore& store) {
@@ -109,11 +136,7 @@ Status HubStore::Load() {
   if (Meta("store_kind") != kHubStoreKind)
     return Status::FailedPrecondition(dir_ + " is not a Simpul hub store");
   hub_id_ = Meta("hub_id");
-  std::ifstream in(KeyPath(dir_), std::ios::binary);
-  if (!in) return Status::IoError("cannot read the hub key " + KeyPath(dir_));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  SIMPUL_ASSIGN_OR_RETURN(identity_, sync::crypto::ImportIdentity(ss.str()));
+  SIMPUL_RETURN_IF_ERROR(LoadKeys());
   // The hub's clock resumes after its own last stamp: meta, or the newest
   // change it logged itself.
   SIMPUL_ASSIGN_OR_RETURN(sync::Stamp last, sync::LoadLastStamp(db_));
@@ -129,6 +152,104 @@ Status HubStore::Load() {
   hlc_ = std::make_unique<sync::Hlc>(clock_, hub_id_, last);
   writer_ = std::make_unique<sync::ChangeWriter>(db_, *hlc_, sync::Role::kHub, sync::ChangeSink::kChangelog);
   return Status::Ok();
+}
+
+Status HubStore::LoadKeys() {
+  // Finish or forget a rotation a crash interrupted: it happened only if its
+  // succession was committed.
+  if (fs::exists(NextKeyPath(dir_))) {
+    SIMPUL_ASSIGN_OR_RETURN(auto current, ReadIdentityFile(KeyPath(dir_)));
+    SIMPUL_ASSIGN_OR_RETURN(auto next, ReadIdentityFile(NextKeyPath(dir_)));
+    SIMPUL_ASSIGN_OR_RETURN(auto* st, db_.Cached("SELECT count(*) FROM key_succession WHERE old_pk=? AND new_pk=?"));
+    st->Bind(1, crypto::ToHex(current.sign_pk)).Bind(2, crypto::ToHex(next.sign_pk));
+    SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
+    bool committed = row && st->Int(0) > 0;
+    st->Reset();
+    std::error_code ec;
+    if (committed) {
+      if (::rename(NextKeyPath(dir_).c_str(), KeyPath(dir_).c_str()) != 0)
+        return Status::IoError("cannot finish the hub key rotation");
+    } else {
+      fs::remove(NextKeyPath(dir_), ec);
+    }
+  }
+  key_stamp_ = KeyFileStamp(dir_);
+  SIMPUL_ASSIGN_OR_RETURN(identity_, ReadIdentityFile(KeyPath(dir_)));
+  retired_.clear();
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(RetiredDir(dir_), ec)) {
+    if (e.path().extension() != ".key") continue;
+    SIMPUL_ASSIGN_OR_RETURN(auto id, ReadIdentityFile(e.path().string()));
+    if (id.sign_pk != identity_.sign_pk) retired_.push_back(std::move(id));
+  }
+  return Status::Ok();
+}
+
+Status HubStore::RefreshKeys() {
+  if (KeyFileStamp(dir_) == key_stamp_) return Status::Ok();
+  return LoadKeys();
+}
+
+const crypto::Identity* HubStore::IdentityFor(const crypto::PublicKey& pk) const {
+  if (pk == identity_.sign_pk) return &identity_;
+  for (const auto& id : retired_)
+    if (id.sign_pk == pk) return &id;
+  return nullptr;
+}
+
+Result<std::vector<sync::wire::KeySuccession>> HubStore::SuccessionFrom(const crypto::PublicKey& pinned) {
+  std::vector<sync::wire::KeySuccession> chain;
+  crypto::PublicKey at = pinned;
+  SIMPUL_ASSIGN_OR_RETURN(auto* st, db_.Cached(
+      "SELECT new_pk,signature FROM key_succession WHERE old_pk=? ORDER BY seq DESC LIMIT 1"));
+  while (at != identity_.sign_pk && chain.size() < 64) {
+    st->Bind(1, crypto::ToHex(at));
+    SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) {
+      st->Reset();
+      return Status::NotFound("no key history from " + crypto::Fingerprint(at));
+    }
+    sync::wire::KeySuccession link;
+    link.old_pk = at;
+    std::string next_hex = st->Text(0), sig_hex = st->Text(1);
+    st->Reset();
+    SIMPUL_ASSIGN_OR_RETURN(link.new_pk, crypto::PublicKeyFromHex(next_hex));
+    if (sig_hex.size() != 128) return Status::Corruption("damaged key succession");
+    for (size_t i = 0; i < 64; ++i) link.signature[i] = static_cast<uint8_t>(std::stoi(sig_hex.substr(2 * i, 2), nullptr, 16));
+    chain.push_back(link);
+    at = link.new_pk;
+  }
+  return chain;
+}
+
+Result<crypto::PublicKey> HubStore::RotateKey() {
+  crypto::Identity next = crypto::GenerateIdentity();
+  sync::wire::KeySuccession link = crypto::SignKeySuccession(identity_, next.sign_pk);
+  // 1. the new key beside the current one; 2. the current one kept for
+  // nodes that still seal to it; 3. the succession, committed; 4. the swap.
+  // LoadKeys() finishes or forgets a rotation a crash cut short.
+  SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(NextKeyPath(dir_), crypto::ExportIdentity(next), 0600));
+  std::error_code ec;
+  fs::create_directories(RetiredDir(dir_), ec);
+  ::chmod(RetiredDir(dir_).c_str(), 0700);
+  SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(
+      RetiredDir(dir_) + "/" + crypto::ToHex(identity_.sign_pk) + ".key", crypto::ExportIdentity(identity_), 0600));
+  {
+    SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(db_));
+    SIMPUL_ASSIGN_OR_RETURN(auto* ins, db_.Cached(
+        "INSERT INTO key_succession(old_pk,new_pk,signature,at_ms) VALUES(?,?,?,?)"));
+    ins->Bind(1, crypto::ToHex(link.old_pk)).Bind(2, crypto::ToHex(link.new_pk))
+        .Bind(3, crypto::ToHex(link.signature)).Bind(4, static_cast<int64_t>(NowMs()));
+    SIMPUL_RETURN_IF_ERROR(ins->Run());
+    SIMPUL_RETURN_IF_ERROR(Audit("hub_key_rotated", "", crypto::Fingerprint(next.sign_pk),
+                                 "from " + crypto::Fingerprint(identity_.sign_pk)));
+    SIMPUL_RETURN_IF_ERROR(SaveClock());
+    SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  }
+  if (::rename(NextKeyPath(dir_).c_str(), KeyPath(dir_).c_str()) != 0)
+    return Status::IoError("cannot install the new hub key (it is in hub.key.next; the next start finishes)");
+  SIMPUL_RETURN_IF_ERROR(LoadKeys());
+  return identity_.sign_pk;
 }
 
 Result<std::unique_ptr<HubStore>> HubStore::Init(const std::string& dir, const std::string& name,

@@ -4,6 +4,8 @@
 //   hub.db        SQLite (WAL): every village's replicated rows, the change
 //                 log nodes pull from, nodes, enrolment codes, idempotency
 //   hub.key       the hub's Ed25519 identity (mode 0600; back it up offline)
+//   retired-keys/ earlier identities after `simpul-hub key rotate`: nodes
+//                 that still seal to one are answered, and told the new key
 //
 // The hub shares the replicated schema with the nodes (schema/migrations.h)
 // and adds its own tables, versioned separately under meta.hub_schema.
@@ -15,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "schema/db.h"
 #include "schema/status.h"
@@ -37,7 +40,19 @@ class HubStore {
   sync::Hlc& hlc() { return *hlc_; }
   // Writes as the hub: hub-owned and shared fields, into the change log.
   sync::ChangeWriter& writer() { return *writer_; }
+  // The hub's current identity; retired ones still open requests sealed to
+  // them (a node that has not synced since a rotation).
   const sync::crypto::Identity& identity() const { return identity_; }
+  const sync::crypto::Identity* IdentityFor(const sync::crypto::PublicKey& pk) const;
+  const std::vector<sync::crypto::Identity>& retired_identities() const { return retired_; }
+  // Reloads the keys if hub.key changed on disk (a rotation by the CLI while
+  // the server runs). One stat() when nothing changed.
+  Status RefreshKeys();
+  // Replaces the hub key; the old key signs the new one (crash-safe, see
+  // store.cc). Returns the new public key.
+  Result<sync::crypto::PublicKey> RotateKey();
+  // The signed links from `pinned` to the current key (empty if current).
+  Result<std::vector<sync::wire::KeySuccession>> SuccessionFrom(const sync::crypto::PublicKey& pinned);
   const std::string& hub_id() const { return hub_id_; }
   const std::string& dir() const { return dir_; }
   uint64_t NowMs() { return clock_->NowMs(); }
@@ -57,11 +72,14 @@ class HubStore {
   HubStore(schema::Db db, std::string dir, sync::Clock* clock)
       : db_(std::move(db)), dir_(std::move(dir)), clock_(clock) {}
   Status Load();
+  Status LoadKeys();
 
   schema::Db db_;
   std::string dir_;
   sync::Clock* clock_;
   sync::crypto::Identity identity_;
+  std::vector<sync::crypto::Identity> retired_;
+  std::string key_stamp_;
   std::string hub_id_;
   std::unique_ptr<sync::Hlc> hlc_;
   std::unique_ptr<sync::ChangeWriter> writer_;

@@ -24,18 +24,19 @@ struct NodeRecord {
   std::string village, status, revoke_reason;
   crypto::PublicKey pk{};
   uint64_t last_counter = 0;
+  std::string hub_pk;  // hex of the hub key it last sealed to ("" = unknown)
 };
 
 Result<NodeRecord> FindNode(HubStore& store, const std::string& node_id) {
   SIMPUL_ASSIGN_OR_RETURN(Stmt * st, store.db().Cached(
-      "SELECT village,status,sign_pk,last_counter,revoke_reason FROM nodes WHERE node_id=?"));
+      "SELECT village,status,sign_pk,last_counter,revoke_reason,hub_pk FROM nodes WHERE node_id=?"));
   st->Bind(1, node_id);
   SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) {
     st->Reset();
     return Status::Unauthenticated("node " + node_id + " is not enrolled at this hub");
   }
-  NodeRecord n{st->Text(0), st->Text(1), st->Text(4), {}, static_cast<uint64_t>(st->Int(3))};
+  NodeRecord n{st->Text(0), st->Text(1), st->Text(4), {}, static_cast<uint64_t>(st->Int(3)), st->Text(5)};
   std::string pk_hex = st->Text(2);
   st->Reset();
   SIMPUL_ASSIGN_OR_RETURN(n.pk, crypto::PublicKeyFromHex(pk_hex));
@@ -494,6 +495,7 @@ std::string HandleSync(HubStore& store, const std::string& frame, const SyncServ
   RequestLog scratch;
   if (!log) log = &scratch;
   std::array<uint8_t, 24> zero_nonce{};
+  (void)store.RefreshKeys();  // a rotation by the CLI takes effect here; on failure the loaded keys stay
   auto header = crypto::PeekRequestHeader(frame);
   if (!header.ok()) {
     log->outcome = header.status().ToString();
@@ -501,6 +503,9 @@ std::string HandleSync(HubStore& store, const std::string& frame, const SyncServ
   }
   const wire::RequestHeader& h = *header;
   log->node_id = h.node_id;
+  // Refusals are signed with the key the node trusts (it may not have
+  // learnt of a rotation yet), else the current one.
+  const crypto::Identity* signer = &store.identity();
   auto refuse = [&](const Status& st) {
     log->outcome = st.ToString();
     if (st.code() == Code::kUnauthenticated) {
@@ -511,7 +516,7 @@ std::string HandleSync(HubStore& store, const std::string& frame, const SyncServ
           (void)txn->Commit();
       }
     }
-    return crypto::SignedError(store.identity(), h.nonce, ErrorFor(st));
+    return crypto::SignedError(*signer, h.nonce, ErrorFor(st));
   };
   if (h.proto_max < wire::kProtocolMin || h.proto_min > h.proto_max)
     return refuse(Status::VersionTooOld(
@@ -535,11 +540,24 @@ std::string HandleSync(HubStore& store, const std::string& frame, const SyncServ
     auto node = FindNode(store, h.node_id);
     if (!node.ok()) return refuse(node.status());
     log->village = node->village;
+    if (auto pinned = crypto::PublicKeyFromHex(node->hub_pk); pinned.ok())
+      if (const crypto::Identity* id = store.IdentityFor(*pinned)) signer = id;
     if (node->status != "active")
       return refuse(Status::Unauthenticated("node " + h.node_id +
                                             " was revoked; re-enrol it with a new code from Dinsos"));
-    auto opened = crypto::OpenRequest(frame, store.identity(), node->pk);
+    // Sealed to the current key, or (before the node learnt of a rotation)
+    // to one the hub has retired.
+    const crypto::Identity* used = &store.identity();
+    auto opened = crypto::OpenRequest(frame, *used, node->pk);
+    for (size_t i = 0; !opened.ok() && i < store.retired_identities().size(); ++i) {
+      auto retry = crypto::OpenRequest(frame, store.retired_identities()[i], node->pk);
+      if (retry.ok()) {
+        used = &store.retired_identities()[i];
+        opened = std::move(retry);
+      }
+    }
     if (!opened.ok()) return refuse(opened.status());
+    signer = used;
     if (h.counter <= node->last_counter)
       return refuse(Status::Unauthenticated(
           "replayed or out-of-date request: already received, or older than this node's last contact; nothing applied"));
@@ -547,6 +565,18 @@ std::string HandleSync(HubStore& store, const std::string& frame, const SyncServ
     if (!req.ok()) return refuse(req.status());
     auto reply = Serve(store, h.node_id, *node, h, *req, opt);
     if (!reply.ok()) return refuse(reply.status());
+    if (used != &store.identity()) {
+      // Tell the node the hub's key history from the key it used.
+      auto chain = store.SuccessionFrom(used->sign_pk);
+      if (chain.ok()) reply->hub_key_succession = std::move(chain).value();
+    }
+    if (std::string used_hex = crypto::ToHex(used->sign_pk); used_hex != node->hub_pk) {
+      auto mark = store.db().Cached("UPDATE nodes SET hub_pk=? WHERE node_id=?");
+      if (mark.ok()) {
+        (*mark)->Bind(1, used_hex).Bind(2, h.node_id);
+        (void)(*mark)->Run();  // bookkeeping for signing refusals; best effort
+      }
+    }
     log->outcome = "ok";
     log->pushed = req->push.size();
     for (const auto& r : reply->results) (r.code == 0 ? log->applied : log->refused)++;
@@ -569,6 +599,7 @@ std::string HandleBundle(HubStore& store, const std::string& frame, RequestLog* 
 std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* log) {
   RequestLog scratch;
   if (!log) log = &scratch;
+  (void)store.RefreshKeys();  // enrol under the key current now
   std::array<uint8_t, 24> zero_nonce{};
   auto refuse = [&](const Status& st) {
     log->outcome = st.ToString();
@@ -616,13 +647,13 @@ std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* l
   if (req->proto_max < wire::kProtocolMin || req->schema_version < static_cast<uint32_t>(kMinNodeSchemaVersion))
     return refuse(Status::VersionTooOld("upgrade simpul-node before enrolling"));
   auto ins = store.db().Cached(
-      "INSERT INTO nodes(node_id,village,sign_pk,status,enrolled_at_ms) VALUES(?,?,?,'active',?)"
+      "INSERT INTO nodes(node_id,village,sign_pk,status,enrolled_at_ms,hub_pk) VALUES(?,?,?,'active',?,?)"
       " ON CONFLICT(node_id) DO UPDATE SET village=excluded.village, sign_pk=excluded.sign_pk,"
       " status='active', enrolled_at_ms=excluded.enrolled_at_ms, revoked_at_ms=NULL, revoke_reason=NULL,"
-      " last_counter=0");  // a new identity starts its request counter again
+      " last_counter=0, hub_pk=excluded.hub_pk");  // a new identity starts its request counter again
   if (!ins.ok()) return refuse(ins.status());
   (*ins)->Bind(1, req->node_id).Bind(2, village).Bind(3, crypto::ToHex(req->node_sign_pk))
-      .Bind(4, static_cast<int64_t>(store.NowMs()));
+      .Bind(4, static_cast<int64_t>(store.NowMs())).Bind(5, crypto::ToHex(store.identity().sign_pk));
   if (Status s = (*ins)->Run(); !s.ok()) return refuse(s);
   auto use = store.db().Cached("UPDATE enrolments SET used_by=?, used_at_ms=? WHERE code_id=?");
   if (!use.ok()) return refuse(use.status());

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "node/cli_internal.h"
+#include "sync/crypto/envelope.h"
 #include "schema/json_writer.h"
 #include "schema/model.h"
 #include "schema/regions.h"
@@ -129,6 +130,9 @@ Status CmdStatus(Invocation& inv) {
   JsonWriter j;
   j.BeginObject().Field("village", store->village()).Field("village_name", regions.Name(store->village()))
       .Field("node_id", store->node_id());
+  // The hub key this node trusts (changes when the hub rotates its key).
+  if (auto pk = sync::crypto::PublicKeyFromHex(store->Meta("hub_pk")); pk.ok())
+    j.Field("hub_key", sync::crypto::Fingerprint(*pk));
   if (!inv.json)
     *inv.out << inv.T("Village ") << regions.Name(store->village()) << " ("
              << store->village() << "), node " << store->node_id() << "\n";

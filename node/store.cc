@@ -35,7 +35,8 @@ crypto::DataKey CopyKey(const crypto::DataKey& k) { return std::move(crypto::Dat
 // Opens the encrypted database with `key` registered for it.
 Result<std::pair<crypto::EncryptedDbKey, Db>> OpenEncrypted(const std::string& dir, const crypto::DataKey& key,
                                                             Db::Mode mode) {
-  SIMPUL_ASSIGN_OR_RETURN(auto reg, crypto::EncryptedDbKey::Register(DbPath(dir), key));
+  SIMPUL_ASSIGN_OR_RETURN(auto info, crypto::ReadKeyringInfo(KeyringPath(dir)));
+  SIMPUL_ASSIGN_OR_RETURN(auto reg, crypto::EncryptedDbKey::Register(DbPath(dir), key, info.page_cipher));
   auto db = Db::Open(DbPath(dir), mode, crypto::kEncryptedVfsName);
   if (!db.ok()) return db.status();
   return std::make_pair(std::move(reg), std::move(db).value());
@@ -80,7 +81,8 @@ Result<crypto::DataKey> NodeStore::Unlock(const std::string& dir, std::string_vi
 Status NodeStore::SetPassphrase(std::string_view new_passphrase) {
   if (!crypto::CheckPassphrase(new_passphrase).ok())
     return Status::InvalidArgument("passphrase too short").WithMsg(MsgId::kPassphraseWeak);
-  return crypto::CreateKeyring(KeyringPath(dir_), new_passphrase, key_);
+  SIMPUL_ASSIGN_OR_RETURN(auto info, crypto::ReadKeyringInfo(KeyringPath(dir_)));
+  return crypto::CreateKeyring(KeyringPath(dir_), new_passphrase, key_, crypto::DefaultKdfCost(), info.page_cipher);
 }
 
 Result<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& dir, sync::Clock* clock,
@@ -213,10 +215,10 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& dir, sync:
     return Status::FailedPrecondition("no store in " + dir).WithMsg(MsgId::kStoreMissing, {dir});
   if (!fs::exists(KeyringPath(dir)))
     return Status::FailedPrecondition(dir + " has no keyring").WithMsg(MsgId::kStoreNotSimpul, {dir});
-  auto key_id = crypto::KeyringKeyId(KeyringPath(dir));
-  if (!key_id.ok()) return Status(key_id.status().code(), key_id.status().message())
-                               .WithMsg(MsgId::kStoreCorrupt, {KeyringPath(dir)});
-  if (*key_id != key.Id())  // e.g. a session key left from a store that was re-created
+  auto info = crypto::ReadKeyringInfo(KeyringPath(dir));
+  if (!info.ok()) return Status(info.status().code(), info.status().message())
+                             .WithMsg(MsgId::kStoreCorrupt, {KeyringPath(dir)});
+  if (info->key_id != key.Id())  // e.g. a session key left from a store that was re-created
     return Status::Unauthenticated("key does not belong to this store").WithMsg(MsgId::kWrongPassphrase, {dir});
   auto opened = OpenEncrypted(dir, key, Db::Mode::kReadWrite);
   if (!opened.ok()) return MapOpenError(opened.status(), dir);

@@ -270,6 +270,25 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
                   sync::BlobDir& blobs, DocumentWork* docs, SyncSummary* sum, const LinkSizes* link,
                   bool* doc_progress) {
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  if (!reply.hub_key_succession.empty()) {
+    // The hub rotated its key: adopt the new one only if every link is
+    // signed by the key before it, starting from the one pinned here.
+    // A reply to a request sealed before an earlier reply moved us on may
+    // repeat links already followed: start at the key pinned now.
+    SIMPUL_ASSIGN_OR_RETURN(crypto::PublicKey pinned, crypto::PublicKeyFromHex(store.Meta("hub_pk")));
+    const auto& chain = reply.hub_key_succession;
+    size_t from = 0;
+    while (from < chain.size() && chain[from].old_pk != pinned) ++from;
+    if (from == chain.size() && chain.back().new_pk != pinned)
+      return Status::Unauthenticated("hub key history does not start at the key this node trusts");
+    SIMPUL_ASSIGN_OR_RETURN(crypto::PublicKey next, crypto::FollowKeySuccession(
+        pinned, std::vector<wire::KeySuccession>(chain.begin() + static_cast<std::ptrdiff_t>(from), chain.end())));
+    if (next != pinned) {
+      SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_pk", crypto::ToHex(next)));
+      SIMPUL_RETURN_IF_ERROR(store.Audit("hub_key_rotated", crypto::Fingerprint(next),
+                                         "from " + crypto::Fingerprint(pinned)));
+    }
+  }
   SIMPUL_ASSIGN_OR_RETURN(Stmt * del_f, store.db().Cached("DELETE FROM outbox_fields WHERE seq=?"));
   SIMPUL_ASSIGN_OR_RETURN(Stmt * del_o, store.db().Cached("DELETE FROM outbox WHERE seq=?"));
   SIMPUL_ASSIGN_OR_RETURN(Stmt * refuse, store.db().Cached(
@@ -416,6 +435,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   if (!IsEnrolled(store))
     return Status::FailedPrecondition("this node is not enrolled: run simpul-node enrol --hub URL --code CODE");
   SIMPUL_ASSIGN_OR_RETURN(crypto::Identity identity, LoadIdentity(store));
+  // Re-read after each reply: the hub may hand over a rotated key.
   SIMPUL_ASSIGN_OR_RETURN(crypto::PublicKey hub_pk, crypto::PublicKeyFromHex(store.Meta("hub_pk")));
   const std::string hub_id = store.Meta("hub_id");
   uint64_t base_sent = transport.bytes_sent(), base_recv = transport.bytes_received(),
@@ -521,6 +541,9 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     bool doc_progress = false;
     SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, hub_id, req, seqs, reply, blobs, &docs, &sum, &link,
                                       &doc_progress));
+    if (!reply.hub_key_succession.empty()) {
+      SIMPUL_ASSIGN_OR_RETURN(hub_pk, crypto::PublicKeyFromHex(store.Meta("hub_pk")));
+    }
 
     // New attachments may have arrived with the records (a document of
     // another laptop of the village, a moved application).

@@ -15,7 +15,8 @@ constexpr size_t kSaltBytes = crypto_pwhash_SALTBYTES;           // 16
 constexpr size_t kNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 constexpr size_t kTagBytes = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 constexpr size_t kKeyIdBytes = 8;
-constexpr size_t kHeaderBytes = 16 + 8 + 8 + kSaltBytes + kKeyIdBytes;
+constexpr size_t kCipherAt = 16 + 8 + 8 + kSaltBytes + kKeyIdBytes;
+constexpr size_t kHeaderBytes = kCipherAt + 8;
 constexpr size_t kKeyringBytes = kHeaderBytes + kNonceBytes + 32 + kTagBytes;
 // Bounds on a keyring's stated cost: a hostile file must not make unlock
 // allocate gigabytes or spin for minutes.
@@ -51,13 +52,16 @@ Result<std::string> ReadWhole(const std::string& path) {
 }
 
 // `pk` is the passphrase key; the header is the AEAD's associated data.
-std::string BuildKeyring(const DataKey& pk, const DataKey& key, KdfCost cost, std::string_view salt) {
+std::string BuildKeyring(const DataKey& pk, const DataKey& key, KdfCost cost, std::string_view salt,
+                         PageCipher cipher) {
   std::string out(kKeyringMagic);
   PutU64(out, cost.ops);
   PutU64(out, cost.mem_bytes);
   out.append(salt);
   std::string id_hex = key.Id();
   for (size_t i = 0; i < kKeyIdBytes; ++i) out += static_cast<char>(std::stoi(id_hex.substr(2 * i, 2), nullptr, 16));
+  out += static_cast<char>(cipher);
+  out.append(7, '\0');
   std::string header = out;
   std::string nonce(kNonceBytes, '\0');
   randombytes_buf(nonce.data(), nonce.size());
@@ -70,11 +74,12 @@ std::string BuildKeyring(const DataKey& pk, const DataKey& key, KdfCost cost, st
   return out;
 }
 
-Status WriteKeyring(const std::string& path, std::string_view passphrase, const DataKey& key, KdfCost cost) {
+Status WriteKeyring(const std::string& path, std::string_view passphrase, const DataKey& key, KdfCost cost,
+                    PageCipher cipher) {
   std::string salt(kSaltBytes, '\0');
   randombytes_buf(salt.data(), salt.size());
   SIMPUL_ASSIGN_OR_RETURN(DataKey pk, PassphraseKey(passphrase, salt, cost));
-  return schema::WriteFileAtomically(path, BuildKeyring(pk, key, cost, salt), 0600);
+  return schema::WriteFileAtomically(path, BuildKeyring(pk, key, cost, salt, cipher), 0600);
 }
 
 }  // namespace
@@ -136,9 +141,19 @@ Status CheckPassphrase(std::string_view passphrase) {
   return Status::Ok();
 }
 
-Status CreateKeyring(const std::string& path, std::string_view passphrase, const DataKey& key, KdfCost cost) {
+PageCipher PreferredPageCipher() {
+  return PageCipherAvailable(PageCipher::kAes256Gcm) ? PageCipher::kAes256Gcm : PageCipher::kXChaCha20Poly1305;
+}
+
+bool PageCipherAvailable(PageCipher cipher) {
+  if (cipher == PageCipher::kXChaCha20Poly1305) return true;
+  return cipher == PageCipher::kAes256Gcm && sodium_init() >= 0 && crypto_aead_aes256gcm_is_available() == 1;
+}
+
+Status CreateKeyring(const std::string& path, std::string_view passphrase, const DataKey& key, KdfCost cost,
+                     PageCipher cipher) {
   SIMPUL_RETURN_IF_ERROR(CheckPassphrase(passphrase));
-  return WriteKeyring(path, passphrase, key, cost);
+  return WriteKeyring(path, passphrase, key, cost, cipher);
 }
 
 Result<DataKey> UnlockKeyring(const std::string& path, std::string_view passphrase) {
@@ -150,6 +165,8 @@ Result<DataKey> UnlockKeyring(const std::string& path, std::string_view passphra
   if (cost.ops < crypto_pwhash_OPSLIMIT_MIN || cost.ops > kMaxOps || cost.mem_bytes < kMinMem ||
       cost.mem_bytes > kMaxMem)
     return Status::Corruption(path + " states an implausible key-derivation cost");
+  SIMPUL_ASSIGN_OR_RETURN(KeyringInfo info, ReadKeyringInfo(path));  // a known cipher
+  (void)info;
   std::string_view salt = v.substr(32, kSaltBytes);
   std::string_view header = v.substr(0, kHeaderBytes);
   std::string_view nonce = v.substr(kHeaderBytes, kNonceBytes);
@@ -164,25 +181,31 @@ Result<DataKey> UnlockKeyring(const std::string& path, std::string_view passphra
   return key;
 }
 
-Result<std::string> KeyringKeyId(const std::string& path) {
+Result<KeyringInfo> ReadKeyringInfo(const std::string& path) {
   SIMPUL_ASSIGN_OR_RETURN(std::string bytes, ReadWhole(path));
   if (bytes.size() != kKeyringBytes || bytes.compare(0, kKeyringMagic.size(), kKeyringMagic) != 0)
     return Status::Corruption(path + " is not a Simpul keyring");
   static const char* kHex = "0123456789abcdef";
-  std::string out;
+  KeyringInfo info;
   for (size_t i = 0; i < kKeyIdBytes; ++i) {
     auto c = static_cast<uint8_t>(bytes[32 + kSaltBytes + i]);
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
+    info.key_id += kHex[c >> 4];
+    info.key_id += kHex[c & 15];
   }
-  return out;
+  auto cipher = static_cast<uint8_t>(bytes[kCipherAt]);
+  if (cipher != static_cast<uint8_t>(PageCipher::kXChaCha20Poly1305) &&
+      cipher != static_cast<uint8_t>(PageCipher::kAes256Gcm))
+    return Status::Corruption(path + " names an unknown page cipher");
+  info.page_cipher = static_cast<PageCipher>(cipher);
+  return info;
 }
 
 Status ChangeKeyringPassphrase(const std::string& path, std::string_view old_passphrase,
                                std::string_view new_passphrase, KdfCost cost) {
   SIMPUL_RETURN_IF_ERROR(CheckPassphrase(new_passphrase));
   SIMPUL_ASSIGN_OR_RETURN(DataKey key, UnlockKeyring(path, old_passphrase));
-  return WriteKeyring(path, new_passphrase, key, cost);
+  SIMPUL_ASSIGN_OR_RETURN(KeyringInfo info, ReadKeyringInfo(path));
+  return WriteKeyring(path, new_passphrase, key, cost, info.page_cipher);
 }
 
 std::string SealSmall(const DataKey& key, std::string_view plain, std::string_view context) {

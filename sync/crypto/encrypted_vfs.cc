@@ -2,7 +2,8 @@
 // encrypts the main database file and its WAL page by page (at_rest.h).
 //
 // SQLite keeps seeing plain 4096-byte pages at their usual offsets; on disk
-// every page becomes nonce(24) | ciphertext(4096) | tag(16), so the shim
+// every page becomes nonce(24) | ciphertext(4096) | tag(16) (XChaCha20-
+// Poly1305, or AES-256-GCM using 12 of the nonce bytes), so the shim
 // maps offsets:
 //   database: logical page i at i*4096      <->  physical i*4136
 //   WAL:      header [0,32) as is; frame f = frame header (24 bytes, no
@@ -58,6 +59,7 @@ bool EmptyDatabase(sqlite3_filename journal_name) {
 
 struct KeyEntry {
   std::array<uint8_t, 32> key;
+  PageCipher cipher;
   int refs;
 };
 std::mutex g_keys_mu;
@@ -74,9 +76,14 @@ struct File {
   sqlite3_file base;   // first: SQLite sees this
   sqlite3_file* real;  // the underlying file, right after this struct
   Kind kind;
+  PageCipher cipher;
   uint8_t key[32];
   uint8_t phys[kPhysPage];
   uint8_t plain[kPage];
+  // Random nonces drawn 128 at a time: one getrandom() call per 128 page
+  // writes instead of one per page (the nonces are just as random).
+  uint8_t nonces[128 * kNonce];
+  uint32_t nonces_left;
 };
 
 // One contiguous piece of a file: either clear bytes or one encrypted page.
@@ -131,8 +138,13 @@ int ReadPage(File* f, const Segment& s, bool lenient) {
   uint8_t ad[9];
   AssociatedData(f->kind, s.index, ad);
   unsigned long long n = 0;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(f->plain, &n, nullptr, f->phys + kNonce, kPage + kTag, ad,
-                                                 sizeof ad, f->phys, f->key) != 0) {
+  // AES-GCM uses the first 12 bytes of the nonce field.
+  int rc2 = f->cipher == PageCipher::kAes256Gcm
+                ? crypto_aead_aes256gcm_decrypt(f->plain, &n, nullptr, f->phys + kNonce, kPage + kTag, ad, sizeof ad,
+                                                f->phys, f->key)
+                : crypto_aead_xchacha20poly1305_ietf_decrypt(f->plain, &n, nullptr, f->phys + kNonce, kPage + kTag,
+                                                             ad, sizeof ad, f->phys, f->key);
+  if (rc2 != 0) {
     std::memset(f->plain, 0, kPage);
     return lenient ? SQLITE_OK : SQLITE_IOERR_DATA;
   }
@@ -140,12 +152,21 @@ int ReadPage(File* f, const Segment& s, bool lenient) {
 }
 
 int WritePage(File* f, const Segment& s, const uint8_t* plain) {
-  randombytes_buf(f->phys, kNonce);
+  if (f->nonces_left == 0) {
+    randombytes_buf(f->nonces, sizeof f->nonces);
+    f->nonces_left = sizeof f->nonces / kNonce;
+  }
+  --f->nonces_left;
+  std::memcpy(f->phys, f->nonces + f->nonces_left * kNonce, kNonce);
+  sodium_memzero(f->nonces + f->nonces_left * kNonce, kNonce);  // never used twice
   uint8_t ad[9];
   AssociatedData(f->kind, s.index, ad);
   unsigned long long n = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(f->phys + kNonce, &n, plain, kPage, ad, sizeof ad, nullptr,
-                                             f->phys, f->key);
+  if (f->cipher == PageCipher::kAes256Gcm)
+    crypto_aead_aes256gcm_encrypt(f->phys + kNonce, &n, plain, kPage, ad, sizeof ad, nullptr, f->phys, f->key);
+  else
+    crypto_aead_xchacha20poly1305_ietf_encrypt(f->phys + kNonce, &n, plain, kPage, ad, sizeof ad, nullptr, f->phys,
+                                               f->key);
   return f->real->pMethods->xWrite(f->real, f->phys, kPhysPage, s.physical_start);
 }
 
@@ -300,6 +321,7 @@ const sqlite3_io_methods kMethods = {
 int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
   File* f = reinterpret_cast<File*>(file);
   f->base.pMethods = nullptr;
+  f->nonces_left = 0;
   f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<uint8_t*>(f) + sizeof(File));
   f->real->pMethods = nullptr;
   if (flags & SQLITE_OPEN_MAIN_DB) f->kind = Kind::kDb;
@@ -314,6 +336,7 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int
     auto it = Keys().find(db);
     if (it == Keys().end()) return SQLITE_CANTOPEN;  // no key registered: never fall back to clear  // no key registered: never fall back to clear
     std::memcpy(f->key, it->second.key.data(), 32);
+    f->cipher = it->second.cipher;
   }
   int rc = g_base->xOpen(g_base, name, f->real, flags, out_flags);
   if (rc != SQLITE_OK) {
@@ -389,16 +412,19 @@ Status RegisterEncryptedVfs() {
   return Status::Ok();
 }
 
-Result<EncryptedDbKey> EncryptedDbKey::Register(const std::string& db_path, const DataKey& key) {
+Result<EncryptedDbKey> EncryptedDbKey::Register(const std::string& db_path, const DataKey& key,
+                                                PageCipher cipher) {
   SIMPUL_RETURN_IF_ERROR(RegisterEncryptedVfs());
+  if (!PageCipherAvailable(cipher))
+    return Status::FailedPrecondition("this store's pages are sealed with AES-256-GCM, which this processor lacks");
   std::string full = FullPath(db_path);
   if (full.empty()) return Status::InvalidArgument("cannot resolve " + db_path);
   DataKey db_key = key.Derive(kPurposeDatabase);
   std::lock_guard<std::mutex> lock(g_keys_mu);
-  auto [it, fresh] = Keys().try_emplace(full, KeyEntry{{}, 0});
+  auto [it, fresh] = Keys().try_emplace(full, KeyEntry{{}, cipher, 0});
   if (fresh) {
     std::memcpy(it->second.key.data(), db_key.data(), 32);
-  } else if (sodium_memcmp(it->second.key.data(), db_key.data(), 32) != 0) {
+  } else if (sodium_memcmp(it->second.key.data(), db_key.data(), 32) != 0 || it->second.cipher != cipher) {
     return Status::FailedPrecondition(db_path + " is open in this process under another key");
   }
   ++it->second.refs;

@@ -442,4 +442,36 @@ Result<wire::EnrolReply> OpenEnrolReply(const EnrolCode& code, std::string_view 
   return reply;
 }
 
+// --- hub key rotation --------------------------------------------------------------
+
+namespace {
+std::string SuccessionMessage(const PublicKey& old_pk, const PublicKey& new_pk) {
+  std::string m = "simpul/v1/key-succession";
+  m.append(reinterpret_cast<const char*>(old_pk.data()), old_pk.size());
+  m.append(reinterpret_cast<const char*>(new_pk.data()), new_pk.size());
+  return m;
+}
+}  // namespace
+
+wire::KeySuccession SignKeySuccession(const Identity& old_key, const PublicKey& new_pk) {
+  wire::KeySuccession link;
+  link.old_pk = old_key.sign_pk;
+  link.new_pk = new_pk;
+  std::string m = SuccessionMessage(old_key.sign_pk, new_pk);
+  crypto_sign_detached(link.signature.data(), nullptr, U8(m), m.size(), old_key.sign_sk.data());
+  return link;
+}
+
+Result<PublicKey> FollowKeySuccession(const PublicKey& pinned, const std::vector<wire::KeySuccession>& chain) {
+  PublicKey at = pinned;
+  for (const auto& link : chain) {
+    if (link.old_pk != at) return Unauth("hub key history does not start at the key this node trusts");
+    std::string m = SuccessionMessage(link.old_pk, link.new_pk);
+    if (crypto_sign_verify_detached(link.signature.data(), U8(m), m.size(), link.old_pk.data()) != 0)
+      return Unauth("hub key history carries a bad signature");
+    at = link.new_pk;
+  }
+  return at;
+}
+
 }  // namespace simpul::sync::crypto

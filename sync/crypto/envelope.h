@@ -19,6 +19,7 @@
 #include <array>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "schema/status.h"
 #include "sync/wire/messages.h"
@@ -123,6 +124,16 @@ std::string SignedError(const Identity& hub, const std::array<uint8_t, 24>& requ
 // Converts an ErrorReply to the Status a node acts on.
 Status ErrorToStatus(const wire::ErrorReply& error);
 wire::ErrorReply StatusToError(const Status& st);
+
+// --- hub key rotation --------------------------------------------------------------
+
+// The hub's old key vouching for its new one (a link of SyncReply's
+// hub_key_succession).
+wire::KeySuccession SignKeySuccession(const Identity& old_key, const PublicKey& new_pk);
+// Follows `chain` from the key a node pins: each link must start at the key
+// reached so far and carry that key's signature. The last key reached, or
+// Unauthenticated (nothing to adopt). An empty chain returns `pinned`.
+Result<PublicKey> FollowKeySuccession(const PublicKey& pinned, const std::vector<wire::KeySuccession>& chain);
 
 // --- enrolment ---------------------------------------------------------------------
 

@@ -283,20 +283,29 @@ template <class Ar> void load(Ar& ar, SyncRequest& m, uint32_t v) {
   LoadU32Vec(ar, m.repair_buckets);
   LoadStrVec(ar, m.blob_query, 64); LoadVec(ar, m.blob_chunks); LoadVec(ar, m.blob_wants);
 }
+template <class Ar> void save(Ar& ar, const KeySuccession& m, uint32_t) {
+  Bytes(ar, m.old_pk); Bytes(ar, m.new_pk); Bytes(ar, m.signature);
+}
+template <class Ar> void load(Ar& ar, KeySuccession& m, uint32_t v) {
+  CheckVersion(v, 1, "KeySuccession");
+  Bytes(ar, m.old_pk); Bytes(ar, m.new_pk); Bytes(ar, m.signature);
+}
 template <class Ar> void save(Ar& ar, const SyncReply& m, uint32_t) {
   SaveVec(ar, m.results); SaveVec(ar, m.pulled); ar(m.cursor); SaveBool(ar, m.more); SaveStr(ar, m.snapshot_next);
   ar(m.hub_time_ms);
   SaveU64Vec(ar, m.bucket_digests); SaveVec(ar, m.repair);
   SaveStr(ar, m.notice);
   SaveVec(ar, m.blob_states); SaveVec(ar, m.blob_chunks);
+  SaveVec(ar, m.hub_key_succession);
 }
 template <class Ar> void load(Ar& ar, SyncReply& m, uint32_t v) {
-  CheckVersion(v, 1, "SyncReply");
+  CheckVersion(v, 2, "SyncReply");
   LoadVec(ar, m.results); LoadVec(ar, m.pulled); ar(m.cursor); LoadBool(ar, m.more); LoadStr(ar, m.snapshot_next, 128);
   ar(m.hub_time_ms);
   LoadU64Vec(ar, m.bucket_digests); LoadVec(ar, m.repair);
   LoadStr(ar, m.notice, 4096);
   LoadVec(ar, m.blob_states); LoadVec(ar, m.blob_chunks);
+  if (v >= 2) LoadVec(ar, m.hub_key_succession);
 }
 template <class Ar> void save(Ar& ar, const RequestHeader& m, uint32_t) {
   ar(m.proto_min, m.proto_max, m.schema_version); SaveStr(ar, m.node_id); Bytes(ar, m.eph_pk);
@@ -341,7 +350,8 @@ CEREAL_CLASS_VERSION(simpul::sync::wire::BlobWant, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::Change, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::ItemResult, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::SyncRequest, 1)
-CEREAL_CLASS_VERSION(simpul::sync::wire::SyncReply, 1)
+CEREAL_CLASS_VERSION(simpul::sync::wire::SyncReply, 2)
+CEREAL_CLASS_VERSION(simpul::sync::wire::KeySuccession, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::RequestHeader, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::ErrorReply, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::EnrolRequest, 1)

@@ -106,6 +106,15 @@ struct SyncRequest {
   bool operator==(const SyncRequest&) const = default;
 };
 
+// One link of the hub's key history: `old_pk` vouches for `new_pk`.
+// signature = Ed25519 by old_pk over "simpul/v1/key-succession" || old || new.
+struct KeySuccession {
+  std::array<uint8_t, 32> old_pk{};
+  std::array<uint8_t, 32> new_pk{};
+  std::array<uint8_t, 64> signature{};
+  bool operator==(const KeySuccession&) const = default;
+};
+
 // Hub -> node, inside a sealed reply.
 struct SyncReply {
   std::vector<ItemResult> results;  // one per pushed change, same order
@@ -121,6 +130,9 @@ struct SyncReply {
   std::string notice;                    // e.g. a clock warning, in English
   std::vector<BlobState> blob_states;    // answers to blob_query and blob_chunks, in order
   std::vector<BlobChunk> blob_chunks;    // answers to blob_wants (may be shorter than asked)
+  // (v2) When the request was sealed to a key the hub has since rotated
+  // away from: the links from that key to the hub's current one.
+  std::vector<KeySuccession> hub_key_succession;
   bool operator==(const SyncReply&) const = default;
 };
 

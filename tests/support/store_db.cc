@@ -67,7 +67,8 @@ Result<StoreDb> OpenStoreDb(const std::string& db_path, schema::Db::Mode mode) {
     return StoreDb(std::nullopt, std::move(db));
   }
   SIMPUL_ASSIGN_OR_RETURN(auto key, TestKey(keyring));
-  SIMPUL_ASSIGN_OR_RETURN(auto reg, sync::crypto::EncryptedDbKey::Register(db_path, key));
+  SIMPUL_ASSIGN_OR_RETURN(auto info, sync::crypto::ReadKeyringInfo(keyring));
+  SIMPUL_ASSIGN_OR_RETURN(auto reg, sync::crypto::EncryptedDbKey::Register(db_path, key, info.page_cipher));
   SIMPUL_ASSIGN_OR_RETURN(auto db, schema::Db::Open(db_path, mode, sync::crypto::kEncryptedVfsName));
   return StoreDb(std::move(reg), std::move(db));
 }

@@ -86,7 +86,8 @@ TEST_CASE("keyring: the right passphrase unlocks, a wrong one or a damaged file 
   auto unlocked = UnlockKeyring(path, "kata sandi kantor desa");
   REQUIRE(unlocked.ok());
   CHECK(unlocked->view() == key.view());
-  CHECK(*KeyringKeyId(path) == key.Id());
+  CHECK(ReadKeyringInfo(path)->key_id == key.Id());
+  CHECK(ReadKeyringInfo(path)->page_cipher == PreferredPageCipher());
 
   CHECK(UnlockKeyring(path, "kata sandi kantor desA").status().code() == Code::kUnauthenticated);
   CHECK(UnlockKeyring(dir.File("none"), "kata sandi kantor desa").status().code() == Code::kNotFound);
@@ -134,13 +135,22 @@ TEST_CASE("sealed small secrets open only with their key and context") {
   CHECK(a.Derive(kPurposeDatabase).view() != a.Derive(kPurposeDocuments).view());
 }
 
+// Each database test runs with every page cipher this processor has.
+std::vector<PageCipher> Ciphers() {
+  std::vector<PageCipher> out = {PageCipher::kXChaCha20Poly1305};
+  if (PageCipherAvailable(PageCipher::kAes256Gcm)) out.push_back(PageCipher::kAes256Gcm);
+  return out;
+}
+
 TEST_CASE("encrypted database: no clear text in any file, and only its key opens it") {
   REQUIRE(sodium_init() >= 0);
+  for (PageCipher cipher : Ciphers()) {
+  CAPTURE(static_cast<int>(cipher));
   TempDir dir;
   std::string path = dir.File("simpul.db");
   DataKey key = DataKey::Generate();
   {
-    auto reg = EncryptedDbKey::Register(path, key);
+    auto reg = EncryptedDbKey::Register(path, key, cipher);
     REQUIRE(reg.ok());
     auto db = OpenWith(path, Db::Mode::kCreate);
     REQUIRE(db.ok());
@@ -158,7 +168,7 @@ TEST_CASE("encrypted database: no clear text in any file, and only its key opens
   CHECK_FALSE(AnyFileContains(dir.path(), kName));
 
   {  // the same key reopens it, intact
-    auto reg = EncryptedDbKey::Register(path, key);
+    auto reg = EncryptedDbKey::Register(path, key, cipher);
     REQUIRE(reg.ok());
     auto db = OpenWith(path);
     REQUIRE(db.ok());
@@ -176,7 +186,7 @@ TEST_CASE("encrypted database: no clear text in any file, and only its key opens
   }
   {  // another key: every page fails authentication
     DataKey other = DataKey::Generate();
-    auto reg = EncryptedDbKey::Register(path, other);
+    auto reg = EncryptedDbKey::Register(path, other, cipher);
     REQUIRE(reg.ok());
     auto db = OpenWith(path);
     CHECK(db.status().IsCorruption());
@@ -186,10 +196,11 @@ TEST_CASE("encrypted database: no clear text in any file, and only its key opens
     CHECK(db.status().IsCorruption());
   }
   {  // the same path under two keys at once is refused
-    auto first = EncryptedDbKey::Register(path, key);
+    auto first = EncryptedDbKey::Register(path, key, cipher);
     REQUIRE(first.ok());
     DataKey other = DataKey::Generate();
-    CHECK(EncryptedDbKey::Register(path, other).status().code() == Code::kFailedPrecondition);
+    CHECK(EncryptedDbKey::Register(path, other, cipher).status().code() == Code::kFailedPrecondition);
+  }
   }
 }
 
@@ -226,7 +237,7 @@ TEST_CASE("encrypted database: a crash leaves a WAL that recovers to the last co
   TempDir dir;
   std::string path = dir.File("simpul.db");
   DataKey key = DataKey::Generate();
-  auto reg = EncryptedDbKey::Register(path, key);
+  auto reg = EncryptedDbKey::Register(path, key, PreferredPageCipher());
   REQUIRE(reg.ok());
   {
     auto db = OpenWith(path, Db::Mode::kCreate);

@@ -526,3 +526,34 @@ TEST_CASE("a damaged identity file is refused") {
 
 }  // namespace
 }  // namespace simpul::sync::crypto
+
+namespace simpul::sync::crypto {
+namespace {
+
+TEST_CASE("hub key succession: a signed chain from the pinned key is followed; anything else is refused") {
+  REQUIRE(InitSodium().ok());
+  Identity k1 = GenerateIdentity(), k2 = GenerateIdentity(), k3 = GenerateIdentity(), mallory = GenerateIdentity();
+  std::vector<wire::KeySuccession> chain = {SignKeySuccession(k1, k2.sign_pk), SignKeySuccession(k2, k3.sign_pk)};
+  auto end = FollowKeySuccession(k1.sign_pk, chain);
+  REQUIRE(end.ok());
+  CHECK(*end == k3.sign_pk);
+  CHECK(*FollowKeySuccession(k1.sign_pk, {}) == k1.sign_pk);
+  // A chain that starts elsewhere, skips a link, or is signed by the wrong key.
+  CHECK(FollowKeySuccession(k2.sign_pk, chain).status().code() == Code::kUnauthenticated);
+  CHECK(FollowKeySuccession(k1.sign_pk, {chain[1]}).status().code() == Code::kUnauthenticated);
+  wire::KeySuccession forged = SignKeySuccession(mallory, mallory.sign_pk);
+  forged.old_pk = k1.sign_pk;  // claims to come from k1, signed by mallory
+  CHECK(FollowKeySuccession(k1.sign_pk, {forged}).status().code() == Code::kUnauthenticated);
+  wire::KeySuccession bent = chain[0];
+  bent.new_pk[0] ^= 1;  // the new key altered after signing
+  CHECK(FollowKeySuccession(k1.sign_pk, {bent}).status().code() == Code::kUnauthenticated);
+  // The chain travels inside a sync reply and survives the codec.
+  wire::SyncReply reply;
+  reply.hub_key_succession = chain;
+  auto decoded = wire::DecodeSyncReply(wire::Encode(reply));
+  REQUIRE(decoded.ok());
+  CHECK(decoded->hub_key_succession == chain);
+}
+
+}  // namespace
+}  // namespace simpul::sync::crypto
