@@ -18,6 +18,7 @@
 #include "hub/server/http_server.h"
 #include "hub/sync_service.h"
 #include "schema/json_writer.h"
+#include "sync/purge.h"
 #include "schema/messages.h"
 #include "schema/store_files.h"
 #include "sync/accounts.h"
@@ -333,6 +334,46 @@ Status CmdKeyList(Args& a) {
   return Status::Ok();
 }
 
+// purge person|household ID --reason TEXT: on the resident's request.
+// purge expired --older-than-days N [--dry-run]: the retention rule.
+Status CmdPurge(Args& a, const std::string& kind) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 1, {"reason"}));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_ASSIGN_OR_RETURN(int rows, PurgeSubject(*store, kind, a.words[0], a.opts["reason"], a.user));
+  if (a.json) {
+    std::cout << schema::JsonWriter().BeginObject().Field("purged", a.words[0]).Field("rows", static_cast<int64_t>(rows))
+                     .EndObject().str() << "\n";
+    return Status::Ok();
+  }
+  std::cout << a.T("Purged; the villages' laptops erase it at their next sync: ") << a.words[0] << " ("
+            << rows << a.T(" rows") << ")\n";
+  return Status::Ok();
+}
+Status CmdPurgePerson(Args& a) { return CmdPurge(a, sync::kPurgePerson); }
+Status CmdPurgeHousehold(Args& a) { return CmdPurge(a, sync::kPurgeHousehold); }
+
+Status CmdPurgeExpired(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 0, {"older-than-days"}));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_ASSIGN_OR_RETURN(auto expired, FindExpired(*store, std::atoi(a.opts["older-than-days"].c_str())));
+  bool dry = a.opts.count("dry-run") > 0;
+  schema::JsonWriter j;
+  j.BeginArray();
+  for (const auto& e : expired) {
+    if (!dry) {
+      auto r = PurgeSubject(*store, sync::kPurgePerson, e.id,
+                            "retention: no activity for " + a.opts["older-than-days"] + " days", a.user);
+      if (!r.ok() && r.status().code() != Code::kAlreadyExists) return r.status();
+    }
+    if (a.json) j.BeginObject().Field("person", e.id).Field("village", e.village)
+                    .Field("last_activity_ms", static_cast<int64_t>(e.last_activity_ms)).EndObject();
+    else std::cout << e.id << "  " << e.village << "\n";
+  }
+  if (a.json) std::cout << j.EndArray().str() << "\n";
+  else std::cout << expired.size() << (dry ? a.T(" person(s) would be purged (dry run)") : a.T(" person(s) purged")) << "\n";
+  return Status::Ok();
+}
+
 Status CmdAppList(Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_ASSIGN_OR_RETURN(auto rows, ListApplications(*store, Opt(a, "village"), Opt(a, "status")));
@@ -574,6 +615,9 @@ const HubCommand kCommands[] = {
     {"node enrol", "--village CODE [--days N]", "print a one-time enrolment code for a village", CmdEnrol, sync::Permission::kAdminister},
     {"node list", "", "list enrolled nodes", CmdNodeList, sync::Permission::kRead},
     {"node revoke", "NODE_ID --reason TEXT", "revoke a node (lost laptop); refused at its next sync", CmdRevoke, sync::Permission::kAdminister},
+    {"purge person", "ID --reason TEXT", "erase a resident's personal data everywhere (their request); replicates", CmdPurgePerson, sync::Permission::kAdminister},
+    {"purge household", "ID --reason TEXT", "erase a household's and its members' personal data; replicates", CmdPurgeHousehold, sync::Permission::kAdminister},
+    {"purge expired", "--older-than-days N [--dry-run]", "the retention rule: purge persons with no activity for N days", CmdPurgeExpired, sync::Permission::kAdminister},
     {"key rotate", "", "replace the hub's signing key; villages follow at their next sync", CmdKeyRotate, sync::Permission::kAdminister},
     {"key list", "", "the hub's current and retired keys, and the nodes using each", CmdKeyList, sync::Permission::kAdminister},
     {"application list", "[--village CODE] [--status S]", "the queue of applications", CmdAppList, sync::Permission::kRead},
@@ -609,7 +653,7 @@ int RunHubCli(const std::vector<std::string>& argv) {
       if (eq != std::string::npos) {
         v = k.substr(eq + 1);
         k.resize(eq);
-      } else if (k == "json" || k == "help" || k == "all" || k == "verify") {
+      } else if (k == "json" || k == "help" || k == "all" || k == "verify" || k == "dry-run") {
         v = "1";
       } else if (i + 1 < argv.size()) {
         v = argv[++i];

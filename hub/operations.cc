@@ -6,7 +6,9 @@
 #include "schema/ids.h"
 #include "schema/tables.h"
 #include "schema/validate.h"
+#include "sync/blobs.h"
 #include "sync/crypto/envelope.h"
+#include "sync/purge.h"
 #include "sync/wire/messages.h"
 
 namespace simpul::hub {
@@ -348,6 +350,59 @@ Result<int> MoveRow(HubStore& store, const std::string& table, const std::string
   SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return static_cast<int>(rows.size());
+}
+
+Result<int> PurgeSubject(HubStore& store, const std::string& kind, const std::string& id,
+                         const std::string& reason, const std::string& operator_name) {
+  if (kind != sync::kPurgePerson && kind != sync::kPurgeHousehold)
+    return Status::InvalidArgument("purge a person or a household");
+  if (reason.empty()) return Status::InvalidArgument("--reason is required (the resident's request, or the rule)");
+  int scrubbed = 0;
+  {
+    SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+    SIMPUL_ASSIGN_OR_RETURN(Row row, ReadRow(store, kind == sync::kPurgePerson ? "persons" : "households", id));
+    SIMPUL_ASSIGN_OR_RETURN(auto done, Query(store, "SELECT 1 FROM purges WHERE subject_id=?", {id}));
+    if (!done.empty()) return Status::AlreadyExists(kind + " " + id + " was already purged");
+    const schema::TableDef* t = schema::FindTable("purges");
+    std::string village = Get(row, "village");
+    std::vector<FieldWrite> f = {{"subject_kind", kind}, {"subject_id", id}, {"reason", reason},
+                                 {"actor", operator_name.empty() ? store.actor() : operator_name},
+                                 {"at", store.hlc().Version(store.hlc().Now())}};
+    SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*t, schema::NewRowId(store.NowMs()), village, f));
+    (void)w;
+    SIMPUL_ASSIGN_OR_RETURN(scrubbed, sync::ScrubSubject(store.db(), kind, id));
+    SIMPUL_RETURN_IF_ERROR(store.Audit("purged:" + kind, village, id, reason));
+    SIMPUL_RETURN_IF_ERROR(store.SaveClock());
+    SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  }
+  // After the commit: the files, and the old page images in the WAL.
+  SIMPUL_RETURN_IF_ERROR(sync::DeletePurgedDocuments(store.db(), sync::BlobDir(store.dir() + "/blobs")).status());
+  (void)store.db().Exec("PRAGMA wal_checkpoint(TRUNCATE)");  // best effort: readers may hold it
+  return scrubbed;
+}
+
+Result<std::vector<ExpiredPerson>> FindExpired(HubStore& store, int days) {
+  if (days < 1) return Status::InvalidArgument("--older-than-days must be at least 1");
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, Query(store,
+      "WITH act(pid, version) AS ("
+      " SELECT row_id, version FROM field_versions WHERE tbl='persons'"
+      " UNION ALL SELECT a.applicant_id, fv.version FROM applications a"
+      "  JOIN field_versions fv ON fv.tbl='applications' AND fv.row_id=a.id"
+      " UNION ALL SELECT c.person_id, fv.version FROM complaints c"
+      "  JOIN field_versions fv ON fv.tbl='complaints' AND fv.row_id=c.id"
+      " UNION ALL SELECT a.applicant_id, fv.version FROM applications a JOIN events e ON e.subject_id=a.id"
+      "  JOIN field_versions fv ON fv.tbl='events' AND fv.row_id=e.id)"
+      " SELECT p.id AS id, p.village AS village, max(act.version) AS last FROM persons p"
+      " JOIN act ON act.pid=p.id"
+      " WHERE p.id NOT IN (SELECT subject_id FROM purges) GROUP BY p.id ORDER BY p.village, p.id", {}));
+  uint64_t cutoff = store.NowMs() - static_cast<uint64_t>(days) * 86400000ull;
+  std::vector<ExpiredPerson> out;
+  for (const auto& r : rows) {
+    sync::Stamp stamp;
+    if (!sync::Hlc::ParseVersion(Get(r, "last"), &stamp, nullptr)) continue;
+    if (stamp.physical_ms() < cutoff) out.push_back({Get(r, "id"), Get(r, "village"), stamp.physical_ms()});
+  }
+  return out;
 }
 
 }  // namespace simpul::hub

@@ -48,6 +48,20 @@ Status ResolveConflict(HubStore& store, const std::string& conflict_id, const st
 
 // Moves a person (with their applications) or an application to another
 // village: the old village's node drops it, the new one receives it.
+// Purges a person's (or a household's, with its members) personal data
+// (sync/purge.h): a replicated `purges` row, the scrub here, the documents
+// no one else needs deleted. The purge reaches the village's laptops at
+// their next sync. Returns the rows scrubbed. AlreadyExists if purged.
+Result<int> PurgeSubject(HubStore& store, const std::string& kind, const std::string& id,
+                         const std::string& reason, const std::string& operator_name);
+// The retention rule: persons with no activity (their row, applications,
+// complaints, decisions) for `days` days. With dry_run, only lists them.
+struct ExpiredPerson {
+  std::string id, village;
+  uint64_t last_activity_ms;
+};
+Result<std::vector<ExpiredPerson>> FindExpired(HubStore& store, int days);
+
 Result<int> MoveRow(HubStore& store, const std::string& table, const std::string& id,
                     const std::string& to_village);
 

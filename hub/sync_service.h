@@ -26,7 +26,7 @@ struct SyncServiceOptions {
 };
 
 // Protocol versions and node schema versions this hub serves.
-inline constexpr int kMinNodeSchemaVersion = 6;
+inline constexpr int kMinNodeSchemaVersion = 7;  // nodes must apply purges
 
 // What one request did, for the hub's log (no personal data).
 struct RequestLog {

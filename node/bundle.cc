@@ -8,6 +8,7 @@
 #include "schema/migrations.h"
 #include "schema/store_files.h"
 #include "sync/digest.h"
+#include "sync/purge.h"
 #include "sync/wire/codec.h"
 
 #include <algorithm>
@@ -185,6 +186,7 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
   }
   SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, store.Meta("hub_id"), req, seqs, reply, blobs, &docs, &sum,
                                     nullptr, &progress));
+  (void)sync::DeletePurgedDocuments(store.db(), blobs);  // a purge may have arrived; best effort
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
   SIMPUL_ASSIGN_OR_RETURN(auto* del, store.db().Cached("DELETE FROM meta WHERE key=?"));
   del->Bind(1, used_key);

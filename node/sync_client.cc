@@ -22,6 +22,7 @@
 #include "sync/crypto/envelope.h"
 #include "sync/digest.h"
 #include "sync/merge.h"
+#include "sync/purge.h"
 #include "sync/wire/codec.h"
 
 namespace simpul::node {
@@ -541,6 +542,8 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     bool doc_progress = false;
     SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, hub_id, req, seqs, reply, blobs, &docs, &sum, &link,
                                       &doc_progress));
+    if (!reply.pulled.empty() || !reply.repair.empty())
+      (void)sync::DeletePurgedDocuments(store.db(), blobs);  // a purge may have arrived; best effort
     if (!reply.hub_key_succession.empty()) {
       SIMPUL_ASSIGN_OR_RETURN(hub_pk, crypto::PublicKeyFromHex(store.Meta("hub_pk")));
     }

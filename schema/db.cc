@@ -197,6 +197,9 @@ Status Db::UseWal() {
   SIMPUL_RETURN_IF_ERROR(Exec("PRAGMA cache_size=-16384"));  // 16 MiB: the working set of a district
   // Checkpoint (and fsync the main file) every ~16 MiB of WAL instead of 4 MiB.
   SIMPUL_RETURN_IF_ERROR(Exec("PRAGMA wal_autocheckpoint=4096"));
+  // Deleted and overwritten values are zeroed, not left in free pages: a
+  // purged resident's data must not linger in the file (sync/purge.h).
+  SIMPUL_RETURN_IF_ERROR(Exec("PRAGMA secure_delete=ON"));
   return Exec("PRAGMA synchronous=NORMAL");
 }
 

@@ -110,6 +110,17 @@ CREATE TABLE operators(
   name TEXT PRIMARY KEY, role TEXT NOT NULL, pw_hash TEXT NOT NULL,
   created_at_ms INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 )sql",
+    // 7: purges (a resident's request, or the retention period): replicated,
+    // append-only, written by the hub; applying one scrubs the subject's
+    // personal data on every replica (sync/purge.h).
+    R"sql(
+CREATE TABLE purges(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  subject_kind TEXT, subject_id TEXT, reason TEXT, actor TEXT, at TEXT);
+CREATE INDEX purges_subject ON purges(subject_id);
+-- Rows scrubbed here: later changes to them are dropped, never applied.
+CREATE TABLE purged_rows(tbl TEXT NOT NULL, row_id TEXT NOT NULL, PRIMARY KEY(tbl, row_id)) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

@@ -54,11 +54,18 @@ constexpr FieldDef kAudit[] = {
     {"at", S}, {"prev_hash", S}, {"hash", S},
 };
 
+// A purge: written once by the hub; applying it scrubs the subject's
+// personal data (sync/purge.h).
+constexpr FieldDef kPurges[] = {
+    {"subject_kind", H}, {"subject_id", H}, {"reason", H}, {"actor", H}, {"at", H},
+};
+
 constexpr TableDef kTables[] = {
     {"households", kHouseholds, false, 1},   {"persons", kPersons, false, 1},
     {"applications", kApplications, false, 1}, {"complaints", kComplaints, false, 0},
     {"events", kEvents, true, 1},             {"conflicts", kConflicts, false, 1},
     {"attachments", kAttachments, false, 2}, {"audit", kAudit, true, 1},
+    {"purges", kPurges, true, 0},
 };
 
 }  // namespace
@@ -69,6 +76,7 @@ int ChangePriority(std::string_view table, std::string_view field, std::string_v
   if (table == "complaints" && field == "urgency" && (v == "emergency" || v == "high")) return 0;
   if (table == "applications" && field == "service_type" && v == "hospital_bill") return 0;
   if (table == "attachments") return 2;
+  if (table == "purges") return 0;  // a purge goes before anything it would scrub
   return 1;
 }
 

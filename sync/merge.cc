@@ -1,5 +1,7 @@
 #include "sync/merge.h"
 
+#include "sync/purge.h"
+
 #include <sodium.h>
 
 #include <cstdio>
@@ -117,6 +119,24 @@ Result<ApplyResult> Merger::Apply(const wire::Change& c, Role writer, const std:
     }
   }
 
+  if (c.table == "purges")
+    for (const auto& f : c.fields)
+      if (f.field == "subject_kind" && f.value != Value(std::string(kPurgePerson)) &&
+          f.value != Value(std::string(kPurgeHousehold)))
+        return Status::InvalidArgument("a purge names a person or a household");
+  // A purged row takes no more changes (sync/purge.h): the edit of a laptop
+  // that had not yet heard of the purge is dropped, not applied.
+  // (The hub's own repair and snapshot state still lands: its values are
+  // already scrubbed, and its versions are what every replica must hold.)
+  if (c.table != "purges" && !snapshot) {
+    SIMPUL_ASSIGN_OR_RETURN(bool purged, IsPurged(db_, c.table, c.row_id));
+    if (purged) {
+      ApplyResult dropped;
+      dropped.already_applied = true;
+      return dropped;
+    }
+  }
+
   select += " FROM " + c.table + " WHERE id=?";
   SIMPUL_ASSIGN_OR_RETURN(Stmt * sel, db_.Cached(select));
   sel->Bind(1, c.row_id);
@@ -206,6 +226,15 @@ Result<ApplyResult> Merger::Apply(const wire::Change& c, Role writer, const std:
     fv->Bind(1, c.table).Bind(2, c.row_id).Bind(3, c.fields[i].field).Bind(4, c.version);
     if (Status st = fv->Run(); !st.ok()) return store_error(st);
     result.applied.push_back(c.fields[i]);
+  }
+  if (c.table == "purges" && result.row_created) {
+    std::string kind, subject;
+    for (const auto& f : c.fields) {
+      const auto* text = std::get_if<std::string>(&f.value);
+      if (f.field == "subject_kind" && text) kind = *text;
+      if (f.field == "subject_id" && text) subject = *text;
+    }
+    if (Status st = ScrubSubject(db_, kind, subject).status(); !st.ok()) return store_error(st);
   }
   return result;
 }

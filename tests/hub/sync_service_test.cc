@@ -1273,3 +1273,85 @@ TEST_CASE("documents: resumed at the hub's offset, deduplicated, scoped to the v
 
 }  // namespace
 }  // namespace simpul::hub
+
+namespace simpul::hub {
+namespace {
+
+wire::Change Person(const std::string& version, const std::string& row, const std::string& household,
+                    const std::string& nik, const std::string& name) {
+  return wire::Change{version, "persons", row, kVillage, 0,
+                      {{"household_id", Value(household), ""}, {"nik", Value(nik), ""}, {"name", Value(name), ""}}};
+}
+
+TEST_CASE("purge: scrubbed at the hub, replicated to the village, later edits dropped, log and conflicts cleaned") {
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);
+  TestNode b = Enrol(hub, "node-b", kVillage);
+  const std::string hh = Row(1), p = Row(2), q = Row(3);
+  Sync(hub, a, Push({Household(Version(a, 10), hh, kVillage, "Dusun Krajan", "002"),
+                     Person(Version(a, 11), p, hh, "3510015211870002", "Siti Aminah"),
+                     Person(Version(a, 12), q, hh, "3510011211870003", "Budi Santoso")}));
+  // A conflict on P's name (hub edit vs village edit) keeps both values.
+  Sync(hub, b, Pull(0));
+  CHECK(QueryInt(hub.s(), "SELECT count(*) FROM changelog_fields WHERE value='Siti Aminah'") == 1);
+
+  hub.clock.now += 1000;
+  auto purged = PurgeSubject(hub.s(), "person", p, "permintaan warga", "admin");
+  REQUIRE_MESSAGE(purged.ok(), purged.status().ToString());
+  CHECK(*purged == 1);
+  CHECK(QueryText(hub.s(), "SELECT name FROM persons WHERE id=?", {p}) == "<null>");
+  CHECK(QueryText(hub.s(), "SELECT nik FROM persons WHERE id=?", {p}) == "<null>");
+  CHECK(QueryText(hub.s(), "SELECT name FROM persons WHERE id=?", {q}) == "Budi Santoso");  // the other member stays
+  CHECK(QueryText(hub.s(), "SELECT address FROM households WHERE id=?", {hh}) == "Dusun Krajan");
+  // The change log no longer carries the values (pulls and snapshots).
+  CHECK(QueryInt(hub.s(), "SELECT count(*) FROM changelog_fields WHERE value='Siti Aminah' OR value='3510015211870002'") == 0);
+  CHECK(PurgeSubject(hub.s(), "person", p, "again", "admin").status().code() == Code::kAlreadyExists);
+  CHECK(PurgeSubject(hub.s(), "person", Row(99), "x", "admin").status().code() == Code::kNotFound);
+  CHECK(PurgeSubject(hub.s(), "person", q, "", "admin").status().IsInvalidArgument());
+
+  // The purge reaches node B with its next pull.
+  wire::SyncReply rb = Sync(hub, b, Pull(3));
+  bool saw_purge = false;
+  for (const auto& c : rb.pulled) saw_purge |= c.table == "purges";
+  CHECK(saw_purge);
+
+  // Node A had edited P's name offline before it heard: acknowledged, dropped.
+  wire::Change late{Version(a, 500), "persons", p, kVillage, 0, {{"name", Value(std::string("Siti A.")), Version(a, 11)}}};
+  wire::SyncReply ra = Sync(hub, a, Push({late}, 3));
+  REQUIRE(ra.results.size() == 1);
+  CHECK(ra.results[0].code == 0);
+  CHECK(QueryText(hub.s(), "SELECT name FROM persons WHERE id=?", {p}) == "<null>");
+  CHECK(QueryInt(hub.s(), "SELECT count(*) FROM changelog_fields WHERE value='Siti A.'") == 0);
+
+  // A purge row may only come from the hub.
+  wire::Change forged{Version(a, 600), "purges", Row(7), kVillage, 0,
+                      {{"subject_kind", Value(std::string("person")), ""}, {"subject_id", Value(q), ""}}};
+  wire::SyncReply rf = Sync(hub, a, Push({forged}, ra.cursor));
+  REQUIRE(rf.results.size() == 1);
+  CHECK(rf.results[0].code != 0);
+  CHECK(QueryText(hub.s(), "SELECT name FROM persons WHERE id=?", {q}) == "Budi Santoso");
+}
+
+TEST_CASE("purge: the retention rule finds persons with no activity for the period") {
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);
+  const std::string hh = Row(1), old_p = Row(2), fresh_p = Row(3);
+  Sync(hub, a, Push({Household(Version(a, 10), hh, kVillage, "Dusun Krajan", "002"),
+                     Person(Version(a, 11), old_p, hh, "3510015211870002", "Siti Aminah")}));
+  hub.clock.now += 400 * kDay;
+  Sync(hub, a, Push({Person(Version(a, 400 * kDay), fresh_p, hh, "3510011211870003", "Budi Santoso")}, 2));
+  hub.clock.now += 10 * kDay;
+  auto expired = FindExpired(hub.s(), 365);
+  REQUIRE(expired.ok());
+  REQUIRE(expired->size() == 1);
+  CHECK((*expired)[0].id == old_p);
+  auto none = FindExpired(hub.s(), 800);
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+  CHECK(FindExpired(hub.s(), 0).status().IsInvalidArgument());
+  REQUIRE(PurgeSubject(hub.s(), "person", old_p, "retention", "admin").ok());
+  CHECK(FindExpired(hub.s(), 365)->empty());  // purged persons are not listed again
+}
+
+}  // namespace
+}  // namespace simpul::hub
