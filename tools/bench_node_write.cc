@@ -77,9 +77,11 @@ int main(int argc, char** argv) {
   // Alternating runs, best of two each: the encrypted store is the product;
   // the plain one only measures what encryption costs.
   WriteRun sealed, plain;
+  long rss_one_store_kb = 0;
   for (int round = 0; round < 2; ++round) {
-    WriteRun p = RunWrites(n, node::AtRest::kPlainForBenchmarks);
     WriteRun e = RunWrites(n, node::AtRest::kEncrypted);
+    if (round == 0) rss_one_store_kb = tools::PeakRssKb();  // the peak of one encrypted store's run
+    WriteRun p = RunWrites(n, node::AtRest::kPlainForBenchmarks);
     if (p.changes != n || e.changes != n) return 1;
     if (round == 0 || p.secs < plain.secs) plain = p;
     if (round == 0 || e.secs < sealed.secs) sealed = e;
@@ -88,7 +90,7 @@ int main(int argc, char** argv) {
   std::printf("node write: %d applications (each with its change record, %lld records) in %.3f s, encrypted at rest\n",
               n, static_cast<long long>(sealed.changes), sealed.secs);
   std::printf("node write: %.0f applications/s (target >= 10000)\n", n / sealed.secs);
-  std::printf("node write: peak RSS %.1f MB (target < 100)\n", tools::PeakRssKb() / 1024.0);
+  std::printf("node write: peak RSS %.1f MB (target < 100)\n", rss_one_store_kb / 1024.0);
   std::printf("encryption at rest, node write: %.0f applications/s encrypted vs %.0f plain: %+.1f%% time "
               "(target < +25%%)\n", n / sealed.secs, n / plain.secs, 100.0 * (sealed.secs / plain.secs - 1));
   return 0;

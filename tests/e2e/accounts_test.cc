@@ -68,6 +68,13 @@ TEST_CASE("accounts: hub roles allow their own actions and refuse others") {
       {"kec", {"application", "return", "no-such-app", "--reason", "x"}, false},
       {"aud", {"application", "visit", "no-such-app", "--reason", "x"}, false},
       {"ofi", {"node", "revoke", "no-such-node", "--reason", "x"}, false},
+      // Data protection: purges and key rotation are the administrator's.
+      {"vera", {"purge", "person", "no-such-person", "--reason", "x"}, false},
+      {"ofi", {"purge", "expired", "--older-than-days", "3650", "--dry-run"}, false},
+      {"aud", {"key", "list"}, false},
+      {"vera", {"key", "rotate"}, false},
+      {"root", {"key", "list"}, true},
+      {"root", {"purge", "expired", "--older-than-days", "3650", "--dry-run"}, true},
   };
   for (const auto& c : cases) {
     ProcessResult r = hub.As(c.user, pw[c.user], c.args);
@@ -111,6 +118,12 @@ TEST_CASE("accounts: node roles, sign-in, and refusals audited") {
   CHECK(node.As("ops", "passw0rd-ops1", {"user", "list"}).exit_code == kNotAuthorized);
   CHECK(node.As("ops", "passw0rd-ops1", {"enrol", "--hub", "http://127.0.0.1:1", "--code", "x"}).exit_code ==
         kNotAuthorized);
+  // Changing the office passphrase is the administrator's; the store must
+  // be unlocked first (the passphrase) and then the account decides.
+  CHECK(node.As("ops", "passw0rd-ops1", {"passphrase", "change"}, {"SIMPUL_NEW_PASSPHRASE=another passphrase"})
+            .exit_code == kNotAuthorized);
+  CHECK(node.As("admin", "passw0rd-admin", {"household", "list"}, {"SIMPUL_PASSPHRASE=not the passphrase"})
+            .exit_code == kNotAuthorized);
   // The refusals are in the node's audit chain, which replicates to the hub.
   ProcessResult ob = node.As("aud", "passw0rd-aud1", {"--json", "outbox"});
   REQUIRE(ob.exit_code == 0);

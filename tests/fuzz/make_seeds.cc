@@ -17,6 +17,8 @@
 
 #include "schema/indicators.h"
 #include "schema/regions.h"
+#include "sync/blobs.h"
+#include "sync/crypto/at_rest.h"
 #include "sync/hlc.h"
 #include "tests/fuzz/fuzz_common.h"
 
@@ -223,6 +225,30 @@ void HubSeeds() {
   Seed(t, "sealed-enrol", kHubSealedEnrol, wire::EncodeRaw(FixedEnrolRequest()));
 }
 
+void AtRestSeeds() {
+  const std::string t = "at_rest";
+  std::string dir = fs::temp_directory_path().string() + "/simpul-seeds-at-rest";
+  fs::create_directories(dir);
+  auto key = crypto::DataKey::FromBytes(std::string(32, '\x42')).value();
+  // A cheap keyring the fuzzer may unlock, with the fuzz passphrase.
+  if (crypto::CreateKeyring(dir + "/keyring", "fuzz passphrase", key,
+                            crypto::KdfCost{crypto_pwhash_OPSLIMIT_MIN, 8u << 20}).ok()) {
+    std::ifstream in(dir + "/keyring", std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Seed(t, "keyring", 0, bytes);
+  }
+  // A sealed document of two records.
+  sync::BlobDir blobs(dir + "/blobs", key);
+  std::string sha(64, 'b');
+  std::string doc(70000, 'd');
+  (void)blobs.Append(sha, doc.size() + 1, 0, doc);
+  std::ifstream part(blobs.PartialOf(sha), std::ios::binary);
+  std::string sealed((std::istreambuf_iterator<char>(part)), std::istreambuf_iterator<char>());
+  Seed(t, "sealed-document", 1, sealed);
+  Seed(t, "empty-database", 2, std::string(4136, '\0'));
+  fs::remove_all(dir);
+}
+
 void SchemaSeeds() {
   // Regions: the head of the embedded list, a quoted name, CRLF lines.
   std::string_view csv = schema::EmbeddedRegionCsv(schema::RegionEdition::k2025);
@@ -267,6 +293,7 @@ int main(int argc, char** argv) {
   CodecSeeds();
   EnvelopeSeeds();
   HubSeeds();
+  AtRestSeeds();
   SchemaSeeds();
   std::printf("wrote %d seeds under %s\n", g_written, g_root.c_str());
   return 0;
