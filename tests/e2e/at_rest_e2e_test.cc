@@ -21,15 +21,6 @@ bool OnRam(const std::string& path) {
   return ::statfs(path.c_str(), &sf) == 0 && (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC);
 }
 
-// Files under `dir` whose bytes contain `needle`.
-std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file() && ReadFile(e.path().string()).find(needle) != std::string::npos)
-      out.push_back(e.path().string());
-  return out;
-}
-
 ProcessResult RunNode(const Node& n, const std::vector<std::string>& args, const std::vector<std::string>& extra_env) {
   std::vector<std::string> env = BaseEnv(n.Home());
   env.insert(env.end(), extra_env.begin(), extra_env.end());

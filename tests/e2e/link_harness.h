@@ -396,6 +396,15 @@ inline std::string Sha256Hex(const std::string& data) {
   return std::string(out, 64);
 }
 
+// Files under `dir` whose bytes contain `needle` (grep -rl).
+inline std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file() && ReadFile(e.path().string()).find(needle) != std::string::npos)
+      out.push_back(e.path().string());
+  return out;
+}
+
 // The verified documents of a blob directory (DIR/blobs/ab/cdef...): name ->
 // SHA-256 of the content. Partial files (DIR/blobs/partial/) are listed apart.
 struct BlobListing {

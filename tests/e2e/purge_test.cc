@@ -14,14 +14,6 @@ constexpr const char* kNikQ = "3510011211870003";
 constexpr const char* kNameP = "Sulastri Wulandari";
 constexpr const char* kOwnDocMarker = "RUJUKAN-RSUD-PRIBADI-4412";
 
-std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file() && ReadFile(e.path().string()).find(needle) != std::string::npos)
-      out.push_back(e.path().string());
-  return out;
-}
-
 TEST_CASE("purge: a resident's data is erased at the hub and on every laptop of the village, for good") {
   Hub hub;
   hub.Start();
