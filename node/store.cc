@@ -1,9 +1,13 @@
 #include "node/store.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <vector>
 
 #include "schema/ids.h"
 #include "schema/indicators.h"
@@ -28,6 +32,18 @@ namespace {
 
 std::string DbPath(const std::string& dir) { return dir + "/simpul.db"; }
 std::string KeyringPath(const std::string& dir) { return dir + "/keyring"; }
+// Wrong passphrases cannot be written into a store they failed to open:
+// they wait here (time only) until the next unlock moves them into the
+// audit chain, which replicates to the hub.
+std::string FailedUnlocksPath(const std::string& dir) { return dir + "/unlock-failures.log"; }
+
+void NoteFailedUnlock(const std::string& dir, uint64_t now_ms) {
+  int fd = ::open(FailedUnlocksPath(dir).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  std::string line = std::to_string(now_ms) + "\n";
+  if (::write(fd, line.data(), line.size()) < 0) {}
+  ::close(fd);
+}
 namespace crypto = sync::crypto;
 
 crypto::DataKey CopyKey(const crypto::DataKey& k) { return std::move(crypto::DataKey::FromBytes(k.view())).value(); }
@@ -72,8 +88,10 @@ Result<crypto::DataKey> NodeStore::Unlock(const std::string& dir, std::string_vi
   auto key = crypto::UnlockKeyring(KeyringPath(dir), passphrase);
   if (key.ok()) return key;
   const Status& st = key.status();
-  if (st.code() == Code::kUnauthenticated)
+  if (st.code() == Code::kUnauthenticated) {
+    NoteFailedUnlock(dir, sync::SystemClock::Default()->NowMs());
     return Status::Unauthenticated("wrong passphrase").WithMsg(MsgId::kWrongPassphrase, {dir});
+  }
   if (st.IsCorruption()) return Status(st.code(), st.message()).WithMsg(MsgId::kStoreCorrupt, {KeyringPath(dir)});
   return st;
 }
@@ -239,7 +257,26 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& dir, sync:
   SIMPUL_RETURN_IF_ERROR(MapOpenError(store->db_.UseWal(), dir));
   SIMPUL_RETURN_IF_ERROR(MapOpenError(schema::Migrate(store->db_), dir));
   SIMPUL_RETURN_IF_ERROR(MapOpenError(store->LoadIdentity(), dir));
+  SIMPUL_RETURN_IF_ERROR(store->AuditFailedUnlocks());
   return store;
+}
+
+Status NodeStore::AuditFailedUnlocks() {
+  std::ifstream in(FailedUnlocksPath(dir_));
+  if (!in) return Status::Ok();
+  std::vector<std::string> times;
+  for (std::string line; std::getline(in, line) && times.size() < 1000;)
+    if (!line.empty()) times.push_back(line);
+  in.close();
+  if (!times.empty()) {
+    SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(db_));
+    SIMPUL_RETURN_IF_ERROR(Audit("unlock_failed", village_, std::to_string(times.size()) +
+                                 " wrong passphrase(s), first at " + times.front() + " ms, last at " + times.back() + " ms"));
+    SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  }
+  std::error_code ec;
+  fs::remove(FailedUnlocksPath(dir_), ec);
+  return Status::Ok();
 }
 
 }  // namespace simpul::node

@@ -6,6 +6,8 @@
 //                    tables, outbox, reference data
 //   blobs/ab/cdef…   attached documents, sealed, named by keyed hash
 //   identity.key     the node's sync identity, sealed (after enrolment)
+//   unlock-failures.log  times of wrong passphrases, until the next unlock
+//                    audits them
 // Everything personal is encrypted at rest (sync/crypto/at_rest.h): opening
 // a store needs its data key, from the passphrase or from a session key
 // (`simpul-node unlock`).
@@ -90,6 +92,9 @@ class NodeStore {
         clock_(clock),
         blobs_(registration_ ? sync::BlobDir(dir_ + "/blobs", key_) : sync::BlobDir(dir_ + "/blobs")) {}
   Status LoadIdentity();
+  // Moves the wrong-passphrase attempts noted since the last unlock into
+  // the audit chain.
+  Status AuditFailedUnlocks();
 
   // Declared before db_: the key stays registered until the database closes.
   std::optional<sync::crypto::EncryptedDbKey> registration_;  // empty: plain (benchmarks)

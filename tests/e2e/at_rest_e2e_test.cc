@@ -73,6 +73,14 @@ TEST_CASE("at rest: a copied node data directory holds no NIK, name, address or 
   CHECK(r.exit_code == 7);
   LH_CHECK_HAS(r.err, "Wrong office passphrase");
   CHECK(r.out.find(kName) == std::string::npos);
+
+  // On the real laptop, a wrong passphrase is noted and, at the next
+  // unlock, entered in the audit chain (which replicates to the hub).
+  r = RunNode(n, {"household", "list"}, {"SIMPUL_PASSPHRASE=guessed passphrase"});
+  CHECK(r.exit_code == 7);
+  CHECK(n.Cli({"--json", "outbox"}).out.find("unlock_failed") != std::string::npos);
+  n.Do({"sync"});
+  CHECK(hub.Count("SELECT count(*) FROM audit WHERE action='unlock_failed'") == 1);
 }
 
 TEST_CASE("at rest: unlock once per session, lock, and change the passphrase without re-encrypting") {
