@@ -19,6 +19,7 @@ namespace simpul::node::internal {
 Result<sync::crypto::Identity> LoadIdentity(NodeStore& s);
 uint64_t MetaU64(NodeStore& s, const std::string& key);
 Result<uint64_t> NextCounter(NodeStore& s);
+Result<uint64_t> NextCounters(NodeStore& s, size_t n);
 
 struct Pending {
   int64_t seq;

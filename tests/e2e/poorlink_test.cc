@@ -40,8 +40,8 @@ struct SyncTotals {
   std::string transcript;
 };
 
-// Sums of the reference hub's log for one node: "in=NNNB" per /v1/sync
-// request, in total and for requests that pushed changes.
+// Sums of the reference hub's log for one node: "in=NNNB" per /v1/sync or
+// /v1/stream request (HTTP body), in total and for requests that pushed changes.
 struct HubLogBytes {
   uint64_t requests = 0, in_total = 0, push_requests = 0, push_in = 0;
 };
@@ -49,7 +49,9 @@ HubLogBytes SumHubLog(const std::string& log, const std::string& node_id) {
   HubLogBytes s;
   std::istringstream in(log);
   for (std::string line; std::getline(in, line);) {
-    if (line.find("/v1/sync node=" + node_id + " ") == std::string::npos) continue;
+    if (line.find("/v1/sync node=" + node_id + " ") == std::string::npos &&
+        line.find("/v1/stream node=" + node_id + " ") == std::string::npos)
+      continue;
     size_t at = line.find(" in=");
     size_t pushed = line.find(" pushed=");
     if (at == std::string::npos || pushed == std::string::npos) continue;
