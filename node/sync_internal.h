@@ -33,6 +33,7 @@ struct DocumentWork {
   std::map<std::string, uint64_t> size;     // sha -> bytes
   std::map<std::string, uint64_t> hub_has;  // uploads: the hub's resume point
   std::set<std::string> queried;            // uploads whose hub state we know
+  std::set<std::string> ask;                // uploads whose hub state must be asked (bytes lost in a cut)
 };
 Result<DocumentWork> FindDocuments(NodeStore& s, const sync::BlobDir& blobs);
 

@@ -17,7 +17,8 @@
 //    so cuts land in the middle of document transfers.
 //
 // The link's seed is printed; SIMPUL_POORLINK_SEED=N replays a run (it also
-// fixes the documents' sizes and bytes).
+// fixes the documents' sizes and bytes); SIMPUL_POORLINK_HUBLOG=1 prints the
+// hub's request log (one line per request, with the bytes it received).
 #include "tests/e2e/link_harness.h"
 
 namespace simpul::testing {
@@ -25,11 +26,14 @@ namespace {
 
 constexpr int kHouseholds = 50;         // x 4 applications = 200
 constexpr int kPerHousehold = 4;
-// The issue's target is 1.15x. Not met yet (measured 1.4x with cuts every
-// 30-120 KB: a cut loses the request in flight, because the hub applies a
-// request only whole; docs/BENCHMARKS.md). This bound guards the progress
-// made (before: 2.3-2.5x, and documents never arrived) and fails on regression.
-constexpr double kWireBound = 1.75;
+// The issue's target is 1.15x. Met for some seeds only: with streamed
+// requests (PROTOCOL.md §16) a cut loses only the frame in transit, and the
+// ratio measured 1.15-1.24x across seeds (5-8 cuts; what remains per cut is
+// half an 8 KiB frame, a question about the documents in flight, and the
+// pushed changes whose replies were lost, which are pushed again;
+// docs/BENCHMARKS.md). Before: ~1.4x, and 2.3-2.5x before that. This bound
+// guards that progress and fails on regression; it is not the target.
+constexpr double kWireBound = 1.30;
 constexpr double kSyncBudgetS = 130;    // all sync attempts together
 constexpr int kMaxAttempts = 40;
 
@@ -209,6 +213,7 @@ TEST_CASE("poor link: 200 applications with 400 documents reach the hub through 
                         << link_batch << "\n"
                         << t.transcript);
 
+  if (std::getenv("SIMPUL_POORLINK_HUBLOG")) MESSAGE(hub.log());
   // --- every run ended as a cut (retry) or a success ----------------------------------
   CHECK_MESSAGE(t.other == 0, "a sync ended other than ok or 'link cut, retry' (exit 4); see the transcript above");
   CHECK_MESSAGE(t.done, "not everything arrived within " << kMaxAttempts << " attempts / " << kSyncBudgetS
