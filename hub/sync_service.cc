@@ -391,8 +391,12 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
 
   sync::Merger merger(store.db());
   uint64_t max_skew = 0;
+  // Protocol 2: results name their change by position, not by version
+  // (a 26-byte version echoed per change was most of a push reply).
+  const bool by_position = std::min(header.proto_max, wire::kProtocolMax) >= 2;
   for (const auto& c : req.push) {
     SIMPUL_ASSIGN_OR_RETURN(auto r, ApplyPushed(store, merger, c, node_id, node, opt, &max_skew));
+    if (by_position) r.version.clear();
     reply.results.push_back(std::move(r));
   }
   if (max_skew > 0)

@@ -274,7 +274,8 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
   SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
   for (size_t i = 0; i < seqs.size(); ++i) {
     const auto& r = reply.results[i];
-    if (r.version != req.push[i].version) return Status::Corruption("hub results out of order");
+    // An empty version (protocol 2) answers the change at this index.
+    if (!r.version.empty() && r.version != req.push[i].version) return Status::Corruption("hub results out of order");
     ++sum->sent;
     if (r.code == 0) {
       del_f->Bind(1, seqs[i]);
@@ -597,12 +598,17 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     // until the link has cut once in this run, then grow by a quarter, so
     // requests settle below the distance between cuts and a cut wastes
     // little. Streamed document rounds lose one frame per cut whatever
-    // their size, so they double; a document round stays within ~20 s of
-    // the rate the link achieved (a request must finish within the timeout).
+    // their size, so they double; a round stays within ~20 s of the rate
+    // the link achieved (a request must finish within the timeout).
     auto grow = [&](auto v) { return cut_seen ? v + std::max<decltype(v)>(1, v / 4) : v * 2; };
     bool pushed = !pending.empty();
     bool moved_docs = !chunks_sent.empty() || !frames.back().req.blob_wants.empty();
-    if (pushed) link.batch = std::min(max_batch(), grow(link.batch));
+    if (pushed) {
+      link.batch = std::min(max_batch(), grow(link.batch));
+      // At most ~20 s of the rate this round achieved (changes per second).
+      if (round_s > 0)
+        link.batch = std::min(link.batch, std::max<size_t>(10, static_cast<size_t>(20.0 * pending.size() / round_s)));
+    }
     if (moved_docs) {
       uint64_t grown = streaming && frames.back().req.blob_wants.empty() ? link.chunk * 2 : grow(link.chunk);
       if (round_s > 0 && round_bytes > 0) {
