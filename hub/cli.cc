@@ -179,19 +179,23 @@ Status CmdServe(Args& a) {
       resp.body = "ok\n";
       return resp;
     }
-    if (req.method != "POST" || (req.target != "/v1/sync" && req.target != "/v1/enrol")) {
+    if (req.truncated && req.target != "/v1/stream") return resp;  // cut mid-body: nothing to do
+    if (req.method != "POST" || (req.target != "/v1/sync" && req.target != "/v1/enrol" && req.target != "/v1/stream")) {
       resp.status = 404;
       resp.content_type = "text/plain";
       resp.body = "unknown endpoint\n";
       return resp;
     }
     auto t0 = std::chrono::steady_clock::now();
-    resp.body = req.target == "/v1/sync" ? HandleSync(*hub, req.body, sopt, &log) : HandleEnrol(*hub, req.body, &log);
+    resp.body = req.target == "/v1/sync"     ? HandleSync(*hub, req.body, sopt, &log)
+                : req.target == "/v1/stream" ? HandleStream(*hub, req.body, sopt, &log, req.truncated)
+                                             : HandleEnrol(*hub, req.body, &log);
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    std::fprintf(stderr, "%s %s %s node=%s village=%s pushed=%zu applied=%zu refused=%zu pulled=%zu in=%zuB out=%zuB "
+    std::string frames = req.target == "/v1/stream" ? " frames=" + std::to_string(log.frames) : "";
+    std::fprintf(stderr, "%s %s %s node=%s village=%s pushed=%zu applied=%zu refused=%zu pulled=%zu%s in=%zuB out=%zuB "
                  "took=%.1fms: %s\n",
                  Now().c_str(), req.peer.c_str(), req.target.c_str(), log.node_id.c_str(), log.village.c_str(),
-                 log.pushed, log.applied, log.refused, log.pulled, req.body.size(), resp.body.size(), ms,
+                 log.pushed, log.applied, log.refused, log.pulled, frames.c_str(), req.body.size(), resp.body.size(), ms,
                  log.outcome.c_str());
     return resp;
   });

@@ -10,6 +10,7 @@
 #include "sync/digest.h"
 #include "sync/merge.h"
 #include "sync/wire/codec.h"
+#include "sync/wire/stream.h"
 
 namespace simpul::hub {
 
@@ -391,8 +392,12 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
 
   sync::Merger merger(store.db());
   uint64_t max_skew = 0;
+  // Protocol 2: results name their change by position, not by version
+  // (a 26-byte version echoed per change was most of a push reply).
+  const bool by_position = std::min(header.proto_max, wire::kProtocolMax) >= 2;
   for (const auto& c : req.push) {
     SIMPUL_ASSIGN_OR_RETURN(auto r, ApplyPushed(store, merger, c, node_id, node, opt, &max_skew));
+    if (by_position) r.version.clear();
     reply.results.push_back(std::move(r));
   }
   if (max_skew > 0)
@@ -587,6 +592,40 @@ std::string HandleSync(HubStore& store, const std::string& frame, const SyncServ
   } catch (const std::exception& e) {
     return refuse(Status::Internal(std::string("hub error: ") + e.what()));
   }
+}
+
+std::string HandleStream(HubStore& store, const std::string& body, const SyncServiceOptions& opt,
+                         RequestLog* log, bool truncated) {
+  RequestLog scratch;
+  if (!log) log = &scratch;
+  std::array<uint8_t, 24> zero_nonce{};
+  auto split = wire::SplitFrames(body, truncated);
+  if (split.ok() && split->frames.empty() && !truncated) split = Status::Corruption("stream: no frame");
+  if (!split.ok()) {
+    log->outcome = split.status().ToString();
+    return truncated ? std::string() : crypto::SignedError(store.identity(), zero_nonce, ErrorFor(split.status()));
+  }
+  std::vector<std::string> replies;
+  log->outcome = "ok";
+  for (std::string_view f : split->frames) {
+    RequestLog one;
+    replies.push_back(HandleSync(store, std::string(f), opt, &one));
+    ++log->frames;
+    if (log->node_id.empty()) {
+      log->node_id = one.node_id;
+      log->village = one.village;
+    }
+    log->pushed += one.pushed;
+    log->applied += one.applied;
+    log->refused += one.refused;
+    log->pulled += one.pulled;
+    if (one.outcome != "ok") {
+      log->outcome = one.outcome;  // refused: the frames after it are not handled
+      break;
+    }
+  }
+  if (truncated) log->outcome += " (body cut after " + std::to_string(split->frames.size()) + " whole frame(s))";
+  return wire::JoinFrames(replies);
 }
 
 std::string HandleBundle(HubStore& store, const std::string& frame, RequestLog* log) {

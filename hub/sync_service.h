@@ -32,10 +32,19 @@ inline constexpr int kMinNodeSchemaVersion = 7;  // nodes must apply purges
 struct RequestLog {
   std::string node_id, village, outcome;  // outcome: "ok" or the refusal in words
   size_t pushed = 0, applied = 0, refused = 0, pulled = 0;
+  size_t frames = 0;  // streamed requests: sealed requests handled
 };
 
 std::string HandleSync(HubStore& store, const std::string& frame,
                        const SyncServiceOptions& options = {}, RequestLog* log = nullptr);
+// A streamed request (/v1/stream, PROTOCOL.md §16): several sealed requests
+// back to back in one body, each handled as HandleSync handles one, in order,
+// each in its own transaction, stopping after the first refused one; the
+// reply is their reply frames back to back. `truncated`: the body was cut
+// short by the link (nobody will read the reply): the whole frames it holds
+// are still handled, so a cut mid-body loses only the frame in transit.
+std::string HandleStream(HubStore& store, const std::string& body, const SyncServiceOptions& options = {},
+                         RequestLog* log = nullptr, bool truncated = false);
 // A bundle (a sealed request carried as a file): HandleSync with limits
 // for a file rather than a link (a reply may carry many documents).
 std::string HandleBundle(HubStore& store, const std::string& frame, RequestLog* log = nullptr);

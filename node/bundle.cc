@@ -85,6 +85,9 @@ Result<BundleExport> ExportBundle(NodeStore& store, const std::string& path, uin
   header.node_id = store.node_id();
   header.counter = counter;
   header.schema_version = static_cast<uint32_t>(schema::LatestSchemaVersion());
+  // The request is not kept: the reply's results must name their versions
+  // (protocol 2 would answer by position), so the bundle says protocol 1.
+  header.proto_max = 1;
   std::string body = wire::Encode(req);
   SIMPUL_ASSIGN_OR_RETURN(crypto::SealedRequest sealed, crypto::SealRequest(identity, hub_pk, header, body));
   // Remember how to open the reply, and what was asked (to apply it).

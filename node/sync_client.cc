@@ -24,6 +24,7 @@
 #include "sync/merge.h"
 #include "sync/purge.h"
 #include "sync/wire/codec.h"
+#include "sync/wire/stream.h"
 
 namespace simpul::node {
 
@@ -66,10 +67,14 @@ uint64_t MetaU64(NodeStore& s, const std::string& key) {
 
 // The next request counter, durable before the request leaves (a replayed
 // counter would be refused by the hub).
-Result<uint64_t> NextCounter(NodeStore& s) {
+Result<uint64_t> NextCounter(NodeStore& s) { return NextCounters(s, 1); }
+
+// `n` consecutive counters (a streamed round seals one request per frame);
+// returns the first.
+Result<uint64_t> NextCounters(NodeStore& s, size_t n) {
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(s.db()));
   uint64_t c = MetaU64(s, "sync_counter") + 1;
-  SIMPUL_RETURN_IF_ERROR(s.SetMeta("sync_counter", std::to_string(c)));
+  SIMPUL_RETURN_IF_ERROR(s.SetMeta("sync_counter", std::to_string(c + n - 1)));
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return c;
 }
@@ -245,11 +250,16 @@ Result<DocumentWork> FindDocuments(NodeStore& s, const sync::BlobDir& blobs) {
 // delivered round trip and halve after a cut, and are remembered between
 // runs, so a cut costs little and a good link is used fully.
 constexpr uint64_t kMinChunk = 8 << 10, kMaxChunk = 1 << 20;
+// Streamed rounds (PROTOCOL.md §16): document bytes per frame (what a cut
+// mid-body can lose), and how many times the per-request batch (one frame)
+// one round may carry.
+constexpr uint64_t kStreamSegment = 8 << 10;
+constexpr size_t kStreamBatchFactor = 8;
 
-LinkSizes LoadLinkSizes(NodeStore& s, size_t max_batch) {
+LinkSizes LoadLinkSizes(NodeStore& s, size_t max_batch, size_t first_batch) {
   size_t batch = std::strtoull(s.Meta("link_batch").c_str(), nullptr, 10);
   uint64_t chunk = std::strtoull(s.Meta("link_chunk").c_str(), nullptr, 10);
-  return {std::clamp<size_t>(batch ? batch : 100, 10, max_batch), std::clamp<uint64_t>(chunk ? chunk : 64 << 10, kMinChunk, kMaxChunk)};
+  return {std::clamp<size_t>(batch ? batch : first_batch, 10, max_batch), std::clamp<uint64_t>(chunk ? chunk : 64 << 10, kMinChunk, kMaxChunk)};
 }
 
 Status SaveLinkSizes(NodeStore& s, const LinkSizes& l) {
@@ -298,7 +308,8 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
   SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
   for (size_t i = 0; i < seqs.size(); ++i) {
     const auto& r = reply.results[i];
-    if (r.version != req.push[i].version) return Status::Corruption("hub results out of order");
+    // An empty version (protocol 2) answers the change at this index.
+    if (!r.version.empty() && r.version != req.push[i].version) return Status::Corruption("hub results out of order");
     ++sum->sent;
     if (r.code == 0) {
       del_f->Bind(1, seqs[i]);
@@ -450,7 +461,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   prog.docs_total = docs.up.size() + docs.down.size();
   for (const auto& sha : docs.up) prog.doc_bytes_total += docs.size[sha];
   for (const auto& sha : docs.down) prog.doc_bytes_total += docs.size[sha];
-  LinkSizes link = LoadLinkSizes(store, opt.batch);
+  LinkSizes link{};
   int cuts_in_a_row = 0;
   bool cut_seen = store.Meta("link_cut_seen") == "1";  // a cut in the last run too
   bool cut_seen_this_run = false;
@@ -458,95 +469,219 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   bool repair_tried = false, digest_done = false;
   sync::Merger merger(store.db());
 
-  for (int round = 0; round < opt.max_round_trips; ++round) {
-    SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, link.batch));
+  // Streamed requests (PROTOCOL.md §16): over HTTP a round's work travels
+  // as several sealed requests ("frames") back to back in one body. The hub
+  // handles every frame it received whole, even when the link cuts the body
+  // short, so a cut loses only the frame in transit, and a round can carry
+  // many frames (one round trip) without a cut costing much.
+  bool stream = transport.streams() && store.Meta("hub_no_stream") != "1";
+  auto max_batch = [&] { return stream ? opt.batch * kStreamBatchFactor : opt.batch; };
+  // The first batch of a streamed round is as large as one request may be.
+  link = LoadLinkSizes(store, max_batch(), stream ? opt.batch : 100);
+  struct Frame {
     wire::SyncRequest req;
-    req.batch_id = pending.empty() ? 0 : static_cast<uint64_t>(pending.front().seq);
-    for (const auto& p : pending) req.push.push_back(p.change);
-    req.initial = store.Meta("sync_initial") == "1";
-    req.pull_cursor = MetaU64(store, "sync_cursor");
-    req.pull_limit = opt.pull_limit;
-    req.snapshot_after = store.Meta("snapshot_after");
-    req.snapshot_seq = MetaU64(store, "snapshot_seq");
-    req.repair_buckets = std::move(repair_next);
-    repair_next.clear();
-    bool asked_repair = !req.repair_buckets.empty();
+    std::vector<int64_t> seqs;
+  };
+
+  for (int round = 0; round < opt.max_round_trips; ++round) {
+    wire::SyncRequest base;
+    base.initial = store.Meta("sync_initial") == "1";
+    base.pull_cursor = MetaU64(store, "sync_cursor");
+    base.pull_limit = opt.pull_limit;
+    base.snapshot_after = store.Meta("snapshot_after");
+    base.snapshot_seq = MetaU64(store, "snapshot_seq");
+    // A snapshot page answers one frame only: no streaming before the first snapshot completed.
+    const bool streaming = stream && !base.initial;
+    SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, streaming ? link.batch : std::min(link.batch, opt.batch)));
+    std::vector<Frame> frames;
+    const size_t per_frame = streaming ? std::max<size_t>(opt.batch, 1) : std::max<size_t>(pending.size(), 1);
+    for (size_t i = 0; i < pending.size(); i += per_frame) {
+      Frame f{base, {}};
+      f.req.batch_id = static_cast<uint64_t>(pending[i].seq);
+      for (size_t j = i; j < std::min(pending.size(), i + per_frame); ++j) {
+        f.req.push.push_back(pending[j].change);
+        f.seqs.push_back(pending[j].seq);
+      }
+      frames.push_back(std::move(f));
+    }
+    if (frames.empty()) frames.push_back(Frame{base, {}});
     // Records before documents: documents move only once the outbox is empty.
-    bool doc_round = pending.empty() && !req.initial && (!docs.up.empty() || !docs.down.empty());
+    bool doc_round = pending.empty() && !base.initial && (!docs.up.empty() || !docs.down.empty());
+    std::set<std::string> chunks_sent;  // documents with bytes in this round
     if (doc_round) {
-      uint64_t budget = link.chunk;
       for (const auto& sha : docs.up) {
-        if (!docs.queried.count(sha)) {
-          if (req.blob_query.size() < 200) req.blob_query.push_back(sha);
+        if (docs.queried.count(sha)) continue;
+        // A small document this run has not sent yet goes at once, from
+        // offset 0, without asking first when streaming (the question would
+        // cost a round trip and a good part of its size): the hub answers
+        // its chunk with its state, `complete` if it already held it, or
+        // its resume point if it held a part.
+        if (streaming && docs.size[sha] <= kStreamSegment && !docs.ask.count(sha)) {
+          docs.queried.insert(sha);
           continue;
         }
-        if (budget == 0 || !req.blob_query.empty()) continue;
-        uint64_t have = docs.hub_has[sha], size = docs.size[sha];
-        if (have >= size) continue;
-        uint64_t n = std::min(budget, size - have);
-        SIMPUL_ASSIGN_OR_RETURN(std::string data, blobs.Read(sha, have, n));
-        if (data.empty()) continue;
-        budget -= data.size();
-        req.blob_chunks.push_back({sha, size, have, std::move(data)});
+        if (frames.back().req.blob_query.size() < 200) frames.back().req.blob_query.push_back(sha);
+      }
+      if (frames.back().req.blob_query.empty()) {
+        // Chunks at the hub's resume points, cut into frames of at most
+        // kStreamSegment bytes when streaming; each frame's chunk of a
+        // document starts where the previous frame's ended.
+        uint64_t budget = link.chunk, in_frame = 0;
+        // A cut loses half a frame on average (measured: 32 KiB frames
+        // before the first cut cost more than they saved).
+        const uint64_t segment = streaming ? kStreamSegment : link.chunk;
+        for (const auto& sha : docs.up) {
+          if (budget == 0) break;
+          uint64_t have = docs.hub_has[sha], size = docs.size[sha];
+          while (budget > 0 && have < size) {
+            if (in_frame >= segment) {
+              frames.push_back(Frame{base, {}});
+              in_frame = 0;
+            }
+            uint64_t n = std::min({budget, size - have, segment - in_frame});
+            SIMPUL_ASSIGN_OR_RETURN(std::string data, blobs.Read(sha, have, n));
+            if (data.empty()) break;
+            budget -= data.size();
+            in_frame += data.size();
+            chunks_sent.insert(sha);
+            frames.back().req.blob_chunks.push_back({sha, size, have, std::move(data)});
+            have = frames.back().req.blob_chunks.back().offset + frames.back().req.blob_chunks.back().data.size();
+          }
+        }
       }
       uint64_t down_budget = link.chunk;
       for (const auto& sha : docs.down) {
         if (down_budget == 0) break;
         uint64_t want = std::min<uint64_t>(down_budget, 1u << 20);
-        req.blob_wants.push_back({sha, blobs.PartialSize(sha), static_cast<uint32_t>(want)});
+        frames.back().req.blob_wants.push_back({sha, blobs.PartialSize(sha), static_cast<uint32_t>(want)});
         down_budget -= std::min(down_budget, std::max<uint64_t>(docs.size[sha], 1));
       }
     }
+    // The last frame pulls (and asks the repair); the others pull at most
+    // one entry (the hub's minimum), which the last one's reply repeats.
+    for (size_t i = 0; i + 1 < frames.size(); ++i) frames[i].req.pull_limit = 1;
+    frames.back().req.repair_buckets = std::move(repair_next);
+    repair_next.clear();
+    bool asked_repair = !frames.back().req.repair_buckets.empty();
+    // One frame goes as a plain request (a stream of one gains nothing).
+    const bool multi = frames.size() > 1;
 
-    SIMPUL_ASSIGN_OR_RETURN(uint64_t counter, NextCounter(store));
-    wire::RequestHeader header;
-    header.node_id = store.node_id();
-    header.counter = counter;
-    header.schema_version = static_cast<uint32_t>(schema::LatestSchemaVersion());
-    SIMPUL_ASSIGN_OR_RETURN(crypto::SealedRequest sealed,
-                            crypto::SealRequest(identity, hub_pk, header, wire::Encode(req)));
-    auto reply_frame = transport.RoundTrip("/v1/sync", sealed.frame);
-    if (!reply_frame.ok()) {
-      if (!reply_frame.status().IsUnavailable()) return reply_frame.status();
-      // A cut: halve the batch and chunk, and try again (a new request, a
-      // new counter; what the hub already applied is acknowledged again),
-      // so a link that cuts often still moves, in smaller pieces.
+    SIMPUL_ASSIGN_OR_RETURN(uint64_t counter, NextCounters(store, frames.size()));
+    std::vector<crypto::SealedRequest> sealed;
+    sealed.reserve(frames.size());
+    for (size_t i = 0; i < frames.size(); ++i) {
+      wire::RequestHeader header;
+      header.node_id = store.node_id();
+      header.counter = counter + i;
+      header.schema_version = static_cast<uint32_t>(schema::LatestSchemaVersion());
+      SIMPUL_ASSIGN_OR_RETURN(crypto::SealedRequest one,
+                              crypto::SealRequest(identity, hub_pk, header, wire::Encode(frames[i].req)));
+      sealed.push_back(std::move(one));
+    }
+    auto round_start = std::chrono::steady_clock::now();
+    uint64_t sent_before = transport.bytes_sent();
+    Result<std::string> reply_body = Status::Internal("not sent");
+    if (multi) {
+      std::vector<std::string> parts;
+      for (const auto& sr : sealed) parts.push_back(sr.frame);
+      reply_body = transport.RoundTrip("/v1/stream", wire::JoinFrames(parts));
+      if (!reply_body.ok() && reply_body.status().code() == Code::kNotFound) {
+        // An older hub: one request per round trip from now on.
+        stream = false;
+        (void)store.SetMeta("hub_no_stream", "1");
+        link.batch = std::min(link.batch, opt.batch);
+        continue;
+      }
+    } else {
+      reply_body = transport.RoundTrip("/v1/sync", sealed.front().frame);
+    }
+    if (!reply_body.ok()) {
+      if (!reply_body.status().IsUnavailable()) return reply_body.status();
+      // A cut: try again (new requests, new counters; what the hub already
+      // applied is acknowledged again), with a halved batch: the replies of
+      // the whole round are lost. A streamed round of document bytes lost
+      // only the frame in transit, so its size stays; the documents in
+      // flight are asked about again (the hub kept every whole frame).
       link.batch = std::max<size_t>(10, link.batch / 2);
-      link.chunk = std::max(kMinChunk, link.chunk / 2);
+      if (!streaming || !frames.back().req.blob_wants.empty()) link.chunk = std::max(kMinChunk, link.chunk / 2);
+      for (const auto& sha : chunks_sent) {
+        docs.queried.erase(sha);
+        docs.ask.insert(sha);
+      }
       (void)SaveLinkSizes(store, link);
       (void)store.SetMeta("link_cut_seen", "1");
       cut_seen = cut_seen_this_run = true;
-      if (++cuts_in_a_row > opt.max_retries_after_cut) return reply_frame.status();
+      if (++cuts_in_a_row > opt.max_retries_after_cut) return reply_body.status();
       continue;
     }
     cuts_in_a_row = 0;
-    SIMPUL_ASSIGN_OR_RETURN(std::string body, crypto::OpenReply(sealed, hub_pk, *reply_frame));
-    SIMPUL_ASSIGN_OR_RETURN(wire::SyncReply reply, wire::DecodeSyncReply(body));
-    if (reply.results.size() != req.push.size())
-      return Status::Corruption("hub answered " + std::to_string(reply.results.size()) + " results for " +
-                                std::to_string(req.push.size()) + " changes");
-    if (reply.blob_states.size() != req.blob_query.size() + req.blob_chunks.size())
-      return Status::Corruption("hub answered the wrong number of document states");
-    if (!reply.notice.empty()) sum.notice = reply.notice;
+    double round_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count();
+    uint64_t round_bytes = transport.bytes_sent() - sent_before;
+    std::vector<std::string_view> reply_frames;
+    if (multi) {
+      auto split = wire::SplitFrames(*reply_body, /*allow_tail=*/false);
+      if (!split.ok()) return split.status();
+      reply_frames = std::move(split->frames);
+      if (reply_frames.empty() || reply_frames.size() > frames.size())
+        return Status::Corruption("hub answered " + std::to_string(reply_frames.size()) + " frames for " +
+                                  std::to_string(frames.size()));
+    } else {
+      reply_frames.push_back(*reply_body);
+    }
     // Grow only what this round actually used: the batch after a push,
     // the chunk after a round that moved document bytes. Like TCP: double
     // until the link has cut once in this run, then grow by a quarter, so
     // requests settle below the distance between cuts and a cut wastes
-    // little.
+    // little. Streamed document rounds lose one frame per cut whatever
+    // their size, so they double; a round stays within ~20 s of the rate
+    // the link achieved (a request must finish within the timeout).
     auto grow = [&](auto v) { return cut_seen ? v + std::max<decltype(v)>(1, v / 4) : v * 2; };
-    if (!req.push.empty()) link.batch = std::min(opt.batch, grow(link.batch));
-    if (!req.blob_chunks.empty() || !req.blob_wants.empty()) link.chunk = std::min(kMaxChunk, grow(link.chunk));
+    bool pushed = !pending.empty();
+    bool moved_docs = !chunks_sent.empty() || !frames.back().req.blob_wants.empty();
+    if (pushed) {
+      link.batch = std::min(max_batch(), grow(link.batch));
+      // At most ~20 s of the rate this round achieved (changes per second).
+      if (round_s > 0)
+        link.batch = std::min(link.batch, std::max<size_t>(10, static_cast<size_t>(20.0 * pending.size() / round_s)));
+    }
+    if (moved_docs) {
+      uint64_t grown = streaming && frames.back().req.blob_wants.empty() ? link.chunk * 2 : grow(link.chunk);
+      if (round_s > 0 && round_bytes > 0) {
+        uint64_t cap = static_cast<uint64_t>(20.0 * static_cast<double>(round_bytes) / round_s);
+        grown = std::min(grown, std::max<uint64_t>(cap, 64 << 10));
+      }
+      link.chunk = std::clamp(grown, kMinChunk, kMaxChunk);
+    }
 
-    std::vector<int64_t> seqs;
-    for (const auto& p : pending) seqs.push_back(p.seq);
     bool doc_progress = false;
-    SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, hub_id, req, seqs, reply, blobs, &docs, &sum, &link,
-                                      &doc_progress));
-    if (!reply.pulled.empty() || !reply.repair.empty())
-      (void)sync::DeletePurgedDocuments(store.db(), blobs);  // a purge may have arrived; best effort
-    if (!reply.hub_key_succession.empty()) {
+    wire::SyncReply reply;
+    bool key_rotated = false;
+    for (size_t i = 0; i < reply_frames.size(); ++i) {
+      const wire::SyncRequest& req = frames[i].req;
+      SIMPUL_ASSIGN_OR_RETURN(std::string body, crypto::OpenReply(sealed[i], hub_pk, reply_frames[i]));
+      SIMPUL_ASSIGN_OR_RETURN(reply, wire::DecodeSyncReply(body));
+      if (reply.results.size() != req.push.size())
+        return Status::Corruption("hub answered " + std::to_string(reply.results.size()) + " results for " +
+                                  std::to_string(req.push.size()) + " changes");
+      if (reply.blob_states.size() != req.blob_query.size() + req.blob_chunks.size())
+        return Status::Corruption("hub answered the wrong number of document states");
+      if (!reply.notice.empty()) sum.notice = reply.notice;
+      bool dp = false;
+      SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, hub_id, req, frames[i].seqs, reply, blobs, &docs, &sum, &link,
+                                        &dp));
+      doc_progress = doc_progress || dp;
+      if (!reply.pulled.empty() || !reply.repair.empty())
+        (void)sync::DeletePurgedDocuments(store.db(), blobs);  // a purge may have arrived; best effort
+      key_rotated = key_rotated || !reply.hub_key_succession.empty();
+    }
+    // The hub handed over a rotated key: the next round seals to it.
+    if (key_rotated) {
       SIMPUL_ASSIGN_OR_RETURN(hub_pk, crypto::PublicKeyFromHex(store.Meta("hub_pk")));
     }
+    if (reply_frames.size() < frames.size())
+      return Status::Corruption("hub answered " + std::to_string(reply_frames.size()) + " of " +
+                                std::to_string(frames.size()) + " frames without a refusal");
+    const wire::SyncRequest& req = frames.back().req;
 
     // New attachments may have arrived with the records (a document of
     // another laptop of the village, a moved application).

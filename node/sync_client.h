@@ -44,7 +44,7 @@ struct SyncSummary {
 };
 
 struct SyncOptions {
-  size_t batch = 500;         // most changes per push (the batch adapts to the link below this)
+  size_t batch = 2000;        // most changes per push (the batch adapts to the link below this)
   uint32_t pull_limit = 1000;
   int max_round_trips = 100000;
   int max_retries_after_cut = 6;  // consecutive cuts within one run before giving up

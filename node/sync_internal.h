@@ -19,6 +19,7 @@ namespace simpul::node::internal {
 Result<sync::crypto::Identity> LoadIdentity(NodeStore& s);
 uint64_t MetaU64(NodeStore& s, const std::string& key);
 Result<uint64_t> NextCounter(NodeStore& s);
+Result<uint64_t> NextCounters(NodeStore& s, size_t n);
 
 struct Pending {
   int64_t seq;
@@ -32,6 +33,7 @@ struct DocumentWork {
   std::map<std::string, uint64_t> size;     // sha -> bytes
   std::map<std::string, uint64_t> hub_has;  // uploads: the hub's resume point
   std::set<std::string> queried;            // uploads whose hub state we know
+  std::set<std::string> ask;                // uploads whose hub state must be asked (bytes lost in a cut)
 };
 Result<DocumentWork> FindDocuments(NodeStore& s, const sync::BlobDir& blobs);
 

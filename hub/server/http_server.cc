@@ -174,9 +174,31 @@ class Session : public std::enable_shared_from_this<Session> {
       if (IsHttpError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
         return DoReject(http::status::bad_request, "malformed HTTP request: " + ec.message() + "\n");
       }
+      // Cut mid-body (reset, EOF, timeout): the handler still gets what
+      // arrived, flagged, and nobody reads its answer.
+      if (parser_ && parser_->is_header_done() && !parser_->is_done() && !server_.stopping())
+        return DoHandleTruncated();
       return DoClose();  // timeout, reset, aborted by Shutdown()
     }
     DoHandle();
+  }
+
+  void DoHandleTruncated() {
+    auto& msg = parser_->get();
+    HttpRequest req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    req.body = std::move(msg.body());
+    req.peer = peer_;
+    req.truncated = true;
+    parser_.reset();
+    DoClose();
+    // The session is done; the server (which joins its worker before it
+    // goes) outlives the call.
+    net::post(server_.worker(), [server = &server_, req = std::move(req),
+                                 work = net::make_work_guard(server_.ioc())]() mutable {
+      (void)server->CallHandler(req);
+    });
   }
 
   void DoHandle() {

@@ -22,6 +22,10 @@ struct HttpRequest {
   std::string target;  // "/v1/sync"
   std::string body;
   std::string peer;    // "127.0.0.1:54321"
+  // The connection broke (cut, reset, timeout) after the headers and part of
+  // the body: `body` holds what arrived, and nobody reads the response. Only
+  // handlers that can use a prefix of a body (the hub's /v1/stream) act on it.
+  bool truncated = false;
 };
 
 struct HttpResponse {

@@ -17,6 +17,8 @@ class HttpTransport : public Transport {
   Result<std::string> RoundTrip(const std::string& endpoint, const std::string& frame) override {
     SIMPUL_ASSIGN_OR_RETURN(HttpReply reply, client_.Post(endpoint, frame));
     if (reply.status == 413) return Status::ResourceExhausted("hub refused the request as too large (HTTP 413)");
+    if (reply.status == 404 && endpoint == "/v1/stream")
+      return Status::NotFound("hub does not serve /v1/stream (an older simpul-hub)");
     if (reply.status != 200)
       return Status::Unavailable("hub answered HTTP " + std::to_string(reply.status) + " (is this a Simpul hub?)");
     return std::move(reply.body);
@@ -24,6 +26,7 @@ class HttpTransport : public Transport {
   uint64_t bytes_sent() const override { return client_.stats().bytes_sent; }
   uint64_t bytes_received() const override { return client_.stats().bytes_received; }
   uint64_t round_trips() const override { return client_.stats().round_trips; }
+  bool streams() const override { return true; }
 
  private:
   HttpClient client_;

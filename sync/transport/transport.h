@@ -20,6 +20,9 @@ class Transport {
   virtual uint64_t bytes_sent() const = 0;
   virtual uint64_t bytes_received() const = 0;
   virtual uint64_t round_trips() const = 0;
+  // Whether "/v1/stream" (several sealed requests in one body, PROTOCOL.md
+  // §16) may be tried. A hub that does not serve it answers NotFound.
+  virtual bool streams() const { return false; }
 };
 
 }  // namespace simpul::sync

@@ -20,8 +20,12 @@ namespace simpul::sync::wire {
 
 // Protocol versions this build speaks. The hub serves nodes one version
 // behind its newest and refuses older ones with VersionTooOld.
+// 2 (PROTOCOL.md §9): the messages of 1; to a node whose header says
+// proto_max >= 2 the hub answers each pushed change with an ItemResult
+// whose version is empty, meaning "the pushed change at this index"; the
+// hub serves /v1/stream (§16).
 inline constexpr uint16_t kProtocolMin = 1;
-inline constexpr uint16_t kProtocolMax = 1;
+inline constexpr uint16_t kProtocolMax = 2;
 
 // One field of a change: its new value and the version it was based on
 // ("" = the writer had no version of it: a new row or a first write).
@@ -55,7 +59,7 @@ struct Change {
 // Per pushed change: what the hub did with it. code is a simpul::Code
 // number (0 = applied or already applied before).
 struct ItemResult {
-  std::string version;
+  std::string version;  // the change answered; empty (protocol 2) = the pushed change at this index
   uint16_t code = 0;
   std::string message;
   bool operator==(const ItemResult&) const = default;

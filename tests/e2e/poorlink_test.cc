@@ -11,13 +11,14 @@
 //    applications of a household is stored once);
 //  - nothing is duplicated: the hub holds exactly the node's households,
 //    persons, applications and attachments, and applied each change once;
-//  - bytes on the wire stay within 1.15x of the payload (definition below),
+//  - bytes on the wire stay within 1.30x of the payload (target 1.15x; definition below),
 //    which a document restarted from zero after each cut would blow: the cut
 //    range is well below the bytes of documents one sync run has to move,
 //    so cuts land in the middle of document transfers.
 //
 // The link's seed is printed; SIMPUL_POORLINK_SEED=N replays a run (it also
-// fixes the documents' sizes and bytes).
+// fixes the documents' sizes and bytes); SIMPUL_POORLINK_HUBLOG=1 prints the
+// hub's request log (one line per request, with the bytes it received).
 #include "tests/e2e/link_harness.h"
 
 namespace simpul::testing {
@@ -25,11 +26,14 @@ namespace {
 
 constexpr int kHouseholds = 50;         // x 4 applications = 200
 constexpr int kPerHousehold = 4;
-// The issue's target is 1.15x. Not met yet (measured 1.4x with cuts every
-// 30-120 KB: a cut loses the request in flight, because the hub applies a
-// request only whole; docs/BENCHMARKS.md). This bound guards the progress
-// made (before: 2.3-2.5x, and documents never arrived) and fails on regression.
-constexpr double kWireBound = 1.75;
+// The issue's target is 1.15x. Met for some seeds only: with streamed
+// requests (PROTOCOL.md §16) a cut loses only the frame in transit, and the
+// ratio measured 1.13-1.22x across 5 seeds (4-8 cuts; what remains per cut is
+// half an 8 KiB frame, a question about the documents in flight, and the
+// pushed changes whose replies were lost, which are pushed again;
+// docs/BENCHMARKS.md). Before: ~1.4x, and 2.3-2.5x before that. This bound
+// guards that progress and fails on regression; it is not the target.
+constexpr double kWireBound = 1.30;
 constexpr double kSyncBudgetS = 130;    // all sync attempts together
 constexpr int kMaxAttempts = 40;
 
@@ -40,8 +44,8 @@ struct SyncTotals {
   std::string transcript;
 };
 
-// Sums of the reference hub's log for one node: "in=NNNB" per /v1/sync
-// request, in total and for requests that pushed changes.
+// Sums of the reference hub's log for one node: "in=NNNB" per /v1/sync or
+// /v1/stream request (HTTP body), in total and for requests that pushed changes.
 struct HubLogBytes {
   uint64_t requests = 0, in_total = 0, push_requests = 0, push_in = 0;
 };
@@ -49,7 +53,9 @@ HubLogBytes SumHubLog(const std::string& log, const std::string& node_id) {
   HubLogBytes s;
   std::istringstream in(log);
   for (std::string line; std::getline(in, line);) {
-    if (line.find("/v1/sync node=" + node_id + " ") == std::string::npos) continue;
+    if (line.find("/v1/sync node=" + node_id + " ") == std::string::npos &&
+        line.find("/v1/stream node=" + node_id + " ") == std::string::npos)
+      continue;
     size_t at = line.find(" in=");
     size_t pushed = line.find(" pushed=");
     if (at == std::string::npos || pushed == std::string::npos) continue;
@@ -65,7 +71,7 @@ HubLogBytes SumHubLog(const std::string& log, const std::string& node_id) {
 }
 
 TEST_CASE("poor link: 200 applications with 400 documents reach the hub through 64 kbit/s, 300 ms and cuts; "
-          "complete, verified, deduplicated, within 1.15x of the payload") {
+          "complete, verified, deduplicated, wire within 1.30x of the payload (target 1.15x)") {
   const uint64_t seed = SeedFrom("SIMPUL_POORLINK_SEED");
   MESSAGE("poor link seed " << seed << " (replay: SIMPUL_POORLINK_SEED=" << seed << ")");
   std::mt19937_64 rng(seed);
@@ -207,6 +213,7 @@ TEST_CASE("poor link: 200 applications with 400 documents reach the hub through 
                         << link_batch << "\n"
                         << t.transcript);
 
+  if (std::getenv("SIMPUL_POORLINK_HUBLOG")) MESSAGE(hub.log());
   // --- every run ended as a cut (retry) or a success ----------------------------------
   CHECK_MESSAGE(t.other == 0, "a sync ended other than ok or 'link cut, retry' (exit 4); see the transcript above");
   CHECK_MESSAGE(t.done, "not everything arrived within " << kMaxAttempts << " attempts / " << kSyncBudgetS

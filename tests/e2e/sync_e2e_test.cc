@@ -755,13 +755,19 @@ TEST_CASE("sync: hub SIGKILLed mid-push and nodes SIGKILLed mid-pull lose nothin
 
   // --- 3. the hub dies with a push under way --------------------------------
   const int port = hub.port();
-  const std::string push_line = "/v1/sync node=" + a.id();
+  // Pushes after the first travel as streamed rounds (/v1/stream, several
+  // batches of kBatch, each its own sealed request and transaction).
+  const std::string push_node = " node=" + a.id() + " ";
+  auto push_lines = [&] {
+    return LinesWith(hub.log(), {push_node, "applied=10 "}) + LinesWith(hub.log(), {push_node, "applied=20 "}) +
+           LinesWith(hub.log(), {push_node, "applied=40 "}) + LinesWith(hub.log(), {push_node, "applied=80 "});
+  };
   const int64_t applied_before = hub.Count("SELECT count(*) FROM applied WHERE node_id=?", {a.id()});
   {
     std::string log = a.File("sync-1.log");
     Background sync(a.Argv({"--json", "sync", "--batch", std::to_string(kBatch), "--timeout", "10"}),
                     BaseEnv(a.Home()), log);
-    bool seen = WaitFor([&] { return LinesWith(hub.log(), {push_line, "applied=10"}) >= 2; }, 20, 1);
+    bool seen = WaitFor([&] { return push_lines() >= 2; }, 20, 1);
     hub.Kill9();
     INFO("hub log:\n" << hub.log());
     REQUIRE(seen);

@@ -33,6 +33,7 @@
 #include "hub/store.h"
 #include "hub/sync_service.h"
 #include "sync/hlc.h"
+#include "sync/wire/stream.h"
 #include "tests/fuzz/fuzz_common.h"
 
 namespace simpul::fuzz {
@@ -223,10 +224,17 @@ void Run(uint8_t mode, std::string_view in) {
   hub::HubStore& store = *g_hub->store;
   g_log = {};
   switch (mode) {
-    case kHubRawSync:
+    case kHubRawSync: {
       CheckRawAnswer(hub::HandleSync(store, std::string(in), {}, &g_log), false);
       Report("raw sync");
+      // The same bytes as a streamed body (/v1/stream), whole and cut by
+      // the link: every answer frame is a reply or a signed error.
+      auto answers = wire::SplitFrames(hub::HandleStream(store, std::string(in)), false);
+      SIMPUL_FUZZ_CHECK(answers.ok() && !answers->frames.empty(), "stream answer is not frames");
+      for (std::string_view a : answers->frames) CheckRawAnswer(std::string(a), false);
+      (void)hub::HandleStream(store, std::string(in), {}, nullptr, /*truncated=*/true);
       break;
+    }
     case kHubRawBundle:
       CheckRawAnswer(hub::HandleBundle(store, std::string(in), &g_log), false);
       Report("raw bundle");

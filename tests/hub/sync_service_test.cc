@@ -31,6 +31,7 @@
 #include "sync/hlc.h"
 #include "sync/merge.h"
 #include "sync/wire/codec.h"
+#include "sync/wire/stream.h"
 #include "tests/support/temp_dir.h"
 
 namespace simpul::hub {
@@ -346,7 +347,7 @@ TEST_CASE("a pushed change is applied, acknowledged and pulled by another node o
 
   wire::SyncReply ra = Sync(hub, a, Push({c}));
   REQUIRE(ra.results.size() == 1);
-  CHECK(ra.results[0].version == v);
+  CHECK(ra.results[0].version.empty());  // protocol 2: the pushed change at this index
   CHECK(ra.results[0].code == 0);
   CHECK(ra.results[0].message.empty());
   CHECK(ra.pulled.empty());  // its own change is not sent back
@@ -396,7 +397,7 @@ TEST_CASE("re-sending an applied change is acknowledged again and logged once") 
   wire::SyncReply again = Sync(hub, a, Push({c}));
   REQUIRE(again.results.size() == 1);
   CHECK(again.results[0].code == 0);
-  CHECK(again.results[0].version == c.version);
+  CHECK(again.results[0].version.empty());
   CHECK(ChangelogCount(hub) == 1);
   CHECK(QueryInt(hub.s(), "SELECT count(*) FROM changelog_fields") == 2);
   CHECK(QueryInt(hub.s(), "SELECT count(*) FROM applied") == 1);
@@ -523,7 +524,7 @@ TEST_CASE("protocol and schema versions are negotiated before anything else") {
       {"protocol too old (proto_max 0)", 0, 0, latest, Code::kVersionTooOld},
       {"protocol too old (1..0)", 1, 0, latest, Code::kVersionTooOld},
       {"protocol too new (proto_min 99)", 99, 99, latest, Code::kVersionTooNew},
-      {"protocol too new (2..65535)", 2, 0xffff, latest, Code::kVersionTooNew},
+      {"protocol too new (max+1..65535)", wire::kProtocolMax + 1, 0xffff, latest, Code::kVersionTooNew},
       {"node schema too new", wire::kProtocolMin, wire::kProtocolMax, latest + 1, Code::kVersionTooNew},
       {"node schema much too new", wire::kProtocolMin, wire::kProtocolMax, 0xffffffffu, Code::kVersionTooNew},
       {"node schema too old", wire::kProtocolMin, wire::kProtocolMax,
@@ -591,7 +592,7 @@ TEST_CASE("refused items are reported one by one and never block the rest of the
   REQUIRE(r.results.size() == items.size());
   for (size_t i = 0; i < items.size(); ++i) {
     INFO("items[i].name = " << std::string(items[i].name));
-    CHECK(r.results[i].version == items[i].change.version);
+    CHECK(r.results[i].version.empty());
     CHECK(r.results[i].code == items[i].expect);
     if (items[i].expect != 0) CHECK_FALSE(r.results[i].message.empty());
     CHECK(QueryInt(hub.s(), "SELECT count(*) FROM " + items[i].table + " WHERE id=?", {items[i].row}) ==
@@ -1351,6 +1352,137 @@ TEST_CASE("purge: the retention rule finds persons with no activity for the peri
   CHECK(FindExpired(hub.s(), 0).status().IsInvalidArgument());
   REQUIRE(PurgeSubject(hub.s(), "person", old_p, "retention", "admin").ok());
   CHECK(FindExpired(hub.s(), 365)->empty());  // purged persons are not listed again
+}
+
+}  // namespace
+}  // namespace simpul::hub
+
+namespace simpul::hub {
+namespace {
+
+// Seals `req` as `node` without handing it to the hub (for streams).
+crypto::SealedRequest SealOnly(Hub& hub, TestNode& node, const wire::SyncRequest& req) {
+  wire::RequestHeader h;
+  h.node_id = node.id;
+  h.counter = ++node.counter;
+  h.schema_version = static_cast<uint32_t>(schema::LatestSchemaVersion());
+  auto sealed = crypto::SealRequest(node.key, hub.pk(), h, wire::Encode(req));
+  REQUIRE_MESSAGE(sealed.ok(), sealed.status().ToString());
+  return std::move(sealed).value();
+}
+
+TEST_CASE("a streamed body: every frame handled in order; a body cut short keeps its whole frames") {
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);
+  std::vector<wire::Change> changes;
+  for (int i = 0; i < 6; ++i)
+    changes.push_back(Household(Version(a, 1000 + i), Row(10 + i), kVillage, "Jl. " + std::to_string(i), "001"));
+
+  // Three frames, two changes each, one body: three replies, in order.
+  std::vector<crypto::SealedRequest> sealed;
+  std::vector<std::string> parts;
+  for (int f = 0; f < 3; ++f) {
+    sealed.push_back(SealOnly(hub, a, Push({changes[2 * f], changes[2 * f + 1]})));
+    parts.push_back(sealed.back().frame);
+  }
+  RequestLog log;
+  std::string reply = HandleStream(hub.s(), wire::JoinFrames(parts), {}, &log);
+  CHECK(log.frames == 3);
+  CHECK(log.applied == 6);
+  auto split = wire::SplitFrames(reply, false);
+  REQUIRE(split.ok());
+  REQUIRE(split->frames.size() == 3);
+  for (int f = 0; f < 3; ++f) {
+    auto body = crypto::OpenReply(sealed[static_cast<size_t>(f)], hub.pk(), split->frames[static_cast<size_t>(f)]);
+    REQUIRE_MESSAGE(body.ok(), body.status().ToString());
+    auto r = wire::DecodeSyncReply(*body);
+    REQUIRE(r.ok());
+    REQUIRE(r->results.size() == 2);
+    CHECK(r->results[0].code == 0);
+    CHECK(r->results[1].code == 0);
+  }
+  CHECK(ChangelogCount(hub) == 6);
+
+  // The same body again: every frame is a replay, refused; the first refusal stops it.
+  RequestLog again;
+  std::string replayed = HandleStream(hub.s(), wire::JoinFrames(parts), {}, &again);
+  CHECK(again.frames == 1);
+  CHECK(Refusal(hub, Sent{sealed[0], replayed}).code() == Code::kUnauthenticated);
+  CHECK(ChangelogCount(hub) == 6);
+
+  // A body cut by the link in the middle of its third frame: the first two
+  // frames are applied (their replies are lost), the third is not.
+  std::vector<wire::Change> more;
+  for (int i = 0; i < 6; ++i)
+    more.push_back(Household(Version(a, 2000 + i), Row(20 + i), kVillage, "Gg. " + std::to_string(i), "002"));
+  parts.clear();
+  for (int f = 0; f < 3; ++f) parts.push_back(SealOnly(hub, a, Push({more[2 * f], more[2 * f + 1]})).frame);
+  std::string body = wire::JoinFrames(parts);
+  std::string cut = body.substr(0, parts[0].size() + parts[1].size() + parts[2].size() / 2);
+  RequestLog cut_log;
+  (void)HandleStream(hub.s(), cut, {}, &cut_log, /*truncated=*/true);
+  CHECK(cut_log.frames == 2);
+  CHECK(ChangelogCount(hub) == 10);
+  CHECK(QueryInt(hub.s(), "SELECT count(*) FROM households WHERE address LIKE 'Gg. %'") == 4);
+  // The third frame is refused later (its counter is still fresh, but the node
+  // never re-sends a request: it builds a new one). A new request with the
+  // last two changes applies them; the first four are acknowledged again.
+  wire::SyncReply r = Sync(hub, a, Push(more));
+  REQUIRE(r.results.size() == 6);
+  for (const auto& res : r.results) CHECK(res.code == 0);
+  CHECK(ChangelogCount(hub) == 12);
+}
+
+TEST_CASE("a streamed body that is not a sequence of frames gets one signed error and applies nothing") {
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);
+  std::string good = SealOnly(hub, a, Push({Household(Version(a, 1000), Row(1), kVillage, "Jl. A", "001")})).frame;
+  const std::vector<std::pair<std::string, std::string>> bodies = {
+      {"empty", ""},
+      {"noise", "hello, this is not a frame at all"},
+      {"frame then noise", good + "GARBAGE..."},
+      {"frame cut short", good.substr(0, good.size() - 3)},
+      {"huge length", std::string("SMPL\x01\x01\xff\xff\xff\xff", 10) + "x"},
+      {"too many frames", [] {
+         std::string s;
+         for (int i = 0; i < 300; ++i) s += std::string("SMPL\x01\x01\x00\x00\x00\x00", 10);
+         return s;
+       }()},
+  };
+  for (const auto& [what, body] : bodies) {
+    INFO(what);
+    std::string reply = HandleStream(hub.s(), body);
+    CHECK(SignedByHub(hub, reply, {}));
+    CHECK(ChangelogCount(hub) == 0);
+    // Cut by the link: only whole frames before a frame cut short are
+    // handled; a body with bytes that are not a frame is refused whole.
+    (void)HandleStream(hub.s(), body, {}, nullptr, /*truncated=*/true);
+    CHECK(ChangelogCount(hub) == 0);
+  }
+}
+
+}  // namespace
+}  // namespace simpul::hub
+
+namespace simpul::hub {
+namespace {
+
+TEST_CASE("results name their change by version for a protocol-1 node, by position for protocol 2") {
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);
+  wire::Change c1 = Household(Version(a, 1000), Row(1), kVillage, "Jl. Satu", "001");
+  wire::Change c2 = Household(Version(a, 1001), Row(2), kVillage, "Jl. Dua", "001");
+  auto v1 = TrySync(hub, a, Push({c1}), [](wire::RequestHeader& h) { h.proto_max = 1; });
+  REQUIRE_MESSAGE(v1.ok(), v1.status().ToString());
+  REQUIRE(v1->results.size() == 1);
+  CHECK(v1->results[0].version == c1.version);
+  auto v2 = TrySync(hub, a, Push({c1, c2}), [](wire::RequestHeader& h) { h.proto_max = 2; });
+  REQUIRE_MESSAGE(v2.ok(), v2.status().ToString());
+  REQUIRE(v2->results.size() == 2);
+  CHECK(v2->results[0].version.empty());
+  CHECK(v2->results[1].version.empty());
+  CHECK(v2->results[1].code == 0);
+  CHECK(ChangelogCount(hub) == 2);
 }
 
 }  // namespace
