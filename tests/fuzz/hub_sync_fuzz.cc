@@ -229,7 +229,8 @@ void Run(uint8_t mode, std::string_view in) {
       Report("raw sync");
       // The same bytes as a streamed body (/v1/stream), whole and cut by
       // the link: every answer frame is a reply or a signed error.
-      auto answers = wire::SplitFrames(hub::HandleStream(store, std::string(in)), false);
+      const std::string streamed = hub::HandleStream(store, std::string(in));  // the frames view into it
+      auto answers = wire::SplitFrames(streamed, false);
       SIMPUL_FUZZ_CHECK(answers.ok() && !answers->frames.empty(), "stream answer is not frames");
       for (std::string_view a : answers->frames) CheckRawAnswer(std::string(a), false);
       (void)hub::HandleStream(store, std::string(in), {}, nullptr, /*truncated=*/true);
