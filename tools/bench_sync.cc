@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
     double hub_ms = 0;
     for (std::string line; std::getline(in, line);) {
       auto at = line.find("took=");
-      if (at != std::string::npos && line.find("/v1/sync") != std::string::npos) hub_ms += std::atof(line.c_str() + at + 5);
+      if (at != std::string::npos && (line.find("/v1/sync") != std::string::npos || line.find("/v1/stream") != std::string::npos)) hub_ms += std::atof(line.c_str() + at + 5);
     }
     std::printf("hub ingest: %.0f changes/s of hub processing time (%.2f s for %lld changes; target >= 20000)\n",
                 changes / (hub_ms / 1000), hub_ms / 1000, static_cast<long long>(changes));
