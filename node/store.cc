@@ -50,9 +50,8 @@ crypto::DataKey CopyKey(const crypto::DataKey& k) { return std::move(crypto::Dat
 
 // Opens the encrypted database with `key` registered for it.
 Result<std::pair<crypto::EncryptedDbKey, Db>> OpenEncrypted(const std::string& dir, const crypto::DataKey& key,
-                                                            Db::Mode mode) {
-  SIMPUL_ASSIGN_OR_RETURN(auto info, crypto::ReadKeyringInfo(KeyringPath(dir)));
-  SIMPUL_ASSIGN_OR_RETURN(auto reg, crypto::EncryptedDbKey::Register(DbPath(dir), key, info.page_cipher));
+                                                            crypto::PageCipher cipher, Db::Mode mode) {
+  SIMPUL_ASSIGN_OR_RETURN(auto reg, crypto::EncryptedDbKey::Register(DbPath(dir), key, cipher));
   auto db = Db::Open(DbPath(dir), mode, crypto::kEncryptedVfsName);
   if (!db.ok()) return db.status();
   return std::make_pair(std::move(reg), std::move(db).value());
@@ -187,7 +186,9 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Init(const std::string& dir,
   auto created = [&]() -> Result<std::unique_ptr<NodeStore>> {
     std::unique_ptr<NodeStore> store;
     if (encrypted) {
-      auto opened = OpenEncrypted(dir, key, Db::Mode::kCreate);
+      auto info = crypto::ReadKeyringInfo(KeyringPath(dir));
+      if (!info.ok()) return MapOpenError(info.status(), dir);
+      auto opened = OpenEncrypted(dir, key, info->page_cipher, Db::Mode::kCreate);
       if (!opened.ok()) return MapOpenError(opened.status(), dir);
       store.reset(new NodeStore(std::move(opened->first), CopyKey(key), std::move(opened->second), dir, clock));
     } else {
@@ -238,7 +239,7 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& dir, sync:
                              .WithMsg(MsgId::kStoreCorrupt, {KeyringPath(dir)});
   if (info->key_id != key.Id())  // e.g. a session key left from a store that was re-created
     return Status::Unauthenticated("key does not belong to this store").WithMsg(MsgId::kWrongPassphrase, {dir});
-  auto opened = OpenEncrypted(dir, key, Db::Mode::kReadWrite);
+  auto opened = OpenEncrypted(dir, key, info->page_cipher, Db::Mode::kReadWrite);
   if (!opened.ok()) return MapOpenError(opened.status(), dir);
   auto store = std::unique_ptr<NodeStore>(new NodeStore(std::move(opened->first), std::move(key),
                                                         std::move(opened->second), dir, clock));

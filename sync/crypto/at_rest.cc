@@ -82,6 +82,25 @@ Status WriteKeyring(const std::string& path, std::string_view passphrase, const 
   return schema::WriteFileAtomically(path, BuildKeyring(pk, key, cost, salt, cipher), 0600);
 }
 
+// The clear part of a keyring: its shape, key id and page cipher.
+Result<KeyringInfo> ParseKeyringInfo(std::string_view bytes, const std::string& path) {
+  if (bytes.size() != kKeyringBytes || bytes.compare(0, kKeyringMagic.size(), kKeyringMagic) != 0)
+    return Status::Corruption(path + " is not a Simpul keyring");
+  static const char* kHex = "0123456789abcdef";
+  KeyringInfo info;
+  for (size_t i = 0; i < kKeyIdBytes; ++i) {
+    auto c = static_cast<uint8_t>(bytes[32 + kSaltBytes + i]);
+    info.key_id += kHex[c >> 4];
+    info.key_id += kHex[c & 15];
+  }
+  auto cipher = static_cast<uint8_t>(bytes[kCipherAt]);
+  if (cipher != static_cast<uint8_t>(PageCipher::kXChaCha20Poly1305) &&
+      cipher != static_cast<uint8_t>(PageCipher::kAes256Gcm))
+    return Status::Corruption(path + " names an unknown page cipher");
+  info.page_cipher = static_cast<PageCipher>(cipher);
+  return info;
+}
+
 }  // namespace
 
 DataKey::DataKey() = default;
@@ -162,15 +181,12 @@ Status CreateKeyring(const std::string& path, std::string_view passphrase, const
 
 Result<DataKey> UnlockKeyring(const std::string& path, std::string_view passphrase) {
   SIMPUL_ASSIGN_OR_RETURN(std::string bytes, ReadWhole(path));
-  if (bytes.size() != kKeyringBytes || bytes.compare(0, kKeyringMagic.size(), kKeyringMagic) != 0)
-    return Status::Corruption(path + " is not a Simpul keyring");
+  SIMPUL_RETURN_IF_ERROR(ParseKeyringInfo(bytes, path).status());  // shape and a known cipher
   std::string_view v(bytes);
   KdfCost cost{GetU64(v.substr(16)), GetU64(v.substr(24))};
   if (cost.ops < crypto_pwhash_OPSLIMIT_MIN || cost.ops > kMaxOps || cost.mem_bytes < kMinMem ||
       cost.mem_bytes > kMaxMem)
     return Status::Corruption(path + " states an implausible key-derivation cost");
-  SIMPUL_ASSIGN_OR_RETURN(KeyringInfo info, ReadKeyringInfo(path));  // a known cipher
-  (void)info;
   std::string_view salt = v.substr(32, kSaltBytes);
   std::string_view header = v.substr(0, kHeaderBytes);
   std::string_view nonce = v.substr(kHeaderBytes, kNonceBytes);
@@ -187,21 +203,7 @@ Result<DataKey> UnlockKeyring(const std::string& path, std::string_view passphra
 
 Result<KeyringInfo> ReadKeyringInfo(const std::string& path) {
   SIMPUL_ASSIGN_OR_RETURN(std::string bytes, ReadWhole(path));
-  if (bytes.size() != kKeyringBytes || bytes.compare(0, kKeyringMagic.size(), kKeyringMagic) != 0)
-    return Status::Corruption(path + " is not a Simpul keyring");
-  static const char* kHex = "0123456789abcdef";
-  KeyringInfo info;
-  for (size_t i = 0; i < kKeyIdBytes; ++i) {
-    auto c = static_cast<uint8_t>(bytes[32 + kSaltBytes + i]);
-    info.key_id += kHex[c >> 4];
-    info.key_id += kHex[c & 15];
-  }
-  auto cipher = static_cast<uint8_t>(bytes[kCipherAt]);
-  if (cipher != static_cast<uint8_t>(PageCipher::kXChaCha20Poly1305) &&
-      cipher != static_cast<uint8_t>(PageCipher::kAes256Gcm))
-    return Status::Corruption(path + " names an unknown page cipher");
-  info.page_cipher = static_cast<PageCipher>(cipher);
-  return info;
+  return ParseKeyringInfo(bytes, path);
 }
 
 Status ChangeKeyringPassphrase(const std::string& path, std::string_view old_passphrase,
