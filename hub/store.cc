@@ -99,6 +99,15 @@ CREATE TABLE key_succession(
   signature TEXT NOT NULL, at_ms INTEGER NOT NULL);
 ALTER TABLE nodes ADD COLUMN hub_pk TEXT;
 )sql",
+    R"sql(
+-- Protocol 3: what the hub did with each recent request that pushed changes
+-- or carried documents (wire::EncodeRecovered), so a node whose reply was
+-- lost in a cut can ask instead of sending it all again. The newest 1,024
+-- counters per node are kept.
+CREATE TABLE request_outcomes(
+  node_id TEXT NOT NULL, counter INTEGER NOT NULL, outcome BLOB NOT NULL,
+  PRIMARY KEY(node_id, counter)) WITHOUT ROWID;
+)sql",
 };
 
 Status MigrateHub(Db& db, HubStore& store) {

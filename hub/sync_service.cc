@@ -21,6 +21,10 @@ namespace crypto = sync::crypto;
 
 namespace {
 
+// Request outcomes kept per node for recovery (protocol 3): more than the
+// frames of several cut rounds in a row.
+constexpr uint64_t kKeptOutcomes = 1024;
+
 struct NodeRecord {
   std::string village, status, revoke_reason;
   crypto::PublicKey pk{};
@@ -234,13 +238,19 @@ Status SnapshotPage(HubStore& store, const std::string& village, const std::stri
     start_row = after.substr(colon + 1);
     if (start_table >= tables.size()) return Status::InvalidArgument("malformed snapshot key");
   }
+  // A page holds `limit` rows that carry something for the node; rows made
+  // only of the node's own writes (pushed in the same round, or before a
+  // re-enrolment) cost a scan, not a page, up to kScanFactor x limit rows.
+  constexpr uint64_t kScanFactor = 16;
   uint32_t rows = 0;
+  uint64_t scanned = 0;
   next->clear();
   for (size_t ti = start_table; ti < tables.size(); ++ti) {
     std::string table = tables[ti].name;
     SIMPUL_ASSIGN_OR_RETURN(Stmt * q, store.db().Cached(
         "SELECT id FROM " + table + " WHERE village=? AND id>? ORDER BY id LIMIT ?"));
-    q->Bind(1, village).Bind(2, ti == start_table ? start_row : std::string()).Bind(3, static_cast<int64_t>(limit - rows + 1));
+    q->Bind(1, village).Bind(2, ti == start_table ? start_row : std::string())
+        .Bind(3, static_cast<int64_t>(kScanFactor * limit - scanned + 1));
     std::vector<std::string> ids;
     for (;;) {
       auto r = q->Step();
@@ -253,11 +263,13 @@ Status SnapshotPage(HubStore& store, const std::string& village, const std::stri
     }
     q->Reset();
     for (const auto& id : ids) {
-      if (rows == limit) {
-        return Status::Ok();  // *next already names the last row sent
+      if (rows == limit || scanned == kScanFactor * limit) {
+        return Status::Ok();  // *next already names the last row handled
       }
+      size_t before = out->size();
       SIMPUL_RETURN_IF_ERROR(RowState(store, table, id, village, wire::kFlagSnapshot, out, node_id));
-      ++rows;
+      if (out->size() > before) ++rows;
+      ++scanned;
       *next = std::to_string(ti) + ":" + id;
     }
   }
@@ -404,8 +416,33 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
     reply.notice = "this node's clock is about " + std::to_string(max_skew / 3600000) +
                    " hours ahead of the hub; its changes were accepted, but set the clock right";
 
+  // Protocol 3: the outcomes of requests whose replies the node lost.
+  const uint16_t protocol = std::min(header.proto_max, wire::kProtocolMax);
+  if (req.recover_from > 0 && protocol >= 3) {
+    reply.handled_through = last;
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * rq, store.db().Cached(
+        "SELECT outcome FROM request_outcomes WHERE node_id=? AND counter>=? AND counter<=? ORDER BY counter"
+        " LIMIT 1024"));
+    rq->Bind(1, node_id).Bind(2, static_cast<int64_t>(req.recover_from)).Bind(3, static_cast<int64_t>(last));
+    for (;;) {
+      auto r = rq->Step();
+      if (!r.ok()) {
+        rq->Reset();
+        return r.status();
+      }
+      if (!*r) break;
+      auto one = wire::DecodeRecovered(rq->Text(0));
+      if (one.ok()) reply.recovered.push_back(std::move(one).value());  // a damaged row: the node re-sends
+    }
+    rq->Reset();
+  }
+
   uint32_t limit = std::min(std::max<uint32_t>(req.pull_limit, 1), opt.max_pull);
-  if (req.initial) {
+  if (req.skip_pull) {
+    // Push and documents only (a frame before the last of a streamed round):
+    // the last frame pulls.
+    reply.cursor = req.pull_cursor;
+  } else if (req.initial) {
     // First sync: a snapshot of the scope plus the cursor it is valid at.
     uint64_t seq = req.snapshot_seq;
     if (req.snapshot_after.empty()) {
@@ -481,6 +518,21 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
   }
   // After the records (an attachment row arrives before its bytes).
   SIMPUL_RETURN_IF_ERROR(ServeDocuments(store, node.village, req, opt, &reply));
+  if (protocol >= 3 && (!req.push.empty() || !reply.blob_states.empty())) {
+    // Kept for recovery (above), in the same transaction as what it records.
+    wire::RecoveredReply outcome{header.counter, reply.results, reply.blob_states};
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * ins, store.db().Cached(
+        "INSERT OR REPLACE INTO request_outcomes(node_id,counter,outcome) VALUES(?,?,?)"));
+    ins->Bind(1, node_id).Bind(2, static_cast<int64_t>(header.counter)).Bind(3, schema::Blob{wire::EncodeRecovered(outcome)});
+    SIMPUL_RETURN_IF_ERROR(ins->Run());
+    if (header.counter > kKeptOutcomes) {
+      SIMPUL_ASSIGN_OR_RETURN(Stmt * prune, store.db().Cached(
+          "DELETE FROM request_outcomes WHERE node_id=? AND counter<=?"));
+      prune->Bind(1, node_id).Bind(2, static_cast<int64_t>(header.counter - kKeptOutcomes));
+      SIMPUL_RETURN_IF_ERROR(prune->Run());
+    }
+  }
+  if (protocol >= 3) reply.protocol = protocol;
   SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   reply.hub_time_ms = store.NowMs();
@@ -694,6 +746,12 @@ std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* l
   (*ins)->Bind(1, req->node_id).Bind(2, village).Bind(3, crypto::ToHex(req->node_sign_pk))
       .Bind(4, static_cast<int64_t>(store.NowMs())).Bind(5, crypto::ToHex(store.identity().sign_pk));
   if (Status s = (*ins)->Run(); !s.ok()) return refuse(s);
+  // A new identity counts its requests from 1 again: outcomes of the old one
+  // must not answer them.
+  auto forget = store.db().Cached("DELETE FROM request_outcomes WHERE node_id=?");
+  if (!forget.ok()) return refuse(forget.status());
+  (*forget)->Bind(1, req->node_id);
+  if (Status s = (*forget)->Run(); !s.ok()) return refuse(s);
   auto use = store.db().Cached("UPDATE enrolments SET used_by=?, used_at_ms=? WHERE code_id=?");
   if (!use.ok()) return refuse(use.status());
   (*use)->Bind(1, req->node_id).Bind(2, static_cast<int64_t>(store.NowMs())).Bind(3, req->code_id);
@@ -705,6 +763,7 @@ std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* l
   reply.hub_id = store.hub_id();
   reply.village = village;
   reply.hub_time_ms = store.NowMs();
+  if (req->proto_max >= 3) reply.protocol = wire::kProtocolMax;
   log->outcome = "enrolled";
   return crypto::SealEnrolReply(store.identity(), mac_key, frame, reply);
 }

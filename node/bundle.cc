@@ -88,7 +88,7 @@ Result<BundleExport> ExportBundle(NodeStore& store, const std::string& path, uin
   // The request is not kept: the reply's results must name their versions
   // (protocol 2 would answer by position), so the bundle says protocol 1.
   header.proto_max = 1;
-  std::string body = wire::Encode(req);
+  std::string body = wire::Encode(req, header.proto_max);
   SIMPUL_ASSIGN_OR_RETURN(crypto::SealedRequest sealed, crypto::SealRequest(identity, hub_pk, header, body));
   // Remember how to open the reply, and what was asked (to apply it).
   std::string nonce = Hex(sealed.nonce.data(), sealed.nonce.size());

@@ -117,7 +117,8 @@ void PrintSummary(Invocation& inv, const SyncSummary& s) {
         .Field("doc_bytes_received", static_cast<int64_t>(s.doc_bytes_received))
         .Field("bytes_sent", static_cast<int64_t>(s.bytes_sent))
         .Field("bytes_received", static_cast<int64_t>(s.bytes_received))
-        .Field("round_trips", static_cast<int64_t>(s.round_trips)).Key("seconds").Number(s.seconds)
+        .Field("round_trips", static_cast<int64_t>(s.round_trips)).Field("cuts", static_cast<int64_t>(s.cuts))
+        .Field("recovered", static_cast<int64_t>(s.recovered)).Key("seconds").Number(s.seconds)
         .Field("verified", s.verified).Field("notice", s.notice);
     *inv.out << j.EndObject().str() << "\n";
     return;

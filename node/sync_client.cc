@@ -216,6 +216,7 @@ Status Enrol(NodeStore& store, sync::Transport& transport, const std::string& hu
   SIMPUL_RETURN_IF_ERROR(store.SetMeta("sync_cursor", "0"));
   SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_after", ""));
   SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_seq", "0"));
+  SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_protocol", std::to_string(reply.protocol >= 3 ? 3 : 2)));
   store.hlc().Witness(sync::Stamp::Make(reply.hub_time_ms, 0));
   SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
   SIMPUL_RETURN_IF_ERROR(store.Audit("enrolled", hub_url, "hub key " + crypto::Fingerprint(reply.hub_sign_pk)));
@@ -271,6 +272,67 @@ Status SaveLinkSizes(NodeStore& s, const LinkSizes& l) {
 
 namespace internal {
 
+// What the hub did with one request's pushed changes and document chunks
+// (its reply, or the record it kept when a cut lost the reply). Runs inside
+// the caller's transaction.
+Status ApplyOutcome(NodeStore& store, const wire::SyncRequest& req, const std::vector<int64_t>& seqs,
+                    const std::vector<wire::ItemResult>& results, const std::vector<wire::BlobState>& states,
+                    DocumentWork* docs, SyncSummary* sum, bool* doc_progress) {
+  *doc_progress = false;
+  if (results.size() < seqs.size() || req.push.size() < seqs.size())
+    return Status::Corruption("hub answered fewer results than changes");
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * del_f, store.db().Cached("DELETE FROM outbox_fields WHERE seq=?"));
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * del_o, store.db().Cached("DELETE FROM outbox WHERE seq=?"));
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * refuse, store.db().Cached(
+      "UPDATE outbox SET state='refused', refusal=? WHERE seq=?"));
+  // Acked rows leave the outbox; keep the clock's memory of them first.
+  SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    const auto& r = results[i];
+    // An empty version (protocol 2) answers the change at this index.
+    if (!r.version.empty() && r.version != req.push[i].version) return Status::Corruption("hub results out of order");
+    ++sum->sent;
+    if (r.code == 0) {
+      del_f->Bind(1, seqs[i]);
+      SIMPUL_RETURN_IF_ERROR(del_f->Run());
+      del_o->Bind(1, seqs[i]);
+      SIMPUL_RETURN_IF_ERROR(del_o->Run());
+      ++sum->acked;
+    } else {
+      // Never silently dropped: stays in the outbox, visible, with the reason.
+      refuse->Bind(1, std::string(CodeName(static_cast<Code>(r.code))) + ": " + r.message).Bind(2, seqs[i]);
+      SIMPUL_RETURN_IF_ERROR(refuse->Run());
+      ++sum->refused;
+    }
+  }
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * ack, store.db().Cached(
+      "INSERT INTO blob_acks(sha256,acked_at_ms) VALUES(?,?) ON CONFLICT DO NOTHING"));
+  for (const auto& st : states) {
+    auto it = std::find(docs->up.begin(), docs->up.end(), st.sha256);
+    if (it == docs->up.end()) continue;
+    if (st.code != 0) {
+      // Refused (too large, not in scope): reported, kept locally, not retried in this run.
+      std::fprintf(stderr, "simpul-node: the hub refused document %s: %s\n", st.sha256.substr(0, 12).c_str(),
+                   st.message.c_str());
+      ++sum->docs_refused;
+      docs->up.erase(it);
+      continue;
+    }
+    docs->queried.insert(st.sha256);
+    uint64_t before = docs->hub_has[st.sha256];
+    docs->hub_has[st.sha256] = st.have;
+    if (st.have > before) sum->doc_bytes_sent += st.have - before;
+    if (st.complete) {
+      ack->Bind(1, st.sha256).Bind(2, static_cast<int64_t>(store.NowMs()));
+      SIMPUL_RETURN_IF_ERROR(ack->Run());
+      docs->up.erase(it);
+      ++sum->docs_sent;
+    }
+    *doc_progress = true;
+  }
+  return Status::Ok();
+}
+
 // Applies one reply to the request it answers, in one transaction: results
 // (acked changes leave the outbox, refused ones stay with their reason),
 // pulled and repaired changes, documents, and the new cursor. `seqs` are
@@ -300,30 +362,7 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
                                          "from " + crypto::Fingerprint(pinned)));
     }
   }
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * del_f, store.db().Cached("DELETE FROM outbox_fields WHERE seq=?"));
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * del_o, store.db().Cached("DELETE FROM outbox WHERE seq=?"));
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * refuse, store.db().Cached(
-      "UPDATE outbox SET state='refused', refusal=? WHERE seq=?"));
-  // Acked rows leave the outbox; keep the clock's memory of them first.
-  SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
-  for (size_t i = 0; i < seqs.size(); ++i) {
-    const auto& r = reply.results[i];
-    // An empty version (protocol 2) answers the change at this index.
-    if (!r.version.empty() && r.version != req.push[i].version) return Status::Corruption("hub results out of order");
-    ++sum->sent;
-    if (r.code == 0) {
-      del_f->Bind(1, seqs[i]);
-      SIMPUL_RETURN_IF_ERROR(del_f->Run());
-      del_o->Bind(1, seqs[i]);
-      SIMPUL_RETURN_IF_ERROR(del_o->Run());
-      ++sum->acked;
-    } else {
-      // Never silently dropped: stays in the outbox, visible, with the reason.
-      refuse->Bind(1, std::string(CodeName(static_cast<Code>(r.code))) + ": " + r.message).Bind(2, seqs[i]);
-      SIMPUL_RETURN_IF_ERROR(refuse->Run());
-      ++sum->refused;
-    }
-  }
+  SIMPUL_RETURN_IF_ERROR(ApplyOutcome(store, req, seqs, reply.results, reply.blob_states, docs, sum, doc_progress));
   auto apply = [&](const wire::Change& c) -> Status {
     std::string writer;
     sync::Stamp stamp;
@@ -367,33 +406,10 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
     }
     SIMPUL_RETURN_IF_ERROR(RequeueLocalOnly(store, buckets, hub_rows, &sum->repaired));
   }
-  // Documents: the hub's state of our uploads, and the bytes we asked for.
-  *doc_progress = false;
+  // Documents: the bytes we asked for (the hub's state of our uploads came
+  // with the results above).
   SIMPUL_ASSIGN_OR_RETURN(Stmt * ack, store.db().Cached(
       "INSERT INTO blob_acks(sha256,acked_at_ms) VALUES(?,?) ON CONFLICT DO NOTHING"));
-  for (const auto& st : reply.blob_states) {
-    auto it = std::find(docs->up.begin(), docs->up.end(), st.sha256);
-    if (it == docs->up.end()) continue;
-    if (st.code != 0) {
-      // Refused (too large, not in scope): reported, kept locally, not retried in this run.
-      std::fprintf(stderr, "simpul-node: the hub refused document %s: %s\n", st.sha256.substr(0, 12).c_str(),
-                   st.message.c_str());
-      ++sum->docs_refused;
-      docs->up.erase(it);
-      continue;
-    }
-    docs->queried.insert(st.sha256);
-    uint64_t before = docs->hub_has[st.sha256];
-    docs->hub_has[st.sha256] = st.have;
-    if (st.have > before) sum->doc_bytes_sent += st.have - before;
-    if (st.complete) {
-      ack->Bind(1, st.sha256).Bind(2, static_cast<int64_t>(store.NowMs()));
-      SIMPUL_RETURN_IF_ERROR(ack->Run());
-      docs->up.erase(it);
-      ++sum->docs_sent;
-    }
-    *doc_progress = true;
-  }
   Status disk;
   for (const auto& c : reply.blob_chunks) {
     auto it = std::find(docs->down.begin(), docs->down.end(), c.sha256);
@@ -415,8 +431,10 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
       ++sum->docs_received;
     }
   }
-  // Cursor and snapshot state advance in the same transaction.
-  if (req.initial) {
+  // Cursor and snapshot state advance in the same transaction (a frame that
+  // skipped the pull leaves them to the round's last frame).
+  if (req.skip_pull) {
+  } else if (req.initial) {
     if (reply.snapshot_next.empty()) {
       SIMPUL_RETURN_IF_ERROR(store.SetMeta("sync_initial", "0"));
       SIMPUL_RETURN_IF_ERROR(store.SetMeta("sync_cursor", std::to_string(reply.cursor)));
@@ -440,6 +458,79 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
 
 }  // namespace internal
 
+
+namespace internal {
+
+// One sealed request of a round, and the outbox rows it pushes.
+struct Frame {
+  wire::SyncRequest req;
+  std::vector<int64_t> seqs;
+};
+
+// Protocol 3: requests of rounds whose replies a cut lost. Until the hub
+// says what became of them (recover_from), their changes and documents are
+// "in doubt": not sent again (nor later changes of the same rows, whose
+// base versions follow them), and not asked about.
+struct Doubts {
+  struct Sent {
+    uint64_t counter;
+    Frame frame;
+  };
+  std::vector<Sent> sent;  // counter order
+  std::set<int64_t> seqs;
+  std::set<std::pair<std::string, std::string>> rows;  // table, row id
+  std::set<std::string> docs;
+
+  bool empty() const { return sent.empty(); }
+  void Add(uint64_t counter, const Frame& f) {
+    if (f.seqs.empty() && f.req.blob_chunks.empty()) return;  // nothing to settle
+    sent.push_back({counter, f});
+    seqs.insert(f.seqs.begin(), f.seqs.end());
+    for (const auto& c : f.req.push) rows.insert({c.table, c.row_id});
+    for (const auto& c : f.req.blob_chunks) docs.insert(c.sha256);
+  }
+  void Clear() { *this = Doubts{}; }
+};
+
+// Settles the doubts from the hub's answer to recover_from, in one
+// transaction: requests the hub handled get their outcome as if the reply
+// had arrived; requests it never received are simply not done (their
+// changes are still in the outbox, their documents' resume points stand).
+// A handled request whose outcome the hub no longer has (or that does not
+// fit the request) falls back to protocol 2: its changes go again and are
+// answered from the hub's record of results, its documents are asked about.
+Status SettleDoubts(NodeStore& store, Doubts* doubts, const wire::SyncReply& reply, DocumentWork* docs,
+                    SyncSummary* sum, bool* doc_progress) {
+  std::map<uint64_t, const wire::RecoveredReply*> by_counter;
+  for (const auto& r : reply.recovered) by_counter[r.counter] = &r;
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  for (const auto& d : doubts->sent) {
+    if (reply.protocol >= 3 && d.counter > reply.handled_through) continue;  // never reached the hub
+    auto it = by_counter.find(d.counter);
+    bool settled = false;
+    if (reply.protocol >= 3 && it != by_counter.end() && it->second->results.size() == d.frame.req.push.size()) {
+      std::vector<wire::BlobState> states = it->second->blob_states;
+      if (wire::ResolveBlobStates(d.frame.req, &states).ok()) {
+        bool dp = false;
+        SIMPUL_RETURN_IF_ERROR(ApplyOutcome(store, d.frame.req, d.frame.seqs, it->second->results, states, docs,
+                                            sum, &dp));
+        *doc_progress = *doc_progress || dp;
+        ++sum->recovered;
+        settled = true;
+      }
+    }
+    if (!settled)
+      for (const auto& c : d.frame.req.blob_chunks) {
+        docs->queried.erase(c.sha256);
+        docs->ask.insert(c.sha256);
+      }
+  }
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  doubts->Clear();
+  return Status::Ok();
+}
+
+}  // namespace internal
 
 Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const SyncOptions& opt) {
   auto start = std::chrono::steady_clock::now();
@@ -468,6 +559,11 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   std::vector<uint32_t> repair_next;
   bool repair_tried = false, digest_done = false;
   sync::Merger merger(store.db());
+  // The protocol requests are encoded for: 3 once a reply of this hub said
+  // it speaks it (PROTOCOL.md §19), else 2, which every hub of protocol >= 2
+  // reads (a hub of protocol 1 reads it too, and ignores what is new in 2).
+  uint16_t protocol = MetaU64(store, "hub_protocol") >= 3 ? 3 : 2;
+  Doubts doubts;
 
   // Streamed requests (PROTOCOL.md §16): over HTTP a round's work travels
   // as several sealed requests ("frames") back to back in one body. The hub
@@ -476,12 +572,14 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   // many frames (one round trip) without a cut costing much.
   bool stream = transport.streams() && store.Meta("hub_no_stream") != "1";
   auto max_batch = [&] { return stream ? opt.batch * kStreamBatchFactor : opt.batch; };
-  // The first batch of a streamed round is as large as one request may be.
-  link = LoadLinkSizes(store, max_batch(), stream ? opt.batch : 100);
-  struct Frame {
-    wire::SyncRequest req;
-    std::vector<int64_t> seqs;
-  };
+  // The first streamed round carries two frames' worth of changes (a
+  // first sync of a thousand applications in one round trip); a cut costs
+  // only the frame in transit.
+  link = LoadLinkSizes(store, max_batch(), stream ? 2 * opt.batch : 100);
+  // Changes per streamed frame: a cut loses about half a frame, so frames
+  // shrink after a cut in a round that pushed, and grow back after rounds
+  // that were not cut (larger frames compress better).
+  size_t frame_changes = std::max<size_t>(opt.batch, 1);
 
   for (int round = 0; round < opt.max_round_trips; ++round) {
     wire::SyncRequest base;
@@ -490,11 +588,21 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     base.pull_limit = opt.pull_limit;
     base.snapshot_after = store.Meta("snapshot_after");
     base.snapshot_seq = MetaU64(store, "snapshot_seq");
-    // A snapshot page answers one frame only: no streaming before the first snapshot completed.
-    const bool streaming = stream && !base.initial;
-    SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, streaming ? link.batch : std::min(link.batch, opt.batch)));
+    // Before protocol 3 a frame cannot skip the pull, and a snapshot page
+    // answers one frame only: no streaming before the first snapshot.
+    const bool streaming = stream && (!base.initial || protocol >= 3);
+    const size_t want = streaming ? link.batch : std::min(link.batch, opt.batch);
+    SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, want + doubts.seqs.size()));
+    if (!doubts.empty())
+      pending.erase(std::remove_if(pending.begin(), pending.end(),
+                                   [&](const Pending& p) {
+                                     return doubts.seqs.count(p.seq) ||
+                                            doubts.rows.count({p.change.table, p.change.row_id});
+                                   }),
+                    pending.end());
+    if (pending.size() > want) pending.resize(want);
     std::vector<Frame> frames;
-    const size_t per_frame = streaming ? std::max<size_t>(opt.batch, 1) : std::max<size_t>(pending.size(), 1);
+    const size_t per_frame = streaming ? frame_changes : std::max<size_t>(pending.size(), 1);
     for (size_t i = 0; i < pending.size(); i += per_frame) {
       Frame f{base, {}};
       f.req.batch_id = static_cast<uint64_t>(pending[i].seq);
@@ -505,12 +613,13 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       frames.push_back(std::move(f));
     }
     if (frames.empty()) frames.push_back(Frame{base, {}});
-    // Records before documents: documents move only once the outbox is empty.
-    bool doc_round = pending.empty() && !base.initial && (!docs.up.empty() || !docs.down.empty());
+    // Records before documents: documents move only once the outbox is
+    // empty (changes in doubt count as not sent yet).
+    bool doc_round = pending.empty() && doubts.seqs.empty() && !base.initial && (!docs.up.empty() || !docs.down.empty());
     std::set<std::string> chunks_sent;  // documents with bytes in this round
     if (doc_round) {
       for (const auto& sha : docs.up) {
-        if (docs.queried.count(sha)) continue;
+        if (docs.queried.count(sha) || doubts.docs.count(sha)) continue;
         // A small document this run has not sent yet goes at once, from
         // offset 0, without asking first when streaming (the question would
         // cost a round trip and a good part of its size): the hub answers
@@ -532,6 +641,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
         const uint64_t segment = streaming ? kStreamSegment : link.chunk;
         for (const auto& sha : docs.up) {
           if (budget == 0) break;
+          if (doubts.docs.count(sha)) continue;
           uint64_t have = docs.hub_has[sha], size = docs.size[sha];
           while (budget > 0 && have < size) {
             if (in_frame >= segment) {
@@ -552,17 +662,24 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       uint64_t down_budget = link.chunk;
       for (const auto& sha : docs.down) {
         if (down_budget == 0) break;
-        uint64_t want = std::min<uint64_t>(down_budget, 1u << 20);
-        frames.back().req.blob_wants.push_back({sha, blobs.PartialSize(sha), static_cast<uint32_t>(want)});
+        uint64_t want_bytes = std::min<uint64_t>(down_budget, 1u << 20);
+        frames.back().req.blob_wants.push_back({sha, blobs.PartialSize(sha), static_cast<uint32_t>(want_bytes)});
         down_budget -= std::min(down_budget, std::max<uint64_t>(docs.size[sha], 1));
       }
     }
-    // The last frame pulls (and asks the repair); the others pull at most
-    // one entry (the hub's minimum), which the last one's reply repeats.
-    for (size_t i = 0; i + 1 < frames.size(); ++i) frames[i].req.pull_limit = 1;
+    // The last frame pulls (and asks the repair); the others skip the pull
+    // (protocol 3) or pull at most one entry (the hub's minimum), which the
+    // last one's reply repeats.
+    for (size_t i = 0; i + 1 < frames.size(); ++i) {
+      if (protocol >= 3) frames[i].req.skip_pull = true;
+      else frames[i].req.pull_limit = 1;
+    }
     frames.back().req.repair_buckets = std::move(repair_next);
     repair_next.clear();
     bool asked_repair = !frames.back().req.repair_buckets.empty();
+    // The first frame asks what became of requests whose replies were lost.
+    const bool recovering = !doubts.empty();
+    if (recovering) frames.front().req.recover_from = doubts.sent.front().counter;
     // One frame goes as a plain request (a stream of one gains nothing).
     const bool multi = frames.size() > 1;
 
@@ -575,7 +692,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       header.counter = counter + i;
       header.schema_version = static_cast<uint32_t>(schema::LatestSchemaVersion());
       SIMPUL_ASSIGN_OR_RETURN(crypto::SealedRequest one,
-                              crypto::SealRequest(identity, hub_pk, header, wire::Encode(frames[i].req)));
+                              crypto::SealRequest(identity, hub_pk, header, wire::Encode(frames[i].req, protocol)));
       sealed.push_back(std::move(one));
     }
     auto round_start = std::chrono::steady_clock::now();
@@ -597,17 +714,29 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     }
     if (!reply_body.ok()) {
       if (!reply_body.status().IsUnavailable()) return reply_body.status();
-      // A cut: try again (new requests, new counters; what the hub already
-      // applied is acknowledged again), with a halved batch: the replies of
-      // the whole round are lost. A streamed round of document bytes lost
-      // only the frame in transit, so its size stays; the documents in
-      // flight are asked about again (the hub kept every whole frame).
-      link.batch = std::max<size_t>(10, link.batch / 2);
-      if (!streaming || !frames.back().req.blob_wants.empty()) link.chunk = std::max(kMinChunk, link.chunk / 2);
-      for (const auto& sha : chunks_sent) {
-        docs.queried.erase(sha);
-        docs.ask.insert(sha);
+      ++sum.cuts;
+      // A cut: try again with new requests and new counters. Protocol 3:
+      // what this round sent is in doubt until the next round's first
+      // reply says what the hub made of it. Before: pushed changes go again
+      // (the hub answers them from its record, never applies them twice),
+      // and documents whose bytes were in flight are asked about (the hub
+      // kept every whole frame).
+      if (protocol >= 3) {
+        for (size_t i = 0; i < frames.size(); ++i) doubts.Add(counter + i, frames[i]);
+      } else {
+        for (const auto& sha : chunks_sent) {
+          docs.queried.erase(sha);
+          docs.ask.insert(sha);
+        }
       }
+      // Streamed rounds lose only the frame in transit: the round keeps its
+      // size, but its frames of changes shrink. A single request was lost
+      // whole: halve it.
+      if (!pending.empty()) {
+        if (multi) frame_changes = std::max<size_t>(50, frame_changes / 2);
+        else link.batch = std::max<size_t>(10, link.batch / 2);
+      }
+      if (!streaming || !frames.back().req.blob_wants.empty()) link.chunk = std::max(kMinChunk, link.chunk / 2);
       (void)SaveLinkSizes(store, link);
       (void)store.SetMeta("link_cut_seen", "1");
       cut_seen = cut_seen_this_run = true;
@@ -640,6 +769,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     bool moved_docs = !chunks_sent.empty() || !frames.back().req.blob_wants.empty();
     if (pushed) {
       link.batch = std::min(max_batch(), grow(link.batch));
+      frame_changes = std::min(std::max<size_t>(opt.batch, 1), grow(frame_changes));
       // At most ~20 s of the rate this round achieved (changes per second).
       if (round_s > 0)
         link.batch = std::min(link.batch, std::max<size_t>(10, static_cast<size_t>(20.0 * pending.size() / round_s)));
@@ -659,12 +789,27 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     for (size_t i = 0; i < reply_frames.size(); ++i) {
       const wire::SyncRequest& req = frames[i].req;
       SIMPUL_ASSIGN_OR_RETURN(std::string body, crypto::OpenReply(sealed[i], hub_pk, reply_frames[i]));
-      SIMPUL_ASSIGN_OR_RETURN(reply, wire::DecodeSyncReply(body));
+      auto decoded = wire::DecodeSyncReply(body);
+      if (!decoded.ok()) return decoded.status();
+      reply = std::move(decoded).value();
       if (reply.results.size() != req.push.size())
         return Status::Corruption("hub answered " + std::to_string(reply.results.size()) + " results for " +
                                   std::to_string(req.push.size()) + " changes");
-      if (reply.blob_states.size() != req.blob_query.size() + req.blob_chunks.size())
-        return Status::Corruption("hub answered the wrong number of document states");
+      SIMPUL_RETURN_IF_ERROR(wire::ResolveBlobStates(req, &reply.blob_states));
+      if (i == 0) {
+        // The hub speaks protocol 3 (or, after a downgrade, no longer does).
+        uint16_t hub_says = reply.protocol >= 3 ? 3 : 2;
+        if (hub_says != protocol) {
+          protocol = hub_says;
+          (void)store.SetMeta("hub_protocol", std::to_string(protocol));
+        }
+        if (recovering) {
+          bool dp = false;
+          SIMPUL_RETURN_IF_ERROR(SettleDoubts(store, &doubts, reply, &docs, &sum, &dp));
+          // Settled documents may be sendable again: not a stall.
+          doc_progress = true;
+        }
+      }
       if (!reply.notice.empty()) sum.notice = reply.notice;
       bool dp = false;
       SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, hub_id, req, frames[i].seqs, reply, blobs, &docs, &sum, &link,
@@ -704,7 +849,9 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     if (opt.progress) opt.progress(prog);
 
     SIMPUL_ASSIGN_OR_RETURN(int64_t left, CountPending(store));
-    if (req.initial || reply.more || left > 0) continue;
+    // An initial request whose snapshot finished with nothing newer comes
+    // back with more = false and the digests: caught up in that round.
+    if (reply.more || (req.initial && !reply.snapshot_next.empty()) || left > 0) continue;
     // Records caught up both ways: prove agreement with the hub's digest.
     if (!digest_done && reply.bucket_digests.size() == sync::kDigestBuckets) {
       SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests mine, sync::ScopeDigest(store.db(), store.village()));

@@ -38,6 +38,8 @@ struct SyncSummary {
   uint64_t docs_pending = 0;     // documents still to move (the hub lacks them, or the link ended)
   uint64_t doc_bytes_sent = 0, doc_bytes_received = 0;
   uint64_t bytes_sent = 0, bytes_received = 0, round_trips = 0;
+  uint64_t cuts = 0;       // round trips the link cut (retried within this run)
+  uint64_t recovered = 0;  // requests whose reply a cut lost, settled from the hub's record (protocol 3)
   double seconds = 0;
   bool verified = false;  // digests equal at the end: node and hub agree
   std::string notice;     // from the hub, e.g. a clock warning

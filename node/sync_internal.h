@@ -42,6 +42,14 @@ struct LinkSizes {
   uint64_t chunk;
 };
 
+// What the hub did with one request's pushed changes and document chunks,
+// from its reply or recovered after a cut lost the reply (protocol 3).
+// `states` carry their documents' ids (wire::ResolveBlobStates).
+Status ApplyOutcome(NodeStore& store, const sync::wire::SyncRequest& req, const std::vector<int64_t>& seqs,
+                    const std::vector<sync::wire::ItemResult>& results,
+                    const std::vector<sync::wire::BlobState>& states, DocumentWork* docs, SyncSummary* sum,
+                    bool* doc_progress);
+
 Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub_id,
                   const sync::wire::SyncRequest& req, const std::vector<int64_t>& seqs,
                   const sync::wire::SyncReply& reply, sync::BlobDir& blobs, DocumentWork* docs,

@@ -221,6 +221,160 @@ void Bytes(Ar& ar, std::array<uint8_t, N>& a) { ar(cereal::binary_data(a.data(),
 template <class Ar, size_t N>
 void Bytes(Ar& ar, const std::array<uint8_t, N>& a) { ar(cereal::binary_data(a.data(), N)); }
 
+// --- protocol 3 encodings ------------------------------------------------------
+// The protocol a SyncRequest is being encoded for (set by Encode): it
+// chooses the class version.
+thread_local uint16_t g_protocol = kProtocolMax;
+
+template <class Ar>
+void SaveU64(Ar& ar, uint64_t v) { SaveLen(ar, v); }
+template <class Ar>
+uint64_t LoadU64(Ar& ar) { return LoadLen(ar); }
+template <class Ar>
+uint16_t LoadU16(Ar& ar, const char* what) {
+  uint64_t v = LoadLen(ar);
+  if (v > 0xffff) throw DecodeError(std::string(what) + " out of range");
+  return static_cast<uint16_t>(v);
+}
+
+// A document id: a lowercase 64-digit hex SHA-256 travels as 0 and its 32
+// bytes (half the size, and random bytes zstd cannot shrink anyway);
+// anything else as its length + 1 and its text (refused by the receiver),
+// so every id round-trips.
+bool IsLowerHex64(const std::string& s) {
+  if (s.size() != 64) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+template <class Ar>
+void SaveSha(Ar& ar, const std::string& sha) {
+  if (!IsLowerHex64(sha)) {
+    SaveLen(ar, sha.size() + 1);
+    ar(cereal::binary_data(sha.data(), sha.size()));
+    return;
+  }
+  uint8_t raw[33];
+  raw[0] = 0;
+  auto nib = [](char c) { return static_cast<uint8_t>(c <= '9' ? c - '0' : c - 'a' + 10); };
+  for (size_t i = 0; i < 32; ++i) raw[i + 1] = static_cast<uint8_t>(nib(sha[2 * i]) << 4 | nib(sha[2 * i + 1]));
+  ar(cereal::binary_data(raw, sizeof raw));
+}
+template <class Ar>
+void LoadSha(Ar& ar, std::string& sha) {
+  uint64_t n = LoadLen(ar);
+  if (n > 0) {
+    if (n - 1 > 64 || n - 1 > g_input_budget) throw DecodeError("document id longer than 64");
+    sha.resize(n - 1);
+    ar(cereal::binary_data(sha.data(), n - 1));
+    return;
+  }
+  uint8_t raw[32];
+  ar(cereal::binary_data(raw, sizeof raw));
+  static const char* kHex = "0123456789abcdef";
+  sha.resize(64);
+  for (size_t i = 0; i < 32; ++i) {
+    sha[2 * i] = kHex[raw[i] >> 4];
+    sha[2 * i + 1] = kHex[raw[i] & 15];
+  }
+}
+
+template <class Ar>
+void SaveChunk3(Ar& ar, const BlobChunk& c) {
+  SaveSha(ar, c.sha256); SaveU64(ar, c.total_size); SaveU64(ar, c.offset); SaveStr(ar, c.data);
+}
+template <class Ar>
+void LoadChunk3(Ar& ar, BlobChunk& c) {
+  LoadSha(ar, c.sha256); c.total_size = LoadU64(ar); c.offset = LoadU64(ar); LoadStr(ar, c.data);
+}
+template <class Ar>
+void SaveWant3(Ar& ar, const BlobWant& w) {
+  SaveSha(ar, w.sha256); SaveU64(ar, w.offset); SaveU64(ar, w.max_bytes);
+}
+template <class Ar>
+void LoadWant3(Ar& ar, BlobWant& w) {
+  LoadSha(ar, w.sha256); w.offset = LoadU64(ar);
+  uint64_t m = LoadU64(ar);
+  if (m > 0xffffffffu) throw DecodeError("BlobWant.max_bytes out of range");
+  w.max_bytes = static_cast<uint32_t>(m);
+}
+// A result: 0 = applied, by position; 1 = code and message, by position;
+// 2 = with the change's version.
+template <class Ar>
+void SaveResult3(Ar& ar, const ItemResult& r) {
+  uint8_t tag = !r.version.empty() ? 2 : (r.code != 0 || !r.message.empty()) ? 1 : 0;
+  ar(cereal::binary_data(&tag, 1));
+  if (tag == 2) SaveVersion(ar, r.version);
+  if (tag >= 1) {
+    SaveU64(ar, r.code);
+    SaveStr(ar, r.message);
+  }
+}
+template <class Ar>
+void LoadResult3(Ar& ar, ItemResult& r) {
+  uint8_t tag = 0;
+  ar(cereal::binary_data(&tag, 1));
+  if (tag > 2) throw DecodeError("unknown result encoding " + std::to_string(tag));
+  if (tag == 2) LoadVersion(ar, r.version);
+  if (tag >= 1) {
+    r.code = LoadU16(ar, "ItemResult.code");
+    LoadStr(ar, r.message, 4096);
+  }
+}
+// A document state without its id: states answer the request's blob_query
+// then blob_chunks in order, so the position names the document
+// (ResolveBlobStates fills it in).
+template <class Ar>
+void SaveState3(Ar& ar, const BlobState& s) {
+  SaveU64(ar, s.total_size); SaveU64(ar, s.have);
+  uint8_t flags = static_cast<uint8_t>((s.complete ? 1 : 0) | (s.code != 0 || !s.message.empty() ? 2 : 0));
+  ar(cereal::binary_data(&flags, 1));
+  if (flags & 2) {
+    SaveU64(ar, s.code);
+    SaveStr(ar, s.message);
+  }
+}
+template <class Ar>
+void LoadState3(Ar& ar, BlobState& s) {
+  s.total_size = LoadU64(ar); s.have = LoadU64(ar);
+  uint8_t flags = 0;
+  ar(cereal::binary_data(&flags, 1));
+  if (flags > 3) throw DecodeError("unknown document state flags " + std::to_string(flags));
+  s.complete = flags & 1;
+  if (flags & 2) {
+    s.code = LoadU16(ar, "BlobState.code");
+    LoadStr(ar, s.message, 4096);
+  }
+}
+template <class Ar, class T, class F>
+void SaveList3(Ar& ar, const std::vector<T>& v, F each) {
+  SaveLen(ar, v.size());
+  for (const auto& e : v) each(ar, e);
+}
+template <class Ar, class T, class F>
+void LoadList3(Ar& ar, std::vector<T>& v, F each) {
+  uint64_t n = LoadLen(ar);
+  if (n > g_input_budget) throw DecodeError("list length " + std::to_string(n) + " exceeds input");
+  v.clear();
+  v.reserve(static_cast<size_t>(std::min<uint64_t>(n, 4096)));
+  for (uint64_t i = 0; i < n; ++i) {
+    v.emplace_back();
+    each(ar, v.back());
+  }
+}
+template <class Ar>
+void SaveRecovered3(Ar& ar, const RecoveredReply& r) {
+  SaveU64(ar, r.counter);
+  SaveList3(ar, r.results, [](Ar& a, const ItemResult& x) { SaveResult3(a, x); });
+  SaveList3(ar, r.blob_states, [](Ar& a, const BlobState& x) { SaveState3(a, x); });
+}
+template <class Ar>
+void LoadRecovered3(Ar& ar, RecoveredReply& r) {
+  r.counter = LoadU64(ar);
+  LoadList3(ar, r.results, [](Ar& a, ItemResult& x) { LoadResult3(a, x); });
+  LoadList3(ar, r.blob_states, [](Ar& a, BlobState& x) { LoadState3(a, x); });
+}
+
 }  // namespace
 
 // --- per-type save/load (non-intrusive, versioned) ---------------------------
@@ -270,18 +424,40 @@ template <class Ar> void load(Ar& ar, BlobWant& m, uint32_t v) {
   CheckVersion(v, 1, "BlobWant");
   LoadStr(ar, m.sha256, 64); ar(m.offset, m.max_bytes);
 }
-template <class Ar> void save(Ar& ar, const SyncRequest& m, uint32_t) {
+// SyncRequest and SyncReply are the top-level messages: they write their
+// class version themselves (the same u32 cereal writes), because which one
+// depends on the protocol the peer speaks.
+template <class Ar> void save(Ar& ar, const SyncRequest& m) {
+  const uint32_t v = g_protocol >= 3 ? 2 : 1;
+  ar(v);
   ar(m.batch_id); SaveVec(ar, m.push); SaveBool(ar, m.initial); ar(m.pull_cursor, m.pull_limit);
   SaveStr(ar, m.snapshot_after); ar(m.snapshot_seq);
   SaveU32Vec(ar, m.repair_buckets);
-  SaveStrVec(ar, m.blob_query); SaveVec(ar, m.blob_chunks); SaveVec(ar, m.blob_wants);
+  if (v == 1) {
+    // skip_pull and recover_from do not exist before protocol 3.
+    SaveStrVec(ar, m.blob_query); SaveVec(ar, m.blob_chunks); SaveVec(ar, m.blob_wants);
+    return;
+  }
+  SaveList3(ar, m.blob_query, [](Ar& a, const std::string& x) { SaveSha(a, x); });
+  SaveList3(ar, m.blob_chunks, [](Ar& a, const BlobChunk& x) { SaveChunk3(a, x); });
+  SaveList3(ar, m.blob_wants, [](Ar& a, const BlobWant& x) { SaveWant3(a, x); });
+  SaveBool(ar, m.skip_pull); SaveU64(ar, m.recover_from);
 }
-template <class Ar> void load(Ar& ar, SyncRequest& m, uint32_t v) {
-  CheckVersion(v, 1, "SyncRequest");
+template <class Ar> void load(Ar& ar, SyncRequest& m) {
+  uint32_t v = 0;
+  ar(v);
+  CheckVersion(v, 2, "SyncRequest");
   ar(m.batch_id); LoadVec(ar, m.push); LoadBool(ar, m.initial); ar(m.pull_cursor, m.pull_limit);
   LoadStr(ar, m.snapshot_after, 128); ar(m.snapshot_seq);
   LoadU32Vec(ar, m.repair_buckets);
-  LoadStrVec(ar, m.blob_query, 64); LoadVec(ar, m.blob_chunks); LoadVec(ar, m.blob_wants);
+  if (v == 1) {
+    LoadStrVec(ar, m.blob_query, 64); LoadVec(ar, m.blob_chunks); LoadVec(ar, m.blob_wants);
+    return;
+  }
+  LoadList3(ar, m.blob_query, [](Ar& a, std::string& x) { LoadSha(a, x); });
+  LoadList3(ar, m.blob_chunks, [](Ar& a, BlobChunk& x) { LoadChunk3(a, x); });
+  LoadList3(ar, m.blob_wants, [](Ar& a, BlobWant& x) { LoadWant3(a, x); });
+  LoadBool(ar, m.skip_pull); m.recover_from = LoadU64(ar);
 }
 template <class Ar> void save(Ar& ar, const KeySuccession& m, uint32_t) {
   Bytes(ar, m.old_pk); Bytes(ar, m.new_pk); Bytes(ar, m.signature);
@@ -290,22 +466,49 @@ template <class Ar> void load(Ar& ar, KeySuccession& m, uint32_t v) {
   CheckVersion(v, 1, "KeySuccession");
   Bytes(ar, m.old_pk); Bytes(ar, m.new_pk); Bytes(ar, m.signature);
 }
-template <class Ar> void save(Ar& ar, const SyncReply& m, uint32_t) {
-  SaveVec(ar, m.results); SaveVec(ar, m.pulled); ar(m.cursor); SaveBool(ar, m.more); SaveStr(ar, m.snapshot_next);
+template <class Ar> void save(Ar& ar, const SyncReply& m) {
+  // Class version 3 exactly when the hub answers in protocol 3.
+  const uint32_t v = m.protocol >= 3 ? 3 : 2;
+  ar(v);
+  if (v == 2) SaveVec(ar, m.results);
+  else SaveList3(ar, m.results, [](Ar& a, const ItemResult& x) { SaveResult3(a, x); });
+  SaveVec(ar, m.pulled); ar(m.cursor); SaveBool(ar, m.more); SaveStr(ar, m.snapshot_next);
   ar(m.hub_time_ms);
   SaveU64Vec(ar, m.bucket_digests); SaveVec(ar, m.repair);
   SaveStr(ar, m.notice);
-  SaveVec(ar, m.blob_states); SaveVec(ar, m.blob_chunks);
+  if (v == 2) {
+    SaveVec(ar, m.blob_states); SaveVec(ar, m.blob_chunks);
+    SaveVec(ar, m.hub_key_succession);
+    return;
+  }
+  SaveList3(ar, m.blob_states, [](Ar& a, const BlobState& x) { SaveState3(a, x); });
+  SaveList3(ar, m.blob_chunks, [](Ar& a, const BlobChunk& x) { SaveChunk3(a, x); });
   SaveVec(ar, m.hub_key_succession);
+  ar(m.protocol); SaveU64(ar, m.handled_through);
+  SaveList3(ar, m.recovered, [](Ar& a, const RecoveredReply& x) { SaveRecovered3(a, x); });
 }
-template <class Ar> void load(Ar& ar, SyncReply& m, uint32_t v) {
-  CheckVersion(v, 2, "SyncReply");
-  LoadVec(ar, m.results); LoadVec(ar, m.pulled); ar(m.cursor); LoadBool(ar, m.more); LoadStr(ar, m.snapshot_next, 128);
+template <class Ar> void load(Ar& ar, SyncReply& m) {
+  uint32_t v = 0;
+  ar(v);
+  CheckVersion(v, 3, "SyncReply");
+  if (v < 3) LoadVec(ar, m.results);
+  else LoadList3(ar, m.results, [](Ar& a, ItemResult& x) { LoadResult3(a, x); });
+  LoadVec(ar, m.pulled); ar(m.cursor); LoadBool(ar, m.more); LoadStr(ar, m.snapshot_next, 128);
   ar(m.hub_time_ms);
   LoadU64Vec(ar, m.bucket_digests); LoadVec(ar, m.repair);
   LoadStr(ar, m.notice, 4096);
-  LoadVec(ar, m.blob_states); LoadVec(ar, m.blob_chunks);
-  if (v >= 2) LoadVec(ar, m.hub_key_succession);
+  if (v < 3) {
+    LoadVec(ar, m.blob_states); LoadVec(ar, m.blob_chunks);
+    if (v >= 2) LoadVec(ar, m.hub_key_succession);
+    return;
+  }
+  LoadList3(ar, m.blob_states, [](Ar& a, BlobState& x) { LoadState3(a, x); });
+  LoadList3(ar, m.blob_chunks, [](Ar& a, BlobChunk& x) { LoadChunk3(a, x); });
+  LoadVec(ar, m.hub_key_succession);
+  ar(m.protocol);
+  if (m.protocol < 3) throw DecodeError("SyncReply v3 names protocol " + std::to_string(m.protocol));
+  m.handled_through = LoadU64(ar);
+  LoadList3(ar, m.recovered, [](Ar& a, RecoveredReply& x) { LoadRecovered3(a, x); });
 }
 template <class Ar> void save(Ar& ar, const RequestHeader& m, uint32_t) {
   ar(m.proto_min, m.proto_max, m.schema_version); SaveStr(ar, m.node_id); Bytes(ar, m.eph_pk);
@@ -332,12 +535,23 @@ template <class Ar> void load(Ar& ar, EnrolRequest& m, uint32_t v) {
   LoadStr(ar, m.code_id, 64); LoadStr(ar, m.node_id, 64); LoadStr(ar, m.village, 32);
   Bytes(ar, m.node_sign_pk); ar(m.proto_max, m.schema_version);
 }
-template <class Ar> void save(Ar& ar, const EnrolReply& m, uint32_t) {
+// Class version 2 only when it has something to say, so a node of protocol
+// 2 or older can read the reply to its enrolment.
+template <class Ar> void save(Ar& ar, const EnrolReply& m) {
+  const uint32_t v = m.protocol >= 3 ? 2 : 1;
+  ar(v);
   Bytes(ar, m.hub_sign_pk); SaveStr(ar, m.hub_id); SaveStr(ar, m.village); ar(m.hub_time_ms);
+  if (v == 2) ar(m.protocol);
 }
-template <class Ar> void load(Ar& ar, EnrolReply& m, uint32_t v) {
-  CheckVersion(v, 1, "EnrolReply");
+template <class Ar> void load(Ar& ar, EnrolReply& m) {
+  uint32_t v = 0;
+  ar(v);
+  CheckVersion(v, 2, "EnrolReply");
   Bytes(ar, m.hub_sign_pk); LoadStr(ar, m.hub_id, 64); LoadStr(ar, m.village, 32); ar(m.hub_time_ms);
+  if (v == 2) {
+    ar(m.protocol);
+    if (m.protocol < 3) throw DecodeError("EnrolReply v2 names protocol " + std::to_string(m.protocol));
+  }
 }
 
 }  // namespace simpul::sync::wire
@@ -349,19 +563,23 @@ CEREAL_CLASS_VERSION(simpul::sync::wire::BlobState, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::BlobWant, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::Change, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::ItemResult, 1)
-CEREAL_CLASS_VERSION(simpul::sync::wire::SyncRequest, 1)
-CEREAL_CLASS_VERSION(simpul::sync::wire::SyncReply, 2)
+// SyncRequest (1, 2), SyncReply (2, 3) and EnrolReply (1, 2) write theirs
+// by the peer's protocol.
 CEREAL_CLASS_VERSION(simpul::sync::wire::KeySuccession, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::RequestHeader, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::ErrorReply, 1)
 CEREAL_CLASS_VERSION(simpul::sync::wire::EnrolRequest, 1)
-CEREAL_CLASS_VERSION(simpul::sync::wire::EnrolReply, 1)
 
 namespace simpul::sync::wire {
 namespace {
 
 template <class T>
-std::string Serialize(const T& m) {
+std::string Serialize(const T& m, uint16_t protocol = kProtocolMax) {
+  struct ProtocolScope {
+    uint16_t saved = g_protocol;
+    ~ProtocolScope() { g_protocol = saved; }
+  } scope;
+  g_protocol = protocol;
   std::ostringstream out(std::ios::binary);
   {
     cereal::PortableBinaryOutputArchive ar(out);
@@ -422,11 +640,49 @@ Result<EnrolReply> DecodeRawEnrolReply(std::string_view b) { return Deserialize<
 // Requests cross the slow uplink: a message of up to 1 MiB is compressed
 // hard (zstd 19: a 500-change batch shrinks by a fifth, for ~0.1 s of the
 // node's CPU); larger ones (bundles full of documents) at the default.
-std::string Encode(const SyncRequest& m) {
-  std::string raw = Serialize(m);
+std::string Encode(const SyncRequest& m, uint16_t protocol) {
+  std::string raw = Serialize(m, protocol);
   return Compress(raw, raw.size() <= (1u << 20) ? 19 : 3);
 }
 std::string Encode(const SyncReply& m) { return Compress(Serialize(m)); }
+
+std::string EncodeRecovered(const RecoveredReply& m) {
+  std::ostringstream out(std::ios::binary);
+  {
+    cereal::PortableBinaryOutputArchive ar(out);
+    SaveRecovered3(ar, m);
+  }
+  return std::move(out).str();
+}
+
+Result<RecoveredReply> DecodeRecovered(std::string_view bytes) {
+  if (bytes.size() > kMaxDecodedBytes) return Status::ResourceExhausted("recovered reply too large");
+  RecoveredReply m;
+  try {
+    std::istringstream in(std::string(bytes), std::ios::binary);
+    g_input_budget = bytes.size();
+    cereal::PortableBinaryInputArchive ar(in);
+    LoadRecovered3(ar, m);
+    if (in.peek() != std::char_traits<char>::eof()) return Status::Corruption("recovered reply: trailing bytes");
+  } catch (const std::exception& e) {
+    return Status::Corruption(std::string("recovered reply: ") + e.what());
+  }
+  return m;
+}
+
+Status ResolveBlobStates(const SyncRequest& req, std::vector<BlobState>* states) {
+  if (states->size() != req.blob_query.size() + req.blob_chunks.size())
+    return Status::Corruption("hub answered " + std::to_string(states->size()) + " document states for " +
+                              std::to_string(req.blob_query.size() + req.blob_chunks.size()) + " documents");
+  for (size_t i = 0; i < states->size(); ++i) {
+    const std::string& sha =
+        i < req.blob_query.size() ? req.blob_query[i] : req.blob_chunks[i - req.blob_query.size()].sha256;
+    auto& st = (*states)[i];
+    if (st.sha256.empty()) st.sha256 = sha;
+    else if (st.sha256 != sha) return Status::Corruption("document states out of order");
+  }
+  return Status::Ok();
+}
 
 Result<SyncRequest> DecodeSyncRequest(std::string_view bytes) {
   SIMPUL_ASSIGN_OR_RETURN(std::string raw, Decompress(bytes));

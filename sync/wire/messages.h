@@ -24,8 +24,12 @@ namespace simpul::sync::wire {
 // proto_max >= 2 the hub answers each pushed change with an ItemResult
 // whose version is empty, meaning "the pushed change at this index"; the
 // hub serves /v1/stream (§16).
+// 3 (PROTOCOL.md §19): compact encodings of documents' ids, chunks and
+// states (SyncRequest class version 2, SyncReply class version 3), frames
+// that skip the pull, and recovery of replies lost in a cut. A node uses
+// them only once a reply told it the hub speaks 3 (SyncReply.protocol).
 inline constexpr uint16_t kProtocolMin = 1;
-inline constexpr uint16_t kProtocolMax = 2;
+inline constexpr uint16_t kProtocolMax = 3;
 
 // One field of a change: its new value and the version it was based on
 // ("" = the writer had no version of it: a new row or a first write).
@@ -107,7 +111,21 @@ struct SyncRequest {
   std::vector<std::string> blob_query;   // documents to upload: what does the hub hold of them?
   std::vector<BlobChunk> blob_chunks;    // upload chunks, each at the hub's resume point
   std::vector<BlobWant> blob_wants;      // documents to download
+  // (class version 2, protocol 3)
+  bool skip_pull = false;      // push and documents only: no pull, snapshot page or digests in the reply
+  uint64_t recover_from = 0;   // the first counter whose reply the node lost in a cut (0 = none)
   bool operator==(const SyncRequest&) const = default;
+};
+
+// The part of a reply a node needs again when the reply was lost in a cut
+// (protocol 3): what the hub did with the pushed changes and document
+// chunks of the request with this counter. Documents' ids are implied by
+// the positions in that request, which the node kept.
+struct RecoveredReply {
+  uint64_t counter = 0;
+  std::vector<ItemResult> results;
+  std::vector<BlobState> blob_states;
+  bool operator==(const RecoveredReply&) const = default;
 };
 
 // One link of the hub's key history: `old_pk` vouches for `new_pk`.
@@ -137,6 +155,14 @@ struct SyncReply {
   // (v2) When the request was sealed to a key the hub has since rotated
   // away from: the links from that key to the hub's current one.
   std::vector<KeySuccession> hub_key_succession;
+  // (v3, protocol 3) The protocol the hub answered in (3); 0 when decoded
+  // from an older class version.
+  uint16_t protocol = 0;
+  // (v3) Answer to `recover_from`: the highest counter the hub had handled
+  // before this request, and what it did in each handled request from
+  // `recover_from` on that pushed changes or carried documents.
+  uint64_t handled_through = 0;
+  std::vector<RecoveredReply> recovered;
   bool operator==(const SyncReply&) const = default;
 };
 
@@ -179,6 +205,9 @@ struct EnrolReply {
   std::string hub_id;                      // the hub's node id in versions
   std::string village;
   uint64_t hub_time_ms = 0;
+  // (class version 2) The hub's protocol, 3 or more; set only for a node
+  // whose request said it speaks 3 (0 = not said: class version 1).
+  uint16_t protocol = 0;
   bool operator==(const EnrolReply&) const = default;
 };
 

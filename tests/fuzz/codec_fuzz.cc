@@ -73,6 +73,13 @@ void Run(uint8_t sel, std::string_view in) {
                        [](std::string_view b) { return wire::DecodeRawEnrolReply(b); }, "EnrolReply");
       break;
     }
+    case kCodecRecovered: {
+      auto m = wire::DecodeRecovered(in);
+      if (m.ok())
+        CheckRoundTrip(*m, [](const wire::RecoveredReply& x) { return wire::EncodeRecovered(x); },
+                       [](std::string_view b) { return wire::DecodeRecovered(b); }, "RecoveredReply");
+      break;
+    }
     case kCodecDecompress: {
       auto raw = wire::Decompress(in);
       if (raw.ok()) {

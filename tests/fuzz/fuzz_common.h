@@ -203,7 +203,8 @@ enum CodecSel : uint8_t {
   kCodecDecompress = 6,      // Decompress
   kCodecSyncRequestRaw = 7,  // DecodeSyncRequest(Compress(payload)): cereal bytes directly
   kCodecSyncReplyRaw = 8,    // DecodeSyncReply(Compress(payload))
-  kCodecCount = 9,
+  kCodecRecovered = 9,       // DecodeRecovered (a hub's stored request outcome)
+  kCodecCount = 10,
 };
 
 // envelope_fuzz

@@ -167,6 +167,18 @@ void CodecSeeds() {
   Seed(t, "sync-request-pull-raw", kCodecSyncRequestRaw, Raw(PullRequest(false)));
   Seed(t, "sync-reply", kCodecSyncReply, wire::Encode(SampleReply()));
   Seed(t, "sync-reply-raw", kCodecSyncReplyRaw, Raw(SampleReply()));
+  // Protocol 3: compact document lists, recovery.
+  wire::SyncReply v3 = SampleReply();
+  v3.protocol = 3;
+  v3.blob_states[0].sha256.clear();
+  v3.blob_states[1].sha256.clear();
+  v3.results[0].version.clear();
+  v3.handled_through = 9;
+  v3.recovered = {{7, {{"", 0, ""}, {"", 8, "not this village"}}, {{"", 19, 12, false, 0, ""}}}};
+  Seed(t, "sync-reply-v3", kCodecSyncReply, wire::Encode(v3));
+  Seed(t, "sync-reply-v3-raw", kCodecSyncReplyRaw, Raw(v3));
+  Seed(t, "sync-request-v1-raw", kCodecSyncRequestRaw, *wire::Decompress(wire::Encode(PushRequest(), 2)));
+  Seed(t, "recovered", kCodecRecovered, wire::EncodeRecovered(v3.recovered[0]));
   Seed(t, "header", kCodecRawHeader, wire::EncodeRaw(Header(kNodeA, 7)));
   Seed(t, "error", kCodecRawError, wire::EncodeRaw(SampleError()));
   Seed(t, "enrol-request", kCodecRawEnrolRequest, wire::EncodeRaw(FixedEnrolRequest()));
@@ -222,6 +234,12 @@ void HubSeeds() {
   Seed(t, "sealed-b-snapshot", kHubSealedB, Raw(PullRequest(true)));
   Seed(t, "sealed-bundle-a", kHubSealedBundleA, Raw(PullRequest(false)));
   Seed(t, "sealed-body-a", kHubSealedBodyA, wire::Encode(PushRequest()));
+  {
+    wire::SyncRequest recover = BlobRequest();
+    recover.recover_from = 1;
+    recover.skip_pull = true;
+    Seed(t, "sealed-body-recover", kHubSealedBodyA, wire::Encode(recover));
+  }
   Seed(t, "sealed-enrol", kHubSealedEnrol, wire::EncodeRaw(FixedEnrolRequest()));
 }
 

@@ -1487,3 +1487,132 @@ TEST_CASE("results name their change by version for a protocol-1 node, by positi
 
 }  // namespace
 }  // namespace simpul::hub
+
+namespace simpul::hub {
+namespace {
+
+std::string Sha256Of(const std::string& data) {
+  unsigned char d[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(d, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  return crypto::ToHex(d, sizeof d);
+}
+
+TEST_CASE("protocol 3: a node whose replies a cut lost learns what the hub did with each request") {
+  Hub hub;
+  // The enrolment reply tells a node of protocol 3 that the hub speaks it.
+  {
+    crypto::Identity key = crypto::GenerateIdentity();
+    EnrolAttempt e = TryEnrol(hub, NewCode(hub, kVillage), "node-a", kVillage, key);
+    REQUIRE(e.reply.ok());
+    CHECK(e.reply->protocol == wire::kProtocolMax);
+  }
+  TestNode a = Enrol(hub, "node-a", kVillage);  // re-enrolled: a new identity and counter
+  const std::string doc(20000, 'd');
+  const std::string sha = Sha256Of(doc);
+  wire::Change ok1 = Household(Version(a, 1000), Row(1), kVillage, "Jl. Satu", "001");
+  wire::Change foreign = Household(Version(a, 1001), Row(2), kOtherVillage, "Jl. Dua", "001");
+  wire::Change att = Attachment(Version(a, 1002), Row(3), kVillage, sha, static_cast<int64_t>(doc.size()));
+  wire::Change ok3 = Household(Version(a, 1003), Row(4), kVillage, "Jl. Tiga", "001");
+
+  // A streamed round of three frames, the last cut by the link: the hub
+  // handles the first two; the node gets no reply at all.
+  wire::SyncRequest f1 = Push({ok1, foreign});
+  f1.skip_pull = true;
+  wire::SyncRequest f2 = Push({att});
+  f2.skip_pull = true;
+  f2.blob_chunks.push_back({sha, doc.size(), 0, doc.substr(0, 8192)});
+  wire::SyncRequest f3 = Push({ok3});
+  std::vector<std::string> parts = {SealOnly(hub, a, f1).frame, SealOnly(hub, a, f2).frame, SealOnly(hub, a, f3).frame};
+  const uint64_t first = a.counter - 2;
+  std::string body = wire::JoinFrames(parts);
+  (void)HandleStream(hub.s(), body.substr(0, body.size() - parts[2].size() / 2), {}, nullptr, /*truncated=*/true);
+  CHECK(ChangelogCount(hub) == 2);  // ok1, att
+
+  // The next request asks from the first counter of the lost round.
+  wire::SyncRequest ask = Pull(0);
+  ask.recover_from = first;
+  wire::SyncReply r = Sync(hub, a, ask);
+  CHECK(r.protocol == wire::kProtocolMax);
+  CHECK(r.handled_through == first + 1);
+  REQUIRE(r.recovered.size() == 2);
+  CHECK(r.recovered[0].counter == first);
+  REQUIRE(r.recovered[0].results.size() == 2);
+  CHECK(r.recovered[0].results[0].code == 0);
+  CHECK(r.recovered[0].results[1].code == static_cast<uint16_t>(Code::kPermissionDenied));
+  CHECK_FALSE(r.recovered[0].results[1].message.empty());
+  CHECK(r.recovered[0].blob_states.empty());
+  CHECK(r.recovered[1].counter == first + 1);
+  REQUIRE(r.recovered[1].results.size() == 1);
+  CHECK(r.recovered[1].results[0].code == 0);
+  REQUIRE(r.recovered[1].blob_states.size() == 1);
+  CHECK(r.recovered[1].blob_states[0].have == 8192);
+  CHECK(r.recovered[1].blob_states[0].sha256.empty());  // named by its position in the request
+  REQUIRE(wire::ResolveBlobStates(f2, &r.recovered[1].blob_states).ok());
+  CHECK(r.recovered[1].blob_states[0].sha256 == sha);
+  // Only requests that pushed or carried documents are kept.
+  CHECK(QueryInt(hub.s(), "SELECT count(*) FROM request_outcomes WHERE node_id=?", {a.id}) == 2);
+
+  // A frame that skips the pull gets no pull, no digests, and its cursor back.
+  wire::SyncRequest quiet = Pull(0);
+  quiet.skip_pull = true;
+  wire::SyncReply q = Sync(hub, a, quiet);
+  CHECK(q.pulled.empty());
+  CHECK(q.bucket_digests.empty());
+  CHECK(q.cursor == 0);
+  // The same request from a node that says protocol 2: no recovery, a class 2 reply.
+  auto old = TrySync(hub, a, ask, [](wire::RequestHeader& h) { h.proto_max = 2; });
+  REQUIRE(old.ok());
+  CHECK(old->protocol == 0);
+  CHECK(old->recovered.empty());
+  CHECK(old->handled_through == 0);
+
+  // Only the newest 1,024 counters are kept per node.
+  auto jump = [&](uint64_t to) { return [to](wire::RequestHeader& h) { h.counter = to; }; };
+  REQUIRE(TrySync(hub, a, Push({ok1}), jump(5000)).ok());
+  CHECK(QueryInt(hub.s(), "SELECT count(*) FROM request_outcomes WHERE node_id=?", {a.id}) == 1);
+  // A re-enrolment forgets them: the new identity counts from 1 again.
+  TestNode again = Enrol(hub, "node-a", kVillage);
+  CHECK(QueryInt(hub.s(), "SELECT count(*) FROM request_outcomes WHERE node_id=?", {again.id}) == 0);
+}
+
+TEST_CASE("a first-sync snapshot page counts only rows with something for the node") {
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);
+  TestNode b = Enrol(hub, "node-b", kVillage);
+  // Node a pushes 30 rows; node b writes 3.
+  std::vector<wire::Change> mine;
+  for (int i = 0; i < 30; ++i)
+    mine.push_back(Household(Version(a, 100 + i), Row(100 + i), kVillage, "Jl. " + std::to_string(i), "001"));
+  Sync(hub, a, Push(mine));
+  Sync(hub, b, Push({Household(Version(b, 500), Row(500), kVillage, "Jl. B1", "002"),
+                     Household(Version(b, 501), Row(501), kVillage, "Jl. B2", "002"),
+                     Household(Version(b, 502), Row(502), kVillage, "Jl. B3", "002")}));
+  // A first sync of node a with a page of 5: its own 30 rows are skipped
+  // without filling the page, so b's 3 rows arrive in one page.
+  wire::SyncRequest first;
+  first.initial = true;
+  first.pull_limit = 5;
+  wire::SyncReply r = Sync(hub, a, first);
+  CHECK(r.pulled.size() == 3);
+  CHECK(r.snapshot_next.empty());
+  // With a page of 1 the scan is bounded too (16 rows a page): the first
+  // page is empty but moves on; the pages still bring b's 3 rows, once.
+  first.pull_limit = 1;
+  wire::SyncReply one = Sync(hub, a, first);
+  CHECK(one.pulled.empty());
+  CHECK_FALSE(one.snapshot_next.empty());
+  std::set<std::string> rows;
+  int pages = 1;
+  for (wire::SyncReply page = one; !page.snapshot_next.empty() && pages < 50; ++pages) {
+    first.snapshot_after = page.snapshot_next;
+    first.snapshot_seq = page.cursor;
+    page = Sync(hub, a, first);
+    CHECK(page.pulled.size() <= 1);
+    for (const auto& c : page.pulled) CHECK(rows.insert(c.row_id).second);
+  }
+  CHECK(rows.size() == 3);
+  CHECK(pages < 10);
+}
+
+}  // namespace
+}  // namespace simpul::hub

@@ -742,7 +742,7 @@ TEST_CASE("unknown class versions are refused") {
   // The first Change's class version follows the push list's length (3: one byte).
   const size_t change_version_at = kPushSizeAt + 1;
   REQUIRE(GetLe(raw, kPushSizeAt, 1) == 3);
-  REQUIRE(GetLe(raw, kVersionAt, 4) == 1);
+  REQUIRE(GetLe(raw, kVersionAt, 4) == 2);  // protocol 3
   REQUIRE(GetLe(raw, change_version_at, 4) == 1);
   struct Case {
     const char* name;
@@ -750,7 +750,7 @@ TEST_CASE("unknown class versions are refused") {
     uint32_t version;
   };
   const Case cases[] = {
-      {"SyncRequest v2", kVersionAt, 2},      {"SyncRequest v0", kVersionAt, 0},
+      {"SyncRequest v3", kVersionAt, 3},      {"SyncRequest v0", kVersionAt, 0},
       {"SyncRequest v2^32-1", kVersionAt, 0xffffffffu},
       {"Change v2", change_version_at, 2},    {"Change v0", change_version_at, 0},
   };
@@ -776,6 +776,11 @@ TEST_CASE("unknown class versions are refused") {
   std::string p = EncodeRaw(SampleEnrolReply());
   PutLe(p, kVersionAt, 9, 4);
   CHECK(DecodeRawEnrolReply(p).status().code() == Code::kCorruption);
+  // SyncReply: 2 and 3 are known, 4 is not.
+  std::string rep = RawOf(Encode(SampleReply()));
+  REQUIRE(GetLe(rep, kVersionAt, 4) == 2);
+  PutLe(rep, kVersionAt, 4, 4);
+  CHECK(DecodeSyncReply(Compress(rep)).status().code() == Code::kCorruption);
 }
 
 TEST_CASE("unknown value tags are refused") {
@@ -884,6 +889,114 @@ TEST_CASE("over-long names are refused by the decoder's per-field bounds") {
     m.push = {c};
     CHECK(DecodeSyncRequest(Encode(m)).status().code() == Code::kCorruption);
   }
+}
+
+
+// --- protocol 3 ----------------------------------------------------------------
+
+const std::string kShaA = "00ff" + std::string(60, 'a');
+const std::string kShaB = std::string(63, '7') + "e";
+
+SyncRequest SampleRequest3() {
+  SyncRequest m = SampleRequest();
+  m.blob_query = {kShaA, "not-a-sha", ""};
+  m.blob_chunks = {{kShaB, 70000, 65536, std::string("\0\1\2chunk", 8)}, {"ABCDEF", 5, 0, "x"}};
+  m.blob_wants = {{kShaA, 12, 0xffffffffu}};
+  m.skip_pull = true;
+  m.recover_from = 0x1234567890ULL;
+  return m;
+}
+
+SyncReply SampleReply3() {
+  SyncReply m = SampleReply();
+  m.protocol = 3;
+  m.results = {{"", 0, ""}, {"", 8, "row belongs to village 35.10.01.2002"}, {"0190a5b28c1d0000.node-2", 0, ""}};
+  // States leave their ids out: the request's positions name them.
+  m.blob_states = {{"", 70000, 65544, false, 0, ""}, {"", 0, 0, false, 12, "document of 99 bytes; too large"},
+                   {"", 5, 5, true, 0, ""}};
+  m.blob_chunks = {{kShaA, 3, 0, "abc"}};
+  m.handled_through = 77;
+  m.recovered = {{70, {{"", 0, ""}, {"", 4, "later"}}, {{"", 10, 10, true, 0, ""}}}, {71, {}, {}}};
+  return m;
+}
+
+TEST_CASE("protocol 3 messages round-trip, value and bytes, and are smaller") {
+  CheckRoundTrip("SyncRequest protocol 3", SampleRequest3(), [](const SyncRequest& m) { return Encode(m, 3); },
+                 DecodeSyncRequest);
+  CheckRoundTrip("SyncReply protocol 3", SampleReply3(), [](const SyncReply& m) { return Encode(m); },
+                 DecodeSyncReply);
+  EnrolReply e = SampleEnrolReply();
+  e.protocol = 3;
+  CheckRoundTrip("EnrolReply protocol 3", e, [](const EnrolReply& m) { return EncodeRaw(m); }, DecodeRawEnrolReply);
+  RecoveredReply r = SampleReply3().recovered[0];
+  auto back = DecodeRecovered(EncodeRecovered(r));
+  REQUIRE(back.ok());
+  CHECK(*back == r);
+  // A document id travels in 33 bytes instead of 65 (class version 2 adds
+  // 2 bytes: skip_pull and recover_from).
+  SyncRequest ids;
+  ids.blob_query = std::vector<std::string>(100, kShaA);
+  CHECK(RawOf(Encode(ids, 3)).size() + 100 * 32 == RawOf(Encode(ids, 2)).size() + 2);
+}
+
+TEST_CASE("protocol 2 encodings leave out what is new in 3, and old versions decode with the defaults") {
+  // A request for a protocol 2 hub: class version 1, no skip_pull, no recover_from.
+  auto old = DecodeSyncRequest(Encode(SampleRequest3(), 2));
+  REQUIRE(old.ok());
+  CHECK(GetLe(RawOf(Encode(SampleRequest3(), 2)), kVersionAt, 4) == 1);
+  CHECK_FALSE(old->skip_pull);
+  CHECK(old->recover_from == 0);
+  CHECK(old->blob_query == SampleRequest3().blob_query);
+  CHECK(old->blob_chunks == SampleRequest3().blob_chunks);
+  // A reply that does not say protocol 3 is class version 2, with ids in its states.
+  SyncReply two = SampleReply();
+  two.blob_states = {{kShaA, 1, 1, true, 0, ""}};
+  two.recovered = {{5, {}, {}}};
+  auto rep = DecodeSyncReply(Encode(two));
+  REQUIRE(rep.ok());
+  CHECK(rep->protocol == 0);
+  CHECK(rep->recovered.empty());
+  CHECK(rep->blob_states == two.blob_states);
+  // An enrolment reply to an older node: class version 1.
+  CHECK(GetLe(EncodeRaw(SampleEnrolReply()), kVersionAt, 4) == 1);
+  // Version 3 must name protocol 3 or more.
+  std::string bad = EncodeRaw(SampleEnrolReply());
+  PutLe(bad, kVersionAt, 2, 4);
+  bad += std::string("\x02\x00", 2);  // protocol 2 under class version 2
+  CHECK(DecodeRawEnrolReply(bad).status().code() == Code::kCorruption);
+}
+
+TEST_CASE("document states of a protocol 3 reply take their ids from the request, in order") {
+  SyncRequest req = SampleRequest3();
+  std::vector<BlobState> states(5);
+  REQUIRE(ResolveBlobStates(req, &states).ok());
+  CHECK(states[0].sha256 == kShaA);
+  CHECK(states[1].sha256 == "not-a-sha");
+  CHECK(states[3].sha256 == kShaB);
+  CHECK(states[4].sha256 == "ABCDEF");
+  // Ids already there must match; the count must match.
+  CHECK(ResolveBlobStates(req, &states).ok());
+  states[3].sha256 = kShaA;
+  CHECK(ResolveBlobStates(req, &states).code() == Code::kCorruption);
+  std::vector<BlobState> short_list(4);
+  CHECK(ResolveBlobStates(req, &short_list).code() == Code::kCorruption);
+}
+
+TEST_CASE("protocol 3 encodings truncated at any byte or with a bad tag are refused") {
+  const std::string req = RawOf(Encode(SampleRequest3(), 3));
+  for (size_t n = 0; n < req.size(); ++n)
+    REQUIRE_MESSAGE(DecodeSyncRequest(Compress(req.substr(0, n))).status().code() == Code::kCorruption, n);
+  const std::string rep = RawOf(Encode(SampleReply3()));
+  for (size_t n = 0; n < rep.size(); ++n)
+    REQUIRE_MESSAGE(DecodeSyncReply(Compress(rep.substr(0, n))).status().code() == Code::kCorruption, n);
+  const std::string rec = EncodeRecovered(SampleReply3().recovered[0]);
+  for (size_t n = 0; n < rec.size(); ++n)
+    REQUIRE_MESSAGE(DecodeRecovered(rec.substr(0, n)).status().code() == Code::kCorruption, n);
+  // An unknown result tag (the first result's tag follows the counter and the list length).
+  std::string bad = rec;
+  bad[2] = 9;
+  CHECK(DecodeRecovered(bad).status().code() == Code::kCorruption);
+  CHECK(DecodeRecovered(rec + "x").status().code() == Code::kCorruption);
 }
 
 }  // namespace
