@@ -23,7 +23,7 @@ namespace {
 
 // Request outcomes kept per node for recovery (protocol 3): more than the
 // frames of several cut rounds in a row.
-constexpr uint64_t kKeptOutcomes = 1024;
+constexpr uint64_t kKeptOutcomes = wire::kRecoveryWindow;
 
 struct NodeRecord {
   std::string village, status, revoke_reason;
@@ -422,7 +422,7 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
     reply.handled_through = last;
     SIMPUL_ASSIGN_OR_RETURN(Stmt * rq, store.db().Cached(
         "SELECT outcome FROM request_outcomes WHERE node_id=? AND counter>=? AND counter<=? ORDER BY counter"
-        " LIMIT 1024"));
+        " LIMIT " + std::to_string(kKeptOutcomes)));
     rq->Bind(1, node_id).Bind(2, static_cast<int64_t>(req.recover_from)).Bind(3, static_cast<int64_t>(last));
     for (;;) {
       auto r = rq->Step();

@@ -494,19 +494,22 @@ struct Doubts {
 
 // Settles the doubts from the hub's answer to recover_from, in one
 // transaction: requests the hub handled get their outcome as if the reply
-// had arrived; requests it never received are simply not done (their
-// changes are still in the outbox, their documents' resume points stand).
-// A handled request whose outcome the hub no longer has (or that does not
-// fit the request) falls back to protocol 2: its changes go again and are
-// answered from the hub's record of results, its documents are asked about.
+// had arrived; requests it never received (no outcome within the hub's
+// recovery window) are simply not done: their changes are still in the
+// outbox, their documents' resume points stand. A request beyond the window
+// (or whose outcome does not fit it) falls back to protocol 2: its changes
+// go again and are answered from the hub's record of results, its
+// documents are asked about.
 Status SettleDoubts(NodeStore& store, Doubts* doubts, const wire::SyncReply& reply, DocumentWork* docs,
                     SyncSummary* sum, bool* doc_progress) {
   std::map<uint64_t, const wire::RecoveredReply*> by_counter;
   for (const auto& r : reply.recovered) by_counter[r.counter] = &r;
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
   for (const auto& d : doubts->sent) {
-    if (reply.protocol >= 3 && d.counter > reply.handled_through) continue;  // never reached the hub
     auto it = by_counter.find(d.counter);
+    if (reply.protocol >= 3 && it == by_counter.end() &&
+        (d.counter > reply.handled_through || reply.handled_through - d.counter < wire::kRecoveryWindow))
+      continue;  // never reached the hub (its last counter may be past it: a later round's)
     bool settled = false;
     if (reply.protocol >= 3 && it != by_counter.end() && it->second->results.size() == d.frame.req.push.size()) {
       std::vector<wire::BlobState> states = it->second->blob_states;

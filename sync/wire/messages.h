@@ -117,6 +117,11 @@ struct SyncRequest {
   bool operator==(const SyncRequest&) const = default;
 };
 
+// The hub keeps the outcomes of a node's newest kRecoveryWindow request
+// counters (those that pushed changes or carried documents): within that
+// window, a counter the hub handled without an outcome was never received.
+inline constexpr uint64_t kRecoveryWindow = 1024;
+
 // The part of a reply a node needs again when the reply was lost in a cut
 // (protocol 3): what the hub did with the pushed changes and document
 // chunks of the request with this counter. Documents' ids are implied by
