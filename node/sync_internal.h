@@ -34,6 +34,7 @@ struct DocumentWork {
   std::map<std::string, uint64_t> hub_has;  // uploads: the hub's resume point
   std::set<std::string> queried;            // uploads whose hub state we know
   std::set<std::string> ask;                // uploads whose hub state must be asked (bytes lost in a cut)
+  std::set<std::string> probe;              // uploads sent from 0 without asking: one frame's worth until answered
 };
 Result<DocumentWork> FindDocuments(NodeStore& s, const sync::BlobDir& blobs);
 

@@ -430,14 +430,19 @@ template <class Ar> void load(Ar& ar, BlobWant& m, uint32_t v) {
 template <class Ar> void save(Ar& ar, const SyncRequest& m) {
   const uint32_t v = g_protocol >= 3 ? 2 : 1;
   ar(v);
-  ar(m.batch_id); SaveVec(ar, m.push); SaveBool(ar, m.initial); ar(m.pull_cursor, m.pull_limit);
-  SaveStr(ar, m.snapshot_after); ar(m.snapshot_seq);
-  SaveU32Vec(ar, m.repair_buckets);
   if (v == 1) {
+    ar(m.batch_id); SaveVec(ar, m.push); SaveBool(ar, m.initial); ar(m.pull_cursor, m.pull_limit);
+    SaveStr(ar, m.snapshot_after); ar(m.snapshot_seq);
+    SaveU32Vec(ar, m.repair_buckets);
     // skip_pull and recover_from do not exist before protocol 3.
     SaveStrVec(ar, m.blob_query); SaveVec(ar, m.blob_chunks); SaveVec(ar, m.blob_wants);
     return;
   }
+  // Class version 2: numbers as varints (a frame of document bytes carries
+  // these fields too, and mostly small numbers).
+  SaveU64(ar, m.batch_id); SaveVec(ar, m.push); SaveBool(ar, m.initial); SaveU64(ar, m.pull_cursor);
+  SaveU64(ar, m.pull_limit); SaveStr(ar, m.snapshot_after); SaveU64(ar, m.snapshot_seq);
+  SaveList3(ar, m.repair_buckets, [](Ar& a, uint32_t x) { SaveU64(a, x); });
   SaveList3(ar, m.blob_query, [](Ar& a, const std::string& x) { SaveSha(a, x); });
   SaveList3(ar, m.blob_chunks, [](Ar& a, const BlobChunk& x) { SaveChunk3(a, x); });
   SaveList3(ar, m.blob_wants, [](Ar& a, const BlobWant& x) { SaveWant3(a, x); });
@@ -447,13 +452,23 @@ template <class Ar> void load(Ar& ar, SyncRequest& m) {
   uint32_t v = 0;
   ar(v);
   CheckVersion(v, 2, "SyncRequest");
-  ar(m.batch_id); LoadVec(ar, m.push); LoadBool(ar, m.initial); ar(m.pull_cursor, m.pull_limit);
-  LoadStr(ar, m.snapshot_after, 128); ar(m.snapshot_seq);
-  LoadU32Vec(ar, m.repair_buckets);
   if (v == 1) {
+    ar(m.batch_id); LoadVec(ar, m.push); LoadBool(ar, m.initial); ar(m.pull_cursor, m.pull_limit);
+    LoadStr(ar, m.snapshot_after, 128); ar(m.snapshot_seq);
+    LoadU32Vec(ar, m.repair_buckets);
     LoadStrVec(ar, m.blob_query, 64); LoadVec(ar, m.blob_chunks); LoadVec(ar, m.blob_wants);
     return;
   }
+  m.batch_id = LoadU64(ar); LoadVec(ar, m.push); LoadBool(ar, m.initial); m.pull_cursor = LoadU64(ar);
+  uint64_t limit = LoadU64(ar);
+  if (limit > 0xffffffffu) throw DecodeError("SyncRequest.pull_limit out of range");
+  m.pull_limit = static_cast<uint32_t>(limit);
+  LoadStr(ar, m.snapshot_after, 128); m.snapshot_seq = LoadU64(ar);
+  LoadList3(ar, m.repair_buckets, [](Ar& a, uint32_t& x) {
+    uint64_t b = LoadU64(a);
+    if (b > 0xffffffffu) throw DecodeError("repair bucket out of range");
+    x = static_cast<uint32_t>(b);
+  });
   LoadList3(ar, m.blob_query, [](Ar& a, std::string& x) { LoadSha(a, x); });
   LoadList3(ar, m.blob_chunks, [](Ar& a, BlobChunk& x) { LoadChunk3(a, x); });
   LoadList3(ar, m.blob_wants, [](Ar& a, BlobWant& x) { LoadWant3(a, x); });
