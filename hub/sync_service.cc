@@ -547,8 +547,22 @@ wire::ErrorReply ErrorFor(const Status& st) {
 
 }  // namespace
 
+namespace {
+std::string HandleOne(HubStore& store, const std::string& frame, const SyncServiceOptions& opt, RequestLog* log,
+                      wire::SharedDecompressor* shared);
+}  // namespace
+
 std::string HandleSync(HubStore& store, const std::string& frame, const SyncServiceOptions& opt,
                        RequestLog* log) {
+  return HandleOne(store, frame, opt, log, nullptr);
+}
+
+namespace {
+
+// One sealed request; `shared`: the decompressor of the streamed body it
+// belongs to (its frames may share one zstd stream, PROTOCOL.md §16).
+std::string HandleOne(HubStore& store, const std::string& frame, const SyncServiceOptions& opt, RequestLog* log,
+                      wire::SharedDecompressor* shared) {
   RequestLog scratch;
   if (!log) log = &scratch;
   std::array<uint8_t, 24> zero_nonce{};
@@ -618,7 +632,7 @@ std::string HandleSync(HubStore& store, const std::string& frame, const SyncServ
     if (h.counter <= node->last_counter)
       return refuse(Status::Unauthenticated(
           "replayed or out-of-date request: already received, or older than this node's last contact; nothing applied"));
-    auto req = wire::DecodeSyncRequest(opened->body);
+    auto req = shared ? shared->Decode(opened->body) : wire::DecodeSyncRequest(opened->body);
     if (!req.ok()) return refuse(req.status());
     auto reply = Serve(store, h.node_id, *node, h, *req, opt);
     if (!reply.ok()) return refuse(reply.status());
@@ -646,6 +660,8 @@ std::string HandleSync(HubStore& store, const std::string& frame, const SyncServ
   }
 }
 
+}  // namespace
+
 std::string HandleStream(HubStore& store, const std::string& body, const SyncServiceOptions& opt,
                          RequestLog* log, bool truncated) {
   RequestLog scratch;
@@ -659,9 +675,10 @@ std::string HandleStream(HubStore& store, const std::string& body, const SyncSer
   }
   std::vector<std::string> replies;
   log->outcome = "ok";
+  wire::SharedDecompressor shared;
   for (std::string_view f : split->frames) {
     RequestLog one;
-    replies.push_back(HandleSync(store, std::string(f), opt, &one));
+    replies.push_back(HandleOne(store, std::string(f), opt, &one, &shared));
     ++log->frames;
     if (log->node_id.empty()) {
       log->node_id = one.node_id;

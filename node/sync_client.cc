@@ -9,6 +9,7 @@
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -255,6 +256,9 @@ constexpr uint64_t kMinChunk = 8 << 10, kMaxChunk = 1 << 20;
 // mid-body can lose), and how many times the per-request batch (one frame)
 // one round may carry.
 constexpr uint64_t kStreamSegment = 8 << 10;
+// Changes per streamed frame on a link that cuts (protocol 3: the frames of
+// a round share one compression stream; ~6 KB each).
+constexpr size_t kCuttingFrameChanges = 250;
 // A document sent without asking the hub first: at most this much of it
 // until the hub's answer (most KK/KTP scans are smaller).
 constexpr uint64_t kProbeBytes = 64 << 10;
@@ -585,8 +589,11 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   link = LoadLinkSizes(store, max_batch(), stream ? 2 * opt.batch : 100);
   // Changes per streamed frame: a cut loses about half a frame, so frames
   // shrink after a cut in a round that pushed, and grow back after rounds
-  // that were not cut (larger frames compress better).
-  size_t frame_changes = std::max<size_t>(opt.batch, 1);
+  // that were not cut. In protocol 3 a round's frames share one zstd stream,
+  // so small frames compress as well as large ones: on a link that cut in
+  // the last run they start small (~6 KB each).
+  const size_t batch = std::max<size_t>(opt.batch, 1);
+  size_t frame_changes = protocol >= 3 && cut_seen ? std::min<size_t>(batch, kCuttingFrameChanges) : batch;
 
   for (int round = 0; round < opt.max_round_trips; ++round) {
     wire::SyncRequest base;
@@ -699,13 +706,17 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     SIMPUL_ASSIGN_OR_RETURN(uint64_t counter, NextCounters(store, frames.size()));
     std::vector<crypto::SealedRequest> sealed;
     sealed.reserve(frames.size());
+    // Frames of changes share one compression stream (protocol 3); frames
+    // of document bytes do not (random bytes gain nothing).
+    std::optional<wire::SharedCompressor> shared;
+    if (multi && protocol >= 3 && !pending.empty()) shared.emplace();
     for (size_t i = 0; i < frames.size(); ++i) {
       wire::RequestHeader header;
       header.node_id = store.node_id();
       header.counter = counter + i;
       header.schema_version = static_cast<uint32_t>(schema::LatestSchemaVersion());
-      SIMPUL_ASSIGN_OR_RETURN(crypto::SealedRequest one,
-                              crypto::SealRequest(identity, hub_pk, header, wire::Encode(frames[i].req, protocol)));
+      std::string body = shared ? shared->Next(frames[i].req, protocol) : wire::Encode(frames[i].req, protocol);
+      SIMPUL_ASSIGN_OR_RETURN(crypto::SealedRequest one, crypto::SealRequest(identity, hub_pk, header, body));
       sealed.push_back(std::move(one));
     }
     auto round_start = std::chrono::steady_clock::now();
@@ -746,7 +757,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       // size, but its frames of changes shrink. A single request was lost
       // whole: halve it.
       if (!pending.empty()) {
-        if (multi) frame_changes = std::max<size_t>(50, frame_changes / 2);
+        if (multi) frame_changes = std::max<size_t>(50, std::min(frame_changes, kCuttingFrameChanges * 2) / 2);
         else link.batch = std::max<size_t>(10, link.batch / 2);
       }
       if (!streaming || !frames.back().req.blob_wants.empty()) link.chunk = std::max(kMinChunk, link.chunk / 2);
@@ -782,7 +793,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     bool moved_docs = !chunks_sent.empty() || !frames.back().req.blob_wants.empty();
     if (pushed) {
       link.batch = std::min(max_batch(), grow(link.batch));
-      frame_changes = std::min(std::max<size_t>(opt.batch, 1), grow(frame_changes));
+      frame_changes = std::min(batch, grow(frame_changes));
       // At most ~20 s of the rate this round achieved (changes per second).
       if (round_s > 0)
         link.batch = std::min(link.batch, std::max<size_t>(10, static_cast<size_t>(20.0 * pending.size() / round_s)));

@@ -5,8 +5,10 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <cereal/archives/portable_binary.hpp>
 #include <cereal/cereal.hpp>
+#include <new>
 #include <sstream>
 
 namespace simpul::sync::wire {
@@ -682,6 +684,105 @@ Result<RecoveredReply> DecodeRecovered(std::string_view bytes) {
   } catch (const std::exception& e) {
     return Status::Corruption(std::string("recovered reply: ") + e.what());
   }
+  return m;
+}
+
+// --- shared compression across a round's frames --------------------------------
+
+namespace {
+// A shared stream's window: what a frame may refer back to (and what the
+// hub's decoder holds in memory per stream).
+constexpr int kSharedWindowLog = 20;
+constexpr uint32_t kZstdMagic = 0xFD2FB528u;
+
+bool StartsWithZstdMagic(std::string_view b) {
+  if (b.size() < 4) return false;
+  uint32_t m = static_cast<uint32_t>(static_cast<uint8_t>(b[0])) | static_cast<uint32_t>(static_cast<uint8_t>(b[1])) << 8 |
+               static_cast<uint32_t>(static_cast<uint8_t>(b[2])) << 16 |
+               static_cast<uint32_t>(static_cast<uint8_t>(b[3])) << 24;
+  return m == kZstdMagic;
+}
+}  // namespace
+
+struct SharedCompressor::Impl {
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ~Impl() { ZSTD_freeCCtx(cctx); }
+};
+
+SharedCompressor::SharedCompressor() : impl_(std::make_unique<Impl>()) {
+  if (!impl_->cctx) throw std::bad_alloc();
+  ZSTD_CCtx_setParameter(impl_->cctx, ZSTD_c_compressionLevel, 19);
+  ZSTD_CCtx_setParameter(impl_->cctx, ZSTD_c_windowLog, kSharedWindowLog);
+  // Level 19's tables for an input of unknown size would take ~80 MB; a
+  // 1 MiB window needs no more than these (~16 MB).
+  ZSTD_CCtx_setParameter(impl_->cctx, ZSTD_c_hashLog, kSharedWindowLog + 1);
+  ZSTD_CCtx_setParameter(impl_->cctx, ZSTD_c_chainLog, kSharedWindowLog + 1);
+}
+SharedCompressor::~SharedCompressor() = default;
+
+std::string SharedCompressor::Next(const SyncRequest& m, uint16_t protocol) {
+  std::string raw = Serialize(m, protocol);
+  std::string out;
+  ZSTD_inBuffer in{raw.data(), raw.size(), 0};
+  size_t remaining = 0;
+  do {
+    size_t at = out.size();
+    out.resize(at + ZSTD_CStreamOutSize());
+    ZSTD_outBuffer ob{out.data() + at, out.size() - at, 0};
+    remaining = ZSTD_compressStream2(impl_->cctx, &ob, &in, ZSTD_e_flush);
+    if (ZSTD_isError(remaining)) std::abort();  // only on a bug: parameters are fixed above
+    out.resize(at + ob.pos);
+  } while (remaining != 0 || in.pos < in.size);
+  return out;
+}
+
+struct SharedDecompressor::Impl {
+  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  bool active = false;
+  ~Impl() { ZSTD_freeDCtx(dctx); }
+};
+
+SharedDecompressor::SharedDecompressor() : impl_(std::make_unique<Impl>()) {
+  if (!impl_->dctx) throw std::bad_alloc();
+  ZSTD_DCtx_setParameter(impl_->dctx, ZSTD_d_windowLogMax, kSharedWindowLog);
+}
+SharedDecompressor::~SharedDecompressor() = default;
+
+Result<SyncRequest> SharedDecompressor::Decode(std::string_view body) {
+  if (body.size() > kMaxEncodedBytes) return Status::ResourceExhausted("compressed message too large");
+  if (StartsWithZstdMagic(body)) {
+    unsigned long long size = ZSTD_getFrameContentSize(body.data(), body.size());
+    if (size != ZSTD_CONTENTSIZE_UNKNOWN) {
+      impl_->active = false;
+      return DecodeSyncRequest(body);  // a frame on its own
+    }
+    ZSTD_DCtx_reset(impl_->dctx, ZSTD_reset_session_only);
+    impl_->active = true;
+  } else if (!impl_->active) {
+    return Status::Corruption("sync request: a part of a compression stream that never started");
+  }
+  // A flushed part: all of its input decodes to the whole request.
+  std::string out;
+  ZSTD_inBuffer in{body.data(), body.size(), 0};
+  for (;;) {
+    if (out.size() >= kMaxDecodedBytes) {
+      impl_->active = false;
+      return Status::ResourceExhausted("message decompresses beyond the limit");
+    }
+    size_t at = out.size();
+    out.resize(std::min(kMaxDecodedBytes, at + std::max<size_t>(ZSTD_DStreamOutSize(), at)));
+    ZSTD_outBuffer ob{out.data() + at, out.size() - at, 0};
+    size_t r = ZSTD_decompressStream(impl_->dctx, &ob, &in);
+    out.resize(at + ob.pos);
+    if (ZSTD_isError(r)) {
+      impl_->active = false;
+      return Status::Corruption(std::string("zstd stream damaged: ") + ZSTD_getErrorName(r));
+    }
+    if (r == 0) impl_->active = false;  // the zstd frame ended: the next part must start one
+    if (in.pos == in.size && ob.pos < ob.size) break;  // all input consumed, all output out
+  }
+  auto m = Deserialize<SyncRequest>(out, "sync request");
+  if (!m.ok()) impl_->active = false;
   return m;
 }
 

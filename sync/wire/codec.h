@@ -7,6 +7,7 @@
 #ifndef SIMPUL_SYNC_WIRE_CODEC_H_
 #define SIMPUL_SYNC_WIRE_CODEC_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,43 @@ Result<RecoveredReply> DecodeRecovered(std::string_view bytes);
 // position in the request names them): fills them in from `req`, and checks
 // the count (and any id that is present).
 Status ResolveBlobStates(const SyncRequest& req, std::vector<BlobState>* states);
+
+// One zstd stream across the frames of a streamed round of changes
+// (protocol 3, PROTOCOL.md §16): each frame's body is what the stream
+// produced up to a flush. Small frames (a cut loses little) then compress
+// as well as one large request; a frame decodes only after the frames
+// before it, which the hub handles in order anyway.
+class SharedCompressor {
+ public:
+  SharedCompressor();
+  ~SharedCompressor();
+  SharedCompressor(const SharedCompressor&) = delete;
+  SharedCompressor& operator=(const SharedCompressor&) = delete;
+  // The next frame's body: `m` encoded for `protocol`, compressed, flushed.
+  std::string Next(const SyncRequest& m, uint16_t protocol);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The hub's side, for one streamed body: a body that is a whole zstd frame
+// stating its content size decodes on its own (DecodeSyncRequest); one that
+// starts a zstd frame without it starts a shared stream; a body that does
+// not start with the zstd magic continues the current one. Bounded like
+// DecodeSyncRequest (and to a 1 MiB window); a failure ends the stream.
+class SharedDecompressor {
+ public:
+  SharedDecompressor();
+  ~SharedDecompressor();
+  SharedDecompressor(const SharedDecompressor&) = delete;
+  SharedDecompressor& operator=(const SharedDecompressor&) = delete;
+  Result<SyncRequest> Decode(std::string_view body);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // zstd helpers, bounded.
 std::string Compress(std::string_view raw, int level = 3);

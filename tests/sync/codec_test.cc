@@ -1000,3 +1000,76 @@ TEST_CASE("protocol 3 encodings truncated at any byte or with a bad tag are refu
 
 }  // namespace
 }  // namespace simpul::sync::wire
+
+namespace simpul::sync::wire {
+namespace {
+
+SyncRequest Changes(int from, int n) {
+  SyncRequest m;
+  m.initial = false;
+  for (int i = from; i < from + n; ++i) {
+    Change c = SampleChange(i);
+    c.row_id = "0190a5b2-8c1d-7abc-9def-" + std::to_string(100000000000 + i);
+    c.fields.resize(3);
+    m.push.push_back(c);
+  }
+  return m;
+}
+
+TEST_CASE("frames of one shared compression stream decode in order, and only in order") {
+  SharedCompressor z;
+  std::vector<SyncRequest> reqs = {Changes(0, 40), Changes(40, 40), Changes(80, 40)};
+  std::vector<std::string> bodies;
+  for (const auto& r : reqs) bodies.push_back(z.Next(r, 3));
+  // Later frames refer back to earlier ones: together smaller than alone.
+  size_t alone = 0, shared = 0;
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    alone += Encode(reqs[i], 3).size();
+    shared += bodies[i].size();
+  }
+  CHECK(shared < alone);
+  SharedDecompressor d;
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    auto back = d.Decode(bodies[i]);
+    REQUIRE_MESSAGE(back.ok(), back.status().ToString());
+    CHECK(*back == reqs[i]);
+  }
+  // A part on its own, out of order, or after a damaged part is refused.
+  CHECK(SharedDecompressor().Decode(bodies[1]).status().code() == Code::kCorruption);
+  CHECK_FALSE(DecodeSyncRequest(bodies[0]).ok());  // no content size: not a request on its own
+  SharedDecompressor bent;
+  REQUIRE(bent.Decode(bodies[0]).ok());
+  std::string damaged = bodies[1];
+  damaged[damaged.size() / 2] ^= 0x5a;
+  auto r = bent.Decode(damaged);
+  CHECK_FALSE(r.ok());
+  CHECK(bent.Decode(bodies[2]).status().code() == Code::kCorruption);
+  // A request that is a zstd frame of its own decodes as ever, and a new
+  // shared stream may start after it.
+  SharedDecompressor mixed;
+  auto plain = mixed.Decode(Encode(reqs[0], 3));
+  REQUIRE(plain.ok());
+  CHECK(*plain == reqs[0]);
+  SharedCompressor z2;
+  auto again = mixed.Decode(z2.Next(reqs[2], 3));
+  REQUIRE(again.ok());
+  CHECK(*again == reqs[2]);
+}
+
+TEST_CASE("a shared stream's parts truncated at any byte are refused, never half-decoded") {
+  SharedCompressor z;
+  const std::string first = z.Next(Changes(0, 20), 3);
+  const std::string second = z.Next(Changes(20, 20), 3);
+  for (size_t n = 0; n < first.size(); ++n) {
+    SharedDecompressor d;
+    REQUIRE_MESSAGE(!d.Decode(first.substr(0, n)).ok(), n);
+  }
+  for (size_t n = 0; n < second.size(); ++n) {
+    SharedDecompressor d;
+    REQUIRE(d.Decode(first).ok());
+    REQUIRE_MESSAGE(!d.Decode(second.substr(0, n)).ok(), n);
+  }
+}
+
+}  // namespace
+}  // namespace simpul::sync::wire
