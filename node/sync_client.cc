@@ -483,6 +483,10 @@ struct Doubts {
   struct Sent {
     uint64_t counter;
     Frame frame;
+    // Where the frame ended in its round's body, and how long after the
+    // round began the cut came: once settled, a measure of the link's rate.
+    uint64_t body_end = 0;
+    double cut_after_s = 0;
   };
   std::vector<Sent> sent;  // counter order
   std::set<int64_t> seqs;
@@ -490,9 +494,9 @@ struct Doubts {
   std::set<std::string> docs;
 
   bool empty() const { return sent.empty(); }
-  void Add(uint64_t counter, const Frame& f) {
+  void Add(uint64_t counter, const Frame& f, uint64_t body_end, double cut_after_s) {
     if (f.seqs.empty() && f.req.blob_chunks.empty()) return;  // nothing to settle
-    sent.push_back({counter, f});
+    sent.push_back({counter, f, body_end, cut_after_s});
     seqs.insert(f.seqs.begin(), f.seqs.end());
     for (const auto& c : f.req.push) rows.insert({c.table, c.row_id});
     for (const auto& c : f.req.blob_chunks) docs.insert(c.sha256);
@@ -508,10 +512,28 @@ struct Doubts {
 // (or whose outcome does not fit it) falls back to protocol 2: its changes
 // go again and are answered from the hub's record of results, its
 // documents are asked about.
+// `rate`: the link's delivery rate (bytes/s), learnt here from where each
+// settled cut came (0 = not known yet).
 Status SettleDoubts(NodeStore& store, Doubts* doubts, const wire::SyncReply& reply, DocumentWork* docs,
-                    SyncSummary* sum, bool* doc_progress) {
+                    SyncSummary* sum, bool* doc_progress, double* rate) {
   std::map<uint64_t, const wire::RecoveredReply*> by_counter;
   for (const auto& r : reply.recovered) by_counter[r.counter] = &r;
+  if (reply.protocol >= 3) {
+    // A cut round whose first frames were handled and later ones not: the
+    // link delivered at least the handled frames' bytes before the cut.
+    // (Frames of a round share cut_after_s; rounds follow in counter order.)
+    std::map<double, std::pair<uint64_t, bool>> rounds;  // cut_after_s -> handled bytes, some not handled
+    for (const auto& d : doubts->sent) {
+      auto& r = rounds[d.cut_after_s];
+      if (by_counter.count(d.counter)) r.first = std::max(r.first, d.body_end);
+      else r.second = true;
+    }
+    for (const auto& [after_s, r] : rounds) {
+      if (!r.second || r.first < (16u << 10) || after_s <= 0) continue;
+      double sample = static_cast<double>(r.first) / after_s;
+      *rate = *rate > 0 ? 0.5 * *rate + 0.5 * sample : sample;
+    }
+  }
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
   for (const auto& d : doubts->sent) {
     auto it = by_counter.find(d.counter);
@@ -575,6 +597,10 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   // reads (a hub of protocol 1 reads it too, and ignores what is new in 2).
   uint16_t protocol = MetaU64(store, "hub_protocol") >= 3 ? 3 : 2;
   Doubts doubts;
+  // The link's delivery rate (bytes/s) as measured at settled cuts, kept
+  // between runs: after a cut it tells which frames of the round surely
+  // never reached the hub (they go again at once, no question needed).
+  double link_rate = std::strtod(store.Meta("link_rate").c_str(), nullptr);
 
   // Streamed requests (PROTOCOL.md §16): over HTTP a round's work travels
   // as several sealed requests ("frames") back to back in one body. The hub
@@ -590,10 +616,14 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   // Changes per streamed frame: a cut loses about half a frame, so frames
   // shrink after a cut in a round that pushed, and grow back after rounds
   // that were not cut. In protocol 3 a round's frames share one zstd stream,
-  // so small frames compress as well as large ones: on a link that cut in
-  // the last run they start small (~6 KB each).
+  // so small frames compress nearly as well as large ones (each flush
+  // costs its block's entropy tables, ~100-200 bytes: not below ~250
+  // changes, ~6 KB): they start at 500 changes, 250 on a link that cut in
+  // the last run, and grow up to --batch only while the run saw no cut.
   const size_t batch = std::max<size_t>(opt.batch, 1);
-  size_t frame_changes = protocol >= 3 && cut_seen ? std::min<size_t>(batch, kCuttingFrameChanges) : batch;
+  const size_t frame_floor = protocol >= 3 ? std::min(batch, kCuttingFrameChanges) : std::min<size_t>(batch, 50);
+  size_t frame_changes = protocol >= 3 ? std::min(batch, cut_seen ? kCuttingFrameChanges : 2 * kCuttingFrameChanges)
+                                       : batch;
 
   for (int round = 0; round < opt.max_round_trips; ++round) {
     wire::SyncRequest base;
@@ -721,6 +751,8 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     }
     auto round_start = std::chrono::steady_clock::now();
     uint64_t sent_before = transport.bytes_sent();
+    std::vector<uint64_t> body_end;  // where each frame ends in the body
+    for (const auto& sr : sealed) body_end.push_back((body_end.empty() ? 0 : body_end.back()) + sr.frame.size());
     Result<std::string> reply_body = Status::Internal("not sent");
     if (multi) {
       std::vector<std::string> parts;
@@ -746,7 +778,18 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       // and documents whose bytes were in flight are asked about (the hub
       // kept every whole frame).
       if (protocol >= 3) {
-        for (size_t i = 0; i < frames.size(); ++i) doubts.Add(counter + i, frames[i]);
+        // Frames that start well beyond what the link can have delivered
+        // since the round began never reached the hub: not in doubt, they
+        // go again at once. (A wrong guess costs bytes, never correctness:
+        // a change sent twice is answered from the hub's record, a chunk at
+        // a stale offset with the hub's resume point.)
+        double after_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count();
+        double reach = link_rate > 0 ? 1.25 * link_rate * after_s + (16 << 10) : 1e300;
+        for (size_t i = 0; i < frames.size(); ++i) {
+          uint64_t start = i == 0 ? 0 : body_end[i - 1];
+          if (static_cast<double>(start) > reach) continue;  // its changes and chunks are still to send
+          doubts.Add(counter + i, frames[i], body_end[i], after_s);
+        }
       } else {
         for (const auto& sha : chunks_sent) {
           docs.queried.erase(sha);
@@ -757,7 +800,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       // size, but its frames of changes shrink. A single request was lost
       // whole: halve it.
       if (!pending.empty()) {
-        if (multi) frame_changes = std::max<size_t>(50, std::min(frame_changes, kCuttingFrameChanges * 2) / 2);
+        if (multi) frame_changes = std::max(frame_floor, frame_changes / 2);
         else link.batch = std::max<size_t>(10, link.batch / 2);
       }
       if (!streaming || !frames.back().req.blob_wants.empty()) link.chunk = std::max(kMinChunk, link.chunk / 2);
@@ -793,7 +836,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     bool moved_docs = !chunks_sent.empty() || !frames.back().req.blob_wants.empty();
     if (pushed) {
       link.batch = std::min(max_batch(), grow(link.batch));
-      frame_changes = std::min(batch, grow(frame_changes));
+      frame_changes = std::min(protocol >= 3 && cut_seen ? 2 * frame_floor : batch, grow(frame_changes));
       // At most ~20 s of the rate this round achieved (changes per second).
       if (round_s > 0)
         link.batch = std::min(link.batch, std::max<size_t>(10, static_cast<size_t>(20.0 * pending.size() / round_s)));
@@ -829,7 +872,8 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
         }
         if (recovering) {
           bool dp = false;
-          SIMPUL_RETURN_IF_ERROR(SettleDoubts(store, &doubts, reply, &docs, &sum, &dp));
+          SIMPUL_RETURN_IF_ERROR(SettleDoubts(store, &doubts, reply, &docs, &sum, &dp, &link_rate));
+          if (link_rate > 0) (void)store.SetMeta("link_rate", std::to_string(static_cast<uint64_t>(link_rate)));
           // Settled documents may be sendable again: not a stall.
           doc_progress = true;
         }

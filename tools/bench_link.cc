@@ -373,6 +373,13 @@ int main(int argc, char** argv) {
     rows.push_back(r);
   }
 
+  // SIMPUL_BENCH_ONLY=records stops here (for tuning; no summary).
+  if (const char* only = std::getenv("SIMPUL_BENCH_ONLY"); only && std::string(only) == "records") {
+    bench.Stop();
+    if (!std::getenv("SIMPUL_BENCH_KEEP")) tools::RemoveTree(dir); else std::printf("kept %s\n", dir.c_str());
+    return 0;
+  }
+
   // --- documents only: 3 sizes without cuts, the largest with cuts --------------------------
   struct DocCase {
     uint64_t size;
