@@ -545,20 +545,6 @@ wire::ErrorReply ErrorFor(const Status& st) {
   return e;
 }
 
-}  // namespace
-
-namespace {
-std::string HandleOne(HubStore& store, const std::string& frame, const SyncServiceOptions& opt, RequestLog* log,
-                      wire::SharedDecompressor* shared);
-}  // namespace
-
-std::string HandleSync(HubStore& store, const std::string& frame, const SyncServiceOptions& opt,
-                       RequestLog* log) {
-  return HandleOne(store, frame, opt, log, nullptr);
-}
-
-namespace {
-
 // One sealed request; `shared`: the decompressor of the streamed body it
 // belongs to (its frames may share one zstd stream, PROTOCOL.md §16).
 std::string HandleOne(HubStore& store, const std::string& frame, const SyncServiceOptions& opt, RequestLog* log,
@@ -661,6 +647,11 @@ std::string HandleOne(HubStore& store, const std::string& frame, const SyncServi
 }
 
 }  // namespace
+
+std::string HandleSync(HubStore& store, const std::string& frame, const SyncServiceOptions& opt,
+                       RequestLog* log) {
+  return HandleOne(store, frame, opt, log, nullptr);
+}
 
 std::string HandleStream(HubStore& store, const std::string& body, const SyncServiceOptions& opt,
                          RequestLog* log, bool truncated) {

@@ -515,7 +515,7 @@ struct Doubts {
 // `rate`: the link's delivery rate (bytes/s), learnt here from where each
 // settled cut came (0 = not known yet).
 Status SettleDoubts(NodeStore& store, Doubts* doubts, const wire::SyncReply& reply, DocumentWork* docs,
-                    SyncSummary* sum, bool* doc_progress, double* rate) {
+                    SyncSummary* sum, double* rate) {
   std::map<uint64_t, const wire::RecoveredReply*> by_counter;
   for (const auto& r : reply.recovered) by_counter[r.counter] = &r;
   if (reply.protocol >= 3) {
@@ -544,10 +544,9 @@ Status SettleDoubts(NodeStore& store, Doubts* doubts, const wire::SyncReply& rep
     if (reply.protocol >= 3 && it != by_counter.end() && it->second->results.size() == d.frame.req.push.size()) {
       std::vector<wire::BlobState> states = it->second->blob_states;
       if (wire::ResolveBlobStates(d.frame.req, &states).ok()) {
-        bool dp = false;
+        bool progress = false;  // the caller counts any settlement as progress
         SIMPUL_RETURN_IF_ERROR(ApplyOutcome(store, d.frame.req, d.frame.seqs, it->second->results, states, docs,
-                                            sum, &dp));
-        *doc_progress = *doc_progress || dp;
+                                            sum, &progress));
         ++sum->recovered;
         settled = true;
       }
@@ -856,9 +855,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     for (size_t i = 0; i < reply_frames.size(); ++i) {
       const wire::SyncRequest& req = frames[i].req;
       SIMPUL_ASSIGN_OR_RETURN(std::string body, crypto::OpenReply(sealed[i], hub_pk, reply_frames[i]));
-      auto decoded = wire::DecodeSyncReply(body);
-      if (!decoded.ok()) return decoded.status();
-      reply = std::move(decoded).value();
+      SIMPUL_ASSIGN_OR_RETURN(reply, wire::DecodeSyncReply(body));
       if (reply.results.size() != req.push.size())
         return Status::Corruption("hub answered " + std::to_string(reply.results.size()) + " results for " +
                                   std::to_string(req.push.size()) + " changes");
@@ -871,8 +868,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
           (void)store.SetMeta("hub_protocol", std::to_string(protocol));
         }
         if (recovering) {
-          bool dp = false;
-          SIMPUL_RETURN_IF_ERROR(SettleDoubts(store, &doubts, reply, &docs, &sum, &dp, &link_rate));
+          SIMPUL_RETURN_IF_ERROR(SettleDoubts(store, &doubts, reply, &docs, &sum, &link_rate));
           if (link_rate > 0) (void)store.SetMeta("link_rate", std::to_string(static_cast<uint64_t>(link_rate)));
           // Settled documents may be sendable again: not a stall.
           doc_progress = true;

@@ -34,7 +34,7 @@ struct DocumentWork {
   std::map<std::string, uint64_t> hub_has;  // uploads: the hub's resume point
   std::set<std::string> queried;            // uploads whose hub state we know
   std::set<std::string> ask;                // uploads whose hub state must be asked (bytes lost in a cut)
-  std::set<std::string> probe;              // uploads sent from 0 without asking: one frame's worth until answered
+  std::set<std::string> probe;              // uploads sent from 0 without asking: 64 KiB at most until answered
 };
 Result<DocumentWork> FindDocuments(NodeStore& s, const sync::BlobDir& blobs);
 

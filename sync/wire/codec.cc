@@ -119,13 +119,14 @@ void LoadVersion(Ar& ar, std::string& v) {
   }
 }
 
-template <class Ar, class T>
-void SaveVec(Ar& ar, const std::vector<T>& v) {
+// A list: its length, then each element as `each` writes it.
+template <class Ar, class T, class F>
+void SaveList(Ar& ar, const std::vector<T>& v, F each) {
   SaveLen(ar, v.size());
-  for (const auto& e : v) ar(e);
+  for (const auto& e : v) each(ar, e);
 }
-template <class Ar, class T>
-void LoadVec(Ar& ar, std::vector<T>& v) {
+template <class Ar, class T, class F>
+void LoadList(Ar& ar, std::vector<T>& v, F each) {
   uint64_t n = LoadLen(ar);
   // Every element takes at least one byte of input.
   if (n > g_input_budget) throw DecodeError("list length " + std::to_string(n) + " exceeds input");
@@ -133,8 +134,17 @@ void LoadVec(Ar& ar, std::vector<T>& v) {
   v.reserve(static_cast<size_t>(std::min<uint64_t>(n, 4096)));
   for (uint64_t i = 0; i < n; ++i) {
     v.emplace_back();
-    ar(v.back());
+    each(ar, v.back());
   }
+}
+// A list of cereal-serialised (class-versioned) elements.
+template <class Ar, class T>
+void SaveVec(Ar& ar, const std::vector<T>& v) {
+  SaveList(ar, v, [](Ar& a, const T& e) { a(e); });
+}
+template <class Ar, class T>
+void LoadVec(Ar& ar, std::vector<T>& v) {
+  LoadList(ar, v, [](Ar& a, T& e) { a(e); });
 }
 template <class Ar>
 void SaveStrVec(Ar& ar, const std::vector<std::string>& v) {
@@ -348,33 +358,17 @@ void LoadState3(Ar& ar, BlobState& s) {
     LoadStr(ar, s.message, 4096);
   }
 }
-template <class Ar, class T, class F>
-void SaveList3(Ar& ar, const std::vector<T>& v, F each) {
-  SaveLen(ar, v.size());
-  for (const auto& e : v) each(ar, e);
-}
-template <class Ar, class T, class F>
-void LoadList3(Ar& ar, std::vector<T>& v, F each) {
-  uint64_t n = LoadLen(ar);
-  if (n > g_input_budget) throw DecodeError("list length " + std::to_string(n) + " exceeds input");
-  v.clear();
-  v.reserve(static_cast<size_t>(std::min<uint64_t>(n, 4096)));
-  for (uint64_t i = 0; i < n; ++i) {
-    v.emplace_back();
-    each(ar, v.back());
-  }
-}
 template <class Ar>
 void SaveRecovered3(Ar& ar, const RecoveredReply& r) {
   SaveU64(ar, r.counter);
-  SaveList3(ar, r.results, [](Ar& a, const ItemResult& x) { SaveResult3(a, x); });
-  SaveList3(ar, r.blob_states, [](Ar& a, const BlobState& x) { SaveState3(a, x); });
+  SaveList(ar, r.results, [](Ar& a, const ItemResult& x) { SaveResult3(a, x); });
+  SaveList(ar, r.blob_states, [](Ar& a, const BlobState& x) { SaveState3(a, x); });
 }
 template <class Ar>
 void LoadRecovered3(Ar& ar, RecoveredReply& r) {
   r.counter = LoadU64(ar);
-  LoadList3(ar, r.results, [](Ar& a, ItemResult& x) { LoadResult3(a, x); });
-  LoadList3(ar, r.blob_states, [](Ar& a, BlobState& x) { LoadState3(a, x); });
+  LoadList(ar, r.results, [](Ar& a, ItemResult& x) { LoadResult3(a, x); });
+  LoadList(ar, r.blob_states, [](Ar& a, BlobState& x) { LoadState3(a, x); });
 }
 
 }  // namespace
@@ -444,10 +438,10 @@ template <class Ar> void save(Ar& ar, const SyncRequest& m) {
   // these fields too, and mostly small numbers).
   SaveU64(ar, m.batch_id); SaveVec(ar, m.push); SaveBool(ar, m.initial); SaveU64(ar, m.pull_cursor);
   SaveU64(ar, m.pull_limit); SaveStr(ar, m.snapshot_after); SaveU64(ar, m.snapshot_seq);
-  SaveList3(ar, m.repair_buckets, [](Ar& a, uint32_t x) { SaveU64(a, x); });
-  SaveList3(ar, m.blob_query, [](Ar& a, const std::string& x) { SaveSha(a, x); });
-  SaveList3(ar, m.blob_chunks, [](Ar& a, const BlobChunk& x) { SaveChunk3(a, x); });
-  SaveList3(ar, m.blob_wants, [](Ar& a, const BlobWant& x) { SaveWant3(a, x); });
+  SaveList(ar, m.repair_buckets, [](Ar& a, uint32_t x) { SaveU64(a, x); });
+  SaveList(ar, m.blob_query, [](Ar& a, const std::string& x) { SaveSha(a, x); });
+  SaveList(ar, m.blob_chunks, [](Ar& a, const BlobChunk& x) { SaveChunk3(a, x); });
+  SaveList(ar, m.blob_wants, [](Ar& a, const BlobWant& x) { SaveWant3(a, x); });
   SaveBool(ar, m.skip_pull); SaveU64(ar, m.recover_from);
 }
 template <class Ar> void load(Ar& ar, SyncRequest& m) {
@@ -466,14 +460,14 @@ template <class Ar> void load(Ar& ar, SyncRequest& m) {
   if (limit > 0xffffffffu) throw DecodeError("SyncRequest.pull_limit out of range");
   m.pull_limit = static_cast<uint32_t>(limit);
   LoadStr(ar, m.snapshot_after, 128); m.snapshot_seq = LoadU64(ar);
-  LoadList3(ar, m.repair_buckets, [](Ar& a, uint32_t& x) {
+  LoadList(ar, m.repair_buckets, [](Ar& a, uint32_t& x) {
     uint64_t b = LoadU64(a);
     if (b > 0xffffffffu) throw DecodeError("repair bucket out of range");
     x = static_cast<uint32_t>(b);
   });
-  LoadList3(ar, m.blob_query, [](Ar& a, std::string& x) { LoadSha(a, x); });
-  LoadList3(ar, m.blob_chunks, [](Ar& a, BlobChunk& x) { LoadChunk3(a, x); });
-  LoadList3(ar, m.blob_wants, [](Ar& a, BlobWant& x) { LoadWant3(a, x); });
+  LoadList(ar, m.blob_query, [](Ar& a, std::string& x) { LoadSha(a, x); });
+  LoadList(ar, m.blob_chunks, [](Ar& a, BlobChunk& x) { LoadChunk3(a, x); });
+  LoadList(ar, m.blob_wants, [](Ar& a, BlobWant& x) { LoadWant3(a, x); });
   LoadBool(ar, m.skip_pull); m.recover_from = LoadU64(ar);
 }
 template <class Ar> void save(Ar& ar, const KeySuccession& m, uint32_t) {
@@ -488,7 +482,7 @@ template <class Ar> void save(Ar& ar, const SyncReply& m) {
   const uint32_t v = m.protocol >= 3 ? 3 : 2;
   ar(v);
   if (v == 2) SaveVec(ar, m.results);
-  else SaveList3(ar, m.results, [](Ar& a, const ItemResult& x) { SaveResult3(a, x); });
+  else SaveList(ar, m.results, [](Ar& a, const ItemResult& x) { SaveResult3(a, x); });
   SaveVec(ar, m.pulled); ar(m.cursor); SaveBool(ar, m.more); SaveStr(ar, m.snapshot_next);
   ar(m.hub_time_ms);
   SaveU64Vec(ar, m.bucket_digests); SaveVec(ar, m.repair);
@@ -498,18 +492,18 @@ template <class Ar> void save(Ar& ar, const SyncReply& m) {
     SaveVec(ar, m.hub_key_succession);
     return;
   }
-  SaveList3(ar, m.blob_states, [](Ar& a, const BlobState& x) { SaveState3(a, x); });
-  SaveList3(ar, m.blob_chunks, [](Ar& a, const BlobChunk& x) { SaveChunk3(a, x); });
+  SaveList(ar, m.blob_states, [](Ar& a, const BlobState& x) { SaveState3(a, x); });
+  SaveList(ar, m.blob_chunks, [](Ar& a, const BlobChunk& x) { SaveChunk3(a, x); });
   SaveVec(ar, m.hub_key_succession);
   ar(m.protocol); SaveU64(ar, m.handled_through);
-  SaveList3(ar, m.recovered, [](Ar& a, const RecoveredReply& x) { SaveRecovered3(a, x); });
+  SaveList(ar, m.recovered, [](Ar& a, const RecoveredReply& x) { SaveRecovered3(a, x); });
 }
 template <class Ar> void load(Ar& ar, SyncReply& m) {
   uint32_t v = 0;
   ar(v);
   CheckVersion(v, 3, "SyncReply");
   if (v < 3) LoadVec(ar, m.results);
-  else LoadList3(ar, m.results, [](Ar& a, ItemResult& x) { LoadResult3(a, x); });
+  else LoadList(ar, m.results, [](Ar& a, ItemResult& x) { LoadResult3(a, x); });
   LoadVec(ar, m.pulled); ar(m.cursor); LoadBool(ar, m.more); LoadStr(ar, m.snapshot_next, 128);
   ar(m.hub_time_ms);
   LoadU64Vec(ar, m.bucket_digests); LoadVec(ar, m.repair);
@@ -519,14 +513,17 @@ template <class Ar> void load(Ar& ar, SyncReply& m) {
     if (v >= 2) LoadVec(ar, m.hub_key_succession);
     return;
   }
-  LoadList3(ar, m.blob_states, [](Ar& a, BlobState& x) { LoadState3(a, x); });
-  LoadList3(ar, m.blob_chunks, [](Ar& a, BlobChunk& x) { LoadChunk3(a, x); });
+  LoadList(ar, m.blob_states, [](Ar& a, BlobState& x) { LoadState3(a, x); });
+  LoadList(ar, m.blob_chunks, [](Ar& a, BlobChunk& x) { LoadChunk3(a, x); });
   LoadVec(ar, m.hub_key_succession);
   ar(m.protocol);
   if (m.protocol < 3) throw DecodeError("SyncReply v3 names protocol " + std::to_string(m.protocol));
   m.handled_through = LoadU64(ar);
-  LoadList3(ar, m.recovered, [](Ar& a, RecoveredReply& x) { LoadRecovered3(a, x); });
+  LoadList(ar, m.recovered, [](Ar& a, RecoveredReply& x) { LoadRecovered3(a, x); });
 }
+// Stored by the hub, never on the wire: no class version.
+template <class Ar> void save(Ar& ar, const RecoveredReply& m) { SaveRecovered3(ar, m); }
+template <class Ar> void load(Ar& ar, RecoveredReply& m) { LoadRecovered3(ar, m); }
 template <class Ar> void save(Ar& ar, const RequestHeader& m, uint32_t) {
   ar(m.proto_min, m.proto_max, m.schema_version); SaveStr(ar, m.node_id); Bytes(ar, m.eph_pk);
   ar(m.counter); Bytes(ar, m.nonce);
@@ -663,28 +660,9 @@ std::string Encode(const SyncRequest& m, uint16_t protocol) {
 }
 std::string Encode(const SyncReply& m) { return Compress(Serialize(m)); }
 
-std::string EncodeRecovered(const RecoveredReply& m) {
-  std::ostringstream out(std::ios::binary);
-  {
-    cereal::PortableBinaryOutputArchive ar(out);
-    SaveRecovered3(ar, m);
-  }
-  return std::move(out).str();
-}
-
+std::string EncodeRecovered(const RecoveredReply& m) { return Serialize(m); }
 Result<RecoveredReply> DecodeRecovered(std::string_view bytes) {
-  if (bytes.size() > kMaxDecodedBytes) return Status::ResourceExhausted("recovered reply too large");
-  RecoveredReply m;
-  try {
-    std::istringstream in(std::string(bytes), std::ios::binary);
-    g_input_budget = bytes.size();
-    cereal::PortableBinaryInputArchive ar(in);
-    LoadRecovered3(ar, m);
-    if (in.peek() != std::char_traits<char>::eof()) return Status::Corruption("recovered reply: trailing bytes");
-  } catch (const std::exception& e) {
-    return Status::Corruption(std::string("recovered reply: ") + e.what());
-  }
-  return m;
+  return Deserialize<RecoveredReply>(bytes, "recovered reply");
 }
 
 // --- shared compression across a round's frames --------------------------------

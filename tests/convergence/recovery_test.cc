@@ -101,6 +101,31 @@ struct World {
   }
 };
 
+// One application with `n` documents of random bytes (incompressible, like
+// scans), `min` to `min + span` bytes each, attached as `kind`; returns
+// their total size.
+uint64_t AttachRandomDocuments(World& w, int n, size_t min, size_t span, uint64_t seed, const std::string& kind) {
+  auto hh = node::CreateRecord(*w.node, node::Entity::kHousehold, {{"address", "Dusun Krajan"}});
+  REQUIRE(hh.ok());
+  auto p = node::CreateRecord(*w.node, node::Entity::kPerson,
+                              {{"household", hh->id}, {"name", "Warga"}, {"nik", "3510015211870002"}});
+  REQUIRE(p.ok());
+  auto app = node::CreateRecord(*w.node, node::Entity::kApplication,
+                                {{"type", "poverty_statement"}, {"applicant", p->id}, {"purpose", "Berobat"}});
+  REQUIRE(app.ok());
+  std::mt19937_64 rng(seed);
+  uint64_t total = 0;
+  for (int i = 0; i < n; ++i) {
+    std::string bytes(min + rng() % span, '\0');
+    for (auto& c : bytes) c = static_cast<char>(rng());
+    std::string file = w.dir.File("doc" + std::to_string(i));
+    std::ofstream(file, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    REQUIRE(node::AttachDocument(*w.node, app->id, kind, file).ok());
+    total += bytes.size();
+  }
+  return total;
+}
+
 TEST_CASE("a push whose reply a cut lost is settled from the hub's record, not pushed again") {
   World w;
   for (int i = 0; i < 40; ++i)
@@ -154,26 +179,7 @@ TEST_CASE("a cut inside a streamed round: whole frames settle from the record, t
 
 TEST_CASE("documents in flight during a cut resume where the hub's record says, without a question") {
   World w;
-  auto hh = node::CreateRecord(*w.node, node::Entity::kHousehold, {{"address", "Dusun Krajan"}});
-  REQUIRE(hh.ok());
-  auto p = node::CreateRecord(*w.node, node::Entity::kPerson,
-                              {{"household", hh->id}, {"name", "Warga"}, {"nik", "3510015211870002"}});
-  REQUIRE(p.ok());
-  auto app = node::CreateRecord(*w.node, node::Entity::kApplication,
-                                {{"type", "poverty_statement"}, {"applicant", p->id}, {"purpose", "Berobat"}});
-  REQUIRE(app.ok());
-  std::mt19937_64 rng(7);
-  std::vector<std::string> docs;
-  uint64_t total = 0;
-  for (int i = 0; i < 12; ++i) {
-    std::string bytes(3000 + rng() % 6000, '\0');
-    for (auto& c : bytes) c = static_cast<char>(rng());
-    std::string file = w.dir.File("doc" + std::to_string(i));
-    std::ofstream(file, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    auto a = node::AttachDocument(*w.node, app->id, "kk", file);
-    REQUIRE(a.ok());
-    total += bytes.size();
-  }
+  const uint64_t total = AttachRandomDocuments(w, 12, 3000, 6000, 7, "kk");
   // Records first, without a cut; then the first round of documents is cut
   // in its middle.
   int doc_round = -1;
@@ -218,24 +224,7 @@ TEST_CASE("documents in flight during a cut resume where the hub's record says, 
 
 TEST_CASE("three cuts in a row: every request in doubt is settled, none asked about, nothing sent twice") {
   World w;
-  auto hh = node::CreateRecord(*w.node, node::Entity::kHousehold, {{"address", "Dusun Krajan"}});
-  REQUIRE(hh.ok());
-  auto p = node::CreateRecord(*w.node, node::Entity::kPerson,
-                              {{"household", hh->id}, {"name", "Warga"}, {"nik", "3510015211870002"}});
-  REQUIRE(p.ok());
-  auto app = node::CreateRecord(*w.node, node::Entity::kApplication,
-                                {{"type", "poverty_statement"}, {"applicant", p->id}, {"purpose", "Berobat"}});
-  REQUIRE(app.ok());
-  std::mt19937_64 rng(11);
-  uint64_t total = 0;
-  for (int i = 0; i < 60; ++i) {
-    std::string bytes(1000 + rng() % 2000, '\0');
-    for (auto& c : bytes) c = static_cast<char>(rng());
-    std::string file = w.dir.File("doc" + std::to_string(i));
-    std::ofstream(file, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    REQUIRE(node::AttachDocument(*w.node, app->id, "ktp", file).ok());
-    total += bytes.size();
-  }
+  AttachRandomDocuments(w, 60, 1000, 2000, 11, "ktp");
   // The first three document round trips are cut two thirds in (the third
   // carries only the question, and loses it): the hub's last counter then
   // lies past requests of the first round it never received.
