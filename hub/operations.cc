@@ -57,6 +57,8 @@ Status AppendEvent(HubStore& store, const std::string& app_id, const std::string
 
 }  // namespace
 
+std::string RowText(const Row& row, const std::string& col) { return Get(row, col); }
+
 Result<std::string> CreateEnrolment(HubStore& store, const std::string& village, int days) {
   SIMPUL_ASSIGN_OR_RETURN(auto level, schema::ValidateRegionCode(village, nullptr));
   if (level != schema::RegionLevel::kVillage) return Status::InvalidArgument(village + " is not a village code");

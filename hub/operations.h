@@ -15,6 +15,8 @@
 namespace simpul::hub {
 
 using Row = std::vector<std::pair<std::string, schema::Value>>;
+// The text of column `col` of `row` ("" when absent or NULL).
+std::string RowText(const Row& row, const std::string& col);
 
 // Enrolment: a one-time code for one village, valid `days` days.
 Result<std::string> CreateEnrolment(HubStore& store, const std::string& village, int days);

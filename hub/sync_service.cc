@@ -298,10 +298,11 @@ Status RepairBuckets(HubStore& store, const std::string& village, const std::vec
 }
 
 // Documents: the node may send or fetch only documents that an attachment
-// row of its own village names.
+// row (or, to fetch, a letter) of its own village names.
 Result<bool> DocumentInScope(HubStore& store, const std::string& village, const std::string& sha) {
   SIMPUL_ASSIGN_OR_RETURN(Stmt * q, store.db().Cached(
-      "SELECT size FROM attachments WHERE village=? AND sha256=? AND deleted=0 LIMIT 1"));
+      "SELECT 1 FROM attachments WHERE village=?1 AND sha256=?2 AND deleted=0"
+      " UNION ALL SELECT 1 FROM letters WHERE village=?1 AND sha256=?2 AND deleted=0 LIMIT 1"));
   q->Bind(1, village).Bind(2, sha);
   SIMPUL_ASSIGN_OR_RETURN(bool found, q->Step());
   q->Reset();

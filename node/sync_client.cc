@@ -232,8 +232,10 @@ Result<DocumentWork> FindDocuments(NodeStore& s, const sync::BlobDir& blobs) {
   DocumentWork w;
   SIMPUL_ASSIGN_OR_RETURN(auto st, s.db().Prepare(
       "SELECT DISTINCT a.sha256, a.size, (SELECT 1 FROM blob_acks k WHERE k.sha256=a.sha256) FROM attachments a"
-      " WHERE a.village=? AND a.deleted=0 AND a.sha256 IS NOT NULL ORDER BY a.rowid"));
-  st.Bind(1, s.village());
+      " WHERE a.village=? AND a.deleted=0 AND a.sha256 IS NOT NULL"
+      // Letters are the hub's documents: fetched, never sent back (acked).
+      " UNION ALL SELECT l.sha256, l.size, 1 FROM letters l WHERE l.village=? AND l.deleted=0 AND l.sha256 IS NOT NULL"));
+  st.Bind(1, s.village()).Bind(2, s.village());
   std::set<std::string> seen;
   for (;;) {
     SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());

@@ -121,6 +121,17 @@ CREATE INDEX purges_subject ON purges(subject_id);
 -- Rows scrubbed here: later changes to them are dropped, never applied.
 CREATE TABLE purged_rows(tbl TEXT NOT NULL, row_id TEXT NOT NULL, PRIMARY KEY(tbl, row_id)) WITHOUT ROWID;
 )sql",
+    // N: letters issued by the hub (replicated to the application's village).
+    R"sql(
+CREATE TABLE letters(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  application_id TEXT, service TEXT, number TEXT, statement TEXT, sha256 TEXT, size INTEGER,
+  issued_at_ms INTEGER, issued_by TEXT, signer TEXT,
+  revoked INTEGER NOT NULL DEFAULT 0, revoke_reason TEXT, revoked_at_ms INTEGER,
+  deleted INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX letters_application ON letters(application_id);
+CREATE INDEX letters_number ON letters(number);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

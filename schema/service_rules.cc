@@ -4,6 +4,7 @@
 #include <set>
 
 #include "schema/key_value_text.h"
+#include "schema/model.h"
 
 extern "C" {
 extern const char simpul_rules_default_begin[];
@@ -13,27 +14,14 @@ extern const char simpul_rules_default_end[];
 namespace simpul::schema {
 namespace {
 
-constexpr const char* kRoles[] = {"village_operator",   "kecamatan_verifier", "hub_verifier",
-                                  "approving_official", "administrator",      "auditor"};
-// Kinds of documents an application carries (DOMAIN.md §10.2 Attachment).
-constexpr const char* kDocumentKinds[] = {
-    "kk",         "ktp",           "sktm",        "spm",       "referral",     "photo_house", "photo_person",
-    "birth_cert", "medical_note",  "school_note", "bpjs_card", "village_letter", "berita_acara", "other"};
-constexpr const char* kApplicationTypes[] = {"pbi_jkn",        "pbi_apbd",        "poverty_statement",
-                                             "recommendation", "disability_registration", "assistive_device"};
 constexpr size_t kMaxRulesBytes = 1 << 20;
 constexpr int kMaxSlaHours = 24 * 366;
 
-template <size_t N>
-bool In(const char* const (&list)[N], std::string_view v) {
-  return std::find(std::begin(list), std::end(list), v) != std::end(list);
-}
-
 }  // namespace
 
-bool IsKnownRole(std::string_view role) { return In(kRoles, role); }
-bool IsKnownDocumentKind(std::string_view kind) { return In(kDocumentKinds, kind); }
-bool IsKnownApplicationType(std::string_view type) { return In(kApplicationTypes, type); }
+bool IsKnownRole(std::string_view role) { return FindCode(kRoles, role) != nullptr; }
+bool IsKnownDocumentKind(std::string_view kind) { return FindCode(kAttachmentKinds, kind) != nullptr; }
+bool IsKnownApplicationType(std::string_view type) { return FindCode(kApplicationTypes, type) != nullptr; }
 
 const ServiceRule* ServiceRules::Find(std::string_view type, std::string_view service_type) const {
   const ServiceRule* any = nullptr;

@@ -60,12 +60,22 @@ constexpr FieldDef kPurges[] = {
     {"subject_kind", H}, {"subject_id", H}, {"reason", H}, {"actor", H}, {"at", H},
 };
 
+// A letter the hub issued: its number, the signed statement of its QR code
+// and the PDF (a document the village downloads and prints). Written by the
+// hub only; revocation is a later write of `revoked`.
+constexpr FieldDef kLetters[] = {
+    {"application_id", H}, {"service", H},      {"number", H},       {"statement", H},
+    {"sha256", H},         {"size", H},         {"issued_at_ms", H}, {"issued_by", H},
+    {"signer", H},         {"revoked", H},      {"revoke_reason", H}, {"revoked_at_ms", H},
+    {"deleted", H},
+};
+
 constexpr TableDef kTables[] = {
     {"households", kHouseholds, false, 1},   {"persons", kPersons, false, 1},
     {"applications", kApplications, false, 1}, {"complaints", kComplaints, false, 0},
     {"events", kEvents, true, 1},             {"conflicts", kConflicts, false, 1},
     {"attachments", kAttachments, false, 2}, {"audit", kAudit, true, 1},
-    {"purges", kPurges, true, 0},
+    {"purges", kPurges, true, 0},            {"letters", kLetters, false, 1},
 };
 
 }  // namespace

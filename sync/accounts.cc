@@ -4,22 +4,15 @@
 
 #include <chrono>
 
+#include "schema/model.h"
+
 namespace simpul::sync {
 
-namespace {
-constexpr const char* kRoles[] = {"village_operator",   "kecamatan_verifier", "hub_verifier",
-                                  "approving_official", "administrator",      "auditor"};
-}
-
-bool IsKnownRole(const std::string& role) {
-  for (const char* r : kRoles)
-    if (role == r) return true;
-  return false;
-}
+bool IsKnownRole(const std::string& role) { return schema::FindCode(schema::kRoles, role) != nullptr; }
 
 std::string KnownRoles() {
   std::string out;
-  for (const char* r : kRoles) out += std::string(out.empty() ? "" : ", ") + r;
+  for (const auto& r : schema::kRoles) out += std::string(out.empty() ? "" : ", ") + r.code;
   return out;
 }
 
