@@ -670,6 +670,9 @@ const std::vector<Command>& Commands() {
        UserAddHandler(), -1, {"role"}},
       {"user list", "", "List operator accounts", UserListHandler(), -1, {}},
       {"user disable", "NAME", "Disable an operator account", UserDisableHandler(), -1, {}},
+      {"letter get", "APP_ID --out FILE.pdf", "Write the letter Dinsos issued for an application (PDF, to print)",
+       LetterGetHandler(), -1, {"out"}},
+      {"letter verify", "QR_TEXT", "Check a letter's QR code offline: valid, forged or revoked", LetterVerifyHandler(), -1, {}},
       {"export recap", "--out FILE.csv [--purpose TEXT]", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out", "purpose"}},
     };
     // Positional words each command takes, read off its usage line; and the
@@ -682,13 +685,14 @@ const std::vector<Command>& Commands() {
       if (path == "init" || path == "unlock" || path == "lock") c.permission = sync::Permission::kNone;
       else if (path == "enrol" || path.rfind("user", 0) == 0 || path == "passphrase change")
         c.permission = sync::Permission::kAdminister;
-      else if (ends("list") || ends("show") || path == "status" || path == "outbox" || path == "conflicts")
+      else if (ends("list") || ends("show") || path == "status" || path == "outbox" || path == "conflicts" ||
+               path == "letter verify")
         c.permission = sync::Permission::kRead;
       else c.permission = sync::Permission::kRecord;
       std::string a = c.args;
       c.max_words = a.find("ITEM=") != std::string::npos ? 1000
                     : (a.rfind("ID", 0) == 0 || a.rfind("FILE", 0) == 0 || a.rfind("[SET]", 0) == 0 ||
-                       a.rfind("NAME", 0) == 0) ? 1
+                       a.rfind("NAME", 0) == 0 || a.rfind("APP_ID", 0) == 0 || a.rfind("QR_TEXT", 0) == 0) ? 1
                     : 0;
     }
     return cmds;

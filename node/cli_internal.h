@@ -66,6 +66,9 @@ Handler PassphraseChangeHandler();
 Handler UserListHandler();
 Handler UserDisableHandler();
 Handler BundleImportHandler();
+// Letters (cli_letters.cc).
+Handler LetterGetHandler();
+Handler LetterVerifyHandler();
 
 }  // namespace simpul::node
 

@@ -367,6 +367,10 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
     SIMPUL_ASSIGN_OR_RETURN(crypto::PublicKey next, crypto::FollowKeySuccession(
         pinned, std::vector<wire::KeySuccession>(chain.begin() + static_cast<std::ptrdiff_t>(from), chain.end())));
     if (next != pinned) {
+      // Earlier keys stay trusted for what they signed before the rotation
+      // (letters: PROTOCOL.md §20).
+      std::string history = store.Meta("hub_pk_history");
+      SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_pk_history", history + (history.empty() ? "" : ",") + crypto::ToHex(pinned)));
       SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_pk", crypto::ToHex(next)));
       SIMPUL_RETURN_IF_ERROR(store.Audit("hub_key_rotated", crypto::Fingerprint(next),
                                          "from " + crypto::Fingerprint(pinned)));
