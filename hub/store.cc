@@ -108,6 +108,16 @@ CREATE TABLE request_outcomes(
   node_id TEXT NOT NULL, counter INTEGER NOT NULL, outcome BLOB NOT NULL,
   PRIMARY KEY(node_id, counter)) WITHOUT ROWID;
 )sql",
+    R"sql(
+-- Restores from a backup (hub/epoch.h, PROTOCOL.md §20): the hub's epoch
+-- history ("epoch:through,...", the current epoch last); per node, the
+-- highest counter the restored store had handled, and the epoch the node
+-- says it has caught up with.
+ALTER TABLE nodes ADD COLUMN restored_counter INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE nodes ADD COLUMN epoch TEXT;
+INSERT INTO meta(key,value) VALUES('epoch_lineage', lower(hex(randomblob(8))) || ':0')
+  ON CONFLICT(key) DO NOTHING;
+)sql",
 };
 
 Status MigrateHub(Db& db, HubStore& store) {
