@@ -86,6 +86,19 @@ void MergeSequences(SequenceFile* a, const SequenceFile& b) {
   for (const auto& [k, v] : b) (*a)[k] = std::max((*a)[k], v);
 }
 
+Status EnsureSequencesFile(HubStore& store) {
+  const std::string path = SequencesPath(store.dir());
+  if (::access(path.c_str(), F_OK) == 0) return Status::Ok();
+  SequenceFile seqs;
+  SIMPUL_ASSIGN_OR_RETURN(auto q, store.db().Prepare("SELECT unit,year,last FROM letter_counters"));
+  for (;;) {
+    SIMPUL_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    seqs[{q.Text(0), static_cast<int>(q.Int(1))}] = q.Int(2);
+  }
+  return WriteSequences(path, seqs);
+}
+
 Result<int64_t> ReserveNumber(HubStore& store, const std::string& unit, int year, int64_t learned) {
   if (!store.Meta("numbers_unproven").empty()) {
     SIMPUL_ASSIGN_OR_RETURN(std::string behind, NodesBehind(store));
@@ -123,12 +136,13 @@ int64_t NumberFromText(const std::string& tmpl, const std::string& text, int yea
   for (size_t p; (p = t.find("{year}")) != std::string::npos;) t.replace(p, 6, std::to_string(year));
   size_t s = t.find("{seq}");
   if (s == std::string::npos) return 0;
+  // What follows the number may go on ("... [operator]" in an event's reason).
   std::string before = t.substr(0, s), after = t.substr(s + 5);
-  if (text.size() <= before.size() + after.size() || text.compare(0, before.size(), before) != 0 ||
-      text.compare(text.size() - after.size(), after.size(), after) != 0)
-    return 0;
-  std::string digits = text.substr(before.size(), text.size() - before.size() - after.size());
-  if (digits.empty() || digits.size() > 15 || digits.find_first_not_of("0123456789") != std::string::npos) return 0;
+  if (text.compare(0, before.size(), before) != 0) return 0;
+  size_t end = text.find_first_not_of("0123456789", before.size());
+  if (end == std::string::npos) end = text.size();
+  std::string digits = text.substr(before.size(), end - before.size());
+  if (digits.empty() || digits.size() > 15 || text.compare(end, after.size(), after) != 0) return 0;
   return std::stoll(digits);
 }
 

@@ -42,6 +42,11 @@ Status WriteSequences(const std::string& path, const SequenceFile& seqs);
 // Every entry of `b` into `a`, keeping the higher number.
 void MergeSequences(SequenceFile* a, const SequenceFile& b);
 
+// Creates DIR/sequences from letter_counters when it is missing (a new hub,
+// or one made before the file existed), so that its presence after a
+// restore tells that the reservations survived.
+Status EnsureSequencesFile(HubStore& store);
+
 // Reserves the next number of (unit, year): durable in DIR/sequences before
 // it returns, and recorded in letter_counters.
 Result<int64_t> ReserveNumber(HubStore& store, const std::string& unit, int year, int64_t learned);

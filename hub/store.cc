@@ -1,5 +1,7 @@
 #include "hub/store.h"
 
+#include "hub/sequences.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -296,10 +298,11 @@ Result<std::unique_ptr<HubStore>> HubStore::Init(const std::string& dir, const s
     SIMPUL_RETURN_IF_ERROR(store->SetMeta("store_kind", kHubStoreKind));
     SIMPUL_RETURN_IF_ERROR(txn.Commit());
     SIMPUL_RETURN_IF_ERROR(store->Load());
+    SIMPUL_RETURN_IF_ERROR(EnsureSequencesFile(*store));
     return store;
   }();
   if (!made.ok())
-    for (const char* f : {"/hub.db", "/hub.db-wal", "/hub.db-shm", "/hub.key"}) fs::remove(dir + f, ec);
+    for (const char* f : {"/hub.db", "/hub.db-wal", "/hub.db-shm", "/hub.key", "/sequences"}) fs::remove(dir + f, ec);
   return made;
 }
 
@@ -318,6 +321,7 @@ Result<std::unique_ptr<HubStore>> HubStore::Open(const std::string& dir, sync::C
   SIMPUL_RETURN_IF_ERROR(store->db_.UseWal());
   SIMPUL_RETURN_IF_ERROR(MigrateHub(store->db_, *store));
   SIMPUL_RETURN_IF_ERROR(store->Load());
+  SIMPUL_RETURN_IF_ERROR(EnsureSequencesFile(*store));
   return store;
 }
 

@@ -6,6 +6,7 @@
 #include "hub/backup.h"
 
 #include <doctest/doctest.h>
+#include <sodium.h>
 
 #include <filesystem>
 #include <fstream>
@@ -187,11 +188,19 @@ TEST_CASE("sequences: a restore on the same machine never reissues a number") {
 
 TEST_CASE("sequences: restored onto a new machine, numbers wait for the villages, then follow what they gave back") {
   Fixture f;
+  {
+    auto txn = schema::Transaction::Begin(f.store->db());
+    REQUIRE(ReserveNumber(*f.store, "dinsos", 2025, 0).ok());
+    REQUIRE(txn->Commit().ok());
+  }
   std::string dir = f.Backup("b1");
   std::string fresh = f.tmp.File("new-machine");
   auto r = RestoreBackup(dir, fresh, kPass, &f.clock);
   REQUIRE_MESSAGE(r.ok(), r.status().ToString());
   CHECK(!r->numbers_proven);
+  auto carried = ReadSequences(SequencesPath(fresh));  // the backup's reservations come along
+  REQUIRE(carried.ok());
+  CHECK((*carried)[{"dinsos", 2025}] == 1);
   auto store = HubStore::Open(fresh, &f.clock);
   REQUIRE(store.ok());
   HubStore& s = **store;
@@ -237,6 +246,7 @@ TEST_CASE("sequences: the reservation file is written before use and read back; 
   const std::string t = "460/{seq}/Dinsos/{year}";
   CHECK(NumberFromText(t, "460/007/Dinsos/2025", 2025) == 7);
   CHECK(NumberFromText(t, "460/1234/Dinsos/2025", 2025) == 1234);
+  CHECK(NumberFromText(t, "460/012/Dinsos/2025 [operator-dinsos]", 2025) == 12);
   CHECK(NumberFromText(t, "460/007/Dinsos/2024", 2025) == 0);
   CHECK(NumberFromText(t, "460/x7/Dinsos/2025", 2025) == 0);
   CHECK(NumberFromText(t, "", 2025) == 0);
