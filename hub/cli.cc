@@ -14,6 +14,8 @@
 #include <map>
 #include <algorithm>
 
+#include "hub/backup.h"
+#include "hub/cli_backup.h"
 #include "hub/operations.h"
 #include "hub/server/http_server.h"
 #include "hub/sync_service.h"
@@ -167,6 +169,8 @@ Status CmdServe(Args& a) {
   if (port < 0 || port > 65535) return Status::InvalidArgument("bad port in --listen");
   so.port = static_cast<uint16_t>(port);
   so.body_limit = cfg.max_body_mb << 20;
+  // One server per data directory; `restore` takes the same lock.
+  SIMPUL_ASSIGN_OR_RETURN(DataDirLock lock, DataDirLock::Acquire(cfg.data));
   SIMPUL_ASSIGN_OR_RETURN(auto store, HubStore::Open(cfg.data, sync::SystemClock::Default()));
   SyncServiceOptions sopt;
   sopt.max_ahead_ms = cfg.max_ahead_hours * 3600000ull;
@@ -613,6 +617,18 @@ Status CmdUserDisable(Args& a) {
   return Status::Ok();
 }
 
+Status CmdBackup(Args& a) {
+  BackupCommand cmd{a.data, a.words, a.opts.count("verify") > 0, a.json, a.lang, nullptr};
+  if (cmd.verify) return RunBackupCommand(cmd);  // reads only the backup
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));  // an administrator's, audited
+  cmd.store = store.get();
+  return RunBackupCommand(cmd);
+}
+
+Status CmdRestore(Args& a) {
+  return RunRestoreCommand({a.data, a.words, false, a.json, a.lang, nullptr});
+}
+
 const HubCommand kCommands[] = {
     {"init", "--data DIR [--name NAME]", "create the hub store and its signing key", CmdInit, sync::Permission::kNone},
     {"serve", "--data DIR [--listen ADDR:PORT] [--config FILE]", "run the sync server (stops on SIGTERM)", CmdServe, sync::Permission::kNone},
@@ -642,6 +658,8 @@ const HubCommand kCommands[] = {
     {"user list", "", "list operator accounts", CmdUserList, sync::Permission::kAdminister},
     {"user disable", "NAME", "disable an operator account", CmdUserDisable, sync::Permission::kAdminister},
     {"move", "person|application ID --to VILLAGE", "move a row (and dependents) to another village", CmdMove, sync::Permission::kReview},
+    {"backup", "DIR [--verify]", "encrypted backup of the hub while it serves (passphrase from SIMPUL_BACKUP_PASSPHRASE or stdin); --verify checks one", CmdBackup, sync::Permission::kAdminister},
+    {"restore", "DIR --data HUBDIR", "restore a backup into a stopped hub; villages give back what it lost", CmdRestore, sync::Permission::kNone},
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "hub/operations.h"
 
+#include "hub/sequences.h"
+
 #include <ctime>
 
 #include "schema/field_rules.h"
@@ -168,15 +170,23 @@ Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, cons
   std::tm tm{};
   gmtime_r(&t, &tm);
   int year = tm.tm_year + 1900;
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * up, store.db().Cached(
-      "INSERT INTO letter_counters(unit,year,last) VALUES('dinsos',?,1)"
-      " ON CONFLICT(unit,year) DO UPDATE SET last=last+1 RETURNING last"));
-  up->Bind(1, year);
-  SIMPUL_ASSIGN_OR_RETURN(bool got, up->Step());
-  if (!got) return Status::Internal("letter counter");
-  int64_t seq = up->Int(0);
-  up->Reset();
-  std::string number = store.Meta("letter_template");
+  // Never a number twice (hub/sequences.h): the highest the data directory
+  // reserved, or any letter on record (villages hand back after a restore).
+  const std::string tmpl = store.Meta("letter_template");
+  int64_t learned = 0;
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * issued, store.db().Cached("SELECT reason FROM events WHERE kind='letter_issued'"));
+  for (;;) {
+    auto r = issued->Step();
+    if (!r.ok()) {
+      issued->Reset();
+      return r.status();
+    }
+    if (!*r) break;
+    learned = std::max(learned, NumberFromText(tmpl, issued->Text(0), year));
+  }
+  issued->Reset();
+  SIMPUL_ASSIGN_OR_RETURN(int64_t seq, ReserveNumber(store, "dinsos", year, learned));
+  std::string number = tmpl;
   auto replace = [&](const std::string& key, const std::string& v) {
     for (size_t p; (p = number.find(key)) != std::string::npos;) number.replace(p, key.size(), v);
   };

@@ -1,5 +1,7 @@
 #include "hub/store.h"
 
+#include "hub/sequences.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -107,6 +109,16 @@ ALTER TABLE nodes ADD COLUMN hub_pk TEXT;
 CREATE TABLE request_outcomes(
   node_id TEXT NOT NULL, counter INTEGER NOT NULL, outcome BLOB NOT NULL,
   PRIMARY KEY(node_id, counter)) WITHOUT ROWID;
+)sql",
+    R"sql(
+-- Restores from a backup (hub/epoch.h, PROTOCOL.md §20): the hub's epoch
+-- history ("epoch:through,...", the current epoch last); per node, the
+-- highest counter the restored store had handled, and the epoch the node
+-- says it has caught up with.
+ALTER TABLE nodes ADD COLUMN restored_counter INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE nodes ADD COLUMN epoch TEXT;
+INSERT INTO meta(key,value) VALUES('epoch_lineage', lower(hex(randomblob(8))) || ':0')
+  ON CONFLICT(key) DO NOTHING;
 )sql",
 };
 
@@ -286,10 +298,11 @@ Result<std::unique_ptr<HubStore>> HubStore::Init(const std::string& dir, const s
     SIMPUL_RETURN_IF_ERROR(store->SetMeta("store_kind", kHubStoreKind));
     SIMPUL_RETURN_IF_ERROR(txn.Commit());
     SIMPUL_RETURN_IF_ERROR(store->Load());
+    SIMPUL_RETURN_IF_ERROR(EnsureSequencesFile(*store));
     return store;
   }();
   if (!made.ok())
-    for (const char* f : {"/hub.db", "/hub.db-wal", "/hub.db-shm", "/hub.key"}) fs::remove(dir + f, ec);
+    for (const char* f : {"/hub.db", "/hub.db-wal", "/hub.db-shm", "/hub.key", "/sequences"}) fs::remove(dir + f, ec);
   return made;
 }
 
@@ -308,6 +321,7 @@ Result<std::unique_ptr<HubStore>> HubStore::Open(const std::string& dir, sync::C
   SIMPUL_RETURN_IF_ERROR(store->db_.UseWal());
   SIMPUL_RETURN_IF_ERROR(MigrateHub(store->db_, *store));
   SIMPUL_RETURN_IF_ERROR(store->Load());
+  SIMPUL_RETURN_IF_ERROR(EnsureSequencesFile(*store));
   return store;
 }
 

@@ -187,8 +187,9 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
     reply.pulled.clear();
     reply.cursor = req.pull_cursor;
   }
-  SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, store.Meta("hub_id"), req, seqs, reply, blobs, &docs, &sum,
-                                    nullptr, &progress));
+  // The bundle's counter is not kept; the node's current one is at least it.
+  SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, store.Meta("hub_id"), MetaU64(store, "sync_counter"), req, seqs,
+                                    reply, blobs, &docs, &sum, nullptr, &progress));
   (void)sync::DeletePurgedDocuments(store.db(), blobs);  // a purge may have arrived; best effort
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
   SIMPUL_ASSIGN_OR_RETURN(auto* del, store.db().Cached("DELETE FROM meta WHERE key=?"));

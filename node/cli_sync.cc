@@ -118,7 +118,8 @@ void PrintSummary(Invocation& inv, const SyncSummary& s) {
         .Field("bytes_sent", static_cast<int64_t>(s.bytes_sent))
         .Field("bytes_received", static_cast<int64_t>(s.bytes_received))
         .Field("round_trips", static_cast<int64_t>(s.round_trips)).Field("cuts", static_cast<int64_t>(s.cuts))
-        .Field("recovered", static_cast<int64_t>(s.recovered)).Key("seconds").Number(s.seconds)
+        .Field("recovered", static_cast<int64_t>(s.recovered)).Field("hub_restored", s.hub_restored)
+        .Field("handed_back", static_cast<int64_t>(s.handed_back)).Key("seconds").Number(s.seconds)
         .Field("verified", s.verified).Field("notice", s.notice);
     *inv.out << j.EndObject().str() << "\n";
     return;
@@ -128,6 +129,9 @@ void PrintSummary(Invocation& inv, const SyncSummary& s) {
   if (s.refused) o << ", " << s.refused << inv.T(" refused by the hub (see: simpul-node outbox)");
   o << ", " << s.received << inv.T(" received");
   if (s.conflicts) o << ", " << s.conflicts << inv.T(" conflict(s) (see: simpul-node conflicts)");
+  if (s.hub_restored)
+    o << "\n  " << inv.T("The hub was restored from a backup: this village gives back what it lost.");
+  if (s.handed_back) o << "\n  " << s.handed_back << inv.T(" decision(s) of the hub given back to it");
   if (s.docs_sent || s.docs_received || s.docs_pending || s.docs_refused)
     o << "\n  " << inv.T("Documents: ") << s.docs_sent << inv.T(" sent, ") << s.docs_received << inv.T(" received")
       << (s.docs_pending ? ", " + std::to_string(s.docs_pending) + inv.T(" still pending") : std::string())

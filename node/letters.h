@@ -1,7 +1,7 @@
 // Letters at the village: the letters the hub issued for this village's
 // applications (the replicated `letters` table), their PDFs (documents
 // fetched at sync), and checking a letter's QR text offline against the hub
-// keys this node trusts (PROTOCOL.md §20).
+// keys this node trusts (PROTOCOL.md §21).
 #ifndef SIMPUL_NODE_LETTERS_H_
 #define SIMPUL_NODE_LETTERS_H_
 

@@ -40,6 +40,8 @@ struct SyncSummary {
   uint64_t bytes_sent = 0, bytes_received = 0, round_trips = 0;
   uint64_t cuts = 0;       // round trips the link cut (retried within this run)
   uint64_t recovered = 0;  // requests whose reply a cut lost, settled from the hub's record (protocol 3)
+  uint64_t handed_back = 0;  // changes the hub wrote and lost in a restore, given back (protocol 4)
+  bool hub_restored = false; // the hub was restored from a backup since this node's last sync
   double seconds = 0;
   bool verified = false;  // digests equal at the end: node and hub agree
   std::string notice;     // from the hub, e.g. a clock warning

@@ -164,6 +164,27 @@ struct UiText {
   const char* id;
 };
 constexpr UiText kUiTexts[] = {
+    // simpul-hub backup / restore (hub/cli_backup.cc).
+    {"The hub was restored from a backup: this village gives back what it lost.",
+     "Hub dipulihkan dari cadangan: desa ini mengembalikan yang hilang darinya."},
+    {" decision(s) of the hub given back to it", " keputusan hub dikembalikan kepadanya"},
+    {"encrypted backup of the hub while it serves (passphrase from SIMPUL_BACKUP_PASSPHRASE or stdin); --verify checks one",
+     "cadangan terenkripsi hub selagi berjalan (kata sandi dari SIMPUL_BACKUP_PASSPHRASE atau masukan standar); --verify memeriksanya"},
+    {"restore a backup into a stopped hub; villages give back what it lost",
+     "pulihkan cadangan ke hub yang dihentikan; desa mengembalikan yang hilang darinya"},
+    {"Backup verified: ", "Cadangan terperiksa: "},
+    {"Backup written: ", "Cadangan ditulis: "},
+    {" files, ", " berkas, "},
+    {" bytes, encrypted", " bita, terenkripsi"},
+    {"Keep the passphrase apart from the backup; check it with: simpul-hub backup --verify ",
+     "Simpan kata sandi terpisah dari cadangan; periksa dengan: simpul-hub backup --verify "},
+    {"Hub restored; new epoch ", "Hub dipulihkan; epoch baru "},
+    {"  the replaced hub.db is kept in ", "  hub.db yang diganti disimpan di "},
+    {"  the current hub key (newer than the backup) was kept", "  kunci hub sekarang (lebih baru dari cadangan) dipertahankan"},
+    {"  villages give back what the hub lost at their next sync",
+     "  desa mengembalikan yang hilang dari hub pada sinkronisasi berikutnya"},
+    {"  letter numbers wait until every village has synced (no number is issued twice)",
+     "  nomor surat menunggu sampai semua desa sudah sinkron (tidak ada nomor yang terbit dua kali)"},
     {"add or update an operator account (password from SIMPUL_NEW_PASSWORD or stdin)",
      "tambah atau ubah akun petugas (kata sandi dari SIMPUL_NEW_PASSWORD atau masukan standar)"},
     {"list operator accounts", "daftar akun petugas"},

@@ -121,7 +121,25 @@ CREATE INDEX purges_subject ON purges(subject_id);
 -- Rows scrubbed here: later changes to them are dropped, never applied.
 CREATE TABLE purged_rows(tbl TEXT NOT NULL, row_id TEXT NOT NULL, PRIMARY KEY(tbl, row_id)) WITHOUT ROWID;
 )sql",
-    // N: letters issued by the hub (replicated to the application's village).
+    // 8: what a node gives back to a hub restored from a backup (PROTOCOL.md
+    // §20). Acknowledged changes stay in the outbox (state 'acked') with the
+    // counter of the request the hub acknowledged them in; changes the hub
+    // wrote are kept as received, with the hub's signature, the hub epoch
+    // and the log sequence they came at. Both for 180 days.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN ack_counter INTEGER;
+ALTER TABLE outbox ADD COLUMN acked_at_ms INTEGER;
+CREATE INDEX outbox_state ON outbox(state, ack_counter);
+CREATE TABLE hub_changes(
+  version TEXT PRIMARY KEY, tbl TEXT NOT NULL, row_id TEXT NOT NULL,
+  epoch TEXT NOT NULL, seq INTEGER NOT NULL,       -- where the hub's log had it (at most)
+  change BLOB NOT NULL, signature BLOB NOT NULL,   -- canonical bytes (sync/crypto/signed_change.h)
+  received_at_ms INTEGER NOT NULL,
+  handback INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;  -- 1: to give back; 2: the hub refused it
+CREATE INDEX hub_changes_handback ON hub_changes(handback);
+CREATE INDEX hub_changes_row ON hub_changes(row_id);
+)sql",
+    // 9: letters issued by the hub (replicated to the application's village).
     R"sql(
 CREATE TABLE letters(
   id TEXT PRIMARY KEY, village TEXT NOT NULL,

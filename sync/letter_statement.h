@@ -9,7 +9,7 @@
 // check it offline. Revocation is a separate, replicated fact: the verifier
 // passes the revoked numbers it knows.
 //
-// Text form (docs/PROTOCOL.md §20; persisted on paper, never change v1):
+// Text form (docs/PROTOCOL.md §21; persisted on paper, never change v1):
 //   SPL1|<number>|<type>|<name>|<masked nik>|<YYYY-MM-DD>|<key id>|<signature>
 // key id = the first 8 bytes of the signing public key in hex; signature =
 // Ed25519 over "simpul/v1/letter\n" + everything before the last '|',
