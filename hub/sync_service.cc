@@ -4,6 +4,7 @@
 #include <map>
 #include <new>
 
+#include "hub/audit.h"
 #include "schema/migrations.h"
 #include "schema/tables.h"
 #include "sync/blobs.h"
@@ -310,7 +311,7 @@ Result<bool> DocumentInScope(HubStore& store, const std::string& village, const 
 
 Status ServeDocuments(HubStore& store, const std::string& village, const wire::SyncRequest& req,
                       const SyncServiceOptions& opt, wire::SyncReply* reply) {
-  sync::BlobDir blobs(store.dir() + "/blobs");
+  sync::BlobDir& blobs = store.blobs();
   auto state_of = [&](const std::string& sha, uint64_t total) {
     wire::BlobState s;
     s.sha256 = sha;
@@ -764,6 +765,7 @@ std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* l
   if (!use.ok()) return refuse(use.status());
   (*use)->Bind(1, req->node_id).Bind(2, static_cast<int64_t>(store.NowMs())).Bind(3, req->code_id);
   if (Status s = (*use)->Run(); !s.ok()) return refuse(s);
+  if (Status s = RecordNodeKey(store, req->node_id, req->node_sign_pk); !s.ok()) return refuse(s);
   if (Status s = store.Audit("enrolled", village, req->node_id, "code " + req->code_id); !s.ok()) return refuse(s);
   if (Status s = txn->Commit(); !s.ok()) return refuse(s);
   wire::EnrolReply reply;

@@ -570,6 +570,8 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   if (!IsEnrolled(store))
     return Status::FailedPrecondition("this node is not enrolled: run simpul-node enrol --hub URL --code CODE");
   SIMPUL_ASSIGN_OR_RETURN(crypto::Identity identity, LoadIdentity(store));
+  // The audit chain's signed head goes with the entries it covers.
+  SIMPUL_RETURN_IF_ERROR(store.SignAuditHead(identity));
   // Re-read after each reply: the hub may hand over a rotated key.
   SIMPUL_ASSIGN_OR_RETURN(crypto::PublicKey hub_pk, crypto::PublicKeyFromHex(store.Meta("hub_pk")));
   const std::string hub_id = store.Meta("hub_id");

@@ -121,6 +121,19 @@ CREATE INDEX purges_subject ON purges(subject_id);
 -- Rows scrubbed here: later changes to them are dropped, never applied.
 CREATE TABLE purged_rows(tbl TEXT NOT NULL, row_id TEXT NOT NULL, PRIMARY KEY(tbl, row_id)) WITHOUT ROWID;
 )sql",
+    // 8: audit chains ordered by a per-writer sequence number (entry n links
+    // to entry n-1; clocks play no part), and the signed heads of village
+    // chains (sync/audit_heads.h): replicated, append-only, written by the
+    // node they name. Entries written before this have no seq and are checked
+    // by their prev_hash links alone.
+    R"sql(
+ALTER TABLE audit ADD COLUMN seq INTEGER;
+CREATE INDEX audit_writer_seq ON audit(writer, seq);
+CREATE TABLE audit_heads(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  writer TEXT, seq INTEGER, hash TEXT, signed_at TEXT, signer TEXT, signature TEXT);
+CREATE INDEX audit_heads_writer ON audit_heads(writer, seq);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

@@ -26,7 +26,7 @@ for m in re.finditer(r'\{\s*(' + STR + r'|' + RAW + r')\s*,', block, re.S):
 
 used = set()
 sources = [root / p for p in ('node/cli.cc', 'node/cli_commands.cc', 'node/cli_sync.cc', 'node/cli_accounts.cc', 'node/records.cc',
-                              'hub/cli.cc')]
+                              'hub/cli.cc', 'hub/cli_hub_audit.cc', 'hub/cli_documents.cc')]
 for path in sources:
     text = path.read_text()
     for m in re.finditer(r'\b(?:T|Tr)\(\s*(?:lang,\s*)?(' + STR + r')', text):
