@@ -1,5 +1,5 @@
 // Backups of a hub's data directory, and restoring one (OPERATIONS.md
-// "Backup and restore", format in PROTOCOL.md §20).
+// "Backup and restore", format in PROTOCOL.md §22).
 //
 // WriteBackup copies, while the hub serves: hub.db (a consistent snapshot,
 // SQLite's VACUUM INTO under one read transaction), hub.key and

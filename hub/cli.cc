@@ -1,6 +1,7 @@
 // simpul-hub commands. Operator output is bilingual (LANG / --lang), like
 // simpul-node; the server's log is English.
 #include "hub/cli.h"
+#include "hub/cli_internal.h"
 
 #include <signal.h>
 
@@ -27,20 +28,7 @@
 #include "sync/audit.h"
 
 namespace simpul::hub {
-namespace {
-
-struct HubCommand;
-
-struct Args {
-  const HubCommand* cmd = nullptr;
-  std::string user;
-  std::vector<std::string> words;
-  std::map<std::string, std::string> opts;
-  bool json = false, help = false;
-  Lang lang = Lang::kEn;
-  std::string data;
-  const char* T(const char* en) const { return Tr(lang, en); }
-};
+namespace cli {
 
 int ExitFor(const Status& st) {
   if (auto id = st.msg_id(); id && (*id == MsgId::kLoginRequired || *id == MsgId::kLoginFailed || *id == MsgId::kRoleForbids))
@@ -88,7 +76,7 @@ void PrintRows(const Args& a, const std::vector<Row>& rows) {
   if (rows.empty()) std::cout << a.T("(none)\n");
 }
 
-std::string Opt(const Args& a, const std::string& k, const std::string& def = "") {
+std::string Opt(const Args& a, const std::string& k, const std::string& def) {
   auto it = a.opts.find(k);
   return it == a.opts.end() ? def : it->second;
 }
@@ -218,8 +206,6 @@ Status CmdServe(Args& a) {
 sync::Permission PermissionOf(const Args& a);
 const char* PathOf(const Args& a);
 
-// Opens the hub store for the running command: checks the operator's
-// account and role once the store has accounts, and sets the audit actor.
 Result<std::unique_ptr<HubStore>> OpenHub(const Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, HubStore::Open(a.data, sync::SystemClock::Default()));
   if (!sync::HasOperators(store->db())) {  // setup mode
@@ -250,7 +236,6 @@ Result<std::unique_ptr<HubStore>> OpenHub(const Args& a) {
   return store;
 }
 
-// Audits outside an operation's own transaction (reads, imports).
 Status AuditNow(HubStore& store, const std::string& action, const std::string& village, const std::string& subject,
                 const std::string& detail) {
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
@@ -403,6 +388,7 @@ Status CmdAppShow(Args& a) {
     schema::JsonWriter j;
     j.BeginObject();
     for (const auto& [k, v] : app) j.Field(k, v);
+    SIMPUL_RETURN_IF_ERROR(PrintApplicationDocuments(a, *store, a.words[0], &j));
     j.Field("status", state.status).Field("contested", state.contested).Key("events").BeginArray();
     for (const auto& e : events)
       j.BeginObject().Field("kind", e.kind).Field("actor_role", e.actor_role).Field("reason", e.reason).EndObject();
@@ -424,7 +410,7 @@ Status CmdAppShow(Args& a) {
     if (Get(c, "row_id") == a.words[0])
       std::cout << "  " << a.T("CONFLICT ") << Get(c, "id") << " " << Get(c, "field") << ": '"
                 << Get(c, "winner_value") << "' vs '" << Get(c, "loser_value") << "' [" << Get(c, "status") << "]\n";
-  return Status::Ok();
+  return PrintApplicationDocuments(a, *store, a.words[0], nullptr);
 }
 
 Status Decide(Args& a, const std::string& kind, const std::string& role) {
@@ -531,17 +517,7 @@ Status CmdBundleImport(Args& a) {
 
 Status CmdAudit(Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  if (a.opts.count("verify")) {
-    bool intact = true;
-    for (const char* table : {"hub_audit", "audit"}) {
-      SIMPUL_ASSIGN_OR_RETURN(auto problems, sync::VerifyAuditChains(store->db(), table));
-      for (const auto& p : problems) std::cout << table << ": " << p << "\n";
-      intact &= problems.empty();
-    }
-    if (!intact) return Status::Corruption("the audit log was tampered with (see above)");
-    std::cout << a.T("Audit log intact: every chain verifies.") << "\n";
-    return Status::Ok();
-  }
+  if (a.opts.count("verify")) return VerifyAuditLog(a, *store);
   std::string sql =
       "SELECT at,'hub' AS source,writer,actor,action,village,subject,detail FROM hub_audit WHERE 1=1 {F}"
       " UNION ALL SELECT at,'village',writer,actor,action,village,subject,detail FROM audit WHERE 1=1 {F}"
@@ -651,7 +627,8 @@ const HubCommand kCommands[] = {
     {"application edit", "ID [--notes T] [--dtks-status S] [--desil N]", "hub-side edits", CmdAppEdit, sync::Permission::kReview},
     {"conflicts", "[--village CODE] [--all]", "open conflicts (with --all: resolved too)", CmdConflicts, sync::Permission::kRead},
     {"resolve", "CONFLICT_ID --keep winner|loser | --value TEXT", "resolve a conflict; replicates", CmdResolve, sync::Permission::kReview},
-    {"audit", "[--village CODE] [--action A] [--limit N] [--verify]", "the audit log (hub and villages); --verify checks its hash chains", CmdAudit, sync::Permission::kAudit},
+    {"audit", "[--village CODE] [--action A] [--limit N] [--verify]", "the audit log (hub and villages); --verify checks its chains against their signed heads", CmdAudit, sync::Permission::kAudit},
+    {"document get", "SHA256|ATTACHMENT_ID --out FILE", "write a document a village sent, checked against its hash (the read is audited)", CmdDocumentGet, sync::Permission::kRead},
     {"bundle import", "FILE --reply OUT", "apply a village's bundle and write its reply bundle", CmdBundleImport, sync::Permission::kReview},
     {"user add", "NAME --role ROLE",
      "add or update an operator account (password from SIMPUL_NEW_PASSWORD or stdin)", CmdUserAdd, sync::Permission::kAdminister},
@@ -662,9 +639,10 @@ const HubCommand kCommands[] = {
     {"restore", "DIR --data HUBDIR", "restore a backup into a stopped hub; villages give back what it lost", CmdRestore, sync::Permission::kNone},
 };
 
-}  // namespace
+}  // namespace cli
 
 int RunHubCli(const std::vector<std::string>& argv) {
+  using namespace cli;
   Args a;
   std::string lang;
   for (size_t i = 0; i < argv.size(); ++i) {

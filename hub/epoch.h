@@ -1,4 +1,4 @@
-// The hub's epochs (PROTOCOL.md §20): what lets villages repair a hub that
+// The hub's epochs (PROTOCOL.md §22): what lets villages repair a hub that
 // was restored from a backup.
 //
 // A hub store has an epoch id from its creation. `simpul-hub restore` ends

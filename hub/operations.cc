@@ -388,7 +388,7 @@ Result<int> PurgeSubject(HubStore& store, const std::string& kind, const std::st
     SIMPUL_RETURN_IF_ERROR(txn.Commit());
   }
   // After the commit: the files, and the old page images in the WAL.
-  SIMPUL_RETURN_IF_ERROR(sync::DeletePurgedDocuments(store.db(), sync::BlobDir(store.dir() + "/blobs")).status());
+  SIMPUL_RETURN_IF_ERROR(sync::DeletePurgedDocuments(store.db(), store.blobs()).status());
   (void)store.db().Exec("PRAGMA wal_checkpoint(TRUNCATE)");  // best effort: readers may hold it
   return scrubbed;
 }

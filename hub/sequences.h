@@ -1,5 +1,5 @@
 // Number sequences that never hand out a number twice, even across a
-// restore of hub.db from a backup (PROTOCOL.md §20, OPERATIONS.md).
+// restore of hub.db from a backup (PROTOCOL.md §22, OPERATIONS.md).
 //
 // Letter numbers (and any later per-year register) come from a sequence per
 // (unit, year). The next number is one more than the highest of:

@@ -15,7 +15,10 @@
 #include "schema/migrations.h"
 #include "schema/regions.h"
 #include "schema/store_files.h"
+#include "hub/audit.h"
+#include "hub/documents.h"
 #include "sync/audit.h"
+#include "sync/audit_heads.h"
 
 namespace simpul::hub {
 namespace fs = std::filesystem;
@@ -111,7 +114,7 @@ CREATE TABLE request_outcomes(
   PRIMARY KEY(node_id, counter)) WITHOUT ROWID;
 )sql",
     R"sql(
--- Restores from a backup (hub/epoch.h, PROTOCOL.md §20): the hub's epoch
+-- Restores from a backup (hub/epoch.h, PROTOCOL.md §22): the hub's epoch
 -- history ("epoch:through,...", the current epoch last); per node, the
 -- highest counter the restored store had handled, and the epoch the node
 -- says it has caught up with.
@@ -119,6 +122,21 @@ ALTER TABLE nodes ADD COLUMN restored_counter INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE nodes ADD COLUMN epoch TEXT;
 INSERT INTO meta(key,value) VALUES('epoch_lineage', lower(hex(randomblob(8))) || ':0')
   ON CONFLICT(key) DO NOTHING;
+)sql",
+    R"sql(
+-- Audit chains ordered by a per-writer sequence number (sync/audit.h;
+-- older entries have none), the signed heads of the hub's own chain
+-- (sync/audit_heads.h), and every key each node ever enrolled with, vouched
+-- for by the hub key (a node's older heads stay verifiable after it
+-- re-enrols; a key written into the database by hand is not trusted).
+ALTER TABLE hub_audit ADD COLUMN seq INTEGER;
+CREATE INDEX hub_audit_seq ON hub_audit(writer, seq);
+CREATE TABLE hub_audit_heads(
+  writer TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, signed_at TEXT NOT NULL,
+  signer TEXT NOT NULL, signature TEXT NOT NULL, PRIMARY KEY(writer, seq)) WITHOUT ROWID;
+CREATE TABLE node_keys(
+  node_id TEXT NOT NULL, sign_pk TEXT NOT NULL, hub_pk TEXT NOT NULL, signature TEXT NOT NULL,
+  at_ms INTEGER NOT NULL, PRIMARY KEY(node_id, sign_pk)) WITHOUT ROWID;
 )sql",
 };
 
@@ -150,7 +168,8 @@ Status HubStore::SaveClock() { return sync::SaveLastStamp(db_, hlc_->last()); }
 
 Status HubStore::Audit(const std::string& action, const std::string& village, const std::string& subject,
                        const std::string& detail) {
-  return sync::AppendHubAudit(db_, *hlc_, actor_, action, village, subject, detail);
+  SIMPUL_RETURN_IF_ERROR(sync::AppendHubAudit(db_, *hlc_, actor_, action, village, subject, detail).status());
+  return sync::WriteHubAuditHead(db_, *hlc_, identity_);
 }
 
 Status HubStore::Load() {
@@ -172,7 +191,10 @@ Status HubStore::Load() {
   st->Reset();
   hlc_ = std::make_unique<sync::Hlc>(clock_, hub_id_, last);
   writer_ = std::make_unique<sync::ChangeWriter>(db_, *hlc_, sync::Role::kHub, sync::ChangeSink::kChangelog);
-  return Status::Ok();
+  SIMPUL_ASSIGN_OR_RETURN(auto data_key, LoadHubDataKey(db_, dir_));
+  blobs_ = std::make_unique<sync::BlobDir>(dir_ + "/blobs", data_key);
+  SIMPUL_RETURN_IF_ERROR(SealClearDocuments(db_, dir_, *blobs_));
+  return VouchForNodeKeys(*this);
 }
 
 Status HubStore::LoadKeys() {
@@ -302,7 +324,8 @@ Result<std::unique_ptr<HubStore>> HubStore::Init(const std::string& dir, const s
     return store;
   }();
   if (!made.ok())
-    for (const char* f : {"/hub.db", "/hub.db-wal", "/hub.db-shm", "/hub.key", "/sequences"}) fs::remove(dir + f, ec);
+    for (const char* f : {"/hub.db", "/hub.db-wal", "/hub.db-shm", "/hub.key", "/sequences", "/data.key"})
+      fs::remove(dir + f, ec);
   return made;
 }
 

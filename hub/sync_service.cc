@@ -6,6 +6,7 @@
 #include <map>
 #include <new>
 
+#include "hub/audit.h"
 #include "schema/migrations.h"
 #include "schema/tables.h"
 #include "sync/blobs.h"
@@ -318,7 +319,7 @@ Result<bool> DocumentInScope(HubStore& store, const std::string& village, const 
 
 Status ServeDocuments(HubStore& store, const std::string& village, const wire::SyncRequest& req,
                       const SyncServiceOptions& opt, wire::SyncReply* reply) {
-  sync::BlobDir blobs(store.dir() + "/blobs");
+  sync::BlobDir& blobs = store.blobs();
   auto state_of = [&](const std::string& sha, uint64_t total) {
     wire::BlobState s;
     s.sha256 = sha;
@@ -416,7 +417,7 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
   // (a 26-byte version echoed per change was most of a push reply).
   const bool by_position = std::min(header.proto_max, wire::kProtocolMax) >= 2;
   const uint16_t protocol = std::min(header.proto_max, wire::kProtocolMax);
-  // Protocol 4: changes the hub wrote, handed back after a restore (§20),
+  // Protocol 4: changes the hub wrote, handed back after a restore (§22),
   // go with the pushed ones in version order: a change comes after the
   // versions it was based on, so history sent again lands as it was first
   // written, without conflicts that never were.
@@ -794,6 +795,7 @@ std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* l
   if (!use.ok()) return refuse(use.status());
   (*use)->Bind(1, req->node_id).Bind(2, static_cast<int64_t>(store.NowMs())).Bind(3, req->code_id);
   if (Status s = (*use)->Run(); !s.ok()) return refuse(s);
+  if (Status s = RecordNodeKey(store, req->node_id, req->node_sign_pk); !s.ok()) return refuse(s);
   if (Status s = store.Audit("enrolled", village, req->node_id, "code " + req->code_id); !s.ok()) return refuse(s);
   if (Status s = txn->Commit(); !s.ok()) return refuse(s);
   wire::EnrolReply reply;

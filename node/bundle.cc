@@ -52,6 +52,7 @@ Result<BundleExport> ExportBundle(NodeStore& store, const std::string& path, uin
     SIMPUL_RETURN_IF_ERROR(store.Audit("bundle_export", path, "written for the hub"));
     SIMPUL_RETURN_IF_ERROR(txn.Commit());
   }
+  SIMPUL_RETURN_IF_ERROR(store.SignAuditHead(identity));
   SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, 5000));
   SIMPUL_ASSIGN_OR_RETURN(int64_t total, CountPending(store));
   out.more_remain = static_cast<int64_t>(pending.size()) < total;

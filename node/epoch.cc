@@ -1,4 +1,4 @@
-// The node's side of the hub's epochs (PROTOCOL.md §20): what a village
+// The node's side of the hub's epochs (PROTOCOL.md §22): what a village
 // keeps so that it can give a hub restored from a backup what the hub lost,
 // and how it does so when a reply names a new epoch.
 //

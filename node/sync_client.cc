@@ -378,7 +378,7 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
                                          "from " + crypto::Fingerprint(pinned)));
     }
   }
-  // A restored hub (a new epoch, §20): what it lost goes again, before this
+  // A restored hub (a new epoch, §22): what it lost goes again, before this
   // reply's changes of the new epoch are kept.
   bool restored = false;
   SIMPUL_RETURN_IF_ERROR(FollowEpoch(store, reply, &restored));
@@ -593,6 +593,8 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   if (!IsEnrolled(store))
     return Status::FailedPrecondition("this node is not enrolled: run simpul-node enrol --hub URL --code CODE");
   SIMPUL_ASSIGN_OR_RETURN(crypto::Identity identity, LoadIdentity(store));
+  // The audit chain's signed head goes with the entries it covers.
+  SIMPUL_RETURN_IF_ERROR(store.SignAuditHead(identity));
   // Re-read after each reply: the hub may hand over a rotated key.
   SIMPUL_ASSIGN_OR_RETURN(crypto::PublicKey hub_pk, crypto::PublicKeyFromHex(store.Meta("hub_pk")));
   const std::string hub_id = store.Meta("hub_id");
@@ -617,7 +619,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   // The protocol requests are encoded for: 3 once a reply of this hub said
   // it speaks it (PROTOCOL.md §19), else 2, which every hub of protocol >= 2
   // reads (a hub of protocol 1 reads it too, and ignores what is new in 2).
-  // 4 once the hub said so (epochs and hand-backs after a restore, §20).
+  // 4 once the hub said so (epochs and hand-backs after a restore, §22).
   uint16_t protocol = static_cast<uint16_t>(std::clamp<uint64_t>(MetaU64(store, "hub_protocol"), 2, wire::kProtocolMax));
   SIMPUL_RETURN_IF_ERROR(PruneRestoreHistory(store));
   Doubts doubts;

@@ -48,7 +48,7 @@ struct LinkSizes {
 // from its reply or recovered after a cut lost the reply (protocol 3).
 // `states` carry their documents' ids (wire::ResolveBlobStates).
 // `counter`: the request's (at least): acknowledged changes keep it, to be
-// sent again if the hub is restored from a backup older than it (§20).
+// sent again if the hub is restored from a backup older than it (§22).
 Status ApplyOutcome(NodeStore& store, uint64_t counter, const sync::wire::SyncRequest& req,
                     const std::vector<int64_t>& seqs,
                     const std::vector<sync::wire::ItemResult>& results,
@@ -60,7 +60,7 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
                   const sync::wire::SyncReply& reply, sync::BlobDir& blobs, DocumentWork* docs,
                   SyncSummary* sum, const LinkSizes* link, bool* doc_progress);
 
-// --- the hub's epochs (node/epoch.cc, PROTOCOL.md §20) ---------------------------
+// --- the hub's epochs (node/epoch.cc, PROTOCOL.md §22) ---------------------------
 
 // The epoch to name in requests: the one this node has caught up with.
 std::string CaughtUpEpoch(NodeStore& s);

@@ -78,6 +78,16 @@ enum class MsgId : uint16_t {
   kStoreLocked,
   kWrongPassphrase,
   kPassphraseWeak,
+  // Audit log checks ({0} writer, {1} entry id, {2} from, {3} to).
+  kAuditAltered,
+  kAuditUnlinked,
+  kAuditSeqTwice,
+  kAuditMissing,
+  kAuditTruncated,
+  kAuditHeadForged,
+  kAuditHeadUnknownKey,
+  kAuditHeadMismatch,
+  kAuditLastHead,  // {0} writer, {1} seq, {2} hash, {3} signed at
   kCount_,  // keep last
 };
 

@@ -122,7 +122,7 @@ CREATE INDEX purges_subject ON purges(subject_id);
 CREATE TABLE purged_rows(tbl TEXT NOT NULL, row_id TEXT NOT NULL, PRIMARY KEY(tbl, row_id)) WITHOUT ROWID;
 )sql",
     // 8: what a node gives back to a hub restored from a backup (PROTOCOL.md
-    // §20). Acknowledged changes stay in the outbox (state 'acked') with the
+    // §22). Acknowledged changes stay in the outbox (state 'acked') with the
     // counter of the request the hub acknowledged them in; changes the hub
     // wrote are kept as received, with the hub's signature, the hub epoch
     // and the log sequence they came at. Both for 180 days.
@@ -139,7 +139,20 @@ CREATE TABLE hub_changes(
 CREATE INDEX hub_changes_handback ON hub_changes(handback);
 CREATE INDEX hub_changes_row ON hub_changes(row_id);
 )sql",
-    // 9: letters issued by the hub (replicated to the application's village).
+    // 9: audit chains ordered by a per-writer sequence number (entry n links
+    // to entry n-1; clocks play no part), and the signed heads of village
+    // chains (sync/audit_heads.h): replicated, append-only, written by the
+    // node they name. Entries written before this have no seq and are checked
+    // by their prev_hash links alone.
+    R"sql(
+ALTER TABLE audit ADD COLUMN seq INTEGER;
+CREATE INDEX audit_writer_seq ON audit(writer, seq);
+CREATE TABLE audit_heads(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  writer TEXT, seq INTEGER, hash TEXT, signed_at TEXT, signer TEXT, signature TEXT);
+CREATE INDEX audit_heads_writer ON audit_heads(writer, seq);
+)sql",
+    // 10: letters issued by the hub (replicated to the application's village).
     R"sql(
 CREATE TABLE letters(
   id TEXT PRIMARY KEY, village TEXT NOT NULL,

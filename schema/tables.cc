@@ -48,10 +48,16 @@ constexpr FieldDef kConflicts[] = {
 };
 
 // The audit log: written once by the node it names (`writer`), chained by
-// hash to that writer's previous entry (sync/audit.h).
+// hash to that writer's previous entry, the one numbered seq - 1 (sync/audit.h).
 constexpr FieldDef kAudit[] = {
     {"writer", S}, {"actor", S}, {"action", S}, {"subject", S}, {"detail", S},
-    {"at", S}, {"prev_hash", S}, {"hash", S},
+    {"at", S}, {"prev_hash", S}, {"hash", S}, {"seq", S},
+};
+
+// Signed heads of village audit chains: written once by the node they name,
+// signed with its Ed25519 identity (sync/audit_heads.h).
+constexpr FieldDef kAuditHeads[] = {
+    {"writer", V}, {"seq", V}, {"hash", V}, {"signed_at", V}, {"signer", V}, {"signature", V},
 };
 
 // A purge: written once by the hub; applying it scrubs the subject's
@@ -75,7 +81,8 @@ constexpr TableDef kTables[] = {
     {"applications", kApplications, false, 1}, {"complaints", kComplaints, false, 0},
     {"events", kEvents, true, 1},             {"conflicts", kConflicts, false, 1},
     {"attachments", kAttachments, false, 2}, {"audit", kAudit, true, 1},
-    {"purges", kPurges, true, 0},            {"letters", kLetters, false, 1},
+    {"purges", kPurges, true, 0},             {"audit_heads", kAuditHeads, true, 1},
+    {"letters", kLetters, false, 1},
 };
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Changes the hub signs (PROTOCOL.md §20), so that a village can hand them
+// Changes the hub signs (PROTOCOL.md §22), so that a village can hand them
 // back to a hub restored from a backup that predates them, and the hub can
 // take them again knowing they are its own.
 //

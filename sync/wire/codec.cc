@@ -371,7 +371,7 @@ void LoadRecovered3(Ar& ar, RecoveredReply& r) {
   LoadList(ar, r.blob_states, [](Ar& a, BlobState& x) { LoadState3(a, x); });
 }
 
-// --- protocol 4: the hub's epoch and signed changes (PROTOCOL.md §20) ----------
+// --- protocol 4: the hub's epoch and signed changes (PROTOCOL.md §22) ----------
 template <class Ar>
 void SaveSig(Ar& ar, const std::array<uint8_t, 64>& s) { ar(cereal::binary_data(s.data(), s.size())); }
 template <class Ar>

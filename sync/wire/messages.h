@@ -28,7 +28,7 @@ namespace simpul::sync::wire {
 // states (SyncRequest class version 2, SyncReply class version 3), frames
 // that skip the pull, and recovery of replies lost in a cut. A node uses
 // them only once a reply told it the hub speaks 3 (SyncReply.protocol).
-// 4 (PROTOCOL.md §20): the hub's epoch (a restore from a backup starts a new
+// 4 (PROTOCOL.md §22): the hub's epoch (a restore from a backup starts a new
 // one) in every reply, its signature on the changes it wrote, and the
 // hand-back of such changes to a restored hub (SyncRequest class version 3,
 // SyncReply class version 4). Used, like 3, once the hub said it speaks it.

@@ -263,6 +263,7 @@ std::map<std::string, std::string> BlobFiles(const std::string& dir) {
   std::map<std::string, std::string> out;
   std::error_code ec;
   if (fs::exists(dir + "/keyring", ec)) return testing::NodeDocuments(dir);
+  if (fs::exists(dir + "/hub.key", ec)) return testing::HubDocuments(dir);
   fs::path root = fs::path(dir) / "blobs";
   if (!fs::exists(root, ec)) return out;
   for (const auto& sub : fs::directory_iterator(root, ec)) {

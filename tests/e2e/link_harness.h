@@ -417,9 +417,11 @@ inline BlobListing ListBlobs(const std::string& blob_root) {
   std::error_code ec;
   if (!fs::exists(blob_root, ec)) return out;
   std::string store_dir = fs::path(blob_root).parent_path().string();
-  if (fs::exists(store_dir + "/keyring", ec)) {
-    // A node: documents are sealed under keyed names; decrypt through the store.
-    for (const auto& [sha, content] : testing::NodeDocuments(store_dir)) {
+  if (fs::exists(store_dir + "/keyring", ec) || fs::exists(store_dir + "/hub.key", ec)) {
+    // Documents are sealed under keyed names (a node's under its data key, a
+    // hub's under its data key): decrypt through the store.
+    bool node = fs::exists(store_dir + "/keyring", ec);
+    for (const auto& [sha, content] : node ? testing::NodeDocuments(store_dir) : testing::HubDocuments(store_dir)) {
       out.files[sha] = Sha256Hex(content);
       out.bytes += content.size();
     }
