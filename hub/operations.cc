@@ -4,7 +4,10 @@
 
 #include <ctime>
 
+#include "hub/letters/issue.h"
+#include "hub/rules.h"
 #include "schema/field_rules.h"
+#include "schema/local_time.h"
 #include "schema/ids.h"
 #include "schema/tables.h"
 #include "schema/validate.h"
@@ -166,15 +169,21 @@ Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, cons
   SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
   if (state.status != "approved")
     return Status::FailedPrecondition("a letter is issued only for an approved application (it is " + state.status + ")");
-  std::time_t t = static_cast<std::time_t>(store.NowMs() / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  int year = tm.tm_year + 1900;
-  // Never a number twice (hub/sequences.h): the highest the data directory
-  // reserved, or any letter on record (villages hand back after a restore).
-  const std::string tmpl = store.Meta("letter_template");
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(store));
+  const schema::ServiceRule* rule = rules.Find(Get(app, "type"), Get(app, "service_type"));
+  if (!rule)
+    return Status::FailedPrecondition("the service rules " + rules.id + " v" + std::to_string(rules.version) +
+                                      " have no letter for applications of type " + Get(app, "type"));
+  // The year a letter counts under is the office's, not UTC's.
+  const std::string village = Get(app, "village");
+  int year = schema::ToLocal(static_cast<int64_t>(store.NowMs()), schema::ZoneOfRegion(village)).year;
+  // Never a number twice (hub/sequences.h): one sequence per service and
+  // year, above the highest the data directory reserved and any letter on
+  // record (villages hand back after a restore).
+  const std::string& tmpl = rule->letter.number_format;
   int64_t learned = 0;
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * issued, store.db().Cached("SELECT reason FROM events WHERE kind='letter_issued'"));
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * issued, store.db().Cached(
+      "SELECT reason FROM events WHERE kind='letter_issued' UNION ALL SELECT number FROM letters"));
   for (;;) {
     auto r = issued->Step();
     if (!r.ok()) {
@@ -185,21 +194,21 @@ Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, cons
     learned = std::max(learned, NumberFromText(tmpl, issued->Text(0), year));
   }
   issued->Reset();
-  SIMPUL_ASSIGN_OR_RETURN(int64_t seq, ReserveNumber(store, "dinsos", year, learned));
+  SIMPUL_ASSIGN_OR_RETURN(int64_t seq, ReserveNumber(store, rule->code, year, learned));
   std::string number = tmpl;
   auto replace = [&](const std::string& key, const std::string& v) {
     for (size_t p; (p = number.find(key)) != std::string::npos;) number.replace(p, key.size(), v);
   };
-  char seqbuf[16];
-  std::snprintf(seqbuf, sizeof seqbuf, "%03lld", static_cast<long long>(seq));
+  char seqbuf[24];
+  std::snprintf(seqbuf, sizeof seqbuf, "%04lld", static_cast<long long>(seq));
   replace("{seq}", seqbuf);
   replace("{year}", std::to_string(year));
+  SIMPUL_ASSIGN_OR_RETURN(LetterRecord letter, ProduceLetter(store, rules, *rule, app, number, operator_name));
   const schema::TableDef* apps = schema::FindTable("applications");
-  SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*apps, app_id, Get(app, "village"),
-                                                       {{"letter_number", number}}));
+  SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*apps, app_id, village, {{"letter_number", number}}));
   (void)w;
-  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, Get(app, "village"), "letter_issued", number, "hub", operator_name));
-  SIMPUL_RETURN_IF_ERROR(store.Audit("decision:letter_issued", Get(app, "village"), app_id, number));
+  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, village, "letter_issued", number, "hub", operator_name));
+  SIMPUL_RETURN_IF_ERROR(store.Audit("decision:letter_issued", village, app_id, number + " pdf " + letter.sha256));
   SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return number;

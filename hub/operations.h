@@ -35,8 +35,11 @@ Result<schema::WorkflowState> ApplicationState(HubStore& store, const std::strin
 Status RecordDecision(HubStore& store, const std::string& app_id, const std::string& kind,
                       const std::string& reason, const std::string& actor_role,
                       const std::string& operator_name);
-// Assigns the next letter number ({seq}, {year} in meta.letter_template) and
-// records letter_issued. Returns the number.
+// Issues the letter of an approved application under the service rules
+// (hub/rules.h): the next number of the service's own sequence for the
+// office's year (hub/sequences.h), the signed PDF (hub/letters/issue.h), the
+// replicated letters row and the letter_issued event, in one transaction.
+// Returns the number.
 Result<std::string> IssueLetter(HubStore& store, const std::string& app_id,
                                 const std::string& operator_name);
 // Hub-side edits of shared/hub fields: notes, dtks_status, dtks_desil.

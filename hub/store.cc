@@ -316,7 +316,6 @@ Result<std::unique_ptr<HubStore>> HubStore::Init(const std::string& dir, const s
     SIMPUL_RETURN_IF_ERROR(schema::LoadAllRegions(store->db_));
     SIMPUL_RETURN_IF_ERROR(store->SetMeta("hub_id", "hub-" + schema::NewNodeId()));
     SIMPUL_RETURN_IF_ERROR(store->SetMeta("name", name));
-    SIMPUL_RETURN_IF_ERROR(store->SetMeta("letter_template", "460/{seq}/Dinsos/{year}"));
     SIMPUL_RETURN_IF_ERROR(store->SetMeta("store_kind", kHubStoreKind));
     SIMPUL_RETURN_IF_ERROR(txn.Commit());
     SIMPUL_RETURN_IF_ERROR(store->Load());

@@ -96,7 +96,7 @@ Result<LetterRecord> ProduceLetter(HubStore& store, const schema::ServiceRules& 
 
   rec.sha256 = Sha256Hex(pdf);
   rec.size = static_cast<int64_t>(pdf.size());
-  sync::BlobDir blobs(store.dir() + "/blobs");
+  sync::BlobDir& blobs = store.blobs();  // sealed under the hub data key
   if (!blobs.Has(rec.sha256)) {
     SIMPUL_ASSIGN_OR_RETURN(auto w, blobs.NewWriter());
     SIMPUL_RETURN_IF_ERROR(w.Add(pdf));
