@@ -16,6 +16,11 @@ namespace simpul::hub {
 
 using Row = std::vector<std::pair<std::string, schema::Value>>;
 
+// Runs `sql` with text binds; every row as (column, value) pairs.
+Result<std::vector<Row>> QueryRows(HubStore& store, const std::string& sql, const std::vector<std::string>& binds);
+// The text of `col` in `row` ("" when absent or NULL).
+std::string RowText(const Row& row, const std::string& col);
+
 // Enrolment: a one-time code for one village, valid `days` days.
 Result<std::string> CreateEnrolment(HubStore& store, const std::string& village, int days);
 Status RevokeNode(HubStore& store, const std::string& node_id, const std::string& reason);
@@ -46,8 +51,6 @@ Result<std::vector<Row>> ListConflicts(HubStore& store, const std::string& villa
 Status ResolveConflict(HubStore& store, const std::string& conflict_id, const std::string& keep,
                        const std::string& value, const std::string& operator_name);
 
-// Moves a person (with their applications) or an application to another
-// village: the old village's node drops it, the new one receives it.
 // Purges a person's (or a household's, with its members) personal data
 // (sync/purge.h): a replicated `purges` row, the scrub here, the documents
 // no one else needs deleted. The purge reaches the village's laptops at
@@ -61,9 +64,6 @@ struct ExpiredPerson {
   uint64_t last_activity_ms;
 };
 Result<std::vector<ExpiredPerson>> FindExpired(HubStore& store, int days);
-
-Result<int> MoveRow(HubStore& store, const std::string& table, const std::string& id,
-                    const std::string& to_village);
 
 }  // namespace simpul::hub
 

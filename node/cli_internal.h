@@ -66,6 +66,7 @@ Handler PassphraseChangeHandler();
 Handler UserListHandler();
 Handler UserDisableHandler();
 Handler BundleImportHandler();
+Handler RefusalsHandler();  // cli_refusals.cc
 
 }  // namespace simpul::node
 

@@ -78,6 +78,25 @@ enum class MsgId : uint16_t {
   kStoreLocked,
   kWrongPassphrase,
   kPassphraseWeak,
+  // Hub setup mode (hub/setup_mode.h).
+  kSetupModeWarning,
+  kSetupModeWebRefused,
+  // Exports, bundles, moves, hub decisions.
+  kExportFormat,
+  kBundleReplyDamaged,
+  kBundleReplyAlreadyImported,
+  kBundleReplyNotOurs,
+  kBundleReplyStale,
+  kRowMovedTo,
+  kRowMovedElsewhere,
+  kMoveNeedsHousehold,
+  kMoveHouseholdElsewhere,
+  kMoveSameVillage,
+  kDecisionNotAllowed,
+  kLetterNeedsApproval,
+  kReasonRequired,
+  kMissingArgument,
+  kHubUnknownCommand,
   kCount_,  // keep last
 };
 
