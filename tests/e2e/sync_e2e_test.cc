@@ -1211,6 +1211,19 @@ TEST_CASE("sync: the hub operator's answers: --json letter, a mistyped --status,
   ProcessResult unknown = in_bahasa({"aprove"});
   CHECK(unknown.exit_code == 2);
   CHECK_HAS(unknown.err, "Perintah 'aprove' tidak dikenal");
+
+  // One exit-code map for both tools: a hub store written by a newer Simpul
+  // is "store unusable" (3), as for a node, not "refused by a peer".
+  CHECK(hub.Stop() == 0);
+  {
+    auto db = testing::OpenStoreDb(hub.db(), schema::Db::Mode::kReadWrite);
+    REQUIRE(db.ok());
+    REQUIRE(db->Exec("PRAGMA user_version=99").ok());
+  }
+  ProcessResult newer = hub.Cli({"node", "list"});
+  INFO(hub.last());
+  CHECK(newer.exit_code == 3);
+  CHECK_HAS(newer.err, "newer Simpul");
 }
 
 TEST_CASE("sync: a hub without accounts warns on every command and in the server log, until an administrator exists") {
