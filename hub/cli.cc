@@ -317,7 +317,7 @@ Status CmdAppShow(Args& a) {
     std::cout << j.EndArray().EndObject().str() << "\n";
     return Status::Ok();
   }
-  std::cout << a.T("Application ") << a.words[0] << "  status: " << state.status << "\n";
+  std::cout << a.T("Application ") << a.words[0] << "  " << a.T("status") << ": " << state.status << "\n";
   for (const auto& [k, v] : app)
     if (!schema::IsNull(v) && k != "deleted") std::cout << "  " << std::left << std::setw(18) << k << schema::ValueToDisplay(v) << "\n";
   for (const auto& e : events)

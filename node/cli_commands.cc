@@ -309,7 +309,7 @@ Status AppShow(Invocation& inv) {
   }
   auto& o = *inv.out;
   o << inv.T("Application ") << id << "\n"
-    << "  status            " << StatusLabel(inv, state.status);
+    << "  " << std::left << std::setw(18) << inv.T("status") << StatusLabel(inv, state.status);
   if (!state.last_reason.empty()) o << " (" << state.last_reason << ")";
   o << "\n";
   if (state.contested)

@@ -47,7 +47,18 @@ Status SettleIfMoved(NodeStore& store, int64_t seq, const std::string& table, co
 std::string RefusalText(Lang lang, const std::string& stored) {
   if (stored.rfind(kMovedPrefix, 0) == 0) return Msg(lang, MsgId::kRowMovedTo, {stored.substr(std::strlen(kMovedPrefix))});
   if (stored == kMovedElsewhere) return Msg(lang, MsgId::kRowMovedElsewhere);
-  return stored;
+  // "Code: the hub's reason". The hub's reason is English by protocol
+  // (PROTOCOL §5, ItemResult.message); what it means for the operator is
+  // said in their language, the hub's words kept beside it.
+  auto colon = stored.find(": ");
+  std::string code = colon == std::string::npos ? "" : stored.substr(0, colon);
+  const char* meaning = code == "PermissionDenied"     ? Tr(lang, "outside this village's records or rights")
+                        : code == "InvalidArgument"    ? Tr(lang, "the change is not valid")
+                        : code == "FailedPrecondition" ? Tr(lang, "not allowed in the record's current state")
+                        : code == "AlreadyExists"      ? Tr(lang, "already recorded")
+                                                       : nullptr;
+  if (!meaning) return stored;
+  return std::string(meaning) + " (" + Tr(lang, "hub: ") + stored.substr(colon + 2) + ")";
 }
 
 }  // namespace simpul::node

@@ -25,7 +25,7 @@ for m in re.finditer(r'\{\s*(' + STR + r'|' + RAW + r')\s*,', block, re.S):
     keys.add(k)
 
 used = set()
-sources = [root / p for p in ('node/cli.cc', 'node/cli_commands.cc', 'node/cli_sync.cc', 'node/cli_accounts.cc', 'node/cli_refusals.cc', 'node/records.cc',
+sources = [root / p for p in ('node/cli.cc', 'node/cli_commands.cc', 'node/cli_sync.cc', 'node/cli_accounts.cc', 'node/cli_refusals.cc', 'node/refusals.cc', 'node/records.cc',
                               'hub/cli.cc')]
 for path in sources:
     text = path.read_text()
