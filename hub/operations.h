@@ -15,7 +15,10 @@
 namespace simpul::hub {
 
 using Row = std::vector<std::pair<std::string, schema::Value>>;
-// The text of column `col` of `row` ("" when absent or NULL).
+
+// Runs `sql` with text binds; every row as (column, value) pairs.
+Result<std::vector<Row>> QueryRows(HubStore& store, const std::string& sql, const std::vector<std::string>& binds);
+// The text of `col` in `row` ("" when absent or NULL).
 std::string RowText(const Row& row, const std::string& col);
 
 // Enrolment: a one-time code for one village, valid `days` days.
@@ -51,8 +54,6 @@ Result<std::vector<Row>> ListConflicts(HubStore& store, const std::string& villa
 Status ResolveConflict(HubStore& store, const std::string& conflict_id, const std::string& keep,
                        const std::string& value, const std::string& operator_name);
 
-// Moves a person (with their applications) or an application to another
-// village: the old village's node drops it, the new one receives it.
 // Purges a person's (or a household's, with its members) personal data
 // (sync/purge.h): a replicated `purges` row, the scrub here, the documents
 // no one else needs deleted. The purge reaches the village's laptops at
@@ -66,9 +67,6 @@ struct ExpiredPerson {
   uint64_t last_activity_ms;
 };
 Result<std::vector<ExpiredPerson>> FindExpired(HubStore& store, int days);
-
-Result<int> MoveRow(HubStore& store, const std::string& table, const std::string& id,
-                    const std::string& to_village);
 
 }  // namespace simpul::hub
 

@@ -146,7 +146,8 @@ Status MigrateHub(Db& db, HubStore& store) {
   int latest = static_cast<int>(std::size(kHubMigrations));
   if (have > latest)
     return Status::VersionTooNew("hub store schema " + std::to_string(have) + " is newer than this binary's " +
-                                 std::to_string(latest) + "; upgrade simpul-hub");
+                                 std::to_string(latest) + "; upgrade simpul-hub")
+        .WithMsg(MsgId::kStoreTooNew, {db.path(), "hub " + std::to_string(have), "hub " + std::to_string(latest)});
   for (int v = have + 1; v <= latest; ++v) {
     SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(db));
     SIMPUL_RETURN_IF_ERROR(db.Exec(kHubMigrations[v - 1]));
@@ -338,7 +339,9 @@ Result<std::unique_ptr<HubStore>> HubStore::Open(const std::string& dir, sync::C
   if (version > schema::LatestSchemaVersion())
     return Status::VersionTooNew("hub store schema " + std::to_string(version) +
                                  " is newer than this binary's " + std::to_string(schema::LatestSchemaVersion()) +
-                                 "; upgrade simpul-hub (nothing was changed)");
+                                 "; upgrade simpul-hub (nothing was changed)")
+        .WithMsg(MsgId::kStoreTooNew, {DbPath(dir), std::to_string(version),
+                                       std::to_string(schema::LatestSchemaVersion())});
   if (version == 0) return Status::FailedPrecondition(dir + " is not a Simpul hub store");
   SIMPUL_RETURN_IF_ERROR(store->db_.UseWal());
   SIMPUL_RETURN_IF_ERROR(MigrateHub(store->db_, *store));

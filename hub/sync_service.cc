@@ -531,7 +531,8 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
     }
     for (auto& e : entries) {
       SIMPUL_RETURN_IF_ERROR(LoadEntryFields(store, e.seq, &e.c.fields));
-      if (e.c.flags & wire::kFlagScopeOut) e.c.fields.clear();
+      if (e.c.flags & wire::kFlagScopeOut)  // nothing but where the row went (PROTOCOL §8)
+        std::erase_if(e.c.fields, [](const wire::FieldChange& f) { return f.field != wire::kMovedToField; });
       reply.pulled.push_back(std::move(e.c));
     }
     if (!req.repair_buckets.empty())

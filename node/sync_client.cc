@@ -1,5 +1,6 @@
 #include "node/sync_client.h"
 #include "node/sync_internal.h"
+#include "node/refusals.h"
 
 #include <fcntl.h>
 #include <sodium.h>
@@ -314,6 +315,8 @@ Status ApplyOutcome(NodeStore& store, uint64_t counter, const wire::SyncRequest&
       refuse->Bind(1, std::string(CodeName(static_cast<Code>(r.code))) + ": " + r.message).Bind(2, seqs[i]);
       SIMPUL_RETURN_IF_ERROR(refuse->Run());
       ++sum->refused;
+      // A row Dinsos moved away: the refusal settles (node/refusals.h).
+      SIMPUL_RETURN_IF_ERROR(SettleIfMoved(store, seqs[i], req.push[i].table, req.push[i].row_id));
     }
   }
   SIMPUL_ASSIGN_OR_RETURN(Stmt * ack, store.db().Cached(
@@ -418,6 +421,10 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
     if (c.table == "conflicts" && res->row_created) ++sum->conflicts;
     if (auto it = signature_of.find(at); it != signature_of.end() && writer == hub_id)
       SIMPUL_RETURN_IF_ERROR(KeepHubChange(store, reply, c, *it->second));
+    if (c.flags & wire::kFlagScopeOut) {  // moved away: its edits here can never apply
+      SIMPUL_ASSIGN_OR_RETURN(int settled, SettleMovedRow(store, c));
+      sum->settled += static_cast<uint64_t>(settled);
+    }
     return Status::Ok();
   };
   for (const auto& c : reply.pulled) {

@@ -89,8 +89,8 @@ constexpr Entry kCatalogue[] = {
      "Data directory '{0}' already holds the Simpul store of village {1}."},
     {MsgId::kNotFoundId, "{0} dengan id '{1}' tidak ditemukan.", "{0} with id '{1}' not found."},
     {MsgId::kFileUnreadable, "Berkas '{0}' tidak bisa dibaca: {1}.", "Cannot read file '{0}': {1}."},
-    {MsgId::kFileTooLarge, "Berkas '{0}' terlalu besar ({1} byte; batas {2} byte).",
-     "File '{0}' is too large ({1} bytes; the limit is {2})."},
+    {MsgId::kFileTooLarge, "Berkas '{0}' terlalu besar ({1}); batasnya {2} per dokumen.",
+     "File '{0}' is too large ({1}); the limit is {2} per document."},
     {MsgId::kUnknownCommand, "Perintah '{0}' tidak dikenal. Lihat: simpul-node --help",
      "Unknown command '{0}'. See: simpul-node --help"},
     {MsgId::kUnknownOption, "Opsi '{0}' tidak dikenal untuk perintah ini. Lihat --help.",
@@ -156,6 +156,44 @@ constexpr Entry kCatalogue[] = {
      "{0}: entry no. {2} ({1}) does not match its signed head (the chain was rewritten or recomputed)."},
     {MsgId::kAuditLastHead, "{0}: kepala terakhir yang ditandatangani: entri no. {1}, hash {2}, ditandatangani {3}.",
      "{0}: last signed head: entry no. {1}, hash {2}, signed {3}."},
+    {MsgId::kSetupModeWarning,
+     "Hub ini belum punya akun petugas (mode persiapan): siapa pun yang bisa menjalankan simpul-hub bertindak tanpa masuk, tercatat sebagai 'NAMA (no account)'. Buat administrator sekarang: simpul-hub user add NAMA --role administrator",
+     "This hub has no operator accounts (setup mode): anyone who can run simpul-hub acts without signing in, recorded as 'NAME (no account)'. Create an administrator now: simpul-hub user add NAME --role administrator"},
+    {MsgId::kSetupModeWebRefused,
+     "Aplikasi web tidak dilayani sebelum ada akun administrator (simpul-hub user add NAMA --role administrator).",
+     "The web application is not served until an administrator account exists (simpul-hub user add NAME --role administrator)."},
+    {MsgId::kExportFormat,
+     "{0}: format '{1}' belum didukung; untuk sekarang hanya CSV (nama berkas berakhiran .csv). Tidak ada yang ditulis.",
+     "{0}: the '{1}' format is not supported; only CSV for now (a file name ending in .csv). Nothing was written."},
+    {MsgId::kBundleReplyDamaged,
+     "Berkas '{0}' rusak atau bukan berkas balasan yang utuh; tidak ada yang diterapkan. Minta berkas balasan itu lagi ke Dinsos.",
+     "'{0}' is damaged or not a whole reply bundle; nothing was applied. Ask Dinsos for the reply file again."},
+    {MsgId::kBundleReplyAlreadyImported,
+     "Berkas balasan '{0}' sudah pernah diterapkan di node ini; tidak ada yang diterapkan dua kali.",
+     "The reply bundle '{0}' was already imported on this node; nothing was applied twice."},
+    {MsgId::kBundleReplyNotOurs,
+     "Berkas balasan '{0}' bukan untuk node ini: tidak menjawab berkas mana pun yang dibuat node ini (atau isinya diubah). Tidak ada yang diterapkan.",
+     "The reply bundle '{0}' is not for this node: it answers no bundle this node exported (or its contents were altered). Nothing was applied."},
+    {MsgId::kBundleReplyStale,
+     "Balasan ini lebih lama daripada yang sudah diterima node ini (balasan yang lebih baru atau sinkronisasi langsung datang lebih dulu): tanda terima dan dokumennya diterapkan, {0} perubahan lama di dalamnya dilewati. Tidak ada yang hilang.",
+     "This reply is older than what this node already received (a newer reply or a live sync came first): its acknowledgements and documents were applied, the {0} older change(s) it carried were skipped. Nothing is lost."},
+    {MsgId::kRowMovedTo, "dipindahkan ke desa {0}", "moved to village {0}"},
+    {MsgId::kRowMovedElsewhere, "dipindahkan ke desa lain oleh Dinsos", "moved to another village by Dinsos"},
+    {MsgId::kMoveNeedsHousehold,
+     "Orang {0} tinggal bersama {2} anggota lain keluarga {1} yang tidak ikut pindah: sebutkan --household ID keluarga di desa {3} tempat ia bergabung.",
+     "Person {0} shares household {1} with {2} other member(s) who stay: give --household ID, the household of village {3} they join."},
+    {MsgId::kMoveHouseholdElsewhere, "Keluarga {0} ada di desa {1}, bukan di desa tujuan {2}.",
+     "Household {0} is in village {1}, not in the destination village {2}."},
+    {MsgId::kMoveSameVillage, "Data ini sudah berada di desa {0}.", "The record is already in village {0}."},
+    {MsgId::kDecisionNotAllowed, "Tidak bisa mencatat '{0}': permohonan berstatus '{1}'.",
+     "Cannot record '{0}': the application is '{1}'."},
+    {MsgId::kLetterNeedsApproval, "Surat hanya diterbitkan untuk permohonan yang disetujui (yang ini berstatus '{0}').",
+     "A letter is issued only for an approved application (this one is '{0}')."},
+    {MsgId::kReasonRequired, "{0} wajib diisi: desa harus tahu alasannya.",
+     "{0} is required: the village must know why."},
+    {MsgId::kMissingArgument, "Argumen {0} kurang. Lihat --help.", "Missing argument {0}. See --help."},
+    {MsgId::kHubUnknownCommand, "Perintah '{0}' tidak dikenal. Lihat: simpul-hub --help",
+     "Unknown command '{0}'. See: simpul-hub --help"},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");
@@ -277,8 +315,9 @@ constexpr UiText kUiTexts[] = {
 
 Usage: simpul-hub [--data DIR] [--json] [--lang id|en] COMMAND ...
   --data DIR   hub data directory (default: $SIMPUL_HUB_DATA, else /var/lib/simpul-hub)
-Exit codes: 0 ok, 1 internal error, 2 bad input or refused, 3 store unusable,
-4 busy or unreachable, 5 I/O error, 7 not signed in or the role does not allow it.
+Exit codes (the same as simpul-node's): 0 ok, 1 internal error, 2 bad input or refused,
+3 store unusable, 4 busy or unreachable, 5 I/O error, 6 refused for lack of trust (unknown
+or forged peer, versions differ), 7 not signed in or the role does not allow it.
 Accounts: once the hub has operator accounts, commands need --user NAME (or $SIMPUL_USER)
 and $SIMPUL_PASSWORD (or the password on standard input).
 
@@ -288,8 +327,10 @@ Commands:
 
 Pemakaian: simpul-hub [--data FOLDER] [--json] [--lang id|en] PERINTAH ...
   --data FOLDER  folder data hub (bawaan: $SIMPUL_HUB_DATA, atau /var/lib/simpul-hub)
-Kode keluar: 0 berhasil, 1 galat internal, 2 masukan salah atau ditolak, 3 penyimpanan tidak
-bisa dipakai, 4 sibuk atau tidak terjangkau, 5 galat berkas, 7 belum masuk atau peran tidak boleh.
+Kode keluar (sama dengan simpul-node): 0 berhasil, 1 galat internal, 2 masukan salah atau
+ditolak, 3 penyimpanan tidak bisa dipakai, 4 sibuk atau tidak terjangkau, 5 galat berkas,
+6 ditolak karena tidak tepercaya (pihak tidak dikenal atau dipalsukan, versi berbeda), 7 belum
+masuk atau peran tidak boleh.
 Akun: bila hub sudah punya akun petugas, perintah perlu --user NAMA (atau $SIMPUL_USER)
 dan $SIMPUL_PASSWORD (atau kata sandi di masukan standar).
 
@@ -346,8 +387,8 @@ Perintah:
      "konflik terbuka (dengan --all: yang selesai juga)"},
     {"resolve a conflict; replicates",
      "selesaikan konflik; ikut tersinkron"},
-    {"move a row (and dependents) to another village",
-     "pindahkan baris (dan turunannya) ke desa lain"},
+    {"move a row (and dependents) to another village; a person joins --household there, or takes their household along if no one stays in it",
+     "pindahkan baris (dan turunannya) ke desa lain; orang bergabung ke --household di sana, atau membawa keluarganya bila tidak ada anggota yang tinggal"},
     {"Village store created in ",
      "Penyimpanan desa disiapkan di "},
     {"Village: ",
@@ -374,6 +415,18 @@ Perintah:
      "  PERHATIAN: penarikan dan persetujuan sama-sama tercatat; perlu keputusan petugas.\n"},
     {"applicant",
      "pemohon"},
+    {"status",
+     "status"},
+    {"outside this village's records or rights",
+     "di luar data atau wewenang desa ini"},
+    {"the change is not valid",
+     "perubahan tidak sah"},
+    {"not allowed in the record's current state",
+     "tidak diizinkan pada keadaan data sekarang"},
+    {"already recorded",
+     "sudah tercatat"},
+    {"hub: ",
+     "hub: "},
     {"  History:\n",
      "  Riwayat:\n"},
     {"  Documents:\n",
@@ -420,8 +473,10 @@ Perintah:
      "Sinkronisasi selesai: "},
     {" changes sent",
      " perubahan terkirim"},
-    {" refused by the hub (see: simpul-node outbox)",
-     " ditolak hub (lihat: simpul-node outbox)"},
+    {" refused by the hub (see: simpul-node refusals)",
+     " ditolak hub (lihat: simpul-node refusals)"},
+    {" settled: the record moved to another village (see: simpul-node refusals)",
+     " selesai: datanya dipindahkan ke desa lain (lihat: simpul-node refusals)"},
     {" received",
      " diterima"},
     {" conflict(s) (see: simpul-node conflicts)",
@@ -476,6 +531,8 @@ Perintah:
      "Dipindahkan ke "},
     {" row(s)\n",
      " baris\n"},
+    {"Warning: ",
+     "Peringatan: "},
     {"Error: ",
      "Gagal: "},
     {"Create the village store (Kemendagri code, e.g. 35.10.01.2001)",
@@ -508,8 +565,8 @@ Perintah:
      "Daftar permohonan"},
     {"Answer poverty indicators; shows the score",
      "Jawab indikator kemiskinan; skor ditampilkan"},
-    {"Attach a document (kk, ktp, sktm, referral, photo, other)",
-     "Lampirkan dokumen (kk, ktp, sktm, referral, photo, other)"},
+    {"Attach a document (kk, ktp, sktm, referral, photo, other; at most 20 MiB)",
+     "Lampirkan dokumen (kk, ktp, sktm, referral, photo, other; paling besar 20 MiB)"},
     {"Submit the application to Dinsos",
      "Ajukan permohonan ke Dinsos"},
     {"Withdraw the application",
@@ -570,6 +627,14 @@ Perintah:
      "Menunggu sinkronisasi"},
     {"Refused by the hub",
      "Ditolak hub"},
+    {"Refusals settled (moved away)",
+     "Penolakan selesai (pindah desa)"},
+    {"Show the changes the hub refused, with the reason (settled ones too)",
+     "Tampilkan perubahan yang ditolak hub beserta alasannya (termasuk yang sudah selesai)"},
+    {"settled",
+     "selesai"},
+    {"refused",
+     "ditolak"},
     {R"(simpul-node: the village office's tool for social-welfare applications.
 Works fully offline; changes wait in the outbox until the next sync.
 

@@ -88,6 +88,25 @@ enum class MsgId : uint16_t {
   kAuditHeadUnknownKey,
   kAuditHeadMismatch,
   kAuditLastHead,  // {0} writer, {1} seq, {2} hash, {3} signed at
+  // Hub setup mode (hub/setup_mode.h).
+  kSetupModeWarning,
+  kSetupModeWebRefused,
+  // Exports, bundles, moves, hub decisions.
+  kExportFormat,
+  kBundleReplyDamaged,
+  kBundleReplyAlreadyImported,
+  kBundleReplyNotOurs,
+  kBundleReplyStale,
+  kRowMovedTo,
+  kRowMovedElsewhere,
+  kMoveNeedsHousehold,
+  kMoveHouseholdElsewhere,
+  kMoveSameVillage,
+  kDecisionNotAllowed,
+  kLetterNeedsApproval,
+  kReasonRequired,
+  kMissingArgument,
+  kHubUnknownCommand,
   kCount_,  // keep last
 };
 

@@ -22,6 +22,16 @@ bool RoleMayRecord(const std::string& role, const std::string& kind) {
 
 bool VillageMayEdit(const std::string& status) { return status == "draft" || status == "returned"; }
 
+const char* KnownStatuses() {
+  return "draft, submitted, returned, in_review, approved, rejected, letter_issued, withdrawn";
+}
+
+bool IsKnownStatus(const std::string& status) {
+  if (status.empty() || status.find_first_of(", ") != std::string::npos) return false;
+  std::string list = std::string(", ") + KnownStatuses() + ",";
+  return list.find(", " + status + ",") != std::string::npos;
+}
+
 WorkflowState FoldWorkflow(std::vector<WorkflowEvent> events) {
   std::sort(events.begin(), events.end(), [](const WorkflowEvent& a, const WorkflowEvent& b) {
     return a.at != b.at ? a.at < b.at : a.id < b.id;

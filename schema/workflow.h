@@ -45,6 +45,11 @@ WorkflowState FoldWorkflow(std::vector<WorkflowEvent> events);
 // True when the village may still change the application's own fields.
 bool VillageMayEdit(const std::string& status);
 
+// The statuses FoldWorkflow gives, for filters that name one: a known one,
+// and the list (comma-separated) for the message refusing an unknown one.
+bool IsKnownStatus(const std::string& status);
+const char* KnownStatuses();
+
 }  // namespace simpul::schema
 
 #endif  // SIMPUL_SCHEMA_WORKFLOW_H_

@@ -40,6 +40,15 @@ bool HasOperators(schema::Db& db) {
   return any;
 }
 
+bool HasAdministrator(schema::Db& db) {
+  auto st = db.Cached("SELECT 1 FROM operators WHERE disabled=0 AND role='administrator' LIMIT 1");
+  if (!st.ok()) return false;
+  auto row = (*st)->Step();
+  bool any = row.ok() && *row;
+  (*st)->Reset();
+  return any;
+}
+
 Status AddOperator(schema::Db& db, const std::string& name, const std::string& role, const std::string& password) {
   if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
   if (name.empty() || name.size() > 64 || name.find_first_of(" \t\n\"'") != std::string::npos)

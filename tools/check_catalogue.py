@@ -28,7 +28,7 @@ used = set()
 # Every file of the two CLIs (one file per command group) and the record
 # operations' option tables.
 sources = sorted(set(root.glob('node/cli*.cc')) | set(root.glob('hub/cli*.cc')) | set(root.glob('hub/cli/*.cc')) |
-                 set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc'})
+                 set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'node/refusals.cc'})
 for path in sources:
     text = path.read_text()
     for m in re.finditer(r'\b(?:T|Tr)\(\s*(?:lang,\s*)?(' + STR + r')', text):

@@ -48,9 +48,14 @@ struct FieldChange {
 enum ChangeFlags : uint8_t {
   kFlagNone = 0,
   kFlagSnapshot = 1,  // state transfer (first sync, repair, move-in): no conflicts
-  kFlagScopeOut = 2,  // the row left this scope: drop it (fields empty)
+  kFlagScopeOut = 2,  // the row left this scope: drop it (fields: kMovedToField or none)
   kFlagRepair = 4,    // authoritative state from the hub's digest repair
 };
+
+// The one field a scope_out change may carry: the village the row moved to
+// (a village code; persisted on the wire: never rename). Receivers ignore
+// any other field of a scope_out change.
+inline constexpr const char* kMovedToField = "moved_to";
 
 // One change record: fields of one row written together under one version
 // (the HLC stamp + node id of the writer, also the change's id).

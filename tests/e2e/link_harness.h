@@ -460,10 +460,7 @@ class AsyncProc {
       dup2(devnull, 0);
       dup2(o, 1);
       dup2(e, 2);
-      for (const auto& kv : env) {
-        auto eq = kv.find('=');
-        setenv(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str(), 1);
-      }
+      PrepareChildEnvironment(env);  // never the shell's SIMPUL_* variables
       std::vector<char*> args;
       for (const auto& s : argv) args.push_back(const_cast<char*>(s.c_str()));
       args.push_back(nullptr);

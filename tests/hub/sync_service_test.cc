@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/moves.h"
 #include "hub/operations.h"
 #include "hub/store.h"
 #include "schema/db.h"
