@@ -6,6 +6,11 @@
 //   hub.key       the hub's Ed25519 identity (mode 0600; back it up offline)
 //   retired-keys/ earlier identities after `simpul-hub key rotate`: nodes
 //                 that still seal to one are answered, and told the new key
+//   sequences     letter numbers reserved so far, outside hub.db so that a
+//                 restore never reissues one (hub/sequences.h)
+//   blobs/        documents, named by their SHA-256 (sync/blobs.h)
+//   serve.lock    held by `serve` and `restore` (hub/backup.h)
+//   pre-restore-MS/  the hub.db a restore replaced (hub/backup.h)
 //
 // The hub shares the replicated schema with the nodes (schema/migrations.h)
 // and adds its own tables, versioned separately under meta.hub_schema.
