@@ -182,7 +182,7 @@ std::string ManifestText(const Manifest& m) {
 // names a hub data directory has.
 bool SafePath(const std::string& p) {
   if (p.empty() || p[0] == '/' || p.find("..") != std::string::npos || p.find('\\') != std::string::npos) return false;
-  return p == "hub.db" || p == "hub.key" || p == "sequences" || p.rfind("retired-keys/", 0) == 0 ||
+  return p == "hub.db" || p == "hub.key" || p == "data.key" || p == "sequences" || p.rfind("retired-keys/", 0) == 0 ||
          p.rfind("blobs/", 0) == 0;
 }
 
@@ -315,6 +315,8 @@ Result<BackupReport> WriteBackup(const std::string& data_dir, const std::string&
   SIMPUL_RETURN_IF_ERROR(added);
   // 2. Keys and number reservations (after the snapshot: never older than it).
   SIMPUL_RETURN_IF_ERROR(add(data_dir + "/hub.key", "hub.key"));
+  // The hub data key the documents are sealed under (hub/documents.h).
+  if (fs::exists(data_dir + "/data.key", ec)) SIMPUL_RETURN_IF_ERROR(add(data_dir + "/data.key", "data.key"));
   for (const auto& f : fs::directory_iterator(data_dir + "/retired-keys", ec))
     if (f.is_regular_file() && f.path().extension() == ".key")
       SIMPUL_RETURN_IF_ERROR(add(f.path().string(), "retired-keys/" + f.path().filename().string()));
@@ -425,6 +427,11 @@ Result<RestoreReport> RestoreBackup(const std::string& backup_dir, const std::st
         data_dir + "/retired-keys/" + sync::crypto::ToHex(old_id.sign_pk) + ".key", backup_key, 0600));
   } else if (!current_key.ok()) {
     SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(data_dir + "/hub.key", backup_key, 0600));
+  }
+  // The data key never changes: the backup's comes along where there is none.
+  if (fs::exists(staged("data.key"), ec) && !fs::exists(data_dir + "/data.key", ec)) {
+    SIMPUL_ASSIGN_OR_RETURN(std::string data_key, ReadAll(staged("data.key")));
+    SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(data_dir + "/data.key", data_key, 0600));
   }
   // Documents: added where missing (a file here is the same bytes: its name
   // is its hash).

@@ -8,7 +8,11 @@
 //                 that still seal to one are answered, and told the new key
 //   data.key      the hub data key (mode 0600; back it up with hub.key): the
 //                 documents are sealed under it (hub/documents.h)
-//   blobs/        the documents villages attached, sealed (sync/blobs.h)
+//   sequences     letter numbers reserved so far, outside hub.db so that a
+//                 restore never reissues one (hub/sequences.h)
+//   blobs/        the documents villages attached and the letters, sealed (sync/blobs.h)
+//   serve.lock    held by `serve` and `restore` (hub/backup.h)
+//   pre-restore-MS/  the hub.db a restore replaced (hub/backup.h)
 //
 // The hub shares the replicated schema with the nodes (schema/migrations.h)
 // and adds its own tables, versioned separately under meta.hub_schema.

@@ -669,6 +669,8 @@ std::string HandleOne(HubStore& store, const std::string& frame, const SyncServi
     log->outcome = "ok";
     log->pushed = req->push.size();
     for (const auto& r : reply->results) (r.code == 0 ? log->applied : log->refused)++;
+    log->pushed += req->handback.size();
+    for (const auto& r : reply->handback_results) (r.code == 0 ? log->applied : log->refused)++;
     log->pulled = reply->pulled.size() + reply->repair.size();
     return crypto::SealReply(*opened, wire::Encode(*reply));
   } catch (const std::bad_alloc&) {

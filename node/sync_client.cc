@@ -145,7 +145,10 @@ Result<int64_t> CountPending(NodeStore& s) {
 
 // Rows of this village in `bucket` that the hub's repair did not mention:
 // they exist only here (the hub lost them, e.g. restored from a backup), so
-// they are queued again as new changes instead of being dropped.
+// they are queued again as new changes instead of being dropped. Only rows
+// this node wrote part of: a row of the hub's (a decision) or of another
+// laptop written again in this node's name would be refused by the hub at
+// every sync; the hub gets those back from their writers (§22).
 Status RequeueLocalOnly(NodeStore& s, const std::set<uint32_t>& buckets,
                         const std::set<std::pair<std::string, std::string>>& hub_rows, uint64_t* requeued) {
   for (const auto& t : schema::ReplicatedTables()) {
@@ -160,6 +163,12 @@ Status RequeueLocalOnly(NodeStore& s, const std::set<uint32_t>& buckets,
       if (!row) break;
       std::string id = st.Text(0);
       if (!buckets.count(sync::BucketOf(id)) || hub_rows.count({t.name, id})) continue;
+      SIMPUL_ASSIGN_OR_RETURN(Stmt * mine, s.db().Cached(
+          "SELECT 1 FROM field_versions WHERE tbl=? AND row_id=? AND substr(version,18)=? LIMIT 1"));
+      mine->Bind(1, t.name).Bind(2, id).Bind(3, s.node_id());
+      SIMPUL_ASSIGN_OR_RETURN(bool ours, mine->Step());
+      mine->Reset();
+      if (!ours) continue;
       std::vector<sync::FieldWrite> fields;
       for (size_t i = 0; i < t.fields.size(); ++i) {
         Value v = st.Column(static_cast<int>(i) + 1);
