@@ -662,7 +662,9 @@ TEST_CASE("bundle: round trip with no link carries rows and deduplicated documen
   hub.Do({"application", "return", a1.application, "--reason", "Lampirkan KK terbaru"});
   std::string bundle2 = n.File("ke-dinsos-2.smpl"), reply2 = hub.File("balasan-2.smpl");
   Json ex2 = n.Export(bundle2);
-  CHECK_MESSAGE(ex2["changes"].num() <= 3, "nothing was changed at the node since the last round:\n" << n.last());
+  // The idle bundle was never imported: its two changes go again, with this
+  // export's record and head.
+  CHECK_MESSAGE(ex2["changes"].num() <= 4, "nothing was changed at the node since the last round:\n" << n.last());
   CHECK(ex2["changes"].num() == static_cast<int64_t>(n.OutboxSize()));
   CHECK(ex2["documents"].num() == 0);
   hub.Import(bundle2, reply2);
