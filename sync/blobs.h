@@ -4,14 +4,16 @@
 // restarts a document from zero), and verified against its hash before it
 // is put in place. Documents live outside the database rows.
 //
-// On a node the directory is sealed (at_rest.h): files are named by a keyed
+// On a node (and at the hub, under the hub data key: hub/documents.h) the
+// directory is sealed (at_rest.h): files are named by a keyed
 // hash of the document's SHA-256, and hold
 //   "SMPLDOC1" | file id (16 random bytes) | records
 // where each record is u32 length (big-endian) | nonce 24 | ciphertext | tag
 // 16 (XChaCha20-Poly1305; file id and record index are the associated
 // data), at most 64 KiB of document each. A partial file grows by whole
 // records, so a resumed download appends, never rewrites; a record torn by
-// a crash is cut off before the next append. The hub's directory is plain.
+// a crash is cut off before the next append. A plain directory (files in
+// clear, named by their SHA-256) serves the node's benchmark stores only.
 #ifndef SIMPUL_SYNC_BLOBS_H_
 #define SIMPUL_SYNC_BLOBS_H_
 

@@ -802,8 +802,9 @@ TEST_CASE("sync: hub SIGKILLed mid-push and nodes SIGKILLed mid-pull lose nothin
   // Re-sent batches were no-ops: one change-log entry and one applied
   // record per household, not two.
   CHECK(hub.Count("SELECT count(*) FROM changelog WHERE tbl='households' AND village=?", {kKandangan}) == kRows);
+  // (+1: the head of its audit chain, signed as its first sync began.)
   CHECK(hub.Count("SELECT count(*) FROM applied WHERE node_id=?", {a.id()}) - applied_before ==
-        static_cast<int64_t>(before_rows) + kRows);
+        static_cast<int64_t>(before_rows) + kRows + 1);
   CHECK(a.Count("SELECT count(*) FROM households WHERE village=?", {kKandangan}) == kRows);
 
   // --- 4. a node dies with a pull under way ---------------------------------
