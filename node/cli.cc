@@ -11,7 +11,7 @@ int ExitCodeFor(const Status& st) {
   if (st.ok()) return kExitOk;
   if (auto id = st.msg_id()) {
     if (*id == MsgId::kStoreMissing || *id == MsgId::kStoreNotSimpul ||
-        *id == MsgId::kStoreCorrupt || *id == MsgId::kStoreTooNew)
+        *id == MsgId::kStoreCorrupt || *id == MsgId::kStoreTooNew || *id == MsgId::kStoreDamaged)
       return kExitStore;
     if (*id == MsgId::kStoreBusy) return kExitBusy;
     if (*id == MsgId::kLoginRequired || *id == MsgId::kLoginFailed || *id == MsgId::kRoleForbids ||
@@ -195,6 +195,9 @@ int RunCli(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   Status st = cmd->handler(inv);
+  // Damage met anywhere in the command is its outcome, whatever the handler
+  // made of the failed read (a lookup that reads a failure as "not found").
+  if (Status damage = NodeStore::DamageStatus(inv.data_dir); !damage.ok()) st = damage;
   if (!st.ok()) {
     *inv.err << (inv.lang == Lang::kId ? "Gagal: " : "Error: ") << Describe(inv.lang, st) << "\n";
     return ExitCodeFor(st);

@@ -156,6 +156,11 @@ constexpr Entry kCatalogue[] = {
      "{0}: entry no. {2} ({1}) does not match its signed head (the chain was rewritten or recomputed)."},
     {MsgId::kAuditLastHead, "{0}: kepala terakhir yang ditandatangani: entri no. {1}, hash {2}, ditandatangani {3}.",
      "{0}: last signed head: entry no. {1}, hash {2}, signed {3}."},
+    {MsgId::kStoreDamaged,
+     "Penyimpanan di '{0}' rusak: halaman {1} dari berkas {2} gagal diperiksa keasliannya. Tidak ada yang dibaca atau "
+     "ditulis. Jangan dihapus; hubungi admin (pulihkan dari hub).",
+     "The store in '{0}' is damaged: page {1} of file {2} failed its authenticity check. Nothing was read or written "
+     "from it. Do not delete it; ask the administrator (restore from the hub)."},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");

@@ -88,6 +88,7 @@ enum class MsgId : uint16_t {
   kAuditHeadUnknownKey,
   kAuditHeadMismatch,
   kAuditLastHead,  // {0} writer, {1} seq, {2} hash, {3} signed at
+  kStoreDamaged,  // {0} data directory, {1} page number, {2} file
   kCount_,  // keep last
 };
 
