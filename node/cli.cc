@@ -161,6 +161,9 @@ int RunCli(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   Status st = cmd->handler(inv);
+  // Damage met anywhere in the command is its outcome, whatever the handler
+  // made of the failed read (a lookup that reads a failure as "not found").
+  if (Status damage = NodeStore::DamageStatus(inv.data_dir); !damage.ok()) st = damage;
   if (!st.ok()) {
     *inv.err << (inv.lang == Lang::kId ? "Gagal: " : "Error: ") << Describe(inv.lang, st) << "\n";
     return ExitCodeFor(st);

@@ -58,7 +58,17 @@ Result<std::pair<crypto::EncryptedDbKey, Db>> OpenEncrypted(const std::string& d
   return std::make_pair(std::move(reg), std::move(db).value());
 }
 
+// WAL mode; synchronous=FULL so that a transaction is on disk before the
+// next one begins, which lets the encrypting VFS tell a WAL frame torn by a
+// crash (only in the last transaction) from a damaged one.
+Status UseWalFull(Db& db) {
+  SIMPUL_RETURN_IF_ERROR(db.UseWal());
+  return db.Exec("PRAGMA synchronous=FULL");
+}
+
 Status MapOpenError(const Status& st, const std::string& dir) {
+  if (st.ok()) return st;
+  if (Status damage = NodeStore::DamageStatus(dir); !damage.ok()) return damage;
   if (st.IsCorruption())
     return Status(st.code(), st.message()).WithMsg(MsgId::kStoreCorrupt, {DbPath(dir)});
   if (st.IsUnavailable()) return Status(st.code(), st.message()).WithMsg(MsgId::kStoreBusy);
@@ -78,6 +88,15 @@ Status LoadIndicatorSets(Db& db) {
 }
 
 }  // namespace
+
+Status NodeStore::DamageStatus(const std::string& dir) {
+  auto damage = crypto::EncryptedDbDamage(DbPath(dir));
+  if (!damage) return Status::Ok();
+  const std::string file = DbPath(dir) + (damage->wal ? "-wal" : "");
+  return Status::Corruption("the store is damaged: " + std::string(damage->wal ? "WAL frame " : "page ") +
+                            std::to_string(damage->page) + " of " + file + " failed authentication")
+      .WithMsg(MsgId::kStoreDamaged, {dir, std::to_string(damage->page), file});
+}
 
 Result<crypto::DataKey> NodeStore::Unlock(const std::string& dir, std::string_view passphrase) {
   if (!fs::exists(KeyringPath(dir))) {
@@ -207,7 +226,7 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Init(const std::string& dir,
     Db& d = store->db_;
     // The encrypting VFS works in 4096-byte pages; set before the first write.
     SIMPUL_RETURN_IF_ERROR(MapOpenError(d.Exec("PRAGMA page_size=4096"), dir));
-    SIMPUL_RETURN_IF_ERROR(MapOpenError(d.UseWal(), dir));
+    SIMPUL_RETURN_IF_ERROR(MapOpenError(encrypted ? UseWalFull(d) : d.UseWal(), dir));
     SIMPUL_RETURN_IF_ERROR(MapOpenError(schema::Migrate(d), dir));
     {
       SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(d));
@@ -262,7 +281,7 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& dir, sync:
   SIMPUL_ASSIGN_OR_RETURN(int version, schema::ReadSchemaVersion(store->db_));
   if (version > schema::LatestSchemaVersion())
     return schema::Migrate(store->db_);  // refuses, names both versions, changes nothing
-  SIMPUL_RETURN_IF_ERROR(MapOpenError(store->db_.UseWal(), dir));
+  SIMPUL_RETURN_IF_ERROR(MapOpenError(UseWalFull(store->db_), dir));
   SIMPUL_RETURN_IF_ERROR(MapOpenError(schema::Migrate(store->db_), dir));
   SIMPUL_RETURN_IF_ERROR(MapOpenError(store->LoadIdentity(), dir));
   SIMPUL_RETURN_IF_ERROR(store->AuditFailedUnlocks());

@@ -46,6 +46,11 @@ enum class AtRest { kEncrypted, kPlainForBenchmarks };
 
 class NodeStore {
  public:
+  // Corruption (catalogue: kStoreDamaged, exit 3) naming the page, when this
+  // process met a page of the store in `dir` that failed authentication
+  // (sync/crypto/at_rest.h); Ok otherwise.
+  static Status DamageStatus(const std::string& dir);
+
   // Creates a new store for `village` in `dir` (created if missing), its
   // data key sealed under `passphrase` (at least 10 characters).
   static Result<std::unique_ptr<NodeStore>> Init(const std::string& dir, const std::string& village,

@@ -7,7 +7,7 @@ namespace simpul {
 int ExitCodeFor(const Status& st) {
   if (st.ok()) return kExitOk;
   if (auto id = st.msg_id()) {
-    if (*id == MsgId::kStoreMissing || *id == MsgId::kStoreNotSimpul || *id == MsgId::kStoreCorrupt ||
+    if (*id == MsgId::kStoreMissing || *id == MsgId::kStoreNotSimpul || *id == MsgId::kStoreCorrupt || *id == MsgId::kStoreDamaged ||
         *id == MsgId::kStoreTooNew)
       return kExitStore;
     if (*id == MsgId::kStoreBusy) return kExitBusy;

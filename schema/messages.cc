@@ -194,6 +194,11 @@ constexpr Entry kCatalogue[] = {
     {MsgId::kMissingArgument, "Argumen {0} kurang. Lihat --help.", "Missing argument {0}. See --help."},
     {MsgId::kHubUnknownCommand, "Perintah '{0}' tidak dikenal. Lihat: simpul-hub --help",
      "Unknown command '{0}'. See: simpul-hub --help"},
+    {MsgId::kStoreDamaged,
+     "Penyimpanan di '{0}' rusak: halaman {1} dari berkas {2} gagal diperiksa keasliannya. Tidak ada yang dibaca atau "
+     "ditulis. Jangan dihapus; hubungi admin (pulihkan dari hub).",
+     "The store in '{0}' is damaged: page {1} of file {2} failed its authenticity check. Nothing was read or written "
+     "from it. Do not delete it; ask the administrator (restore from the hub)."},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");

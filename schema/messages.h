@@ -107,6 +107,7 @@ enum class MsgId : uint16_t {
   kReasonRequired,
   kMissingArgument,
   kHubUnknownCommand,
+  kStoreDamaged,  // {0} data directory, {1} page number, {2} file
   kCount_,  // keep last
 };
 

@@ -22,6 +22,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -131,6 +132,19 @@ Status RegisterEncryptedVfs();
 // kEncryptedVfsName while it does. Several registrations of the same path
 // with the same key may coexist; a different key for a path in use is
 // refused (FailedPrecondition).
+// A page of an encrypted database, or a frame of its WAL, that failed
+// authentication: damage (never read as empty, see encrypted_vfs.cc).
+struct PageDamage {
+  bool wal = false;   // a WAL frame (numbered from 1), else a database page (numbered from 1, as SQLite does)
+  uint64_t page = 0;
+};
+// The first damage the VFS met in the database at `db_path` (or its WAL) in
+// this process, if any; remembered after the database is closed, until its
+// key is registered again with no registration left. Once met, every later
+// read and write of that database fails (SQLITE_IOERR_DATA). Opening the
+// database authenticates every page of its file first.
+std::optional<PageDamage> EncryptedDbDamage(const std::string& db_path);
+
 class EncryptedDbKey {
  public:
   // FailedPrecondition if this processor cannot run `cipher`.

@@ -15,11 +15,24 @@
 // position (file kind and index) is the associated data, so pages cannot be
 // moved around undetected.
 //
-// Failed authentication of a database page is SQLITE_IOERR_DATA (the store
-// reports it as corruption). In the WAL, SQLite's crash recovery reads whole
-// frames and stops at the first whose checksum fails; a frame torn by a
-// crash fails authentication, and is returned as zeros so that recovery
-// treats it exactly as it treats a torn frame in a plain WAL.
+// A page that fails authentication is damage, never an empty page: the
+// read (or the write that would patch it) fails with SQLITE_IOERR_DATA, the
+// damage is recorded for the database (EncryptedDbDamage), and from then on
+// every read and write of that database fails the same way, so a damaged
+// store is neither read as if whole nor written on. Opening the database
+// file authenticates every page in it first. Not damage:
+//   - a page beyond the end of the file (never written): zeros, as SQLite
+//     expects;
+//   - in the WAL, a frame torn by a crash. SQLite's crash recovery reads
+//     whole frames and stops at the first whose checksum fails. A frame
+//     that fails authentication there is returned as zeros (recovery then
+//     treats it as a torn frame in a plain WAL) only when it belongs to the
+//     last transaction in the WAL: the store runs with synchronous=FULL, so
+//     a transaction was on disk before the next one began, and a frame
+//     followed by another transaction was written whole (damage);
+//   - a database page a crash tore while a checkpoint copied it, when the
+//     WAL still holds that page (SQLite reads the WAL's copy, and the next
+//     checkpoint writes the page again).
 //
 // No rollback journal, temporary or statement file may be opened for an
 // encrypted database (they would hold pages in the clear): the store runs in
@@ -29,11 +42,17 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "sync/crypto/at_rest.h"
 
@@ -70,6 +89,17 @@ std::map<std::string, KeyEntry>& Keys() {
   return *keys;
 }
 
+// The first damage met per database (full path): 0 none, else the page
+// number (1-based) | kWalBit for a WAL frame. Entries live as long as the
+// process (a File points at its database's), so damage is remembered after
+// the database is closed, until a registration of its key starts afresh.
+constexpr uint64_t kWalBit = 1ull << 63;
+using DamageSlot = std::atomic<uint64_t>;
+std::map<std::string, DamageSlot>& Damage() {
+  static auto* damage = new std::map<std::string, DamageSlot>();
+  return *damage;
+}
+
 sqlite3_vfs* g_base = nullptr;
 sqlite3_vfs g_vfs;
 
@@ -79,6 +109,8 @@ struct File {
   sqlite3_file* real;  // the underlying file, right after this struct
   Kind kind;
   PageCipher cipher;
+  DamageSlot* damage;  // its database's (never null once open)
+  char db_path[512];   // its database's full path (for the WAL's and the database's lookups)
   uint8_t key[32];
   // AES-256-GCM through OpenSSL (keyed once per open; ~1.4x libsodium's).
   EVP_CIPHER_CTX* enc;
@@ -159,27 +191,129 @@ void FreeCiphers(File* f) {
   f->enc = f->dec = nullptr;
 }
 
+// Authenticates and decrypts f->phys (page `index` of its file) into f->plain.
+bool OpenPage(File* f, uint64_t index) {
+  uint8_t ad[9];
+  AssociatedData(f->kind, index, ad);
+  unsigned long long n = 0;
+  // AES-GCM uses the first 12 bytes of the nonce field.
+  return f->cipher == PageCipher::kAes256Gcm
+             ? AesGcmOpen(f, ad, sizeof ad)
+             : crypto_aead_xchacha20poly1305_ietf_decrypt(f->plain, &n, nullptr, f->phys + kNonce, kPage + kTag, ad,
+                                                          sizeof ad, f->phys, f->key) == 0;
+}
+
+// Records the first damage of `f`'s database; SQLITE_IOERR_DATA.
+int Damaged(File* f, Kind kind, uint64_t index) {
+  uint64_t none = 0;
+  f->damage->compare_exchange_strong(none, (index + 1) | (kind == Kind::kWal ? kWalBit : 0));
+  return SQLITE_IOERR_DATA;
+}
+
 // Reads and decrypts one page into f->plain. SQLITE_IOERR_SHORT_READ (and
-// zeros) when the page is not (completely) on disk.
-int ReadPage(File* f, const Segment& s, bool lenient) {
+// zeros) when the page is not (completely) on disk; SQLITE_IOERR_DATA (and
+// zeros, nothing recorded: the caller decides) when it fails authentication.
+int ReadPage(File* f, const Segment& s) {
   int rc = f->real->pMethods->xRead(f->real, f->phys, kPhysPage, s.physical_start);
   if (rc == SQLITE_IOERR_SHORT_READ) {
     std::memset(f->plain, 0, kPage);
     return rc;
   }
   if (rc != SQLITE_OK) return rc;
-  uint8_t ad[9];
-  AssociatedData(f->kind, s.index, ad);
-  unsigned long long n = 0;
-  // AES-GCM uses the first 12 bytes of the nonce field.
-  bool opened = f->cipher == PageCipher::kAes256Gcm
-                    ? AesGcmOpen(f, ad, sizeof ad)
-                    : crypto_aead_xchacha20poly1305_ietf_decrypt(f->plain, &n, nullptr, f->phys + kNonce,
-                                                                 kPage + kTag, ad, sizeof ad, f->phys, f->key) == 0;
-  if (!opened) {
+  if (!OpenPage(f, s.index)) {
     std::memset(f->plain, 0, kPage);
-    return lenient ? SQLITE_OK : SQLITE_IOERR_DATA;
+    return SQLITE_IOERR_DATA;
   }
+  return SQLITE_OK;
+}
+
+uint32_t Be32(const uint8_t* p) {
+  return static_cast<uint32_t>(p[0]) << 24 | static_cast<uint32_t>(p[1]) << 16 | static_cast<uint32_t>(p[2]) << 8 | p[3];
+}
+
+// The clear headers of a WAL (sqlite.org/walformat.html): the file header's
+// salts, then each frame's page number, commit size and salts. Frames whose
+// salts differ from the header's are left from an earlier generation.
+class WalHeaders {
+ public:
+  // `read(buf, n, offset)` reads the WAL's physical bytes; false past its end.
+  template <class Read>
+  explicit WalHeaders(Read read) {
+    uint8_t h[kWalHeader];
+    if (!read(h, sizeof h, 0)) return;
+    std::memcpy(salts_, h + 16, 8);
+    for (int64_t i = 0;; ++i) {
+      uint8_t fh[kFrameHeader];
+      if (!read(fh, sizeof fh, kWalHeader + i * kPhysFrame) || std::memcmp(fh + 8, salts_, 8) != 0) break;
+      frames_.push_back({Be32(fh), Be32(fh + 4) != 0});
+    }
+  }
+  // Whether a frame of a transaction later than the one holding frame
+  // `index` (0-based) is in the WAL.
+  bool LaterTransaction(uint64_t index) const {
+    for (uint64_t i = index; i < frames_.size(); ++i)
+      if (frames_[i].commit) return i + 1 < frames_.size();
+    return false;
+  }
+  // Whether the WAL holds a copy of database page `page` (1-based).
+  bool Holds(uint32_t page) const {
+    for (const auto& fr : frames_)
+      if (fr.page == page) return true;
+    return false;
+  }
+
+ private:
+  struct Frame {
+    uint32_t page;
+    bool commit;
+  };
+  uint8_t salts_[8] = {};
+  std::vector<Frame> frames_;
+};
+
+// The headers of `f`'s own WAL file (f is the WAL).
+WalHeaders OwnWal(File* f) {
+  return WalHeaders([f](uint8_t* buf, int n, int64_t off) {
+    return f->real->pMethods->xRead(f->real, buf, n, off) == SQLITE_OK;
+  });
+}
+
+// The headers of the WAL beside database `f` (none when there is no WAL).
+WalHeaders WalBeside(File* f) {
+  std::string wal = std::string(f->db_path) + "-wal";
+  int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+  WalHeaders h([fd](uint8_t* buf, int n, int64_t off) {
+    return fd >= 0 && ::pread(fd, buf, static_cast<size_t>(n), off) == n;
+  });
+  if (fd >= 0) ::close(fd);
+  return h;
+}
+
+// Authenticates every page of the database file `f` (at open). A page that
+// fails is read again a few times first (a checkpoint of another process
+// may be writing it), then forgiven only when the WAL holds a copy of it
+// (a page a crash tore mid-checkpoint). SQLITE_IOERR_DATA (recorded) on
+// damage.
+int VerifyDatabase(File* f) {
+  sqlite3_int64 phys = 0;
+  int rc = f->real->pMethods->xFileSize(f->real, &phys);
+  if (rc != SQLITE_OK) return rc;
+  const int64_t pages = (phys + kPhysPage - 1) / kPhysPage;  // a partial last page is checked too
+  for (int64_t i = 0; i < pages; ++i) {
+    Segment s{true, i * kPage, kPage, i * kPhysPage, static_cast<uint64_t>(i)};
+    for (int attempt = 0;; ++attempt) {
+      rc = ReadPage(f, s);
+      if (rc == SQLITE_OK) break;
+      if (rc != SQLITE_IOERR_DATA && rc != SQLITE_IOERR_SHORT_READ) return rc;
+      if (attempt < 3) {
+        g_base->xSleep(g_base, 10000);
+        continue;
+      }
+      if (WalBeside(f).Holds(static_cast<uint32_t>(i + 1))) break;
+      return Damaged(f, Kind::kDb, s.index);
+    }
+  }
+  sodium_memzero(f->plain, sizeof f->plain);
   return SQLITE_OK;
 }
 
@@ -214,6 +348,7 @@ int Close(sqlite3_file* file) {
 int Read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
   File* f = reinterpret_cast<File*>(file);
   if (f->kind == Kind::kPlain) return f->real->pMethods->xRead(f->real, out, amount, offset);
+  if (f->damage->load()) return SQLITE_IOERR_DATA;  // a damaged store is not read on
   auto* dst = static_cast<uint8_t*>(out);
   // A read that starts at a WAL frame header and covers its page is crash
   // recovery (or checksum rewriting) reading whole frames: see the top.
@@ -230,9 +365,11 @@ int Read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
       if (rc == SQLITE_IOERR_SHORT_READ) short_read = true;
       else if (rc != SQLITE_OK) return rc;
     } else {
-      int rc = ReadPage(f, s, whole_frames);
+      int rc = ReadPage(f, s);
+      if (rc == SQLITE_IOERR_DATA && !(whole_frames && !OwnWal(f).LaterTransaction(s.index)))
+        return Damaged(f, f->kind, s.index);
       if (rc == SQLITE_IOERR_SHORT_READ) short_read = true;
-      else if (rc != SQLITE_OK) return rc;
+      else if (rc != SQLITE_OK && rc != SQLITE_IOERR_DATA) return rc;  // DATA here: a torn last transaction, as zeros
       std::memcpy(dst + done, f->plain + in, static_cast<size_t>(n));
     }
     done += n;
@@ -243,6 +380,7 @@ int Read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
 int Write(sqlite3_file* file, const void* in_bytes, int amount, sqlite3_int64 offset) {
   File* f = reinterpret_cast<File*>(file);
   if (f->kind == Kind::kPlain) return f->real->pMethods->xWrite(f->real, in_bytes, amount, offset);
+  if (f->damage->load()) return SQLITE_IOERR_DATA;  // nor written on
   const auto* src = static_cast<const uint8_t*>(in_bytes);
   int64_t done = 0;
   while (done < amount) {
@@ -254,8 +392,9 @@ int Write(sqlite3_file* file, const void* in_bytes, int amount, sqlite3_int64 of
       rc = f->real->pMethods->xWrite(f->real, src + done, static_cast<int>(n), s.physical_start + in);
     } else if (in == 0 && n == kPage) {
       rc = WritePage(f, s, src + done);
-    } else {  // part of a page: patch what is there (zeros if nothing is)
-      rc = ReadPage(f, s, /*lenient=*/true);
+    } else {  // part of a page: patch what is there (zeros if nothing is; never a damaged page)
+      rc = ReadPage(f, s);
+      if (rc == SQLITE_IOERR_DATA) return Damaged(f, f->kind, s.index);
       if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return rc;
       std::memcpy(f->plain + in, src + done, static_cast<size_t>(n));
       rc = WritePage(f, s, f->plain);
@@ -356,6 +495,7 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int
   f->base.pMethods = nullptr;
   f->nonces_left = 0;
   f->enc = f->dec = nullptr;
+  f->damage = nullptr;
   f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<uint8_t*>(f) + sizeof(File));
   f->real->pMethods = nullptr;
   if (flags & SQLITE_OPEN_MAIN_DB) f->kind = Kind::kDb;
@@ -365,13 +505,16 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int
   if (!name) return SQLITE_CANTOPEN;
   std::string db = f->kind == Kind::kDb ? std::string(name) : std::string(sqlite3_filename_database(name));
   // (A journal is only ever plain for a registered, still-empty database.)
+  if (db.size() >= sizeof f->db_path) return SQLITE_CANTOPEN;
   {
     std::lock_guard<std::mutex> lock(g_keys_mu);
     auto it = Keys().find(db);
-    if (it == Keys().end()) return SQLITE_CANTOPEN;  // no key registered: never fall back to clear  // no key registered: never fall back to clear
+    if (it == Keys().end()) return SQLITE_CANTOPEN;  // no key registered: never fall back to clear
     std::memcpy(f->key, it->second.key.data(), 32);
     f->cipher = it->second.cipher;
+    f->damage = &Damage()[db];
   }
+  std::memcpy(f->db_path, db.c_str(), db.size() + 1);
   if (f->kind != Kind::kPlain && f->cipher == PageCipher::kAes256Gcm) {
     f->enc = EVP_CIPHER_CTX_new();
     f->dec = EVP_CIPHER_CTX_new();
@@ -383,6 +526,7 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int
     }
   }
   int rc = g_base->xOpen(g_base, name, f->real, flags, out_flags);
+  if (rc == SQLITE_OK && f->kind == Kind::kDb) rc = f->damage->load() ? SQLITE_IOERR_DATA : VerifyDatabase(f);
   if (rc != SQLITE_OK) {
     FreeCiphers(f);
     sodium_memzero(f->key, sizeof f->key);
@@ -469,11 +613,23 @@ Result<EncryptedDbKey> EncryptedDbKey::Register(const std::string& db_path, cons
   auto [it, fresh] = Keys().try_emplace(full, KeyEntry{{}, cipher, 0});
   if (fresh) {
     std::memcpy(it->second.key.data(), db_key.data(), 32);
+    Damage()[full].store(0);  // a new session of this database: what it holds now is checked afresh
   } else if (sodium_memcmp(it->second.key.data(), db_key.data(), 32) != 0 || it->second.cipher != cipher) {
     return Status::FailedPrecondition(db_path + " is open in this process under another key");
   }
   ++it->second.refs;
   return EncryptedDbKey(full);
+}
+
+std::optional<PageDamage> EncryptedDbDamage(const std::string& db_path) {
+  if (!g_base) return std::nullopt;  // the VFS never ran
+  std::string full = FullPath(db_path);
+  std::lock_guard<std::mutex> lock(g_keys_mu);
+  auto it = Damage().find(full);
+  if (it == Damage().end()) return std::nullopt;
+  uint64_t v = it->second.load();
+  if (v == 0) return std::nullopt;
+  return PageDamage{(v & kWalBit) != 0, v & ~kWalBit};
 }
 
 EncryptedDbKey::~EncryptedDbKey() {

@@ -1,9 +1,13 @@
 // Encoding of wire messages: cereal portable binary with explicit class
 // versions, then zstd. Decoders treat input as hostile: the compressed and
 // decompressed sizes are bounded, every length prefix is checked against the
-// bytes that remain before anything is allocated, and any failure is one
-// Corruption status naming what failed. Nothing is half-decoded: the caller
-// gets a whole message or an error.
+// bytes that remain, every list's count against its cap below, and the heap
+// a message takes against its budget (kDecodeBytesPerByte), all before
+// anything is allocated. A failure is one status naming the field:
+// Corruption when the input lies (a length beyond the input, an unknown
+// class version or tag, trailing bytes), ResourceExhausted when it asks for
+// more than the limits. Nothing is half-decoded: the caller gets a whole
+// message or an error.
 #ifndef SIMPUL_SYNC_WIRE_CODEC_H_
 #define SIMPUL_SYNC_WIRE_CODEC_H_
 
@@ -18,6 +22,26 @@ namespace simpul::sync::wire {
 
 inline constexpr size_t kMaxDecodedBytes = 64u << 20;  // one message, decompressed
 inline constexpr size_t kMaxEncodedBytes = 32u << 20;  // one message on the wire
+
+// Decoding a message of n (decompressed) bytes takes at most
+// kDecodeBytesPerByte * n + kDecodeAllowance bytes of heap for the decoded
+// message (PROTOCOL.md §11): each string and list is charged before it is
+// allocated, and a message that would need more is refused
+// (ResourceExhausted). Honest messages stay far below (about 3 to 8 bytes
+// per byte); the allowance covers small lists of tiny elements, e.g. 5,000
+// one-byte item results.
+inline constexpr size_t kDecodeBytesPerByte = 16;
+inline constexpr size_t kDecodeAllowance = 1u << 20;
+
+// Per-message caps on list lengths, checked before a list grows
+// (ResourceExhausted beyond).
+inline constexpr size_t kMaxPushChanges = 5000;          // SyncRequest.push and .handback, SyncReply.results and .handback_results
+inline constexpr size_t kMaxReplyChanges = 1'000'000;    // SyncReply.pulled, SyncReply.repair
+inline constexpr size_t kMaxFieldsPerChange = 256;       // Change.fields
+inline constexpr size_t kMaxDocumentsPerMessage = 100'000;  // each document list (states: twice)
+inline constexpr size_t kMaxBucketsPerMessage = 256;     // repair_buckets, bucket_digests
+inline constexpr size_t kMaxKeySuccession = 1024;        // SyncReply.hub_key_succession
+inline constexpr size_t kMaxEpochLinks = 1024;           // SyncReply.lineage (SyncReply.signatures: 2 x kMaxReplyChanges)
 
 // Uncompressed cereal bytes (used for headers and signed parts).
 std::string EncodeRaw(const RequestHeader& m);

@@ -159,8 +159,8 @@ std::string SealedFrame(const crypto::Identity& node, const wire::RequestHeader&
   return s->frame;
 }
 
-void CodecSeeds() {
-  const std::string t = "codec";
+// The codec target's seeds; the decode_alloc target reads the same layout.
+void CodecSeeds(const std::string& t) {
   Seed(t, "sync-request-push", kCodecSyncRequest, wire::Encode(PushRequest()));
   Seed(t, "sync-request-blobs", kCodecSyncRequest, wire::Encode(BlobRequest()));
   Seed(t, "sync-request-push-raw", kCodecSyncRequestRaw, Raw(PushRequest()));
@@ -184,6 +184,18 @@ void CodecSeeds() {
   Seed(t, "enrol-request", kCodecRawEnrolRequest, wire::EncodeRaw(FixedEnrolRequest()));
   Seed(t, "enrol-reply", kCodecRawEnrolReply, wire::EncodeRaw(SampleEnrolReply(FixedIdentity(kHubSeed))));
   Seed(t, "zstd", kCodecDecompress, wire::Compress("village welfare records, village welfare records"));
+  if (t != "decode_alloc") return;
+  // Tiny elements that expand: empty changes, empty fields, empty ids.
+  wire::SyncRequest flood;
+  flood.push.resize(40);
+  for (auto& c : flood.push) c.fields.resize(20);
+  flood.blob_query.resize(50);
+  Seed(t, "sync-request-flood-raw", kCodecSyncRequestRaw, Raw(flood));
+  wire::SyncReply rflood;
+  rflood.protocol = 3;
+  rflood.results.resize(100);
+  rflood.repair.resize(100);
+  Seed(t, "sync-reply-flood-raw", kCodecSyncReplyRaw, Raw(rflood));
 }
 
 void EnvelopeSeeds() {
@@ -308,7 +320,8 @@ int main(int argc, char** argv) {
   }
   using namespace simpul::fuzz;
   g_root = argv[1];
-  CodecSeeds();
+  CodecSeeds("codec");
+  CodecSeeds("decode_alloc");
   EnvelopeSeeds();
   HubSeeds();
   AtRestSeeds();

@@ -22,60 +22,7 @@
 #include <string>
 #include <vector>
 
-// --- allocation probe ---------------------------------------------------------
-// Records the largest single heap allocation made while armed, so a test can
-// prove the decoder did not allocate what a lying length prefix claims.
-// Under AddressSanitizer, ASan owns operator new, so its malloc hook is used;
-// otherwise the global operator new is replaced.
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SIMPUL_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SIMPUL_TEST_ASAN 1
-#endif
-#endif
-
-namespace {
-std::atomic<bool> g_probe_armed{false};
-std::atomic<size_t> g_probe_largest{0};
-
-void NoteAllocation(size_t n) {
-  if (!g_probe_armed.load(std::memory_order_relaxed)) return;
-  size_t cur = g_probe_largest.load(std::memory_order_relaxed);
-  while (n > cur && !g_probe_largest.compare_exchange_weak(cur, n)) {
-  }
-}
-}  // namespace
-
-#if defined(SIMPUL_TEST_ASAN)
-extern "C" int __sanitizer_install_malloc_and_free_hooks(
-    void (*malloc_hook)(const volatile void*, size_t), void (*free_hook)(const volatile void*))
-    __attribute__((weak));
-namespace {
-void ProbeMallocHook(const volatile void*, size_t n) { NoteAllocation(n); }
-void ProbeFreeHook(const volatile void*) {}
-bool ProbeAvailable() {
-  static const bool ok = __sanitizer_install_malloc_and_free_hooks != nullptr &&
-                         __sanitizer_install_malloc_and_free_hooks(ProbeMallocHook, ProbeFreeHook) != 0;
-  return ok;
-}
-}  // namespace
-#else
-void* operator new(std::size_t n) {
-  NoteAllocation(n);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return ::operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-namespace {
-bool ProbeAvailable() { return true; }
-}  // namespace
-#endif
+#include "tests/support/alloc_meter.h"
 
 namespace simpul::sync::wire {
 namespace {
@@ -83,19 +30,15 @@ namespace {
 using schema::Blob;
 using schema::Value;
 
-// Arms the allocation probe for its lifetime.
+// The largest single heap allocation made while it lives, so a test can
+// prove the decoder did not allocate what a lying length prefix claims.
 class AllocationProbe {
  public:
-  AllocationProbe() : available_(ProbeAvailable()) {
-    g_probe_largest = 0;
-    g_probe_armed = true;
-  }
-  ~AllocationProbe() { g_probe_armed = false; }
-  bool available() const { return available_; }
-  size_t largest() const { return g_probe_largest.load(); }
+  bool available() const { return test::AllocMeter::Available(); }
+  size_t largest() const { return meter_.largest(); }
 
  private:
-  bool available_;
+  test::AllocMeter meter_;
 };
 
 constexpr size_t kSmallAllocation = 1u << 20;  // what a few hundred input bytes may cost
