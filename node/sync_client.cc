@@ -371,6 +371,7 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
     }
   }
   SIMPUL_RETURN_IF_ERROR(ApplyOutcome(store, req, seqs, reply.results, reply.blob_states, docs, sum, doc_progress));
+  const uint64_t hub_now = reply.hub_time_ms > 0 ? reply.hub_time_ms : store.NowMs();
   auto apply = [&](const wire::Change& c) -> Status {
     std::string writer;
     sync::Stamp stamp;
@@ -380,7 +381,10 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
     }
     if (writer == store.node_id() && !(c.flags & (wire::kFlagRepair | wire::kFlagSnapshot)))
       return Status::Ok();  // our own change, already here
-    store.hlc().Witness(stamp);  // the hub's clock is trusted; ours may be 1970
+    // The receive rule (sync/hlc.h), against the hub's clock (ours may be
+    // 1970): a stamp further ahead (a laptop of the village days fast) is
+    // applied, not adopted, so it cannot drag this node's stamps.
+    store.hlc().ObserveWithin(stamp, hub_now, sync::kDefaultMaxAheadMs);
     auto res = merger.Apply(c, sync::WriterRole(c.version, hub_id), "");
     if (!res.ok()) {
       if (res.status().code() == Code::kInternal || res.status().code() == Code::kIoError ||

@@ -121,6 +121,12 @@ CREATE INDEX purges_subject ON purges(subject_id);
 -- Rows scrubbed here: later changes to them are dropped, never applied.
 CREATE TABLE purged_rows(tbl TEXT NOT NULL, row_id TEXT NOT NULL, PRIMARY KEY(tbl, row_id)) WITHOUT ROWID;
 )sql",
+    // 8: causal order of workflow events: each event names the event its
+    // writer had last folded for the subject ("" for none; NULL in events
+    // written before this schema). schema/workflow.h.
+    R"sql(
+ALTER TABLE events ADD COLUMN after TEXT;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

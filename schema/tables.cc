@@ -33,10 +33,11 @@ constexpr FieldDef kAttachments[] = {
     {"filename", V}, {"deleted", S},
 };
 // Workflow events: written once by whoever acted; authority is checked by the
-// fold (schema/workflow.h), not by field ownership.
+// fold (schema/workflow.h), not by field ownership. `after` (schema 8) names
+// the event the writer had last folded: the fold's causal order.
 constexpr FieldDef kEvents[] = {
     {"subject_id", S}, {"subject_kind", S}, {"kind", S}, {"actor", S},
-    {"actor_role", S}, {"reason", S}, {"at", S},
+    {"actor_role", S}, {"reason", S}, {"at", S}, {"after", S, 8},
 };
 
 // Conflicts are recorded by the hub (and mirrored by a node that sees the

@@ -25,7 +25,14 @@ enum class Owner { kVillage, kHub, kShared };
 struct FieldDef {
   const char* name;
   Owner owner;
+  // The store schema that added the field (0: from the start). The hub
+  // leaves it out of what it sends a node of an older schema, and out of
+  // the digest it gives that node (hub/sync_service.cc).
+  int since = 0;
 };
+
+// True when a node of store schema `schema_version` knows `field`.
+inline bool KnownAtSchema(const FieldDef& field, int schema_version) { return field.since <= schema_version; }
 
 struct TableDef {
   const char* name;
