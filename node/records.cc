@@ -318,6 +318,10 @@ Status AppendEvent(NodeStore& store, const std::string& subject, const char* sub
   // orders it among events it did not see.
   SIMPUL_ASSIGN_OR_RETURN(auto seen, ReadEvents(store, subject));
   std::string after = seen.empty() ? std::string() : seen.back().id;
+  // Past what another process of this node stamped (read under the write
+  // lock), as the change's own version will be.
+  SIMPUL_ASSIGN_OR_RETURN(sync::Stamp stored, sync::LoadLastStamp(store.db()));
+  store.hlc().Witness(stored);
   std::string at = store.hlc().Version(store.hlc().Now());
   std::vector<FieldWrite> f = {{"subject_id", subject}, {"subject_kind", std::string(subject_kind)},
                                {"kind", kind},          {"actor", store.node_id()},
