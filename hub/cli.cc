@@ -1,60 +1,42 @@
 // simpul-hub commands. Operator output is bilingual (LANG / --lang), like
 // simpul-node; the server's log is English.
 #include "hub/cli.h"
-
-#include <signal.h>
-
-#include <chrono>
+#include "hub/cli_internal.h"
 
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
 #include <algorithm>
 
+#include "hub/backup.h"
+#include "hub/cli_backup.h"
+#include "hub/moves.h"
 #include "hub/operations.h"
-#include "hub/server/http_server.h"
+#include "hub/serve.h"
+#include "hub/setup_mode.h"
 #include "hub/sync_service.h"
+#include "schema/exit_codes.h"
 #include "schema/json_writer.h"
 #include "sync/purge.h"
 #include "schema/messages.h"
 #include "schema/store_files.h"
+#include "schema/validate.h"
+#include "schema/workflow.h"
 #include "sync/accounts.h"
 #include "sync/audit.h"
 
 namespace simpul::hub {
-namespace {
+namespace cli {
 
-struct HubCommand;
-
-struct Args {
-  const HubCommand* cmd = nullptr;
-  std::string user;
-  std::vector<std::string> words;
-  std::map<std::string, std::string> opts;
-  bool json = false, help = false;
-  Lang lang = Lang::kEn;
-  std::string data;
-  const char* T(const char* en) const { return Tr(lang, en); }
+struct HubCommand {
+  const char* path;
+  const char* usage;
+  const char* help;
+  Status (*fn)(Args&);
+  sync::Permission permission;
 };
-
-int ExitFor(const Status& st) {
-  if (auto id = st.msg_id(); id && (*id == MsgId::kLoginRequired || *id == MsgId::kLoginFailed || *id == MsgId::kRoleForbids))
-    return 7;
-  switch (st.code()) {
-    case Code::kOk: return 0;
-    case Code::kInvalidArgument: case Code::kNotFound: case Code::kAlreadyExists:
-    case Code::kFailedPrecondition: case Code::kPermissionDenied: case Code::kResourceExhausted:
-    case Code::kUnauthenticated:
-      return 2;
-    case Code::kCorruption: case Code::kVersionTooNew: case Code::kVersionTooOld: return 3;
-    case Code::kUnavailable: return 4;
-    case Code::kIoError: return 5;
-    default: return 1;
-  }
-}
 
 std::string Get(const Row& row, const std::string& col) {
   for (const auto& [k, v] : row)
@@ -86,15 +68,21 @@ void PrintRows(const Args& a, const std::vector<Row>& rows) {
   if (rows.empty()) std::cout << a.T("(none)\n");
 }
 
-std::string Opt(const Args& a, const std::string& k, const std::string& def = "") {
+std::string Opt(const Args& a, const std::string& k, const std::string& def) {
   auto it = a.opts.find(k);
   return it == a.opts.end() ? def : it->second;
 }
 
 Status Need(const Args& a, size_t words, std::initializer_list<const char*> opts) {
-  if (a.words.size() < words) return Status::InvalidArgument("missing argument; see --help");
+  if (a.words.size() < words) {
+    std::string usage = a.cmd ? a.cmd->usage : "";
+    return Status::InvalidArgument("missing argument; see --help")
+        .WithMsg(MsgId::kMissingArgument, {usage.substr(0, usage.find(" --"))});
+  }
   for (const char* o : opts)
-    if (!a.opts.count(o)) return Status::InvalidArgument(std::string("--") + o + " is required");
+    if (!a.opts.count(o))
+      return Status::InvalidArgument(std::string("--") + o + " is required")
+          .WithMsg(MsgId::kMissingOption, {std::string("--") + o});
   return Status::Ok();
 }
 
@@ -104,109 +92,14 @@ std::string OperatorName() {
   return u ? u : "operator";
 }
 
-// --- config + serve ------------------------------------------------------------
-
-struct ServeConfig {
-  std::string data, listen = "127.0.0.1:8470";
-  uint64_t max_body_mb = 32;
-  uint64_t max_ahead_hours = 24;
-};
-
-Status ReadConfig(const std::string& path, ServeConfig* cfg) {
-  std::ifstream in(path);
-  if (!in) return Status::IoError("cannot read config " + path);
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n) {
-    auto hash = line.find('#');
-    if (hash != std::string::npos) line.resize(hash);
-    auto trim = [](std::string s) {
-      while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
-      while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1);
-      return s;
-    };
-    line = trim(line);
-    if (line.empty()) continue;
-    auto eq = line.find('=');
-    if (eq == std::string::npos) return Status::InvalidArgument(path + ":" + std::to_string(n) + ": expected key = value");
-    std::string k = trim(line.substr(0, eq)), v = trim(line.substr(eq + 1));
-    auto number = [&](uint64_t* out) -> Status {
-      char* end = nullptr;
-      unsigned long long x = std::strtoull(v.c_str(), &end, 10);
-      if (v.empty() || *end || x == 0 || x > 100000)
-        return Status::InvalidArgument(path + ":" + std::to_string(n) + ": " + k + " must be a positive number");
-      *out = x;
-      return Status::Ok();
-    };
-    if (k == "data") cfg->data = v;
-    else if (k == "listen") cfg->listen = v;
-    else if (k == "max_body_mb") SIMPUL_RETURN_IF_ERROR(number(&cfg->max_body_mb));
-    else if (k == "max_ahead_hours") SIMPUL_RETURN_IF_ERROR(number(&cfg->max_ahead_hours));
-    else return Status::InvalidArgument(path + ":" + std::to_string(n) + ": unknown key '" + k + "'");
-  }
-  return Status::Ok();
-}
-
-std::string Now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
+// --- serve (hub/serve.h) ----------------------------------------------------------
 
 Status CmdServe(Args& a) {
   ServeConfig cfg;
-  if (a.opts.count("config")) SIMPUL_RETURN_IF_ERROR(ReadConfig(a.opts["config"], &cfg));
+  if (a.opts.count("config")) SIMPUL_RETURN_IF_ERROR(ReadServeConfig(a.opts["config"], &cfg));
   if (!a.data.empty()) cfg.data = a.data;
   if (a.opts.count("listen")) cfg.listen = a.opts["listen"];
-  if (cfg.data.empty()) return Status::InvalidArgument("--data DIR (or data = DIR in the config) is required");
-  auto colon = cfg.listen.rfind(':');
-  if (colon == std::string::npos) return Status::InvalidArgument("--listen must be ADDRESS:PORT");
-  ServerOptions so;
-  so.address = cfg.listen.substr(0, colon);
-  int port = std::atoi(cfg.listen.substr(colon + 1).c_str());
-  if (port < 0 || port > 65535) return Status::InvalidArgument("bad port in --listen");
-  so.port = static_cast<uint16_t>(port);
-  so.body_limit = cfg.max_body_mb << 20;
-  SIMPUL_ASSIGN_OR_RETURN(auto store, HubStore::Open(cfg.data, sync::SystemClock::Default()));
-  SyncServiceOptions sopt;
-  sopt.max_ahead_ms = cfg.max_ahead_hours * 3600000ull;
-  HubStore* hub = store.get();
-  HttpServer server(so, [hub, sopt](const HttpRequest& req) {
-    HttpResponse resp;
-    RequestLog log;
-    if (req.method == "GET" && req.target == "/v1/health") {
-      resp.content_type = "text/plain";
-      resp.body = "ok\n";
-      return resp;
-    }
-    if (req.truncated && req.target != "/v1/stream") return resp;  // cut mid-body: nothing to do
-    if (req.method != "POST" || (req.target != "/v1/sync" && req.target != "/v1/enrol" && req.target != "/v1/stream")) {
-      resp.status = 404;
-      resp.content_type = "text/plain";
-      resp.body = "unknown endpoint\n";
-      return resp;
-    }
-    auto t0 = std::chrono::steady_clock::now();
-    resp.body = req.target == "/v1/sync"     ? HandleSync(*hub, req.body, sopt, &log)
-                : req.target == "/v1/stream" ? HandleStream(*hub, req.body, sopt, &log, req.truncated)
-                                             : HandleEnrol(*hub, req.body, &log);
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    std::string frames = req.target == "/v1/stream" ? " frames=" + std::to_string(log.frames) : "";
-    std::fprintf(stderr, "%s %s %s node=%s village=%s pushed=%zu applied=%zu refused=%zu pulled=%zu%s in=%zuB out=%zuB "
-                 "took=%.1fms: %s\n",
-                 Now().c_str(), req.peer.c_str(), req.target.c_str(), log.node_id.c_str(), log.village.c_str(),
-                 log.pushed, log.applied, log.refused, log.pulled, frames.c_str(), req.body.size(), resp.body.size(), ms,
-                 log.outcome.c_str());
-    return resp;
-  });
-  SIMPUL_ASSIGN_OR_RETURN(uint16_t bound, server.Start());
-  std::fprintf(stderr, "%s simpul-hub %s serving %s on %s:%u (hub key %s)\n", Now().c_str(),
-               store->Meta("name").c_str(), cfg.data.c_str(), so.address.c_str(), bound,
-               sync::crypto::Fingerprint(store->identity().sign_pk).c_str());
-  std::fflush(stderr);
-  server.Run(/*handle_signals=*/true);
-  std::fprintf(stderr, "%s simpul-hub stopped cleanly\n", Now().c_str());
-  return Status::Ok();
+  return Serve(cfg);
 }
 
 // --- operator commands ----------------------------------------------------------
@@ -214,11 +107,10 @@ Status CmdServe(Args& a) {
 sync::Permission PermissionOf(const Args& a);
 const char* PathOf(const Args& a);
 
-// Opens the hub store for the running command: checks the operator's
-// account and role once the store has accounts, and sets the audit actor.
 Result<std::unique_ptr<HubStore>> OpenHub(const Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, HubStore::Open(a.data, sync::SystemClock::Default()));
-  if (!sync::HasOperators(store->db())) {  // setup mode
+  if (InSetupMode(*store)) {  // anyone may act: say so, every time
+    std::cerr << a.T("Warning: ") << SetupModeWarning(a.lang) << "\n";
     store->set_actor(OperatorName() + " (no account)");
     return store;
   }
@@ -246,7 +138,6 @@ Result<std::unique_ptr<HubStore>> OpenHub(const Args& a) {
   return store;
 }
 
-// Audits outside an operation's own transaction (reads, imports).
 Status AuditNow(HubStore& store, const std::string& action, const std::string& village, const std::string& subject,
                 const std::string& detail) {
   SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
@@ -378,6 +269,9 @@ Status CmdPurgeExpired(Args& a) {
 }
 
 Status CmdAppList(Args& a) {
+  if (a.opts.count("status"))  // a typo must not read as an empty queue
+    SIMPUL_RETURN_IF_ERROR(schema::CheckEnum("--status", a.opts["status"], schema::KnownStatuses(),
+                                             schema::IsKnownStatus(a.opts["status"])));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_ASSIGN_OR_RETURN(auto rows, ListApplications(*store, Opt(a, "village"), Opt(a, "status")));
   PrintRows(a, rows);
@@ -398,6 +292,7 @@ Status CmdAppShow(Args& a) {
     schema::JsonWriter j;
     j.BeginObject();
     for (const auto& [k, v] : app) j.Field(k, v);
+    SIMPUL_RETURN_IF_ERROR(PrintApplicationDocuments(a, *store, a.words[0], &j));
     j.Field("status", state.status).Field("contested", state.contested).Key("events").BeginArray();
     for (const auto& e : events)
       j.BeginObject().Field("kind", e.kind).Field("actor_role", e.actor_role).Field("reason", e.reason).EndObject();
@@ -409,7 +304,7 @@ Status CmdAppShow(Args& a) {
     std::cout << j.EndArray().EndObject().str() << "\n";
     return Status::Ok();
   }
-  std::cout << a.T("Application ") << a.words[0] << "  status: " << state.status << "\n";
+  std::cout << a.T("Application ") << a.words[0] << "  " << a.T("status") << ": " << state.status << "\n";
   for (const auto& [k, v] : app)
     if (!schema::IsNull(v) && k != "deleted") std::cout << "  " << std::left << std::setw(18) << k << schema::ValueToDisplay(v) << "\n";
   for (const auto& e : events)
@@ -419,7 +314,7 @@ Status CmdAppShow(Args& a) {
     if (Get(c, "row_id") == a.words[0])
       std::cout << "  " << a.T("CONFLICT ") << Get(c, "id") << " " << Get(c, "field") << ": '"
                 << Get(c, "winner_value") << "' vs '" << Get(c, "loser_value") << "' [" << Get(c, "status") << "]\n";
-  return Status::Ok();
+  return PrintApplicationDocuments(a, *store, a.words[0], nullptr);
 }
 
 Status Decide(Args& a, const std::string& kind, const std::string& role) {
@@ -439,7 +334,11 @@ Status CmdLetter(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_ASSIGN_OR_RETURN(std::string number, IssueLetter(*store, a.words[0], OperatorName()));
-  std::cout << a.T("Letter issued, number ") << number << "\n";
+  if (a.json)
+    std::cout << schema::JsonWriter().BeginObject().Field("id", a.words[0]).Field("letter_number", number)
+                     .Field("status", "letter_issued").EndObject().str() << "\n";
+  else
+    std::cout << a.T("Letter issued, number ") << number << "\n";
   return Status::Ok();
 }
 
@@ -491,8 +390,13 @@ Status CmdResolve(Args& a) {
 Status CmdMove(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 2, {"to"}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  std::string table = a.words[0] == "person" ? "persons" : a.words[0] == "application" ? "applications" : a.words[0];
-  SIMPUL_ASSIGN_OR_RETURN(int n, MoveRow(*store, table, a.words[1], a.opts["to"]));
+  std::string table = a.words[0] == "person"        ? "persons"
+                      : a.words[0] == "application" ? "applications"
+                      : a.words[0] == "household"   ? "households"
+                                                    : a.words[0];
+  MoveOptions options;
+  options.household = Opt(a, "household");
+  SIMPUL_ASSIGN_OR_RETURN(int n, MoveRow(*store, table, a.words[1], a.opts["to"], options));
   std::cout << a.T("Moved to ") << a.opts["to"] << ": " << n << a.T(" row(s)\n");
   return Status::Ok();
 }
@@ -526,17 +430,7 @@ Status CmdBundleImport(Args& a) {
 
 Status CmdAudit(Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  if (a.opts.count("verify")) {
-    bool intact = true;
-    for (const char* table : {"hub_audit", "audit"}) {
-      SIMPUL_ASSIGN_OR_RETURN(auto problems, sync::VerifyAuditChains(store->db(), table));
-      for (const auto& p : problems) std::cout << table << ": " << p << "\n";
-      intact &= problems.empty();
-    }
-    if (!intact) return Status::Corruption("the audit log was tampered with (see above)");
-    std::cout << a.T("Audit log intact: every chain verifies.") << "\n";
-    return Status::Ok();
-  }
+  if (a.opts.count("verify")) return VerifyAuditLog(a, *store);
   std::string sql =
       "SELECT at,'hub' AS source,writer,actor,action,village,subject,detail FROM hub_audit WHERE 1=1 {F}"
       " UNION ALL SELECT at,'village',writer,actor,action,village,subject,detail FROM audit WHERE 1=1 {F}"
@@ -564,14 +458,6 @@ Status CmdAudit(Args& a) {
   PrintRows(a, rows);
   return Status::Ok();
 }
-
-struct HubCommand {
-  const char* path;
-  const char* usage;
-  const char* help;
-  Status (*fn)(Args&);
-  sync::Permission permission;
-};
 
 sync::Permission PermissionOf(const Args& a) { return a.cmd ? a.cmd->permission : sync::Permission::kAdminister; }
 const char* PathOf(const Args& a) { return a.cmd ? a.cmd->path : "?"; }
@@ -610,6 +496,18 @@ Status CmdUserDisable(Args& a) {
   return Status::Ok();
 }
 
+Status CmdBackup(Args& a) {
+  BackupCommand cmd{a.data, a.words, a.opts.count("verify") > 0, a.json, a.lang, nullptr};
+  if (cmd.verify) return RunBackupCommand(cmd);  // reads only the backup
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));  // an administrator's, audited
+  cmd.store = store.get();
+  return RunBackupCommand(cmd);
+}
+
+Status CmdRestore(Args& a) {
+  return RunRestoreCommand({a.data, a.words, false, a.json, a.lang, nullptr});
+}
+
 const HubCommand kCommands[] = {
     {"init", "--data DIR [--name NAME]", "create the hub store and its signing key", CmdInit, sync::Permission::kNone},
     {"serve", "--data DIR [--listen ADDR:PORT] [--config FILE]", "run the sync server (stops on SIGTERM)", CmdServe, sync::Permission::kNone},
@@ -632,18 +530,24 @@ const HubCommand kCommands[] = {
     {"application edit", "ID [--notes T] [--dtks-status S] [--desil N]", "hub-side edits", CmdAppEdit, sync::Permission::kReview},
     {"conflicts", "[--village CODE] [--all]", "open conflicts (with --all: resolved too)", CmdConflicts, sync::Permission::kRead},
     {"resolve", "CONFLICT_ID --keep winner|loser | --value TEXT", "resolve a conflict; replicates", CmdResolve, sync::Permission::kReview},
-    {"audit", "[--village CODE] [--action A] [--limit N] [--verify]", "the audit log (hub and villages); --verify checks its hash chains", CmdAudit, sync::Permission::kAudit},
+    {"audit", "[--village CODE] [--action A] [--limit N] [--verify]", "the audit log (hub and villages); --verify checks its chains against their signed heads", CmdAudit, sync::Permission::kAudit},
+    {"document get", "SHA256|ATTACHMENT_ID --out FILE", "write a document a village sent, checked against its hash (the read is audited)", CmdDocumentGet, sync::Permission::kRead},
     {"bundle import", "FILE --reply OUT", "apply a village's bundle and write its reply bundle", CmdBundleImport, sync::Permission::kReview},
     {"user add", "NAME --role ROLE",
      "add or update an operator account (password from SIMPUL_NEW_PASSWORD or stdin)", CmdUserAdd, sync::Permission::kAdminister},
     {"user list", "", "list operator accounts", CmdUserList, sync::Permission::kAdminister},
     {"user disable", "NAME", "disable an operator account", CmdUserDisable, sync::Permission::kAdminister},
-    {"move", "person|application ID --to VILLAGE", "move a row (and dependents) to another village", CmdMove, sync::Permission::kReview},
+    {"move", "household|person|application ID --to VILLAGE [--household ID]",
+     "move a row (and dependents) to another village; a person joins --household there, or takes their household along if no one stays in it",
+     CmdMove, sync::Permission::kReview},
+    {"backup", "DIR [--verify]", "encrypted backup of the hub while it serves (passphrase from SIMPUL_BACKUP_PASSPHRASE or stdin); --verify checks one", CmdBackup, sync::Permission::kAdminister},
+    {"restore", "DIR --data HUBDIR", "restore a backup into a stopped hub; villages give back what it lost", CmdRestore, sync::Permission::kNone},
 };
 
-}  // namespace
+}  // namespace cli
 
 int RunHubCli(const std::vector<std::string>& argv) {
+  using namespace cli;
   Args a;
   std::string lang;
   for (size_t i = 0; i < argv.size(); ++i) {
@@ -692,13 +596,14 @@ int RunHubCli(const std::vector<std::string>& argv) {
   }
   if (!cmd) {
     std::ostream& o = a.words.empty() || a.help ? std::cout : std::cerr;
-    if (!a.words.empty() && !a.help) o << "unknown command '" << a.words[0] << "'\n\n";
+    if (!a.words.empty() && !a.help) o << Msg(a.lang, MsgId::kHubUnknownCommand, {a.words[0]}) << "\n\n";
     o << a.T(R"(simpul-hub: the district (Dinsos) hub of Simpul.
 
 Usage: simpul-hub [--data DIR] [--json] [--lang id|en] COMMAND ...
   --data DIR   hub data directory (default: $SIMPUL_HUB_DATA, else /var/lib/simpul-hub)
-Exit codes: 0 ok, 1 internal error, 2 bad input or refused, 3 store unusable,
-4 busy or unreachable, 5 I/O error, 7 not signed in or the role does not allow it.
+Exit codes (the same as simpul-node's): 0 ok, 1 internal error, 2 bad input or refused,
+3 store unusable, 4 busy or unreachable, 5 I/O error, 6 refused for lack of trust (unknown
+or forged peer, versions differ), 7 not signed in or the role does not allow it.
 Accounts: once the hub has operator accounts, commands need --user NAME (or $SIMPUL_USER)
 and $SIMPUL_PASSWORD (or the password on standard input).
 
@@ -719,7 +624,7 @@ Commands:
   Status st = cmd->fn(a);
   if (!st.ok()) {
     std::cerr << a.T("Error: ") << Describe(a.lang, st) << "\n";
-    return ExitFor(st);
+    return ExitCodeFor(st);
   }
   return 0;
 }

@@ -1,6 +1,5 @@
 // The command line of simpul-hub (Dinsos hub operators and the server).
-// Exit codes: 0 ok, 1 internal error, 2 bad input or refused action,
-// 3 hub store unusable, 4 store busy or peer unreachable, 5 file I/O error.
+// Exit codes: those of simpul-node, from the one map in schema/exit_codes.h.
 #ifndef SIMPUL_HUB_CLI_H_
 #define SIMPUL_HUB_CLI_H_
 

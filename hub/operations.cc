@@ -1,8 +1,14 @@
 #include "hub/operations.h"
 
+#include "hub/sequences.h"
+
 #include <ctime>
 
+#include "hub/letters/issue.h"
+#include "hub/rules.h"
 #include "schema/field_rules.h"
+#include "schema/local_time.h"
+#include "schema/messages.h"
 #include "schema/ids.h"
 #include "schema/tables.h"
 #include "schema/validate.h"
@@ -17,9 +23,7 @@ using schema::Stmt;
 using schema::Value;
 using sync::FieldWrite;
 
-namespace {
-
-Result<std::vector<Row>> Query(HubStore& store, const std::string& sql, const std::vector<std::string>& binds) {
+Result<std::vector<Row>> QueryRows(HubStore& store, const std::string& sql, const std::vector<std::string>& binds) {
   SIMPUL_ASSIGN_OR_RETURN(auto st, store.db().Prepare(sql));
   for (size_t i = 0; i < binds.size(); ++i) st.Bind(static_cast<int>(i) + 1, binds[i]);
   std::vector<Row> rows;
@@ -33,11 +37,13 @@ Result<std::vector<Row>> Query(HubStore& store, const std::string& sql, const st
   return rows;
 }
 
-std::string Get(const Row& row, const std::string& col) {
+std::string RowText(const Row& row, const std::string& col) {
   for (const auto& [k, v] : row)
     if (k == col) return schema::IsNull(v) ? "" : schema::ValueToDisplay(v);
   return {};
 }
+
+namespace {
 
 // `after`: the head of the fold the decision was made on (schema/workflow.h):
 // the decision applies to that state, whatever the clocks say.
@@ -62,8 +68,9 @@ Status AppendEvent(HubStore& store, const std::string& app_id, const std::string
 
 Result<std::string> CreateEnrolment(HubStore& store, const std::string& village, int days) {
   SIMPUL_ASSIGN_OR_RETURN(auto level, schema::ValidateRegionCode(village, nullptr));
-  if (level != schema::RegionLevel::kVillage) return Status::InvalidArgument(village + " is not a village code");
-  SIMPUL_ASSIGN_OR_RETURN(auto known, Query(store, "SELECT 1 FROM regions WHERE code=?", {village}));
+  if (level != schema::RegionLevel::kVillage)
+    return Status::InvalidArgument(village + " is not a village code").WithMsg(MsgId::kRegionNotVillage, {village});
+  SIMPUL_ASSIGN_OR_RETURN(auto known, QueryRows(store, "SELECT 1 FROM regions WHERE code=?", {village}));
   if (known.empty()) return Status::NotFound("village " + village + " is not in the Kemendagri lists");
   if (days < 1 || days > 90) return Status::InvalidArgument("--days must be 1..90");
   sync::crypto::EnrolCode code = sync::crypto::NewEnrolCode();
@@ -85,13 +92,14 @@ Status RevokeNode(HubStore& store, const std::string& node_id, const std::string
       "UPDATE nodes SET status='revoked', revoked_at_ms=?, revoke_reason=? WHERE node_id=?"));
   up->Bind(1, static_cast<int64_t>(store.NowMs())).Bind(2, reason).Bind(3, node_id);
   SIMPUL_RETURN_IF_ERROR(up->Run());
-  if (store.db().Changes() == 0) return Status::NotFound("no node " + node_id);
+  if (store.db().Changes() == 0)
+    return Status::NotFound("no node " + node_id).WithMsg(MsgId::kNotFoundId, {"@nodes", node_id});
   SIMPUL_RETURN_IF_ERROR(store.Audit("revoke", "", node_id, reason));
   return txn.Commit();
 }
 
 Result<std::vector<Row>> ListNodes(HubStore& store) {
-  return Query(store, "SELECT node_id,village,status,enrolled_at_ms,last_seen_ms,last_protocol,revoke_reason"
+  return QueryRows(store, "SELECT node_id,village,status,enrolled_at_ms,last_seen_ms,last_protocol,revoke_reason"
                       " FROM nodes ORDER BY village,node_id", {});
 }
 
@@ -104,10 +112,10 @@ Result<std::vector<Row>> ListApplications(HubStore& store, const std::string& vi
     binds.push_back(village);
   }
   sql += " ORDER BY a.village,a.id";
-  SIMPUL_ASSIGN_OR_RETURN(auto rows, Query(store, sql, binds));
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, sql, binds));
   std::vector<Row> out;
   for (auto& r : rows) {
-    SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, Get(r, "id")));
+    SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, RowText(r, "id")));
     if (!status.empty() && state.status != status) continue;
     r.emplace_back("status", state.status);
     out.push_back(std::move(r));
@@ -117,19 +125,19 @@ Result<std::vector<Row>> ListApplications(HubStore& store, const std::string& vi
 
 Result<Row> ReadRow(HubStore& store, const std::string& table, const std::string& id) {
   if (!schema::FindTable(table)) return Status::InvalidArgument("unknown table " + table);
-  SIMPUL_ASSIGN_OR_RETURN(auto rows, Query(store, "SELECT * FROM " + table + " WHERE id=?", {id}));
-  if (rows.empty()) return Status::NotFound("no " + table + " row " + id);
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, "SELECT * FROM " + table + " WHERE id=?", {id}));
+  if (rows.empty()) return Status::NotFound("no " + table + " row " + id).WithMsg(MsgId::kNotFoundId, {"@" + table, id});
   return rows[0];
 }
 
 Result<std::vector<schema::WorkflowEvent>> ReadEvents(HubStore& store, const std::string& subject) {
-  SIMPUL_ASSIGN_OR_RETURN(auto rows, Query(store, "SELECT id,kind,actor,actor_role,reason,at,after FROM events"
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, "SELECT id,kind,actor,actor_role,reason,at,after FROM events"
                                                   " WHERE subject_id=?", {subject}));
   std::vector<schema::WorkflowEvent> out;
   for (const auto& r : rows) {
-    schema::WorkflowEvent e{Get(r, "id"), Get(r, "kind"), Get(r, "actor"), Get(r, "actor_role"), Get(r, "reason"),
-                            Get(r, "at")};
-    if (!schema::IsNull(r.back().second)) e.after = Get(r, "after");
+    schema::WorkflowEvent e{RowText(r, "id"), RowText(r, "kind"), RowText(r, "actor"), RowText(r, "actor_role"),
+                            RowText(r, "reason"), RowText(r, "at")};
+    if (!schema::IsNull(r.back().second)) e.after = RowText(r, "after");
     out.push_back(std::move(e));
   }
   return schema::CausalOrder(std::move(out));
@@ -146,7 +154,8 @@ Status RecordDecision(HubStore& store, const std::string& app_id, const std::str
   if (!schema::RoleMayRecord(actor_role, kind))
     return Status::PermissionDenied("role " + actor_role + " may not record " + kind);
   if ((kind == "returned" || kind == "rejected") && reason.empty())
-    return Status::InvalidArgument("--reason is required: the village must know why");
+    return Status::InvalidArgument("--reason is required: the village must know why")
+        .WithMsg(MsgId::kReasonRequired, {"--reason"});
   SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
   SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(store, app_id));
@@ -156,10 +165,11 @@ Status RecordDecision(HubStore& store, const std::string& app_id, const std::str
   events.push_back({"~", kind, store.hub_id(), actor_role, reason, "~", before.head});
   auto after = schema::FoldWorkflow(events);
   if (after.anomalies.size() > before.anomalies.size())
-    return Status::FailedPrecondition("cannot record " + kind + ": the application is " + before.status);
-  SIMPUL_RETURN_IF_ERROR(
-      AppendEvent(store, app_id, Get(app, "village"), kind, reason, actor_role, operator_name, before.head));
-  SIMPUL_RETURN_IF_ERROR(store.Audit("decision:" + kind, Get(app, "village"), app_id, reason));
+    return Status::FailedPrecondition("cannot record " + kind + ": the application is " + before.status)
+        .WithMsg(MsgId::kDecisionNotAllowed, {kind, before.status});
+  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, RowText(app, "village"), kind, reason, actor_role, operator_name,
+                                     before.head));
+  SIMPUL_RETURN_IF_ERROR(store.Audit("decision:" + kind, RowText(app, "village"), app_id, reason));
   return txn.Commit();
 }
 
@@ -168,34 +178,48 @@ Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, cons
   SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
   SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
   if (state.status != "approved")
-    return Status::FailedPrecondition("a letter is issued only for an approved application (it is " + state.status + ")");
-  std::time_t t = static_cast<std::time_t>(store.NowMs() / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  int year = tm.tm_year + 1900;
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * up, store.db().Cached(
-      "INSERT INTO letter_counters(unit,year,last) VALUES('dinsos',?,1)"
-      " ON CONFLICT(unit,year) DO UPDATE SET last=last+1 RETURNING last"));
-  up->Bind(1, year);
-  SIMPUL_ASSIGN_OR_RETURN(bool got, up->Step());
-  if (!got) return Status::Internal("letter counter");
-  int64_t seq = up->Int(0);
-  up->Reset();
-  std::string number = store.Meta("letter_template");
+    return Status::FailedPrecondition("a letter is issued only for an approved application (it is " + state.status + ")")
+        .WithMsg(MsgId::kLetterNeedsApproval, {state.status});
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(store));
+  const schema::ServiceRule* rule = rules.Find(RowText(app, "type"), RowText(app, "service_type"));
+  if (!rule)
+    return Status::FailedPrecondition("the service rules " + rules.id + " v" + std::to_string(rules.version) +
+                                      " have no letter for applications of type " + RowText(app, "type"));
+  // The year a letter counts under is the office's, not UTC's.
+  const std::string village = RowText(app, "village");
+  int year = schema::ToLocal(static_cast<int64_t>(store.NowMs()), schema::ZoneOfRegion(village)).year;
+  // Never a number twice (hub/sequences.h): one sequence per service and
+  // year, above the highest the data directory reserved and any letter on
+  // record (villages hand back after a restore).
+  const std::string& tmpl = rule->letter.number_format;
+  int64_t learned = 0;
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * issued, store.db().Cached(
+      "SELECT reason FROM events WHERE kind='letter_issued' UNION ALL SELECT number FROM letters"));
+  for (;;) {
+    auto r = issued->Step();
+    if (!r.ok()) {
+      issued->Reset();
+      return r.status();
+    }
+    if (!*r) break;
+    learned = std::max(learned, NumberFromText(tmpl, issued->Text(0), year));
+  }
+  issued->Reset();
+  SIMPUL_ASSIGN_OR_RETURN(int64_t seq, ReserveNumber(store, rule->code, year, learned));
+  std::string number = tmpl;
   auto replace = [&](const std::string& key, const std::string& v) {
     for (size_t p; (p = number.find(key)) != std::string::npos;) number.replace(p, key.size(), v);
   };
-  char seqbuf[16];
-  std::snprintf(seqbuf, sizeof seqbuf, "%03lld", static_cast<long long>(seq));
+  char seqbuf[24];
+  std::snprintf(seqbuf, sizeof seqbuf, "%04lld", static_cast<long long>(seq));
   replace("{seq}", seqbuf);
   replace("{year}", std::to_string(year));
+  SIMPUL_ASSIGN_OR_RETURN(LetterRecord letter, ProduceLetter(store, rules, *rule, app, number, operator_name));
   const schema::TableDef* apps = schema::FindTable("applications");
-  SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*apps, app_id, Get(app, "village"),
-                                                       {{"letter_number", number}}));
+  SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*apps, app_id, village, {{"letter_number", number}}));
   (void)w;
-  SIMPUL_RETURN_IF_ERROR(
-      AppendEvent(store, app_id, Get(app, "village"), "letter_issued", number, "hub", operator_name, state.head));
-  SIMPUL_RETURN_IF_ERROR(store.Audit("decision:letter_issued", Get(app, "village"), app_id, number));
+  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, village, "letter_issued", number, "hub", operator_name, state.head));
+  SIMPUL_RETURN_IF_ERROR(store.Audit("decision:letter_issued", village, app_id, number + " pdf " + letter.sha256));
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return number;
 }
@@ -215,11 +239,11 @@ Status EditApplication(HubStore& store, const std::string& app_id, const std::ma
   SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
   SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*schema::FindTable("applications"), app_id,
-                                                       Get(app, "village"), fields));
+                                                       RowText(app, "village"), fields));
   (void)w;
   std::string changed;
   for (const auto& f : fields) changed += (changed.empty() ? "" : ",") + f.field;
-  SIMPUL_RETURN_IF_ERROR(store.Audit("edit", Get(app, "village"), app_id, changed));
+  SIMPUL_RETURN_IF_ERROR(store.Audit("edit", RowText(app, "village"), app_id, changed));
   return txn.Commit();
 }
 
@@ -232,21 +256,21 @@ Result<std::vector<Row>> ListConflicts(HubStore& store, const std::string& villa
     sql += " AND village=?";
     binds.push_back(village);
   }
-  return Query(store, sql + " ORDER BY village,id", binds);
+  return QueryRows(store, sql + " ORDER BY village,id", binds);
 }
 
 Status ResolveConflict(HubStore& store, const std::string& id, const std::string& keep,
                        const std::string& value, const std::string& operator_name) {
   SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
-  SIMPUL_ASSIGN_OR_RETURN(auto rows, Query(store, "SELECT * FROM conflicts WHERE id=?", {id}));
-  if (rows.empty()) return Status::NotFound("no conflict " + id);
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, "SELECT * FROM conflicts WHERE id=?", {id}));
+  if (rows.empty()) return Status::NotFound("no conflict " + id).WithMsg(MsgId::kNotFoundId, {"@conflicts", id});
   const Row& c = rows[0];
   Value chosen;
   for (const auto& [k, v] : c) {
     if (keep == "winner" && k == "winner_value") chosen = v;
     if (keep == "loser" && k == "loser_value") chosen = v;
   }
-  std::string table = Get(c, "tbl"), field = Get(c, "field"), row_id = Get(c, "row_id");
+  std::string table = RowText(c, "tbl"), field = RowText(c, "field"), row_id = RowText(c, "row_id");
   const schema::TableDef* t = schema::FindTable(table);
   if (!t || !schema::FindField(*t, field)) return Status::Corruption("conflict names an unknown field");
   if (keep == "value") {
@@ -261,99 +285,15 @@ Status ResolveConflict(HubStore& store, const std::string& id, const std::string
   if (keep != "winner") {  // the winner is already the field's value everywhere
     if (!sync::MayWrite(sync::Role::kHub, schema::FindField(*t, field)->owner))
       return Status::PermissionDenied(table + "." + field + " is the village's: resolve it on the node");
-    SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*t, row_id, Get(target, "village"), {{field, chosen}}));
+    SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*t, row_id, RowText(target, "village"), {{field, chosen}}));
     (void)w;
   }
   std::string how = keep == "value" ? "set to a new value" : "kept the " + keep;
-  SIMPUL_ASSIGN_OR_RETURN(auto w2, store.writer().Write(*schema::FindTable("conflicts"), id, Get(c, "village"),
+  SIMPUL_ASSIGN_OR_RETURN(auto w2, store.writer().Write(*schema::FindTable("conflicts"), id, RowText(c, "village"),
       {{"status", std::string("resolved")}, {"resolution", how}, {"resolved_by", "hub:" + operator_name}}));
   (void)w2;
-  SIMPUL_RETURN_IF_ERROR(store.Audit("resolve_conflict", Get(c, "village"), id, how));
+  SIMPUL_RETURN_IF_ERROR(store.Audit("resolve_conflict", RowText(c, "village"), id, how));
   return txn.Commit();
-}
-
-namespace {
-
-struct Moving {
-  std::string table, id;
-};
-
-Status CollectDependents(HubStore& store, const std::string& table, const std::string& id,
-                         std::vector<Moving>* out) {
-  out->push_back({table, id});
-  auto add_children = [&](const std::string& child, const std::string& sql) -> Status {
-    SIMPUL_ASSIGN_OR_RETURN(auto rows, Query(store, sql, {id}));
-    for (const auto& r : rows) SIMPUL_RETURN_IF_ERROR(CollectDependents(store, child, Get(r, "id"), out));
-    return Status::Ok();
-  };
-  if (table == "persons")
-    SIMPUL_RETURN_IF_ERROR(add_children("applications", "SELECT id FROM applications WHERE applicant_id=?"));
-  if (table == "applications") {
-    SIMPUL_RETURN_IF_ERROR(add_children("events", "SELECT id FROM events WHERE subject_id=?"));
-    SIMPUL_RETURN_IF_ERROR(add_children("attachments", "SELECT id FROM attachments WHERE application_id=?"));
-  }
-  if (table != "conflicts")
-    SIMPUL_RETURN_IF_ERROR(add_children("conflicts", "SELECT id FROM conflicts WHERE row_id=?"));
-  return Status::Ok();
-}
-
-}  // namespace
-
-Result<int> MoveRow(HubStore& store, const std::string& table, const std::string& id, const std::string& to) {
-  if (table != "persons" && table != "applications")
-    return Status::InvalidArgument("move a person or an application (their dependents move with them)");
-  SIMPUL_ASSIGN_OR_RETURN(auto level, schema::ValidateRegionCode(to, nullptr));
-  if (level != schema::RegionLevel::kVillage) return Status::InvalidArgument(to + " is not a village code");
-  SIMPUL_ASSIGN_OR_RETURN(auto known, Query(store, "SELECT 1 FROM regions WHERE code=?", {to}));
-  if (known.empty()) return Status::NotFound("village " + to + " is not in the Kemendagri lists");
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
-  SIMPUL_ASSIGN_OR_RETURN(Row root, ReadRow(store, table, id));
-  std::string from = Get(root, "village");
-  if (from == to) return Status::InvalidArgument("already in " + to);
-  std::vector<Moving> rows;
-  SIMPUL_RETURN_IF_ERROR(CollectDependents(store, table, id, &rows));
-  // The move is stamped like any hub write; both scopes hear of it.
-  std::string version = store.hlc().Version(store.hlc().Now());
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * log, store.db().Cached(
-      "INSERT INTO changelog(version,tbl,row_id,village,flags,origin,received_at_ms) VALUES(?,?,?,?,?,?,?)"));
-  for (const auto& m : rows) {
-    SIMPUL_ASSIGN_OR_RETURN(Stmt * up, store.db().Cached("UPDATE " + m.table + " SET village=? WHERE id=?"));
-    up->Bind(1, to).Bind(2, m.id);
-    SIMPUL_RETURN_IF_ERROR(up->Run());
-    // Old scope: drop it.
-    log->Bind(1, version).Bind(2, m.table).Bind(3, m.id).Bind(4, from)
-        .Bind(5, static_cast<int64_t>(sync::wire::kFlagScopeOut)).Bind(6, store.hub_id())
-        .Bind(7, static_cast<int64_t>(store.NowMs()));
-    SIMPUL_RETURN_IF_ERROR(log->Run());
-    // New scope: the row's full state, one entry per version.
-    SIMPUL_ASSIGN_OR_RETURN(auto versions, Query(store,
-        "SELECT field,version FROM field_versions WHERE tbl=? AND row_id=? ORDER BY version", {m.table, m.id}));
-    SIMPUL_ASSIGN_OR_RETURN(Row state, ReadRow(store, m.table, m.id));
-    std::string last_version;
-    int64_t seq = 0;
-    for (const auto& v : versions) {
-      std::string ver = Get(v, "version"), field = Get(v, "field");
-      if (ver != last_version) {
-        log->Bind(1, ver).Bind(2, m.table).Bind(3, m.id).Bind(4, to)
-            .Bind(5, static_cast<int64_t>(sync::wire::kFlagSnapshot)).Bind(6, store.hub_id())
-            .Bind(7, static_cast<int64_t>(store.NowMs()));
-        SIMPUL_RETURN_IF_ERROR(log->Run());
-        seq = store.db().LastInsertRowid();
-        last_version = ver;
-      }
-      SIMPUL_ASSIGN_OR_RETURN(Stmt * f, store.db().Cached(
-          "INSERT INTO changelog_fields(seq,field,value,base) VALUES(?,?,?,NULL)"));
-      Value value;
-      for (const auto& [k, val] : state)
-        if (k == field) value = val;
-      f->Bind(1, seq).Bind(2, field).Bind(3, value);
-      SIMPUL_RETURN_IF_ERROR(f->Run());
-    }
-  }
-  SIMPUL_RETURN_IF_ERROR(store.Audit("move", from, table + ":" + id, "to " + to + ", " +
-                                                                      std::to_string(rows.size()) + " rows"));
-  SIMPUL_RETURN_IF_ERROR(txn.Commit());
-  return static_cast<int>(rows.size());
 }
 
 Result<int> PurgeSubject(HubStore& store, const std::string& kind, const std::string& id,
@@ -365,10 +305,10 @@ Result<int> PurgeSubject(HubStore& store, const std::string& kind, const std::st
   {
     SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
     SIMPUL_ASSIGN_OR_RETURN(Row row, ReadRow(store, kind == sync::kPurgePerson ? "persons" : "households", id));
-    SIMPUL_ASSIGN_OR_RETURN(auto done, Query(store, "SELECT 1 FROM purges WHERE subject_id=?", {id}));
+    SIMPUL_ASSIGN_OR_RETURN(auto done, QueryRows(store, "SELECT 1 FROM purges WHERE subject_id=?", {id}));
     if (!done.empty()) return Status::AlreadyExists(kind + " " + id + " was already purged");
     const schema::TableDef* t = schema::FindTable("purges");
-    std::string village = Get(row, "village");
+    std::string village = RowText(row, "village");
     std::vector<FieldWrite> f = {{"subject_kind", kind}, {"subject_id", id}, {"reason", reason},
                                  {"actor", operator_name.empty() ? store.actor() : operator_name},
                                  {"at", store.hlc().Version(store.hlc().Now())}};
@@ -379,14 +319,14 @@ Result<int> PurgeSubject(HubStore& store, const std::string& kind, const std::st
     SIMPUL_RETURN_IF_ERROR(txn.Commit());
   }
   // After the commit: the files, and the old page images in the WAL.
-  SIMPUL_RETURN_IF_ERROR(sync::DeletePurgedDocuments(store.db(), sync::BlobDir(store.dir() + "/blobs")).status());
+  SIMPUL_RETURN_IF_ERROR(sync::DeletePurgedDocuments(store.db(), store.blobs()).status());
   (void)store.db().Exec("PRAGMA wal_checkpoint(TRUNCATE)");  // best effort: readers may hold it
   return scrubbed;
 }
 
 Result<std::vector<ExpiredPerson>> FindExpired(HubStore& store, int days) {
   if (days < 1) return Status::InvalidArgument("--older-than-days must be at least 1");
-  SIMPUL_ASSIGN_OR_RETURN(auto rows, Query(store,
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store,
       "WITH act(pid, version) AS ("
       " SELECT row_id, version FROM field_versions WHERE tbl='persons'"
       " UNION ALL SELECT a.applicant_id, fv.version FROM applications a"
@@ -402,8 +342,8 @@ Result<std::vector<ExpiredPerson>> FindExpired(HubStore& store, int days) {
   std::vector<ExpiredPerson> out;
   for (const auto& r : rows) {
     sync::Stamp stamp;
-    if (!sync::Hlc::ParseVersion(Get(r, "last"), &stamp, nullptr)) continue;
-    if (stamp.physical_ms() < cutoff) out.push_back({Get(r, "id"), Get(r, "village"), stamp.physical_ms()});
+    if (!sync::Hlc::ParseVersion(RowText(r, "last"), &stamp, nullptr)) continue;
+    if (stamp.physical_ms() < cutoff) out.push_back({RowText(r, "id"), RowText(r, "village"), stamp.physical_ms()});
   }
   return out;
 }

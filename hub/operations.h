@@ -16,6 +16,11 @@ namespace simpul::hub {
 
 using Row = std::vector<std::pair<std::string, schema::Value>>;
 
+// Runs `sql` with text binds; every row as (column, value) pairs.
+Result<std::vector<Row>> QueryRows(HubStore& store, const std::string& sql, const std::vector<std::string>& binds);
+// The text of `col` in `row` ("" when absent or NULL).
+std::string RowText(const Row& row, const std::string& col);
+
 // Enrolment: a one-time code for one village, valid `days` days.
 Result<std::string> CreateEnrolment(HubStore& store, const std::string& village, int days);
 Status RevokeNode(HubStore& store, const std::string& node_id, const std::string& reason);
@@ -34,8 +39,11 @@ Result<schema::WorkflowState> ApplicationState(HubStore& store, const std::strin
 Status RecordDecision(HubStore& store, const std::string& app_id, const std::string& kind,
                       const std::string& reason, const std::string& actor_role,
                       const std::string& operator_name);
-// Assigns the next letter number ({seq}, {year} in meta.letter_template) and
-// records letter_issued. Returns the number.
+// Issues the letter of an approved application under the service rules
+// (hub/rules.h): the next number of the service's own sequence for the
+// office's year (hub/sequences.h), the signed PDF (hub/letters/issue.h), the
+// replicated letters row and the letter_issued event, in one transaction.
+// Returns the number.
 Result<std::string> IssueLetter(HubStore& store, const std::string& app_id,
                                 const std::string& operator_name);
 // Hub-side edits of shared/hub fields: notes, dtks_status, dtks_desil.
@@ -47,8 +55,6 @@ Result<std::vector<Row>> ListConflicts(HubStore& store, const std::string& villa
 Status ResolveConflict(HubStore& store, const std::string& conflict_id, const std::string& keep,
                        const std::string& value, const std::string& operator_name);
 
-// Moves a person (with their applications) or an application to another
-// village: the old village's node drops it, the new one receives it.
 // Purges a person's (or a household's, with its members) personal data
 // (sync/purge.h): a replicated `purges` row, the scrub here, the documents
 // no one else needs deleted. The purge reaches the village's laptops at
@@ -62,9 +68,6 @@ struct ExpiredPerson {
   uint64_t last_activity_ms;
 };
 Result<std::vector<ExpiredPerson>> FindExpired(HubStore& store, int days);
-
-Result<int> MoveRow(HubStore& store, const std::string& table, const std::string& id,
-                    const std::string& to_village);
 
 }  // namespace simpul::hub
 

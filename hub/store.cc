@@ -1,5 +1,7 @@
 #include "hub/store.h"
 
+#include "hub/sequences.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,7 +15,10 @@
 #include "schema/migrations.h"
 #include "schema/regions.h"
 #include "schema/store_files.h"
+#include "hub/audit.h"
+#include "hub/documents.h"
 #include "sync/audit.h"
+#include "sync/audit_heads.h"
 
 namespace simpul::hub {
 namespace fs = std::filesystem;
@@ -108,6 +113,31 @@ CREATE TABLE request_outcomes(
   node_id TEXT NOT NULL, counter INTEGER NOT NULL, outcome BLOB NOT NULL,
   PRIMARY KEY(node_id, counter)) WITHOUT ROWID;
 )sql",
+    R"sql(
+-- Restores from a backup (hub/epoch.h, PROTOCOL.md §22): the hub's epoch
+-- history ("epoch:through,...", the current epoch last); per node, the
+-- highest counter the restored store had handled, and the epoch the node
+-- says it has caught up with.
+ALTER TABLE nodes ADD COLUMN restored_counter INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE nodes ADD COLUMN epoch TEXT;
+INSERT INTO meta(key,value) VALUES('epoch_lineage', lower(hex(randomblob(8))) || ':0')
+  ON CONFLICT(key) DO NOTHING;
+)sql",
+    R"sql(
+-- Audit chains ordered by a per-writer sequence number (sync/audit.h;
+-- older entries have none), the signed heads of the hub's own chain
+-- (sync/audit_heads.h), and every key each node ever enrolled with, vouched
+-- for by the hub key (a node's older heads stay verifiable after it
+-- re-enrols; a key written into the database by hand is not trusted).
+ALTER TABLE hub_audit ADD COLUMN seq INTEGER;
+CREATE INDEX hub_audit_seq ON hub_audit(writer, seq);
+CREATE TABLE hub_audit_heads(
+  writer TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, signed_at TEXT NOT NULL,
+  signer TEXT NOT NULL, signature TEXT NOT NULL, PRIMARY KEY(writer, seq)) WITHOUT ROWID;
+CREATE TABLE node_keys(
+  node_id TEXT NOT NULL, sign_pk TEXT NOT NULL, hub_pk TEXT NOT NULL, signature TEXT NOT NULL,
+  at_ms INTEGER NOT NULL, PRIMARY KEY(node_id, sign_pk)) WITHOUT ROWID;
+)sql",
 };
 
 Status MigrateHub(Db& db, HubStore& store) {
@@ -116,7 +146,8 @@ Status MigrateHub(Db& db, HubStore& store) {
   int latest = static_cast<int>(std::size(kHubMigrations));
   if (have > latest)
     return Status::VersionTooNew("hub store schema " + std::to_string(have) + " is newer than this binary's " +
-                                 std::to_string(latest) + "; upgrade simpul-hub");
+                                 std::to_string(latest) + "; upgrade simpul-hub")
+        .WithMsg(MsgId::kStoreTooNew, {db.path(), "hub " + std::to_string(have), "hub " + std::to_string(latest)});
   for (int v = have + 1; v <= latest; ++v) {
     SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(db));
     SIMPUL_RETURN_IF_ERROR(db.Exec(kHubMigrations[v - 1]));
@@ -152,7 +183,8 @@ Status HubWrite::Commit() {
 
 Status HubStore::Audit(const std::string& action, const std::string& village, const std::string& subject,
                        const std::string& detail) {
-  return sync::AppendHubAudit(db_, *hlc_, actor_, action, village, subject, detail);
+  SIMPUL_RETURN_IF_ERROR(sync::AppendHubAudit(db_, *hlc_, actor_, action, village, subject, detail).status());
+  return sync::WriteHubAuditHead(db_, *hlc_, identity_);
 }
 
 Status HubStore::Load() {
@@ -175,7 +207,10 @@ Status HubStore::Load() {
   }
   hlc_ = std::make_unique<sync::Hlc>(clock_, hub_id_, last);
   writer_ = std::make_unique<sync::ChangeWriter>(db_, *hlc_, sync::Role::kHub, sync::ChangeSink::kChangelog);
-  return Status::Ok();
+  SIMPUL_ASSIGN_OR_RETURN(auto data_key, LoadHubDataKey(db_, dir_));
+  blobs_ = std::make_unique<sync::BlobDir>(dir_ + "/blobs", data_key);
+  SIMPUL_RETURN_IF_ERROR(SealClearDocuments(db_, dir_, *blobs_));
+  return VouchForNodeKeys(*this);
 }
 
 Status HubStore::LoadKeys() {
@@ -296,14 +331,15 @@ Result<std::unique_ptr<HubStore>> HubStore::Init(const std::string& dir, const s
     SIMPUL_RETURN_IF_ERROR(schema::LoadAllRegions(store->db_));
     SIMPUL_RETURN_IF_ERROR(store->SetMeta("hub_id", "hub-" + schema::NewNodeId()));
     SIMPUL_RETURN_IF_ERROR(store->SetMeta("name", name));
-    SIMPUL_RETURN_IF_ERROR(store->SetMeta("letter_template", "460/{seq}/Dinsos/{year}"));
     SIMPUL_RETURN_IF_ERROR(store->SetMeta("store_kind", kHubStoreKind));
     SIMPUL_RETURN_IF_ERROR(txn.Commit());
     SIMPUL_RETURN_IF_ERROR(store->Load());
+    SIMPUL_RETURN_IF_ERROR(EnsureSequencesFile(*store));
     return store;
   }();
   if (!made.ok())
-    for (const char* f : {"/hub.db", "/hub.db-wal", "/hub.db-shm", "/hub.key"}) fs::remove(dir + f, ec);
+    for (const char* f : {"/hub.db", "/hub.db-wal", "/hub.db-shm", "/hub.key", "/sequences", "/data.key"})
+      fs::remove(dir + f, ec);
   return made;
 }
 
@@ -317,11 +353,14 @@ Result<std::unique_ptr<HubStore>> HubStore::Open(const std::string& dir, sync::C
   if (version > schema::LatestSchemaVersion())
     return Status::VersionTooNew("hub store schema " + std::to_string(version) +
                                  " is newer than this binary's " + std::to_string(schema::LatestSchemaVersion()) +
-                                 "; upgrade simpul-hub (nothing was changed)");
+                                 "; upgrade simpul-hub (nothing was changed)")
+        .WithMsg(MsgId::kStoreTooNew, {DbPath(dir), std::to_string(version),
+                                       std::to_string(schema::LatestSchemaVersion())});
   if (version == 0) return Status::FailedPrecondition(dir + " is not a Simpul hub store");
   SIMPUL_RETURN_IF_ERROR(store->db_.UseWal());
   SIMPUL_RETURN_IF_ERROR(MigrateHub(store->db_, *store));
   SIMPUL_RETURN_IF_ERROR(store->Load());
+  SIMPUL_RETURN_IF_ERROR(EnsureSequencesFile(*store));
   return store;
 }
 

@@ -6,6 +6,9 @@
 //   hub.key       the hub's Ed25519 identity (mode 0600; back it up offline)
 //   retired-keys/ earlier identities after `simpul-hub key rotate`: nodes
 //                 that still seal to one are answered, and told the new key
+//   data.key      the hub data key (mode 0600; back it up with hub.key): the
+//                 documents are sealed under it (hub/documents.h)
+//   blobs/        the documents villages attached, sealed (sync/blobs.h)
 //
 // The hub shares the replicated schema with the nodes (schema/migrations.h)
 // and adds its own tables, versioned separately under meta.hub_schema.
@@ -21,6 +24,7 @@
 
 #include "schema/db.h"
 #include "schema/status.h"
+#include "sync/blobs.h"
 #include "sync/change_capture.h"
 #include "sync/crypto/envelope.h"
 #include "sync/hlc.h"
@@ -90,7 +94,10 @@ class HubStore {
   // "sync" for the server.
   const std::string& actor() const { return actor_; }
   void set_actor(std::string actor) { actor_ = std::move(actor); }
-  // Appends to the hub's audit chain, inside the caller's transaction.
+  // The documents villages sent, sealed under the hub data key.
+  sync::BlobDir& blobs() { return *blobs_; }
+  // Appends to the hub's audit chain and signs its new head with the hub
+  // key (sync/audit_heads.h), inside the caller's transaction.
   Status Audit(const std::string& action, const std::string& village, const std::string& subject,
                const std::string& detail);
 
@@ -109,6 +116,7 @@ class HubStore {
   std::string hub_id_;
   std::unique_ptr<sync::Hlc> hlc_;
   std::unique_ptr<sync::ChangeWriter> writer_;
+  std::unique_ptr<sync::BlobDir> blobs_;
   std::string actor_ = "sync";
 };
 

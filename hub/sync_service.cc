@@ -1,13 +1,17 @@
 #include "hub/sync_service.h"
 
+#include "hub/epoch.h"
+
 #include <algorithm>
 #include <map>
 #include <new>
 
+#include "hub/audit.h"
 #include "hub/schema_compat.h"
 #include "schema/migrations.h"
 #include "schema/tables.h"
 #include "sync/blobs.h"
+#include "sync/crypto/signed_change.h"
 #include "sync/digest.h"
 #include "sync/merge.h"
 #include "sync/wire/codec.h"
@@ -48,6 +52,8 @@ Result<NodeRecord> FindNode(HubStore& store, const std::string& node_id) {
   SIMPUL_ASSIGN_OR_RETURN(n.pk, crypto::PublicKeyFromHex(pk_hex));
   return n;
 }
+
+}  // namespace
 
 // Records a conflict row (through the hub's writer, so it replicates).
 Status RecordConflict(HubStore& store, const sync::Conflict& k) {
@@ -93,6 +99,8 @@ Status LogApplied(HubStore& store, const wire::Change& c, const std::vector<wire
   }
   return Status::Ok();
 }
+
+namespace {
 
 Status RememberResult(HubStore& store, const std::string& version, const std::string& node,
                       const Status& st) {
@@ -300,10 +308,11 @@ Status RepairBuckets(HubStore& store, const std::string& village, const std::vec
 }
 
 // Documents: the node may send or fetch only documents that an attachment
-// row of its own village names.
+// row (or, to fetch, a letter) of its own village names.
 Result<bool> DocumentInScope(HubStore& store, const std::string& village, const std::string& sha) {
   SIMPUL_ASSIGN_OR_RETURN(Stmt * q, store.db().Cached(
-      "SELECT size FROM attachments WHERE village=? AND sha256=? AND deleted=0 LIMIT 1"));
+      "SELECT 1 FROM attachments WHERE village=?1 AND sha256=?2 AND deleted=0"
+      " UNION ALL SELECT 1 FROM letters WHERE village=?1 AND sha256=?2 AND deleted=0 LIMIT 1"));
   q->Bind(1, village).Bind(2, sha);
   SIMPUL_ASSIGN_OR_RETURN(bool found, q->Step());
   q->Reset();
@@ -312,7 +321,7 @@ Result<bool> DocumentInScope(HubStore& store, const std::string& village, const 
 
 Status ServeDocuments(HubStore& store, const std::string& village, const wire::SyncRequest& req,
                       const SyncServiceOptions& opt, wire::SyncReply* reply) {
-  sync::BlobDir blobs(store.dir() + "/blobs");
+  sync::BlobDir& blobs = store.blobs();
   auto state_of = [&](const std::string& sha, uint64_t total) {
     wire::BlobState s;
     s.sha256 = sha;
@@ -383,9 +392,9 @@ Status ServeDocuments(HubStore& store, const std::string& village, const wire::S
 Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const NodeRecord& node,
                               const wire::RequestHeader& header, const wire::SyncRequest& req,
                               const SyncServiceOptions& opt) {
-  if (req.push.size() > opt.max_push)
-    return Status::ResourceExhausted("batch of " + std::to_string(req.push.size()) + " changes; at most " +
-                                     std::to_string(opt.max_push));
+  if (req.push.size() + req.handback.size() > opt.max_push)
+    return Status::ResourceExhausted("batch of " + std::to_string(req.push.size() + req.handback.size()) +
+                                     " changes; at most " + std::to_string(opt.max_push));
   wire::SyncReply reply;
   SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   // Replay guard, checked again under the write lock.
@@ -411,10 +420,29 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
   // Protocol 2: results name their change by position, not by version
   // (a 26-byte version echoed per change was most of a push reply).
   const bool by_position = std::min(header.proto_max, wire::kProtocolMax) >= 2;
-  for (const auto& c : req.push) {
-    SIMPUL_ASSIGN_OR_RETURN(auto r, ApplyPushed(store, merger, c, node_id, node, opt, &max_skew));
+  const uint16_t protocol = std::min(header.proto_max, wire::kProtocolMax);
+  // Protocol 4: changes the hub wrote, handed back after a restore (§22),
+  // go with the pushed ones in version order: a change comes after the
+  // versions it was based on, so history sent again lands as it was first
+  // written, without conflicts that never were.
+  std::vector<std::pair<std::string, size_t>> order;  // version, index (hand-backs after the pushes)
+  for (size_t i = 0; i < req.push.size(); ++i) order.emplace_back(req.push[i].version, i);
+  for (size_t i = 0; i < req.handback.size(); ++i) {
+    auto c = crypto::ParseCanonicalChange(req.handback[i].canonical);
+    order.emplace_back(c.ok() ? c->version : std::string(), req.push.size() + i);
+  }
+  if (!req.handback.empty()) std::stable_sort(order.begin(), order.end());
+  reply.results.resize(req.push.size());
+  reply.handback_results.resize(req.handback.size());
+  for (const auto& [version, i] : order) {
+    if (i >= req.push.size()) {
+      SIMPUL_ASSIGN_OR_RETURN(reply.handback_results[i - req.push.size()],
+                              ApplyHandback(store, merger, node.village, req.handback[i - req.push.size()]));
+      continue;
+    }
+    SIMPUL_ASSIGN_OR_RETURN(auto r, ApplyPushed(store, merger, req.push[i], node_id, node, opt, &max_skew));
     if (by_position) r.version.clear();
-    reply.results.push_back(std::move(r));
+    reply.results[i] = std::move(r);
   }
   if (max_skew > 0)
     reply.notice = "this node's clock is about " + std::to_string(max_skew / 3600000) +
@@ -422,7 +450,6 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
                    " if they are right, the hub's clock is wrong: tell Dinsos";
 
   // Protocol 3: the outcomes of requests whose replies the node lost.
-  const uint16_t protocol = std::min(header.proto_max, wire::kProtocolMax);
   if (req.recover_from > 0 && protocol >= 3) {
     reply.handled_through = last;
     SIMPUL_ASSIGN_OR_RETURN(Stmt * rq, store.db().Cached(
@@ -509,7 +536,8 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
     }
     for (auto& e : entries) {
       SIMPUL_RETURN_IF_ERROR(LoadEntryFields(store, e.seq, &e.c.fields));
-      if (e.c.flags & wire::kFlagScopeOut) e.c.fields.clear();
+      if (e.c.flags & wire::kFlagScopeOut)  // nothing but where the row went (PROTOCOL §8)
+        std::erase_if(e.c.fields, [](const wire::FieldChange& f) { return f.field != wire::kMovedToField; });
       reply.pulled.push_back(std::move(e.c));
     }
     if (!req.repair_buckets.empty())
@@ -542,6 +570,10 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
     }
   }
   if (protocol >= 3) reply.protocol = protocol;
+  if (protocol >= 4) {
+    SIMPUL_RETURN_IF_ERROR(FillEpoch(store, node_id, req, &reply));
+    SignHubChanges(store, &reply);
+  }
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   reply.hub_time_ms = store.NowMs();
   return reply;
@@ -772,6 +804,7 @@ std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* l
   if (!use.ok()) return refuse(use.status());
   (*use)->Bind(1, req->node_id).Bind(2, static_cast<int64_t>(store.NowMs())).Bind(3, req->code_id);
   if (Status s = (*use)->Run(); !s.ok()) return refuse(s);
+  if (Status s = RecordNodeKey(store, req->node_id, req->node_sign_pk); !s.ok()) return refuse(s);
   if (Status s = store.Audit("enrolled", village, req->node_id, "code " + req->code_id); !s.ok()) return refuse(s);
   if (Status s = txn->Commit(); !s.ok()) return refuse(s);
   wire::EnrolReply reply;

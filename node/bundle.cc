@@ -1,5 +1,7 @@
 #include "node/bundle.h"
 
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -37,6 +39,57 @@ Result<std::string> ReadBundle(const std::string& path) {
 
 std::string Hex(const uint8_t* p, size_t n) { return crypto::ToHex(p, n); }
 
+// The key of each exported bundle waits in meta as `bundle_key_<nonce>`
+// until its reply is imported; then it becomes `bundle_done_<nonce>`
+// (value `<ms>:<key>`, the newest kKeptDone kept), so importing the same
+// reply again is recognised as such rather than as a stranger's file.
+constexpr const char* kOpenPrefix = "bundle_key_";
+constexpr const char* kDonePrefix = "bundle_done_";
+constexpr int kKeptDone = 64;
+
+struct Probe {
+  std::string key;   // the meta key that opened the frame ("" = none)
+  std::string body;  // the reply's plaintext; empty for a signed refusal
+  Status refusal;    // the hub's signed refusal of that bundle
+};
+
+Result<Probe> ProbeKeys(NodeStore& store, const crypto::PublicKey& hub_pk, const std::string& frame,
+                        const std::string& prefix) {
+  SIMPUL_ASSIGN_OR_RETURN(auto keys, store.db().Prepare("SELECT key, value FROM meta WHERE key LIKE ?"));
+  keys.Bind(1, prefix + "%");
+  for (;;) {
+    SIMPUL_ASSIGN_OR_RETURN(bool row, keys.Step());
+    if (!row) break;
+    std::string name = keys.Text(0), key_hex = keys.Text(1), nonce_hex = name.substr(prefix.size());
+    if (auto colon = key_hex.find(':'); colon != std::string::npos) key_hex = key_hex.substr(colon + 1);
+    if (nonce_hex.size() != 48 || key_hex.size() != 64) continue;
+    crypto::SealedRequest probe;
+    for (size_t i = 0; i < 24; ++i) probe.nonce[i] = static_cast<uint8_t>(std::stoi(nonce_hex.substr(2 * i, 2), nullptr, 16));
+    for (size_t i = 0; i < 32; ++i) probe.reply_key[i] = static_cast<uint8_t>(std::stoi(key_hex.substr(2 * i, 2), nullptr, 16));
+    auto opened = crypto::OpenReply(probe, hub_pk, frame);
+    if (opened.ok()) return Probe{name, std::move(opened).value(), Status::Ok()};
+    if (!opened.status().IsCorruption()) return Probe{name, "", opened.status()};  // a signed refusal for it
+  }
+  return Probe{};
+}
+
+// Closes an open bundle key (inside the caller's transaction).
+Status CloseKey(NodeStore& store, const std::string& open_key) {
+  std::string key_hex = store.Meta(open_key);
+  SIMPUL_ASSIGN_OR_RETURN(auto* del, store.db().Cached("DELETE FROM meta WHERE key=?"));
+  del->Bind(1, open_key);
+  SIMPUL_RETURN_IF_ERROR(del->Run());
+  char ms[24];
+  std::snprintf(ms, sizeof ms, "%020llu", static_cast<unsigned long long>(store.NowMs()));
+  SIMPUL_RETURN_IF_ERROR(store.SetMeta(kDonePrefix + open_key.substr(std::strlen(kOpenPrefix)),
+                                       std::string(ms) + ":" + key_hex));
+  SIMPUL_ASSIGN_OR_RETURN(auto* prune, store.db().Cached(
+      "DELETE FROM meta WHERE key LIKE 'bundle_done_%' AND key NOT IN"
+      " (SELECT key FROM meta WHERE key LIKE 'bundle_done_%' ORDER BY value DESC LIMIT ?)"));
+  prune->Bind(1, kKeptDone);
+  return prune->Run();
+}
+
 }  // namespace
 
 Result<BundleExport> ExportBundle(NodeStore& store, const std::string& path, uint64_t max_bytes) {
@@ -52,6 +105,7 @@ Result<BundleExport> ExportBundle(NodeStore& store, const std::string& path, uin
     SIMPUL_RETURN_IF_ERROR(store.Audit("bundle_export", path, "written for the hub"));
     SIMPUL_RETURN_IF_ERROR(txn.Commit());
   }
+  SIMPUL_RETURN_IF_ERROR(store.SignAuditHead(identity));
   SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, 5000));
   SIMPUL_ASSIGN_OR_RETURN(int64_t total, CountPending(store));
   out.more_remain = static_cast<int64_t>(pending.size()) < total;
@@ -106,43 +160,29 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
     return Status::Unauthenticated("this node is not enrolled: run simpul-node enrol --hub URL --code CODE");
   SIMPUL_ASSIGN_OR_RETURN(crypto::PublicKey hub_pk, crypto::PublicKeyFromHex(store.Meta("hub_pk")));
   SIMPUL_ASSIGN_OR_RETURN(std::string frame, ReadBundle(path));
-  SIMPUL_ASSIGN_OR_RETURN(crypto::FrameView view, crypto::ParseFrame(frame));
-  if (view.kind != crypto::FrameKind::kSealedReply && view.kind != crypto::FrameKind::kSignedError)
+  auto view = crypto::ParseFrame(frame);
+  if (!view.ok())  // cut short, or not a frame at all
+    return Status::InvalidArgument(path + " is damaged: " + view.status().message())
+        .WithMsg(MsgId::kBundleReplyDamaged, {path});
+  if (view->kind != crypto::FrameKind::kSealedReply && view->kind != crypto::FrameKind::kSignedError)
     return Status::InvalidArgument(path + " is not a reply bundle (a request bundle goes to the hub)");
   // Try the key of every bundle this node exported and has not closed.
-  SIMPUL_ASSIGN_OR_RETURN(auto keys, store.db().Prepare(
-      "SELECT key, value FROM meta WHERE key LIKE 'bundle_key_%'"));
-  std::string body, used_key;
-  Status last = Status::NotFound("this reply bundle is not for this node, was already imported, or is damaged");
-  for (;;) {
-    SIMPUL_ASSIGN_OR_RETURN(bool row, keys.Step());
-    if (!row) break;
-    std::string name = keys.Text(0), key_hex = keys.Text(1), nonce_hex = name.substr(11);
-    crypto::SealedRequest probe;
-    size_t len = 0;
-    if (nonce_hex.size() != 48 || key_hex.size() != 64) continue;
-    for (size_t i = 0; i < 24; ++i) probe.nonce[i] = static_cast<uint8_t>(std::stoi(nonce_hex.substr(2 * i, 2), nullptr, 16));
-    for (size_t i = 0; i < 32; ++i) probe.reply_key[i] = static_cast<uint8_t>(std::stoi(key_hex.substr(2 * i, 2), nullptr, 16));
-    (void)len;
-    auto opened = crypto::OpenReply(probe, hub_pk, frame);
-    if (opened.ok()) {
-      body = std::move(opened).value();
-      used_key = name;
-      break;
-    }
-    if (!opened.status().IsCorruption()) {  // a signed refusal for this bundle
-      used_key = name;
-      last = opened.status();
-      break;
-    }
+  SIMPUL_ASSIGN_OR_RETURN(Probe open, ProbeKeys(store, hub_pk, frame, kOpenPrefix));
+  if (open.key.empty()) {
+    // Not a reply to an open bundle: one already imported, or none of ours.
+    SIMPUL_ASSIGN_OR_RETURN(Probe done, ProbeKeys(store, hub_pk, frame, kDonePrefix));
+    if (!done.key.empty())
+      return Status::AlreadyExists("this reply bundle was already imported")
+          .WithMsg(MsgId::kBundleReplyAlreadyImported, {path});
+    return Status::NotFound("this reply bundle answers no bundle of this node (or was altered)")
+        .WithMsg(MsgId::kBundleReplyNotOurs, {path});
   }
-  if (used_key.empty()) return last;
+  std::string body = std::move(open.body), used_key = open.key;
+  Status last = open.refusal;
   if (body.empty()) {
     // The hub refused the bundle: nothing to apply; its changes wait in the outbox.
     SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
-    SIMPUL_ASSIGN_OR_RETURN(auto* del, store.db().Cached("DELETE FROM meta WHERE key=?"));
-    del->Bind(1, used_key);
-    SIMPUL_RETURN_IF_ERROR(del->Run());
+    SIMPUL_RETURN_IF_ERROR(CloseKey(store, used_key));
     SIMPUL_RETURN_IF_ERROR(txn.Commit());
     return last;
   }
@@ -184,16 +224,18 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
     // A reply older than what this node already has (another bundle or a
     // live sync came after it): its pulled changes are stale; apply only
     // acknowledgements and documents.
+    sum.stale_reply = true;
+    sum.stale_skipped = reply.pulled.size();
     reply.pulled.clear();
+    reply.bucket_digests.clear();  // they describe the hub of that older time
     reply.cursor = req.pull_cursor;
   }
-  SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, store.Meta("hub_id"), req, seqs, reply, blobs, &docs, &sum,
-                                    nullptr, &progress));
+  // The bundle's counter is not kept; the node's current one is at least it.
+  SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, store.Meta("hub_id"), MetaU64(store, "sync_counter"), req, seqs,
+                                    reply, blobs, &docs, &sum, nullptr, &progress));
   (void)sync::DeletePurgedDocuments(store.db(), blobs);  // a purge may have arrived; best effort
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
-  SIMPUL_ASSIGN_OR_RETURN(auto* del, store.db().Cached("DELETE FROM meta WHERE key=?"));
-  del->Bind(1, used_key);
-  SIMPUL_RETURN_IF_ERROR(del->Run());
+  SIMPUL_RETURN_IF_ERROR(CloseKey(store, used_key));
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   sum.docs_pending = docs.up.size() + docs.down.size();
   // The reply reached the end of the hub's log: prove agreement as a live sync does.

@@ -11,6 +11,7 @@
 //   5 a file could not be read or written (permissions, disk full)
 //   6 the hub refused this node: not enrolled, revoked, unknown, or the
 //     versions differ (upgrade the side the message names)
+//   (one map for both tools: schema/exit_codes.h)
 //   7 not signed in, wrong password, or the operator's role does not allow
 //     the command
 #ifndef SIMPUL_NODE_CLI_H_
@@ -19,22 +20,15 @@
 #include <string>
 #include <vector>
 
+#include "schema/exit_codes.h"
 #include "schema/status.h"
 
 namespace simpul::node {
 
-enum ExitCode {
-  kExitOk = 0,
-  kExitInternal = 1,
-  kExitBadInput = 2,
-  kExitStore = 3,
-  kExitBusy = 4,
-  kExitIo = 5,
-  kExitRefused = 6,
-  kExitNotAuthorized = 7,
-};
-
-int ExitCodeFor(const Status& status);
+// The exit codes and the Status -> exit code map are shared with simpul-hub
+// (schema/exit_codes.h).
+using ::simpul::ExitCode;
+using ::simpul::ExitCodeFor;
 
 // Runs one command; writes to stdout/stderr; returns the exit code.
 int RunCli(const std::vector<std::string>& args);

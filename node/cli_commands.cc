@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -19,6 +20,8 @@
 #include "schema/model.h"
 #include "schema/regions.h"
 #include "schema/tables.h"
+#include "schema/validate.h"
+#include "schema/workflow.h"
 
 namespace simpul::node {
 namespace {
@@ -126,6 +129,8 @@ Status CmdStatus(Invocation& inv) {
        "SELECT count(*) FROM outbox WHERE state='pending'"},
       {"outbox_refused", "Refused by the hub",
        "SELECT count(*) FROM outbox WHERE state='refused'"},
+      {"outbox_settled", "Refusals settled (moved away)",
+       "SELECT count(*) FROM outbox WHERE state='settled'"},
   };
   JsonWriter j;
   j.BeginObject().Field("village", store->village()).Field("village_name", regions.Name(store->village()))
@@ -304,7 +309,7 @@ Status AppShow(Invocation& inv) {
   }
   auto& o = *inv.out;
   o << inv.T("Application ") << id << "\n"
-    << "  status            " << StatusLabel(inv, state.status);
+    << "  " << std::left << std::setw(18) << inv.T("status") << StatusLabel(inv, state.status);
   if (!state.last_reason.empty()) o << " (" << state.last_reason << ")";
   o << "\n";
   if (state.contested)
@@ -329,6 +334,9 @@ Status AppShow(Invocation& inv) {
 }
 
 Status AppList(Invocation& inv) {
+  if (inv.opts.count("status"))  // a typo must not read as "no applications"
+    SIMPUL_RETURN_IF_ERROR(schema::CheckEnum("--status", inv.opts["status"], schema::KnownStatuses(),
+                                             schema::IsKnownStatus(inv.opts["status"])));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   ListFilter f;
   f.limit = inv.opts.count("limit") ? std::max(1, std::atoi(inv.opts["limit"].c_str())) : INT32_MAX;
@@ -459,6 +467,25 @@ Status IndicatorsShow(Invocation& inv) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   std::string id = inv.words.empty() ? store->Meta("indicator_set_default") : inv.words[0];
   SIMPUL_ASSIGN_OR_RETURN(auto set, LoadIndicatorSet(*store, id, 0));
+  if (inv.json) {
+    JsonWriter j;
+    j.BeginObject().Field("set", set.id).Field("version", set.version).Field("title", set.title)
+        .Field("source", set.source).Key("items").BeginArray();
+    for (const auto& item : set.items) {
+      j.BeginObject().Field("code", item.code).Field("text_id", item.text_id).Field("text_en", item.text_en)
+          .Key("weight").Number(item.weight).Key("options").BeginArray();
+      for (const auto& op : item.options)
+        j.BeginObject().Field("code", op.code).Key("score").Number(op.score).Field("label_id", op.label_id)
+            .Field("label_en", op.label_en).EndObject();
+      j.EndArray().EndObject();
+    }
+    j.EndArray().Key("bands").BeginArray();
+    for (const auto& b : set.bands)
+      j.BeginObject().Field("code", b.code).Key("min").Number(b.min).Key("max").Number(b.max)
+          .Field("label_id", b.label_id).Field("label_en", b.label_en).EndObject();
+    *inv.out << j.EndArray().EndObject().str() << "\n";
+    return Status::Ok();
+  }
   auto& o = *inv.out;
   o << set.title << " (" << set.id << " v" << set.version << ")\n";
   if (!set.source.empty()) o << "  " << set.source << "\n";
@@ -493,7 +520,7 @@ Status CmdOutbox(Invocation& inv) {
   bool all = inv.opts.count("all") > 0;
   SIMPUL_ASSIGN_OR_RETURN(auto st, store->db().Prepare(
       std::string("SELECT seq,change_id,tbl,row_id,state,refusal FROM outbox") +
-      (all ? "" : " WHERE state!='acked'") + " ORDER BY seq"));
+      (all ? "" : " WHERE state IN ('pending','refused')") + " ORDER BY seq"));
   SIMPUL_ASSIGN_OR_RETURN(auto fq, store->db().Prepare(
       "SELECT field,value,base FROM outbox_fields WHERE seq=? ORDER BY field"));
   JsonWriter j;
@@ -550,6 +577,19 @@ std::string CsvField(const std::string& s) {
 Status CmdExportRecap(Invocation& inv) {
   if (!inv.opts.count("out"))
     return Status::InvalidArgument("--out is required").WithMsg(MsgId::kMissingOption, {"--out"});
+  {
+    // The format follows the file name: CSV only for now. Any other
+    // extension (x.xlsx) is refused rather than silently written as CSV.
+    std::string name = inv.opts["out"];
+    name = name.substr(name.find_last_of('/') == std::string::npos ? 0 : name.find_last_of('/') + 1);
+    size_t dot = name.find_last_of('.');
+    std::string ext = dot == std::string::npos || dot == 0 ? "" : name.substr(dot + 1);
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!ext.empty() && ext != "csv")
+      return Status::InvalidArgument("only CSV for now: --out " + inv.opts["out"])
+          .WithField("out")
+          .WithMsg(MsgId::kExportFormat, {"--out", ext});
+  }
   // Minimisation (UU 27/2022 Pasal 16): NIK and No. KK are masked unless the
   // export states a purpose that needs them; either way the export is audited.
   std::string purpose = inv.opts.count("purpose") ? inv.opts["purpose"] : "";
@@ -640,7 +680,7 @@ const std::vector<Command>& Commands() {
       {"application show", "ID", "Show an application, its status, history and documents", AppShow, -1, {}},
       {"application list", "[--status S] [--type T]", "List applications", AppList, -1, {"status", "type", "household", "limit"}},
       {"application answer", "ID ITEM=ANSWER... [--set SET]", "Answer poverty indicators; shows the score", AppAnswer, -1, {"set"}},
-      {"application attach", "ID --kind K --file PATH", "Attach a document (kk, ktp, sktm, referral, photo, other)", AppAttach, -1, {"kind", "file"}},
+      {"application attach", "ID --kind K --file PATH", "Attach a document (kk, ktp, sktm, referral, photo, other; at most 20 MiB)", AppAttach, -1, {"kind", "file"}},
       {"application submit", "ID", "Submit the application to Dinsos", AppSubmit, -1, {}},
       {"application withdraw", "ID --reason TEXT", "Withdraw the application", AppWithdraw, -1, {"reason"}},
       {"complaint new", "--category C --description TEXT", "Record a complaint (B'DESUT)", ComplaintNew, C, {}},
@@ -651,6 +691,7 @@ const std::vector<Command>& Commands() {
       {"indicators show", "[SET]", "Show the indicators and their answers", IndicatorsShow, -1, {}},
       {"indicators add", "FILE", "Load a new indicator set or version", IndicatorsAdd, -1, {}},
       {"outbox", "[--all]", "Show the changes waiting to sync", CmdOutbox, -1, {"all"}},
+      {"refusals", "", "Show the changes the hub refused, with the reason (settled ones too)", RefusalsHandler(), -1, {}},
       {"enrol", "--hub URL --code CODE", "Enrol this node at the Dinsos hub (one-time code from the hub operator)", EnrolHandler(), -1, {"hub", "code", "timeout"}},
       {"sync", "[--batch N] [--timeout S]", "Sync now: send the outbox, receive decisions", SyncHandler(), -1, {"batch", "timeout"}},
       {"daemon", "[--window 22:00-06:00] [--interval S]", "Unattended sync (nightly window, retries when the link is down)", DaemonHandler(), -1,
@@ -670,6 +711,9 @@ const std::vector<Command>& Commands() {
        UserAddHandler(), -1, {"role"}},
       {"user list", "", "List operator accounts", UserListHandler(), -1, {}},
       {"user disable", "NAME", "Disable an operator account", UserDisableHandler(), -1, {}},
+      {"letter get", "APP_ID --out FILE.pdf", "Write the letter Dinsos issued for an application (PDF, to print)",
+       LetterGetHandler(), -1, {"out"}},
+      {"letter verify", "QR_TEXT", "Check a letter's QR code offline: valid, forged or revoked", LetterVerifyHandler(), -1, {}},
       {"export recap", "--out FILE.csv [--purpose TEXT]", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out", "purpose"}},
     };
     // Positional words each command takes, read off its usage line; and the
@@ -682,13 +726,14 @@ const std::vector<Command>& Commands() {
       if (path == "init" || path == "unlock" || path == "lock") c.permission = sync::Permission::kNone;
       else if (path == "enrol" || path.rfind("user", 0) == 0 || path == "passphrase change")
         c.permission = sync::Permission::kAdminister;
-      else if (ends("list") || ends("show") || path == "status" || path == "outbox" || path == "conflicts")
+      else if (ends("list") || ends("show") || path == "status" || path == "outbox" || path == "conflicts" ||
+               path == "letter verify" || path == "refusals")
         c.permission = sync::Permission::kRead;
       else c.permission = sync::Permission::kRecord;
       std::string a = c.args;
       c.max_words = a.find("ITEM=") != std::string::npos ? 1000
                     : (a.rfind("ID", 0) == 0 || a.rfind("FILE", 0) == 0 || a.rfind("[SET]", 0) == 0 ||
-                       a.rfind("NAME", 0) == 0) ? 1
+                       a.rfind("NAME", 0) == 0 || a.rfind("APP_ID", 0) == 0 || a.rfind("QR_TEXT", 0) == 0) ? 1
                     : 0;
     }
     return cmds;

@@ -66,6 +66,10 @@ Handler PassphraseChangeHandler();
 Handler UserListHandler();
 Handler UserDisableHandler();
 Handler BundleImportHandler();
+// Letters (cli_letters.cc).
+Handler LetterGetHandler();
+Handler LetterVerifyHandler();
+Handler RefusalsHandler();  // cli_refusals.cc
 
 }  // namespace simpul::node
 

@@ -109,7 +109,9 @@ void PrintSummary(Invocation& inv, const SyncSummary& s) {
   if (inv.json) {
     schema::JsonWriter j;
     j.BeginObject().Field("sent", static_cast<int64_t>(s.sent)).Field("acked", static_cast<int64_t>(s.acked))
-        .Field("refused", static_cast<int64_t>(s.refused)).Field("received", static_cast<int64_t>(s.received))
+        .Field("refused", static_cast<int64_t>(s.refused)).Field("settled", static_cast<int64_t>(s.settled))
+        .Field("received", static_cast<int64_t>(s.received))
+        .Field("stale_reply", s.stale_reply).Field("stale_skipped", static_cast<int64_t>(s.stale_skipped))
         .Field("conflicts", static_cast<int64_t>(s.conflicts)).Field("repaired", static_cast<int64_t>(s.repaired))
         .Field("docs_sent", static_cast<int64_t>(s.docs_sent)).Field("docs_received", static_cast<int64_t>(s.docs_received))
         .Field("docs_refused", static_cast<int64_t>(s.docs_refused)).Field("docs_pending", static_cast<int64_t>(s.docs_pending))
@@ -118,20 +120,26 @@ void PrintSummary(Invocation& inv, const SyncSummary& s) {
         .Field("bytes_sent", static_cast<int64_t>(s.bytes_sent))
         .Field("bytes_received", static_cast<int64_t>(s.bytes_received))
         .Field("round_trips", static_cast<int64_t>(s.round_trips)).Field("cuts", static_cast<int64_t>(s.cuts))
-        .Field("recovered", static_cast<int64_t>(s.recovered)).Key("seconds").Number(s.seconds)
+        .Field("recovered", static_cast<int64_t>(s.recovered)).Field("hub_restored", s.hub_restored)
+        .Field("handed_back", static_cast<int64_t>(s.handed_back)).Key("seconds").Number(s.seconds)
         .Field("verified", s.verified).Field("notice", s.notice);
     *inv.out << j.EndObject().str() << "\n";
     return;
   }
   auto& o = *inv.out;
   o << inv.T("Sync done: ") << s.acked << inv.T(" changes sent");
-  if (s.refused) o << ", " << s.refused << inv.T(" refused by the hub (see: simpul-node outbox)");
+  if (s.refused) o << ", " << s.refused << inv.T(" refused by the hub (see: simpul-node refusals)");
+  if (s.settled) o << ", " << s.settled << inv.T(" settled: the record moved to another village (see: simpul-node refusals)");
   o << ", " << s.received << inv.T(" received");
   if (s.conflicts) o << ", " << s.conflicts << inv.T(" conflict(s) (see: simpul-node conflicts)");
+  if (s.hub_restored)
+    o << "\n  " << inv.T("The hub was restored from a backup: this village gives back what it lost.");
+  if (s.handed_back) o << "\n  " << s.handed_back << inv.T(" decision(s) of the hub given back to it");
   if (s.docs_sent || s.docs_received || s.docs_pending || s.docs_refused)
     o << "\n  " << inv.T("Documents: ") << s.docs_sent << inv.T(" sent, ") << s.docs_received << inv.T(" received")
       << (s.docs_pending ? ", " + std::to_string(s.docs_pending) + inv.T(" still pending") : std::string())
       << (s.docs_refused ? ", " + std::to_string(s.docs_refused) + inv.T(" refused by the hub") : std::string());
+  if (s.stale_reply) o << "\n  " << Msg(inv.lang, MsgId::kBundleReplyStale, {std::to_string(s.stale_skipped)});
   o << "\n  " << Kb(s.bytes_sent) << inv.T(" up, ") << Kb(s.bytes_received)
     << inv.T(" down, ") << s.round_trips << inv.T(" round trip(s), ")
     << std::fixed << std::setprecision(1) << s.seconds << " s\n  "

@@ -126,6 +126,18 @@ Result<Value> ColumnOf(NodeStore& store, Entity e, const std::string& id, const 
   return v;
 }
 
+// "20 MiB", "30.5 MiB", "512 KiB": sizes as an operator reads them.
+std::string SizeText(uint64_t bytes) {
+  char buf[32];
+  if (bytes >= (1ull << 20))
+    std::snprintf(buf, sizeof buf, bytes % (1ull << 20) ? "%.1f MiB" : "%.0f MiB", bytes / 1048576.0);
+  else if (bytes >= 1024)
+    std::snprintf(buf, sizeof buf, bytes % 1024 ? "%.1f KiB" : "%.0f KiB", bytes / 1024.0);
+  else
+    std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(bytes));
+  return buf;
+}
+
 // ISO-8601 UTC from the node's wall clock: informative only (clocks lie).
 std::string UtcNow(NodeStore& store) {
   std::time_t t = static_cast<std::time_t>(store.NowMs() / 1000);
@@ -666,7 +678,7 @@ Result<Written> AttachDocument(NodeStore& store, const std::string& app_id, cons
     ::close(fd);
     return Status::ResourceExhausted("file too large")
         .WithField("file")
-        .WithMsg(MsgId::kFileTooLarge, {path, std::to_string(sb.st_size), std::to_string(max_bytes)});
+        .WithMsg(MsgId::kFileTooLarge, {path, SizeText(static_cast<uint64_t>(sb.st_size)), SizeText(max_bytes)});
   }
   // Copy into a sealed temporary document while hashing, then put it in
   // place: a crash leaves at worst an orphan temporary, never a wrong
@@ -695,7 +707,7 @@ Result<Written> AttachDocument(NodeStore& store, const std::string& app_id, cons
     size += static_cast<uint64_t>(n);
     if (size > max_bytes) {
       io = Status::ResourceExhausted("file grew beyond the limit")
-               .WithMsg(MsgId::kFileTooLarge, {path, std::to_string(size), std::to_string(max_bytes)});
+               .WithMsg(MsgId::kFileTooLarge, {path, SizeText(size), SizeText(max_bytes)});
       break;
     }
     io = writer->Add(std::string_view(buf, static_cast<size_t>(n)));

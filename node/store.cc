@@ -16,6 +16,7 @@
 #include "schema/regions.h"
 #include "schema/store_files.h"
 #include "sync/audit.h"
+#include "sync/audit_heads.h"
 
 namespace simpul::node {
 namespace fs = std::filesystem;
@@ -115,7 +116,13 @@ Status NodeStore::Audit(const std::string& action, const std::string& subject, c
     if (!env || !*env) env = std::getenv("USER");
     who = std::string(env && *env ? env : "operator") + " (no account)";
   }
-  return sync::AppendVillageAudit(db_, *writer_, *hlc_, village_, who, action, subject, detail);
+  return sync::AppendVillageAudit(db_, *writer_, *hlc_, village_, who, action, subject, detail).status();
+}
+
+Status NodeStore::SignAuditHead(const crypto::Identity& identity) {
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(db_));
+  SIMPUL_RETURN_IF_ERROR(sync::WriteVillageAuditHead(db_, *writer_, *hlc_, village_, identity));
+  return txn.Commit();
 }
 
 std::string NodeStore::Meta(const std::string& key) { return schema::ReadMeta(db_, key); }

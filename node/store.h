@@ -31,6 +31,7 @@
 #include "sync/blobs.h"
 #include "sync/change_capture.h"
 #include "sync/crypto/at_rest.h"
+#include "sync/crypto/envelope.h"
 #include "sync/hlc.h"
 
 namespace simpul::node {
@@ -75,6 +76,10 @@ class NodeStore {
   // Appends to this node's audit chain (replicated to the hub), inside the
   // caller's transaction. The actor is $SIMPUL_OPERATOR, else $USER.
   Status Audit(const std::string& action, const std::string& subject, const std::string& detail);
+  // Signs the head of this node's audit chain with its sync identity, if
+  // the chain grew since its last head (sync/audit_heads.h); the head
+  // replicates with the next push.
+  Status SignAuditHead(const sync::crypto::Identity& identity);
   // The signed-in operator, recorded as the actor of audit entries.
   void set_actor(std::string actor) { actor_ = std::move(actor); }
 

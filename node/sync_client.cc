@@ -1,5 +1,6 @@
 #include "node/sync_client.h"
 #include "node/sync_internal.h"
+#include "node/refusals.h"
 
 #include <fcntl.h>
 #include <sodium.h>
@@ -217,7 +218,8 @@ Status Enrol(NodeStore& store, sync::Transport& transport, const std::string& hu
   SIMPUL_RETURN_IF_ERROR(store.SetMeta("sync_cursor", "0"));
   SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_after", ""));
   SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_seq", "0"));
-  SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_protocol", std::to_string(reply.protocol >= 3 ? 3 : 2)));
+  SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_protocol", std::to_string(
+      reply.protocol >= 3 ? std::min<uint16_t>(reply.protocol, wire::kProtocolMax) : 2)));
   store.hlc().Witness(sync::Stamp::Make(reply.hub_time_ms, 0));
   SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
   SIMPUL_RETURN_IF_ERROR(store.Audit("enrolled", hub_url, "hub key " + crypto::Fingerprint(reply.hub_sign_pk)));
@@ -232,8 +234,10 @@ Result<DocumentWork> FindDocuments(NodeStore& s, const sync::BlobDir& blobs) {
   DocumentWork w;
   SIMPUL_ASSIGN_OR_RETURN(auto st, s.db().Prepare(
       "SELECT DISTINCT a.sha256, a.size, (SELECT 1 FROM blob_acks k WHERE k.sha256=a.sha256) FROM attachments a"
-      " WHERE a.village=? AND a.deleted=0 AND a.sha256 IS NOT NULL ORDER BY a.rowid"));
-  st.Bind(1, s.village());
+      " WHERE a.village=? AND a.deleted=0 AND a.sha256 IS NOT NULL"
+      // Letters are the hub's documents: fetched, never sent back (acked).
+      " UNION ALL SELECT l.sha256, l.size, 1 FROM letters l WHERE l.village=? AND l.deleted=0 AND l.sha256 IS NOT NULL"));
+  st.Bind(1, s.village()).Bind(2, s.village());
   std::set<std::string> seen;
   for (;;) {
     SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -282,17 +286,20 @@ namespace internal {
 // What the hub did with one request's pushed changes and document chunks
 // (its reply, or the record it kept when a cut lost the reply). Runs inside
 // the caller's transaction.
-Status ApplyOutcome(NodeStore& store, const wire::SyncRequest& req, const std::vector<int64_t>& seqs,
-                    const std::vector<wire::ItemResult>& results, const std::vector<wire::BlobState>& states,
-                    DocumentWork* docs, SyncSummary* sum, bool* doc_progress) {
+Status ApplyOutcome(NodeStore& store, uint64_t counter, const wire::SyncRequest& req,
+                    const std::vector<int64_t>& seqs, const std::vector<wire::ItemResult>& results,
+                    const std::vector<wire::BlobState>& states, DocumentWork* docs, SyncSummary* sum,
+                    bool* doc_progress) {
   *doc_progress = false;
   if (results.size() < seqs.size() || req.push.size() < seqs.size())
     return Status::Corruption("hub answered fewer results than changes");
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * del_f, store.db().Cached("DELETE FROM outbox_fields WHERE seq=?"));
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * del_o, store.db().Cached("DELETE FROM outbox WHERE seq=?"));
+  // Acknowledged changes stay (state 'acked', for kHistoryDays) with the
+  // counter they were acknowledged in: a hub restored from an older backup
+  // gets them again (node/epoch.cc).
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * acked, store.db().Cached(
+      "UPDATE outbox SET state='acked', refusal=NULL, ack_counter=?, acked_at_ms=? WHERE seq=?"));
   SIMPUL_ASSIGN_OR_RETURN(Stmt * refuse, store.db().Cached(
       "UPDATE outbox SET state='refused', refusal=? WHERE seq=?"));
-  // Acked rows leave the outbox; keep the clock's memory of them first.
   SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
   for (size_t i = 0; i < seqs.size(); ++i) {
     const auto& r = results[i];
@@ -300,16 +307,16 @@ Status ApplyOutcome(NodeStore& store, const wire::SyncRequest& req, const std::v
     if (!r.version.empty() && r.version != req.push[i].version) return Status::Corruption("hub results out of order");
     ++sum->sent;
     if (r.code == 0) {
-      del_f->Bind(1, seqs[i]);
-      SIMPUL_RETURN_IF_ERROR(del_f->Run());
-      del_o->Bind(1, seqs[i]);
-      SIMPUL_RETURN_IF_ERROR(del_o->Run());
+      acked->Bind(1, static_cast<int64_t>(counter)).Bind(2, static_cast<int64_t>(store.NowMs())).Bind(3, seqs[i]);
+      SIMPUL_RETURN_IF_ERROR(acked->Run());
       ++sum->acked;
     } else {
       // Never silently dropped: stays in the outbox, visible, with the reason.
       refuse->Bind(1, std::string(CodeName(static_cast<Code>(r.code))) + ": " + r.message).Bind(2, seqs[i]);
       SIMPUL_RETURN_IF_ERROR(refuse->Run());
       ++sum->refused;
+      // A row Dinsos moved away: the refusal settles (node/refusals.h).
+      SIMPUL_RETURN_IF_ERROR(SettleIfMoved(store, seqs[i], req.push[i].table, req.push[i].row_id));
     }
   }
   SIMPUL_ASSIGN_OR_RETURN(Stmt * ack, store.db().Cached(
@@ -346,7 +353,7 @@ Status ApplyOutcome(NodeStore& store, const wire::SyncRequest& req, const std::v
 // pulled and repaired changes, documents, and the new cursor. `seqs` are
 // the outbox rows of req.push, in order. Used by a live sync and by a reply
 // bundle alike.
-Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub_id,
+Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub_id, uint64_t counter,
                   const wire::SyncRequest& req, const std::vector<int64_t>& seqs, const wire::SyncReply& reply,
                   sync::BlobDir& blobs, DocumentWork* docs, SyncSummary* sum, const LinkSizes* link,
                   bool* doc_progress) {
@@ -365,14 +372,29 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
     SIMPUL_ASSIGN_OR_RETURN(crypto::PublicKey next, crypto::FollowKeySuccession(
         pinned, std::vector<wire::KeySuccession>(chain.begin() + static_cast<std::ptrdiff_t>(from), chain.end())));
     if (next != pinned) {
+      // Earlier keys stay trusted for what they signed before the rotation
+      // (letters: PROTOCOL.md §21).
+      std::string history = store.Meta("hub_pk_history");
+      SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_pk_history", history + (history.empty() ? "" : ",") + crypto::ToHex(pinned)));
       SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_pk", crypto::ToHex(next)));
       SIMPUL_RETURN_IF_ERROR(store.Audit("hub_key_rotated", crypto::Fingerprint(next),
                                          "from " + crypto::Fingerprint(pinned)));
     }
   }
-  SIMPUL_RETURN_IF_ERROR(ApplyOutcome(store, req, seqs, reply.results, reply.blob_states, docs, sum, doc_progress));
+  // A restored hub (a new epoch, §22): what it lost goes again, before this
+  // reply's changes of the new epoch are kept.
+  bool restored = false;
+  SIMPUL_RETURN_IF_ERROR(FollowEpoch(store, reply, &restored));
+  sum->hub_restored = sum->hub_restored || restored;
+  SIMPUL_RETURN_IF_ERROR(ApplyOutcome(store, counter, req, seqs, reply.results, reply.blob_states, docs, sum,
+                                      doc_progress));
   const uint64_t hub_now = reply.hub_time_ms > 0 ? reply.hub_time_ms : store.NowMs();
+  // The hub's signatures of the changes it wrote, by position in pulled ++ repair.
+  std::map<uint64_t, const std::array<uint8_t, 64>*> signature_of;
+  for (const auto& s : reply.signatures) signature_of[s.index] = &s.signature;
+  uint64_t position = 0;
   auto apply = [&](const wire::Change& c) -> Status {
+    const uint64_t at = position++;
     std::string writer;
     sync::Stamp stamp;
     if (!sync::Hlc::ParseVersion(c.version, &stamp, &writer)) {
@@ -401,6 +423,12 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
     // a conflict the hub never confirms, open here forever, so the node
     // records none of its own.
     if (c.table == "conflicts" && res->row_created) ++sum->conflicts;
+    if (auto it = signature_of.find(at); it != signature_of.end() && writer == hub_id)
+      SIMPUL_RETURN_IF_ERROR(KeepHubChange(store, reply, c, *it->second));
+    if (c.flags & wire::kFlagScopeOut) {  // moved away: its edits here can never apply
+      SIMPUL_ASSIGN_OR_RETURN(int settled, SettleMovedRow(store, c));
+      sum->settled += static_cast<uint64_t>(settled);
+    }
     return Status::Ok();
   };
   for (const auto& c : reply.pulled) {
@@ -473,10 +501,12 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
 
 namespace internal {
 
-// One sealed request of a round, and the outbox rows it pushes.
+// One sealed request of a round, the outbox rows it pushes, and the
+// versions of the hub's changes it gives back (protocol 4).
 struct Frame {
   wire::SyncRequest req;
   std::vector<int64_t> seqs;
+  std::vector<std::string> handbacks;
 };
 
 // Protocol 3: requests of rounds whose replies a cut lost. Until the hub
@@ -549,8 +579,8 @@ Status SettleDoubts(NodeStore& store, Doubts* doubts, const wire::SyncReply& rep
       std::vector<wire::BlobState> states = it->second->blob_states;
       if (wire::ResolveBlobStates(d.frame.req, &states).ok()) {
         bool progress = false;  // the caller counts any settlement as progress
-        SIMPUL_RETURN_IF_ERROR(ApplyOutcome(store, d.frame.req, d.frame.seqs, it->second->results, states, docs,
-                                            sum, &progress));
+        SIMPUL_RETURN_IF_ERROR(ApplyOutcome(store, d.counter, d.frame.req, d.frame.seqs, it->second->results,
+                                            states, docs, sum, &progress));
         ++sum->recovered;
         settled = true;
       }
@@ -574,6 +604,8 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   if (!IsEnrolled(store))
     return Status::FailedPrecondition("this node is not enrolled: run simpul-node enrol --hub URL --code CODE");
   SIMPUL_ASSIGN_OR_RETURN(crypto::Identity identity, LoadIdentity(store));
+  // The audit chain's signed head goes with the entries it covers.
+  SIMPUL_RETURN_IF_ERROR(store.SignAuditHead(identity));
   // Re-read after each reply: the hub may hand over a rotated key.
   SIMPUL_ASSIGN_OR_RETURN(crypto::PublicKey hub_pk, crypto::PublicKeyFromHex(store.Meta("hub_pk")));
   const std::string hub_id = store.Meta("hub_id");
@@ -598,7 +630,9 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   // The protocol requests are encoded for: 3 once a reply of this hub said
   // it speaks it (PROTOCOL.md §19), else 2, which every hub of protocol >= 2
   // reads (a hub of protocol 1 reads it too, and ignores what is new in 2).
-  uint16_t protocol = MetaU64(store, "hub_protocol") >= 3 ? 3 : 2;
+  // 4 once the hub said so (epochs and hand-backs after a restore, §22).
+  uint16_t protocol = static_cast<uint16_t>(std::clamp<uint64_t>(MetaU64(store, "hub_protocol"), 2, wire::kProtocolMax));
+  SIMPUL_RETURN_IF_ERROR(PruneRestoreHistory(store));
   Doubts doubts;
   // The link's delivery rate (bytes/s) as measured at settled cuts, kept
   // between runs: after a cut it tells which frames of the round surely
@@ -651,7 +685,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     std::vector<Frame> frames;
     const size_t per_frame = streaming ? frame_changes : std::max<size_t>(pending.size(), 1);
     for (size_t i = 0; i < pending.size(); i += per_frame) {
-      Frame f{base, {}};
+      Frame f{base, {}, {}};
       f.req.batch_id = static_cast<uint64_t>(pending[i].seq);
       for (size_t j = i; j < std::min(pending.size(), i + per_frame); ++j) {
         f.req.push.push_back(pending[j].change);
@@ -659,7 +693,24 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       }
       frames.push_back(std::move(f));
     }
-    if (frames.empty()) frames.push_back(Frame{base, {}});
+    if (frames.empty()) frames.push_back(Frame{base, {}, {}});
+    // Protocol 4: the hub's own changes it lost in a restore go back with
+    // the first frame (the hub applies them with the pushed changes in
+    // version order), and every frame names the epoch this node has caught
+    // up with: the hub's current one once nothing is left to give back.
+    if (protocol >= 4) {
+      SIMPUL_ASSIGN_OR_RETURN(auto handbacks, ReadHandbacks(store, want));
+      for (auto& h : handbacks) {
+        frames.front().req.handback.push_back(std::move(h.signed_change));
+        frames.front().handbacks.push_back(std::move(h.version));
+      }
+      std::string seen = store.Meta("hub_epoch_seen");
+      if (pending.empty() && doubts.empty() && handbacks.empty() && !seen.empty() && seen != CaughtUpEpoch(store)) {
+        SIMPUL_ASSIGN_OR_RETURN(int64_t waiting, CountPending(store));
+        if (waiting == 0) SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_epoch", seen));
+      }
+      for (auto& f : frames) f.req.epoch = CaughtUpEpoch(store);
+    }
     // Records before documents: documents move only once the outbox is
     // empty (changes in doubt count as not sent yet).
     bool doc_round = pending.empty() && doubts.seqs.empty() && !base.initial && (!docs.up.empty() || !docs.down.empty());
@@ -698,7 +749,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
           const uint64_t until = docs.probe.count(sha) ? std::min(size, have + kProbeBytes) : size;
           while (budget > 0 && have < until) {
             if (in_frame >= segment) {
-              frames.push_back(Frame{base, {}});
+              frames.push_back(Frame{base, {}, {}});
               in_frame = 0;
             }
             uint64_t n = std::min({budget, until - have, segment - in_frame});
@@ -863,10 +914,15 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       if (reply.results.size() != req.push.size())
         return Status::Corruption("hub answered " + std::to_string(reply.results.size()) + " results for " +
                                   std::to_string(req.push.size()) + " changes");
+      if (!req.handback.empty()) {
+        SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+        SIMPUL_RETURN_IF_ERROR(SettleHandbacks(store, frames[i].handbacks, reply.handback_results, &sum));
+        SIMPUL_RETURN_IF_ERROR(txn.Commit());
+      }
       SIMPUL_RETURN_IF_ERROR(wire::ResolveBlobStates(req, &reply.blob_states));
       if (i == 0) {
         // The hub speaks protocol 3 (or, after a downgrade, no longer does).
-        uint16_t hub_says = reply.protocol >= 3 ? 3 : 2;
+        uint16_t hub_says = reply.protocol >= 3 ? std::min<uint16_t>(reply.protocol, wire::kProtocolMax) : 2;
         if (hub_says != protocol) {
           protocol = hub_says;
           (void)store.SetMeta("hub_protocol", std::to_string(protocol));
@@ -880,8 +936,13 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       }
       if (!reply.notice.empty()) sum.notice = reply.notice;
       bool dp = false;
-      SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, hub_id, req, frames[i].seqs, reply, blobs, &docs, &sum, &link,
-                                        &dp));
+      const bool restored_before = sum.hub_restored;
+      SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, hub_id, counter + i, req, frames[i].seqs, reply, blobs, &docs,
+                                        &sum, &link, &dp));
+      if (sum.hub_restored && !restored_before) {
+        // The hub may lack documents it had confirmed: ask about them all.
+        SIMPUL_ASSIGN_OR_RETURN(docs, FindDocuments(store, blobs));
+      }
       doc_progress = doc_progress || dp;
       if (!reply.pulled.empty() || !reply.repair.empty())
         (void)sync::DeletePurgedDocuments(store.db(), blobs);  // a purge may have arrived; best effort
@@ -917,6 +978,8 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     if (opt.progress) opt.progress(prog);
 
     SIMPUL_ASSIGN_OR_RETURN(int64_t left, CountPending(store));
+    SIMPUL_ASSIGN_OR_RETURN(int64_t to_give_back, CountHandbacks(store));
+    left += to_give_back;
     // An initial request whose snapshot finished with nothing newer comes
     // back with more = false and the digests: caught up in that round.
     if (reply.more || (req.initial && !reply.snapshot_next.empty()) || left > 0) continue;

@@ -33,6 +33,12 @@ struct SyncProgress {
 
 struct SyncSummary {
   uint64_t sent = 0, acked = 0, refused = 0, received = 0, conflicts = 0, repaired = 0;
+  uint64_t settled = 0;  // refusals settled: their row moved to another village (node/refusals.h)
+  // A reply bundle older than what the node already held (node/bundle.h):
+  // its acknowledgements and documents applied, its `stale_skipped` pulled
+  // changes not.
+  bool stale_reply = false;
+  uint64_t stale_skipped = 0;
   uint64_t skipped_invalid = 0;  // hub changes this node could not apply (logged)
   uint64_t docs_sent = 0, docs_received = 0, docs_refused = 0;
   uint64_t docs_pending = 0;     // documents still to move (the hub lacks them, or the link ended)
@@ -40,6 +46,8 @@ struct SyncSummary {
   uint64_t bytes_sent = 0, bytes_received = 0, round_trips = 0;
   uint64_t cuts = 0;       // round trips the link cut (retried within this run)
   uint64_t recovered = 0;  // requests whose reply a cut lost, settled from the hub's record (protocol 3)
+  uint64_t handed_back = 0;  // changes the hub wrote and lost in a restore, given back (protocol 4)
+  bool hub_restored = false; // the hub was restored from a backup since this node's last sync
   double seconds = 0;
   bool verified = false;  // digests equal at the end: node and hub agree
   std::string notice;     // from the hub, e.g. a clock warning

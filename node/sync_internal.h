@@ -2,6 +2,7 @@
 #ifndef SIMPUL_NODE_SYNC_INTERNAL_H_
 #define SIMPUL_NODE_SYNC_INTERNAL_H_
 
+#include <array>
 #include <map>
 #include <set>
 #include <string>
@@ -46,15 +47,41 @@ struct LinkSizes {
 // What the hub did with one request's pushed changes and document chunks,
 // from its reply or recovered after a cut lost the reply (protocol 3).
 // `states` carry their documents' ids (wire::ResolveBlobStates).
-Status ApplyOutcome(NodeStore& store, const sync::wire::SyncRequest& req, const std::vector<int64_t>& seqs,
+// `counter`: the request's (at least): acknowledged changes keep it, to be
+// sent again if the hub is restored from a backup older than it (§22).
+Status ApplyOutcome(NodeStore& store, uint64_t counter, const sync::wire::SyncRequest& req,
+                    const std::vector<int64_t>& seqs,
                     const std::vector<sync::wire::ItemResult>& results,
                     const std::vector<sync::wire::BlobState>& states, DocumentWork* docs, SyncSummary* sum,
                     bool* doc_progress);
 
-Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub_id,
+Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub_id, uint64_t counter,
                   const sync::wire::SyncRequest& req, const std::vector<int64_t>& seqs,
                   const sync::wire::SyncReply& reply, sync::BlobDir& blobs, DocumentWork* docs,
                   SyncSummary* sum, const LinkSizes* link, bool* doc_progress);
+
+// --- the hub's epochs (node/epoch.cc, PROTOCOL.md §22) ---------------------------
+
+// The epoch to name in requests: the one this node has caught up with.
+std::string CaughtUpEpoch(NodeStore& s);
+// Acts on a protocol-4 reply naming an epoch this node has not seen: when
+// the hub was restored, re-queues what it lost (runs in the reply's
+// transaction). `restored`: it was, and this node has work to give back.
+Status FollowEpoch(NodeStore& s, const sync::wire::SyncReply& reply, bool* restored);
+// Keeps a change the hub wrote, with its signature (from `reply`).
+Status KeepHubChange(NodeStore& s, const sync::wire::SyncReply& reply, const sync::wire::Change& c,
+                     const std::array<uint8_t, 64>& signature);
+struct Handback {
+  std::string version;
+  sync::wire::SignedChange signed_change;
+};
+Result<std::vector<Handback>> ReadHandbacks(NodeStore& s, size_t limit);
+Result<int64_t> CountHandbacks(NodeStore& s);
+Status SettleHandbacks(NodeStore& s, const std::vector<std::string>& versions,
+                       const std::vector<sync::wire::ItemResult>& results, SyncSummary* sum);
+// Drops acknowledged changes and kept hub changes older than the history
+// window.
+Status PruneRestoreHistory(NodeStore& s);
 
 }  // namespace simpul::node::internal
 

@@ -1,7 +1,6 @@
 #include "schema/indicators.h"
 
-#include <cmath>
-#include <cstdlib>
+#include "schema/key_value_text.h"
 
 extern "C" {
 extern const char simpul_indicators_kepmensos262_begin[];
@@ -11,41 +10,6 @@ extern const char simpul_indicators_bps14_end[];
 }
 
 namespace simpul::schema {
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-std::vector<std::string> SplitBar(std::string_view s) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (;;) {
-    size_t bar = s.find('|', start);
-    parts.emplace_back(Trim(s.substr(start, bar == std::string_view::npos ? bar : bar - start)));
-    if (bar == std::string_view::npos) break;
-    start = bar + 1;
-  }
-  return parts;
-}
-
-bool ParseNumber(const std::string& s, double* out) {
-  if (s.empty() || s.size() > 32) return false;
-  char* end = nullptr;
-  *out = std::strtod(s.c_str(), &end);
-  return end && *end == '\0' && std::isfinite(*out);  // no nan/inf in an instrument
-}
-
-bool IsCode(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-  return true;
-}
-
-}  // namespace
 
 const Indicator* IndicatorSet::Find(std::string_view code) const {
   for (const auto& i : items)

@@ -78,6 +78,35 @@ enum class MsgId : uint16_t {
   kStoreLocked,
   kWrongPassphrase,
   kPassphraseWeak,
+  // Audit log checks ({0} writer, {1} entry id, {2} from, {3} to).
+  kAuditAltered,
+  kAuditUnlinked,
+  kAuditSeqTwice,
+  kAuditMissing,
+  kAuditTruncated,
+  kAuditHeadForged,
+  kAuditHeadUnknownKey,
+  kAuditHeadMismatch,
+  kAuditLastHead,  // {0} writer, {1} seq, {2} hash, {3} signed at
+  // Hub setup mode (hub/setup_mode.h).
+  kSetupModeWarning,
+  kSetupModeWebRefused,
+  // Exports, bundles, moves, hub decisions.
+  kExportFormat,
+  kBundleReplyDamaged,
+  kBundleReplyAlreadyImported,
+  kBundleReplyNotOurs,
+  kBundleReplyStale,
+  kRowMovedTo,
+  kRowMovedElsewhere,
+  kMoveNeedsHousehold,
+  kMoveHouseholdElsewhere,
+  kMoveSameVillage,
+  kDecisionNotAllowed,
+  kLetterNeedsApproval,
+  kReasonRequired,
+  kMissingArgument,
+  kHubUnknownCommand,
   kCount_,  // keep last
 };
 

@@ -121,7 +121,49 @@ CREATE INDEX purges_subject ON purges(subject_id);
 -- Rows scrubbed here: later changes to them are dropped, never applied.
 CREATE TABLE purged_rows(tbl TEXT NOT NULL, row_id TEXT NOT NULL, PRIMARY KEY(tbl, row_id)) WITHOUT ROWID;
 )sql",
-    // 8: causal order of workflow events: each event names the event its
+    // 8: what a node gives back to a hub restored from a backup (PROTOCOL.md
+    // §22). Acknowledged changes stay in the outbox (state 'acked') with the
+    // counter of the request the hub acknowledged them in; changes the hub
+    // wrote are kept as received, with the hub's signature, the hub epoch
+    // and the log sequence they came at. Both for 180 days.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN ack_counter INTEGER;
+ALTER TABLE outbox ADD COLUMN acked_at_ms INTEGER;
+CREATE INDEX outbox_state ON outbox(state, ack_counter);
+CREATE TABLE hub_changes(
+  version TEXT PRIMARY KEY, tbl TEXT NOT NULL, row_id TEXT NOT NULL,
+  epoch TEXT NOT NULL, seq INTEGER NOT NULL,       -- where the hub's log had it (at most)
+  change BLOB NOT NULL, signature BLOB NOT NULL,   -- canonical bytes (sync/crypto/signed_change.h)
+  received_at_ms INTEGER NOT NULL,
+  handback INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;  -- 1: to give back; 2: the hub refused it
+CREATE INDEX hub_changes_handback ON hub_changes(handback);
+CREATE INDEX hub_changes_row ON hub_changes(row_id);
+)sql",
+    // 9: audit chains ordered by a per-writer sequence number (entry n links
+    // to entry n-1; clocks play no part), and the signed heads of village
+    // chains (sync/audit_heads.h): replicated, append-only, written by the
+    // node they name. Entries written before this have no seq and are checked
+    // by their prev_hash links alone.
+    R"sql(
+ALTER TABLE audit ADD COLUMN seq INTEGER;
+CREATE INDEX audit_writer_seq ON audit(writer, seq);
+CREATE TABLE audit_heads(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  writer TEXT, seq INTEGER, hash TEXT, signed_at TEXT, signer TEXT, signature TEXT);
+CREATE INDEX audit_heads_writer ON audit_heads(writer, seq);
+)sql",
+    // 10: letters issued by the hub (replicated to the application's village).
+    R"sql(
+CREATE TABLE letters(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  application_id TEXT, service TEXT, number TEXT, statement TEXT, sha256 TEXT, size INTEGER,
+  issued_at_ms INTEGER, issued_by TEXT, signer TEXT,
+  revoked INTEGER NOT NULL DEFAULT 0, revoke_reason TEXT, revoked_at_ms INTEGER,
+  deleted INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX letters_application ON letters(application_id);
+CREATE INDEX letters_number ON letters(number);
+)sql",
+    // 11: causal order of workflow events: each event names the event its
     // writer had last folded for the subject ("" for none; NULL in events
     // written before this schema). schema/workflow.h.
     R"sql(

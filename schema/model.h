@@ -44,6 +44,26 @@ inline constexpr CodeLabel kAttachmentKinds[] = {
     {"referral", "Surat rujukan / keterangan berobat", "Referral letter"},
     {"photo", "Foto", "Photo"},
     {"other", "Lainnya", "Other"},
+    {"spm", "Surat Pernyataan Miskin", "Poverty statement (SPM)"},
+    {"photo_house", "Foto rumah", "Photo of the house"},
+    {"photo_person", "Foto pemohon", "Photo of the applicant"},
+    {"birth_cert", "Akta kelahiran", "Birth certificate"},
+    {"medical_note", "Surat keterangan dokter", "Doctor's note"},
+    {"school_note", "Surat keterangan sekolah", "School letter"},
+    {"bpjs_card", "Kartu BPJS/KIS", "BPJS/KIS card"},
+    {"village_letter", "Surat pengantar desa", "Village cover letter"},
+    {"berita_acara", "Berita acara musyawarah desa", "Minutes of the village meeting"},
+};
+
+// Operator roles (persisted in accounts and service rules: never rename).
+// What each may do: sync/accounts.h.
+inline constexpr CodeLabel kRoles[] = {
+    {"village_operator", "Operator desa/kelurahan", "Village operator"},
+    {"kecamatan_verifier", "Verifikator kecamatan", "Kecamatan verifier"},
+    {"hub_verifier", "Verifikator Dinas Sosial", "Dinsos verifier"},
+    {"approving_official", "Pejabat penyetuju", "Approving official"},
+    {"administrator", "Administrator", "Administrator"},
+    {"auditor", "Auditor", "Auditor"},
 };
 
 // B'DESUT complaint categories.

@@ -33,11 +33,11 @@ constexpr FieldDef kAttachments[] = {
     {"filename", V}, {"deleted", S},
 };
 // Workflow events: written once by whoever acted; authority is checked by the
-// fold (schema/workflow.h), not by field ownership. `after` (schema 8) names
+// fold (schema/workflow.h), not by field ownership. `after` (schema 11) names
 // the event the writer had last folded: the fold's causal order.
 constexpr FieldDef kEvents[] = {
     {"subject_id", S}, {"subject_kind", S}, {"kind", S}, {"actor", S},
-    {"actor_role", S}, {"reason", S}, {"at", S}, {"after", S, 8},
+    {"actor_role", S}, {"reason", S}, {"at", S}, {"after", S, 11},
 };
 
 // Conflicts are recorded by the hub (and mirrored by a node that sees the
@@ -49,10 +49,16 @@ constexpr FieldDef kConflicts[] = {
 };
 
 // The audit log: written once by the node it names (`writer`), chained by
-// hash to that writer's previous entry (sync/audit.h).
+// hash to that writer's previous entry, the one numbered seq - 1 (sync/audit.h).
 constexpr FieldDef kAudit[] = {
     {"writer", S}, {"actor", S}, {"action", S}, {"subject", S}, {"detail", S},
-    {"at", S}, {"prev_hash", S}, {"hash", S},
+    {"at", S}, {"prev_hash", S}, {"hash", S}, {"seq", S, 9},
+};
+
+// Signed heads of village audit chains: written once by the node they name,
+// signed with its Ed25519 identity (sync/audit_heads.h).
+constexpr FieldDef kAuditHeads[] = {
+    {"writer", V}, {"seq", V}, {"hash", V}, {"signed_at", V}, {"signer", V}, {"signature", V},
 };
 
 // A purge: written once by the hub; applying it scrubs the subject's
@@ -61,12 +67,23 @@ constexpr FieldDef kPurges[] = {
     {"subject_kind", H}, {"subject_id", H}, {"reason", H}, {"actor", H}, {"at", H},
 };
 
+// A letter the hub issued: its number, the signed statement of its QR code
+// and the PDF (a document the village downloads and prints). Written by the
+// hub only; revocation is a later write of `revoked`.
+constexpr FieldDef kLetters[] = {
+    {"application_id", H}, {"service", H},      {"number", H},       {"statement", H},
+    {"sha256", H},         {"size", H},         {"issued_at_ms", H}, {"issued_by", H},
+    {"signer", H},         {"revoked", H},      {"revoke_reason", H}, {"revoked_at_ms", H},
+    {"deleted", H},
+};
+
 constexpr TableDef kTables[] = {
     {"households", kHouseholds, false, 1},   {"persons", kPersons, false, 1},
     {"applications", kApplications, false, 1}, {"complaints", kComplaints, false, 0},
     {"events", kEvents, true, 1},             {"conflicts", kConflicts, false, 1},
     {"attachments", kAttachments, false, 2}, {"audit", kAudit, true, 1},
-    {"purges", kPurges, true, 0},
+    {"purges", kPurges, true, 0},             {"audit_heads", kAuditHeads, true, 1, 9},
+    {"letters", kLetters, false, 1, 10},
 };
 
 }  // namespace

@@ -31,15 +31,17 @@ struct FieldDef {
   int since = 0;
 };
 
-// True when a node of store schema `schema_version` knows `field`.
-inline bool KnownAtSchema(const FieldDef& field, int schema_version) { return field.since <= schema_version; }
-
 struct TableDef {
   const char* name;
   std::span<const FieldDef> fields;
   bool append_only;  // rows are written once and never changed (events)
   int priority;      // lower syncs first (records before documents)
+  int since = 0;     // the store schema that added the table (FieldDef::since)
 };
+
+// True when a node of store schema `schema_version` knows `field` / `table`.
+inline bool KnownAtSchema(const FieldDef& field, int schema_version) { return field.since <= schema_version; }
+inline bool KnownAtSchema(const TableDef& table, int schema_version) { return table.since <= schema_version; }
 
 // Sync priority of a change (lower goes first): 0 urgent cases (complaints
 // of urgency emergency/high, hospital-bill recommendations), 1 other records

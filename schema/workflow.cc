@@ -69,6 +69,16 @@ std::vector<WorkflowEvent> CausalOrder(std::vector<WorkflowEvent> events, std::v
   return out;
 }
 
+const char* KnownStatuses() {
+  return "draft, submitted, returned, in_review, approved, rejected, letter_issued, withdrawn";
+}
+
+bool IsKnownStatus(const std::string& status) {
+  if (status.empty() || status.find_first_of(", ") != std::string::npos) return false;
+  std::string list = std::string(", ") + KnownStatuses() + ",";
+  return list.find(", " + status + ",") != std::string::npos;
+}
+
 WorkflowState FoldWorkflow(std::vector<WorkflowEvent> unordered) {
   WorkflowState s;
   std::vector<WorkflowEvent> events = CausalOrder(std::move(unordered), &s.anomalies);

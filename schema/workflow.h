@@ -9,7 +9,7 @@
 // are concurrent (neither saw the other) are ordered by (HLC stamp, id), so a
 // laptop whose clock is days fast or reset to 1970 cannot put a decision
 // before the submission it decided on. Events without `after` (written by
-// nodes of schema 7 or earlier) have no link and keep the (stamp, id) order.
+// nodes of schema 10 or earlier) have no link and keep the (stamp, id) order.
 //
 // Authority rules are applied during the fold: an event from a role that may
 // not make it is ignored and reported as an anomaly, a village cannot
@@ -35,7 +35,7 @@ struct WorkflowEvent {
   std::string reason;
   std::string at;          // HLC stamp
   // The id of the event the writer had last folded for this subject ("" when
-  // it had none); nullopt for events written before schema 8 (no link).
+  // it had none); nullopt for events written before schema 11 (no link).
   std::optional<std::string> after;
 };
 
@@ -68,6 +68,11 @@ WorkflowState FoldWorkflow(std::vector<WorkflowEvent> events);
 
 // True when the village may still change the application's own fields.
 bool VillageMayEdit(const std::string& status);
+
+// The statuses FoldWorkflow gives, for filters that name one: a known one,
+// and the list (comma-separated) for the message refusing an unknown one.
+bool IsKnownStatus(const std::string& status);
+const char* KnownStatuses();
 
 }  // namespace simpul::schema
 

@@ -4,22 +4,15 @@
 
 #include <chrono>
 
+#include "schema/model.h"
+
 namespace simpul::sync {
 
-namespace {
-constexpr const char* kRoles[] = {"village_operator",   "kecamatan_verifier", "hub_verifier",
-                                  "approving_official", "administrator",      "auditor"};
-}
-
-bool IsKnownRole(const std::string& role) {
-  for (const char* r : kRoles)
-    if (role == r) return true;
-  return false;
-}
+bool IsKnownRole(const std::string& role) { return schema::FindCode(schema::kRoles, role) != nullptr; }
 
 std::string KnownRoles() {
   std::string out;
-  for (const char* r : kRoles) out += std::string(out.empty() ? "" : ", ") + r;
+  for (const auto& r : schema::kRoles) out += std::string(out.empty() ? "" : ", ") + r.code;
   return out;
 }
 
@@ -40,6 +33,15 @@ bool RoleAllows(const std::string& role, Permission p) {
 
 bool HasOperators(schema::Db& db) {
   auto st = db.Cached("SELECT 1 FROM operators WHERE disabled=0 LIMIT 1");
+  if (!st.ok()) return false;
+  auto row = (*st)->Step();
+  bool any = row.ok() && *row;
+  (*st)->Reset();
+  return any;
+}
+
+bool HasAdministrator(schema::Db& db) {
+  auto st = db.Cached("SELECT 1 FROM operators WHERE disabled=0 AND role='administrator' LIMIT 1");
   if (!st.ok()) return false;
   auto row = (*st)->Step();
   bool any = row.ok() && *row;

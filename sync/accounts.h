@@ -44,6 +44,8 @@ struct Operator {
 };
 
 bool HasOperators(schema::Db& db);
+// True when an active (not disabled) administrator account exists.
+bool HasAdministrator(schema::Db& db);
 Status AddOperator(schema::Db& db, const std::string& name, const std::string& role, const std::string& password);
 Status DisableOperator(schema::Db& db, const std::string& name);
 Result<std::vector<Operator>> ListOperators(schema::Db& db);

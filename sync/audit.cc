@@ -2,7 +2,7 @@
 
 #include <sodium.h>
 
-#include <map>
+#include <set>
 
 #include "schema/ids.h"
 #include "schema/tables.h"
@@ -31,20 +31,42 @@ std::string AuditHash(const AuditEntry& e) {
   return hex;
 }
 
-namespace {
-
-Result<std::string> Head(schema::Db& db, const std::string& table, const std::string& writer) {
-  SIMPUL_ASSIGN_OR_RETURN(schema::Stmt * q, db.Cached("SELECT hash FROM " + table +
-                                                      " WHERE writer=? ORDER BY at DESC, id DESC LIMIT 1"));
+Result<AuditTip> NewestAuditEntry(schema::Db& db, const std::string& table, const std::string& writer) {
+  if (table != "audit" && table != "hub_audit") return Status::InvalidArgument("not an audit table");
+  SIMPUL_ASSIGN_OR_RETURN(schema::Stmt * q, db.Cached("SELECT seq,hash FROM " + table +
+                                                      " WHERE writer=? AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1"));
   q->Bind(1, writer);
   SIMPUL_ASSIGN_OR_RETURN(bool row, q->Step());
-  std::string h = row ? q->Text(0) : std::string();
+  AuditTip tip;
+  if (row) tip = {q->Int(0), q->Text(1)};
   q->Reset();
-  return h;
+  return tip;
 }
 
-// The next entry of this writer's chain in `table`: stamped, linked to the
-// writer's previous entry, and hashed.
+namespace {
+
+// The newest entry of a chain made before sequence numbers: the one no other
+// entry links to (clock stamps of that time may repeat or go back, so `at`
+// only breaks a tie between branches). "" when the writer has none.
+Result<std::string> LegacyTip(schema::Db& db, const std::string& table, const std::string& writer) {
+  SIMPUL_ASSIGN_OR_RETURN(auto q, db.Prepare("SELECT hash,prev_hash FROM " + table +
+                                             " WHERE writer=? AND seq IS NULL ORDER BY at, id"));
+  q.Bind(1, writer);
+  std::vector<std::string> hashes;
+  std::set<std::string> linked;
+  for (;;) {
+    SIMPUL_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    hashes.push_back(q.Text(0));
+    linked.insert(q.Text(1));
+  }
+  for (auto it = hashes.rbegin(); it != hashes.rend(); ++it)
+    if (!linked.count(*it)) return *it;
+  return hashes.empty() ? std::string() : hashes.back();
+}
+
+// The next entry of this writer's chain in `table`: numbered, linked to the
+// writer's previous entry, stamped and hashed.
 Result<AuditEntry> NextEntry(schema::Db& db, const std::string& table, Hlc& hlc, const std::string& village,
                              const std::string& actor, const std::string& action, const std::string& subject,
                              const std::string& detail) {
@@ -58,56 +80,41 @@ Result<AuditEntry> NextEntry(schema::Db& db, const std::string& table, Hlc& hlc,
   e.detail = detail;
   e.at = hlc.Version(stamp);
   e.id = schema::NewRowId(stamp.physical_ms());
-  SIMPUL_ASSIGN_OR_RETURN(e.prev_hash, Head(db, table, e.writer));
+  SIMPUL_ASSIGN_OR_RETURN(AuditTip tip, NewestAuditEntry(db, table, e.writer));
+  e.seq = tip.seq + 1;
+  if (tip.seq > 0) {
+    e.prev_hash = tip.hash;
+  } else {
+    SIMPUL_ASSIGN_OR_RETURN(e.prev_hash, LegacyTip(db, table, e.writer));
+  }
   e.hash = AuditHash(e);
   return e;
 }
 
 }  // namespace
 
-Status AppendVillageAudit(schema::Db& db, ChangeWriter& writer, Hlc& hlc, const std::string& village,
-                          const std::string& actor, const std::string& action, const std::string& subject,
-                          const std::string& detail) {
+Result<AuditEntry> AppendVillageAudit(schema::Db& db, ChangeWriter& writer, Hlc& hlc, const std::string& village,
+                                      const std::string& actor, const std::string& action,
+                                      const std::string& subject, const std::string& detail) {
   SIMPUL_ASSIGN_OR_RETURN(AuditEntry e, NextEntry(db, "audit", hlc, village, actor, action, subject, detail));
   std::vector<FieldWrite> f = {{"writer", e.writer}, {"actor", e.actor}, {"action", e.action},
                                {"subject", e.subject}, {"detail", e.detail}, {"at", e.at},
-                               {"prev_hash", e.prev_hash}, {"hash", e.hash}};
+                               {"prev_hash", e.prev_hash}, {"hash", e.hash}, {"seq", e.seq}};
   SIMPUL_ASSIGN_OR_RETURN(auto w, writer.Write(*schema::FindTable("audit"), e.id, village, f));
   (void)w;
-  return Status::Ok();
+  return e;
 }
 
-Status AppendHubAudit(schema::Db& db, Hlc& hlc, const std::string& actor, const std::string& action,
-                      const std::string& village, const std::string& subject, const std::string& detail) {
+Result<AuditEntry> AppendHubAudit(schema::Db& db, Hlc& hlc, const std::string& actor, const std::string& action,
+                                  const std::string& village, const std::string& subject, const std::string& detail) {
   SIMPUL_ASSIGN_OR_RETURN(AuditEntry e, NextEntry(db, "hub_audit", hlc, village, actor, action, subject, detail));
   SIMPUL_ASSIGN_OR_RETURN(schema::Stmt * ins, db.Cached(
-      "INSERT INTO hub_audit(id,village,writer,actor,action,subject,detail,at,prev_hash,hash)"
-      " VALUES(?,?,?,?,?,?,?,?,?,?)"));
+      "INSERT INTO hub_audit(id,village,writer,actor,action,subject,detail,at,prev_hash,hash,seq)"
+      " VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
   ins->Bind(1, e.id).Bind(2, e.village).Bind(3, e.writer).Bind(4, e.actor).Bind(5, e.action).Bind(6, e.subject)
-      .Bind(7, e.detail).Bind(8, e.at).Bind(9, e.prev_hash).Bind(10, e.hash);
-  return ins->Run();
-}
-
-Result<std::vector<std::string>> VerifyAuditChains(schema::Db& db, const std::string& table) {
-  if (table != "audit" && table != "hub_audit") return Status::InvalidArgument("not an audit table");
-  SIMPUL_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT id,village,writer,actor,action,subject,detail,at,prev_hash,hash FROM " + table +
-      " ORDER BY writer, at, id"));
-  std::vector<std::string> problems;
-  std::map<std::string, std::string> last_hash;
-  for (;;) {
-    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    AuditEntry e{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4),
-                 st.Text(5), st.Text(6), st.Text(7), st.Text(8), st.Text(9)};
-    const std::string& expect_prev = last_hash[e.writer];
-    if (e.prev_hash != expect_prev)
-      problems.push_back("entry " + e.id + " of " + e.writer + " does not follow the previous entry (one was removed or reordered)");
-    if (AuditHash(e) != e.hash)
-      problems.push_back("entry " + e.id + " of " + e.writer + " was altered (its hash does not match)");
-    last_hash[e.writer] = e.hash;
-  }
-  return problems;
+      .Bind(7, e.detail).Bind(8, e.at).Bind(9, e.prev_hash).Bind(10, e.hash).Bind(11, e.seq);
+  SIMPUL_RETURN_IF_ERROR(ins->Run());
+  return e;
 }
 
 }  // namespace simpul::sync

@@ -34,6 +34,7 @@ uint64_t Combine(const BucketDigests& b) {
 Result<BucketDigests> ScopeDigest(schema::Db& db, const std::string& village, int schema_version) {
   BucketDigests buckets{};
   for (const auto& table : schema::ReplicatedTables()) {
+    if (schema_version >= 0 && !schema::KnownAtSchema(table, schema_version)) continue;
     // CROSS JOIN keeps the scope's rows as the outer loop (the village
     // index), so a hub with many villages never scans every version.
     std::string sql = std::string("SELECT fv.row_id, fv.field, fv.version FROM ") + table.name +

@@ -100,12 +100,12 @@ Result<ApplyResult> Merger::Apply(const wire::Change& c, Role writer, const std:
     SIMPUL_RETURN_IF_ERROR(schema::ValidateStoredValue(c.table, f.field, f.value));
     select += "," + f.field;
   }
-  if (c.table == "audit" && !snapshot && writer == Role::kVillage) {
+  if ((c.table == "audit" || c.table == "audit_heads") && !snapshot && writer == Role::kVillage) {
     std::string node;
     Hlc::ParseVersion(c.version, nullptr, &node);
     for (const auto& f : c.fields)
       if (f.field == "writer" && f.value != Value(node))
-        return Status::PermissionDenied("an audit entry must be written by the node it names");
+        return Status::PermissionDenied("an audit entry or head must be written by the node it names");
   }
   if (c.table == "events" && !snapshot && writer == Role::kVillage) {
     // A village may only record its own village events.

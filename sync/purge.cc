@@ -66,6 +66,12 @@ Status ScrubRow(Db& db, const std::string& table, const std::string& row_id, boo
     ob->Bind(1, table).Bind(2, row_id);
     SIMPUL_RETURN_IF_ERROR(ob->Run());
   }
+  // Changes of the hub a node keeps to give back after a restore (§22).
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * hc, db.Cached(
+      "DELETE FROM hub_changes WHERE (tbl=? AND row_id=?) OR"
+      " (tbl='conflicts' AND row_id IN (SELECT id FROM conflicts WHERE tbl=? AND row_id=?))"));
+  hc->Bind(1, table).Bind(2, row_id).Bind(3, table).Bind(4, row_id);
+  SIMPUL_RETURN_IF_ERROR(hc->Run());
   if (has_changelog) {
     // The hub's log serves pulls and snapshots: its copies go too.
     SIMPUL_ASSIGN_OR_RETURN(Stmt * cl, db.Cached(

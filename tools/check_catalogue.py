@@ -25,8 +25,10 @@ for m in re.finditer(r'\{\s*(' + STR + r'|' + RAW + r')\s*,', block, re.S):
     keys.add(k)
 
 used = set()
-sources = [root / p for p in ('node/cli.cc', 'node/cli_commands.cc', 'node/cli_sync.cc', 'node/cli_accounts.cc', 'node/records.cc',
-                              'hub/cli.cc')]
+# Every file of the two CLIs (one file per command group) and the record
+# operations' option tables.
+sources = sorted(set(root.glob('node/cli*.cc')) | set(root.glob('hub/cli*.cc')) | set(root.glob('hub/cli/*.cc')) |
+                 set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'node/refusals.cc'})
 for path in sources:
     text = path.read_text()
     for m in re.finditer(r'\b(?:T|Tr)\(\s*(?:lang,\s*)?(' + STR + r')', text):

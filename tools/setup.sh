@@ -4,7 +4,9 @@
 set -euo pipefail
 packages=(cmake make g++ pkg-config ccache python3 libsqlite3-dev libssl-dev libboost1.81-dev libboost-json1.81-dev
           libcereal-dev libsodium-dev libzstd-dev doctest-dev
-          clang libclang-rt-14-dev)  # clang + libFuzzer/sanitizer runtimes, for tools/fuzz.sh
+          clang libclang-rt-14-dev  # clang + libFuzzer/sanitizer runtimes, for tools/fuzz.sh
+          libhpdf-dev libqrencode-dev  # letters: PDF and QR code
+          poppler-utils zbar-tools)    # tests read letters back: pdftotext, pdftoppm, zbarimg
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -371,6 +371,38 @@ void LoadRecovered3(Ar& ar, RecoveredReply& r) {
   LoadList(ar, r.blob_states, [](Ar& a, BlobState& x) { LoadState3(a, x); });
 }
 
+// --- protocol 4: the hub's epoch and signed changes (PROTOCOL.md §22) ----------
+template <class Ar>
+void SaveSig(Ar& ar, const std::array<uint8_t, 64>& s) { ar(cereal::binary_data(s.data(), s.size())); }
+template <class Ar>
+void LoadSig(Ar& ar, std::array<uint8_t, 64>& s) { ar(cereal::binary_data(s.data(), s.size())); }
+template <class Ar>
+void SaveEpochRequest(Ar& ar, const SyncRequest& m) {
+  SaveStr(ar, m.epoch);
+  SaveList(ar, m.handback, [](Ar& a, const SignedChange& x) { SaveStr(a, x.canonical); SaveSig(a, x.signature); });
+}
+template <class Ar>
+void LoadEpochRequest(Ar& ar, SyncRequest& m) {
+  LoadStr(ar, m.epoch, 32);
+  LoadList(ar, m.handback, [](Ar& a, SignedChange& x) { LoadStr(a, x.canonical); LoadSig(a, x.signature); });
+}
+template <class Ar>
+void SaveEpochReply(Ar& ar, const SyncReply& m) {
+  SaveStr(ar, m.epoch);
+  SaveList(ar, m.lineage, [](Ar& a, const EpochLink& x) { SaveStr(a, x.epoch); SaveU64(a, x.through); });
+  SaveU64(ar, m.restored_counter);
+  SaveList(ar, m.signatures, [](Ar& a, const HubSignature& x) { SaveU64(a, x.index); SaveSig(a, x.signature); });
+  SaveList(ar, m.handback_results, [](Ar& a, const ItemResult& x) { SaveResult3(a, x); });
+}
+template <class Ar>
+void LoadEpochReply(Ar& ar, SyncReply& m) {
+  LoadStr(ar, m.epoch, 32);
+  LoadList(ar, m.lineage, [](Ar& a, EpochLink& x) { LoadStr(a, x.epoch, 32); x.through = LoadU64(a); });
+  m.restored_counter = LoadU64(ar);
+  LoadList(ar, m.signatures, [](Ar& a, HubSignature& x) { x.index = LoadU64(a); LoadSig(a, x.signature); });
+  LoadList(ar, m.handback_results, [](Ar& a, ItemResult& x) { LoadResult3(a, x); });
+}
+
 }  // namespace
 
 // --- per-type save/load (non-intrusive, versioned) ---------------------------
@@ -424,7 +456,7 @@ template <class Ar> void load(Ar& ar, BlobWant& m, uint32_t v) {
 // class version themselves (the same u32 cereal writes), because which one
 // depends on the protocol the peer speaks.
 template <class Ar> void save(Ar& ar, const SyncRequest& m) {
-  const uint32_t v = g_protocol >= 3 ? 2 : 1;
+  const uint32_t v = g_protocol >= 4 ? 3 : g_protocol >= 3 ? 2 : 1;
   ar(v);
   if (v == 1) {
     ar(m.batch_id); SaveVec(ar, m.push); SaveBool(ar, m.initial); ar(m.pull_cursor, m.pull_limit);
@@ -443,11 +475,12 @@ template <class Ar> void save(Ar& ar, const SyncRequest& m) {
   SaveList(ar, m.blob_chunks, [](Ar& a, const BlobChunk& x) { SaveChunk3(a, x); });
   SaveList(ar, m.blob_wants, [](Ar& a, const BlobWant& x) { SaveWant3(a, x); });
   SaveBool(ar, m.skip_pull); SaveU64(ar, m.recover_from);
+  if (v >= 3) SaveEpochRequest(ar, m);
 }
 template <class Ar> void load(Ar& ar, SyncRequest& m) {
   uint32_t v = 0;
   ar(v);
-  CheckVersion(v, 2, "SyncRequest");
+  CheckVersion(v, 3, "SyncRequest");
   if (v == 1) {
     ar(m.batch_id); LoadVec(ar, m.push); LoadBool(ar, m.initial); ar(m.pull_cursor, m.pull_limit);
     LoadStr(ar, m.snapshot_after, 128); ar(m.snapshot_seq);
@@ -469,6 +502,7 @@ template <class Ar> void load(Ar& ar, SyncRequest& m) {
   LoadList(ar, m.blob_chunks, [](Ar& a, BlobChunk& x) { LoadChunk3(a, x); });
   LoadList(ar, m.blob_wants, [](Ar& a, BlobWant& x) { LoadWant3(a, x); });
   LoadBool(ar, m.skip_pull); m.recover_from = LoadU64(ar);
+  if (v >= 3) LoadEpochRequest(ar, m);
 }
 template <class Ar> void save(Ar& ar, const KeySuccession& m, uint32_t) {
   Bytes(ar, m.old_pk); Bytes(ar, m.new_pk); Bytes(ar, m.signature);
@@ -478,8 +512,8 @@ template <class Ar> void load(Ar& ar, KeySuccession& m, uint32_t v) {
   Bytes(ar, m.old_pk); Bytes(ar, m.new_pk); Bytes(ar, m.signature);
 }
 template <class Ar> void save(Ar& ar, const SyncReply& m) {
-  // Class version 3 exactly when the hub answers in protocol 3.
-  const uint32_t v = m.protocol >= 3 ? 3 : 2;
+  // Class version 3 when the hub answers in protocol 3, 4 in protocol 4.
+  const uint32_t v = m.protocol >= 4 ? 4 : m.protocol >= 3 ? 3 : 2;
   ar(v);
   if (v == 2) SaveVec(ar, m.results);
   else SaveList(ar, m.results, [](Ar& a, const ItemResult& x) { SaveResult3(a, x); });
@@ -497,11 +531,12 @@ template <class Ar> void save(Ar& ar, const SyncReply& m) {
   SaveVec(ar, m.hub_key_succession);
   ar(m.protocol); SaveU64(ar, m.handled_through);
   SaveList(ar, m.recovered, [](Ar& a, const RecoveredReply& x) { SaveRecovered3(a, x); });
+  if (v >= 4) SaveEpochReply(ar, m);
 }
 template <class Ar> void load(Ar& ar, SyncReply& m) {
   uint32_t v = 0;
   ar(v);
-  CheckVersion(v, 3, "SyncReply");
+  CheckVersion(v, 4, "SyncReply");
   if (v < 3) LoadVec(ar, m.results);
   else LoadList(ar, m.results, [](Ar& a, ItemResult& x) { LoadResult3(a, x); });
   LoadVec(ar, m.pulled); ar(m.cursor); LoadBool(ar, m.more); LoadStr(ar, m.snapshot_next, 128);
@@ -517,9 +552,10 @@ template <class Ar> void load(Ar& ar, SyncReply& m) {
   LoadList(ar, m.blob_chunks, [](Ar& a, BlobChunk& x) { LoadChunk3(a, x); });
   LoadVec(ar, m.hub_key_succession);
   ar(m.protocol);
-  if (m.protocol < 3) throw DecodeError("SyncReply v3 names protocol " + std::to_string(m.protocol));
+  if (m.protocol < v) throw DecodeError("SyncReply v" + std::to_string(v) + " names protocol " + std::to_string(m.protocol));
   m.handled_through = LoadU64(ar);
   LoadList(ar, m.recovered, [](Ar& a, RecoveredReply& x) { LoadRecovered3(a, x); });
+  if (v >= 4) LoadEpochReply(ar, m);
 }
 // Stored by the hub, never on the wire: no class version.
 template <class Ar> void save(Ar& ar, const RecoveredReply& m) { SaveRecovered3(ar, m); }

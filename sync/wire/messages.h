@@ -28,8 +28,12 @@ namespace simpul::sync::wire {
 // states (SyncRequest class version 2, SyncReply class version 3), frames
 // that skip the pull, and recovery of replies lost in a cut. A node uses
 // them only once a reply told it the hub speaks 3 (SyncReply.protocol).
+// 4 (PROTOCOL.md §22): the hub's epoch (a restore from a backup starts a new
+// one) in every reply, its signature on the changes it wrote, and the
+// hand-back of such changes to a restored hub (SyncRequest class version 3,
+// SyncReply class version 4). Used, like 3, once the hub said it speaks it.
 inline constexpr uint16_t kProtocolMin = 1;
-inline constexpr uint16_t kProtocolMax = 3;
+inline constexpr uint16_t kProtocolMax = 4;
 
 // One field of a change: its new value and the version it was based on
 // ("" = the writer had no version of it: a new row or a first write).
@@ -44,9 +48,14 @@ struct FieldChange {
 enum ChangeFlags : uint8_t {
   kFlagNone = 0,
   kFlagSnapshot = 1,  // state transfer (first sync, repair, move-in): no conflicts
-  kFlagScopeOut = 2,  // the row left this scope: drop it (fields empty)
+  kFlagScopeOut = 2,  // the row left this scope: drop it (fields: kMovedToField or none)
   kFlagRepair = 4,    // authoritative state from the hub's digest repair
 };
+
+// The one field a scope_out change may carry: the village the row moved to
+// (a village code; persisted on the wire: never rename). Receivers ignore
+// any other field of a scope_out change.
+inline constexpr const char* kMovedToField = "moved_to";
 
 // One change record: fields of one row written together under one version
 // (the HLC stamp + node id of the writer, also the change's id).
@@ -97,6 +106,33 @@ struct BlobWant {
   bool operator==(const BlobWant&) const = default;
 };
 
+// (protocol 4) A change the hub wrote, handed back by a node to a hub that
+// lost it in a restore: its canonical bytes (sync/crypto/signed_change.h)
+// and the hub's signature over them, exactly as the node received them.
+struct SignedChange {
+  std::string canonical;
+  std::array<uint8_t, 64> signature{};
+  bool operator==(const SignedChange&) const = default;
+};
+
+// (protocol 4) The hub's signature of the entry at `index` of a reply's
+// `pulled` followed by its `repair` (only changes the hub wrote are signed).
+struct HubSignature {
+  uint64_t index = 0;
+  std::array<uint8_t, 64> signature{};
+  bool operator==(const HubSignature&) const = default;
+};
+
+// (protocol 4) One epoch of the hub's history: the hub holds the change log
+// of `epoch` up to sequence `through` (for the current epoch: all of it,
+// `through` = 0). A restore ends the epoch it restored at the backup's last
+// sequence and starts a new one.
+struct EpochLink {
+  std::string epoch;  // 16 hex digits
+  uint64_t through = 0;
+  bool operator==(const EpochLink&) const = default;
+};
+
 // Node -> hub, inside a sealed request. One request both pushes a batch of
 // the outbox and pulls what is new, so an idle sync is one round trip.
 struct SyncRequest {
@@ -114,6 +150,9 @@ struct SyncRequest {
   // (class version 2, protocol 3)
   bool skip_pull = false;      // push and documents only: no pull, snapshot page or digests in the reply
   uint64_t recover_from = 0;   // the first counter whose reply the node lost in a cut (0 = none)
+  // (class version 3, protocol 4)
+  std::string epoch;           // the hub epoch this node has caught up with ("" = none yet)
+  std::vector<SignedChange> handback;  // changes the hub wrote and lost in a restore
   bool operator==(const SyncRequest&) const = default;
 };
 
@@ -168,6 +207,14 @@ struct SyncReply {
   // `recover_from` on that pushed changes or carried documents.
   uint64_t handled_through = 0;
   std::vector<RecoveredReply> recovered;
+  // (v4, protocol 4) The hub's epoch; when the request named another one,
+  // the hub's history (oldest first, ending with `epoch`) and the highest
+  // counter of this node the restored store had handled.
+  std::string epoch;
+  std::vector<EpochLink> lineage;
+  uint64_t restored_counter = 0;
+  std::vector<HubSignature> signatures;        // of the hub-written entries of pulled ++ repair
+  std::vector<ItemResult> handback_results;    // one per handed-back change, by position
   bool operator==(const SyncReply&) const = default;
 };
 

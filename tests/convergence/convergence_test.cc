@@ -10,6 +10,7 @@
 #include <random>
 #include <set>
 
+#include "hub/audit.h"
 #include "hub/operations.h"
 #include "hub/store.h"
 #include "hub/sync_service.h"
@@ -367,15 +368,22 @@ TEST_CASE("village audit entries reach the hub with their chain intact; a forged
   count->Bind(1, n.node_id());
   REQUIRE(*count->Step());
   CHECK(count->Int(0) == 2);
-  auto problems = sync::VerifyAuditChains(hub.db(), "audit");
-  REQUIRE(problems.ok());
-  CHECK(problems->empty());
+  // Numbered 1, 2 and covered by the head the node signed before pushing.
+  auto report = hub::VerifyHubAudit(hub, "audit");
+  REQUIRE(report.ok());
+  CHECK(report->intact());
+  CHECK(report->last_heads[n.node_id()].seq == 2);
   // A node cannot write an entry in another writer's name.
   sync::Merger merger(hub.db());
   sync::wire::Change forged{sync::Hlc::FormatVersion(sync::Stamp::Make(1800000000000ull, 0), n.node_id()),
                             "audit", schema::NewRowId(1800000000000ull), "35.10.01.2001", 0,
                             {{"writer", std::string("someone-else"), ""}, {"action", std::string("x"), ""}}};
   CHECK(merger.Apply(forged, sync::Role::kVillage, "35.10.01.2001").status().code() == Code::kPermissionDenied);
+  // Nor sign a head in another writer's name.
+  sync::wire::Change forged_head{sync::Hlc::FormatVersion(sync::Stamp::Make(1800000000000ull, 1), n.node_id()),
+                                 "audit_heads", schema::NewRowId(1800000000000ull), "35.10.01.2001", 0,
+                                 {{"writer", std::string("someone-else"), ""}, {"seq", int64_t{9}, ""}}};
+  CHECK(merger.Apply(forged_head, sync::Role::kVillage, "35.10.01.2001").status().code() == Code::kPermissionDenied);
 }
 
 }  // namespace

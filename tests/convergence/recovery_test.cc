@@ -188,7 +188,7 @@ TEST_CASE("documents in flight during a cut resume where the hub's record says, 
     return n == doc_round ? std::optional<size_t>(body / 2) : std::nullopt;
   };
   // What the hub holds of the documents right after the cut.
-  sync::BlobDir hub_blobs(w.dir.File("hub") + "/blobs");
+  sync::BlobDir hub_blobs = w.hub->blobs();  // sealed under the hub data key
   std::vector<std::string> shas;
   {
     auto st = w.node->db().Prepare("SELECT sha256 FROM attachments");

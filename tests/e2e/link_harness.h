@@ -417,9 +417,11 @@ inline BlobListing ListBlobs(const std::string& blob_root) {
   std::error_code ec;
   if (!fs::exists(blob_root, ec)) return out;
   std::string store_dir = fs::path(blob_root).parent_path().string();
-  if (fs::exists(store_dir + "/keyring", ec)) {
-    // A node: documents are sealed under keyed names; decrypt through the store.
-    for (const auto& [sha, content] : testing::NodeDocuments(store_dir)) {
+  if (fs::exists(store_dir + "/keyring", ec) || fs::exists(store_dir + "/hub.key", ec)) {
+    // Documents are sealed under keyed names (a node's under its data key, a
+    // hub's under its data key): decrypt through the store.
+    bool node = fs::exists(store_dir + "/keyring", ec);
+    for (const auto& [sha, content] : node ? testing::NodeDocuments(store_dir) : testing::HubDocuments(store_dir)) {
       out.files[sha] = Sha256Hex(content);
       out.bytes += content.size();
     }
@@ -458,10 +460,7 @@ class AsyncProc {
       dup2(devnull, 0);
       dup2(o, 1);
       dup2(e, 2);
-      for (const auto& kv : env) {
-        auto eq = kv.find('=');
-        setenv(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str(), 1);
-      }
+      PrepareChildEnvironment(env);  // never the shell's SIMPUL_* variables
       std::vector<char*> args;
       for (const auto& s : argv) args.push_back(const_cast<char*>(s.c_str()));
       args.push_back(nullptr);

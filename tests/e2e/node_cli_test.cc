@@ -1088,3 +1088,105 @@ TEST_CASE("a submitted application cannot be edited; it can be withdrawn") {
 
 }  // namespace
 }  // namespace simpul::testing
+
+namespace simpul::testing {
+namespace {
+
+// ============================================================================
+// 7. Small things an operator or a script trips over
+// ============================================================================
+
+TEST_CASE("--json indicators show is JSON: every item, its options and the bands") {
+  Village v;
+  Applicant a = SetUpApplicant(v);
+  Json set = v.Ok({"indicators", "show"});
+  CHECK(!set["set"].str().empty());
+  CHECK(set["version"].n >= 1);
+  REQUIRE(set["items"].size() >= 5);
+  for (const auto& item : set["items"].a) {
+    INFO(item["code"].str());
+    CHECK(!item["code"].str().empty());
+    CHECK(!item["text_id"].str().empty());
+    CHECK(!item["text_en"].str().empty());
+    CHECK(item["options"].size() >= 2);
+  }
+  CHECK(set["bands"].size() >= 1);
+  // The codes are those `application answer` takes.
+  std::string item = set["items"][0]["code"].str(), answer = set["items"][0]["options"][0]["code"].str();
+  CHECK(v.Cli({"application", "answer", a.application, item + "=" + answer}).exit_code == kOk);
+}
+
+TEST_CASE("export recap refuses a format it cannot write (x.xlsx) instead of writing CSV into it") {
+  Village v;
+  SetUpApplicant(v);
+  for (const char* name : {"rekap.xlsx", "rekap.XLSX", "rekap.ods", "rekap.pdf"}) {
+    std::string out = v.tmp().File(name);
+    ProcessResult r = v.Cli({"export", "recap", "--out", out});
+    INFO(v.last());
+    CHECK(r.exit_code == kBadInput);
+    CHECK_HAS(r.err, "--out");
+    CHECK_HAS(r.err, "only CSV for now");
+    CHECK(!fs::exists(out));
+    CHECK(!fs::exists(out + ".tmp"));
+  }
+  ProcessResult id = v.Cli({"export", "recap", "--out", v.tmp().File("rekap.xlsx")}, {"LANG=id_ID.UTF-8"});
+  CHECK_HAS(id.err, "hanya CSV");
+  // CSV, in any case, still works; so does a name without an extension.
+  CHECK(v.Cli({"export", "recap", "--out", v.tmp().File("rekap.CSV")}).exit_code == kOk);
+  CHECK(v.Cli({"export", "recap", "--out", v.tmp().File("rekap")}).exit_code == kOk);
+}
+
+TEST_CASE("a scan over the document limit is refused with the limit in words; --help states it") {
+  Village v;
+  Applicant a = SetUpApplicant(v);
+  std::string big = v.tmp().File("scan-30mb.pdf");
+  WriteFile(big, std::string((30u << 20) + 5, 'x'));
+  ProcessResult r = v.Cli({"application", "attach", a.application, "--kind", "kk", "--file", big});
+  INFO(v.last());
+  CHECK(r.exit_code == kBadInput);
+  CHECK_HAS(r.err, "the limit is 20 MiB");
+  CHECK_HAS(r.err, "30.0 MiB");
+  CHECK(FilesUnder(v.dir() + "/blobs").empty());
+  ProcessResult help = v.Cli({"application", "attach", "--help"});
+  CHECK_HAS(help.out, "at most 20 MiB");
+  // Exactly at the limit is accepted.
+  std::string edge = v.tmp().File("scan-20mb.pdf");
+  WriteFile(edge, std::string(20u << 20, 'y'));
+  CHECK(v.Cli({"application", "attach", a.application, "--kind", "kk", "--file", edge}).exit_code == kOk);
+}
+
+TEST_CASE("the binaries a test starts never see the SIMPUL_* variables of the shell running the tests") {
+  // An operator's shell, as the README sets it up: a passphrase (a wrong
+  // one for the tests' stores), an account, a data directory.
+  struct Saved {
+    const char* name;
+    std::string value;
+    bool had;
+  };
+  std::vector<Saved> saved;
+  for (const char* name : {"SIMPUL_PASSPHRASE", "SIMPUL_USER", "SIMPUL_PASSWORD", "SIMPUL_DATA", "SIMPUL_HUB_DATA"}) {
+    const char* cur = std::getenv(name);
+    saved.push_back({name, cur ? cur : "", cur != nullptr});
+  }
+  setenv("SIMPUL_PASSPHRASE", "wrong", 1);
+  setenv("SIMPUL_USER", "x", 1);
+  setenv("SIMPUL_PASSWORD", "not-a-password", 1);
+  setenv("SIMPUL_DATA", "/nonexistent/simpul", 1);
+  setenv("SIMPUL_HUB_DATA", "/nonexistent/simpul-hub", 1);
+  {
+    Village v;
+    Applicant a = SetUpApplicant(v);  // init, then writes: the test passphrase, no account
+    Json shown = v.Ok({"application", "show", a.application});
+    CHECK(shown["status"].str() == "draft");
+    ProcessResult st = v.Cli({"status"});
+    INFO(v.last());
+    CHECK(st.exit_code == kOk);
+  }
+  for (const auto& s : saved) {
+    if (s.had) setenv(s.name, s.value.c_str(), 1);
+    else unsetenv(s.name);
+  }
+}
+
+}  // namespace
+}  // namespace simpul::testing

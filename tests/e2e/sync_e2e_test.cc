@@ -1049,6 +1049,214 @@ TEST_CASE("sync: an application moved by the hub leaves the old village and reac
   CHECK(shown["status"].str() == "submitted");
 }
 
+TEST_CASE("sync: a moved person arrives with a household the new village holds; the old village's edit settles") {
+  Hub hub;
+  hub.Start();
+  Node from(kSarongan), to(kPesanggaran);
+  from.Enrol(hub);
+  to.Enrol(hub);
+  // Sarongan: Siti lives with her mother; Sri lives alone. Pesanggaran: the
+  // household Siti marries into.
+  Applicant siti = from.SubmittedApplicant(21, "Siti Aminah");
+  std::string mother = from.Id({"person", "add", "--household", siti.household, "--name", "Sumiati",
+                                "--birth-date", "1960-02-01", "--sex", "P"});
+  Applicant sri = from.SubmittedApplicant(22, "Sri Wahyuni");
+  std::string joins = to.AddHousehold("Dusun Sumberagung", "3510011211870023");
+  CheckClean(from.Sync(), from.last());
+  CheckClean(to.Sync(), to.last());
+
+  // Siti's mother stays: Dinsos must say which household Siti joins.
+  ProcessResult r = hub.Cli({"move", "person", siti.person, "--to", kPesanggaran});
+  {
+    INFO(hub.last());
+    CHECK(r.exit_code == 2);
+    CHECK_HAS(r.err, "--household");
+    CHECK_HAS(r.err, siti.household);
+  }
+  CHECK(hub.Count("SELECT count(*) FROM persons WHERE id=? AND village=?", {siti.person, kSarongan}) == 1);
+  // A household of another village is not one she can join there.
+  r = hub.Cli({"move", "person", siti.person, "--to", kPesanggaran, "--household", sri.household});
+  {
+    INFO(hub.last());
+    CHECK(r.exit_code == 2);
+    CHECK_HAS(r.err, kSarongan);
+  }
+  hub.Do({"move", "person", siti.person, "--to", kPesanggaran, "--household", joins});
+  // Sri moves alone: her household (no one stays in it) goes with her.
+  hub.Do({"move", "person", sri.person, "--to", kPesanggaran});
+
+  // Meanwhile, offline, Sarongan corrects Siti's name.
+  from.Do({"person", "edit", siti.person, "--name", "Siti Aminah Wulandari"});
+  Json first = from.Sync();
+  {
+    INFO(from.last());
+    CHECK(first["refused"].num() == 1);  // the hub refused the edit...
+    CHECK(first["settled"].num() == 1);  // ...and the move it learnt of settled it
+  }
+  // Settled: not waiting in the outbox, listed among the refusals with why.
+  CHECK(from.OutboxSize() == 0);
+  Json refusals = from.Ok({"refusals"});
+  REQUIRE(refusals.size() == 1);
+  CHECK(refusals[0]["row_id"].str() == siti.person);
+  CHECK(refusals[0]["state"].str() == "settled");
+  CHECK(refusals[0]["reason"].str() == "moved to village " + kPesanggaran);
+  Json status = from.Ok({"status"});
+  CHECK(status["outbox_pending"].num() == 0);
+  CHECK(status["outbox_refused"].num() == 0);
+  CHECK(status["outbox_settled"].num() == 1);
+  {
+    ProcessResult id = from.Cli({"--lang", "id", "refusals"});
+    CHECK_HAS(id.out, "dipindahkan ke desa " + kPesanggaran);
+  }
+  Json again = from.Sync();
+  {
+    INFO(from.last());
+    CHECK(again["sent"].num() == 0);  // never pushed again
+    CHECK(again["verified"].truthy());
+  }
+  CHECK(from.Count("SELECT count(*) FROM persons WHERE id IN (?,?)", {siti.person, sri.person}) == 0);
+  CHECK(from.Count("SELECT count(*) FROM persons WHERE id=?", {mother}) == 1);
+  CHECK(from.Count("SELECT count(*) FROM households WHERE id=?", {sri.household}) == 0);
+
+  // Pesanggaran can open every household its new residents name.
+  CheckClean(to.Sync(), to.last());
+  Json p = to.Ok({"person", "show", siti.person});
+  CHECK(p["household_id"].str() == joins);
+  CHECK(to.Ok({"application", "show", siti.application})["household_id"].str() == joins);
+  Json q = to.Ok({"person", "show", sri.person});
+  CHECK(q["household_id"].str() == sri.household);
+  Json h = to.Ok({"household", "show", sri.household});
+  CHECK(h["village"].str() == kPesanggaran);
+  for (const std::string& app : {siti.application, sri.application}) {
+    Json a = to.Ok({"application", "show", app});
+    CHECK(a["village"].str() == kPesanggaran);
+    INFO(app);
+    CHECK(to.Count("SELECT count(*) FROM households WHERE id=?", {a["household_id"].str()}) == 1);
+  }
+  CHECK(to.Count("SELECT count(*) FROM persons p LEFT JOIN households h ON h.id=p.household_id"
+                 " WHERE p.household_id IS NOT NULL AND h.id IS NULL") == 0);
+}
+
+TEST_CASE("sync: the hub operator's answers: --json letter, a mistyped --status, messages in Bahasa Indonesia") {
+  Hub hub;
+  hub.Start();
+  Node n(kSarongan);
+  n.Enrol(hub);
+  Applicant a = n.SubmittedApplicant(31, "Siti Aminah");
+  Applicant b = n.SubmittedApplicant(32, "Sri Wahyuni");
+  CheckClean(n.Sync(), n.last());
+  hub.Do({"application", "approve", a.application, "--reason", "Memenuhi kriteria"});
+
+  // --json gives JSON for the letter too.
+  Json letter = hub.Ok({"application", "letter", a.application});
+  CHECK(letter["id"].str() == a.application);
+  REQUIRE(!letter["letter_number"].str().empty());
+  CHECK(hub.Count("SELECT count(*) FROM applications WHERE id=? AND letter_number=?",
+                  {a.application, letter["letter_number"].str()}) == 1);
+
+  // A mistyped --status names the valid ones, at the hub and at the village.
+  ProcessResult typo = hub.Cli({"application", "list", "--status", "aproved"});
+  {
+    INFO(hub.last());
+    CHECK(typo.exit_code == 2);
+    CHECK_HAS(typo.err, "--status");
+    CHECK_HAS(typo.err, "aproved");
+    CHECK_HAS(typo.err, "letter_issued");
+    CHECK(typo.out.find("(none)") == std::string::npos);
+  }
+  CHECK(hub.Ok({"application", "list", "--status", "letter_issued"}).size() == 1);
+  typo = n.Cli({"application", "list", "--status", "aproved"});
+  {
+    INFO(n.last());
+    CHECK(typo.exit_code == 2);
+    CHECK_HAS(typo.err, "--status");
+    CHECK_HAS(typo.err, "submitted");
+    CHECK(typo.out.find("(none)") == std::string::npos);
+  }
+  CHECK(n.Ok({"application", "list", "--status", "submitted"}).size() == 2);
+
+  // LANG=id_ID.UTF-8: the hub's errors are Bahasa Indonesia, all of them.
+  auto in_bahasa = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {BinPath("simpul-hub"), "--data", hub.dir()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<std::string> env = BaseEnv(n.Home());
+    env.push_back("LANG=id_ID.UTF-8");
+    return Run(argv, env, 30);
+  };
+  struct Case {
+    std::vector<std::string> args;
+    const char* expected;
+    const char* english;
+    bool opens_store;  // refused after opening the hub: the setup-mode warning comes first
+  };
+  const Case cases[] = {
+      {{"application", "approve", "nope"}, "Permohonan dengan id 'nope' tidak ditemukan", "no applications row", true},
+      {{"application", "return", b.application}, "--reason wajib diisi", "is required", true},
+      {{"application", "letter", b.application}, "Surat hanya diterbitkan", "a letter is issued", true},
+      {{"application", "reject", a.application, "--reason", "x"}, "Tidak bisa mencatat", "cannot record", true},
+      {{"resolve", "nope", "--keep", "winner"}, "Konflik dengan id 'nope' tidak ditemukan", "no conflict", true},
+      {{"application", "show"}, "Argumen ID kurang", "missing argument", false},
+      {{"node", "enrol"}, "Opsi --village wajib diisi", "is required", false},
+      {{"application", "list", "--status", "aproved"}, "pilihan: draft", "choose one of", false},
+  };
+  for (const auto& c : cases) {
+    ProcessResult r = in_bahasa(c.args);
+    INFO(c.args[0] << " " << c.args[1] << ": exit " << r.exit_code << "\n" << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_HAS(r.err, "Gagal: ");
+    CHECK_HAS(r.err, c.expected);
+    CHECK(r.err.find(c.english) == std::string::npos);
+    if (c.opens_store) CHECK_HAS(r.err, "Peringatan: Hub ini belum punya akun petugas");  // setup mode, in Bahasa too
+  }
+  ProcessResult unknown = in_bahasa({"aprove"});
+  CHECK(unknown.exit_code == 2);
+  CHECK_HAS(unknown.err, "Perintah 'aprove' tidak dikenal");
+
+  // One exit-code map for both tools: a hub store written by a newer Simpul
+  // is "store unusable" (3), as for a node, not "refused by a peer".
+  CHECK(hub.Stop() == 0);
+  {
+    auto db = testing::OpenStoreDb(hub.db(), schema::Db::Mode::kReadWrite);
+    REQUIRE(db.ok());
+    REQUIRE(db->Exec("PRAGMA user_version=99").ok());
+  }
+  ProcessResult newer = hub.Cli({"node", "list"});
+  INFO(hub.last());
+  CHECK(newer.exit_code == 3);
+  CHECK_HAS(newer.err, "newer Simpul");
+}
+
+TEST_CASE("sync: a hub without accounts warns on every command and in the server log, until an administrator exists") {
+  Hub hub;  // init, then serve: no account yet
+  hub.Start();
+  CHECK_HAS(hub.log(), "WARNING: This hub has no operator accounts (setup mode)");
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"node", "list"}, {"application", "list"}, {"conflicts"}, {"audit", "--verify"}}) {
+    ProcessResult r = hub.Cli(args);
+    INFO(hub.last());
+    CHECK(r.exit_code == 0);
+    CHECK_HAS(r.err, "setup mode");
+    CHECK_HAS(r.err, "simpul-hub user add NAME --role administrator");
+  }
+  CHECK(hub.Stop() == 0);
+
+  // The first administrator ends setup mode: no warning, on the console or
+  // in the log.
+  std::vector<std::string> env = BaseEnv(hub.dir() + "/..");
+  env.push_back("SIMPUL_NEW_PASSWORD=passw0rd-root");
+  ProcessResult add = Run({BinPath("simpul-hub"), "--data", hub.dir(), "user", "add", "root", "--role", "administrator"},
+                          env, 60);
+  REQUIRE(add.exit_code == 0);
+  env.push_back("SIMPUL_USER=root");
+  env.push_back("SIMPUL_PASSWORD=passw0rd-root");
+  ProcessResult list = Run({BinPath("simpul-hub"), "--data", hub.dir(), "node", "list"}, env, 60);
+  CHECK(list.exit_code == 0);
+  CHECK(list.err.find("setup mode") == std::string::npos);
+  size_t before = hub.log().size();
+  hub.Start();
+  CHECK(hub.log().substr(before).find("setup mode") == std::string::npos);
+}
+
 // ============================================================================
 // 8. The daemon: retries while the hub is down, syncs when it is back
 // ============================================================================

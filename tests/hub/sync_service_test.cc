@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/moves.h"
 #include "hub/operations.h"
 #include "hub/store.h"
 #include "schema/db.h"
@@ -1271,6 +1272,7 @@ TEST_CASE("a node of schema 7 gets events without `after`, proves it agrees, and
   const std::string app = Row(1), submitted = Row(2);
   REQUIRE(Sync(hub, a, Push({SubmitEvent(a, 10, submitted, app, std::string())})).results.at(0).code == 0);
 
+  const uint32_t latest = static_cast<uint32_t>(schema::LatestSchemaVersion());
   auto pull = [&](TestNode& n, uint32_t schema, uint64_t cursor, const std::vector<uint32_t>& repair = {}) {
     wire::SyncRequest req = Pull(cursor);
     req.repair_buckets = repair;
@@ -1289,7 +1291,7 @@ TEST_CASE("a node of schema 7 gets events without `after`, proves it agrees, and
 
   // A node of the hub's schema gets the link.
   TestNode b = Enrol(hub, "node-b", kVillage);
-  wire::SyncReply rb = pull(b, 8, 0);
+  wire::SyncReply rb = pull(b, latest, 0);
   REQUIRE(rb.pulled.size() == 1);
   REQUIRE(FieldOf(rb.pulled[0], "after") != nullptr);
   CHECK(FieldOf(rb.pulled[0], "after")->value == Value(std::string()));
@@ -1298,9 +1300,9 @@ TEST_CASE("a node of schema 7 gets events without `after`, proves it agrees, and
   // `after`); one repair of that bucket fills the field into the event it
   // already holds, and the two agree.
   REQUIRE(schema::Migrate(replica.db).ok());
-  wire::SyncReply again = pull(old, 8, r7.cursor);
+  wire::SyncReply again = pull(old, latest, r7.cursor);
   CHECK(replica.Digest(kVillage) != std::vector<uint64_t>(again.bucket_digests.begin(), again.bucket_digests.end()));
-  wire::SyncReply repaired = pull(old, 8, again.cursor, {sync::BucketOf(submitted)});
+  wire::SyncReply repaired = pull(old, latest, again.cursor, {sync::BucketOf(submitted)});
   REQUIRE_FALSE(repaired.repair.empty());
   replica.Apply(repaired.repair, hub.s().hub_id());
   CHECK(replica.Digest(kVillage) ==

@@ -340,7 +340,7 @@ TEST_CASE("FoldWorkflow: the result does not depend on the input order") {
   CHECK(mismatches == 0);
 }
 
-// --- causal order (schema 8: each event names the event it acts on) ----------
+// --- causal order (schema 11: each event names the event it acts on) ----------
 
 // `e` written by a writer whose fold ended at `after` ("" for none).
 WorkflowEvent After(WorkflowEvent e, const std::string& after) {

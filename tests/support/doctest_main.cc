@@ -6,8 +6,10 @@
 #include "tests/support/temp_dir.h"
 
 int main(int argc, char** argv) {
-  // Node stores are encrypted at rest: the node binaries a test starts
-  // unlock them with this passphrase unless the test says otherwise.
-  setenv("SIMPUL_PASSPHRASE", simpul::testing::kTestPassphrase, 0);
+  // Node stores are encrypted at rest: code under test in this process
+  // unlocks them with this passphrase, whatever the shell running the tests
+  // holds (the binaries a test starts get theirs from
+  // PrepareChildEnvironment, tests/support/process.h).
+  setenv("SIMPUL_PASSPHRASE", simpul::testing::kTestPassphrase, 1);
   return doctest::Context(argc, argv).run();
 }

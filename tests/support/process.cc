@@ -11,6 +11,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "tests/support/temp_dir.h"
+
 extern char** environ;
 
 namespace simpul::testing {
@@ -23,12 +25,6 @@ std::vector<char*> Argv(const std::vector<std::string>& v) {
   return out;
 }
 
-void ApplyEnv(const std::vector<std::string>& env) {
-  for (const auto& kv : env) {
-    auto eq = kv.find('=');
-    setenv(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str(), 1);
-  }
-}
 
 double NowS() {
   timespec ts;
@@ -37,6 +33,21 @@ double NowS() {
 }
 
 }  // namespace
+
+void PrepareChildEnvironment(const std::vector<std::string>& env) {
+  // Names first: unsetenv() rewrites environ while we walk it.
+  std::vector<std::string> inherited;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv = *e;
+    if (kv.rfind("SIMPUL_", 0) == 0) inherited.push_back(kv.substr(0, kv.find('=')));
+  }
+  for (const auto& name : inherited) unsetenv(name.c_str());
+  setenv("SIMPUL_PASSPHRASE", kTestPassphrase, 1);
+  for (const auto& kv : env) {
+    auto eq = kv.find('=');
+    setenv(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str(), 1);
+  }
+}
 
 std::string BinPath(const std::string& name) {
   const char* dir = std::getenv("SIMPUL_BIN_DIR");
@@ -54,7 +65,7 @@ ProcessResult Run(const std::vector<std::string>& argv, const std::vector<std::s
     dup2(err_pipe[1], 2);
     int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, 0);
-    ApplyEnv(env);
+    PrepareChildEnvironment(env);
     auto args = Argv(argv);
     execv(args[0], args.data());
     _exit(127);
@@ -101,7 +112,7 @@ Background::Background(const std::vector<std::string>& argv, const std::vector<s
     int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     dup2(log, 1);
     dup2(log, 2);
-    ApplyEnv(env);
+    PrepareChildEnvironment(env);
     auto args = Argv(argv);
     execv(args[0], args.data());
     _exit(127);

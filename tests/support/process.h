@@ -16,6 +16,14 @@ struct ProcessResult {
 // Path of a built binary (from SIMPUL_BIN_DIR, set by ctest).
 std::string BinPath(const std::string& name);
 
+// The environment every child a test starts runs with, set in the child
+// after fork(): the test's own environment minus every SIMPUL_* variable
+// (the shell running the tests may be an operator's, holding
+// SIMPUL_PASSPHRASE, SIMPUL_USER, SIMPUL_DATA... as the README tells them
+// to), then SIMPUL_PASSPHRASE = kTestPassphrase, then `env` ("K=V", later
+// entries win). Run and Background use it; so must any other fork+exec.
+void PrepareChildEnvironment(const std::vector<std::string>& env);
+
 // Runs `argv` to completion with extra environment entries ("K=V"),
 // capturing stdout and stderr. Kills it after `timeout_s` seconds.
 ProcessResult Run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},

@@ -26,18 +26,17 @@ Result<sync::crypto::DataKey> TestKey(const std::string& keyring) {
 
 }  // namespace
 
-std::map<std::string, std::string> NodeDocuments(const std::string& node_dir) {
+namespace {
+
+// The documents of `dir`/blobs that the attachments of `db_path` name,
+// decrypted through `blobs`, and any file no row accounts for.
+std::map<std::string, std::string> SealedDocuments(const std::string& dir, const std::string& db_path,
+                                                   const sync::BlobDir& blobs) {
   namespace fs = std::filesystem;
   std::map<std::string, std::string> out;
-  auto key = TestKey(node_dir + "/keyring");
-  if (!key.ok()) {
-    out["unreadable keyring: " + key.status().ToString()] = "";
-    return out;
-  }
-  sync::BlobDir blobs(node_dir + "/blobs", *key);
   std::set<std::string> accounted;
-  if (auto db = OpenStoreDb(node_dir + "/simpul.db"); db.ok()) {
-    if (auto st = db->Prepare("SELECT DISTINCT sha256 FROM attachments"); st.ok()) {
+  if (auto db = OpenStoreDb(db_path); db.ok()) {
+    if (auto st = db->Prepare("SELECT DISTINCT sha256 FROM attachments WHERE sha256 IS NOT NULL"); st.ok()) {
       while (true) {
         auto row = st->Step();
         if (!row.ok() || !*row) break;
@@ -51,13 +50,27 @@ std::map<std::string, std::string> NodeDocuments(const std::string& node_dir) {
     }
   }
   std::error_code ec;
-  for (const auto& sub : fs::directory_iterator(node_dir + "/blobs", ec)) {
+  for (const auto& sub : fs::directory_iterator(dir + "/blobs", ec)) {
     if (!sub.is_directory() || sub.path().filename() == "partial") continue;
     for (const auto& f : fs::directory_iterator(sub.path(), ec))
       if (!accounted.count(f.path().lexically_normal().string()))
         out["unaccounted:" + f.path().filename().string()] = "";
   }
   return out;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> NodeDocuments(const std::string& node_dir) {
+  auto key = TestKey(node_dir + "/keyring");
+  if (!key.ok()) return {{"unreadable keyring: " + key.status().ToString(), ""}};
+  return SealedDocuments(node_dir, node_dir + "/simpul.db", sync::BlobDir(node_dir + "/blobs", *key));
+}
+
+std::map<std::string, std::string> HubDocuments(const std::string& hub_dir) {
+  auto key = sync::crypto::DataKey::FromBytes(ReadFile(hub_dir + "/data.key"));
+  if (!key.ok()) return {{"unreadable data.key: " + key.status().ToString(), ""}};
+  return SealedDocuments(hub_dir, hub_dir + "/hub.db", sync::BlobDir(hub_dir + "/blobs", *key));
 }
 
 Result<StoreDb> OpenStoreDb(const std::string& db_path, schema::Db::Mode mode) {

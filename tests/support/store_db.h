@@ -33,6 +33,8 @@ Result<StoreDb> OpenStoreDb(const std::string& db_path, schema::Db::Mode mode = 
 // named by the node's attachment rows) -> content. A file there that no row
 // accounts for appears as "unaccounted:<file name>", so a test sees it.
 std::map<std::string, std::string> NodeDocuments(const std::string& node_dir);
+// The same for a hub's documents, sealed under its data.key (hub/documents.h).
+std::map<std::string, std::string> HubDocuments(const std::string& hub_dir);
 
 }  // namespace simpul::testing
 

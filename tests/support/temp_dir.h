@@ -19,8 +19,9 @@ class TempDir {
   std::string path_;
 };
 
-// The office passphrase of every node store the tests make. doctest_main
-// exports it as SIMPUL_PASSPHRASE, so the binaries a test starts inherit it.
+// The office passphrase of every node store the tests make: the binaries a
+// test starts get it as SIMPUL_PASSPHRASE (PrepareChildEnvironment,
+// tests/support/process.h), whatever the shell running the tests holds.
 inline constexpr const char* kTestPassphrase = "test-office-passphrase";
 
 // Reads a whole file ("" if missing).

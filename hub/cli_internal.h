@@ -1,0 +1,57 @@
+// Pieces of simpul-hub's command line shared by its files (cli.cc: parser,
+// serve and most commands; cli_hub_audit.cc: `audit --verify`;
+// cli_documents.cc: documents). Not an API.
+#ifndef SIMPUL_HUB_CLI_INTERNAL_H_
+#define SIMPUL_HUB_CLI_INTERNAL_H_
+
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hub/operations.h"
+#include "hub/store.h"
+#include "schema/json_writer.h"
+#include "schema/messages.h"
+#include "schema/status.h"
+
+namespace simpul::hub::cli {
+
+struct HubCommand;
+
+struct Args {
+  const HubCommand* cmd = nullptr;
+  std::string user;
+  std::vector<std::string> words;
+  std::map<std::string, std::string> opts;
+  bool json = false, help = false;
+  Lang lang = Lang::kEn;
+  std::string data;
+  const char* T(const char* en) const { return Tr(lang, en); }
+};
+
+std::string Get(const Row& row, const std::string& col);
+void PrintRows(const Args& a, const std::vector<Row>& rows);
+std::string Opt(const Args& a, const std::string& k, const std::string& def = "");
+Status Need(const Args& a, size_t words, std::initializer_list<const char*> opts);
+// Opens the hub store for the running command: checks the operator's
+// account and role once the store has accounts, and sets the audit actor.
+Result<std::unique_ptr<HubStore>> OpenHub(const Args& a);
+// Audits outside an operation's own transaction (reads, imports).
+Status AuditNow(HubStore& store, const std::string& action, const std::string& village, const std::string& subject,
+                const std::string& detail);
+
+// `audit --verify` (cli_hub_audit.cc): prints what it found; Corruption
+// when a chain is not intact.
+Status VerifyAuditLog(Args& a, HubStore& store);
+
+// Documents (cli_documents.cc). The documents of an application, for
+// `application show` (text, or a "documents" array into `j`).
+Status PrintApplicationDocuments(const Args& a, HubStore& store, const std::string& app_id, schema::JsonWriter* j);
+// document get SHA|ATTACHMENT_ID --out FILE
+Status CmdDocumentGet(Args& a);
+
+}  // namespace simpul::hub::cli
+
+#endif  // SIMPUL_HUB_CLI_INTERNAL_H_

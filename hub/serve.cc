@@ -1,0 +1,119 @@
+#include "hub/serve.h"
+
+#include "hub/backup.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+
+#include "hub/server/http_server.h"
+#include "hub/setup_mode.h"
+#include "hub/store.h"
+#include "hub/sync_service.h"
+
+namespace simpul::hub {
+
+std::string UtcTimestamp() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);  // not std::gmtime: its static buffer is shared by every thread
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Status ReadServeConfig(const std::string& path, ServeConfig* cfg) {
+  std::ifstream in(path);
+  if (!in) return Status::IoError("cannot read config " + path);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    auto hash = line.find('#');
+    if (hash != std::string::npos) line.resize(hash);
+    auto trim = [](std::string s) {
+      while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
+      while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1);
+      return s;
+    };
+    line = trim(line);
+    if (line.empty()) continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) return Status::InvalidArgument(path + ":" + std::to_string(n) + ": expected key = value");
+    std::string k = trim(line.substr(0, eq)), v = trim(line.substr(eq + 1));
+    auto number = [&](uint64_t* out) -> Status {
+      char* end = nullptr;
+      unsigned long long x = std::strtoull(v.c_str(), &end, 10);
+      if (v.empty() || *end || x == 0 || x > 100000)
+        return Status::InvalidArgument(path + ":" + std::to_string(n) + ": " + k + " must be a positive number");
+      *out = x;
+      return Status::Ok();
+    };
+    if (k == "data") cfg->data = v;
+    else if (k == "listen") cfg->listen = v;
+    else if (k == "max_body_mb") SIMPUL_RETURN_IF_ERROR(number(&cfg->max_body_mb));
+    else if (k == "max_ahead_hours") SIMPUL_RETURN_IF_ERROR(number(&cfg->max_ahead_hours));
+    else return Status::InvalidArgument(path + ":" + std::to_string(n) + ": unknown key '" + k + "'");
+  }
+  return Status::Ok();
+}
+
+Status Serve(const ServeConfig& cfg) {
+  if (cfg.data.empty()) return Status::InvalidArgument("--data DIR (or data = DIR in the config) is required");
+  auto colon = cfg.listen.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("--listen must be ADDRESS:PORT");
+  ServerOptions so;
+  so.address = cfg.listen.substr(0, colon);
+  int port = std::atoi(cfg.listen.substr(colon + 1).c_str());
+  if (port < 0 || port > 65535) return Status::InvalidArgument("bad port in --listen");
+  so.port = static_cast<uint16_t>(port);
+  so.body_limit = cfg.max_body_mb << 20;
+  // One server per data directory; `restore` takes the same lock.
+  SIMPUL_ASSIGN_OR_RETURN(DataDirLock lock, DataDirLock::Acquire(cfg.data));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, HubStore::Open(cfg.data, sync::SystemClock::Default()));
+  SyncServiceOptions sopt;
+  sopt.max_ahead_ms = cfg.max_ahead_hours * 3600000ull;
+  HubStore* hub = store.get();
+  HttpServer server(so, [hub, sopt](const HttpRequest& req) {
+    HttpResponse resp;
+    RequestLog log;
+    if (req.method == "GET" && req.target == "/v1/health") {
+      resp.content_type = "text/plain";
+      resp.body = "ok\n";
+      return resp;
+    }
+    if (req.truncated && req.target != "/v1/stream") return resp;  // cut mid-body: nothing to do
+    if (req.method != "POST" || (req.target != "/v1/sync" && req.target != "/v1/enrol" && req.target != "/v1/stream")) {
+      resp.status = 404;
+      resp.content_type = "text/plain";
+      resp.body = "unknown endpoint\n";
+      return resp;
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    resp.body = req.target == "/v1/sync"     ? HandleSync(*hub, req.body, sopt, &log)
+                : req.target == "/v1/stream" ? HandleStream(*hub, req.body, sopt, &log, req.truncated)
+                                             : HandleEnrol(*hub, req.body, &log);
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    std::string frames = req.target == "/v1/stream" ? " frames=" + std::to_string(log.frames) : "";
+    std::fprintf(stderr, "%s %s %s node=%s village=%s pushed=%zu applied=%zu refused=%zu pulled=%zu%s in=%zuB out=%zuB "
+                 "took=%.1fms: %s\n",
+                 UtcTimestamp().c_str(), req.peer.c_str(), req.target.c_str(), log.node_id.c_str(), log.village.c_str(),
+                 log.pushed, log.applied, log.refused, log.pulled, frames.c_str(), req.body.size(), resp.body.size(), ms,
+                 log.outcome.c_str());
+    return resp;
+  });
+  SIMPUL_ASSIGN_OR_RETURN(uint16_t bound, server.Start());
+  // Before the "serving" line, which scripts wait for. The log is English
+  // (operators' messages are bilingual, logs are not).
+  if (InSetupMode(*store))
+    std::fprintf(stderr, "%s WARNING: %s\n", UtcTimestamp().c_str(), SetupModeWarning(Lang::kEn).c_str());
+  std::fprintf(stderr, "%s simpul-hub %s serving %s on %s:%u (hub key %s)\n", UtcTimestamp().c_str(),
+               store->Meta("name").c_str(), cfg.data.c_str(), so.address.c_str(), bound,
+               sync::crypto::Fingerprint(store->identity().sign_pk).c_str());
+  std::fflush(stderr);
+  server.Run(/*handle_signals=*/true);
+  std::fprintf(stderr, "%s simpul-hub stopped cleanly\n", UtcTimestamp().c_str());
+  return Status::Ok();
+}
+
+}  // namespace simpul::hub
