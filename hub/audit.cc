@@ -76,7 +76,7 @@ Status RecordNodeKey(HubStore& store, const std::string& node_id, const crypto::
 
 Status VouchForNodeKeys(HubStore& store) {
   if (store.Meta("node_keys_vouched") == "1") return Status::Ok();
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   if (store.Meta("node_keys_vouched") == "1") return Status::Ok();  // another process was first
   SIMPUL_ASSIGN_OR_RETURN(auto st, store.db().Prepare("SELECT node_id,sign_pk FROM nodes"));
   std::vector<std::pair<std::string, std::string>> keys;

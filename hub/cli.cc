@@ -117,7 +117,7 @@ Result<std::unique_ptr<HubStore>> OpenHub(const Args& a) {
   sync::Permission need = PermissionOf(a);
   if (need == sync::Permission::kNone) return store;
   auto refuse = [&](const std::string& who, const std::string& why) {
-    if (auto txn = schema::Transaction::Begin(store->db()); txn.ok())
+    if (auto txn = store->BeginWrite(); txn.ok())
       if (store->Audit("refused", "", who, why).ok()) (void)txn->Commit();
   };
   if (a.user.empty()) return Status::PermissionDenied("sign-in required").WithMsg(MsgId::kLoginRequired);
@@ -140,9 +140,8 @@ Result<std::unique_ptr<HubStore>> OpenHub(const Args& a) {
 
 Status AuditNow(HubStore& store, const std::string& action, const std::string& village, const std::string& subject,
                 const std::string& detail) {
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_RETURN_IF_ERROR(store.Audit(action, village, subject, detail));
-  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   return txn.Commit();
 }
 
@@ -469,10 +468,9 @@ Status CmdUserAdd(Args& a) {
   const char* pw = std::getenv("SIMPUL_NEW_PASSWORD");
   std::string password = pw ? pw : "";
   if (!pw) std::getline(std::cin, password);
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store->db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store->BeginWrite());
   SIMPUL_RETURN_IF_ERROR(sync::AddOperator(store->db(), a.words[0], a.opts["role"], password));
   SIMPUL_RETURN_IF_ERROR(store->Audit("account_added", "", a.words[0], a.opts["role"]));
-  SIMPUL_RETURN_IF_ERROR(store->SaveClock());
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   std::cout << a.T("Account saved: ") << a.words[0] << " (" << a.opts["role"] << ")\n";
   return Status::Ok();
@@ -490,10 +488,9 @@ Status CmdUserList(Args& a) {
 Status CmdUserDisable(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store->db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store->BeginWrite());
   SIMPUL_RETURN_IF_ERROR(sync::DisableOperator(store->db(), a.words[0]));
   SIMPUL_RETURN_IF_ERROR(store->Audit("account_disabled", "", a.words[0], ""));
-  SIMPUL_RETURN_IF_ERROR(store->SaveClock());
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   std::cout << a.T("Account disabled: ") << a.words[0] << "\n";
   return Status::Ok();

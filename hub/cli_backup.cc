@@ -29,9 +29,8 @@ Status RunBackupCommand(const BackupCommand& cmd) {
   } else {
     SIMPUL_ASSIGN_OR_RETURN(r, WriteBackup(cmd.data, dir, pass, sync::SystemClock::Default()));
     if (cmd.store) {
-      SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(cmd.store->db()));
+      SIMPUL_ASSIGN_OR_RETURN(auto txn, cmd.store->BeginWrite());
       SIMPUL_RETURN_IF_ERROR(cmd.store->Audit("backup", "", dir, std::to_string(r.files) + " files"));
-      SIMPUL_RETURN_IF_ERROR(cmd.store->SaveClock());
       SIMPUL_RETURN_IF_ERROR(txn.Commit());
     }
   }

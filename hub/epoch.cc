@@ -41,7 +41,7 @@ Result<std::vector<wire::EpochLink>> LoadLineage(HubStore& store) {
 }
 
 Result<std::string> StartEpoch(HubStore& store) {
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(auto lineage, LoadLineage(store));
   // The last sequence the restored log ever issued (deleted entries too).
   SIMPUL_ASSIGN_OR_RETURN(Stmt * q, store.db().Cached(
@@ -66,7 +66,6 @@ Result<std::string> StartEpoch(HubStore& store) {
   SIMPUL_RETURN_IF_ERROR(store.db().Exec("UPDATE nodes SET restored_counter=last_counter, epoch=NULL"));
   SIMPUL_RETURN_IF_ERROR(store.Audit("restored", "", epoch, "epoch " + lineage[lineage.size() - 2].epoch +
                                                                 " ended at sequence " + std::to_string(through)));
-  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return epoch;
 }

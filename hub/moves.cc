@@ -101,7 +101,7 @@ Result<int> MoveRow(HubStore& store, const std::string& table, const std::string
     return Status::InvalidArgument(to + " is not a village code").WithMsg(MsgId::kRegionNotVillage, {to});
   SIMPUL_ASSIGN_OR_RETURN(auto known, QueryRows(store, "SELECT 1 FROM regions WHERE code=?", {to}));
   if (known.empty()) return Status::NotFound("village " + to + " is not in the Kemendagri lists");
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(Row root, ReadRow(store, table, id));
   std::string from = RowText(root, "village");
   if (from == to) return Status::InvalidArgument("already in " + to).WithMsg(MsgId::kMoveSameVillage, {to});
@@ -162,7 +162,6 @@ Result<int> MoveRow(HubStore& store, const std::string& table, const std::string
   SIMPUL_RETURN_IF_ERROR(store.Audit("move", from, table + ":" + id,
                                      "to " + to + ", " + std::to_string(rows.size()) + " rows" +
                                          (joins.empty() ? "" : ", joins household " + joins)));
-  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return static_cast<int>(rows.size());
 }

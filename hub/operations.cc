@@ -45,14 +45,17 @@ std::string RowText(const Row& row, const std::string& col) {
 
 namespace {
 
+// `after`: the head of the fold the decision was made on (schema/workflow.h):
+// the decision applies to that state, whatever the clocks say.
 Status AppendEvent(HubStore& store, const std::string& app_id, const std::string& village,
                    const std::string& kind, const std::string& reason, const std::string& role,
-                   const std::string& operator_name) {
+                   const std::string& operator_name, const std::string& after) {
   const schema::TableDef* t = schema::FindTable("events");
   std::vector<FieldWrite> f = {{"subject_id", app_id},  {"subject_kind", std::string("application")},
                                {"kind", kind},          {"actor", store.hub_id()},
                                {"actor_role", role},
-                               {"at", store.hlc().Version(store.hlc().Now())}};
+                               {"at", store.hlc().Version(store.hlc().Now())},
+                               {"after", after}};
   std::string why = reason;
   if (!operator_name.empty()) why += (why.empty() ? "" : " ") + std::string("[") + operator_name + "]";
   if (!why.empty()) f.push_back({"reason", why});
@@ -71,7 +74,7 @@ Result<std::string> CreateEnrolment(HubStore& store, const std::string& village,
   if (known.empty()) return Status::NotFound("village " + village + " is not in the Kemendagri lists");
   if (days < 1 || days > 90) return Status::InvalidArgument("--days must be 1..90");
   sync::crypto::EnrolCode code = sync::crypto::NewEnrolCode();
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(Stmt * ins, store.db().Cached(
       "INSERT INTO enrolments(code_id,mac_key,village,created_at_ms,expires_at_ms) VALUES(?,?,?,?,?)"));
   ins->Bind(1, code.id).Bind(2, sync::crypto::EnrolMacKeyHex(code.secret)).Bind(3, village)
@@ -84,7 +87,7 @@ Result<std::string> CreateEnrolment(HubStore& store, const std::string& village,
 }
 
 Status RevokeNode(HubStore& store, const std::string& node_id, const std::string& reason) {
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(Stmt * up, store.db().Cached(
       "UPDATE nodes SET status='revoked', revoked_at_ms=?, revoke_reason=? WHERE node_id=?"));
   up->Bind(1, static_cast<int64_t>(store.NowMs())).Bind(2, reason).Bind(3, node_id);
@@ -128,12 +131,16 @@ Result<Row> ReadRow(HubStore& store, const std::string& table, const std::string
 }
 
 Result<std::vector<schema::WorkflowEvent>> ReadEvents(HubStore& store, const std::string& subject) {
-  SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, "SELECT id,kind,actor,actor_role,reason,at FROM events"
-                                                  " WHERE subject_id=? ORDER BY at,id", {subject}));
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, "SELECT id,kind,actor,actor_role,reason,at,after FROM events"
+                                                  " WHERE subject_id=?", {subject}));
   std::vector<schema::WorkflowEvent> out;
-  for (const auto& r : rows)
-    out.push_back({RowText(r, "id"), RowText(r, "kind"), RowText(r, "actor"), RowText(r, "actor_role"), RowText(r, "reason"), RowText(r, "at")});
-  return out;
+  for (const auto& r : rows) {
+    schema::WorkflowEvent e{RowText(r, "id"), RowText(r, "kind"), RowText(r, "actor"), RowText(r, "actor_role"),
+                            RowText(r, "reason"), RowText(r, "at")};
+    if (!schema::IsNull(r.back().second)) e.after = RowText(r, "after");
+    out.push_back(std::move(e));
+  }
+  return schema::CausalOrder(std::move(out));
 }
 
 Result<schema::WorkflowState> ApplicationState(HubStore& store, const std::string& app_id) {
@@ -149,25 +156,25 @@ Status RecordDecision(HubStore& store, const std::string& app_id, const std::str
   if ((kind == "returned" || kind == "rejected") && reason.empty())
     return Status::InvalidArgument("--reason is required: the village must know why")
         .WithMsg(MsgId::kReasonRequired, {"--reason"});
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
   SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(store, app_id));
   auto before = schema::FoldWorkflow(events);
   // Check the transition on a trial fold, so a decision that would be
   // ignored is refused here instead of being recorded as an anomaly.
-  events.push_back({"~", kind, store.hub_id(), actor_role, reason, "~"});
+  events.push_back({"~", kind, store.hub_id(), actor_role, reason, "~", before.head});
   auto after = schema::FoldWorkflow(events);
   if (after.anomalies.size() > before.anomalies.size())
     return Status::FailedPrecondition("cannot record " + kind + ": the application is " + before.status)
         .WithMsg(MsgId::kDecisionNotAllowed, {kind, before.status});
-  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, RowText(app, "village"), kind, reason, actor_role, operator_name));
+  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, RowText(app, "village"), kind, reason, actor_role, operator_name,
+                                     before.head));
   SIMPUL_RETURN_IF_ERROR(store.Audit("decision:" + kind, RowText(app, "village"), app_id, reason));
-  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   return txn.Commit();
 }
 
 Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, const std::string& operator_name) {
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
   SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
   if (state.status != "approved")
@@ -211,9 +218,8 @@ Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, cons
   const schema::TableDef* apps = schema::FindTable("applications");
   SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*apps, app_id, village, {{"letter_number", number}}));
   (void)w;
-  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, village, "letter_issued", number, "hub", operator_name));
+  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, village, "letter_issued", number, "hub", operator_name, state.head));
   SIMPUL_RETURN_IF_ERROR(store.Audit("decision:letter_issued", village, app_id, number + " pdf " + letter.sha256));
-  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return number;
 }
@@ -230,7 +236,7 @@ Status EditApplication(HubStore& store, const std::string& app_id, const std::ma
     fields.push_back({k, value});
   }
   if (fields.empty()) return Status::InvalidArgument("nothing to change");
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
   SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*schema::FindTable("applications"), app_id,
                                                        RowText(app, "village"), fields));
@@ -238,7 +244,6 @@ Status EditApplication(HubStore& store, const std::string& app_id, const std::ma
   std::string changed;
   for (const auto& f : fields) changed += (changed.empty() ? "" : ",") + f.field;
   SIMPUL_RETURN_IF_ERROR(store.Audit("edit", RowText(app, "village"), app_id, changed));
-  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   return txn.Commit();
 }
 
@@ -256,7 +261,7 @@ Result<std::vector<Row>> ListConflicts(HubStore& store, const std::string& villa
 
 Status ResolveConflict(HubStore& store, const std::string& id, const std::string& keep,
                        const std::string& value, const std::string& operator_name) {
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, "SELECT * FROM conflicts WHERE id=?", {id}));
   if (rows.empty()) return Status::NotFound("no conflict " + id).WithMsg(MsgId::kNotFoundId, {"@conflicts", id});
   const Row& c = rows[0];
@@ -288,7 +293,6 @@ Status ResolveConflict(HubStore& store, const std::string& id, const std::string
       {{"status", std::string("resolved")}, {"resolution", how}, {"resolved_by", "hub:" + operator_name}}));
   (void)w2;
   SIMPUL_RETURN_IF_ERROR(store.Audit("resolve_conflict", RowText(c, "village"), id, how));
-  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   return txn.Commit();
 }
 
@@ -299,7 +303,7 @@ Result<int> PurgeSubject(HubStore& store, const std::string& kind, const std::st
   if (reason.empty()) return Status::InvalidArgument("--reason is required (the resident's request, or the rule)");
   int scrubbed = 0;
   {
-    SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+    SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
     SIMPUL_ASSIGN_OR_RETURN(Row row, ReadRow(store, kind == sync::kPurgePerson ? "persons" : "households", id));
     SIMPUL_ASSIGN_OR_RETURN(auto done, QueryRows(store, "SELECT 1 FROM purges WHERE subject_id=?", {id}));
     if (!done.empty()) return Status::AlreadyExists(kind + " " + id + " was already purged");
@@ -312,7 +316,6 @@ Result<int> PurgeSubject(HubStore& store, const std::string& kind, const std::st
     (void)w;
     SIMPUL_ASSIGN_OR_RETURN(scrubbed, sync::ScrubSubject(store.db(), kind, id));
     SIMPUL_RETURN_IF_ERROR(store.Audit("purged:" + kind, village, id, reason));
-    SIMPUL_RETURN_IF_ERROR(store.SaveClock());
     SIMPUL_RETURN_IF_ERROR(txn.Commit());
   }
   // After the commit: the files, and the old page images in the WAL.

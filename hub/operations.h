@@ -29,6 +29,7 @@ Result<std::vector<Row>> ListNodes(HubStore& store);
 Result<std::vector<Row>> ListApplications(HubStore& store, const std::string& village,
                                           const std::string& status);
 Result<Row> ReadRow(HubStore& store, const std::string& table, const std::string& id);
+// A subject's events in fold order (schema::CausalOrder).
 Result<std::vector<schema::WorkflowEvent>> ReadEvents(HubStore& store, const std::string& subject);
 Result<schema::WorkflowState> ApplicationState(HubStore& store, const std::string& app_id);
 

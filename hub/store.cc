@@ -167,6 +167,20 @@ Status HubStore::SetMeta(const std::string& key, const std::string& value) {
 
 Status HubStore::SaveClock() { return sync::SaveLastStamp(db_, hlc_->last()); }
 
+Result<HubWrite> HubStore::BeginWrite() {
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(db_));
+  // Under the write lock: what another process (the server, or an operator's
+  // command) committed since this one last looked.
+  SIMPUL_ASSIGN_OR_RETURN(sync::Stamp stored, sync::LoadLastStamp(db_));
+  hlc_->Witness(stored);
+  return HubWrite(*this, std::move(txn));
+}
+
+Status HubWrite::Commit() {
+  SIMPUL_RETURN_IF_ERROR(store_->SaveClock());
+  return txn_.Commit();
+}
+
 Status HubStore::Audit(const std::string& action, const std::string& village, const std::string& subject,
                        const std::string& detail) {
   SIMPUL_RETURN_IF_ERROR(sync::AppendHubAudit(db_, *hlc_, actor_, action, village, subject, detail).status());
@@ -178,18 +192,19 @@ Status HubStore::Load() {
     return Status::FailedPrecondition(dir_ + " is not a Simpul hub store");
   hub_id_ = Meta("hub_id");
   SIMPUL_RETURN_IF_ERROR(LoadKeys());
-  // The hub's clock resumes after its own last stamp: meta, or the newest
-  // change it logged itself.
+  // The hub's clock resumes after its own last stamp: meta (every HubWrite
+  // saves it), or, in a store written before that was so, the newest
+  // version it logged itself or its newest audit entry.
   SIMPUL_ASSIGN_OR_RETURN(sync::Stamp last, sync::LoadLastStamp(db_));
-  SIMPUL_ASSIGN_OR_RETURN(auto* st, db_.Cached("SELECT version FROM changelog WHERE origin=?"
-                                               " ORDER BY seq DESC LIMIT 1"));
-  st->Bind(1, hub_id_);
-  SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
-  if (row) {
+  for (const char* sql : {"SELECT version FROM changelog WHERE origin=? ORDER BY seq DESC LIMIT 1",
+                          "SELECT max(at) FROM hub_audit WHERE writer=?"}) {
+    SIMPUL_ASSIGN_OR_RETURN(auto* st, db_.Cached(sql));
+    st->Bind(1, hub_id_);
+    SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
     sync::Stamp s;
-    if (sync::Hlc::ParseVersion(st->Text(0), &s, nullptr) && s > last) last = s;
+    if (row && !st->IsNullAt(0) && sync::Hlc::ParseVersion(st->Text(0), &s, nullptr) && s > last) last = s;
+    st->Reset();
   }
-  st->Reset();
   hlc_ = std::make_unique<sync::Hlc>(clock_, hub_id_, last);
   writer_ = std::make_unique<sync::ChangeWriter>(db_, *hlc_, sync::Role::kHub, sync::ChangeSink::kChangelog);
   SIMPUL_ASSIGN_OR_RETURN(auto data_key, LoadHubDataKey(db_, dir_));
@@ -279,7 +294,7 @@ Result<crypto::PublicKey> HubStore::RotateKey() {
   SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(
       RetiredDir(dir_) + "/" + crypto::ToHex(identity_.sign_pk) + ".key", crypto::ExportIdentity(identity_), 0600));
   {
-    SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(db_));
+    SIMPUL_ASSIGN_OR_RETURN(auto txn, BeginWrite());
     SIMPUL_ASSIGN_OR_RETURN(auto* ins, db_.Cached(
         "INSERT INTO key_succession(old_pk,new_pk,signature,at_ms) VALUES(?,?,?,?)"));
     ins->Bind(1, crypto::ToHex(link.old_pk)).Bind(2, crypto::ToHex(link.new_pk))
@@ -287,7 +302,6 @@ Result<crypto::PublicKey> HubStore::RotateKey() {
     SIMPUL_RETURN_IF_ERROR(ins->Run());
     SIMPUL_RETURN_IF_ERROR(Audit("hub_key_rotated", "", crypto::Fingerprint(next.sign_pk),
                                  "from " + crypto::Fingerprint(identity_.sign_pk)));
-    SIMPUL_RETURN_IF_ERROR(SaveClock());
     SIMPUL_RETURN_IF_ERROR(txn.Commit());
   }
   if (::rename(NextKeyPath(dir_).c_str(), KeyPath(dir_).c_str()) != 0)

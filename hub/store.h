@@ -37,6 +37,30 @@ namespace simpul::hub {
 
 inline constexpr const char* kHubStoreKind = "simpul-hub";
 
+class HubStore;
+
+// A write transaction of the hub store (BEGIN IMMEDIATE ... COMMIT, rolled
+// back by the destructor unless committed). The hub's clock lives in its
+// database: HubStore::BeginWrite raises this process's HLC to the last stamp
+// any process committed (meta.hlc_last, read under the write lock), and
+// Commit saves the clock in the same transaction. So the serving hub and an
+// operator's command, each holding its own HubStore, never repeat a stamp or
+// issue one older than a committed one, across restarts too. Every hub write
+// that stamps anything goes through one.
+class HubWrite {
+ public:
+  HubWrite(HubWrite&&) noexcept = default;
+  HubWrite& operator=(HubWrite&&) = delete;
+  HubWrite(const HubWrite&) = delete;
+  Status Commit();
+
+ private:
+  friend class HubStore;
+  HubWrite(HubStore& store, schema::Transaction txn) : store_(&store), txn_(std::move(txn)) {}
+  HubStore* store_;
+  schema::Transaction txn_;
+};
+
 class HubStore {
  public:
   // Creates a hub store in `dir`: identity, schema, all region data.
@@ -66,7 +90,9 @@ class HubStore {
   uint64_t NowMs() { return clock_->NowMs(); }
   std::string Meta(const std::string& key);
   Status SetMeta(const std::string& key, const std::string& value);
-  // Persists the HLC (call inside each write transaction).
+  // Begins a write transaction with this process's clock caught up (HubWrite).
+  Result<HubWrite> BeginWrite();
+  // Persists the HLC (HubWrite::Commit does it; never lowers the stored stamp).
   Status SaveClock();
   // Who is acting (recorded in the audit log): the operator's name, or
   // "sync" for the server.

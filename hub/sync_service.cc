@@ -7,6 +7,7 @@
 #include <new>
 
 #include "hub/audit.h"
+#include "hub/schema_compat.h"
 #include "schema/migrations.h"
 #include "schema/tables.h"
 #include "sync/blobs.h"
@@ -145,11 +146,12 @@ Result<wire::ItemResult> ApplyPushed(HubStore& store, sync::Merger& merger, cons
   }
   if (st.ok()) {
     uint64_t now = store.NowMs();
-    if (stamp.physical_ms() > now + opt.max_ahead_ms) {
+    // The receive rule (sync/hlc.h): a stamp too far ahead is accepted, not
+    // adopted. The node is told its clock is ahead only when the stamp is a
+    // reading of its wall clock: one counted on from a base a fast laptop
+    // wrote says nothing about this node's clock.
+    if (!store.hlc().Observe(stamp, opt.max_ahead_ms) && sync::Hlc::IsWallReading(stamp))
       *max_skew = std::max<uint64_t>(*max_skew, stamp.physical_ms() - now);
-    } else {
-      store.hlc().Observe(stamp, opt.max_ahead_ms);
-    }
     // Merger::Apply validates everything before it writes, so a refused
     // change has written nothing and needs no savepoint; any later failure
     // is the store's, and aborts the whole request.
@@ -394,7 +396,7 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
     return Status::ResourceExhausted("batch of " + std::to_string(req.push.size() + req.handback.size()) +
                                      " changes; at most " + std::to_string(opt.max_push));
   wire::SyncReply reply;
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   // Replay guard, checked again under the write lock.
   SIMPUL_ASSIGN_OR_RETURN(Stmt * ctr, store.db().Cached("SELECT last_counter FROM nodes WHERE node_id=?"));
   ctr->Bind(1, node_id);
@@ -411,6 +413,8 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
       .Bind(4, static_cast<int64_t>(header.schema_version)).Bind(5, node_id);
   SIMPUL_RETURN_IF_ERROR(upd->Run());
 
+  // A node of an older schema gets only the fields it knows (schema_compat.h).
+  const int node_schema = static_cast<int>(header.schema_version);
   sync::Merger merger(store.db());
   uint64_t max_skew = 0;
   // Protocol 2: results name their change by position, not by version
@@ -442,7 +446,8 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
   }
   if (max_skew > 0)
     reply.notice = "this node's clock is about " + std::to_string(max_skew / 3600000) +
-                   " hours ahead of the hub; its changes were accepted, but set the clock right";
+                   " hours ahead of the hub's; its changes were accepted. Check this laptop's date and time;"
+                   " if they are right, the hub's clock is wrong: tell Dinsos";
 
   // Protocol 3: the outcomes of requests whose replies the node lost.
   if (req.recover_from > 0 && protocol >= 3) {
@@ -493,7 +498,7 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
       newer->Reset();
       if (!any) {
         reply.more = false;
-        SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests buckets, sync::ScopeDigest(store.db(), node.village));
+        SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests buckets, sync::ScopeDigest(store.db(), node.village, node_schema));
         reply.bucket_digests.assign(buckets.begin(), buckets.end());
       }
     }
@@ -540,9 +545,13 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
     // At the end of the log the node, once it applied `pulled`, holds what
     // the hub holds: send the digest so it can prove it (or ask a repair).
     if (!reply.more) {
-      SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests buckets, sync::ScopeDigest(store.db(), node.village));
+      SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests buckets, sync::ScopeDigest(store.db(), node.village, node_schema));
       reply.bucket_digests.assign(buckets.begin(), buckets.end());
     }
+  }
+  if (node_schema < schema::LatestSchemaVersion()) {
+    KeepFieldsKnownAt(node_schema, &reply.pulled);
+    KeepFieldsKnownAt(node_schema, &reply.repair);
   }
   // After the records (an attachment row arrives before its bytes).
   SIMPUL_RETURN_IF_ERROR(ServeDocuments(store, node.village, req, opt, &reply));
@@ -565,7 +574,6 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
     SIMPUL_RETURN_IF_ERROR(FillEpoch(store, node_id, req, &reply));
     SignHubChanges(store, &reply);
   }
-  SIMPUL_RETURN_IF_ERROR(store.SaveClock());
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   reply.hub_time_ms = store.NowMs();
   return reply;
@@ -600,7 +608,7 @@ std::string HandleOne(HubStore& store, const std::string& frame, const SyncServi
     if (st.code() == Code::kUnauthenticated) {
       // Identity problems (unknown, revoked, forged, replayed) are audited
       // where they reached the hub; best effort, the refusal stands anyway.
-      if (auto txn = schema::Transaction::Begin(store.db()); txn.ok()) {
+      if (auto txn = store.BeginWrite(); txn.ok()) {
         if (store.Audit("refused_request", log->village, h.node_id.substr(0, 64), st.message()).ok())
           (void)txn->Commit();
       }
@@ -742,7 +750,7 @@ std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* l
   if (!req.ok()) return refuse(req.status());
   log->node_id = req->node_id;
   log->village = req->village;
-  auto txn = schema::Transaction::Begin(store.db());
+  auto txn = store.BeginWrite();
   if (!txn.ok()) return refuse(txn.status());
   auto st = store.db().Cached(
       "SELECT mac_key,village,expires_at_ms,used_by FROM enrolments WHERE code_id=?");

@@ -19,7 +19,7 @@
 namespace simpul::hub {
 
 struct SyncServiceOptions {
-  uint64_t max_ahead_ms = 24ull * 3600 * 1000;  // stamps beyond: accepted, not adopted, flagged
+  uint64_t max_ahead_ms = sync::kDefaultMaxAheadMs;  // stamps beyond: accepted, not adopted, flagged
   uint32_t max_pull = 2000;                     // changes per reply, whatever the node asks
   uint32_t max_push = sync::wire::kMaxPushChanges;  // changes per request (the decoder's cap too)
   uint64_t max_document_bytes = 32ull << 20;    // larger documents are refused

@@ -325,13 +325,20 @@ Status AppendEvent(NodeStore& store, const std::string& subject, const char* sub
                    const std::string& kind, const std::string& reason) {
   const schema::TableDef* events = schema::FindTable("events");
   std::string id = schema::NewRowId(store.NowMs());
-  // `at` orders the event in the fold; an HLC stamp keeps this node's events
-  // in the order the operator made them, whatever the wall clock says.
+  // `after` names the state the operator acted on (schema/workflow.h): the
+  // fold orders this event after it, whatever any clock says. `at` only
+  // orders it among events it did not see.
+  SIMPUL_ASSIGN_OR_RETURN(auto seen, ReadEvents(store, subject));
+  std::string after = seen.empty() ? std::string() : seen.back().id;
+  // Past what another process of this node stamped (read under the write
+  // lock), as the change's own version will be.
+  SIMPUL_ASSIGN_OR_RETURN(sync::Stamp stored, sync::LoadLastStamp(store.db()));
+  store.hlc().Witness(stored);
   std::string at = store.hlc().Version(store.hlc().Now());
   std::vector<FieldWrite> f = {{"subject_id", subject}, {"subject_kind", std::string(subject_kind)},
                                {"kind", kind},          {"actor", store.node_id()},
                                {"actor_role", std::string("village")},
-                               {"at", at}};
+                               {"at", at},              {"after", after}};
   if (!reason.empty()) f.push_back({"reason", reason});
   SIMPUL_ASSIGN_OR_RETURN(auto out, store.writer().Write(*events, id, store.village(), f));
   (void)out;
@@ -434,8 +441,8 @@ Result<std::vector<Row>> ListRecords(NodeStore& store, Entity e, const ListFilte
 
 Result<std::vector<schema::WorkflowEvent>> ReadEvents(NodeStore& store, const std::string& subject) {
   SIMPUL_ASSIGN_OR_RETURN(
-      auto* st, store.db().Cached("SELECT id,kind,actor,actor_role,reason,at FROM events"
-                                  " WHERE subject_id=? ORDER BY at,id"));
+      auto* st, store.db().Cached("SELECT id,kind,actor,actor_role,reason,at,after FROM events"
+                                  " WHERE subject_id=?"));
   st->Bind(1, subject);
   std::vector<schema::WorkflowEvent> out;
   for (;;) {
@@ -445,10 +452,12 @@ Result<std::vector<schema::WorkflowEvent>> ReadEvents(NodeStore& store, const st
       return row.status();
     }
     if (!*row) break;
-    out.push_back({st->Text(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4), st->Text(5)});
+    schema::WorkflowEvent e{st->Text(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4), st->Text(5)};
+    if (!st->IsNullAt(6)) e.after = st->Text(6);
+    out.push_back(std::move(e));
   }
   st->Reset();
-  return out;
+  return schema::CausalOrder(std::move(out));
 }
 
 Result<schema::WorkflowState> ApplicationState(NodeStore& store, const std::string& app_id) {

@@ -59,7 +59,8 @@ struct ListFilter {
 };
 Result<std::vector<Row>> ListRecords(NodeStore& store, Entity e, const ListFilter& filter);
 
-// Workflow.
+// Workflow. ReadEvents gives a subject's events in fold order
+// (schema::CausalOrder).
 Result<std::vector<schema::WorkflowEvent>> ReadEvents(NodeStore& store, const std::string& subject);
 Result<schema::WorkflowState> ApplicationState(NodeStore& store, const std::string& app_id);
 // Completeness check of an application for submission: the list of missing

@@ -397,6 +397,7 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
   sum->hub_restored = sum->hub_restored || restored;
   SIMPUL_RETURN_IF_ERROR(ApplyOutcome(store, counter, req, seqs, reply.results, reply.blob_states, docs, sum,
                                       doc_progress));
+  const uint64_t hub_now = reply.hub_time_ms > 0 ? reply.hub_time_ms : store.NowMs();
   // The hub's signatures of the changes it wrote, by position in pulled ++ repair.
   std::map<uint64_t, const std::array<uint8_t, 64>*> signature_of;
   for (const auto& s : reply.signatures) signature_of[s.index] = &s.signature;
@@ -411,7 +412,10 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
     }
     if (writer == store.node_id() && !(c.flags & (wire::kFlagRepair | wire::kFlagSnapshot)))
       return Status::Ok();  // our own change, already here
-    store.hlc().Witness(stamp);  // the hub's clock is trusted; ours may be 1970
+    // The receive rule (sync/hlc.h), against the hub's clock (ours may be
+    // 1970): a stamp further ahead (a laptop of the village days fast) is
+    // applied, not adopted, so it cannot drag this node's stamps.
+    store.hlc().ObserveWithin(stamp, hub_now, sync::kDefaultMaxAheadMs);
     auto res = merger.Apply(c, sync::WriterRole(c.version, hub_id), "");
     if (!res.ok()) {
       if (res.status().code() == Code::kInternal || res.status().code() == Code::kIoError ||

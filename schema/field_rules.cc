@@ -90,6 +90,9 @@ Status ValidateStoredValue(std::string_view t, std::string_view f, const Value& 
     return IsInt(v) && std::get<int64_t>(v) >= 1 ? Status::Ok() : Bad(t, f, "must be >= 1");
   if (t == "events" && f == "kind")
     return IsText(v) && IsKnownEventKind(Text(v)) ? Status::Ok() : Bad(t, f, "unknown event kind");
+  if (t == "events" && f == "after")
+    return IsText(v) && (Text(v).empty() || LooksLikeRowId(Text(v))) ? Status::Ok()
+                                                                     : Bad(t, f, "must be empty or an event id");
   if (f == "actor_role")
     return IsText(v) && (Text(v) == "village" || Text(v) == "verifier" || Text(v) == "hub")
                ? Status::Ok() : Bad(t, f, "unknown role");

@@ -163,6 +163,12 @@ CREATE TABLE letters(
 CREATE INDEX letters_application ON letters(application_id);
 CREATE INDEX letters_number ON letters(number);
 )sql",
+    // 11: causal order of workflow events: each event names the event its
+    // writer had last folded for the subject ("" for none; NULL in events
+    // written before this schema). schema/workflow.h.
+    R"sql(
+ALTER TABLE events ADD COLUMN after TEXT;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

@@ -33,10 +33,11 @@ constexpr FieldDef kAttachments[] = {
     {"filename", V}, {"deleted", S},
 };
 // Workflow events: written once by whoever acted; authority is checked by the
-// fold (schema/workflow.h), not by field ownership.
+// fold (schema/workflow.h), not by field ownership. `after` (schema 11) names
+// the event the writer had last folded: the fold's causal order.
 constexpr FieldDef kEvents[] = {
     {"subject_id", S}, {"subject_kind", S}, {"kind", S}, {"actor", S},
-    {"actor_role", S}, {"reason", S}, {"at", S},
+    {"actor_role", S}, {"reason", S}, {"at", S}, {"after", S, 11},
 };
 
 // Conflicts are recorded by the hub (and mirrored by a node that sees the
@@ -51,7 +52,7 @@ constexpr FieldDef kConflicts[] = {
 // hash to that writer's previous entry, the one numbered seq - 1 (sync/audit.h).
 constexpr FieldDef kAudit[] = {
     {"writer", S}, {"actor", S}, {"action", S}, {"subject", S}, {"detail", S},
-    {"at", S}, {"prev_hash", S}, {"hash", S}, {"seq", S},
+    {"at", S}, {"prev_hash", S}, {"hash", S}, {"seq", S, 9},
 };
 
 // Signed heads of village audit chains: written once by the node they name,
@@ -81,8 +82,8 @@ constexpr TableDef kTables[] = {
     {"applications", kApplications, false, 1}, {"complaints", kComplaints, false, 0},
     {"events", kEvents, true, 1},             {"conflicts", kConflicts, false, 1},
     {"attachments", kAttachments, false, 2}, {"audit", kAudit, true, 1},
-    {"purges", kPurges, true, 0},             {"audit_heads", kAuditHeads, true, 1},
-    {"letters", kLetters, false, 1},
+    {"purges", kPurges, true, 0},             {"audit_heads", kAuditHeads, true, 1, 9},
+    {"letters", kLetters, false, 1, 10},
 };
 
 }  // namespace

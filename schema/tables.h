@@ -25,6 +25,10 @@ enum class Owner { kVillage, kHub, kShared };
 struct FieldDef {
   const char* name;
   Owner owner;
+  // The store schema that added the field (0: from the start). The hub
+  // leaves it out of what it sends a node of an older schema, and out of
+  // the digest it gives that node (hub/sync_service.cc).
+  int since = 0;
 };
 
 struct TableDef {
@@ -32,7 +36,12 @@ struct TableDef {
   std::span<const FieldDef> fields;
   bool append_only;  // rows are written once and never changed (events)
   int priority;      // lower syncs first (records before documents)
+  int since = 0;     // the store schema that added the table (FieldDef::since)
 };
+
+// True when a node of store schema `schema_version` knows `field` / `table`.
+inline bool KnownAtSchema(const FieldDef& field, int schema_version) { return field.since <= schema_version; }
+inline bool KnownAtSchema(const TableDef& table, int schema_version) { return table.since <= schema_version; }
 
 // Sync priority of a change (lower goes first): 0 urgent cases (complaints
 // of urgency emergency/high, hospital-bill recommendations), 1 other records

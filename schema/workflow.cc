@@ -1,6 +1,6 @@
 #include "schema/workflow.h"
 
-#include <algorithm>
+#include <map>
 #include <set>
 
 namespace simpul::schema {
@@ -22,6 +22,53 @@ bool RoleMayRecord(const std::string& role, const std::string& kind) {
 
 bool VillageMayEdit(const std::string& status) { return status == "draft" || status == "returned"; }
 
+std::vector<WorkflowEvent> CausalOrder(std::vector<WorkflowEvent> events, std::vector<std::string>* anomalies) {
+  const size_t n = events.size();
+  auto earlier = [&](size_t a, size_t b) {
+    const WorkflowEvent& x = events[a];
+    const WorkflowEvent& y = events[b];
+    if (x.at != y.at) return x.at < y.at;
+    return x.id != y.id ? x.id < y.id : a < b;
+  };
+  std::map<std::string, size_t> by_id;
+  for (size_t i = 0; i < n; ++i) by_id.emplace(events[i].id, i);
+  // successors[i]: the events that name event i; waiting[i]: event i names
+  // an event of `events`, so it is placed only after it.
+  std::vector<std::vector<size_t>> successors(n);
+  std::vector<bool> waiting(n, false), placed(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    if (!events[i].after || events[i].after->empty()) continue;
+    auto it = by_id.find(*events[i].after);
+    if (it == by_id.end() || it->second == i) continue;  // unknown here: no link
+    successors[it->second].push_back(i);
+    waiting[i] = true;
+  }
+  auto cmp = [&](size_t a, size_t b) { return earlier(a, b); };
+  std::set<size_t, decltype(cmp)> ready(cmp);
+  for (size_t i = 0; i < n; ++i)
+    if (!waiting[i]) ready.insert(i);
+  std::vector<WorkflowEvent> out;
+  out.reserve(n);
+  while (out.size() < n) {
+    if (ready.empty()) {
+      // A cycle: place its earliest event as if it named nothing.
+      size_t first = n;
+      for (size_t i = 0; i < n; ++i)
+        if (!placed[i] && (first == n || earlier(i, first))) first = i;
+      if (anomalies)
+        anomalies->push_back("events name each other in a cycle: " + events[first].id + " placed by its time");
+      ready.insert(first);
+    }
+    size_t i = *ready.begin();
+    ready.erase(ready.begin());
+    placed[i] = true;
+    out.push_back(events[i]);
+    for (size_t j : successors[i])
+      if (!placed[j]) ready.insert(j);
+  }
+  return out;
+}
+
 const char* KnownStatuses() {
   return "draft, submitted, returned, in_review, approved, rejected, letter_issued, withdrawn";
 }
@@ -32,11 +79,10 @@ bool IsKnownStatus(const std::string& status) {
   return list.find(", " + status + ",") != std::string::npos;
 }
 
-WorkflowState FoldWorkflow(std::vector<WorkflowEvent> events) {
-  std::sort(events.begin(), events.end(), [](const WorkflowEvent& a, const WorkflowEvent& b) {
-    return a.at != b.at ? a.at < b.at : a.id < b.id;
-  });
+WorkflowState FoldWorkflow(std::vector<WorkflowEvent> unordered) {
   WorkflowState s;
+  std::vector<WorkflowEvent> events = CausalOrder(std::move(unordered), &s.anomalies);
+  if (!events.empty()) s.head = events.back().id;
   bool withdrawn = false, approved = false;
   auto ignore = [&](const WorkflowEvent& e, const std::string& why) {
     s.anomalies.push_back(e.kind + " by " + e.actor_role + " " + e.actor + " ignored: " + why);

@@ -36,7 +36,7 @@ Result<Stamp> LoadLastStamp(Db& db) {
 Status SaveLastStamp(Db& db, Stamp s) {
   SIMPUL_ASSIGN_OR_RETURN(
       Stmt * st, db.Cached("INSERT INTO meta(key,value) VALUES('hlc_last',?)"
-                           " ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+                           " ON CONFLICT(key) DO UPDATE SET value=max(value,excluded.value)"));
   std::string v = Hlc::FormatVersion(s, "");
   v.pop_back();  // drop the '.' separator: only the stamp is stored
   st->Bind(1, v);

@@ -44,7 +44,9 @@ struct WriteOutcome {
 };
 
 // The last stamp this store issued: max of meta.hlc_last and the newest
-// outbox change. SaveLastStamp must be called before pruning the outbox.
+// outbox change. SaveLastStamp must be called before pruning the outbox; it
+// never lowers the stored stamp (16 hex digits compare as numbers), so a
+// process whose clock lags another's cannot move it back.
 Result<Stamp> LoadLastStamp(schema::Db& db);
 Status SaveLastStamp(schema::Db& db, Stamp s);
 

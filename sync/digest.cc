@@ -31,14 +31,18 @@ uint64_t Combine(const BucketDigests& b) {
   return v;
 }
 
-Result<BucketDigests> ScopeDigest(schema::Db& db, const std::string& village) {
+Result<BucketDigests> ScopeDigest(schema::Db& db, const std::string& village, int schema_version) {
   BucketDigests buckets{};
   for (const auto& table : schema::ReplicatedTables()) {
+    if (schema_version >= 0 && !schema::KnownAtSchema(table, schema_version)) continue;
     // CROSS JOIN keeps the scope's rows as the outer loop (the village
     // index), so a hub with many villages never scans every version.
     std::string sql = std::string("SELECT fv.row_id, fv.field, fv.version FROM ") + table.name +
                       " t CROSS JOIN field_versions fv ON fv.tbl='" + table.name +
                       "' AND fv.row_id=t.id WHERE t.village=?";
+    for (const auto& f : table.fields)
+      if (schema_version >= 0 && !schema::KnownAtSchema(f, schema_version))
+        sql += std::string(" AND fv.field!='") + f.name + "'";
     SIMPUL_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
     st.Bind(1, village);
     std::string last_row;

@@ -23,8 +23,10 @@ using BucketDigests = std::array<uint64_t, kDigestBuckets>;
 uint32_t BucketOf(const std::string& row_id);
 uint64_t Combine(const BucketDigests& buckets);
 
-// Digest of every replicated row of `village` in `db`.
-Result<BucketDigests> ScopeDigest(schema::Db& db, const std::string& village);
+// Digest of every replicated row of `village` in `db`: of the fields a node
+// of store schema `schema_version` knows: its tables and fields
+// (schema/tables.h `since`; -1: all).
+Result<BucketDigests> ScopeDigest(schema::Db& db, const std::string& village, int schema_version = -1);
 
 }  // namespace simpul::sync
 

@@ -1,18 +1,29 @@
 #include "sync/hlc.h"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 namespace simpul::sync {
 
 uint64_t SystemClock::NowMs() {
   auto now = std::chrono::system_clock::now().time_since_epoch();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
+  int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(now).count() + offset_ms_;
   return ms < 0 ? 0 : static_cast<uint64_t>(ms);
 }
 
+int64_t ParseClockOffset(const char* text) {
+  if (!text || !*text) return 0;
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(text, &end, 10);
+  if (errno != 0 || *end != '\0') return 0;
+  return static_cast<int64_t>(v);
+}
+
 SystemClock* SystemClock::Default() {
-  static SystemClock clock;
+  static SystemClock clock(ParseClockOffset(std::getenv("SIMPUL_CLOCK_OFFSET_MS")));
   return &clock;
 }
 
@@ -32,9 +43,8 @@ Stamp Hlc::Now() {
   return last_;
 }
 
-bool Hlc::Observe(Stamp remote, uint64_t max_ahead_ms) {
-  uint64_t wall = clock_->NowMs();
-  if (remote.physical_ms() > wall + max_ahead_ms) return false;
+bool Hlc::ObserveWithin(Stamp remote, uint64_t reference_ms, uint64_t max_ahead_ms) {
+  if (remote.physical_ms() > reference_ms + max_ahead_ms) return false;
   if (remote > last_) last_ = remote;
   return true;
 }

@@ -158,21 +158,32 @@ Result<ApplyResult> Merger::Apply(const wire::Change& c, Role writer, const std:
   // Append-only rows are written once, whole: a later change may only be
   // the same change again.
   bool append_only_exists = table->append_only && exists;
+  std::vector<std::string> locals(c.fields.size());
+  bool holds_this_change = false;
+  for (size_t i = 0; i < c.fields.size() && exists; ++i) {
+    ver_q->Bind(1, c.table).Bind(2, c.row_id).Bind(3, c.fields[i].field);
+    SIMPUL_ASSIGN_OR_RETURN(bool has, ver_q->Step());
+    if (has) locals[i] = ver_q->Text(0);
+    ver_q->Reset();
+    holds_this_change |= locals[i] == c.version;
+  }
   bool all_same = true;
   std::vector<size_t> take;
   for (size_t i = 0; i < c.fields.size(); ++i) {
     const auto& f = c.fields[i];
-    std::string local;
-    if (exists) {
-      ver_q->Bind(1, c.table).Bind(2, c.row_id).Bind(3, f.field);
-      SIMPUL_ASSIGN_OR_RETURN(bool has, ver_q->Step());
-      if (has) local = ver_q->Text(0);
-      ver_q->Reset();
-    }
+    const std::string& local = locals[i];
     if (local == c.version) continue;  // already applied here
     all_same = false;
-    if (append_only_exists)
+    if (append_only_exists) {
+      // The same change again may bring a field this replica lacks (it held
+      // the row under an older schema, e.g. events.after): fill it in.
+      // Anything else would change a row written once.
+      if (holds_this_change && local.empty()) {
+        take.push_back(i);
+        continue;
+      }
       return Status::FailedPrecondition(c.table + " rows are append-only; " + c.row_id + " exists");
+    }
     bool incoming_wins = c.version > local;
     if (snapshot || local.empty() || local == f.base) {
       // Repair is authoritative (the hub's state replaces ours); snapshots

@@ -299,6 +299,49 @@ TEST_CASE("a diverged scope is detected by digest and repaired, nothing lost") {
 namespace simpul {
 namespace {
 
+// The receive rule at a node: a laptop of the village 3 days fast writes;
+// its sibling with a right clock pulls those rows but does not adopt their
+// stamps, so it is never dragged ahead nor told its clock is ahead. A
+// decision of the hub on the fast laptop's submission still applies.
+TEST_CASE("a laptop days fast cannot drag its village sibling's clock; the hub's decision on its submission stands") {
+  std::mt19937 rng(13);
+  testing::TempDir dir;
+  auto hub_r = hub::HubStore::Init(dir.File("hub"), "test hub", sync::SystemClock::Default());
+  REQUIRE(hub_r.ok());
+  hub::HubStore& hub = **hub_r;
+  FlakyLink link(hub, rng, 0.0);
+  const int64_t three_days = 3 * 86400000LL;
+  OffsetClock fast_clock(three_days), right_clock(0);
+  auto fast_r = node::NodeStore::Init(dir.File("fast"), "35.10.01.2001", &fast_clock, testing::kTestPassphrase);
+  auto right_r = node::NodeStore::Init(dir.File("right"), "35.10.01.2001", &right_clock, testing::kTestPassphrase);
+  REQUIRE(fast_r.ok());
+  REQUIRE(right_r.ok());
+  node::NodeStore& fast = **fast_r;
+  node::NodeStore& right = **right_r;
+  for (node::NodeStore* n : {&fast, &right}) {
+    auto code = hub::CreateEnrolment(hub, "35.10.01.2001", 1);
+    REQUIRE(code.ok());
+    REQUIRE(node::Enrol(*n, link, "http://127.0.0.1:1", *code).ok());
+  }
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(node::CreateRecord(fast, node::Entity::kHousehold, {{"address", "Dusun " + std::to_string(i)}}).ok());
+  auto pushed = node::SyncOnce(fast, link, {});
+  REQUIRE(pushed.ok());
+  CHECK(pushed->notice.find("hours ahead") != std::string::npos);  // the fast laptop is told
+
+  const uint64_t bound = sync::SystemClock::Default()->NowMs() + sync::kDefaultMaxAheadMs;
+  auto pulled = node::SyncOnce(right, link, {});
+  REQUIRE(pulled.ok());
+  CHECK(pulled->received >= 5);
+  CHECK(right.hlc().last().physical_ms() < bound);  // not dragged
+  REQUIRE(node::CreateRecord(right, node::Entity::kHousehold, {{"address", "Dusun Baru"}}).ok());
+  auto again = node::SyncOnce(right, link, {});
+  REQUIRE(again.ok());
+  CHECK_MESSAGE(again->notice.empty(), again->notice);
+  CHECK(right.hlc().last().physical_ms() < bound);
+  CHECK(ScopeState(hub.db(), "35.10.01.2001") == ScopeState(right.db(), "35.10.01.2001"));
+}
+
 TEST_CASE("village audit entries reach the hub with their chain intact; a forged writer is refused") {
   std::mt19937 rng(11);
   testing::TempDir dir;

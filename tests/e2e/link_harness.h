@@ -512,7 +512,10 @@ class AsyncProc {
 
 class Hub {
  public:
-  Hub() : dir_(tmp_.File("hub")), log_(tmp_.File("hub.log")) {
+  // `env`: extra "K=V" entries for every process of this hub (e.g. a wrong
+  // clock: SIMPUL_CLOCK_OFFSET_MS).
+  explicit Hub(std::vector<std::string> env = {})
+      : dir_(tmp_.File("hub")), log_(tmp_.File("hub.log")), env_(std::move(env)) {
     EnsureBinDir();
     ProcessResult r = Cli({"init", "--name", "Dinsos Banyuwangi"});
     INFO(last_);
@@ -527,7 +530,7 @@ class Hub {
     proc_ = std::make_unique<Background>(
         std::vector<std::string>{BinPath("simpul-hub"), "--data", dir_, "serve", "--listen",
                                  "127.0.0.1:" + std::to_string(port)},
-        BaseEnv(tmp_.path()), log_);
+        Env(), log_);
     const std::string marker = " on 127.0.0.1:";
     int bound = 0;
     bool up = WaitFor(
@@ -561,7 +564,7 @@ class Hub {
   ProcessResult Cli(const std::vector<std::string>& args, int timeout_s = 30) {
     std::vector<std::string> argv = {BinPath("simpul-hub"), "--data", dir_};
     argv.insert(argv.end(), args.begin(), args.end());
-    ProcessResult r = Run(argv, BaseEnv(tmp_.path()), timeout_s);
+    ProcessResult r = Run(argv, Env(), timeout_s);
     last_ = Describe("simpul-hub", args, r);
     return r;
   }
@@ -586,10 +589,16 @@ class Hub {
   int64_t Count(const std::string& sql, const std::vector<std::string>& binds = {}) {
     return SqlInt(db(), sql, binds);
   }
+  std::vector<std::string> Env() const {
+    std::vector<std::string> env = BaseEnv(tmp_.path());
+    env.insert(env.end(), env_.begin(), env_.end());
+    return env;
+  }
 
  private:
   TempDir tmp_;
   std::string dir_, log_, last_;
+  std::vector<std::string> env_;
   std::unique_ptr<Background> proc_;
   int port_ = 0;
 };
@@ -598,7 +607,10 @@ class Hub {
 
 class Node {
  public:
-  explicit Node(const std::string& village) : village_(village), dir_(tmp_.File("data")) {
+  // `env`: extra "K=V" entries for every command of this node (e.g. a wrong
+  // clock: SIMPUL_CLOCK_OFFSET_MS).
+  explicit Node(const std::string& village, std::vector<std::string> env = {})
+      : village_(village), dir_(tmp_.File("data")), env_(std::move(env)) {
     EnsureBinDir();
     ProcessResult r = Cli({"init", "--village", village});
     INFO(last_);
@@ -613,7 +625,7 @@ class Node {
   // A byte-for-byte copy of another node's data directory (same node id):
   // the same content, to be enrolled at a different hub.
   Node(const Node& source, const std::string& /*tag*/)
-      : village_(source.village_), dir_(tmp_.File("data")), id_(source.id_) {
+      : village_(source.village_), dir_(tmp_.File("data")), id_(source.id_), env_(source.env_) {
     fs::copy(source.dir_, dir_, fs::copy_options::recursive);
   }
 
@@ -630,7 +642,7 @@ class Node {
     return argv;
   }
   ProcessResult Cli(const std::vector<std::string>& args, int timeout_s = 60) {
-    ProcessResult r = Run(Argv(args), BaseEnv(tmp_.path()), timeout_s);
+    ProcessResult r = Run(Argv(args), Env(), timeout_s);
     last_ = Describe("simpul-node", args, r);
     return r;
   }
@@ -664,10 +676,16 @@ class Node {
   int64_t Count(const std::string& sql, const std::vector<std::string>& binds = {}) {
     return SqlInt(db(), sql, binds);
   }
+  std::vector<std::string> Env() const {
+    std::vector<std::string> env = BaseEnv(tmp_.path());
+    env.insert(env.end(), env_.begin(), env_.end());
+    return env;
+  }
 
  private:
   TempDir tmp_;
   std::string village_, dir_, id_, last_;
+  std::vector<std::string> env_;
 };
 
 // --- the link emulator ---------------------------------------------------------------

@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -1053,6 +1054,56 @@ TEST_CASE("a change stamped far ahead is accepted with a clock notice") {
   CHECK(hub.s().hlc().last().physical_ms() < kT + 24 * 3600 * 1000ULL);
 }
 
+TEST_CASE("a stamp counted on from a far-ahead base is accepted, not adopted, and tells the node nothing") {
+  // A laptop with a right clock edited a field a laptop 3 days fast wrote:
+  // its HLC had to count on from that version (counter > 0). That says
+  // nothing about its own clock: no "your clock is ahead" notice.
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);
+  const uint64_t three_days = 3 * kDay;
+  for (uint32_t counter : {1u, 7u, 0xffffu}) {
+    CAPTURE(counter);
+    wire::SyncReply r = Sync(hub, a, Push({Household(Version(a, three_days, counter), Row(counter), kVillage, "x", "001")}));
+    REQUIRE(r.results.size() == 1);
+    CHECK(r.results[0].code == 0);
+    CHECK_MESSAGE(r.notice.empty(), r.notice);
+    CHECK(hub.s().hlc().last().physical_ms() < kT + kDay);
+  }
+  // A reading of its wall clock 3 days ahead is flagged, and names both
+  // possible culprits.
+  wire::SyncReply r = Sync(hub, a, Push({Household(Version(a, three_days + 5), Row(99), kVillage, "x", "001")}));
+  CHECK(r.notice.find("72 hours ahead of the hub's") != std::string::npos);
+  CHECK(r.notice.find("the hub's clock is wrong") != std::string::npos);
+}
+
+// A submission event as node `n` writes it at `ms`; `after` unset: schema 7.
+wire::Change SubmitEvent(const TestNode& n, uint64_t ms, const std::string& event, const std::string& app,
+                         const std::optional<std::string>& after) {
+  const std::string v = Version(n, ms);
+  wire::Change c{v, "events", event, kVillage, 0,
+                 {{"subject_id", Value(app), ""}, {"subject_kind", Value(std::string("application")), ""},
+                  {"kind", Value(std::string("submitted")), ""}, {"actor", Value(n.id), ""},
+                  {"actor_role", Value(std::string("village")), ""}, {"at", Value(v), ""}}};
+  if (after) c.fields.push_back({"after", Value(*after), ""});
+  return c;
+}
+
+TEST_CASE("events.after: refused unless empty or an event id") {
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);
+  for (const char* bad : {"not-an-id", "0190b1f3-7a2c-7d4e-8f00-00000000000G"}) {
+    CAPTURE(std::string(bad));
+    wire::SyncReply r = Sync(hub, a, Push({SubmitEvent(a, 10, Row(10), Row(11), std::string(bad))}));
+    REQUIRE(r.results.size() == 1);
+    CHECK(r.results[0].code == static_cast<uint16_t>(Code::kInvalidArgument));
+  }
+  wire::SyncReply ok = Sync(hub, a, Push({SubmitEvent(a, 20, Row(20), Row(21), std::string()),
+                                          SubmitEvent(a, 30, Row(30), Row(21), Row(20))}));
+  REQUIRE(ok.results.size() == 2);
+  CHECK(ok.results[0].code == 0);
+  CHECK(ok.results[1].code == 0);
+}
+
 }  // namespace
 }  // namespace simpul::hub
 
@@ -1060,13 +1111,14 @@ namespace simpul::hub {
 namespace {
 
 // A node's replica: a migrated in-memory store that applies what it pulls.
+// `schema`: the store schema it runs (-1: the latest), to play an older node.
 struct Replica {
-  Replica() : db(Open()), merger(db) {}
-  static schema::Db Open() {
+  explicit Replica(int schema = -1) : db(Open(schema)), merger(db) {}
+  static schema::Db Open(int schema) {
     auto r = schema::Db::Open(":memory:", schema::Db::Mode::kCreate);
     REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     schema::Db d = std::move(r).value();
-    REQUIRE(schema::Migrate(d).ok());
+    REQUIRE(schema::Migrate(d, schema).ok());
     return d;
   }
   void Apply(const std::vector<wire::Change>& changes, const std::string& hub_id) {
@@ -1210,6 +1262,51 @@ wire::Change Attachment(const std::string& version, const std::string& row, cons
                         const std::string& sha, int64_t size) {
   return wire::Change{version, "attachments", row, village, 0,
                       {{"kind", Value(std::string("kk")), ""}, {"sha256", Value(sha), ""}, {"size", Value(size), ""}}};
+}
+
+TEST_CASE("a node of schema 7 gets events without `after`, proves it agrees, and fills `after` in once upgraded") {
+  // Hubs are upgraded first: an older node keeps syncing (PROTOCOL.md §9).
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);  // upgraded: links its events
+  TestNode old = Enrol(hub, "node-old", kVillage);
+  const std::string app = Row(1), submitted = Row(2);
+  REQUIRE(Sync(hub, a, Push({SubmitEvent(a, 10, submitted, app, std::string())})).results.at(0).code == 0);
+
+  const uint32_t latest = static_cast<uint32_t>(schema::LatestSchemaVersion());
+  auto pull = [&](TestNode& n, uint32_t schema, uint64_t cursor, const std::vector<uint32_t>& repair = {}) {
+    wire::SyncRequest req = Pull(cursor);
+    req.repair_buckets = repair;
+    auto r = TrySync(hub, n, req, [&](wire::RequestHeader& h) { h.schema_version = schema; });
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return std::move(r).value();
+  };
+  wire::SyncReply r7 = pull(old, 7, 0);
+  REQUIRE(r7.pulled.size() == 1);
+  CHECK(FieldOf(r7.pulled[0], "after") == nullptr);
+  CHECK(FieldOf(r7.pulled[0], "kind") != nullptr);
+  Replica replica(7);
+  replica.Apply(r7.pulled, hub.s().hub_id());  // an unknown field would be refused here
+  // Its digest equals the one the hub gave it (computed over what it knows).
+  CHECK(replica.Digest(kVillage) == std::vector<uint64_t>(r7.bucket_digests.begin(), r7.bucket_digests.end()));
+
+  // A node of the hub's schema gets the link.
+  TestNode b = Enrol(hub, "node-b", kVillage);
+  wire::SyncReply rb = pull(b, latest, 0);
+  REQUIRE(rb.pulled.size() == 1);
+  REQUIRE(FieldOf(rb.pulled[0], "after") != nullptr);
+  CHECK(FieldOf(rb.pulled[0], "after")->value == Value(std::string()));
+
+  // The old node upgrades: its digest no longer matches the hub's (it lacks
+  // `after`); one repair of that bucket fills the field into the event it
+  // already holds, and the two agree.
+  REQUIRE(schema::Migrate(replica.db).ok());
+  wire::SyncReply again = pull(old, latest, r7.cursor);
+  CHECK(replica.Digest(kVillage) != std::vector<uint64_t>(again.bucket_digests.begin(), again.bucket_digests.end()));
+  wire::SyncReply repaired = pull(old, latest, again.cursor, {sync::BucketOf(submitted)});
+  REQUIRE_FALSE(repaired.repair.empty());
+  replica.Apply(repaired.repair, hub.s().hub_id());
+  CHECK(replica.Digest(kVillage) ==
+        std::vector<uint64_t>(repaired.bucket_digests.begin(), repaired.bucket_digests.end()));
 }
 
 TEST_CASE("documents: resumed at the hub's offset, deduplicated, scoped to the village, size-limited") {

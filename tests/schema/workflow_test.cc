@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -336,6 +338,182 @@ TEST_CASE("FoldWorkflow: the result does not depend on the input order") {
   } while (std::next_permutation(idx.begin(), idx.end()));
   CHECK(permutations == 720);
   CHECK(mismatches == 0);
+}
+
+// --- causal order (schema 11: each event names the event it acts on) ----------
+
+// `e` written by a writer whose fold ended at `after` ("" for none).
+WorkflowEvent After(WorkflowEvent e, const std::string& after) {
+  e.after = after;
+  return e;
+}
+
+std::vector<std::string> Ids(const std::vector<WorkflowEvent>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.id);
+  return out;
+}
+
+// Every input order of `log` folds to `status`, with no anomaly.
+void CheckEveryOrder(std::vector<WorkflowEvent> log, const std::string& status) {
+  std::sort(log.begin(), log.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  do {
+    auto s = FoldWorkflow(log);
+    INFO("input order: " << Ids(log)[0] << "..; " << Show(s));
+    CHECK(s.status == status);
+    CHECK(s.anomalies.empty());
+  } while (std::next_permutation(log.begin(), log.end(),
+                                 [](const auto& a, const auto& b) { return a.id < b.id; }));
+}
+
+TEST_CASE("FoldWorkflow: a decision applies to the state its decider saw, whatever the clocks say") {
+  // Milliseconds: a clock 3 days fast or slow, a laptop reset to 1970.
+  const uint64_t now = 1'700'000'000'000, fast = now + 259'200'000, slow = now - 259'200'000, epoch = 0;
+  struct Clocks {
+    const char* name;
+    uint64_t village, hub;
+  };
+  const Clocks cases[] = {{"village fast", fast, now}, {"village slow", slow, now},
+                          {"village at 1970", epoch, now}, {"hub fast", now, fast},
+                          {"hub slow", now, slow}};
+  for (const auto& c : cases) {
+    CAPTURE(std::string(c.name));
+    // Submit, then the hub approves and issues the letter on what it saw.
+    const std::vector<WorkflowEvent> decided = {
+        After(Ev("s", "submitted", "village", c.village), ""),
+        After(Ev("a", "approved", "hub", c.hub, "layak"), "s"),
+        After(Ev("l", "letter_issued", "hub", c.hub + 1, "460/001/Dinsos/2025"), "a"),
+    };
+    CheckEveryOrder(decided, "letter_issued");
+    auto s = FoldWorkflow(decided);
+    CHECK(s.head == "l");
+    CHECK(s.last_reason == "460/001/Dinsos/2025");
+    // Returned, fixed and resubmitted by the village, then approved.
+    CheckEveryOrder({After(Ev("s", "submitted", "village", c.village), ""),
+                     After(Ev("r", "returned", "hub", c.hub, "foto KK buram"), "s"),
+                     After(Ev("t", "resubmitted", "village", c.village + 1), "r"),
+                     After(Ev("u", "approved", "hub", c.hub + 2), "t")},
+                    "approved");
+  }
+}
+
+TEST_CASE("FoldWorkflow: concurrent events are ordered by stamp, in both arrival orders") {
+  // Withdrawn offline while the hub approved: neither saw the other (both name
+  // the submission). Stamps order them; the pair is contested either way.
+  for (bool withdrawal_first : {true, false}) {
+    CAPTURE(withdrawal_first);
+    std::vector<WorkflowEvent> log = {
+        After(Ev("s", "submitted", "village", 1), ""),
+        After(Ev("w", "withdrawn", "village", withdrawal_first ? 2 : 3, "pindah"), "s"),
+        After(Ev("a", "approved", "hub", withdrawal_first ? 3 : 2, "layak"), "s"),
+    };
+    auto reference = FoldWorkflow(log);
+    INFO(Show(reference));
+    CHECK(reference.contested);
+    CHECK(reference.head == (withdrawal_first ? "a" : "w"));
+    std::sort(log.begin(), log.end(), [](const auto& x, const auto& y) { return x.id < y.id; });
+    do CHECK(SameState(FoldWorkflow(log), reference));
+    while (std::next_permutation(log.begin(), log.end(), [](const auto& x, const auto& y) { return x.id < y.id; }));
+  }
+  // A concurrent event never goes before what it names, even stamped earlier:
+  // the hub returned on the submission while a verifier visited.
+  auto s = FoldWorkflow({After(Ev("s", "submitted", "village", 50), ""),
+                         After(Ev("v", "field_visited", "verifier", 5), "s"),
+                         After(Ev("r", "returned", "hub", 7, "lengkapi"), "s")});
+  INFO(Show(s));
+  CHECK(s.status == "returned");
+  CHECK(s.anomalies.empty());
+  CHECK(Ids(CausalOrder({After(Ev("s", "submitted", "village", 50), ""),
+                         After(Ev("v", "field_visited", "verifier", 5), "s"),
+                         After(Ev("r", "returned", "hub", 7), "s")})) ==
+        std::vector<std::string>{"s", "v", "r"});
+}
+
+TEST_CASE("FoldWorkflow: events without the link (older nodes) keep the stamp order") {
+  // Schema 7 and earlier: no `after`. A legacy approval stamped before the
+  // submission is still ignored, as before.
+  auto legacy = FoldWorkflow({Ev("s", "submitted", "village", 5), Ev("a", "approved", "hub", 3)});
+  CHECK(legacy.status == "submitted");
+  CHECK(legacy.anomalies.size() == 1);
+  // A legacy submission from a laptop days fast, decided by an upgraded hub
+  // that names it: the decision stands.
+  CheckEveryOrder({Ev("s", "submitted", "village", 259'200'000), After(Ev("a", "approved", "hub", 3), "s")},
+                  "approved");
+  // A link to an event this replica does not hold counts as no link.
+  auto dangling = FoldWorkflow({Ev("s", "submitted", "village", 1),
+                                After(Ev("a", "approved", "hub", 2), "00000000-0000-7000-8000-000000000000")});
+  CHECK(dangling.status == "approved");
+  CHECK(dangling.anomalies.empty());
+  // Empty log, empty head; one event, its own head.
+  CHECK(FoldWorkflow({}).head.empty());
+  CHECK(FoldWorkflow({Ev("s", "submitted", "village", 1)}).head == "s");
+}
+
+TEST_CASE("FoldWorkflow: forged links that form a cycle cannot hang or reorder silently") {
+  std::vector<WorkflowEvent> log = {After(Ev("x", "submitted", "village", 1), "y"),
+                                    After(Ev("y", "withdrawn", "village", 2), "x"),
+                                    After(Ev("z", "approved", "hub", 3), "self"),
+                                    After(Ev("q", "returned", "hub", 4), "q")};
+  auto s = FoldWorkflow(log);
+  INFO(Show(s));
+  CHECK(AnyAnomalyContains(s, "cycle"));
+  std::reverse(log.begin(), log.end());
+  CHECK(SameState(FoldWorkflow(log), s));
+  // z and q name nothing here; the cycle is broken at its earliest event.
+  CHECK(Ids(CausalOrder(log)) == std::vector<std::string>{"z", "q", "x", "y"});
+}
+
+TEST_CASE("CausalOrder: every event follows all its writer saw, under any clocks (randomised)") {
+  // Three replicas (a village, the hub, a verifier) with wildly wrong clocks
+  // write events naming their fold's head and exchange them at random. In
+  // the final order of all events, each event comes after every event its
+  // writer held when writing it.
+  std::mt19937 rng(20251206);
+  for (int run = 0; run < 200; ++run) {
+    CAPTURE(run);
+    struct Replica {
+      std::vector<WorkflowEvent> held;
+      uint64_t clock;
+    };
+    std::vector<Replica> replicas = {{{}, rng() % 1000}, {{}, rng() % 1000}, {{}, rng() % 1000}};
+    std::map<std::string, std::set<std::string>> saw;  // event -> events its writer held
+    int next_id = 0;
+    for (int step = 0; step < 30; ++step) {
+      Replica& r = replicas[rng() % 3];
+      if (rng() % 3 == 0) {  // sync with another replica: both hold the union
+        Replica& o = replicas[rng() % 3];
+        for (auto* pair : {&r, &o}) {
+          Replica& other = pair == &r ? o : r;
+          for (const auto& e : other.held)
+            if (std::none_of(pair->held.begin(), pair->held.end(), [&](const auto& h) { return h.id == e.id; }))
+              pair->held.push_back(e);
+        }
+        continue;
+      }
+      char id[8];
+      std::snprintf(id, sizeof id, "e%03d", next_id++);
+      r.clock += rng() % 3 == 0 ? 0 : rng() % 50;  // clocks that barely move, or jump
+      if (rng() % 7 == 0) r.clock = rng() % 100;   // ...or go back to "1970"
+      auto order = CausalOrder(r.held);
+      WorkflowEvent e = After(Ev(id, "submitted", "village", r.clock), order.empty() ? "" : order.back().id);
+      for (const auto& h : r.held) saw[id].insert(h.id);
+      r.held.push_back(e);
+    }
+    std::vector<WorkflowEvent> all;
+    for (const auto& r : replicas)
+      for (const auto& e : r.held)
+        if (std::none_of(all.begin(), all.end(), [&](const auto& a) { return a.id == e.id; })) all.push_back(e);
+    std::shuffle(all.begin(), all.end(), rng);
+    auto order = Ids(CausalOrder(all));
+    std::map<std::string, size_t> pos;
+    for (size_t i = 0; i < order.size(); ++i) pos[order[i]] = i;
+    for (const auto& [event, held] : saw)
+      for (const auto& before : held) {
+        CAPTURE(event);
+        CAPTURE(before);
+        CHECK(pos.at(before) < pos.at(event));
+      }
+  }
 }
 
 TEST_CASE("IsKnownEventKind, RoleMayRecord and VillageMayEdit") {

@@ -161,6 +161,78 @@ TEST_CASE("Hlc::Observe adopts remote stamps within max_ahead only") {
   }
 }
 
+TEST_CASE("the receive rule at a node: bounded by the hub's clock, not the laptop's") {
+  // A laptop reset to 1970 hears the hub (its time, in the reply, is kT): it
+  // adopts the hub's stamps, and a village sibling's only within the bound
+  // of the hub's time, so a laptop 3 days fast cannot drag it.
+  const uint64_t kDay = 24ull * 3600 * 1000;
+  FakeClock clock(0);
+  Hlc hlc(&clock, "laptop");
+  Stamp before = hlc.Now();
+  struct Case {
+    const char* name;
+    Stamp remote;
+    bool adopted;
+  };
+  const Case cases[] = {
+      {"the hub's own stamp", Stamp::Make(kT - 5, 2), true},
+      {"a sibling a few hours ahead of the hub", Stamp::Make(kT + 5 * 3600 * 1000, 0), true},
+      {"exactly the bound ahead of the hub", Stamp::Make(kT + kDefaultMaxAheadMs, 0xffff), true},
+      {"one millisecond past the bound", Stamp::Make(kT + kDefaultMaxAheadMs + 1, 0), false},
+      {"a sibling 3 days fast", Stamp::Make(kT + 3 * kDay, 0), false},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(std::string(c.name));
+    Hlc h(&clock, "laptop", before);
+    CHECK(h.ObserveWithin(c.remote, kT, kDefaultMaxAheadMs) == c.adopted);
+    CHECK((h.last() == c.remote) == c.adopted);
+    if (!c.adopted) {
+      CHECK(h.last() == before);
+      CHECK(h.Now() < c.remote);
+    }
+    // Against the laptop's own 1970 clock, everything past the bound of 1970
+    // would have been refused: the reference matters.
+    CHECK_FALSE(Hlc(&clock, "laptop").Observe(c.remote, kDefaultMaxAheadMs));
+  }
+  CHECK(kDefaultMaxAheadMs == kDay);
+}
+
+TEST_CASE("Hlc::IsWallReading: only a stamp read from the wall clock says what that clock says") {
+  FakeClock clock(kT);
+  Hlc hlc(&clock, "n1");
+  CHECK(Hlc::IsWallReading(hlc.Now()));         // the wall clock, as read
+  CHECK_FALSE(Hlc::IsWallReading(hlc.Now()));   // same millisecond: counted on
+  // Dragged by a base 3 days ahead (Witness): its stamps count on from it and
+  // never read as the laptop's wall clock, though they are far ahead.
+  const Stamp base = Stamp::Make(kT + 3ull * 24 * 3600 * 1000, 0);
+  hlc.Witness(base);
+  for (int i = 0; i < 100; ++i) {
+    clock.now += 1000;
+    Stamp s = hlc.Now();
+    CHECK(base < s);
+    CHECK_FALSE(Hlc::IsWallReading(s));
+  }
+  // Once the wall clock passes it, stamps read it again.
+  clock.now = base.physical_ms() + 1;
+  CHECK(Hlc::IsWallReading(hlc.Now()));
+}
+
+TEST_CASE("SystemClock: the test-only SIMPUL_CLOCK_OFFSET_MS shifts it; a malformed value is ignored") {
+  CHECK(ParseClockOffset(nullptr) == 0);
+  CHECK(ParseClockOffset("") == 0);
+  CHECK(ParseClockOffset("259200000") == 259'200'000);
+  CHECK(ParseClockOffset("-259200000") == -259'200'000);
+  for (const char* bad : {"3d", "12 ", "0x10", "--5", "99999999999999999999999"}) {
+    CAPTURE(std::string(bad));
+    CHECK(ParseClockOffset(bad) == 0);
+  }
+  SystemClock real, fast(259'200'000), before_epoch(-static_cast<int64_t>(real.NowMs()) - 1'000'000);
+  uint64_t r = real.NowMs(), f = fast.NowMs();
+  CHECK(f >= r + 259'200'000);
+  CHECK(f < r + 259'200'000 + 60'000);
+  CHECK(before_epoch.NowMs() == 0);  // before 1970 reads as 1970
+}
+
 TEST_CASE("Hlc resumes after a persisted last stamp") {
   const Stamp persisted = Stamp::Make(2 * kT, 5);
   SUBCASE("wall clock behind the persisted stamp (reset after restart)") {
