@@ -108,6 +108,17 @@ enum class MsgId : uint16_t {
   kMissingArgument,
   kHubUnknownCommand,
   kStoreDamaged,  // {0} data directory, {1} page number, {2} file
+  // The web application (web/, hub/api/).
+  kDecisionStale,        // {0} the status now
+  kWebSignInRequired,
+  kWebCsrfRefused,
+  kWebSignInThrottled,   // {0} seconds to wait
+  kWebRoleForbids,       // {0} role
+  kWebNotFound,
+  kWebMethodNotAllowed,
+  kWebJsonRequired,
+  kWebActionUnknown,     // {0} action
+  kWebDocumentMissing,
   kCount_,  // keep last
 };
 
