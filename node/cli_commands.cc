@@ -715,6 +715,7 @@ const std::vector<Command>& Commands() {
        LetterGetHandler(), -1, {"out"}},
       {"letter verify", "QR_TEXT", "Check a letter's QR code offline: valid, forged or revoked", LetterVerifyHandler(), -1, {}},
       {"export recap", "--out FILE.csv [--purpose TEXT]", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out", "purpose"}},
+      {"ui", "[--listen 127.0.0.1:PORT]", "Serve the village web app on this laptop (unlock and sign in in the browser)", UiHandler(), -1, {"listen"}},
     };
     // Positional words each command takes, read off its usage line; and the
     // permission its operator's role must have.
@@ -723,7 +724,7 @@ const std::vector<Command>& Commands() {
       auto ends = [&](const char* w) {
         return path.size() >= std::strlen(w) && path.compare(path.size() - std::strlen(w), std::string::npos, w) == 0;
       };
-      if (path == "init" || path == "unlock" || path == "lock") c.permission = sync::Permission::kNone;
+      if (path == "init" || path == "unlock" || path == "lock" || path == "ui") c.permission = sync::Permission::kNone;
       else if (path == "enrol" || path.rfind("user", 0) == 0 || path == "passphrase change")
         c.permission = sync::Permission::kAdminister;
       else if (ends("list") || ends("show") || path == "status" || path == "outbox" || path == "conflicts" ||

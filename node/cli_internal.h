@@ -70,6 +70,7 @@ Handler BundleImportHandler();
 Handler LetterGetHandler();
 Handler LetterVerifyHandler();
 Handler RefusalsHandler();  // cli_refusals.cc
+Handler UiHandler();        // cli_ui.cc: the village web app
 
 }  // namespace simpul::node
 

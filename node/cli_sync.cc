@@ -16,6 +16,7 @@
 #include "node/cli_internal.h"
 #include "node/bundle.h"
 #include "node/sync_client.h"
+#include "node/sync_run.h"
 #include "schema/json_writer.h"
 #include "sync/crypto/envelope.h"
 #include "sync/transport/http_transport.h"
@@ -26,28 +27,6 @@ namespace {
 volatile sig_atomic_t g_stop = 0;
 void OnSignal(int) { g_stop = 1; }
 
-
-// One sync at a time per store: a daemon run and a manual run never overlap.
-class SyncLock {
- public:
-  static Result<SyncLock> Take(const std::string& dir) {
-    int fd = ::open((dir + "/sync.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return Status::IoError("cannot open " + dir + "/sync.lock");
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd);
-      return Status::Unavailable("another sync of this store is running");
-    }
-    return SyncLock(fd);
-  }
-  SyncLock(SyncLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  ~SyncLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
- private:
-  explicit SyncLock(int fd) : fd_(fd) {}
-  int fd_;
-};
 
 int TimeoutMs(Invocation& inv) {
   return inv.opts.count("timeout") ? std::max(1, std::atoi(inv.opts["timeout"].c_str())) * 1000 : 60000;
@@ -82,12 +61,11 @@ Status CmdEnrol(Invocation& inv) {
   return Status::Ok();
 }
 
+// The same run as the daemon and the village web app (node/sync_run.h):
+// it takes the sync lock and records its outcome for the Sync page.
 Result<SyncSummary> RunOnce(Invocation& inv, NodeStore& store, bool show_progress) {
-  if (!IsEnrolled(store))
-    return Status::Unauthenticated("this node is not enrolled: run simpul-node enrol --hub URL --code CODE");
-  SIMPUL_ASSIGN_OR_RETURN(auto target, sync::ParseHubUrl(store.Meta("hub_url")));
-  sync::HttpTransport transport(target, TimeoutMs(inv));
-  SyncOptions opt;
+  SyncRunOptions opt;
+  opt.timeout_ms = TimeoutMs(inv);
   if (inv.opts.count("batch")) opt.batch = static_cast<size_t>(std::max(1, std::atoi(inv.opts["batch"].c_str())));
   if (show_progress)
     opt.progress = [&inv](const SyncProgress& p) {
@@ -100,7 +78,7 @@ Result<SyncSummary> RunOnce(Invocation& inv, NodeStore& store, bool show_progres
                    Kb(p.bytes).c_str(), Kb(static_cast<uint64_t>(rate)).c_str(), p.seconds,
                    rate > 0 ? left / rate : 0.0, inv.T("left"));
     };
-  auto r = SyncOnce(store, transport, opt);
+  auto r = RunSync(store, opt);
   if (show_progress) std::fprintf(stderr, "\n");
   return r;
 }
@@ -151,7 +129,6 @@ void PrintSummary(Invocation& inv, const SyncSummary& s) {
 
 Status CmdSync(Invocation& inv) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
-  SIMPUL_ASSIGN_OR_RETURN(SyncLock lock, SyncLock::Take(store->dir()));
   SIMPUL_ASSIGN_OR_RETURN(auto s, RunOnce(inv, *store, !inv.json && isatty(2)));
   PrintSummary(inv, s);
   return Status::Ok();
@@ -207,13 +184,10 @@ Status CmdDaemon(Invocation& inv) {
       Nap(60);
       continue;
     }
-    auto lock = SyncLock::Take(store->dir());
-    Status st = lock.ok() ? Status::Ok() : lock.status();
+    Status st;
     SyncSummary s;
-    if (st.ok()) {
-      auto r = RunOnce(inv, *store, false);
-      if (r.ok()) s = *r; else st = r.status();
-    }
+    if (auto r = RunOnce(inv, *store, false); r.ok()) s = *r;
+    else st = r.status();
     if (st.ok()) {
       std::fprintf(stderr, "%s synced: %llu sent, %llu refused, %llu received, %llu conflict(s), %s up, %s down, %s\n",
                    Stamp().c_str(), static_cast<unsigned long long>(s.acked), static_cast<unsigned long long>(s.refused),

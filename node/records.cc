@@ -465,6 +465,18 @@ Result<schema::WorkflowState> ApplicationState(NodeStore& store, const std::stri
   return schema::FoldWorkflow(std::move(events));
 }
 
+TypeNeeds NeedsOf(const std::string& type) {
+  TypeNeeds n;
+  n.applicant_nik = type == "pbi_jkn" || type == "pbi_apbd" || type == "poverty_statement" || type == "recommendation";
+  n.household_kk = type == "pbi_jkn" || type == "pbi_apbd";
+  n.applicant_disability = type == "disability_registration" || type == "assistive_device";
+  n.purpose = type == "poverty_statement" || type == "recommendation";
+  n.service = type == "recommendation";
+  n.device = type == "assistive_device";
+  n.indicators = type == "poverty_statement" || type == "pbi_apbd";
+  return n;
+}
+
 Result<std::vector<std::string>> SubmissionProblems(NodeStore& store, const std::string& app_id,
                                                     Lang lang) {
   SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRecord(store, Entity::kApplication, app_id));
@@ -480,25 +492,24 @@ Result<std::vector<std::string>> SubmissionProblems(NodeStore& store, const std:
   std::string type = get("type");
   std::string applicant = get("applicant_id");
   std::string household = get("household_id");
+  const TypeNeeds needs = NeedsOf(type);
   if (!applicant.empty()) {
     SIMPUL_ASSIGN_OR_RETURN(Value nik, ColumnOf(store, Entity::kPerson, applicant, "nik"));
-    bool needs_nik = type == "pbi_jkn" || type == "pbi_apbd" || type == "poverty_statement" ||
-                     type == "recommendation";
-    if (needs_nik && TextOf(nik).empty()) problems.push_back(Msg(lang, MsgId::kApplicantNeedsNik));
-    if (type == "disability_registration" || type == "assistive_device") {
+    if (needs.applicant_nik && TextOf(nik).empty()) problems.push_back(Msg(lang, MsgId::kApplicantNeedsNik));
+    if (needs.applicant_disability) {
       SIMPUL_ASSIGN_OR_RETURN(Value dis, ColumnOf(store, Entity::kPerson, applicant, "disability"));
       if (TextOf(dis).empty())
         problems.push_back(Msg(lang, MsgId::kFieldRequired, {"disability (person)"}));
     }
   }
-  if (!household.empty() && (type == "pbi_jkn" || type == "pbi_apbd")) {
+  if (!household.empty() && needs.household_kk) {
     SIMPUL_ASSIGN_OR_RETURN(Value kk, ColumnOf(store, Entity::kHousehold, household, "no_kk"));
     if (TextOf(kk).empty()) problems.push_back(Msg(lang, MsgId::kHouseholdNeedsKk));
   }
-  if (type == "poverty_statement" || type == "recommendation") need("purpose", "purpose");
-  if (type == "recommendation") need("service_type", "service");
-  if (type == "assistive_device") need("device_kind", "device");
-  if (type == "poverty_statement" || type == "pbi_apbd") need("score_band", "indicators (answer)");
+  if (needs.purpose) need("purpose", "purpose");
+  if (needs.service) need("service_type", "service");
+  if (needs.device) need("device_kind", "device");
+  if (needs.indicators) need("score_band", "indicators (answer)");
   return problems;
 }
 

@@ -63,6 +63,17 @@ Result<std::vector<Row>> ListRecords(NodeStore& store, Entity e, const ListFilte
 // (schema::CausalOrder).
 Result<std::vector<schema::WorkflowEvent>> ReadEvents(NodeStore& store, const std::string& subject);
 Result<schema::WorkflowState> ApplicationState(NodeStore& store, const std::string& app_id);
+// What an application of `type` needs before it can be submitted: the
+// rule SubmissionProblems checks and the village app's form shows.
+struct TypeNeeds {
+  bool applicant_nik = false;        // the applicant's NIK
+  bool household_kk = false;         // the household's No. KK
+  bool applicant_disability = false; // the applicant's disability, in words
+  bool purpose = false, service = false, device = false;
+  bool indicators = false;           // the poverty indicators answered (a score band)
+};
+TypeNeeds NeedsOf(const std::string& type);
+
 // Completeness check of an application for submission: the list of missing
 // or wrong things in the operator's language (empty = complete).
 Result<std::vector<std::string>> SubmissionProblems(NodeStore& store, const std::string& app_id,

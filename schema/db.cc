@@ -211,18 +211,28 @@ Status Db::Error(std::string_view what) const {
 }
 
 Result<Transaction> Transaction::Begin(Db& db) {
+  if (!sqlite3_get_autocommit(db.handle())) {
+    // Already in a transaction: a savepoint of it (same name each level;
+    // SQLite releases and rolls back to the innermost of that name).
+    SIMPUL_RETURN_IF_ERROR(db.Exec("SAVEPOINT simpul_nested"));
+    return Transaction(db, /*nested=*/true);
+  }
   SIMPUL_ASSIGN_OR_RETURN(Stmt * begin, db.Cached("BEGIN IMMEDIATE"));
   SIMPUL_RETURN_IF_ERROR(begin->Run());
-  return Transaction(db);
+  return Transaction(db, /*nested=*/false);
 }
 
 Transaction::~Transaction() {
-  if (active_) (void)db_->Exec("ROLLBACK");
+  if (!active_) return;
+  if (nested_) (void)db_->Exec("ROLLBACK TO simpul_nested; RELEASE simpul_nested");
+  else (void)db_->Exec("ROLLBACK");
 }
 
 Status Transaction::Commit() {
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * commit, db_->Cached("COMMIT"));
-  Status st = commit->Run();
+  Status st = nested_ ? db_->Exec("RELEASE simpul_nested") : [this]() -> Status {
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * commit, db_->Cached("COMMIT"));
+    return commit->Run();
+  }();
   if (st.ok()) active_ = false;
   return st;
 }

@@ -116,10 +116,18 @@ class Db {
 // BEGIN IMMEDIATE on construction (takes the write lock up front so two
 // writers never deadlock on upgrade); ROLLBACK in the destructor unless
 // Commit() succeeded.
+//
+// Begun while the connection is already inside a transaction, it is a
+// SAVEPOINT of that transaction instead: its Commit() releases the
+// savepoint into the outer transaction (nothing is durable until the outer
+// one commits), and its destructor rolls back to the savepoint only. So
+// operations that each write in one transaction (node/records.h) compose
+// into one larger all-or-nothing write (the village web app registers a
+// household and all its members at once).
 class Transaction {
  public:
   static Result<Transaction> Begin(Db& db);
-  Transaction(Transaction&& other) noexcept : db_(other.db_), active_(other.active_) {
+  Transaction(Transaction&& other) noexcept : db_(other.db_), active_(other.active_), nested_(other.nested_) {
     other.active_ = false;
   }
   Transaction& operator=(Transaction&&) = delete;
@@ -128,9 +136,10 @@ class Transaction {
   Status Commit();
 
  private:
-  explicit Transaction(Db& db) : db_(&db), active_(true) {}
+  Transaction(Db& db, bool nested) : db_(&db), active_(true), nested_(nested) {}
   Db* db_;
   bool active_;
+  bool nested_;  // a savepoint inside an outer transaction
 };
 
 }  // namespace simpul::schema

@@ -119,6 +119,17 @@ enum class MsgId : uint16_t {
   kWebJsonRequired,
   kWebActionUnknown,     // {0} action
   kWebDocumentMissing,
+  // The village web app (node/api/, node/sync_run.h).
+  kSyncAlreadyRunning,
+  kSyncNotEnrolled,
+  kSyncHubUnreachable,   // {0} changes waiting in the outbox
+  kSyncDoneSummary,      // {0} sent, {1} received, {2} refused, {3} conflicts
+  kWebStoreLocked,
+  kWebWrongPassphrase,
+  kWebNoAccounts,
+  kWebMemberError,       // {0} member number, {1} the member's error
+  kWebHostRefused,       // {0} the Host header
+  kWebLetterNotArrived,  // {0} letter number
   kCount_,  // keep last
 };
 

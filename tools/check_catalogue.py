@@ -27,10 +27,11 @@ for m in re.finditer(r'\{\s*(' + STR + r'|' + RAW + r')\s*,', block, re.S):
 used = set()
 # Every file of the two CLIs (one file per command group) and the record
 # operations' option tables.
-# Also the web app's page strings and API (hub/web/, hub/api/).
+# Also the web apps' page strings and API (hub/web/, hub/api/, node/web/, node/api/).
 sources = sorted(set(root.glob('node/cli*.cc')) | set(root.glob('hub/cli*.cc')) | set(root.glob('hub/cli/*.cc')) |
                  set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'node/refusals.cc'} |
-                 set(root.glob('hub/web/*.cc')) | set(root.glob('hub/api/*.cc')))
+                 set(root.glob('hub/web/*.cc')) | set(root.glob('hub/api/*.cc')) |
+                 set(root.glob('node/web/*.cc')) | set(root.glob('node/api/*.cc')))
 for path in sources:
     text = path.read_text()
     for m in re.finditer(r'\b(?:T|Tr)\(\s*(?:lang,\s*)?(' + STR + r')', text):

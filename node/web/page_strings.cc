@@ -1,0 +1,161 @@
+#include "node/web/page_strings.h"
+
+#include "schema/model.h"
+
+namespace simpul::node {
+namespace {
+
+struct PageString {
+  const char* key;
+  const char* en;  // the catalogue's key
+};
+
+// Keys are used by node/web/*.html and assets/*.js: never rename one
+// without them.
+constexpr PageString kPageStrings[] = {
+    {"app.title", "Simpul · Village office"},
+    {"app.sign_out", "Sign out"},
+    {"app.lock", "Lock"},
+    {"app.saving", "Saving..."},
+    {"app.cancel", "Cancel"},
+    {"app.choose", "(choose)"},
+    {"nav.find", "Find"},
+    {"nav.register", "Register a household"},
+    {"nav.board", "Applications"},
+    {"nav.sync", "Sync"},
+    {"error.network", "The village app does not answer. Is simpul-node ui still running?"},
+    {"error.status", "The village app answered with an error (HTTP {0})."},
+    {"unlock.intro", "The village data is encrypted. Type the office passphrase to open it."},
+    {"unlock.passphrase", "Office passphrase"},
+    {"unlock.submit", "Unlock"},
+    {"unlock.working", "Opening..."},
+    {"signin.intro", "Sign in with your village operator account."},
+    {"signin.name", "Operator name"},
+    {"signin.password", "Password"},
+    {"signin.language", "Language"},
+    {"signin.submit", "Sign in"},
+    {"signin.working", "Checking..."},
+    {"find.title", "Find a household or person"},
+    {"find.q", "Name, NIK or No. KK"},
+    {"find.hint", "e.g. Siti or 3510..."},
+    {"find.submit", "Find"},
+    {"find.none", "Nobody matches. Check the spelling, or register the household."},
+    {"find.short", "Type at least 2 characters."},
+    {"find.count", "{0} household(s) found"},
+    {"hh.title", "Household"},
+    {"hh.kk", "No. KK"},
+    {"hh.address", "Address"},
+    {"hh.rt", "RT"},
+    {"hh.rw", "RW"},
+    {"hh.members", "Members"},
+    {"hh.open", "Open"},
+    {"hh.applications", "Applications"},
+    {"hh.no_applications", "No applications yet."},
+    {"hh.new_application", "New application"},
+    {"reg.title", "Register a household"},
+    {"reg.add_member", "Add a member"},
+    {"reg.remove_member", "Remove"},
+    {"reg.member_n", "Member {0}"},
+    {"reg.save", "Save the household"},
+    {"reg.saved", "Household saved; it goes to Dinsos at the next sync."},
+    {"p.name", "Name"},
+    {"p.nik", "NIK"},
+    {"p.birth_place", "Place of birth"},
+    {"p.birth_date", "Date of birth"},
+    {"p.date_hint", "year-month-day, e.g. 1987-11-12"},
+    {"p.sex", "Sex"},
+    {"p.relation", "Relation to the head"},
+    {"p.phone", "Phone"},
+    {"p.disability", "Disability"},
+    {"nik.decoded", "{0}, born {1}, registered in {2}"},
+    {"nik.registered", "Already registered in this village: {0}"},
+    {"app.new_title", "New application"},
+    {"app.title_of", "Application of {0}"},
+    {"app.type", "Type"},
+    {"app.applicant", "Applicant"},
+    {"app.purpose", "Purpose"},
+    {"app.service", "Service"},
+    {"app.device", "Assistive device"},
+    {"app.notes", "Notes"},
+    {"app.indicators", "Poverty indicators and score"},
+    {"app.score", "Score {0} ({1})"},
+    {"app.save", "Save draft"},
+    {"app.saved", "Saved."},
+    {"app.edit", "Change"},
+    {"app.submit", "Submit to Dinsos"},
+    {"app.submitted", "Submitted; it goes to Dinsos at the next sync."},
+    {"app.checklist", "Before submitting"},
+    {"app.complete", "Complete: it can be submitted."},
+    {"app.status", "Status"},
+    {"app.reason_is", "Reason: {0}"},
+    {"app.created", "Opened {0}"},
+    {"app.history", "History"},
+    {"app.when", "When"},
+    {"app.event", "What happened"},
+    {"app.by", "By"},
+    {"app.letters", "Letters"},
+    {"app.print", "Print the letter (PDF)"},
+    {"app.pdf_pending", "The PDF arrives with the next sync."},
+    {"app.revoked", "Revoked by Dinsos: {0}"},
+    {"app.no_letters", "No letter issued yet."},
+    {"board.title", "Applications"},
+    {"board.draft", "Drafts"},
+    {"board.to_send", "Waiting to be sent (next sync)"},
+    {"board.at_dinsos", "Waiting at Dinsos"},
+    {"board.returned", "Returned: fix and resubmit"},
+    {"board.approved", "Approved"},
+    {"board.letter", "Letters to print"},
+    {"board.closed", "Rejected or withdrawn"},
+    {"board.empty", "None."},
+    {"board.since", "since {0}"},
+    {"sync.title", "Sync with Dinsos"},
+    {"sync.last", "Last sync"},
+    {"sync.never", "This office has not synced yet."},
+    {"sync.now", "Sync now"},
+    {"sync.running", "Syncing: {0} of {1} change(s) sent, {2} KB..."},
+    {"sync.outbox", "{0} change(s) wait in the outbox."},
+    {"sync.refusals", "Refused by the hub"},
+    {"sync.no_refusals", "No refusals."},
+    {"sync.settled", "settled"},
+    {"sync.hub", "Hub: {0}"},
+};
+
+struct CodeText {
+  const char* code;
+  const char* en;
+};
+
+constexpr CodeText kStatusLabels[] = {
+    {"draft", "draft"},       {"submitted", "submitted"}, {"returned", "returned for completion"},
+    {"in_review", "under review"}, {"approved", "approved"}, {"rejected", "rejected"},
+    {"letter_issued", "letter issued"}, {"withdrawn", "withdrawn"}};
+
+constexpr CodeText kEventLabels[] = {
+    {"submitted", "submitted"},          {"resubmitted", "resubmitted after completion"},
+    {"returned", "returned to the village"}, {"field_visited", "field visit recorded"},
+    {"recommended", "recommendation recorded"}, {"approved", "approved"}, {"rejected", "rejected"},
+    {"letter_issued", "letter issued"},  {"withdrawn", "withdrawn"}};
+
+template <size_t N>
+std::string Find(Lang lang, const CodeText (&table)[N], const std::string& code) {
+  for (const auto& c : table)
+    if (code == c.code) return Tr(lang, c.en);
+  return code;
+}
+
+}  // namespace
+
+void WriteVillagePageStrings(Lang lang, schema::JsonWriter& j) {
+  j.BeginObject();
+  for (const auto& s : kPageStrings) j.Field(s.key, Tr(lang, s.en));
+  for (const auto& r : schema::kRoles)
+    j.Field(std::string("role.") + r.code, lang == Lang::kId ? r.label_id : r.label_en);
+  for (const auto& s : kStatusLabels) j.Field(std::string("status.") + s.code, Tr(lang, s.en));
+  j.EndObject();
+}
+
+std::string VillageStatusLabel(Lang lang, const std::string& status) { return Find(lang, kStatusLabels, status); }
+
+std::string VillageEventLabel(Lang lang, const std::string& kind) { return Find(lang, kEventLabels, kind); }
+
+}  // namespace simpul::node
