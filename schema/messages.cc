@@ -889,6 +889,7 @@ Perintah:
     {"In this status since", "Pada status ini sejak"},
     {"Waiting", "Menunggu"},
     {"Score", "Skor"},
+    {"Status", "Status"},
     {"No application matches.", "Tidak ada permohonan yang cocok."},
     {"{0} application(s), longest waiting first", "{0} permohonan, yang paling lama menunggu di atas"},
     {"Dinsos web application: sign in with your hub operator account.",

@@ -21,9 +21,12 @@ web::HttpResponse StaleReply(ApiCall& call, const Status& status, const std::str
                              const std::string& expected_head) {
   Lang lang = call.lang;
   web::JsonWriter j;
-  j.BeginObject().Key("error").BeginObject().Field("code", ApiCodeName(status.code()))
-      .Field("message", Describe(lang, status)).EndObject();
   auto history = ReadHistory(call.store, app_id);
+  // The status as the page names it, not its code.
+  std::string message = history.ok() ? Msg(lang, MsgId::kDecisionStale, {StatusLabel(lang, history->state.status)})
+                                     : Describe(lang, status);
+  j.BeginObject().Key("error").BeginObject().Field("code", ApiCodeName(status.code())).Field("message", message)
+      .EndObject();
   if (history.ok()) {
     auto app = ReadRow(call.store, "applications", app_id);
     std::string village = app.ok() ? RowText(*app, "village") : std::string();

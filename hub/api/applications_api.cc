@@ -92,15 +92,21 @@ Status WriteIndicators(web::JsonWriter& j, HubStore& store, const Row& app, Lang
   std::string set_id = RowText(app, "indicator_set"), version = RowText(app, "indicator_version");
   j.Key("indicators").BeginObject().Field("set", set_id).Field("version", version)
       .Field("score", RowText(app, "score")).Field("band", RowText(app, "score_band"));
-  SIMPUL_ASSIGN_OR_RETURN(auto defs, QueryRows(store, "SELECT title, definition FROM indicator_sets"
+  // The set the answers were given under: the store's copy (a village's
+  // own set arrives with its rows), else the sets Simpul ships.
+  SIMPUL_ASSIGN_OR_RETURN(auto defs, QueryRows(store, "SELECT definition FROM indicator_sets"
                                                       " WHERE set_id=? AND version=?", {set_id, version}));
   std::optional<schema::IndicatorSet> set;
   if (!defs.empty()) {
-    auto parsed = schema::ParseIndicatorSet(RowText(defs[0], "definition"));
-    if (parsed.ok()) set = std::move(*parsed);
-    j.Field("title", RowText(defs[0], "title"));
+    if (auto parsed = schema::ParseIndicatorSet(RowText(defs[0], "definition")); parsed.ok()) set = std::move(*parsed);
+  }
+  for (auto text : schema::BuiltinIndicatorSets()) {
+    if (set) break;
+    auto parsed = schema::ParseIndicatorSet(text);
+    if (parsed.ok() && parsed->id == set_id && std::to_string(parsed->version) == version) set = std::move(*parsed);
   }
   if (set) {
+    j.Field("title", set->title);
     for (const auto& b : set->bands)
       if (b.code == RowText(app, "score_band")) j.Field("band_label", lang == Lang::kId ? b.label_id : b.label_en);
   }

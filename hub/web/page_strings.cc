@@ -89,7 +89,7 @@ constexpr PageString kPageStrings[] = {
     {"queue.col_applicant", "Applicant"},
     {"queue.col_village", "Village"},
     {"queue.col_type", "Type"},
-    {"queue.col_status", "status"},
+    {"queue.col_status", "Status"},
     {"queue.col_since", "In this status since"},
     {"queue.col_waiting", "Waiting"},
     {"queue.col_score", "Score"},
