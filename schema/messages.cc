@@ -955,7 +955,6 @@ Perintah:
     {"Submitted; it goes to Dinsos at the next sync.", "Diajukan; terkirim ke Dinsos pada sinkronisasi berikutnya."},
     {"Before submitting", "Sebelum diajukan"},
     {"Complete: it can be submitted.", "Lengkap: dapat diajukan."},
-    {"Status", "Status"},
     {"Opened {0}", "Dibuat {0}"},
     {"Print the letter (PDF)", "Cetak surat (PDF)"},
     {"The PDF arrives with the next sync.", "PDF-nya tiba pada sinkronisasi berikutnya."},

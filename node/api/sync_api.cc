@@ -57,7 +57,7 @@ web::HttpResponse SyncStatus(ApiCall& call) {
         .Field("seconds", static_cast<int64_t>(p.seconds)).EndObject();
   }
   if (last.at_ms > 0) {
-    j.Key("last").BeginObject().Field("when", ShowTime(call, last.at_ms))
+    j.Key("last").BeginObject().Field("at_ms", last.at_ms).Field("when", ShowTime(call, last.at_ms))
         .Field("ago", schema::FormatAgo(last.at_ms, static_cast<int64_t>(store.NowMs()), web::LangCode(call.lang)))
         .Field("ok", last.ok).Field("code", last.code)
         .Field("text", call.lang == Lang::kId ? last.text_id : last.text_en)

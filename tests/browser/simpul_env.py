@@ -1,6 +1,10 @@
 """A real Simpul hub with data pushed by a real village node, and a real
 headless Chromium, for the browser tests (tests/browser/*_test.py).
 
+The village web app (`simpul-node ui`) can be served beside it:
+`add_village_accounts()` then `start_ui()`; `stop_hub()` / `start_hub()`
+take the hub away and bring it back on the same port (a cut link).
+
 One SimpulEnv per suite: it makes a hub (with operator accounts), starts
 `simpul-hub serve` on a free port, makes and enrols a village node, and
 offers helpers to add residents and applications at the village (with
@@ -37,6 +41,11 @@ PASSWORDS = {
 ROLES = {'vera': 'hub_verifier', 'vina': 'hub_verifier', 'oki': 'approving_official', 'audi': 'auditor'}
 VILLAGE = '35.10.01.2001'  # Sarongan, Pesanggaran, Banyuwangi (WIB)
 NODE_PASSPHRASE = 'kantor desa sarongan 2026'
+# The village store's operator accounts (add_village_accounts).
+VILLAGE_PASSWORDS = {
+    'kades': 'passw0rd-kades',    # administrator
+    'ani': 'passw0rd-ani',        # village_operator
+}
 
 
 class SimpulError(AssertionError):
@@ -49,6 +58,19 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def wait_for_port(port, proc, what, log):
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(('127.0.0.1', port), timeout=0.5).close()
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise SimpulError('%s exited; see %s' % (what, log))
+            time.sleep(0.1)
+    raise SimpulError('%s never opened its port' % what)
 
 
 def png_bytes(width=64, height=48, rgb=(40, 120, 200)):
@@ -85,6 +107,46 @@ def pdf_bytes(text='Surat pengantar desa'):
     return out
 
 
+# --- page helpers the suites share ---------------------------------------------
+
+def wait(driver, cond, timeout=15):
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(driver, timeout).until(cond)
+
+
+def text_of(driver, css):
+    from selenium.webdriver.common.by import By
+    return driver.find_element(By.CSS_SELECTOR, css).text
+
+
+def fetch(driver, method, path, body=None, csrf='session'):
+    """fetch() from the page, as its own script would (csrf='session' sends
+    the session's token, None sends none, any other string is sent as is)."""
+    return driver.execute_async_script("""
+        const [method, path, body, csrf, done] = arguments;
+        (async () => {
+          const headers = {};
+          if (body !== null) headers['Content-Type'] = 'application/json';
+          let token = csrf;
+          if (csrf === 'session') {
+            const s = await fetch('/api/v1/session', {credentials: 'same-origin'});
+            token = (await s.json()).csrf_token;
+          }
+          if (token !== null) headers['X-CSRF-Token'] = token;
+          const r = await fetch(path, {method, headers, credentials: 'same-origin',
+                                       body: body === null ? undefined : JSON.stringify(body)});
+          const buf = new Uint8Array(await r.arrayBuffer());
+          let head = '';
+          for (let i = 0; i < Math.min(buf.length, 8); i++) head += String.fromCharCode(buf[i]);
+          let text = '';
+          try { text = new TextDecoder().decode(buf); } catch (e) {}
+          done({status: r.status, type: r.headers.get('content-type'),
+                disposition: r.headers.get('content-disposition'), csp: r.headers.get('content-security-policy'),
+                head, text: text.slice(0, 4000), size: buf.length});
+        })().catch(e => done({status: -1, text: String(e)}));
+    """, method, path, body, csrf)
+
+
 class SimpulEnv:
     def __init__(self, suite):
         self.suite = suite
@@ -105,6 +167,9 @@ class SimpulEnv:
         self.hub_log = None
         self.drivers = []
         self.port = None
+        self.node_user = None  # the CLI's account once the village store has accounts
+        self.ui_proc = None
+        self.ui_port = None
 
     # --- processes ---------------------------------------------------------
 
@@ -122,9 +187,12 @@ class SimpulEnv:
         env.update(extra_env or {})
         return self.run('simpul-hub', ['--data', self.hub_dir] + list(args), env, check)
 
-    def node(self, *args, check=True):
-        r = self.run('simpul-node', ['--data', self.node_dir, '--json'] + list(args),
-                     {'SIMPUL_PASSPHRASE': NODE_PASSPHRASE}, check)
+    def node(self, *args, check=True, extra_env=None):
+        env = {'SIMPUL_PASSPHRASE': NODE_PASSPHRASE}
+        if self.node_user:
+            env.update({'SIMPUL_USER': self.node_user, 'SIMPUL_PASSWORD': VILLAGE_PASSWORDS[self.node_user]})
+        env.update(extra_env or {})
+        r = self.run('simpul-node', ['--data', self.node_dir, '--json'] + list(args), env, check)
         try:
             return json.loads(r.stdout) if r.stdout.strip() else {}
         except json.JSONDecodeError:
@@ -138,28 +206,59 @@ class SimpulEnv:
         for name, role in ROLES.items():
             self.hub('user', 'add', name, '--role', role, extra_env={'SIMPUL_NEW_PASSWORD': PASSWORDS[name]})
         self.port = free_port()
-        self.hub_log = open(os.path.join(self.artifacts, 'hub.log'), 'w')
-        self.hub_proc = subprocess.Popen(
-            [os.path.join(self.bin, 'simpul-hub'), '--data', self.hub_dir, 'serve', '--listen',
-             '127.0.0.1:%d' % self.port], env=self.env, stdout=self.hub_log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(('127.0.0.1', self.port), timeout=0.5).close()
-                break
-            except OSError:
-                if self.hub_proc.poll() is not None:
-                    raise SimpulError('simpul-hub serve exited; see ' + self.hub_log.name)
-                time.sleep(0.1)
-        else:
-            raise SimpulError('simpul-hub serve never opened its port')
+        self.start_hub()
         self.node('init', '--village', VILLAGE)
         code = json.loads(self.hub('--json', 'node', 'enrol', '--village', VILLAGE).stdout)['code']
         self.node('enrol', '--hub', self.url(''), '--code', code)
         return self
 
+    def start_hub(self):
+        """`simpul-hub serve` on self.port (again, after stop_hub)."""
+        if self.hub_log is None:
+            self.hub_log = open(os.path.join(self.artifacts, 'hub.log'), 'w')
+        self.hub_proc = subprocess.Popen(
+            [os.path.join(self.bin, 'simpul-hub'), '--data', self.hub_dir, 'serve', '--listen',
+             '127.0.0.1:%d' % self.port], env=self.env, stdout=self.hub_log, stderr=subprocess.STDOUT)
+        wait_for_port(self.port, self.hub_proc, 'simpul-hub serve', self.hub_log.name)
+
+    def stop_hub(self):
+        if self.hub_proc and self.hub_proc.poll() is None:
+            self.hub_proc.send_signal(signal.SIGTERM)
+            try:
+                self.hub_proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.hub_proc.kill()
+                self.hub_proc.wait()
+
     def url(self, path):
         return 'http://127.0.0.1:%d%s' % (self.port, path)
+
+    # --- the village web app -------------------------------------------------
+
+    def add_village_accounts(self):
+        """An administrator, then a village operator, in the village store;
+        the CLI calls of node() sign in as the administrator from then on."""
+        self.node('user', 'add', 'kades', '--role', 'administrator',
+                  extra_env={'SIMPUL_NEW_PASSWORD': VILLAGE_PASSWORDS['kades']})
+        self.node_user = 'kades'
+        self.node('user', 'add', 'ani', '--role', 'village_operator',
+                  extra_env={'SIMPUL_NEW_PASSWORD': VILLAGE_PASSWORDS['ani']})
+
+    def start_ui(self):
+        """`simpul-node ui` on a free 127.0.0.1 port, started as the office
+        starts it: no passphrase in its environment (the page unlocks)."""
+        self.ui_port = free_port()
+        self.ui_log = open(os.path.join(self.artifacts, 'ui.log'), 'w')
+        self.ui_proc = subprocess.Popen(
+            [os.path.join(self.bin, 'simpul-node'), '--data', self.node_dir, 'ui', '--listen',
+             '127.0.0.1:%d' % self.ui_port], env=self.env, stdout=subprocess.PIPE, stderr=self.ui_log, text=True)
+        line = self.ui_proc.stdout.readline()
+        if 'http://127.0.0.1:%d/' % self.ui_port not in line:
+            raise SimpulError('simpul-node ui did not print its address: %r (see %s)' % (line, self.ui_log.name))
+        wait_for_port(self.ui_port, self.ui_proc, 'simpul-node ui', self.ui_log.name)
+
+    def ui_url(self, path):
+        return 'http://127.0.0.1:%d%s' % (self.ui_port, path)
 
     def stop(self):
         for d in self.drivers:
@@ -167,14 +266,16 @@ class SimpulEnv:
                 d.quit()
             except Exception:  # the browser may be gone already
                 pass
-        if self.hub_proc and self.hub_proc.poll() is None:
-            self.hub_proc.send_signal(signal.SIGTERM)
+        self.stop_hub()
+        if self.ui_proc and self.ui_proc.poll() is None:
+            self.ui_proc.send_signal(signal.SIGTERM)
             try:
-                self.hub_proc.wait(timeout=20)
+                self.ui_proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                self.hub_proc.kill()
-        if self.hub_log:
-            self.hub_log.close()
+                self.ui_proc.kill()
+        for log in (self.hub_log, getattr(self, 'ui_log', None)):
+            if log:
+                log.close()
         shutil.rmtree(self.work, ignore_errors=True)
 
     # --- village data --------------------------------------------------------

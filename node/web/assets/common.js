@@ -204,7 +204,9 @@ const V = (() => {
     p.setAttribute('role', 'alert');
     input.setAttribute('aria-invalid', 'true');
     input.setAttribute('aria-describedby', p.id);
-    (input.closest('label') || input).after(p);
+    const label = input.closest('label');
+    if (label) label.append(p);  // under the field, inside its label
+    else input.after(p);
     if (focus) input.focus();
     return true;
   }

@@ -8,6 +8,8 @@
   let polling = false;
 
   function render(s) {
+    const lastWhen = document.getElementById('last-when');
+    lastWhen.dataset.at = s.last ? String(s.last.at_ms) : '0';
     if (s.last) {
       V.setText('last-when', s.last.when + ' (' + s.last.ago + ')');
       V.showMessage('last-text', s.last.text, s.last.ok ? 'ok' : 'error');

@@ -1,0 +1,113 @@
+// A village store with operator accounts and the village web app over it,
+// driven through VillageApp::Handle (the real handler, no sockets), for the
+// API tests (tests/node/village_*_test.cc). Time is the fixture's own
+// (`now_ms`): sessions, throttling and the idle lock need no sleeping.
+#ifndef SIMPUL_TESTS_NODE_VILLAGE_APP_FIXTURE_H_
+#define SIMPUL_TESTS_NODE_VILLAGE_APP_FIXTURE_H_
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+
+#include "node/api/village_app.h"
+#include "node/store.h"
+#include "sync/accounts.h"
+#include "tests/support/temp_dir.h"
+
+namespace simpul::node::testing {
+
+inline constexpr const char* kVillage = "35.10.01.2001";  // Sarongan (WIB)
+inline constexpr const char* kOperatorPassword = "passw0rd-ops";
+
+class VillageAppFixture {
+ public:
+  explicit VillageAppFixture(VillageAppOptions options = {}) {
+    dir_ = tmp_.path() + "/village";
+    {
+      auto store = NodeStore::Init(dir_, kVillage, sync::SystemClock::Default(), simpul::testing::kTestPassphrase);
+      REQUIRE(store.ok());
+      REQUIRE(sync::AddOperator((*store)->db(), "admin", "administrator", "passw0rd-admin").ok());
+      REQUIRE(sync::AddOperator((*store)->db(), "ops", "village_operator", kOperatorPassword).ok());
+      REQUIRE(sync::AddOperator((*store)->db(), "audi", "auditor", "passw0rd-audi").ok());
+    }
+    app_ = std::make_unique<VillageApp>(dir_, sync::SystemClock::Default(), options, [this] { return now_ms; });
+  }
+
+  // One request as a browser on this laptop sends it: Host 127.0.0.1, the
+  // session cookie, and (when `csrf`) the session's token.
+  web::HttpResponse Call(const std::string& method, const std::string& target, const std::string& body = "",
+                         bool csrf = true) {
+    web::HttpRequest req;
+    req.method = method;
+    req.target = target;
+    req.body = body;
+    req.peer = "127.0.0.1:40000";
+    req.headers.push_back({"host", host});
+    if (!body.empty()) req.headers.push_back({"content-type", "application/json"});
+    if (!cookie_.empty()) req.headers.push_back({"cookie", "simpul_session=" + cookie_});
+    if (csrf && !csrf_.empty()) req.headers.push_back({"x-csrf-token", csrf_});
+    web::HttpResponse r = app_->Handle(req);
+    std::string set = std::string(r.HeaderValue("set-cookie"));
+    if (set.rfind("simpul_session=", 0) == 0) cookie_ = set.substr(15, set.find(';') - 15);
+    return r;
+  }
+
+  void Unlock() {
+    auto r = Call("POST", "/api/v1/unlock", std::string("{\"passphrase\":\"") + simpul::testing::kTestPassphrase + "\"}");
+    REQUIRE(r.status == 200);
+  }
+
+  void SignIn(const std::string& name = "ops", const std::string& password = kOperatorPassword) {
+    auto r = Call("POST", "/api/v1/session", "{\"name\":\"" + name + "\",\"password\":\"" + password + "\",\"lang\":\"en\"}");
+    REQUIRE(r.status == 200);
+    csrf_ = StringField(r.body, "csrf_token");
+    REQUIRE(csrf_.size() == 64);
+  }
+
+  // Opens the store beside the app (another connection, as a CLI would).
+  std::unique_ptr<NodeStore> OpenStore() {
+    auto store = NodeStore::Open(dir_, sync::SystemClock::Default(), simpul::testing::kTestPassphrase);
+    REQUIRE(store.ok());
+    return std::move(store).value();
+  }
+  int64_t Count(const std::string& sql) {
+    auto store = OpenStore();
+    auto st = store->db().Prepare(sql);
+    REQUIRE(st.ok());
+    REQUIRE(*st->Step());
+    return st->Int(0);
+  }
+
+  // The first string value of "key" in a JSON text ("" when absent). The
+  // API's own writer escapes only what JSON requires.
+  static std::string StringField(const std::string& json, const std::string& key) {
+    const std::string k = "\"" + key + "\":\"";
+    auto at = json.find(k);
+    if (at == std::string::npos) return {};
+    std::string out;
+    for (size_t i = at + k.size(); i < json.size() && json[i] != '"'; ++i) {
+      if (json[i] == '\\' && i + 1 < json.size()) ++i;
+      out += json[i];
+    }
+    return out;
+  }
+
+  VillageApp& app() { return *app_; }
+  const std::string& dir() const { return dir_; }
+  void ForgetSession() { cookie_.clear(); csrf_.clear(); }
+  std::string& csrf() { return csrf_; }
+
+  int64_t now_ms = 1'800'000'000'000;
+  std::string host = "127.0.0.1:8471";
+
+ private:
+  simpul::testing::TempDir tmp_;
+  std::string dir_;
+  std::unique_ptr<VillageApp> app_;
+  std::string cookie_, csrf_;
+};
+
+}  // namespace simpul::node::testing
+
+#endif  // SIMPUL_TESTS_NODE_VILLAGE_APP_FIXTURE_H_
