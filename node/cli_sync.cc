@@ -1,7 +1,6 @@
 // simpul-node commands that talk to the hub: enrol, sync, daemon, conflicts,
 // resolve.
 #include <signal.h>
-#include <sys/file.h>
 #include <fcntl.h>
 #include <unistd.h>
 

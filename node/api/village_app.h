@@ -35,7 +35,9 @@
 namespace simpul::node {
 
 struct VillageAppOptions {
-  web::SessionOptions sessions;
+  // Its own cookie name: cookies are not kept apart by port, and the hub's
+  // app may run on the same machine (tools/run.sh demo).
+  web::SessionOptions sessions{.cookie_name = "simpul_village"};
   web::ThrottleOptions throttle;
   int64_t lock_after_idle_ms = 30 * 60 * 1000;
   int sync_timeout_ms = 30000;  // per round trip of a sync started here

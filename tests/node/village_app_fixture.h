@@ -45,11 +45,12 @@ class VillageAppFixture {
     req.peer = "127.0.0.1:40000";
     req.headers.push_back({"host", host});
     if (!body.empty()) req.headers.push_back({"content-type", "application/json"});
-    if (!cookie_.empty()) req.headers.push_back({"cookie", "simpul_session=" + cookie_});
+    if (!cookie_.empty()) req.headers.push_back({"cookie", "simpul_village=" + cookie_});
     if (csrf && !csrf_.empty()) req.headers.push_back({"x-csrf-token", csrf_});
     web::HttpResponse r = app_->Handle(req);
     std::string set = std::string(r.HeaderValue("set-cookie"));
-    if (set.rfind("simpul_session=", 0) == 0) cookie_ = set.substr(15, set.find(';') - 15);
+    const std::string name = "simpul_village=";
+    if (set.rfind(name, 0) == 0) cookie_ = set.substr(name.size(), set.find(';') - name.size());
     return r;
   }
 

@@ -217,12 +217,15 @@ const V = (() => {
     return o;
   }
 
+  // fn, called `ms` after the last call; .cancel() drops a pending call.
   function debounce(fn, ms) {
     let timer = null;
-    return (...args) => {
+    const call = (...args) => {
       clearTimeout(timer);
       timer = setTimeout(() => fn(...args), ms);
     };
+    call.cancel = () => clearTimeout(timer);
+    return call;
   }
 
   // A household as a card: the KK and address, then its members, each with

@@ -36,7 +36,15 @@
   }
 
   // The NIK's decoding, live: shown under the field as the operator types.
+  // A reply that is no longer the newest question (the operator typed on,
+  // or saved meanwhile) is dropped: it must not hide a newer message.
+  const asked = {};
+  const pending = [];  // the members' debounced live checks
+  let saves = 0;
   async function checkNik(prefix, showErrors) {
+    const ticket = (asked[prefix] = (asked[prefix] || 0) + 1);
+    const saved = saves;
+    const current = () => asked[prefix] === ticket && saves === saved;
     const nik = form.querySelector('[name="' + prefix + 'nik"]');
     const info = document.getElementById(prefix.replace('.', '-') + 'nik-info');
     const digits = nik.value.replace(/[\s.-]/g, '');
@@ -46,6 +54,7 @@
     const sex = form.querySelector('[name="' + prefix + 'sex"]');
     const birth = form.querySelector('[name="' + prefix + 'birth_date"]');
     const r = await V.api('POST', '/api/v1/check/nik', { nik: nik.value, sex: sex.value, birth_date: birth.value });
+    if (!current()) return;
     if (!r.ok) {
       V.showMessage('message', V.errorText(r), 'error');
       return;
@@ -96,8 +105,12 @@
     members.append(box);
     const nik = box.querySelector('[name="' + prefix + 'nik"]');
     const live = V.debounce(() => checkNik(prefix, false), 250);
+    pending.push(live);
     nik.addEventListener('input', live);
-    nik.addEventListener('change', () => checkNik(prefix, true));
+    nik.addEventListener('change', () => {
+      live.cancel();
+      checkNik(prefix, true);
+    });
     for (const e of box.querySelectorAll('input, select'))
       e.addEventListener('input', () => V.clearFieldError(e));
     return box;
@@ -117,6 +130,8 @@
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    saves++;  // checks still on their way are older than this save's verdict
+    for (const live of pending) live.cancel();
     V.clearErrors(form);
     V.showMessage('message', '');
     const save = document.getElementById('save');
