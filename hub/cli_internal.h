@@ -52,6 +52,11 @@ Status PrintApplicationDocuments(const Args& a, HubStore& store, const std::stri
 // document get SHA|ATTACHMENT_ID --out FILE
 Status CmdDocumentGet(Args& a);
 
+// Letters after issuing (cli_letters.cc).
+Status CmdLetterGet(Args& a);     // letter get NUMBER|APP_ID --out FILE.pdf
+Status CmdLetterVerify(Args& a);  // letter verify QR_TEXT
+Status CmdLetterRevoke(Args& a);  // letter revoke NUMBER|APP_ID --reason TEXT
+
 }  // namespace simpul::hub::cli
 
 #endif  // SIMPUL_HUB_CLI_INTERNAL_H_
