@@ -2,6 +2,7 @@
 // simpul-node; the server's log is English.
 #include "hub/cli.h"
 #include "hub/cli_internal.h"
+#include "hub/stages.h"
 
 #include <cstdio>
 #include <fstream>
@@ -135,6 +136,7 @@ Result<std::unique_ptr<HubStore>> OpenHub(const Args& a) {
     return Status::PermissionDenied("role forbids").WithMsg(MsgId::kRoleForbids, {op->role, PathOf(a)});
   }
   store->set_actor(op->name + " (" + op->role + ")");
+  store->set_operator_role(op->role);
   return store;
 }
 
@@ -288,6 +290,8 @@ Status CmdAppShow(Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(*store, a.words[0]));
   auto state = schema::FoldWorkflow(events);
   SIMPUL_ASSIGN_OR_RETURN(auto conflicts, ListConflicts(*store, "", true));
+  SIMPUL_ASSIGN_OR_RETURN(auto next_stage, NextStageOf(*store, app, state));
+  const bool reviewing = state.status == "submitted" || state.status == "in_review";
   if (a.json) {
     schema::JsonWriter j;
     j.BeginObject();
@@ -295,8 +299,9 @@ Status CmdAppShow(Args& a) {
     SIMPUL_RETURN_IF_ERROR(PrintApplicationDocuments(a, *store, a.words[0], &j));
     j.Field("status", state.status).Field("contested", state.contested).Key("events").BeginArray();
     for (const auto& e : events)
-      j.BeginObject().Field("kind", e.kind).Field("actor_role", e.actor_role).Field("reason", e.reason).EndObject();
-    j.EndArray().Key("conflicts").BeginArray();
+      j.BeginObject().Field("kind", e.kind).Field("actor_role", e.actor_role).Field("reason", e.reason)
+          .Field("stage", e.stage).EndObject();
+    j.EndArray().Field("next_stage", reviewing && next_stage ? next_stage->code : "").Key("conflicts").BeginArray();
     for (const auto& c : conflicts)
       if (Get(c, "row_id") == a.words[0])
         j.BeginObject().Field("id", Get(c, "id")).Field("field", Get(c, "field")).Field("status", Get(c, "status"))
@@ -308,8 +313,11 @@ Status CmdAppShow(Args& a) {
   for (const auto& [k, v] : app)
     if (!schema::IsNull(v) && k != "deleted") std::cout << "  " << std::left << std::setw(18) << k << schema::ValueToDisplay(v) << "\n";
   for (const auto& e : events)
-    std::cout << "  " << a.T("event ") << e.kind << " (" << e.actor_role << ")"
-              << (e.reason.empty() ? "" : ": " + e.reason) << "\n";
+    std::cout << "  " << a.T("event ") << e.kind << (e.stage.empty() ? "" : " " + e.stage) << " (" << e.actor_role
+              << ")" << (e.reason.empty() ? "" : ": " + e.reason) << "\n";
+  if (reviewing && next_stage)
+    std::cout << "  " << a.T("Next stage: ") << next_stage->code << " ("
+              << (a.lang == Lang::kId ? next_stage->title_id : next_stage->title_en) << ", " << next_stage->role << ")\n";
   for (const auto& c : conflicts)
     if (Get(c, "row_id") == a.words[0])
       std::cout << "  " << a.T("CONFLICT ") << Get(c, "id") << " " << Get(c, "field") << ": '"
@@ -329,6 +337,18 @@ Status CmdApprove(Args& a) { return Decide(a, "approved", "hub"); }
 Status CmdReject(Args& a) { return Decide(a, "rejected", "hub"); }
 Status CmdVisit(Args& a) { return Decide(a, "field_visited", "verifier"); }
 Status CmdRecommend(Args& a) { return Decide(a, "recommended", "verifier"); }
+
+Status CmdStage(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 2, {}));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_RETURN_IF_ERROR(RecordStage(*store, a.words[0], a.words[1], Opt(a, "note"), OperatorName()));
+  if (a.json)
+    std::cout << schema::JsonWriter().BeginObject().Field("id", a.words[0]).Field("stage", a.words[1]).EndObject().str()
+              << "\n";
+  else
+    std::cout << a.T("Stage recorded: ") << a.words[1] << a.T(" (goes to the village at its next sync)\n");
+  return Status::Ok();
+}
 
 Status CmdLetter(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
@@ -526,6 +546,7 @@ const HubCommand kCommands[] = {
     {"application reject", "ID --reason TEXT", "reject", CmdReject, sync::Permission::kDecide},
     {"application visit", "ID --reason TEXT", "record the field visit (verifier)", CmdVisit, sync::Permission::kVerify},
     {"application recommend", "ID --reason TEXT", "record the kecamatan recommendation (verifier)", CmdRecommend, sync::Permission::kVerify},
+    {"application stage", "ID STAGE [--note TEXT]", "record a verification stage of the service rule, in its order, by its role", CmdStage, sync::Permission::kVerify},
     {"application letter", "ID", "issue the numbered letter of an approved application", CmdLetter, sync::Permission::kDecide},
     {"application edit", "ID [--notes T] [--dtks-status S] [--desil N]", "hub-side edits", CmdAppEdit, sync::Permission::kReview},
     {"conflicts", "[--village CODE] [--all]", "open conflicts (with --all: resolved too)", CmdConflicts, sync::Permission::kRead},

@@ -43,19 +43,18 @@ std::string RowText(const Row& row, const std::string& col) {
   return {};
 }
 
-namespace {
-
 // `after`: the head of the fold the decision was made on (schema/workflow.h):
 // the decision applies to that state, whatever the clocks say.
 Status AppendEvent(HubStore& store, const std::string& app_id, const std::string& village,
                    const std::string& kind, const std::string& reason, const std::string& role,
-                   const std::string& operator_name, const std::string& after) {
+                   const std::string& operator_name, const std::string& after, const std::string& stage) {
   const schema::TableDef* t = schema::FindTable("events");
   std::vector<FieldWrite> f = {{"subject_id", app_id},  {"subject_kind", std::string("application")},
                                {"kind", kind},          {"actor", store.hub_id()},
                                {"actor_role", role},
                                {"at", store.hlc().Version(store.hlc().Now())},
                                {"after", after}};
+  if (!stage.empty()) f.push_back({"stage", stage});
   std::string why = reason;
   if (!operator_name.empty()) why += (why.empty() ? "" : " ") + std::string("[") + operator_name + "]";
   if (!why.empty()) f.push_back({"reason", why});
@@ -63,8 +62,6 @@ Status AppendEvent(HubStore& store, const std::string& app_id, const std::string
   (void)w;
   return Status::Ok();
 }
-
-}  // namespace
 
 Result<std::string> CreateEnrolment(HubStore& store, const std::string& village, int days) {
   SIMPUL_ASSIGN_OR_RETURN(auto level, schema::ValidateRegionCode(village, nullptr));
@@ -131,13 +128,14 @@ Result<Row> ReadRow(HubStore& store, const std::string& table, const std::string
 }
 
 Result<std::vector<schema::WorkflowEvent>> ReadEvents(HubStore& store, const std::string& subject) {
-  SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, "SELECT id,kind,actor,actor_role,reason,at,after FROM events"
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, "SELECT id,kind,actor,actor_role,reason,at,stage,after FROM events"
                                                   " WHERE subject_id=?", {subject}));
   std::vector<schema::WorkflowEvent> out;
   for (const auto& r : rows) {
     schema::WorkflowEvent e{RowText(r, "id"), RowText(r, "kind"), RowText(r, "actor"), RowText(r, "actor_role"),
                             RowText(r, "reason"), RowText(r, "at")};
-    if (!schema::IsNull(r.back().second)) e.after = RowText(r, "after");
+    e.stage = RowText(r, "stage");
+    if (!schema::IsNull(r.back().second)) e.after = RowText(r, "after");  // `after` is the last column
     out.push_back(std::move(e));
   }
   return schema::CausalOrder(std::move(out));
@@ -218,7 +216,8 @@ Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, cons
   const schema::TableDef* apps = schema::FindTable("applications");
   SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*apps, app_id, village, {{"letter_number", number}}));
   (void)w;
-  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, village, "letter_issued", number, "hub", operator_name, state.head));
+  SIMPUL_RETURN_IF_ERROR(
+      AppendEvent(store, app_id, village, "letter_issued", number, "hub", operator_name, state.head));
   SIMPUL_RETURN_IF_ERROR(store.Audit("decision:letter_issued", village, app_id, number + " pdf " + letter.sha256));
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return number;

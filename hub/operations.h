@@ -32,6 +32,12 @@ Result<Row> ReadRow(HubStore& store, const std::string& table, const std::string
 // A subject's events in fold order (schema::CausalOrder).
 Result<std::vector<schema::WorkflowEvent>> ReadEvents(HubStore& store, const std::string& subject);
 Result<schema::WorkflowState> ApplicationState(HubStore& store, const std::string& app_id);
+// Appends a workflow event written by the hub, in the caller's write
+// transaction. `after`: the head of the fold it was decided on; `stage`: the
+// rule's stage code of a stage_done event ("" otherwise).
+Status AppendEvent(HubStore& store, const std::string& app_id, const std::string& village,
+                   const std::string& kind, const std::string& reason, const std::string& role,
+                   const std::string& operator_name, const std::string& after, const std::string& stage = "");
 
 // Records a workflow decision by the hub ("returned", "approved", "rejected")
 // or by a verifier ("field_visited", "recommended"). Refused when the

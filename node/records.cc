@@ -441,7 +441,7 @@ Result<std::vector<Row>> ListRecords(NodeStore& store, Entity e, const ListFilte
 
 Result<std::vector<schema::WorkflowEvent>> ReadEvents(NodeStore& store, const std::string& subject) {
   SIMPUL_ASSIGN_OR_RETURN(
-      auto* st, store.db().Cached("SELECT id,kind,actor,actor_role,reason,at,after FROM events"
+      auto* st, store.db().Cached("SELECT id,kind,actor,actor_role,reason,at,after,stage FROM events"
                                   " WHERE subject_id=?"));
   st->Bind(1, subject);
   std::vector<schema::WorkflowEvent> out;
@@ -454,6 +454,7 @@ Result<std::vector<schema::WorkflowEvent>> ReadEvents(NodeStore& store, const st
     if (!*row) break;
     schema::WorkflowEvent e{st->Text(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4), st->Text(5)};
     if (!st->IsNullAt(6)) e.after = st->Text(6);
+    e.stage = st->Text(7);
     out.push_back(std::move(e));
   }
   st->Reset();

@@ -199,6 +199,20 @@ constexpr Entry kCatalogue[] = {
      "ditulis. Jangan dihapus; hubungi admin (pulihkan dari hub).",
      "The store in '{0}' is damaged: page {1} of file {2} failed its authenticity check. Nothing was read or written "
      "from it. Do not delete it; ask the administrator (restore from the hub)."},
+    {MsgId::kStageUnknown, "Layanan {0} tidak punya tahap '{1}' (tahapnya: {2}).",
+     "Service {0} has no stage '{1}' (its stages: {2})."},
+    {MsgId::kStageNotUnderReview, "Tahap dicatat hanya selama permohonan diperiksa (statusnya '{0}').",
+     "A stage is recorded only while the application is under review (it is '{0}')."},
+    {MsgId::kStageOtherSide, "Tahap '{0}' dicatat oleh {1}.", "Stage '{0}' is recorded by {1}."},
+    {MsgId::kStageAlreadyDone, "Tahap '{0}' sudah dicatat.", "Stage '{0}' is already recorded."},
+    {MsgId::kStageOutOfOrder, "Tahap '{0}' ({1}) harus dicatat sebelum '{2}'.",
+     "Stage '{0}' ({1}) comes before '{2}'."},
+    {MsgId::kDecisionSkipsStage,
+     "Keputusan belum bisa dicatat: tahap '{0}' ({1}) belum dilalui. Catat dulu: application stage {2} {0}",
+     "The decision cannot be recorded yet: stage '{0}' ({1}) has not been passed. Record it first: "
+     "application stage {2} {0}"},
+    {MsgId::kSubmitMissingDocuments, "Belum bisa diajukan: dokumen wajib belum dilampirkan: {0}.",
+     "Cannot submit yet: required documents not attached: {0}."},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");
@@ -283,6 +297,10 @@ constexpr UiText kUiTexts[] = {
     {"REVOKED: genuine, but Dinsos revoked it", "DICABUT: asli, tetapi telah dicabut Dinsos"},
     {"FORGED: not signed by the Dinsos this office trusts", "PALSU: tidak ditandatangani Dinsos yang dipercaya kantor ini"},
     {"Letter written: ", "Surat ditulis: "},
+    {"Next stage: ", "Tahap berikutnya: "},
+    {"Stage recorded: ", "Tahap dicatat: "},
+    {"record a verification stage of the service rule, in its order, by its role",
+     "catat tahap verifikasi aturan layanan, sesuai urutan dan perannya"},
     {"Letter revoked: ", "Surat dicabut: "},
     {"The village learns it at its next sync; the QR check then says REVOKED.",
      "Desa mengetahuinya pada sinkronisasi berikutnya; pemeriksaan QR lalu menyatakan DICABUT."},

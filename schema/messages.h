@@ -108,6 +108,14 @@ enum class MsgId : uint16_t {
   kMissingArgument,
   kHubUnknownCommand,
   kStoreDamaged,  // {0} data directory, {1} page number, {2} file
+  // Stages and submission under the service rules (schema/stages.h).
+  kStageUnknown,          // {0} service, {1} stage, {2} the service's stages
+  kStageNotUnderReview,   // {0} status
+  kStageOtherSide,        // {0} stage, {1} role that records it
+  kStageAlreadyDone,      // {0} stage
+  kStageOutOfOrder,       // {0} next stage, {1} its title, {2} stage asked for
+  kDecisionSkipsStage,    // {0} stage, {1} its title, {2} application id
+  kSubmitMissingDocuments,  // {0} document kinds
   kCount_,  // keep last
 };
 

@@ -169,6 +169,10 @@ CREATE INDEX letters_number ON letters(number);
     R"sql(
 ALTER TABLE events ADD COLUMN after TEXT;
 )sql",
+    // 12: the service rule's stage a stage_done event records (schema/stages.h).
+    R"sql(
+ALTER TABLE events ADD COLUMN stage TEXT;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

@@ -37,7 +37,7 @@ constexpr FieldDef kAttachments[] = {
 // the event the writer had last folded: the fold's causal order.
 constexpr FieldDef kEvents[] = {
     {"subject_id", S}, {"subject_kind", S}, {"kind", S}, {"actor", S},
-    {"actor_role", S}, {"reason", S}, {"at", S}, {"after", S, 11},
+    {"actor_role", S}, {"reason", S}, {"at", S}, {"after", S, 11}, {"stage", S, 12},
 };
 
 // Conflicts are recorded by the hub (and mirrored by a node that sees the

@@ -42,6 +42,18 @@ TEST_CASE("letters: printed at the hub and the village, verified offline, revoke
   village.Enrol(hub, hub.url());
   std::string app = SubmittedApplication(village);
   CHECK(village.Ok({"sync"})["refused"].num() == 0);
+  // The service rule's stages: shown as next, recorded only in order and by their side.
+  CHECK(hub.Ok({"application", "show", app})["next_stage"].str() == "field_check");
+  ProcessResult early = hub.Cli({"application", "stage", app, "kecamatan"});
+  CHECK(early.exit_code != kOk);
+  LH_CHECK_HAS(early.err, "field_check");
+  ProcessResult theirs = hub.Cli({"application", "stage", app, "field_check"});
+  CHECK(theirs.exit_code != kOk);
+  LH_CHECK_HAS(theirs.err, "village_operator");
+  ProcessResult unknown = hub.Cli({"application", "stage", app, "lurah"});
+  CHECK(unknown.exit_code == 2);
+  LH_CHECK_HAS(unknown.err, "health_recheck");
+  CHECK(hub.Count("SELECT count(*) FROM events WHERE subject_id=? AND kind='stage_done'", {app}) == 0);
   hub.Do({"application", "approve", app, "--reason", "Memenuhi kriteria"});
   std::string number = hub.Ok({"application", "letter", app})["letter_number"].str();
   REQUIRE(!number.empty());
