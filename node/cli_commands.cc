@@ -683,6 +683,8 @@ const std::vector<Command>& Commands() {
       {"application attach", "ID --kind K --file PATH", "Attach a document (kk, ktp, sktm, referral, photo, other; at most 20 MiB)", AppAttach, -1, {"kind", "file"}},
       {"application submit", "ID", "Submit the application to Dinsos", AppSubmit, -1, {}},
       {"application withdraw", "ID --reason TEXT", "Withdraw the application", AppWithdraw, -1, {"reason"}},
+      {"application stage", "ID STAGE [--note TEXT]", "Record a verification stage the service rule gives the village",
+       AppStageHandler(), -1, {"note"}},
       {"complaint new", "--category C --description TEXT", "Record a complaint (B'DESUT)", ComplaintNew, C, {}},
       {"complaint edit", "ID [--OPTION VALUE]...", "Change a complaint", ComplaintEdit, C, {}},
       {"complaint show", "ID", "Show a complaint", ComplaintShow, -1, {}},
@@ -732,6 +734,7 @@ const std::vector<Command>& Commands() {
       else c.permission = sync::Permission::kRecord;
       std::string a = c.args;
       c.max_words = a.find("ITEM=") != std::string::npos ? 1000
+                    : a.rfind("ID STAGE", 0) == 0                ? 2
                     : (a.rfind("ID", 0) == 0 || a.rfind("FILE", 0) == 0 || a.rfind("[SET]", 0) == 0 ||
                        a.rfind("NAME", 0) == 0 || a.rfind("APP_ID", 0) == 0 || a.rfind("QR_TEXT", 0) == 0) ? 1
                     : 0;

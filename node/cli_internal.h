@@ -69,6 +69,7 @@ Handler BundleImportHandler();
 // Letters (cli_letters.cc).
 Handler LetterGetHandler();
 Handler LetterVerifyHandler();
+Handler AppStageHandler();  // cli_stages.cc
 Handler RefusalsHandler();  // cli_refusals.cc
 
 }  // namespace simpul::node

@@ -322,7 +322,7 @@ Result<Written> WriteFields(NodeStore& store, Entity e, const std::string& id,
 }
 
 Status AppendEvent(NodeStore& store, const std::string& subject, const char* subject_kind,
-                   const std::string& kind, const std::string& reason) {
+                   const std::string& kind, const std::string& reason, const std::string& stage = "") {
   const schema::TableDef* events = schema::FindTable("events");
   std::string id = schema::NewRowId(store.NowMs());
   // `after` names the state the operator acted on (schema/workflow.h): the
@@ -340,12 +340,18 @@ Status AppendEvent(NodeStore& store, const std::string& subject, const char* sub
                                {"actor_role", std::string("village")},
                                {"at", at},              {"after", after}};
   if (!reason.empty()) f.push_back({"reason", reason});
+  if (!stage.empty()) f.push_back({"stage", stage});
   SIMPUL_ASSIGN_OR_RETURN(auto out, store.writer().Write(*events, id, store.village(), f));
   (void)out;
   return Status::Ok();
 }
 
 }  // namespace
+
+Status AppendApplicationEvent(NodeStore& store, const std::string& app_id, const std::string& kind,
+                              const std::string& reason, const std::string& stage) {
+  return AppendEvent(store, app_id, "application", kind, reason, stage);
+}
 
 Result<Written> CreateRecord(NodeStore& store, Entity e, const Options& opts) {
   std::vector<schema::Warning> warnings;

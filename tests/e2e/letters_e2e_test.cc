@@ -54,6 +54,17 @@ TEST_CASE("letters: printed at the hub and the village, verified offline, revoke
   CHECK(unknown.exit_code == 2);
   LH_CHECK_HAS(unknown.err, "health_recheck");
   CHECK(hub.Count("SELECT count(*) FROM events WHERE subject_id=? AND kind='stage_done'", {app}) == 0);
+  // The village records its own stage (another side's: refused), and it reaches the hub.
+  ProcessResult village_early = village.Cli({"application", "stage", app, "kecamatan"});
+  CHECK(village_early.exit_code != kOk);
+  CHECK_HAS(village_early.err, "kecamatan_verifier");  // not the village's stage
+  Json staged = village.Ok({"application", "stage", app, "field_check", "--note", "Rumah dikunjungi tim"});
+  CHECK(staged["next_stage"].str() == "kecamatan");
+  CHECK(village.Cli({"application", "stage", app, "field_check"}).exit_code != kOk);  // already recorded
+  CHECK(village.Ok({"sync"})["refused"].num() == 0);
+  CHECK(hub.Ok({"application", "show", app})["next_stage"].str() == "kecamatan");
+  hub.Do({"application", "stage", app, "kecamatan", "--note", "Direkomendasikan camat"});
+  CHECK(hub.Ok({"application", "show", app})["next_stage"].str() == "dinsos_verification");
   hub.Do({"application", "approve", app, "--reason", "Memenuhi kriteria"});
   std::string number = hub.Ok({"application", "letter", app})["letter_number"].str();
   REQUIRE(!number.empty());
