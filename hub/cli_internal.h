@@ -15,10 +15,20 @@
 #include "schema/json_writer.h"
 #include "schema/messages.h"
 #include "schema/status.h"
+#include "sync/accounts.h"
 
 namespace simpul::hub::cli {
 
-struct HubCommand;
+struct Args;
+
+// A command of the table (cli.cc; `case` dispatches to its own, cli_cases.cc).
+struct HubCommand {
+  const char* path;
+  const char* usage;
+  const char* help;
+  Status (*fn)(Args&);
+  sync::Permission permission;
+};
 
 struct Args {
   const HubCommand* cmd = nullptr;
@@ -51,6 +61,10 @@ Status VerifyAuditLog(Args& a, HubStore& store);
 Status PrintApplicationDocuments(const Args& a, HubStore& store, const std::string& app_id, schema::JsonWriter* j);
 // document get SHA|ATTACHMENT_ID --out FILE
 Status CmdDocumentGet(Args& a);
+
+// B'DESUT cases (cli_cases.cc): `case SUBCOMMAND ...`, each subcommand with
+// its own permission.
+Status CmdCase(Args& a);
 
 }  // namespace simpul::hub::cli
 

@@ -70,6 +70,7 @@ Handler BundleImportHandler();
 Handler LetterGetHandler();
 Handler LetterVerifyHandler();
 Handler RefusalsHandler();  // cli_refusals.cc
+const std::vector<Command>& CaseCommands();  // cli_cases.cc
 
 }  // namespace simpul::node
 

@@ -108,6 +108,9 @@ enum class MsgId : uint16_t {
   kMissingArgument,
   kHubUnknownCommand,
   kStoreDamaged,  // {0} data directory, {1} page number, {2} file
+  // Cases (B'DESUT; schema/cases.h).
+  kCaseClosed,          // {0} case, {1} step
+  kCaseStepNotAllowed,  // {0} step, {1} case, {2} status, {3} steps allowed now
   kCount_,  // keep last
 };
 
