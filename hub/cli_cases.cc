@@ -127,6 +127,9 @@ Status CaseCounts(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 0, {"year"}));
   const std::string y = Opt(a, "year");
   int year = y.size() == 4 && y.find_first_not_of("0123456789") == std::string::npos ? std::stoi(y) : 0;
+  if (year == 0)
+    return Status::InvalidArgument("--year must be a year like 2026").WithField("--year")
+        .WithMsg(MsgId::kBadOptionValue, {"--year", y});
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_ASSIGN_OR_RETURN(auto counts, CountCases(*store, year));
   CaseCount total{"total"};
