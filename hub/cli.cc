@@ -31,14 +31,6 @@
 namespace simpul::hub {
 namespace cli {
 
-struct HubCommand {
-  const char* path;
-  const char* usage;
-  const char* help;
-  Status (*fn)(Args&);
-  sync::Permission permission;
-};
-
 std::string Get(const Row& row, const std::string& col) {
   for (const auto& [k, v] : row)
     if (k == col) return schema::IsNull(v) ? "" : schema::ValueToDisplay(v);
@@ -566,6 +558,7 @@ const HubCommand kCommands[] = {
      CmdMove, sync::Permission::kReview},
     {"backup", "DIR [--verify]", "encrypted backup of the hub while it serves (passphrase from SIMPUL_BACKUP_PASSPHRASE or stdin); --verify checks one", CmdBackup, sync::Permission::kAdminister},
     {"restore", "DIR --data HUBDIR", "restore a backup into a stopped hub; villages give back what it lost", CmdRestore, sync::Permission::kNone},
+    {"case", "open|list|inbox|counts|show|assign|refer|start|note|outcome|resolve|reopen|close ...", "B'DESUT complaint cases; 'simpul-hub case' lists their commands", CmdCase, sync::Permission::kRead},
 };
 
 }  // namespace cli
@@ -582,7 +575,7 @@ int RunHubCli(const std::vector<std::string>& argv) {
       if (eq != std::string::npos) {
         v = k.substr(eq + 1);
         k.resize(eq);
-      } else if (k == "json" || k == "help" || k == "all" || k == "verify" || k == "dry-run") {
+      } else if (k == "json" || k == "help" || k == "all" || k == "verify" || k == "dry-run" || k == "overdue") {
         v = "1";
       } else if (i + 1 < argv.size()) {
         v = argv[++i];

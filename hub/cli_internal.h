@@ -15,10 +15,20 @@
 #include "schema/json_writer.h"
 #include "schema/messages.h"
 #include "schema/status.h"
+#include "sync/accounts.h"
 
 namespace simpul::hub::cli {
 
-struct HubCommand;
+struct Args;
+
+// A command of the table (cli.cc; `case` dispatches to its own, cli_cases.cc).
+struct HubCommand {
+  const char* path;
+  const char* usage;
+  const char* help;
+  Status (*fn)(Args&);
+  sync::Permission permission;
+};
 
 struct Args {
   const HubCommand* cmd = nullptr;
@@ -56,6 +66,9 @@ Status CmdDocumentGet(Args& a);
 Status CmdLetterGet(Args& a);     // letter get NUMBER|APP_ID --out FILE.pdf
 Status CmdLetterVerify(Args& a);  // letter verify QR_TEXT
 Status CmdLetterRevoke(Args& a);  // letter revoke NUMBER|APP_ID --reason TEXT
+// B'DESUT cases (cli_cases.cc): `case SUBCOMMAND ...`, each subcommand with
+// its own permission.
+Status CmdCase(Args& a);
 
 }  // namespace simpul::hub::cli
 

@@ -718,6 +718,7 @@ const std::vector<Command>& Commands() {
       {"letter verify", "QR_TEXT", "Check a letter's QR code offline: valid, forged or revoked", LetterVerifyHandler(), -1, {}},
       {"export recap", "--out FILE.csv [--purpose TEXT]", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out", "purpose"}},
     };
+    cmds.insert(cmds.end(), CaseCommands().begin(), CaseCommands().end());  // cli_cases.cc
     // Positional words each command takes, read off its usage line; and the
     // permission its operator's role must have.
     for (auto& c : cmds) {

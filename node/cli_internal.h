@@ -71,6 +71,7 @@ Handler LetterGetHandler();
 Handler LetterVerifyHandler();
 Handler AppStageHandler();  // cli_stages.cc
 Handler RefusalsHandler();  // cli_refusals.cc
+const std::vector<Command>& CaseCommands();  // cli_cases.cc
 
 }  // namespace simpul::node
 

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "schema/cases.h"
 #include "schema/ids.h"
 #include "schema/model.h"
 #include "schema/validate.h"
@@ -90,7 +91,13 @@ Status ValidateStoredValue(std::string_view t, std::string_view f, const Value& 
     return IsInt(v) && std::get<int64_t>(v) >= 1 ? Status::Ok() : Bad(t, f, "must be >= 1");
   if (t == "events" && f == "kind")
     return IsText(v) && IsKnownEventKind(Text(v)) ? Status::Ok() : Bad(t, f, "unknown event kind");
-  if (t == "events" && f == "after")
+  if (t == "case_events" && f == "kind")
+    return IsText(v) && IsKnownCaseStep(Text(v)) ? Status::Ok() : Bad(t, f, "unknown case step");
+  if (t == "case_events" && f == "partner")
+    return InTable(kCasePartners, v) ? Status::Ok() : Bad(t, f, "unknown partner");
+  if (t == "case_events" && f == "at_ms")
+    return IsInt(v) && std::get<int64_t>(v) >= 0 ? Status::Ok() : Bad(t, f, "must be >= 0");
+  if ((t == "events" || t == "case_events") && f == "after")
     return IsText(v) && (Text(v).empty() || LooksLikeRowId(Text(v))) ? Status::Ok()
                                                                      : Bad(t, f, "must be empty or an event id");
   if (f == "actor_role")

@@ -116,6 +116,9 @@ enum class MsgId : uint16_t {
   kStageOutOfOrder,       // {0} next stage, {1} its title, {2} stage asked for
   kDecisionSkipsStage,    // {0} stage, {1} its title, {2} application id
   kSubmitMissingDocuments,  // {0} document kinds
+  // Cases (B'DESUT; schema/cases.h).
+  kCaseClosed,          // {0} case, {1} step
+  kCaseStepNotAllowed,  // {0} step, {1} case, {2} status, {3} steps allowed now
   kCount_,  // keep last
 };
 

@@ -173,6 +173,17 @@ ALTER TABLE events ADD COLUMN after TEXT;
     R"sql(
 ALTER TABLE events ADD COLUMN stage TEXT;
 )sql",
+    // 13: the steps of complaint cases (B'DESUT; schema/cases.h): append-only,
+    // written by the village or the hub, folded in causal order like events.
+    R"sql(
+CREATE TABLE case_events(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  case_id TEXT, kind TEXT, actor TEXT, actor_role TEXT, operator TEXT,
+  at TEXT, at_ms INTEGER, after TEXT,
+  facilitator TEXT, partner TEXT, partner_name TEXT, note TEXT, outcome TEXT);
+CREATE INDEX case_events_case ON case_events(case_id);
+CREATE INDEX case_events_village ON case_events(village);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

@@ -433,6 +433,17 @@ class Hub {
     last_ = Describe("simpul-hub", args, r);
     return r;
   }
+  // One command with extra environment entries (e.g. a clock moved on:
+  // SIMPUL_CLOCK_OFFSET_MS), after this hub's own.
+  ProcessResult CliWith(const std::vector<std::string>& extra_env, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {BinPath("simpul-hub"), "--data", dir_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<std::string> env = Env();
+    env.insert(env.end(), extra_env.begin(), extra_env.end());
+    ProcessResult r = Run(argv, env, 30);
+    last_ = Describe("simpul-hub", args, r);
+    return r;
+  }
   const std::string& last() const { return last_; }
   Json Ok(std::vector<std::string> args) {
     args.insert(args.begin(), "--json");
@@ -542,6 +553,15 @@ class Node {
   }
   ProcessResult Cli(const std::vector<std::string>& args, int timeout_s = 60) {
     ProcessResult r = Run(Argv(args), Env(), timeout_s);
+    last_ = Describe("simpul-node", args, r);
+    return r;
+  }
+  // One command with extra environment entries (e.g. a clock moved on:
+  // SIMPUL_CLOCK_OFFSET_MS), after this node's own.
+  ProcessResult CliWith(const std::vector<std::string>& extra_env, const std::vector<std::string>& args) {
+    std::vector<std::string> env = Env();
+    env.insert(env.end(), extra_env.begin(), extra_env.end());
+    ProcessResult r = Run(Argv(args), env, 60);
     last_ = Describe("simpul-node", args, r);
     return r;
   }
