@@ -33,7 +33,7 @@ case "$what" in
       # Every decoder of outside bytes, fuzzed for real (clang + libFuzzer, build-fuzz).
       bash tools/fuzz.sh 30
     else
-      (cd build-test && ctest --output-on-failure --timeout 900 -LE long)
+      (cd build-test && ctest --output-on-failure --timeout 1800 -LE long)
     fi
     ;;
   bench)
