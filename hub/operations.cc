@@ -63,6 +63,13 @@ Status AppendEvent(HubStore& store, const std::string& app_id, const std::string
   return Status::Ok();
 }
 
+// Someone recorded an event after the state the operator decided on.
+static Status StaleDecision(const schema::WorkflowState& now) {
+  return Status::Aborted("the application changed since it was opened (it is now " + now.status +
+                         "): nothing was recorded")
+      .WithMsg(MsgId::kDecisionStale, {now.status});
+}
+
 Result<std::string> CreateEnrolment(HubStore& store, const std::string& village, int days) {
   SIMPUL_ASSIGN_OR_RETURN(auto level, schema::ValidateRegionCode(village, nullptr));
   if (level != schema::RegionLevel::kVillage)
@@ -148,7 +155,7 @@ Result<schema::WorkflowState> ApplicationState(HubStore& store, const std::strin
 
 Status RecordDecision(HubStore& store, const std::string& app_id, const std::string& kind,
                       const std::string& reason, const std::string& actor_role,
-                      const std::string& operator_name) {
+                      const std::string& operator_name, const std::string* expected_head) {
   if (!schema::RoleMayRecord(actor_role, kind))
     return Status::PermissionDenied("role " + actor_role + " may not record " + kind);
   if ((kind == "returned" || kind == "rejected") && reason.empty())
@@ -158,6 +165,7 @@ Status RecordDecision(HubStore& store, const std::string& app_id, const std::str
   SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
   SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(store, app_id));
   auto before = schema::FoldWorkflow(events);
+  if (expected_head && *expected_head != before.head) return StaleDecision(before);
   // Check the transition on a trial fold, so a decision that would be
   // ignored is refused here instead of being recorded as an anomaly.
   events.push_back({"~", kind, store.hub_id(), actor_role, reason, "~", before.head});
@@ -171,10 +179,12 @@ Status RecordDecision(HubStore& store, const std::string& app_id, const std::str
   return txn.Commit();
 }
 
-Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, const std::string& operator_name) {
+Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, const std::string& operator_name,
+                                const std::string* expected_head) {
   SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
   SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
+  if (expected_head && *expected_head != state.head) return StaleDecision(state);
   if (state.status != "approved")
     return Status::FailedPrecondition("a letter is issued only for an approved application (it is " + state.status + ")")
         .WithMsg(MsgId::kLetterNeedsApproval, {state.status});

@@ -41,17 +41,21 @@ Status AppendEvent(HubStore& store, const std::string& app_id, const std::string
 
 // Records a workflow decision by the hub ("returned", "approved", "rejected")
 // or by a verifier ("field_visited", "recommended"). Refused when the
-// current status does not allow it.
+// current status does not allow it. With `expected_head` (the head event of
+// the state the operator saw, "" for none), refused with Aborted
+// (MsgId::kDecisionStale) when anyone recorded anything since: the decision
+// was made on a state that is gone, and nothing is written.
 Status RecordDecision(HubStore& store, const std::string& app_id, const std::string& kind,
                       const std::string& reason, const std::string& actor_role,
-                      const std::string& operator_name);
+                      const std::string& operator_name, const std::string* expected_head = nullptr);
 // Issues the letter of an approved application under the service rules
 // (hub/rules.h): the next number of the service's own sequence for the
 // office's year (hub/sequences.h), the signed PDF (hub/letters/issue.h), the
 // replicated letters row and the letter_issued event, in one transaction.
 // Returns the number.
+// `expected_head` as for RecordDecision.
 Result<std::string> IssueLetter(HubStore& store, const std::string& app_id,
-                                const std::string& operator_name);
+                                const std::string& operator_name, const std::string* expected_head = nullptr);
 // Hub-side edits of shared/hub fields: notes, dtks_status, dtks_desil.
 Status EditApplication(HubStore& store, const std::string& app_id,
                        const std::map<std::string, std::string>& fields);

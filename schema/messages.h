@@ -119,6 +119,17 @@ enum class MsgId : uint16_t {
   // Cases (B'DESUT; schema/cases.h).
   kCaseClosed,          // {0} case, {1} step
   kCaseStepNotAllowed,  // {0} step, {1} case, {2} status, {3} steps allowed now
+  // The web application (web/, hub/api/).
+  kDecisionStale,        // {0} the status now
+  kWebSignInRequired,
+  kWebCsrfRefused,
+  kWebSignInThrottled,   // {0} seconds to wait
+  kWebRoleForbids,       // {0} role
+  kWebNotFound,
+  kWebMethodNotAllowed,
+  kWebJsonRequired,
+  kWebActionUnknown,     // {0} action
+  kWebDocumentMissing,
   kCount_,  // keep last
 };
 
