@@ -52,6 +52,14 @@ Status PrintApplicationDocuments(const Args& a, HubStore& store, const std::stri
 // document get SHA|ATTACHMENT_ID --out FILE
 Status CmdDocumentGet(Args& a);
 
+// DTKS and duplicate beneficiaries (cli_dtks.cc).
+Status CmdDtksImport(Args& a);   // dtks import FILE.csv [--source dtks|p3ke]
+Status CmdDtksShow(Args& a);     // dtks show NIK
+Status CmdDuplicates(Args& a);   // duplicates [--village CODE]
+// For `application show`: the applicant's DTKS status, other persons with
+// the NIK, the same benefit held elsewhere (text, or keys into `j`).
+Status PrintApplicationBeneficiary(const Args& a, HubStore& store, const Row& app, schema::JsonWriter* j);
+
 }  // namespace simpul::hub::cli
 
 #endif  // SIMPUL_HUB_CLI_INTERNAL_H_

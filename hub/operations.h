@@ -35,10 +35,11 @@ Result<schema::WorkflowState> ApplicationState(HubStore& store, const std::strin
 
 // Records a workflow decision by the hub ("returned", "approved", "rejected")
 // or by a verifier ("field_visited", "recommended"). Refused when the
-// current status does not allow it.
+// current status does not allow it. An approval of a service the
+// applicant's NIK already holds needs `override_reason` (hub/duplicates.h).
 Status RecordDecision(HubStore& store, const std::string& app_id, const std::string& kind,
                       const std::string& reason, const std::string& actor_role,
-                      const std::string& operator_name);
+                      const std::string& operator_name, const std::string& override_reason = "");
 // Issues the letter of an approved application under the service rules
 // (hub/rules.h): the next number of the service's own sequence for the
 // office's year (hub/sequences.h), the signed PDF (hub/letters/issue.h), the

@@ -169,6 +169,17 @@ CREATE INDEX letters_number ON letters(number);
     R"sql(
 ALTER TABLE events ADD COLUMN after TEXT;
 )sql",
+    // 12: the DTKS / P3KE snapshot rows the hub imports (schema/dtks.h),
+    // replicated to the village each row places the NIK in; hub-owned.
+    R"sql(
+CREATE TABLE dtks(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  nik TEXT, name TEXT, desil INTEGER, pbi_status TEXT, snapshot_date TEXT, source TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX dtks_nik ON dtks(nik);
+CREATE INDEX dtks_village ON dtks(village);
+CREATE INDEX dtks_snapshot ON dtks(snapshot_date);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));
