@@ -33,10 +33,11 @@ Result<std::vector<RegionRow>> ParseRegionCsv(std::string_view csv) {
     auto bad = [&](const std::string& why) {
       return Status::Corruption("region CSV line " + std::to_string(reader.line()) + ": " + why);
     };
-    if (fields.size() != 2) return bad(fields.size() < 2 ? "no comma" : "more than two fields (quote the name)");
+    if (fields.size() < 2) return bad("no comma");
     RegionRow row;
     row.code = std::move(fields[0]);
     row.name = std::move(fields[1]);
+    for (size_t i = 2; i < fields.size(); ++i) row.name += "," + fields[i];  // an unquoted name keeps its commas
     auto level = ValidateRegionCode(row.code, nullptr);
     if (!level.ok()) return bad("bad code '" + row.code + "'");
     row.level = static_cast<int>(*level);
