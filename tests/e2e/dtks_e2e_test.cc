@@ -44,9 +44,9 @@ TEST_CASE("dtks: imported at the hub, each village offline with its own rows; du
 
   // A bad file: every problem named by line and column, nothing imported.
   ProcessResult bad = hub.Cli({"dtks", "import", Snapshot(files,
-      kSiti + ";Siti Aminah;3510012001;2;aktif;31/03/2026\r\n"
-      "351001121187000;Budi;3510012001;12;aktif;31/03/2026\r\n" +
-      kSiti + ";Siti lagi;3510012001;2;aktif;31/03/2026\r\n")});
+      kSiti + ";Siti Aminah;3510012001;2;aktif;31/03/2025\r\n"
+      "351001121187000;Budi;3510012001;12;aktif;31/03/2025\r\n" +
+      kSiti + ";Siti lagi;3510012001;2;aktif;31/03/2025\r\n")});
   INFO(hub.last());
   CHECK(bad.exit_code == kBadInput);
   LH_CHECK_HAS(bad.err, "Line 3, column NIK");
@@ -57,13 +57,13 @@ TEST_CASE("dtks: imported at the hub, each village offline with its own rows; du
 
   // The real one, as Excel writes "CSV" on an Indonesian Windows.
   Json imported = hub.Ok({"dtks", "import", Snapshot(files,
-      kSiti + ";Siti Aminah;3510012001;2;aktif;31/03/2026\r\n" +
-      kKarto + ";Mbah Kart\xF3;3510012001;;nonaktif;31/03/2026\r\n" +
-      kWati + ";Wati;3510012002;7;tidak terdaftar;31/03/2026\r\n")});
+      kSiti + ";Siti Aminah;3510012001;2;aktif;31/03/2025\r\n" +
+      kKarto + ";Mbah Kart\xF3;3510012001;;nonaktif;31/03/2025\r\n" +
+      kWati + ";Wati;3510012002;7;tidak terdaftar;31/03/2025\r\n")});
   CHECK(imported["rows"].num() == 3);
   CHECK(imported["encoding"].str() == "Windows-1252");
   CHECK(imported["delimiter"].str() == "semicolon");
-  CHECK(hub.Count("SELECT count(*) FROM hub_audit WHERE action='dtks_import' AND detail LIKE '%2026-03-31%'") == 1);
+  CHECK(hub.Count("SELECT count(*) FROM hub_audit WHERE action='dtks_import' AND detail LIKE '%2025-03-31%'") == 1);
 
   for (Node* n : {&sarongan, &pesanggaran}) CHECK(n->Ok({"sync"})["verified"].truthy());
   CHECK(sarongan.Count("SELECT count(*) FROM dtks") == 2);
@@ -78,12 +78,12 @@ TEST_CASE("dtks: imported at the hub, each village offline with its own rows; du
   CHECK(siti["dtks"]["listed"].truthy());
   CHECK(siti["dtks"]["desil"].num() == 2);
   CHECK(siti["dtks"]["pbi_status"].str() == "active");
-  CHECK(siti["dtks"]["snapshot_date"].str() == "2026-03-31");
+  CHECK(siti["dtks"]["snapshot_date"].str() == "2025-03-31");
   std::string hh = sarongan.Id({"household", "add", "--kk", "3510011211870002", "--address", "Dusun Sumberejo"});
   ProcessResult text = sarongan.Cli({"person", "add", "--household", hh, "--name", "Rina", "--nik", kUnlisted,
                                      "--birth-date", "1987-11-12", "--sex", "P"});
   CHECK(text.exit_code == kOk);
-  LH_CHECK_HAS(text.out, "DTKS: not in DTKS (snapshot of 2026-03-31)");
+  LH_CHECK_HAS(text.out, "DTKS: not in DTKS (snapshot of 2025-03-31)");
   // Wati is Pesanggaran's: Sarongan's laptop does not hold her.
   CHECK_FALSE(sarongan.Ok({"dtks", "show", "--nik", kWati})["dtks"]["listed"].truthy());
   CHECK(pesanggaran.Ok({"dtks", "show", "--nik", kWati})["dtks"]["desil"].num() == 7);
@@ -92,7 +92,7 @@ TEST_CASE("dtks: imported at the hub, each village offline with its own rows; du
   Json shown = sarongan.Ok({"application", "show", app1});
   CHECK(shown["dtks"]["pbi_status"].str() == "active");
   ProcessResult shown_text = sarongan.Cli({"application", "show", app1});
-  LH_CHECK_HAS(shown_text.out, "DTKS: desil 2, PBI active (snapshot of 2026-03-31)");
+  LH_CHECK_HAS(shown_text.out, "DTKS: desil 2, PBI active (snapshot of 2025-03-31)");
 
   // The same NIK twice in one village: flagged there, at once.
   Json again = Register(sarongan, kSiti, "3510011211870003", "Siti A.");
@@ -130,8 +130,8 @@ TEST_CASE("dtks: imported at the hub, each village offline with its own rows; du
   CHECK(hub.Ok({"application", "show", app2})["status"].str() == "approved");
 
   // A newer snapshot: Siti's desil changes, Karto now lives in Pesanggaran.
-  hub.Do({"dtks", "import", Snapshot(files, kSiti + ";Siti Aminah;3510012001;4;aktif;30/06/2026\r\n" + kKarto +
-                                     ";Mbah Kart\xF3;3510012002;1;aktif;30/06/2026\r\n")});
+  hub.Do({"dtks", "import", Snapshot(files, kSiti + ";Siti Aminah;3510012001;4;aktif;30/06/2025\r\n" + kKarto +
+                                     ";Mbah Kart\xF3;3510012002;1;aktif;30/06/2025\r\n")});
   for (Node* n : {&sarongan, &pesanggaran}) CHECK(n->Ok({"sync"})["verified"].truthy());
   CHECK(sarongan.Ok({"person", "show", siti["id"].str()})["dtks"]["desil"].num() == 4);
   CHECK(sarongan.Count("SELECT count(*) FROM dtks WHERE nik=?", {kKarto}) == 0);
