@@ -289,6 +289,7 @@ Status CmdAppShow(Args& a) {
     j.BeginObject();
     for (const auto& [k, v] : app) j.Field(k, v);
     SIMPUL_RETURN_IF_ERROR(PrintApplicationDocuments(a, *store, a.words[0], &j));
+    SIMPUL_RETURN_IF_ERROR(PrintApplicationBeneficiary(a, *store, app, &j));
     j.Field("status", state.status).Field("contested", state.contested).Key("events").BeginArray();
     for (const auto& e : events)
       j.BeginObject().Field("kind", e.kind).Field("actor_role", e.actor_role).Field("reason", e.reason)
@@ -304,6 +305,7 @@ Status CmdAppShow(Args& a) {
   std::cout << a.T("Application ") << a.words[0] << "  " << a.T("status") << ": " << state.status << "\n";
   for (const auto& [k, v] : app)
     if (!schema::IsNull(v) && k != "deleted") std::cout << "  " << std::left << std::setw(18) << k << schema::ValueToDisplay(v) << "\n";
+  SIMPUL_RETURN_IF_ERROR(PrintApplicationBeneficiary(a, *store, app, nullptr));
   for (const auto& e : events)
     std::cout << "  " << a.T("event ") << e.kind << (e.stage.empty() ? "" : " " + e.stage) << " (" << e.actor_role
               << ")" << (e.reason.empty() ? "" : ": " + e.reason) << "\n";
@@ -320,7 +322,8 @@ Status CmdAppShow(Args& a) {
 Status Decide(Args& a, const std::string& kind, const std::string& role) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  SIMPUL_RETURN_IF_ERROR(RecordDecision(*store, a.words[0], kind, Opt(a, "reason"), role, OperatorName()));
+  SIMPUL_RETURN_IF_ERROR(
+      RecordDecision(*store, a.words[0], kind, Opt(a, "reason"), role, OperatorName(), nullptr, Opt(a, "override-reason")));
   std::cout << kind << ": " << a.words[0] << a.T(" (goes to the village at its next sync)\n");
   return Status::Ok();
 }
@@ -534,7 +537,7 @@ const HubCommand kCommands[] = {
     {"application list", "[--village CODE] [--status S]", "the queue of applications", CmdAppList, sync::Permission::kRead},
     {"application show", "ID", "an application with its history and conflicts", CmdAppShow, sync::Permission::kRead},
     {"application return", "ID --reason TEXT", "return to the village for completion", CmdReturn, sync::Permission::kReview},
-    {"application approve", "ID [--reason TEXT]", "approve", CmdApprove, sync::Permission::kDecide},
+    {"application approve", "ID [--reason TEXT] [--override-reason TEXT]", "approve", CmdApprove, sync::Permission::kDecide},
     {"application reject", "ID --reason TEXT", "reject", CmdReject, sync::Permission::kDecide},
     {"application visit", "ID --reason TEXT", "record the field visit (verifier)", CmdVisit, sync::Permission::kVerify},
     {"application recommend", "ID --reason TEXT", "record the kecamatan recommendation (verifier)", CmdRecommend, sync::Permission::kVerify},
@@ -556,6 +559,9 @@ const HubCommand kCommands[] = {
     {"move", "household|person|application ID --to VILLAGE [--household ID]",
      "move a row (and dependents) to another village; a person joins --household there, or takes their household along if no one stays in it",
      CmdMove, sync::Permission::kReview},
+    {"dtks import", "FILE.csv [--source dtks|p3ke]", "load a DTKS or P3KE snapshot (CSV from Excel); each village receives its own rows", CmdDtksImport, sync::Permission::kAdminister},
+    {"dtks show", "NIK", "a NIK's DTKS status and desil (the read is audited)", CmdDtksShow, sync::Permission::kRead},
+    {"duplicates", "[--village CODE]", "NIKs recorded for more than one person (never merged automatically)", CmdDuplicates, sync::Permission::kRead},
     {"backup", "DIR [--verify]", "encrypted backup of the hub while it serves (passphrase from SIMPUL_BACKUP_PASSPHRASE or stdin); --verify checks one", CmdBackup, sync::Permission::kAdminister},
     {"restore", "DIR --data HUBDIR", "restore a backup into a stopped hub; villages give back what it lost", CmdRestore, sync::Permission::kNone},
     {"case", "open|list|inbox|counts|show|assign|refer|start|note|outcome|resolve|reopen|close ...", "B'DESUT complaint cases; 'simpul-hub case' lists their commands", CmdCase, sync::Permission::kRead},

@@ -69,6 +69,13 @@ Status CmdLetterRevoke(Args& a);  // letter revoke NUMBER|APP_ID --reason TEXT
 // B'DESUT cases (cli_cases.cc): `case SUBCOMMAND ...`, each subcommand with
 // its own permission.
 Status CmdCase(Args& a);
+// DTKS and duplicate beneficiaries (cli_dtks.cc).
+Status CmdDtksImport(Args& a);   // dtks import FILE.csv [--source dtks|p3ke]
+Status CmdDtksShow(Args& a);     // dtks show NIK
+Status CmdDuplicates(Args& a);   // duplicates [--village CODE]
+// For `application show`: the applicant's DTKS status, other persons with
+// the NIK, the same benefit held elsewhere (text, or keys into `j`).
+Status PrintApplicationBeneficiary(const Args& a, HubStore& store, const Row& app, schema::JsonWriter* j);
 
 }  // namespace simpul::hub::cli
 

@@ -1,6 +1,7 @@
 #include "hub/operations.h"
 
 #include "hub/sequences.h"
+#include "hub/duplicates.h"
 
 #include <ctime>
 
@@ -155,7 +156,8 @@ Result<schema::WorkflowState> ApplicationState(HubStore& store, const std::strin
 
 Status RecordDecision(HubStore& store, const std::string& app_id, const std::string& kind,
                       const std::string& reason, const std::string& actor_role,
-                      const std::string& operator_name, const std::string* expected_head) {
+                      const std::string& operator_name, const std::string* expected_head,
+                      const std::string& override_reason) {
   if (!schema::RoleMayRecord(actor_role, kind))
     return Status::PermissionDenied("role " + actor_role + " may not record " + kind);
   if ((kind == "returned" || kind == "rejected") && reason.empty())
@@ -173,6 +175,7 @@ Status RecordDecision(HubStore& store, const std::string& app_id, const std::str
   if (after.anomalies.size() > before.anomalies.size())
     return Status::FailedPrecondition("cannot record " + kind + ": the application is " + before.status)
         .WithMsg(MsgId::kDecisionNotAllowed, {kind, before.status});
+  if (kind == "approved") SIMPUL_RETURN_IF_ERROR(CheckBenefitApproval(store, app, override_reason));
   SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, RowText(app, "village"), kind, reason, actor_role, operator_name,
                                      before.head));
   SIMPUL_RETURN_IF_ERROR(store.Audit("decision:" + kind, RowText(app, "village"), app_id, reason));

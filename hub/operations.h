@@ -44,10 +44,13 @@ Status AppendEvent(HubStore& store, const std::string& app_id, const std::string
 // current status does not allow it. With `expected_head` (the head event of
 // the state the operator saw, "" for none), refused with Aborted
 // (MsgId::kDecisionStale) when anyone recorded anything since: the decision
-// was made on a state that is gone, and nothing is written.
+// was made on a state that is gone, and nothing is written. An approval of a
+// service the applicant's NIK already holds needs `override_reason`
+// (hub/duplicates.h).
 Status RecordDecision(HubStore& store, const std::string& app_id, const std::string& kind,
                       const std::string& reason, const std::string& actor_role,
-                      const std::string& operator_name, const std::string* expected_head = nullptr);
+                      const std::string& operator_name, const std::string* expected_head = nullptr,
+                      const std::string& override_reason = "");
 // Issues the letter of an approved application under the service rules
 // (hub/rules.h): the next number of the service's own sequence for the
 // office's year (hub/sequences.h), the signed PDF (hub/letters/issue.h), the

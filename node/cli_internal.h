@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "node/records.h"
+#include "schema/json_writer.h"
 #include "schema/messages.h"
 #include "schema/status.h"
 #include "sync/accounts.h"
@@ -72,6 +73,13 @@ Handler LetterVerifyHandler();
 Handler AppStageHandler();  // cli_stages.cc
 Handler RefusalsHandler();  // cli_refusals.cc
 const std::vector<Command>& CaseCommands();  // cli_cases.cc
+// DTKS status and duplicate NIKs, offline (cli_dtks.cc).
+Handler DtksShowHandler();
+// What the store knows about person `person_id`'s NIK: its DTKS status and
+// the other persons recorded with it (to inv.out / inv.err, or as the keys
+// "dtks" and "duplicates" into `j`).
+Status PrintBeneficiaryChecks(Invocation& inv, NodeStore& store, const std::string& person_id,
+                              schema::JsonWriter* j);
 
 }  // namespace simpul::node
 

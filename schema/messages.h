@@ -130,6 +130,31 @@ enum class MsgId : uint16_t {
   kWebJsonRequired,
   kWebActionUnknown,     // {0} action
   kWebDocumentMissing,
+  // CSV files (schema/csv.h), DTKS snapshots (schema/dtks.h), duplicate
+  // beneficiaries (schema/duplicates.h, hub/duplicates.h).
+  kCsvEncoding,           // {0} line, {1} byte
+  kCsvUnterminatedQuote,  // {0} line
+  kCsvAfterQuote,         // {0} line
+  kCsvFieldTooLong,       // {0} line, {1} bytes
+  kCsvTooManyFields,      // {0} line, {1} fields
+  kDtksNikExcel,          // {0} what the cell holds
+  kDtksDesil,             // {0} value
+  kDtksPbiStatus,         // {0} value
+  kDtksDateFormat,        // {0} column, {1} value
+  kDtksNoHeader,
+  kDtksColumnTwice,       // {0} first, {1} second
+  kDtksColumnMissing,     // {0} column
+  kDtksDuplicateNik,      // {0} NIK, {1} line it was first on
+  kDtksLineError,         // {0} line, {1} column, {2} the problem
+  kDtksFileRefused,       // {0} number of problems
+  kDtksNoSnapshot,
+  kDtksNotListed,         // {0} newest snapshot date
+  kDtksListed,            // {0} DTKS|P3KE, {1} desil, {2} PBI status, {3} snapshot date
+  kPbiActive,
+  kPbiInactive,
+  kPbiNotRegistered,
+  kDuplicateNik,          // {0} NIK, {1} person id, {2} name, {3} village, {4} household
+  kBenefitHeld,           // {0} NIK, {1} type, {2} application, {3} village, {4} status
   kCount_,  // keep last
 };
 

@@ -184,6 +184,17 @@ CREATE TABLE case_events(
 CREATE INDEX case_events_case ON case_events(case_id);
 CREATE INDEX case_events_village ON case_events(village);
 )sql",
+    // 14: the DTKS / P3KE snapshot rows the hub imports (schema/dtks.h),
+    // replicated to the village each row places the NIK in; hub-owned.
+    R"sql(
+CREATE TABLE dtks(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  nik TEXT, name TEXT, desil INTEGER, pbi_status TEXT, snapshot_date TEXT, source TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX dtks_nik ON dtks(nik);
+CREATE INDEX dtks_village ON dtks(village);
+CREATE INDEX dtks_snapshot ON dtks(snapshot_date);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

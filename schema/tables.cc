@@ -88,6 +88,12 @@ constexpr FieldDef kLetters[] = {
     {"deleted", H},
 };
 
+// A DTKS / P3KE register row (schema/dtks.h): imported by the hub only, in
+// the scope of the village the snapshot places the NIK in (schema 12).
+constexpr FieldDef kDtks[] = {
+    {"nik", H}, {"name", H}, {"desil", H}, {"pbi_status", H}, {"snapshot_date", H}, {"source", H}, {"deleted", H},
+};
+
 constexpr TableDef kTables[] = {
     {"households", kHouseholds, false, 1},   {"persons", kPersons, false, 1},
     {"applications", kApplications, false, 1}, {"complaints", kComplaints, false, 0},
@@ -96,6 +102,7 @@ constexpr TableDef kTables[] = {
     {"purges", kPurges, true, 0},             {"audit_heads", kAuditHeads, true, 1, 9},
     {"letters", kLetters, false, 1, 10},
     {"case_events", kCaseEvents, true, 0, 13},
+    {"dtks", kDtks, false, 1, 14},
 };
 
 }  // namespace
