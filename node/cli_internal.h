@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "node/records.h"
+#include "schema/json_writer.h"
 #include "schema/messages.h"
 #include "schema/status.h"
 #include "sync/accounts.h"
@@ -69,8 +70,17 @@ Handler BundleImportHandler();
 // Letters (cli_letters.cc).
 Handler LetterGetHandler();
 Handler LetterVerifyHandler();
+Handler AppStageHandler();  // cli_stages.cc
 Handler RefusalsHandler();  // cli_refusals.cc
 Handler UiHandler();        // cli_ui.cc: the village web app
+const std::vector<Command>& CaseCommands();  // cli_cases.cc
+// DTKS status and duplicate NIKs, offline (cli_dtks.cc).
+Handler DtksShowHandler();
+// What the store knows about person `person_id`'s NIK: its DTKS status and
+// the other persons recorded with it (to inv.out / inv.err, or as the keys
+// "dtks" and "duplicates" into `j`).
+Status PrintBeneficiaryChecks(Invocation& inv, NodeStore& store, const std::string& person_id,
+                              schema::JsonWriter* j);
 
 }  // namespace simpul::node
 

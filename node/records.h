@@ -74,6 +74,10 @@ struct TypeNeeds {
 };
 TypeNeeds NeedsOf(const std::string& type);
 
+// Appends a workflow event by this village (in the caller's transaction):
+// `after` is the fold's head, `stage` the rule's stage of a stage_done.
+Status AppendApplicationEvent(NodeStore& store, const std::string& app_id, const std::string& kind,
+                              const std::string& reason, const std::string& stage = "");
 // Completeness check of an application for submission: the list of missing
 // or wrong things in the operator's language (empty = complete).
 Result<std::vector<std::string>> SubmissionProblems(NodeStore& store, const std::string& app_id,

@@ -23,10 +23,21 @@ constexpr FieldDef kApplications[] = {
     {"dtks_desil", S}, {"notes", S}, {"created_at", V}, {"letter_number", H},
     {"deleted", S},
 };
+// What a case is about. Shared from schema 13 on: the hub's front office
+// opens cases for a village (walk-ins); a node of schema 12 or older still takes these
+// fields from the village only, and gets a walk-in through the digest repair
+// (PROTOCOL.md, cases). The case's steps are in case_events.
 constexpr FieldDef kComplaints[] = {
-    {"person_id", V}, {"household_id", V}, {"category", V}, {"urgency", S},
-    {"description", V}, {"referral", S}, {"case_number", H}, {"created_at", V},
+    {"person_id", S}, {"household_id", S}, {"category", S}, {"urgency", S},
+    {"description", S}, {"referral", S}, {"case_number", H}, {"created_at", S},
     {"deleted", S},
+};
+// The steps of a case (schema/cases.h): written once by whoever acted, like
+// events; a village writes only its own steps (sync/merge.cc).
+constexpr FieldDef kCaseEvents[] = {
+    {"case_id", S},  {"kind", S},        {"actor", S},        {"actor_role", S}, {"operator", S},
+    {"at", S},       {"at_ms", S},       {"after", S},        {"facilitator", S}, {"partner", S},
+    {"partner_name", S}, {"note", S},    {"outcome", S},
 };
 constexpr FieldDef kAttachments[] = {
     {"application_id", V}, {"kind", V}, {"sha256", V}, {"size", V}, {"media_type", V},
@@ -37,7 +48,7 @@ constexpr FieldDef kAttachments[] = {
 // the event the writer had last folded: the fold's causal order.
 constexpr FieldDef kEvents[] = {
     {"subject_id", S}, {"subject_kind", S}, {"kind", S}, {"actor", S},
-    {"actor_role", S}, {"reason", S}, {"at", S}, {"after", S, 11},
+    {"actor_role", S}, {"reason", S}, {"at", S}, {"after", S, 11}, {"stage", S, 12},
 };
 
 // Conflicts are recorded by the hub (and mirrored by a node that sees the
@@ -77,6 +88,12 @@ constexpr FieldDef kLetters[] = {
     {"deleted", H},
 };
 
+// A DTKS / P3KE register row (schema/dtks.h): imported by the hub only, in
+// the scope of the village the snapshot places the NIK in (schema 12).
+constexpr FieldDef kDtks[] = {
+    {"nik", H}, {"name", H}, {"desil", H}, {"pbi_status", H}, {"snapshot_date", H}, {"source", H}, {"deleted", H},
+};
+
 constexpr TableDef kTables[] = {
     {"households", kHouseholds, false, 1},   {"persons", kPersons, false, 1},
     {"applications", kApplications, false, 1}, {"complaints", kComplaints, false, 0},
@@ -84,6 +101,8 @@ constexpr TableDef kTables[] = {
     {"attachments", kAttachments, false, 2}, {"audit", kAudit, true, 1},
     {"purges", kPurges, true, 0},             {"audit_heads", kAuditHeads, true, 1, 9},
     {"letters", kLetters, false, 1, 10},
+    {"case_events", kCaseEvents, true, 0, 13},
+    {"dtks", kDtks, false, 1, 14},
 };
 
 }  // namespace
@@ -95,6 +114,7 @@ int ChangePriority(std::string_view table, std::string_view field, std::string_v
   if (table == "applications" && field == "service_type" && v == "hospital_bill") return 0;
   if (table == "attachments") return 2;
   if (table == "purges") return 0;  // a purge goes before anything it would scrub
+  if (table == "case_events") return 0;  // a case's steps count against its 1x24 h target
   return 1;
 }
 
