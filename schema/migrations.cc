@@ -169,6 +169,17 @@ CREATE INDEX letters_number ON letters(number);
     R"sql(
 ALTER TABLE events ADD COLUMN after TEXT;
 )sql",
+    // 12: receipts (PROTOCOL.md §23): when a village received each hub
+    // decision and letter PDF, and when the hub acknowledged each of its
+    // workflow events, with the hub's clock of the reply that brought it.
+    // Replicated, append-only, written by the village node.
+    R"sql(
+CREATE TABLE receipts(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  subject_id TEXT, kind TEXT, ref_id TEXT, received_at_ms INTEGER, hub_time_ms INTEGER,
+  clock_offset_ms INTEGER, via TEXT);
+CREATE INDEX receipts_subject ON receipts(subject_id);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

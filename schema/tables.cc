@@ -77,13 +77,24 @@ constexpr FieldDef kLetters[] = {
     {"deleted", H},
 };
 
+// Receipts (schema 12): written once by the village node that received
+// something (a hub decision, a letter's PDF) or was told the hub received
+// its event; each carries the node's clock and the hub's clock of the reply
+// that brought it, so figures can be measured with the clock that saw both
+// ends (hub/reports/times.h, PROTOCOL.md §23).
+constexpr FieldDef kReceipts[] = {
+    {"subject_id", V, 12},     {"kind", V, 12},        {"ref_id", V, 12},
+    {"received_at_ms", V, 12}, {"hub_time_ms", V, 12}, {"clock_offset_ms", V, 12},
+    {"via", V, 12},
+};
+
 constexpr TableDef kTables[] = {
     {"households", kHouseholds, false, 1},   {"persons", kPersons, false, 1},
     {"applications", kApplications, false, 1}, {"complaints", kComplaints, false, 0},
     {"events", kEvents, true, 1},             {"conflicts", kConflicts, false, 1},
     {"attachments", kAttachments, false, 2}, {"audit", kAudit, true, 1},
     {"purges", kPurges, true, 0},             {"audit_heads", kAuditHeads, true, 1, 9},
-    {"letters", kLetters, false, 1, 10},
+    {"letters", kLetters, false, 1, 10},      {"receipts", kReceipts, true, 1, 12},
 };
 
 }  // namespace
