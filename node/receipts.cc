@@ -83,14 +83,17 @@ Status RecordReceipts(NodeStore& store, const ReceiptBatch& batch, uint64_t hub_
   return Status::Ok();
 }
 
-Result<int64_t> ReceivedAtMs(NodeStore& store, const std::string& kind, const std::string& ref_id) {
+Result<EventReceipt> ReceiptOfEvent(NodeStore& store, const std::string& event_id) {
   SIMPUL_ASSIGN_OR_RETURN(Stmt * st, store.db().Cached(
-      "SELECT min(received_at_ms) FROM receipts WHERE kind=? AND ref_id=?"));
-  st->Bind(1, kind).Bind(2, ref_id);
+      "SELECT min(CASE WHEN kind='decision' THEN received_at_ms END),"
+      " min(CASE WHEN kind='acked' AND via='sync' THEN hub_time_ms END) FROM receipts WHERE ref_id=?"));
+  st->Bind(1, event_id);
   SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
-  int64_t ms = row && !st->IsNullAt(0) ? st->Int(0) : 0;
+  EventReceipt r;
+  if (row && !st->IsNullAt(0)) r.here_ms = st->Int(0);
+  if (row && !st->IsNullAt(1)) r.at_hub_ms = st->Int(1);
   st->Reset();
-  return ms;
+  return r;
 }
 
 }  // namespace simpul::node

@@ -50,9 +50,14 @@ void NotePulled(const sync::wire::Change& c, bool hub_wrote, bool row_created, R
 // a reply bundle made at `hub_time_ms` and carried here later.
 Status RecordReceipts(NodeStore& store, const ReceiptBatch& batch, uint64_t hub_time_ms, bool live);
 
-// When this node received the hub's event or letter `ref_id` (ms on this
-// laptop's clock), 0 when it has no receipt: for `application show`.
-Result<int64_t> ReceivedAtMs(NodeStore& store, const std::string& kind, const std::string& ref_id);
+// What this node knows of when a workflow event travelled: `here_ms` when
+// this village received the hub's event (this laptop's clock), `at_hub_ms`
+// when the hub acknowledged this village's event (the hub's clock); 0 when
+// it has no receipt (yet). For `application show`.
+struct EventReceipt {
+  int64_t here_ms = 0, at_hub_ms = 0;
+};
+Result<EventReceipt> ReceiptOfEvent(NodeStore& store, const std::string& event_id);
 
 }  // namespace simpul::node
 

@@ -179,6 +179,7 @@ CREATE TABLE receipts(
   subject_id TEXT, kind TEXT, ref_id TEXT, received_at_ms INTEGER, hub_time_ms INTEGER,
   clock_offset_ms INTEGER, via TEXT);
 CREATE INDEX receipts_subject ON receipts(subject_id);
+CREATE INDEX receipts_ref ON receipts(ref_id, kind);
 )sql",
 };
 
