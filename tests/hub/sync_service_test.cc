@@ -1131,8 +1131,11 @@ struct Replica {
       REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     }
   }
+  // Over what the replica's schema knows, as a node of that schema does.
   std::vector<uint64_t> Digest(const std::string& village) {
-    auto d = sync::ScopeDigest(db, village);
+    auto version = schema::ReadSchemaVersion(db);
+    REQUIRE(version.ok());
+    auto d = sync::ScopeDigest(db, village, *version);
     REQUIRE(d.ok());
     return std::vector<uint64_t>(d->begin(), d->end());
   }
