@@ -66,6 +66,9 @@ Status RecordReceipts(NodeStore& store, const ReceiptBatch& batch, uint64_t hub_
   }
   const schema::TableDef* table = schema::FindTable("receipts");
   for (const auto& it : items) {
+    // A reply bundle's time is when the hub made it, not when it applied
+    // the village's event: the hub's own log says that better.
+    if (it.kind == "acked" && !live) continue;
     SIMPUL_ASSIGN_OR_RETURN(bool have, HaveReceipt(store, it.kind, it.ref_id));
     if (have) continue;  // the first receipt is the one that counts
     std::vector<sync::FieldWrite> f = {
