@@ -2,6 +2,7 @@
 // simpul-node; the server's log is English.
 #include "hub/cli.h"
 #include "hub/cli_internal.h"
+#include "hub/stages.h"
 
 #include <cstdio>
 #include <fstream>
@@ -29,14 +30,6 @@
 
 namespace simpul::hub {
 namespace cli {
-
-struct HubCommand {
-  const char* path;
-  const char* usage;
-  const char* help;
-  Status (*fn)(Args&);
-  sync::Permission permission;
-};
 
 std::string Get(const Row& row, const std::string& col) {
   for (const auto& [k, v] : row)
@@ -135,6 +128,7 @@ Result<std::unique_ptr<HubStore>> OpenHub(const Args& a) {
     return Status::PermissionDenied("role forbids").WithMsg(MsgId::kRoleForbids, {op->role, PathOf(a)});
   }
   store->set_actor(op->name + " (" + op->role + ")");
+  store->set_operator_role(op->role);
   return store;
 }
 
@@ -274,7 +268,8 @@ Status CmdAppList(Args& a) {
 Status Decide(Args& a, const std::string& kind, const std::string& role) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  SIMPUL_RETURN_IF_ERROR(RecordDecision(*store, a.words[0], kind, Opt(a, "reason"), role, OperatorName()));
+  SIMPUL_RETURN_IF_ERROR(
+      RecordDecision(*store, a.words[0], kind, Opt(a, "reason"), role, OperatorName(), nullptr, Opt(a, "override-reason")));
   std::cout << kind << ": " << a.words[0] << a.T(" (goes to the village at its next sync)\n");
   return Status::Ok();
 }
@@ -283,6 +278,18 @@ Status CmdApprove(Args& a) { return Decide(a, "approved", "hub"); }
 Status CmdReject(Args& a) { return Decide(a, "rejected", "hub"); }
 Status CmdVisit(Args& a) { return Decide(a, "field_visited", "verifier"); }
 Status CmdRecommend(Args& a) { return Decide(a, "recommended", "verifier"); }
+
+Status CmdStage(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 2, {}));
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_RETURN_IF_ERROR(RecordStage(*store, a.words[0], a.words[1], Opt(a, "note"), OperatorName()));
+  if (a.json)
+    std::cout << schema::JsonWriter().BeginObject().Field("id", a.words[0]).Field("stage", a.words[1]).EndObject().str()
+              << "\n";
+  else
+    std::cout << a.T("Stage recorded: ") << a.words[1] << a.T(" (goes to the village at its next sync)\n");
+  return Status::Ok();
+}
 
 Status CmdLetter(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
@@ -421,16 +428,20 @@ const HubCommand kCommands[] = {
     {"application list", "[--village CODE] [--status S]", "the queue of applications", CmdAppList, sync::Permission::kRead},
     {"application show", "ID", "an application with its history and conflicts", CmdAppShow, sync::Permission::kRead},
     {"application return", "ID --reason TEXT", "return to the village for completion", CmdReturn, sync::Permission::kReview},
-    {"application approve", "ID [--reason TEXT]", "approve", CmdApprove, sync::Permission::kDecide},
+    {"application approve", "ID [--reason TEXT] [--override-reason TEXT]", "approve", CmdApprove, sync::Permission::kDecide},
     {"application reject", "ID --reason TEXT", "reject", CmdReject, sync::Permission::kDecide},
     {"application visit", "ID --reason TEXT", "record the field visit (verifier)", CmdVisit, sync::Permission::kVerify},
     {"application recommend", "ID --reason TEXT", "record the kecamatan recommendation (verifier)", CmdRecommend, sync::Permission::kVerify},
+    {"application stage", "ID STAGE [--note TEXT]", "record a verification stage of the service rule, in its order, by its role", CmdStage, sync::Permission::kVerify},
     {"application letter", "ID", "issue the numbered letter of an approved application", CmdLetter, sync::Permission::kDecide},
     {"application edit", "ID [--notes T] [--dtks-status S] [--desil N]", "hub-side edits", CmdAppEdit, sync::Permission::kReview},
     {"conflicts", "[--village CODE] [--all]", "open conflicts (with --all: resolved too)", CmdConflicts, sync::Permission::kRead},
     {"resolve", "CONFLICT_ID --keep winner|loser | --value TEXT", "resolve a conflict; replicates", CmdResolve, sync::Permission::kReview},
     {"report times", "[--from DATE] [--to DATE] [--by service|kecamatan|month]", "median and p90 time from submission to letter, and SLA compliance per stage", CmdReportTimes, sync::Permission::kRead},
     {"audit", "[--village CODE] [--action A] [--limit N] [--verify]", "the audit log (hub and villages); --verify checks its chains against their signed heads", CmdAudit, sync::Permission::kAudit},
+    {"letter get", "NUMBER|APP_ID --out FILE.pdf", "write an issued letter's PDF (the read is audited)", CmdLetterGet, sync::Permission::kRead},
+    {"letter verify", "QR_TEXT", "check a letter's QR text: valid, forged or revoked (exit 0 only when valid)", CmdLetterVerify, sync::Permission::kRead},
+    {"letter revoke", "NUMBER|APP_ID --reason TEXT", "revoke an issued letter; replicates to its village", CmdLetterRevoke, sync::Permission::kDecide},
     {"document get", "SHA256|ATTACHMENT_ID --out FILE", "write a document a village sent, checked against its hash (the read is audited)", CmdDocumentGet, sync::Permission::kRead},
     {"bundle import", "FILE --reply OUT", "apply a village's bundle and write its reply bundle", CmdBundleImport, sync::Permission::kReview},
     {"user add", "NAME --role ROLE",
@@ -440,8 +451,12 @@ const HubCommand kCommands[] = {
     {"move", "household|person|application ID --to VILLAGE [--household ID]",
      "move a row (and dependents) to another village; a person joins --household there, or takes their household along if no one stays in it",
      CmdMove, sync::Permission::kReview},
+    {"dtks import", "FILE.csv [--source dtks|p3ke]", "load a DTKS or P3KE snapshot (CSV from Excel); each village receives its own rows", CmdDtksImport, sync::Permission::kAdminister},
+    {"dtks show", "NIK", "a NIK's DTKS status and desil (the read is audited)", CmdDtksShow, sync::Permission::kRead},
+    {"duplicates", "[--village CODE]", "NIKs recorded for more than one person (never merged automatically)", CmdDuplicates, sync::Permission::kRead},
     {"backup", "DIR [--verify]", "encrypted backup of the hub while it serves (passphrase from SIMPUL_BACKUP_PASSPHRASE or stdin); --verify checks one", CmdBackup, sync::Permission::kAdminister},
     {"restore", "DIR --data HUBDIR", "restore a backup into a stopped hub; villages give back what it lost", CmdRestore, sync::Permission::kNone},
+    {"case", "open|list|inbox|counts|show|assign|refer|start|note|outcome|resolve|reopen|close ...", "B'DESUT complaint cases; 'simpul-hub case' lists their commands", CmdCase, sync::Permission::kRead},
 };
 
 }  // namespace cli
@@ -458,7 +473,7 @@ int RunHubCli(const std::vector<std::string>& argv) {
       if (eq != std::string::npos) {
         v = k.substr(eq + 1);
         k.resize(eq);
-      } else if (k == "json" || k == "help" || k == "all" || k == "verify" || k == "dry-run") {
+      } else if (k == "json" || k == "help" || k == "all" || k == "verify" || k == "dry-run" || k == "overdue") {
         v = "1";
       } else if (i + 1 < argv.size()) {
         v = argv[++i];

@@ -15,10 +15,20 @@
 #include "schema/json_writer.h"
 #include "schema/messages.h"
 #include "schema/status.h"
+#include "sync/accounts.h"
 
 namespace simpul::hub::cli {
 
-struct HubCommand;
+struct Args;
+
+// A command of the table (cli.cc; `case` dispatches to its own, cli_cases.cc).
+struct HubCommand {
+  const char* path;
+  const char* usage;
+  const char* help;
+  Status (*fn)(Args&);
+  sync::Permission permission;
+};
 
 struct Args {
   const HubCommand* cmd = nullptr;
@@ -66,6 +76,21 @@ Status VerifyAuditLog(Args& a, HubStore& store);
 Status PrintApplicationDocuments(const Args& a, HubStore& store, const std::string& app_id, schema::JsonWriter* j);
 // document get SHA|ATTACHMENT_ID --out FILE
 Status CmdDocumentGet(Args& a);
+
+// Letters after issuing (cli_letters.cc).
+Status CmdLetterGet(Args& a);     // letter get NUMBER|APP_ID --out FILE.pdf
+Status CmdLetterVerify(Args& a);  // letter verify QR_TEXT
+Status CmdLetterRevoke(Args& a);  // letter revoke NUMBER|APP_ID --reason TEXT
+// B'DESUT cases (cli_cases.cc): `case SUBCOMMAND ...`, each subcommand with
+// its own permission.
+Status CmdCase(Args& a);
+// DTKS and duplicate beneficiaries (cli_dtks.cc).
+Status CmdDtksImport(Args& a);   // dtks import FILE.csv [--source dtks|p3ke]
+Status CmdDtksShow(Args& a);     // dtks show NIK
+Status CmdDuplicates(Args& a);   // duplicates [--village CODE]
+// For `application show`: the applicant's DTKS status, other persons with
+// the NIK, the same benefit held elsewhere (text, or keys into `j`).
+Status PrintApplicationBeneficiary(const Args& a, HubStore& store, const Row& app, schema::JsonWriter* j);
 
 }  // namespace simpul::hub::cli
 

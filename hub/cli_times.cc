@@ -8,6 +8,7 @@
 
 #include "hub/cli_internal.h"
 #include "hub/reports/times_source.h"
+#include "hub/stages.h"
 #include "schema/local_time.h"
 #include "sync/hlc.h"
 
@@ -58,6 +59,8 @@ Status CmdAppShow(Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(*store, a.words[0]));
   auto state = schema::FoldWorkflow(events);
   SIMPUL_ASSIGN_OR_RETURN(auto conflicts, ListConflicts(*store, "", true));
+  SIMPUL_ASSIGN_OR_RETURN(auto next_stage, NextStageOf(*store, app, state));
+  const bool reviewing = state.status == "submitted" || state.status == "in_review";
   const std::string village = Get(app, "village");
   std::vector<reports::EventTimes> times;
   for (const auto& e : events) {
@@ -69,16 +72,18 @@ Status CmdAppShow(Args& a) {
     j.BeginObject();
     for (const auto& [k, v] : app) j.Field(k, v);
     SIMPUL_RETURN_IF_ERROR(PrintApplicationDocuments(a, *store, a.words[0], &j));
+    SIMPUL_RETURN_IF_ERROR(PrintApplicationBeneficiary(a, *store, app, &j));
     j.Field("status", state.status).Field("contested", state.contested).Key("events").BeginArray();
     for (size_t i = 0; i < events.size(); ++i) {
       const auto& e = events[i];
       j.BeginObject().Field("kind", e.kind).Field("actor_role", e.actor_role).Field("reason", e.reason)
-          .Field("id", e.id).Field("at", e.at).Field("time", TimeIso(times[i].at_ms, village));
+          .Field("stage", e.stage).Field("id", e.id).Field("at", e.at)
+          .Field("time", TimeIso(times[i].at_ms, village));
       if (times[i].received_ms) j.Field("received_time", TimeIso(times[i].received_ms, village));
       if (times[i].delivered_ms) j.Field("delivered_time", TimeIso(times[i].delivered_ms, village));
       j.EndObject();
     }
-    j.EndArray().Key("conflicts").BeginArray();
+    j.EndArray().Field("next_stage", reviewing && next_stage ? next_stage->code : "").Key("conflicts").BeginArray();
     for (const auto& c : conflicts)
       if (Get(c, "row_id") == a.words[0])
         j.BeginObject().Field("id", Get(c, "id")).Field("field", Get(c, "field")).Field("status", Get(c, "status"))
@@ -89,15 +94,19 @@ Status CmdAppShow(Args& a) {
   std::cout << a.T("Application ") << a.words[0] << "  " << a.T("status") << ": " << state.status << "\n";
   for (const auto& [k, v] : app)
     if (!schema::IsNull(v) && k != "deleted") std::cout << "  " << std::left << std::setw(18) << k << schema::ValueToDisplay(v) << "\n";
+  SIMPUL_RETURN_IF_ERROR(PrintApplicationBeneficiary(a, *store, app, nullptr));
   for (size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
-    std::cout << "  " << TimeText(a, times[i].at_ms, village) << "  " << a.T("event ") << e.kind << " ("
+    std::cout << "  " << TimeText(a, times[i].at_ms, village) << "  " << a.T("event ") << e.kind << (e.stage.empty() ? "" : " " + e.stage) << " ("
               << e.actor_role << ")" << (e.reason.empty() ? "" : ": " + e.reason) << "\n";
     if (times[i].received_ms)
       std::cout << "      " << a.T("received by Dinsos: ") << TimeText(a, times[i].received_ms, village) << "\n";
     if (times[i].delivered_ms)
       std::cout << "      " << a.T("received by the village: ") << TimeText(a, times[i].delivered_ms, village) << "\n";
   }
+  if (reviewing && next_stage)
+    std::cout << "  " << a.T("Next stage: ") << next_stage->code << " ("
+              << (a.lang == Lang::kId ? next_stage->title_id : next_stage->title_en) << ", " << next_stage->role << ")\n";
   for (const auto& c : conflicts)
     if (Get(c, "row_id") == a.words[0])
       std::cout << "  " << a.T("CONFLICT ") << Get(c, "id") << " " << Get(c, "field") << ": '"

@@ -90,6 +90,47 @@ Status Rehome(HubStore& store, const Moving& m, const std::string& household, co
 
 }  // namespace
 
+Status MoveOneRow(HubStore& store, const std::string& table, const std::string& id, const std::string& from,
+                  const std::string& to, const std::string& version) {
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * log, store.db().Cached(
+      "INSERT INTO changelog(version,tbl,row_id,village,flags,origin,received_at_ms) VALUES(?,?,?,?,?,?,?)"));
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * up, store.db().Cached("UPDATE " + table + " SET village=? WHERE id=?"));
+  up->Bind(1, to).Bind(2, id);
+  SIMPUL_RETURN_IF_ERROR(up->Run());
+  // Old scope: drop it, and where it went.
+  log->Bind(1, version).Bind(2, table).Bind(3, id).Bind(4, from)
+      .Bind(5, static_cast<int64_t>(sync::wire::kFlagScopeOut)).Bind(6, store.hub_id())
+      .Bind(7, static_cast<int64_t>(store.NowMs()));
+  SIMPUL_RETURN_IF_ERROR(log->Run());
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * field, store.db().Cached(
+      "INSERT INTO changelog_fields(seq,field,value,base) VALUES(?,?,?,NULL)"));
+  field->Bind(1, store.db().LastInsertRowid()).Bind(2, sync::wire::kMovedToField).Bind(3, to);
+  SIMPUL_RETURN_IF_ERROR(field->Run());
+  // New scope: the row's full state, one entry per version.
+  SIMPUL_ASSIGN_OR_RETURN(auto versions, QueryRows(store,
+      "SELECT field,version FROM field_versions WHERE tbl=? AND row_id=? ORDER BY version", {table, id}));
+  SIMPUL_ASSIGN_OR_RETURN(Row state, ReadRow(store, table, id));
+  std::string last_version;
+  int64_t seq = 0;
+  for (const auto& v : versions) {
+    std::string ver = RowText(v, "version"), name = RowText(v, "field");
+    if (ver != last_version) {
+      log->Bind(1, ver).Bind(2, table).Bind(3, id).Bind(4, to)
+          .Bind(5, static_cast<int64_t>(sync::wire::kFlagSnapshot)).Bind(6, store.hub_id())
+          .Bind(7, static_cast<int64_t>(store.NowMs()));
+      SIMPUL_RETURN_IF_ERROR(log->Run());
+      seq = store.db().LastInsertRowid();
+      last_version = ver;
+    }
+    Value value;
+    for (const auto& [k, val] : state)
+      if (k == name) value = val;
+    field->Bind(1, seq).Bind(2, name).Bind(3, value);
+    SIMPUL_RETURN_IF_ERROR(field->Run());
+  }
+  return Status::Ok();
+}
+
 Result<int> MoveRow(HubStore& store, const std::string& table, const std::string& id, const std::string& to,
                     const MoveOptions& opt) {
   if (table != "persons" && table != "applications" && table != "households")
@@ -114,50 +155,13 @@ Result<int> MoveRow(HubStore& store, const std::string& table, const std::string
   }
   // The move is stamped like any hub write; both scopes hear of it.
   std::string version = store.hlc().Version(store.hlc().Now());
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * log, store.db().Cached(
-      "INSERT INTO changelog(version,tbl,row_id,village,flags,origin,received_at_ms) VALUES(?,?,?,?,?,?,?)"));
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * moved_to, store.db().Cached(
-      "INSERT INTO changelog_fields(seq,field,value,base) VALUES(?,?,?,NULL)"));
   for (const auto& m : rows) {
-    SIMPUL_ASSIGN_OR_RETURN(Stmt * up, store.db().Cached("UPDATE " + m.table + " SET village=? WHERE id=?"));
-    up->Bind(1, to).Bind(2, m.id);
-    SIMPUL_RETURN_IF_ERROR(up->Run());
     if (!joins.empty() && (m.table == "persons" || m.table == "applications")) {
       SIMPUL_ASSIGN_OR_RETURN(Row now, ReadRow(store, m.table, m.id));
       if (m.id == id || RowText(now, "household_id") == old_household)
         SIMPUL_RETURN_IF_ERROR(Rehome(store, m, joins, version));
     }
-    // Old scope: drop it, and where it went.
-    log->Bind(1, version).Bind(2, m.table).Bind(3, m.id).Bind(4, from)
-        .Bind(5, static_cast<int64_t>(sync::wire::kFlagScopeOut)).Bind(6, store.hub_id())
-        .Bind(7, static_cast<int64_t>(store.NowMs()));
-    SIMPUL_RETURN_IF_ERROR(log->Run());
-    moved_to->Bind(1, store.db().LastInsertRowid()).Bind(2, sync::wire::kMovedToField).Bind(3, to);
-    SIMPUL_RETURN_IF_ERROR(moved_to->Run());
-    // New scope: the row's full state, one entry per version.
-    SIMPUL_ASSIGN_OR_RETURN(auto versions, QueryRows(store,
-        "SELECT field,version FROM field_versions WHERE tbl=? AND row_id=? ORDER BY version", {m.table, m.id}));
-    SIMPUL_ASSIGN_OR_RETURN(Row state, ReadRow(store, m.table, m.id));
-    std::string last_version;
-    int64_t seq = 0;
-    for (const auto& v : versions) {
-      std::string ver = RowText(v, "version"), field = RowText(v, "field");
-      if (ver != last_version) {
-        log->Bind(1, ver).Bind(2, m.table).Bind(3, m.id).Bind(4, to)
-            .Bind(5, static_cast<int64_t>(sync::wire::kFlagSnapshot)).Bind(6, store.hub_id())
-            .Bind(7, static_cast<int64_t>(store.NowMs()));
-        SIMPUL_RETURN_IF_ERROR(log->Run());
-        seq = store.db().LastInsertRowid();
-        last_version = ver;
-      }
-      SIMPUL_ASSIGN_OR_RETURN(Stmt * f, store.db().Cached(
-          "INSERT INTO changelog_fields(seq,field,value,base) VALUES(?,?,?,NULL)"));
-      Value value;
-      for (const auto& [k, val] : state)
-        if (k == field) value = val;
-      f->Bind(1, seq).Bind(2, field).Bind(3, value);
-      SIMPUL_RETURN_IF_ERROR(f->Run());
-    }
+    SIMPUL_RETURN_IF_ERROR(MoveOneRow(store, m.table, m.id, from, to, version));
   }
   SIMPUL_RETURN_IF_ERROR(store.Audit("move", from, table + ":" + id,
                                      "to " + to + ", " + std::to_string(rows.size()) + " rows" +

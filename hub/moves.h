@@ -37,6 +37,15 @@ struct MoveOptions {
 Result<int> MoveRow(HubStore& store, const std::string& table, const std::string& id, const std::string& to,
                     const MoveOptions& options = {});
 
+// Moves the one row `table`:`id` from village `from` to `to`, stamped
+// `version`, inside the caller's transaction: its village changes, `from`
+// is sent a scope_out naming `to`, `to` the row's full state (one snapshot
+// entry per version). No dependents and no audit: MoveRow, and the DTKS
+// import (hub/dtks_import.h) for a NIK a newer snapshot places elsewhere,
+// do those.
+Status MoveOneRow(HubStore& store, const std::string& table, const std::string& id, const std::string& from,
+                  const std::string& to, const std::string& version);
+
 }  // namespace simpul::hub
 
 #endif  // SIMPUL_HUB_MOVES_H_

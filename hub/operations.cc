@@ -1,6 +1,7 @@
 #include "hub/operations.h"
 
 #include "hub/sequences.h"
+#include "hub/duplicates.h"
 
 #include <ctime>
 
@@ -43,19 +44,18 @@ std::string RowText(const Row& row, const std::string& col) {
   return {};
 }
 
-namespace {
-
 // `after`: the head of the fold the decision was made on (schema/workflow.h):
 // the decision applies to that state, whatever the clocks say.
 Status AppendEvent(HubStore& store, const std::string& app_id, const std::string& village,
                    const std::string& kind, const std::string& reason, const std::string& role,
-                   const std::string& operator_name, const std::string& after) {
+                   const std::string& operator_name, const std::string& after, const std::string& stage) {
   const schema::TableDef* t = schema::FindTable("events");
   std::vector<FieldWrite> f = {{"subject_id", app_id},  {"subject_kind", std::string("application")},
                                {"kind", kind},          {"actor", store.hub_id()},
                                {"actor_role", role},
                                {"at", store.hlc().Version(store.hlc().Now())},
                                {"after", after}};
+  if (!stage.empty()) f.push_back({"stage", stage});
   std::string why = reason;
   if (!operator_name.empty()) why += (why.empty() ? "" : " ") + std::string("[") + operator_name + "]";
   if (!why.empty()) f.push_back({"reason", why});
@@ -64,7 +64,12 @@ Status AppendEvent(HubStore& store, const std::string& app_id, const std::string
   return Status::Ok();
 }
 
-}  // namespace
+// Someone recorded an event after the state the operator decided on.
+static Status StaleDecision(const schema::WorkflowState& now) {
+  return Status::Aborted("the application changed since it was opened (it is now " + now.status +
+                         "): nothing was recorded")
+      .WithMsg(MsgId::kDecisionStale, {now.status});
+}
 
 Result<std::string> CreateEnrolment(HubStore& store, const std::string& village, int days) {
   SIMPUL_ASSIGN_OR_RETURN(auto level, schema::ValidateRegionCode(village, nullptr));
@@ -131,13 +136,14 @@ Result<Row> ReadRow(HubStore& store, const std::string& table, const std::string
 }
 
 Result<std::vector<schema::WorkflowEvent>> ReadEvents(HubStore& store, const std::string& subject) {
-  SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, "SELECT id,kind,actor,actor_role,reason,at,after FROM events"
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, "SELECT id,kind,actor,actor_role,reason,at,stage,after FROM events"
                                                   " WHERE subject_id=?", {subject}));
   std::vector<schema::WorkflowEvent> out;
   for (const auto& r : rows) {
     schema::WorkflowEvent e{RowText(r, "id"), RowText(r, "kind"), RowText(r, "actor"), RowText(r, "actor_role"),
                             RowText(r, "reason"), RowText(r, "at")};
-    if (!schema::IsNull(r.back().second)) e.after = RowText(r, "after");
+    e.stage = RowText(r, "stage");
+    if (!schema::IsNull(r.back().second)) e.after = RowText(r, "after");  // `after` is the last column
     out.push_back(std::move(e));
   }
   return schema::CausalOrder(std::move(out));
@@ -150,7 +156,8 @@ Result<schema::WorkflowState> ApplicationState(HubStore& store, const std::strin
 
 Status RecordDecision(HubStore& store, const std::string& app_id, const std::string& kind,
                       const std::string& reason, const std::string& actor_role,
-                      const std::string& operator_name) {
+                      const std::string& operator_name, const std::string* expected_head,
+                      const std::string& override_reason) {
   if (!schema::RoleMayRecord(actor_role, kind))
     return Status::PermissionDenied("role " + actor_role + " may not record " + kind);
   if ((kind == "returned" || kind == "rejected") && reason.empty())
@@ -160,6 +167,7 @@ Status RecordDecision(HubStore& store, const std::string& app_id, const std::str
   SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
   SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(store, app_id));
   auto before = schema::FoldWorkflow(events);
+  if (expected_head && *expected_head != before.head) return StaleDecision(before);
   // Check the transition on a trial fold, so a decision that would be
   // ignored is refused here instead of being recorded as an anomaly.
   events.push_back({"~", kind, store.hub_id(), actor_role, reason, "~", before.head});
@@ -167,16 +175,19 @@ Status RecordDecision(HubStore& store, const std::string& app_id, const std::str
   if (after.anomalies.size() > before.anomalies.size())
     return Status::FailedPrecondition("cannot record " + kind + ": the application is " + before.status)
         .WithMsg(MsgId::kDecisionNotAllowed, {kind, before.status});
+  if (kind == "approved") SIMPUL_RETURN_IF_ERROR(CheckBenefitApproval(store, app, override_reason));
   SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, RowText(app, "village"), kind, reason, actor_role, operator_name,
                                      before.head));
   SIMPUL_RETURN_IF_ERROR(store.Audit("decision:" + kind, RowText(app, "village"), app_id, reason));
   return txn.Commit();
 }
 
-Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, const std::string& operator_name) {
+Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, const std::string& operator_name,
+                                const std::string* expected_head) {
   SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
   SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
+  if (expected_head && *expected_head != state.head) return StaleDecision(state);
   if (state.status != "approved")
     return Status::FailedPrecondition("a letter is issued only for an approved application (it is " + state.status + ")")
         .WithMsg(MsgId::kLetterNeedsApproval, {state.status});
@@ -218,7 +229,8 @@ Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, cons
   const schema::TableDef* apps = schema::FindTable("applications");
   SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*apps, app_id, village, {{"letter_number", number}}));
   (void)w;
-  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, village, "letter_issued", number, "hub", operator_name, state.head));
+  SIMPUL_RETURN_IF_ERROR(
+      AppendEvent(store, app_id, village, "letter_issued", number, "hub", operator_name, state.head));
   SIMPUL_RETURN_IF_ERROR(store.Audit("decision:letter_issued", village, app_id, number + " pdf " + letter.sha256));
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return number;

@@ -32,20 +32,33 @@ Result<Row> ReadRow(HubStore& store, const std::string& table, const std::string
 // A subject's events in fold order (schema::CausalOrder).
 Result<std::vector<schema::WorkflowEvent>> ReadEvents(HubStore& store, const std::string& subject);
 Result<schema::WorkflowState> ApplicationState(HubStore& store, const std::string& app_id);
+// Appends a workflow event written by the hub, in the caller's write
+// transaction. `after`: the head of the fold it was decided on; `stage`: the
+// rule's stage code of a stage_done event ("" otherwise).
+Status AppendEvent(HubStore& store, const std::string& app_id, const std::string& village,
+                   const std::string& kind, const std::string& reason, const std::string& role,
+                   const std::string& operator_name, const std::string& after, const std::string& stage = "");
 
 // Records a workflow decision by the hub ("returned", "approved", "rejected")
 // or by a verifier ("field_visited", "recommended"). Refused when the
-// current status does not allow it.
+// current status does not allow it. With `expected_head` (the head event of
+// the state the operator saw, "" for none), refused with Aborted
+// (MsgId::kDecisionStale) when anyone recorded anything since: the decision
+// was made on a state that is gone, and nothing is written. An approval of a
+// service the applicant's NIK already holds needs `override_reason`
+// (hub/duplicates.h).
 Status RecordDecision(HubStore& store, const std::string& app_id, const std::string& kind,
                       const std::string& reason, const std::string& actor_role,
-                      const std::string& operator_name);
+                      const std::string& operator_name, const std::string* expected_head = nullptr,
+                      const std::string& override_reason = "");
 // Issues the letter of an approved application under the service rules
 // (hub/rules.h): the next number of the service's own sequence for the
 // office's year (hub/sequences.h), the signed PDF (hub/letters/issue.h), the
 // replicated letters row and the letter_issued event, in one transaction.
 // Returns the number.
+// `expected_head` as for RecordDecision.
 Result<std::string> IssueLetter(HubStore& store, const std::string& app_id,
-                                const std::string& operator_name);
+                                const std::string& operator_name, const std::string* expected_head = nullptr);
 // Hub-side edits of shared/hub fields: notes, dtks_status, dtks_desil.
 Status EditApplication(HubStore& store, const std::string& app_id,
                        const std::map<std::string, std::string>& fields);

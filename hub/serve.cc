@@ -2,18 +2,26 @@
 
 #include "hub/backup.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
 
-#include "hub/server/http_server.h"
+#include "web/http_server.h"
+#include "hub/api/web_app.h"
 #include "hub/setup_mode.h"
 #include "hub/store.h"
 #include "hub/sync_service.h"
+#include "web/http_server.h"
 
 namespace simpul::hub {
+
+using web::HttpRequest;
+using web::HttpResponse;
+using web::HttpServer;
+using web::ServerOptions;
 
 std::string UtcTimestamp() {
   std::time_t t = std::time(nullptr);
@@ -53,6 +61,12 @@ Status ReadServeConfig(const std::string& path, ServeConfig* cfg) {
     else if (k == "listen") cfg->listen = v;
     else if (k == "max_body_mb") SIMPUL_RETURN_IF_ERROR(number(&cfg->max_body_mb));
     else if (k == "max_ahead_hours") SIMPUL_RETURN_IF_ERROR(number(&cfg->max_ahead_hours));
+    else if (k == "session_idle_minutes") SIMPUL_RETURN_IF_ERROR(number(&cfg->session_idle_minutes));
+    else if (k == "secure_cookies") {
+      if (v != "yes" && v != "no")
+        return Status::InvalidArgument(path + ":" + std::to_string(n) + ": secure_cookies must be yes or no");
+      cfg->secure_cookies = v == "yes";
+    }
     else return Status::InvalidArgument(path + ":" + std::to_string(n) + ": unknown key '" + k + "'");
   }
   return Status::Ok();
@@ -74,8 +88,25 @@ Status Serve(const ServeConfig& cfg) {
   SyncServiceOptions sopt;
   sopt.max_ahead_ms = cfg.max_ahead_hours * 3600000ull;
   HubStore* hub = store.get();
-  HttpServer server(so, [hub, sopt](const HttpRequest& req) {
+  // The Dinsos web app: everything but /v1/ (hub/api/web_app.h).
+  WebAppOptions wopt;
+  wopt.sessions.secure_cookie = cfg.secure_cookies;
+  wopt.sessions.idle_timeout_ms = static_cast<int64_t>(cfg.session_idle_minutes) * 60000;
+  WebApp webapp(*store, wopt);
+  so.server_name = "simpul-hub";
+  HttpServer server(so, [hub, sopt, &webapp](const HttpRequest& req) {
     HttpResponse resp;
+    if (req.Path().rfind("/v1/", 0) != 0) {
+      if (req.truncated) return resp;  // nobody reads the answer
+      auto t0 = std::chrono::steady_clock::now();
+      resp = webapp.Handle(req);
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      // The path only: a query may hold a searched name or NIK.
+      std::fprintf(stderr, "%s %s web %s %.*s %d took=%.1fms\n", UtcTimestamp().c_str(), req.peer.c_str(),
+                   req.method.c_str(), static_cast<int>(std::min<size_t>(req.Path().size(), 200)), req.Path().data(),
+                   resp.status, ms);
+      return resp;
+    }
     RequestLog log;
     if (req.method == "GET" && req.target == "/v1/health") {
       resp.content_type = "text/plain";
@@ -110,6 +141,12 @@ Status Serve(const ServeConfig& cfg) {
   std::fprintf(stderr, "%s simpul-hub %s serving %s on %s:%u (hub key %s)\n", UtcTimestamp().c_str(),
                store->Meta("name").c_str(), cfg.data.c_str(), so.address.c_str(), bound,
                sync::crypto::Fingerprint(store->identity().sign_pk).c_str());
+  if (Status web_ok = CheckWebAppAllowed(*store); web_ok.ok())
+    std::fprintf(stderr, "%s web application at http://%s:%u/ (sign in with a hub operator account)\n",
+                 UtcTimestamp().c_str(), so.address.c_str(), bound);
+  else
+    std::fprintf(stderr, "%s web application not served yet: %s\n", UtcTimestamp().c_str(),
+                 Describe(Lang::kEn, web_ok).c_str());
   std::fflush(stderr);
   server.Run(/*handle_signals=*/true);
   std::fprintf(stderr, "%s simpul-hub stopped cleanly\n", UtcTimestamp().c_str());

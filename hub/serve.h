@@ -1,6 +1,7 @@
-// `simpul-hub serve`: the sync server's configuration and run loop (the HTTP
-// layer is hub/server/http_server.h; the requests' handling is
-// hub/sync_service.h). Its log lines are English and start with a UTC time.
+// `simpul-hub serve`: the server's configuration and run loop. One listener
+// serves sync at /v1/ (hub/sync_service.h) and the Dinsos web app at / and
+// /api/v1/ (hub/api/web_app.h); the HTTP layer is web/http_server.h. Its log
+// lines are English and start with a UTC time.
 //
 // Thread-safety: Serve() blocks the calling thread until SIGTERM/SIGINT;
 // requests are handled on the server's worker thread.
@@ -18,6 +19,8 @@ struct ServeConfig {
   std::string data, listen = "127.0.0.1:8470";
   uint64_t max_body_mb = 32;
   uint64_t max_ahead_hours = 24;
+  uint64_t session_idle_minutes = 30;  // the web app signs an idle operator out
+  bool secure_cookies = false;         // yes behind a TLS reverse proxy (docs/OPERATIONS.md)
 };
 
 // Reads `key = value` lines (# comments) into `cfg`; names the line of an

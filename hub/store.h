@@ -98,6 +98,10 @@ class HubStore {
   // "sync" for the server.
   const std::string& actor() const { return actor_; }
   void set_actor(std::string actor) { actor_ = std::move(actor); }
+  // The signed-in operator's role ("" in setup mode and for the server):
+  // what stage recording checks against the service rule.
+  const std::string& operator_role() const { return operator_role_; }
+  void set_operator_role(std::string role) { operator_role_ = std::move(role); }
   // The documents villages sent, sealed under the hub data key.
   sync::BlobDir& blobs() { return *blobs_; }
   // Appends to the hub's audit chain and signs its new head with the hub
@@ -122,6 +126,7 @@ class HubStore {
   std::unique_ptr<sync::ChangeWriter> writer_;
   std::unique_ptr<sync::BlobDir> blobs_;
   std::string actor_ = "sync";
+  std::string operator_role_;
 };
 
 }  // namespace simpul::hub

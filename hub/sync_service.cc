@@ -7,6 +7,7 @@
 #include <new>
 
 #include "hub/audit.h"
+#include "hub/cases.h"
 #include "hub/schema_compat.h"
 #include "schema/migrations.h"
 #include "schema/tables.h"
@@ -444,6 +445,7 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
     if (by_position) r.version.clear();
     reply.results[i] = std::move(r);
   }
+  SIMPUL_RETURN_IF_ERROR(NumberCasesOnReceipt(store, node.village));  // hub/cases.h
   if (max_skew > 0)
     reply.notice = "this node's clock is about " + std::to_string(max_skew / 3600000) +
                    " hours ahead of the hub's; its changes were accepted. Check this laptop's date and time;"

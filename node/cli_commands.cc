@@ -160,10 +160,12 @@ Status Create(Invocation& inv, Entity e) {
     JsonWriter j;
     j.BeginObject().Field("id", w.id);
     WarningsJson(j, inv, w.warnings);
+    if (e == Entity::kPerson) SIMPUL_RETURN_IF_ERROR(PrintBeneficiaryChecks(inv, *store, w.id, &j));
     *inv.out << j.EndObject().str() << "\n";
   } else {
     PrintWarnings(inv, w.warnings);
     *inv.out << EntityNoun(e, inv.lang) << inv.T(" recorded: ") << w.id << "\n";
+    if (e == Entity::kPerson) SIMPUL_RETURN_IF_ERROR(PrintBeneficiaryChecks(inv, *store, w.id, nullptr));
   }
   return Status::Ok();
 }
@@ -193,10 +195,12 @@ Status Show(Invocation& inv, Entity e) {
     JsonWriter j;
     j.BeginObject();
     RowJson(j, row);
+    if (e == Entity::kPerson) SIMPUL_RETURN_IF_ERROR(PrintBeneficiaryChecks(inv, *store, inv.words[0], &j));
     *inv.out << j.EndObject().str() << "\n";
   } else {
     *inv.out << EntityNoun(e, inv.lang) << " " << inv.words[0] << "\n";
     PrintRow(inv, row);
+    if (e == Entity::kPerson) SIMPUL_RETURN_IF_ERROR(PrintBeneficiaryChecks(inv, *store, inv.words[0], nullptr));
   }
   return Status::Ok();
 }
@@ -307,7 +311,9 @@ Status AppShow(Invocation& inv) {
       j.BeginObject().Field("id", a.id).Field("kind", a.kind).Field("sha256", a.sha256)
           .Field("size", a.size).Field("filename", a.filename)
           .Field("state", a.present ? "present" : "pending").EndObject();
-    *inv.out << j.EndArray().EndObject().str() << "\n";
+    j.EndArray();
+    SIMPUL_RETURN_IF_ERROR(PrintBeneficiaryChecks(inv, *store, GetS(row, "applicant_id"), &j));
+    *inv.out << j.EndObject().str() << "\n";
     return Status::Ok();
   }
   auto& o = *inv.out;
@@ -318,6 +324,7 @@ Status AppShow(Invocation& inv) {
   if (state.contested)
     o << inv.T("  ATTENTION: both a withdrawal and an approval are recorded; a person must decide.\n");
   if (!applicant_name.empty()) o << "  " << std::left << std::setw(18) << inv.T("applicant") << applicant_name << "\n";
+  SIMPUL_RETURN_IF_ERROR(PrintBeneficiaryChecks(inv, *store, GetS(row, "applicant_id"), nullptr));
   PrintRow(inv, row);
   if (!events.empty()) {
     o << inv.T("  History:\n");
@@ -634,6 +641,8 @@ const std::vector<Command>& Commands() {
       {"application attach", "ID --kind K --file PATH", "Attach a document (kk, ktp, sktm, referral, photo, other; at most 20 MiB)", AppAttach, -1, {"kind", "file"}},
       {"application submit", "ID", "Submit the application to Dinsos", AppSubmit, -1, {}},
       {"application withdraw", "ID --reason TEXT", "Withdraw the application", AppWithdraw, -1, {"reason"}},
+      {"application stage", "ID STAGE [--note TEXT]", "Record a verification stage the service rule gives the village",
+       AppStageHandler(), -1, {"note"}},
       {"complaint new", "--category C --description TEXT", "Record a complaint (B'DESUT)", ComplaintNew, C, {}},
       {"complaint edit", "ID [--OPTION VALUE]...", "Change a complaint", ComplaintEdit, C, {}},
       {"complaint show", "ID", "Show a complaint", ComplaintShow, -1, {}},
@@ -666,7 +675,9 @@ const std::vector<Command>& Commands() {
        LetterGetHandler(), -1, {"out"}},
       {"letter verify", "QR_TEXT", "Check a letter's QR code offline: valid, forged or revoked", LetterVerifyHandler(), -1, {}},
       {"export recap", "--out FILE.csv [--purpose TEXT]", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out", "purpose"}},
+      {"dtks show", "--nik NIK", "A NIK's DTKS status and desil, offline (the hub's snapshot for this village)", DtksShowHandler(), -1, {"nik"}},
     };
+    cmds.insert(cmds.end(), CaseCommands().begin(), CaseCommands().end());  // cli_cases.cc
     // Positional words each command takes, read off its usage line; and the
     // permission its operator's role must have.
     for (auto& c : cmds) {
@@ -683,6 +694,7 @@ const std::vector<Command>& Commands() {
       else c.permission = sync::Permission::kRecord;
       std::string a = c.args;
       c.max_words = a.find("ITEM=") != std::string::npos ? 1000
+                    : a.rfind("ID STAGE", 0) == 0                ? 2
                     : (a.rfind("ID", 0) == 0 || a.rfind("FILE", 0) == 0 || a.rfind("[SET]", 0) == 0 ||
                        a.rfind("NAME", 0) == 0 || a.rfind("APP_ID", 0) == 0 || a.rfind("QR_TEXT", 0) == 0) ? 1
                     : 0;

@@ -71,7 +71,16 @@ Handler BundleImportHandler();
 // Letters (cli_letters.cc).
 Handler LetterGetHandler();
 Handler LetterVerifyHandler();
+Handler AppStageHandler();  // cli_stages.cc
 Handler RefusalsHandler();  // cli_refusals.cc
+const std::vector<Command>& CaseCommands();  // cli_cases.cc
+// DTKS status and duplicate NIKs, offline (cli_dtks.cc).
+Handler DtksShowHandler();
+// What the store knows about person `person_id`'s NIK: its DTKS status and
+// the other persons recorded with it (to inv.out / inv.err, or as the keys
+// "dtks" and "duplicates" into `j`).
+Status PrintBeneficiaryChecks(Invocation& inv, NodeStore& store, const std::string& person_id,
+                              schema::JsonWriter* j);
 
 // Times for people (cli_times.cc): "6 Des 2026 14.05 WIB" in the office zone
 // of `village`, "-" for 0; ISO 8601 with the zone's offset ("" for 0); the

@@ -1,4 +1,4 @@
-// Receipts at the village (PROTOCOL.md §23): when this node received each
+// Receipts at the village (PROTOCOL.md §25): when this node received each
 // decision the hub wrote and each letter's PDF, and when the hub
 // acknowledged each workflow event this node recorded (a submission), each
 // with the hub's clock of the reply that brought it and this laptop's own

@@ -322,7 +322,7 @@ Result<Written> WriteFields(NodeStore& store, Entity e, const std::string& id,
 }
 
 Status AppendEvent(NodeStore& store, const std::string& subject, const char* subject_kind,
-                   const std::string& kind, const std::string& reason) {
+                   const std::string& kind, const std::string& reason, const std::string& stage = "") {
   const schema::TableDef* events = schema::FindTable("events");
   std::string id = schema::NewRowId(store.NowMs());
   // `after` names the state the operator acted on (schema/workflow.h): the
@@ -340,12 +340,18 @@ Status AppendEvent(NodeStore& store, const std::string& subject, const char* sub
                                {"actor_role", std::string("village")},
                                {"at", at},              {"after", after}};
   if (!reason.empty()) f.push_back({"reason", reason});
+  if (!stage.empty()) f.push_back({"stage", stage});
   SIMPUL_ASSIGN_OR_RETURN(auto out, store.writer().Write(*events, id, store.village(), f));
   (void)out;
   return Status::Ok();
 }
 
 }  // namespace
+
+Status AppendApplicationEvent(NodeStore& store, const std::string& app_id, const std::string& kind,
+                              const std::string& reason, const std::string& stage) {
+  return AppendEvent(store, app_id, "application", kind, reason, stage);
+}
 
 Result<Written> CreateRecord(NodeStore& store, Entity e, const Options& opts) {
   std::vector<schema::Warning> warnings;
@@ -441,7 +447,7 @@ Result<std::vector<Row>> ListRecords(NodeStore& store, Entity e, const ListFilte
 
 Result<std::vector<schema::WorkflowEvent>> ReadEvents(NodeStore& store, const std::string& subject) {
   SIMPUL_ASSIGN_OR_RETURN(
-      auto* st, store.db().Cached("SELECT id,kind,actor,actor_role,reason,at,after FROM events"
+      auto* st, store.db().Cached("SELECT id,kind,actor,actor_role,reason,at,after,stage FROM events"
                                   " WHERE subject_id=?"));
   st->Bind(1, subject);
   std::vector<schema::WorkflowEvent> out;
@@ -454,6 +460,7 @@ Result<std::vector<schema::WorkflowEvent>> ReadEvents(NodeStore& store, const st
     if (!*row) break;
     schema::WorkflowEvent e{st->Text(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4), st->Text(5)};
     if (!st->IsNullAt(6)) e.after = st->Text(6);
+    e.stage = st->Text(7);
     out.push_back(std::move(e));
   }
   st->Reset();

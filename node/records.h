@@ -63,6 +63,10 @@ Result<std::vector<Row>> ListRecords(NodeStore& store, Entity e, const ListFilte
 // (schema::CausalOrder).
 Result<std::vector<schema::WorkflowEvent>> ReadEvents(NodeStore& store, const std::string& subject);
 Result<schema::WorkflowState> ApplicationState(NodeStore& store, const std::string& app_id);
+// Appends a workflow event by this village (in the caller's transaction):
+// `after` is the fold's head, `stage` the rule's stage of a stage_done.
+Status AppendApplicationEvent(NodeStore& store, const std::string& app_id, const std::string& kind,
+                              const std::string& reason, const std::string& stage = "");
 // Completeness check of an application for submission: the list of missing
 // or wrong things in the operator's language (empty = complete).
 Result<std::vector<std::string>> SubmissionProblems(NodeStore& store, const std::string& app_id,

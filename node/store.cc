@@ -128,14 +128,16 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& dir, sync:
   return Open(dir, clock, std::move(key));
 }
 
+std::string NodeStore::Actor() const {
+  if (!actor_.empty()) return actor_;
+  // Setup mode (no accounts yet): the name the environment gives.
+  const char* env = std::getenv("SIMPUL_OPERATOR");
+  if (!env || !*env) env = std::getenv("USER");
+  return std::string(env && *env ? env : "operator") + " (no account)";
+}
+
 Status NodeStore::Audit(const std::string& action, const std::string& subject, const std::string& detail) {
-  std::string who = actor_;
-  if (who.empty()) {  // setup mode (no accounts yet): the name the environment gives
-    const char* env = std::getenv("SIMPUL_OPERATOR");
-    if (!env || !*env) env = std::getenv("USER");
-    who = std::string(env && *env ? env : "operator") + " (no account)";
-  }
-  return sync::AppendVillageAudit(db_, *writer_, *hlc_, village_, who, action, subject, detail).status();
+  return sync::AppendVillageAudit(db_, *writer_, *hlc_, village_, Actor(), action, subject, detail).status();
 }
 
 Status NodeStore::SignAuditHead(const crypto::Identity& identity) {

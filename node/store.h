@@ -87,6 +87,9 @@ class NodeStore {
   Status SignAuditHead(const sync::crypto::Identity& identity);
   // The signed-in operator, recorded as the actor of audit entries.
   void set_actor(std::string actor) { actor_ = std::move(actor); }
+  // Who is acting: the signed-in operator, else (no accounts yet) the
+  // environment's name marked "(no account)".
+  std::string Actor() const;
 
   // Reads a meta value ("" when absent).
   std::string Meta(const std::string& key);

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "schema/cases.h"
+#include "schema/dtks.h"
 #include "schema/ids.h"
 #include "schema/model.h"
 #include "schema/validate.h"
@@ -76,6 +78,18 @@ Status ValidateStoredValue(std::string_view t, std::string_view f, const Value& 
   if (f == "dtks_status")
     return IsText(v) && (Text(v) == "registered" || Text(v) == "not_registered" || Text(v) == "unknown")
                ? Status::Ok() : Bad(t, f, "unknown DTKS status");
+  if (t == "dtks" && f == "desil")
+    return IsInt(v) && std::get<int64_t>(v) >= 1 && std::get<int64_t>(v) <= 10
+               ? Status::Ok() : Bad(t, f, "must be 1..10");
+  if (t == "dtks" && f == "pbi_status")
+    return IsText(v) && IsPbiStatus(Text(v)) ? Status::Ok() : Bad(t, f, "unknown PBI status");
+  if (t == "dtks" && f == "source")
+    return IsText(v) && IsDtksSource(Text(v)) ? Status::Ok() : Bad(t, f, "must be dtks or p3ke");
+  if (t == "dtks" && f == "snapshot_date") {
+    if (!IsText(v)) return Bad(t, f, "must be text");
+    auto r = ParseDate(f, Text(v));
+    return r.ok() ? Status::Ok() : r.status();
+  }
   if (t == "applications" && f == "type")
     return InTable(kApplicationTypes, v) ? Status::Ok() : Bad(t, f, "unknown application type");
   if (f == "service_type") return InTable(kServiceTypes, v) ? Status::Ok() : Bad(t, f, "unknown service type");
@@ -90,7 +104,13 @@ Status ValidateStoredValue(std::string_view t, std::string_view f, const Value& 
     return IsInt(v) && std::get<int64_t>(v) >= 1 ? Status::Ok() : Bad(t, f, "must be >= 1");
   if (t == "events" && f == "kind")
     return IsText(v) && IsKnownEventKind(Text(v)) ? Status::Ok() : Bad(t, f, "unknown event kind");
-  if (t == "events" && f == "after")
+  if (t == "case_events" && f == "kind")
+    return IsText(v) && IsKnownCaseStep(Text(v)) ? Status::Ok() : Bad(t, f, "unknown case step");
+  if (t == "case_events" && f == "partner")
+    return InTable(kCasePartners, v) ? Status::Ok() : Bad(t, f, "unknown partner");
+  if (t == "case_events" && f == "at_ms")
+    return IsInt(v) && std::get<int64_t>(v) >= 0 ? Status::Ok() : Bad(t, f, "must be >= 0");
+  if ((t == "events" || t == "case_events") && f == "after")
     return IsText(v) && (Text(v).empty() || LooksLikeRowId(Text(v))) ? Status::Ok()
                                                                      : Bad(t, f, "must be empty or an event id");
   if (t == "receipts") {

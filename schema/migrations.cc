@@ -169,7 +169,33 @@ CREATE INDEX letters_number ON letters(number);
     R"sql(
 ALTER TABLE events ADD COLUMN after TEXT;
 )sql",
-    // 12: receipts (PROTOCOL.md §23): when a village received each hub
+    // 12: the service rule's stage a stage_done event records (schema/stages.h).
+    R"sql(
+ALTER TABLE events ADD COLUMN stage TEXT;
+)sql",
+    // 13: the steps of complaint cases (B'DESUT; schema/cases.h): append-only,
+    // written by the village or the hub, folded in causal order like events.
+    R"sql(
+CREATE TABLE case_events(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  case_id TEXT, kind TEXT, actor TEXT, actor_role TEXT, operator TEXT,
+  at TEXT, at_ms INTEGER, after TEXT,
+  facilitator TEXT, partner TEXT, partner_name TEXT, note TEXT, outcome TEXT);
+CREATE INDEX case_events_case ON case_events(case_id);
+CREATE INDEX case_events_village ON case_events(village);
+)sql",
+    // 14: the DTKS / P3KE snapshot rows the hub imports (schema/dtks.h),
+    // replicated to the village each row places the NIK in; hub-owned.
+    R"sql(
+CREATE TABLE dtks(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  nik TEXT, name TEXT, desil INTEGER, pbi_status TEXT, snapshot_date TEXT, source TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX dtks_nik ON dtks(nik);
+CREATE INDEX dtks_village ON dtks(village);
+CREATE INDEX dtks_snapshot ON dtks(snapshot_date);
+)sql",
+    // 15: receipts (PROTOCOL.md §25): when a village received each hub
     // decision and letter PDF, and when the hub acknowledged each of its
     // workflow events, with the hub's clock of the reply that brought it.
     // Replicated, append-only, written by the village node.

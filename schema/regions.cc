@@ -2,6 +2,8 @@
 
 #include <unordered_set>
 
+#include "schema/csv.h"
+
 extern "C" {
 extern const char simpul_wilayah_2025_begin[];
 extern const char simpul_wilayah_2025_end[];
@@ -21,37 +23,23 @@ std::string_view EmbeddedRegionCsv(RegionEdition edition) {
 
 Result<std::vector<RegionRow>> ParseRegionCsv(std::string_view csv) {
   std::vector<RegionRow> rows;
-  size_t pos = 0;
-  int line_no = 0;
-  while (pos < csv.size()) {
-    size_t end = csv.find('\n', pos);
-    if (end == std::string_view::npos) end = csv.size();
-    std::string_view line = csv.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    if (line_no == 1 && line == "kode,nama") continue;
-    size_t comma = line.find(',');
-    auto bad = [&](const char* why) {
-      return Status::Corruption("region CSV line " + std::to_string(line_no) + ": " + why);
+  CsvReader reader(csv, CsvOptions{','});
+  std::vector<std::string> fields;
+  for (bool first = true;; first = false) {
+    auto next = reader.Next(&fields);
+    if (!next.ok()) return Status::Corruption("region " + next.status().message());
+    if (!*next) break;
+    if (first && reader.line() == 1 && fields.size() == 2 && fields[0] == "kode" && fields[1] == "nama") continue;
+    auto bad = [&](const std::string& why) {
+      return Status::Corruption("region CSV line " + std::to_string(reader.line()) + ": " + why);
     };
-    if (comma == std::string_view::npos) return bad("no comma");
+    if (fields.size() < 2) return bad("no comma");
     RegionRow row;
-    row.code = std::string(line.substr(0, comma));
-    std::string_view name = line.substr(comma + 1);
-    if (!name.empty() && name.front() == '"') {
-      if (name.size() < 2 || name.back() != '"') return bad("unterminated quote");
-      name = name.substr(1, name.size() - 2);
-      for (size_t i = 0; i < name.size(); ++i) {
-        row.name += name[i];
-        if (name[i] == '"' && i + 1 < name.size() && name[i + 1] == '"') ++i;
-      }
-    } else {
-      row.name = std::string(name);
-    }
+    row.code = std::move(fields[0]);
+    row.name = std::move(fields[1]);
+    for (size_t i = 2; i < fields.size(); ++i) row.name += "," + fields[i];  // an unquoted name keeps its commas
     auto level = ValidateRegionCode(row.code, nullptr);
-    if (!level.ok()) return bad(("bad code '" + row.code + "'").c_str());
+    if (!level.ok()) return bad("bad code '" + row.code + "'");
     row.level = static_cast<int>(*level);
     if (row.name.empty()) return bad("empty name");
     rows.push_back(std::move(row));

@@ -28,8 +28,8 @@ inline constexpr const char* kCurrentRegionEdition = "Kepmendagri 300.2.2-2138/2
 
 std::string_view EmbeddedRegionCsv(RegionEdition edition);
 
-// Parses "kode,nama" CSV (names may be double-quoted). Rejects malformed rows
-// with the line number.
+// Parses "kode,nama" CSV (schema/csv.h; names may be double-quoted). Rejects
+// malformed rows with the line number.
 Result<std::vector<RegionRow>> ParseRegionCsv(std::string_view csv);
 
 // Loads into the `regions` table what a node of `village_code` needs, in the

@@ -23,10 +23,21 @@ constexpr FieldDef kApplications[] = {
     {"dtks_desil", S}, {"notes", S}, {"created_at", V}, {"letter_number", H},
     {"deleted", S},
 };
+// What a case is about. Shared from schema 13 on: the hub's front office
+// opens cases for a village (walk-ins); a node of schema 12 or older still takes these
+// fields from the village only, and gets a walk-in through the digest repair
+// (PROTOCOL.md, cases). The case's steps are in case_events.
 constexpr FieldDef kComplaints[] = {
-    {"person_id", V}, {"household_id", V}, {"category", V}, {"urgency", S},
-    {"description", V}, {"referral", S}, {"case_number", H}, {"created_at", V},
+    {"person_id", S}, {"household_id", S}, {"category", S}, {"urgency", S},
+    {"description", S}, {"referral", S}, {"case_number", H}, {"created_at", S},
     {"deleted", S},
+};
+// The steps of a case (schema/cases.h): written once by whoever acted, like
+// events; a village writes only its own steps (sync/merge.cc).
+constexpr FieldDef kCaseEvents[] = {
+    {"case_id", S},  {"kind", S},        {"actor", S},        {"actor_role", S}, {"operator", S},
+    {"at", S},       {"at_ms", S},       {"after", S},        {"facilitator", S}, {"partner", S},
+    {"partner_name", S}, {"note", S},    {"outcome", S},
 };
 constexpr FieldDef kAttachments[] = {
     {"application_id", V}, {"kind", V}, {"sha256", V}, {"size", V}, {"media_type", V},
@@ -37,7 +48,7 @@ constexpr FieldDef kAttachments[] = {
 // the event the writer had last folded: the fold's causal order.
 constexpr FieldDef kEvents[] = {
     {"subject_id", S}, {"subject_kind", S}, {"kind", S}, {"actor", S},
-    {"actor_role", S}, {"reason", S}, {"at", S}, {"after", S, 11},
+    {"actor_role", S}, {"reason", S}, {"at", S}, {"after", S, 11}, {"stage", S, 12},
 };
 
 // Conflicts are recorded by the hub (and mirrored by a node that sees the
@@ -77,15 +88,21 @@ constexpr FieldDef kLetters[] = {
     {"deleted", H},
 };
 
-// Receipts (schema 12): written once by the village node that received
+// Receipts (schema 15): written once by the village node that received
 // something (a hub decision, a letter's PDF) or was told the hub received
 // its event; each carries the node's clock and the hub's clock of the reply
 // that brought it, so figures can be measured with the clock that saw both
-// ends (hub/reports/times.h, PROTOCOL.md §23).
+// ends (hub/reports/times.h, PROTOCOL.md §25).
 constexpr FieldDef kReceipts[] = {
-    {"subject_id", V, 12},     {"kind", V, 12},        {"ref_id", V, 12},
-    {"received_at_ms", V, 12}, {"hub_time_ms", V, 12}, {"clock_offset_ms", V, 12},
-    {"via", V, 12},
+    {"subject_id", V, 15},     {"kind", V, 15},        {"ref_id", V, 15},
+    {"received_at_ms", V, 15}, {"hub_time_ms", V, 15}, {"clock_offset_ms", V, 15},
+    {"via", V, 15},
+};
+
+// A DTKS / P3KE register row (schema/dtks.h): imported by the hub only, in
+// the scope of the village the snapshot places the NIK in (schema 14).
+constexpr FieldDef kDtks[] = {
+    {"nik", H}, {"name", H}, {"desil", H}, {"pbi_status", H}, {"snapshot_date", H}, {"source", H}, {"deleted", H},
 };
 
 constexpr TableDef kTables[] = {
@@ -94,7 +111,10 @@ constexpr TableDef kTables[] = {
     {"events", kEvents, true, 1},             {"conflicts", kConflicts, false, 1},
     {"attachments", kAttachments, false, 2}, {"audit", kAudit, true, 1},
     {"purges", kPurges, true, 0},             {"audit_heads", kAuditHeads, true, 1, 9},
-    {"letters", kLetters, false, 1, 10},      {"receipts", kReceipts, true, 1, 12},
+    {"letters", kLetters, false, 1, 10},
+    {"case_events", kCaseEvents, true, 0, 13},
+    {"dtks", kDtks, false, 1, 14},
+    {"receipts", kReceipts, true, 1, 15},
 };
 
 }  // namespace
@@ -106,6 +126,7 @@ int ChangePriority(std::string_view table, std::string_view field, std::string_v
   if (table == "applications" && field == "service_type" && v == "hospital_bill") return 0;
   if (table == "attachments") return 2;
   if (table == "purges") return 0;  // a purge goes before anything it would scrub
+  if (table == "case_events") return 0;  // a case's steps count against its 1x24 h target
   return 1;
 }
 

@@ -44,7 +44,7 @@ inline bool KnownAtSchema(const FieldDef& field, int schema_version) { return fi
 inline bool KnownAtSchema(const TableDef& table, int schema_version) { return table.since <= schema_version; }
 
 // Sync priority of a change (lower goes first): 0 urgent cases (complaints
-// of urgency emergency/high, hospital-bill recommendations), 1 other records
+// of urgency emergency/high, case steps, hospital-bill recommendations), 1 other records
 // and workflow events, 2 document metadata. Documents' bytes go after all.
 int ChangePriority(std::string_view table, std::string_view field, std::string_view text_value);
 

@@ -8,13 +8,14 @@ namespace simpul::schema {
 bool IsKnownEventKind(const std::string& k) {
   static const std::set<std::string> kKinds = {
       "submitted", "returned", "resubmitted", "field_visited", "recommended",
-      "approved",  "rejected", "letter_issued", "withdrawn"};
+      "stage_done", "approved", "rejected", "letter_issued", "withdrawn"};
   return kKinds.count(k) > 0;
 }
 
 bool RoleMayRecord(const std::string& role, const std::string& kind) {
   if (kind == "submitted" || kind == "resubmitted" || kind == "withdrawn") return role == "village";
   if (kind == "field_visited" || kind == "recommended") return role == "verifier" || role == "hub";
+  if (kind == "stage_done") return role == "village" || role == "verifier" || role == "hub";
   if (kind == "returned" || kind == "approved" || kind == "rejected" || kind == "letter_issued")
     return role == "hub";
   return false;
@@ -107,9 +108,13 @@ WorkflowState FoldWorkflow(std::vector<WorkflowEvent> unordered) {
     } else if (e.kind == "returned") {
       if (open) next = "returned";
       else ignore(e, "not under review (" + st + ")");
-    } else if (e.kind == "field_visited" || e.kind == "recommended") {
-      if (open) next = "in_review";
-      else ignore(e, "not under review (" + st + ")");
+    } else if (e.kind == "field_visited" || e.kind == "recommended" || e.kind == "stage_done") {
+      if (e.kind == "stage_done" && e.stage.empty()) ignore(e, "no stage named");
+      else if (open) {
+        next = "in_review";
+        std::string stage = e.kind == "field_visited" ? "field_check" : e.kind == "recommended" ? "kecamatan" : e.stage;
+        s.stages_done.push_back({stage, e.actor_role});
+      } else ignore(e, "not under review (" + st + ")");
     } else if (e.kind == "approved" || e.kind == "rejected") {
       if (open || st == "returned") next = e.kind;
       else if (st == "withdrawn" && e.kind == "approved") {

@@ -29,7 +29,8 @@ namespace simpul::schema {
 struct WorkflowEvent {
   std::string id;
   std::string kind;        // submitted, returned, resubmitted, field_visited,
-                           // recommended, approved, rejected, letter_issued, withdrawn
+                           // recommended, stage_done, approved, rejected,
+                           // letter_issued, withdrawn
   std::string actor;       // node id (or hub operator) that made it
   std::string actor_role;  // "village", "verifier" or "hub"
   std::string reason;
@@ -37,6 +38,14 @@ struct WorkflowEvent {
   // The id of the event the writer had last folded for this subject ("" when
   // it had none); nullopt for events written before schema 11 (no link).
   std::optional<std::string> after;
+  // For stage_done: the service rule's stage code (schema 12).
+  std::string stage;
+};
+
+// A verification stage recorded on an application, and the role that
+// recorded it ("village", "verifier" or "hub").
+struct StageDone {
+  std::string stage, actor_role;
 };
 
 struct WorkflowState {
@@ -48,11 +57,18 @@ struct WorkflowState {
   // The last event of the fold ("" when there is none): what a new event
   // records in `after`.
   std::string head;
+  // Stages recorded while the application was under review, in fold order.
+  // A return and resubmission keeps them (the village fixes what was asked;
+  // a field check done stays done). The older kinds count as the stages
+  // they are: field_visited as field_check, recommended as kecamatan.
+  std::vector<StageDone> stages_done;
 };
 
 bool IsKnownEventKind(const std::string& kind);
 // Which role may record `kind` ("village" may submit/resubmit/withdraw; "hub"
-// decides; "verifier" and "hub" record field visits and recommendations).
+// decides; "verifier" and "hub" record field visits and recommendations; any
+// of the three records a stage: which stage fits which role is the service
+// rule's, checked by schema/service_rules.h CheckStage and MissingStage).
 bool RoleMayRecord(const std::string& role, const std::string& kind);
 
 // The events in fold order: every event after the one its `after` names (a

@@ -107,8 +107,8 @@ Result<ApplyResult> Merger::Apply(const wire::Change& c, Role writer, const std:
       if (f.field == "writer" && f.value != Value(node))
         return Status::PermissionDenied("an audit entry or head must be written by the node it names");
   }
-  if (c.table == "events" && !snapshot && writer == Role::kVillage) {
-    // A village may only record its own village events.
+  if ((c.table == "events" || c.table == "case_events") && !snapshot && writer == Role::kVillage) {
+    // A village may only record its own village events (and case steps).
     std::string node;
     Hlc::ParseVersion(c.version, nullptr, &node);
     for (const auto& f : c.fields) {

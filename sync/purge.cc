@@ -97,6 +97,7 @@ std::vector<std::string> PersonalFields(const std::string& table) {
   if (table == "applications") return {"purpose", "indicator_answers", "notes"};
   if (table == "complaints") return {"description", "referral"};
   if (table == "attachments") return {"filename"};
+  if (table == "case_events") return {"note", "outcome", "partner_name"};
   return {};
 }
 
@@ -125,7 +126,13 @@ Result<int> ScrubSubject(Db& db, const std::string& kind, const std::string& sub
   std::vector<std::pair<std::string, std::string>> all;
   for (const auto& r : rows)
     if (seen.insert(r).second) all.push_back(r);
+  SIMPUL_ASSIGN_OR_RETURN(bool has_case_events, HasTable(db, "case_events"));
   for (const auto& [table, id] : std::vector<std::pair<std::string, std::string>>(all)) {
+    if (table == "complaints" && has_case_events) {  // a case's notes say what happened to the person
+      SIMPUL_ASSIGN_OR_RETURN(auto steps, Ids(db, "SELECT id FROM case_events WHERE case_id=?", id));
+      for (auto& e : steps)
+        if (seen.insert({"case_events", e}).second) all.push_back({"case_events", e});
+    }
     if (table != "applications") continue;
     SIMPUL_ASSIGN_OR_RETURN(auto att, Ids(db, "SELECT id FROM attachments WHERE application_id=?", id));
     for (auto& a : att)

@@ -27,8 +27,10 @@ for m in re.finditer(r'\{\s*(' + STR + r'|' + RAW + r')\s*,', block, re.S):
 used = set()
 # Every file of the two CLIs (one file per command group) and the record
 # operations' option tables.
+# Also the web app's page strings and API (hub/web/, hub/api/).
 sources = sorted(set(root.glob('node/cli*.cc')) | set(root.glob('hub/cli*.cc')) | set(root.glob('hub/cli/*.cc')) |
-                 set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'node/refusals.cc'})
+                 set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'node/refusals.cc'} |
+                 set(root.glob('hub/web/*.cc')) | set(root.glob('hub/api/*.cc')))
 for path in sources:
     text = path.read_text()
     for m in re.finditer(r'\b(?:T|Tr)\(\s*(?:lang,\s*)?(' + STR + r')', text):
@@ -42,8 +44,9 @@ for path in sources:
     # Option tables: {"opt", "field", bool, "help"}
     for m in re.finditer(r'\{' + STR + r',\s*' + STR + r',\s*(?:true|false),\s*(' + STR + r')\}', text):
         used.add(m.group(1)[1:-1])
-    # Label and count tables: {"code", "English"} / {"key", "English", "SQL"}
-    for m in re.finditer(r'kLabels\[\] = \{(.*?)\};', text, re.S):
+    # Label and count tables: {"code", "English"} / {"key", "English", "SQL"};
+    # the web pages' strings: {"key", "English"}
+    for m in re.finditer(r'k(?:\w*Labels|PageStrings)\[\] = \{(.*?)\};', text, re.S):
         for mm in re.finditer(r'\{' + STR + r',\s*(' + STR + r')\}', m.group(1)):
             used.add(mm.group(1)[1:-1])
     for m in re.finditer(r'std::vector<C> counts = \{(.*?)\};', text, re.S):

@@ -3,6 +3,7 @@
 # Villages work offline, one village's link is cut in the middle of a sync,
 # the hub returns an application while the village edits the same field, the
 # conflict shows on both sides and is resolved, and every replica agrees.
+# Dinsos loads a DTKS snapshot; each village looks its residents up offline.
 # Usage: tools/demo.sh BIN_DIR   (tools/run.sh demo builds and calls it)
 set -euo pipefail
 bin=$(cd "${1:-build/bin}" && pwd)
@@ -87,6 +88,9 @@ rm -f "$work/link-down"
 say "The link is back: Sumberagung resumes where it stopped"
 node sumberagung sync --timeout 30
 
+say "Dinsos loads the quarterly DTKS snapshot (a synthetic sample, as Excel saves it)"
+hub dtks import "$(dirname "$0")/data/dtks-sample.csv" | head -2
+
 say "Dinsos reviews: approves a Sarongan application, and returns one from Pesanggaran"
 hub application approve "${APP[sarongan1]}" --reason "Memenuhi kriteria"
 hub application letter "${APP[sarongan1]}"
@@ -99,6 +103,8 @@ node pesanggaran application edit "${APP[pesanggaran1]}" --notes "Pemohon dirawa
 say "Everyone syncs: the decision reaches the villages; the concurrent edit is a conflict"
 for v in sarongan pesanggaran sumberagung; do node "$v" sync | head -1; done
 node sarongan application show "${APP[sarongan1]}" | head -3
+echo "Sarongan looks the applicant up in DTKS offline, in its own rows:"
+node sarongan application show "${APP[sarongan1]}" | grep -E "DTKS|P3KE"
 
 say "The conflict, as the village operator sees it"
 node pesanggaran conflicts

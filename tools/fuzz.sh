@@ -18,7 +18,7 @@ case "$seconds" in
 esac
 jobs=$(nproc 2>/dev/null || echo 2)
 build=${SIMPUL_FUZZ_BUILD_DIR:-build-fuzz}
-targets=${SIMPUL_FUZZ_TARGETS:-"codec decode_alloc envelope at_rest hub_sync regions_csv indicators validate"}
+targets=${SIMPUL_FUZZ_TARGETS:-"codec decode_alloc envelope at_rest hub_sync regions_csv dtks_csv indicators validate"}
 
 for tool in clang clang++; do
   command -v "$tool" >/dev/null || { echo "fuzz: $tool not found (tools/setup.sh installs it)" >&2; exit 1; }

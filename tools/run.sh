@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # The two commands of the README, plus the benchmarks:
 #   tools/run.sh demo    install what is missing, build (Release), run the demo
-#   tools/run.sh test    install what is missing, build with ASan+UBSan, run every test,
-#                        then fuzz each decoder for 5 s (tools/fuzz.sh)
+#   tools/run.sh test    install what is missing, build with ASan+UBSan, run every test
+#                        except the long ones, and replay each fuzz target's corpus
+#   tools/run.sh test --long   the same, plus the soak and poor-link runs (label "long")
+#                        and real fuzzing of each decoder for 30 s (clang, tools/fuzz.sh)
 #   tools/run.sh bench   build (Release) and run the benchmark programs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 what=${1:-}
+long=no
 case "$what" in
-  demo|test|bench) ;;
-  *) echo "usage: tools/run.sh demo|test|bench" >&2; exit 2 ;;
+  demo|bench) ;;
+  test) [ "${2:-}" = "--long" ] && long=yes ;;
+  *) echo "usage: tools/run.sh demo|test [--long]|bench" >&2; exit 2 ;;
 esac
 bash tools/setup.sh
 case "$what" in
@@ -24,9 +28,13 @@ case "$what" in
     cmake --build build-test -j"$jobs"
     bash tools/check_deps.sh
     python3 tools/check_catalogue.py
-    (cd build-test && ctest --output-on-failure --timeout 600)
-    # Every decoder of outside bytes, fuzzed briefly (clang + libFuzzer, build-fuzz).
-    bash tools/fuzz.sh 5
+    if [ "$long" = yes ]; then
+      (cd build-test && ctest --output-on-failure --timeout 900)
+      # Every decoder of outside bytes, fuzzed for real (clang + libFuzzer, build-fuzz).
+      bash tools/fuzz.sh 30
+    else
+      (cd build-test && ctest --output-on-failure --timeout 1800 -LE long)
+    fi
     ;;
   bench)
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSIMPUL_BUILD_TESTS=OFF >/dev/null

@@ -6,7 +6,8 @@ packages=(cmake make g++ pkg-config ccache python3 libsqlite3-dev libssl-dev lib
           libcereal-dev libsodium-dev libzstd-dev doctest-dev
           clang libclang-rt-14-dev  # clang + libFuzzer/sanitizer runtimes, for tools/fuzz.sh
           libhpdf-dev libqrencode-dev  # letters: PDF and QR code
-          poppler-utils zbar-tools)    # tests read letters back: pdftotext, pdftoppm, zbarimg
+          poppler-utils zbar-tools     # tests read letters back: pdftotext, pdftoppm, zbarimg
+          chromium chromium-driver python3-selenium python3-openpyxl)  # browser tests of the web app (tests/browser)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,7 +5,7 @@
 
 #include <linux/magic.h>
 
-#include "tests/e2e/link_harness.h"
+#include "tests/support/cluster.h"
 
 namespace simpul::testing {
 namespace {

@@ -2,7 +2,7 @@
 // hub (nothing of a scan lies in its data directory in clear), listed with
 // their application and exported byte for byte; an audit chain cut at the
 // hub (its newest rows deleted with SQL) is named by `audit --verify`.
-#include "tests/e2e/link_harness.h"
+#include "tests/support/cluster.h"
 #include "tests/support/store_db.h"
 
 namespace simpul::testing {

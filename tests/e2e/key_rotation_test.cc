@@ -3,7 +3,7 @@
 // (even across two rotations while offline), no re-enrolment; refusals
 // reach a node that has not yet learnt the new key, signed with the key it
 // trusts.
-#include "tests/e2e/link_harness.h"
+#include "tests/support/cluster.h"
 
 namespace simpul::testing {
 namespace {

@@ -21,7 +21,7 @@
 // The link's seed is printed; SIMPUL_POORLINK_SEED=N replays a run (it also
 // fixes the documents' sizes and bytes); SIMPUL_POORLINK_HUBLOG=1 prints the
 // hub's request log (one line per request, with the bytes it received).
-#include "tests/e2e/link_harness.h"
+#include "tests/support/cluster.h"
 
 namespace simpul::testing {
 namespace {

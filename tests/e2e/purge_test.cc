@@ -4,7 +4,7 @@
 // KK scan another member still needs stays); an edit one laptop made offline
 // before it heard of the purge does not bring the data back; the hub's files
 // no longer hold the NIK, name or document anywhere.
-#include "tests/e2e/link_harness.h"
+#include "tests/support/cluster.h"
 
 namespace simpul::testing {
 namespace {

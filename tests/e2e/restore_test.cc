@@ -6,7 +6,7 @@
 // applications, and letters after the restore get fresh numbers. The same
 // on a new machine (the restore could not keep the number reservations):
 // letters wait until every village has given back what it holds.
-#include "tests/e2e/link_harness.h"
+#include "tests/support/cluster.h"
 
 namespace simpul::testing {
 namespace {

@@ -17,7 +17,7 @@
 //
 // SIMPUL_SOAK_SEED=N replays the driver's and the links' random choices
 // (timing still varies).
-#include "tests/e2e/link_harness.h"
+#include "tests/support/cluster.h"
 
 namespace simpul::testing {
 namespace {

@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "sync/crypto/at_rest.h"
-#include "tests/e2e/link_harness.h"
+#include "tests/support/cluster.h"
 
 namespace simpul::testing {
 namespace {

@@ -287,6 +287,13 @@ void SchemaSeeds() {
   SeedText("regions_csv", "head", std::string(csv.substr(0, cut == std::string_view::npos ? csv.size() : cut + 1)));
   SeedText("regions_csv", "quoted", "kode,nama\n35,\"Jawa \"\"Timur\"\"\"\n35.10,\"Kabupaten Banyuwangi, Jawa Timur\"\n");
   SeedText("regions_csv", "crlf", "kode,nama\r\n35.10.01,Pesanggaran\r\n35.10.01.2001,Sarongan\r\n");
+  // DTKS snapshots: Excel's semicolon dialect with a BOM, Windows-1252, a quoted line break.
+  SeedText("dtks_csv", "excel-id", "\xEF\xBB\xBFnik;nama;kode_desa;desil;status_pbi;tanggal_snapshot\r\n"
+                                   "3510015211870001;\"Siti; S.Pd.\";3510012001;2;aktif;31/03/2026\r\n"
+                                   "3510011211870003;Budi;35.10.01.2002;;tidak terdaftar;2026-03-31\r\n");
+  SeedText("dtks_csv", "cp1252", "NIK,Nama,Kode Desa,Desil,Status PBI,Tanggal Snapshot\r\n"
+                                 "3510015211870001,Jos\xE9,3510012001,10,nonaktif,2026-03-31\r\n");
+  SeedText("dtks_csv", "bad", "nik,nama,kode_desa,desil,status_pbi,tanggal_snapshot\n3.51E+15,\"a\nb\",1,11,x,2026-13-01\n");
 
   // Indicators: each built-in set, answers, and a set with answers.
   int i = 0;

@@ -84,10 +84,11 @@ TEST_CASE("hub clock: the serving hub and an operator's command never repeat or 
   REQUIRE(report.ok());
   CHECK(report->intact());
 
-  // The stored clock never goes back, whoever saves last.
+  // The stored clock never goes back, whoever saves last (it may be past the
+  // last audit entry: the signed audit head is stamped after it).
   auto stored = Column(**later, "SELECT value FROM meta WHERE key='hlc_last'");
   REQUIRE(stored.size() == 1);
-  CHECK(stored[0] == at.back().substr(0, 16));
+  CHECK(stored[0] >= at.back().substr(0, 16));
 }
 
 TEST_CASE("hub clock: a restart resumes after the last stamp any process committed, whatever the wall clock") {

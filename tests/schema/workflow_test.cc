@@ -1,6 +1,7 @@
 // Tests for schema/workflow.h: the application status as a deterministic fold
 // of its event log, authority rules, and contested withdrawal/approval.
 #include "schema/workflow.h"
+#include "schema/stages.h"
 
 #include <doctest/doctest.h>
 
@@ -549,6 +550,65 @@ TEST_CASE("IsKnownEventKind, RoleMayRecord and VillageMayEdit") {
   for (const char* st :
        {"submitted", "in_review", "approved", "rejected", "letter_issued", "withdrawn", ""})
     CHECK_FALSE(VillageMayEdit(st));
+}
+
+}  // namespace
+}  // namespace simpul::schema
+
+namespace simpul::schema {
+namespace {
+
+TEST_CASE("stages: recorded in the rule's order by the side the rule names, and counted only then") {
+  auto rules = ParseServiceRules(BuiltinServiceRules());
+  REQUIRE(rules.ok());
+  const ServiceRule* spm = rules->FindCode("spm");
+  REQUIRE(spm);
+  auto event = [](const std::string& id, const std::string& kind, const std::string& role, const std::string& after,
+                  const std::string& stage = "") {
+    WorkflowEvent e{id, kind, "x", role, "", id, after};
+    e.stage = stage;
+    return e;
+  };
+  std::vector<WorkflowEvent> ev = {event("1", "submitted", "village", "")};
+  auto state = FoldWorkflow(ev);
+  REQUIRE(MissingStage(*spm, state));
+  CHECK(MissingStage(*spm, state)->code == "field_check");
+  // Out of order, the other side's stage, an unknown stage: refused, named.
+  Status st = CheckStage(*spm, state, "kecamatan", "hub");
+  CHECK(st.code() == Code::kFailedPrecondition);
+  CHECK(st.message().find("field_check") != std::string::npos);
+  CHECK(CheckStage(*spm, state, "field_check", "hub").code() == Code::kPermissionDenied);
+  Status unknown = CheckStage(*spm, state, "lurah", "hub");
+  CHECK(unknown.code() == Code::kInvalidArgument);
+  CHECK(unknown.message().find("health_recheck") != std::string::npos);
+  CHECK(CheckStage(*spm, state, "field_check", "village").ok());
+
+  // A village writing Dinsos's stage does not pass it.
+  ev.push_back(event("2", "stage_done", "village", "1", "field_check"));
+  ev.push_back(event("3", "stage_done", "village", "2", "kecamatan"));
+  state = FoldWorkflow(ev);
+  CHECK(state.status == "in_review");
+  CHECK(StagesDone(*spm, state) == std::vector<std::string>{"field_check"});
+  CHECK(MissingStage(*spm, state)->code == "kecamatan");
+  CHECK(CheckStage(*spm, state, "field_check", "village").code() == Code::kFailedPrecondition);  // already done
+
+  // The older kinds count as the stages they are; a stage with no code is ignored.
+  ev.push_back(event("4", "recommended", "verifier", "3"));
+  ev.push_back(event("5", "stage_done", "hub", "4", "dinsos_verification"));
+  ev.push_back(event("6", "stage_done", "hub", "5"));
+  state = FoldWorkflow(ev);
+  CHECK(state.anomalies.size() == 1);
+  CHECK(MissingStage(*spm, state)->code == "health_recheck");
+  ev.push_back(event("7", "stage_done", "hub", "6", "health_recheck"));
+  state = FoldWorkflow(ev);
+  CHECK(MissingStage(*spm, state) == nullptr);
+
+  // Done stages survive a return and resubmission; none is recorded while returned.
+  ev.push_back(event("8", "returned", "hub", "7"));
+  state = FoldWorkflow(ev);
+  CHECK(CheckStage(*spm, state, "health_recheck", "hub").code() == Code::kFailedPrecondition);
+  ev.push_back(event("9", "resubmitted", "village", "8"));
+  CHECK(MissingStage(*spm, FoldWorkflow(ev)) == nullptr);
 }
 
 }  // namespace

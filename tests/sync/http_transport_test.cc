@@ -1,4 +1,4 @@
-// Tests for sync/transport/http_client.h against hub/server/http_server.h on
+// Tests for sync/transport/http_client.h against web/http_server.h on
 // 127.0.0.1: binary round trips, keep-alive and reconnect, size limits on
 // both sides, timeouts, refused connections, hostile bytes from a plain
 // socket, connection bounds, concurrency, and shutdown by Stop() and SIGTERM.
@@ -24,17 +24,17 @@
 #include <utility>
 #include <vector>
 
-#include "hub/server/http_server.h"
+#include "web/http_server.h"
 #include "sync/transport/http_client.h"
 
 namespace simpul::sync {
 namespace {
 
-using hub::HttpHandler;
-using hub::HttpRequest;
-using hub::HttpResponse;
-using hub::HttpServer;
-using hub::ServerOptions;
+using web::HttpHandler;
+using web::HttpRequest;
+using web::HttpResponse;
+using web::HttpServer;
+using web::ServerOptions;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 

@@ -1,12 +1,14 @@
-// The hub's asynchronous HTTP/1.1 server (Boost.Beast): a listener that only
-// accepts, one session per connection that reads a request (timeout, body
-// limit), hands it to a pure handler, and writes the reply.
+// The asynchronous HTTP/1.1 server (Boost.Beast) the hub serves sync and the
+// web application with (and the village app will): a listener that only
+// accepts, one session per connection that reads a request (timeout, header
+// and body limits), hands it to a pure handler, and writes the reply with
+// the security headers every reply carries (web/security_headers.h).
 //
 // The handler runs on a separate worker thread so SQLite work never blocks
 // the I/O thread; replies are posted back to the connection's strand. The
 // header exposes no Boost type; Beast lives in http_server.cc only.
-#ifndef SIMPUL_HUB_SERVER_HTTP_SERVER_H_
-#define SIMPUL_HUB_SERVER_HTTP_SERVER_H_
+#ifndef SIMPUL_WEB_HTTP_SERVER_H_
+#define SIMPUL_WEB_HTTP_SERVER_H_
 
 #include <cstdint>
 #include <functional>
@@ -14,25 +16,9 @@
 #include <string>
 
 #include "schema/status.h"
+#include "web/http.h"
 
-namespace simpul::hub {
-
-struct HttpRequest {
-  std::string method;  // "POST", "GET"
-  std::string target;  // "/v1/sync"
-  std::string body;
-  std::string peer;    // "127.0.0.1:54321"
-  // The connection broke (cut, reset, timeout) after the headers and part of
-  // the body: `body` holds what arrived, and nobody reads the response. Only
-  // handlers that can use a prefix of a body (the hub's /v1/stream) act on it.
-  bool truncated = false;
-};
-
-struct HttpResponse {
-  int status = 200;
-  std::string content_type = "application/octet-stream";
-  std::string body;
-};
+namespace simpul::web {
 
 // Pure request -> response; called on the worker thread, one call at a time.
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
@@ -43,6 +29,7 @@ struct ServerOptions {
   uint64_t body_limit = 32ull << 20;   // larger requests get 413
   int read_timeout_ms = 60000;         // per request, slow links included
   int max_connections = 1024;          // beyond: accept and close at once
+  std::string server_name = "simpul";  // the Server header and the log's prefix
 };
 
 class HttpServer {
@@ -65,6 +52,6 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace simpul::hub
+}  // namespace simpul::web
 
-#endif  // SIMPUL_HUB_SERVER_HTTP_SERVER_H_
+#endif  // SIMPUL_WEB_HTTP_SERVER_H_

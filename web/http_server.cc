@@ -11,9 +11,10 @@
 //
 // One request is in flight per connection (no pipelining), so the response
 // queue is bounded at one. Every completion checks `ec` first.
-#include "hub/server/http_server.h"
+#include "web/http_server.h"
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -45,7 +46,9 @@
 #include <utility>
 #include <vector>
 
-namespace simpul::hub {
+#include "web/security_headers.h"
+
+namespace simpul::web {
 namespace {
 
 namespace net = boost::asio;
@@ -63,6 +66,17 @@ constexpr size_t kDrainChunk = 64 * 1024;
 // Errors from the HTTP parser, as opposed to socket errors and timeouts.
 bool IsHttpError(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
+}
+
+// The request's header fields, names lower-cased.
+std::vector<Header> HeadersOf(const http::request<http::string_body>& msg) {
+  std::vector<Header> out;
+  for (const auto& field : msg) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.push_back({std::move(name), std::string(field.value())});
+  }
+  return out;
 }
 
 std::string FormatEndpoint(const tcp::endpoint& ep) {
@@ -188,6 +202,7 @@ class Session : public std::enable_shared_from_this<Session> {
     HttpRequest req;
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
+    req.headers = HeadersOf(msg);
     req.body = std::move(msg.body());
     req.peer = peer_;
     req.truncated = true;
@@ -207,6 +222,7 @@ class Session : public std::enable_shared_from_this<Session> {
     HttpRequest req;
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
+    req.headers = HeadersOf(msg);
     req.body = std::move(msg.body());
     req.peer = peer_;
     version_ = msg.version();
@@ -227,14 +243,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void DoWrite(HttpResponse out) {
     state_ = State::kWriting;
-    res_ = {};
-    res_.version(version_);
-    res_.result(static_cast<unsigned>(out.status));
-    res_.set(http::field::server, "simpul-hub");
-    res_.set(http::field::content_type, out.content_type);
-    res_.keep_alive(keep_alive_ && !server_.stopping());
-    res_.body() = std::move(out.body);
-    res_.prepare_payload();
+    Fill(std::move(out), version_, keep_alive_ && !server_.stopping());
     linger_ = false;
     StartWrite();
   }
@@ -245,16 +254,29 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoReject(http::status status, std::string text) {
     state_ = State::kWriting;
     parser_.reset();
-    res_ = {};
-    res_.version(11);
-    res_.result(status);
-    res_.set(http::field::server, "simpul-hub");
-    res_.set(http::field::content_type, "text/plain; charset=utf-8");
-    res_.keep_alive(false);
-    res_.body() = std::move(text);
-    res_.prepare_payload();
+    HttpResponse out{static_cast<int>(status), "text/plain; charset=utf-8", std::move(text)};
+    AddSecurityHeaders(&out);
+    Fill(std::move(out), 11, false);
     linger_ = true;
     StartWrite();
+  }
+
+  void Fill(HttpResponse out, unsigned version, bool keep_alive) {
+    res_ = {};
+    res_.version(version);
+    res_.result(static_cast<unsigned>(out.status));
+    res_.set(http::field::server, server_.options().server_name);
+    res_.set(http::field::content_type, out.content_type);
+    for (const auto& h : out.headers) {
+      // CR or LF would split the header; such a header is dropped, never sent.
+      if (h.value.find_first_of("\r\n") != std::string::npos || h.name.empty() ||
+          h.name.find_first_of("\r\n: ") != std::string::npos)
+        continue;
+      res_.insert(h.name, h.value);
+    }
+    res_.keep_alive(keep_alive);
+    res_.body() = std::move(out.body);
+    res_.prepare_payload();
   }
 
   void StartWrite() {
@@ -317,7 +339,7 @@ HttpResponse Server::CallHandler(const HttpRequest& req) const {
   try {
     out = handler_(req);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "simpul-hub: handler threw on %s %s: %s\n", req.method.c_str(), req.target.c_str(),
+    std::fprintf(stderr, "%s: handler threw on %s %s: %s\n", options_.server_name.c_str(), req.method.c_str(), req.target.c_str(),
                  e.what());
     out = HttpResponse{500, "text/plain; charset=utf-8", "internal error\n"};
   } catch (...) {
@@ -326,6 +348,7 @@ HttpResponse Server::CallHandler(const HttpRequest& req) const {
   if (out.status < 100 || out.status > 999) {  // Beast throws on these
     out = HttpResponse{500, "text/plain; charset=utf-8", "internal error: bad status\n"};
   }
+  AddSecurityHeaders(&out);
   return out;
 }
 
@@ -382,7 +405,7 @@ void Server::Run(bool handle_signals) {
       ioc_.run();
       break;
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "simpul-hub: I/O loop: %s\n", e.what());
+      std::fprintf(stderr, "%s: I/O loop: %s\n", options_.server_name.c_str(), e.what());
     }
   }
   signals_.reset();  // restores the default SIGINT/SIGTERM disposition
@@ -452,4 +475,4 @@ Result<uint16_t> HttpServer::Start() { return impl_->Start(); }
 void HttpServer::Run(bool handle_signals) { impl_->Run(handle_signals); }
 void HttpServer::Stop() { impl_->Stop(); }
 
-}  // namespace simpul::hub
+}  // namespace simpul::web

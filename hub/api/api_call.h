@@ -1,0 +1,90 @@
+// Pieces the API's handler files share (hub/api/*.cc). Not an API.
+//
+// Every reply of the API is JSON except documents and letters. Errors are
+//   {"error": {"code": "not_found", "message": "<in the caller's language>",
+//              "field": "<when one is at fault>"}}
+// with the HTTP status the Status code maps to (StatusToHttp).
+#ifndef SIMPUL_HUB_API_API_CALL_H_
+#define SIMPUL_HUB_API_API_CALL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "hub/store.h"
+#include "schema/messages.h"
+#include "schema/status.h"
+#include "sync/accounts.h"
+#include "web/http.h"
+#include "web/json.h"
+#include "web/router.h"
+#include "web/sessions.h"
+#include "web/throttle.h"
+
+namespace simpul::hub::api {
+
+struct ApiCall {
+  const web::HttpRequest& req;
+  const web::PathParams& params;
+  HubStore& store;
+  web::SessionStore& sessions;
+  web::SignInThrottle& throttle;
+  int64_t now_ms;
+  Lang lang = Lang::kId;
+  std::optional<web::Session> session;  // set for every endpoint but the public ones
+  std::string token;                    // the session cookie's value
+
+  std::string Param(const std::string& name) const;
+  const std::string& user() const { return session->user; }
+  const std::string& role() const { return session->role; }
+};
+
+using ApiHandler = web::HttpResponse (*)(ApiCall&);
+
+struct ApiRoute {
+  const char* method;
+  const char* pattern;
+  bool needs_session;
+  sync::Permission permission;  // with a session: what the role must allow
+  ApiHandler handler;
+};
+
+// Replies.
+web::HttpResponse JsonReply(int status, std::string body);
+web::HttpResponse ErrorReply(int status, const std::string& code, const std::string& message,
+                             const std::string& field = "");
+// The reply for a failed Status: its HTTP status, its catalogue text in the
+// caller's language.
+web::HttpResponse StatusReply(const ApiCall& call, const Status& status);
+int StatusToHttp(Code code);
+const char* ApiCodeName(Code code);
+
+// The request's JSON body (InvalidArgument naming what is wrong).
+Result<web::JsonObject> JsonBody(const ApiCall& call);
+
+Lang ParseLang(const std::string& code, Lang fallback);
+const char* LangCode(Lang lang);
+
+// Audits outside an operation's own transaction (reads, sign-ins).
+Status AuditNow(HubStore& store, const std::string& action, const std::string& village, const std::string& subject,
+                const std::string& detail);
+
+// Handlers (session_api.cc).
+web::HttpResponse SignIn(ApiCall& call);
+web::HttpResponse SignOut(ApiCall& call);
+web::HttpResponse CurrentSession(ApiCall& call);
+web::HttpResponse ChangeLanguage(ApiCall& call);
+web::HttpResponse PageStrings(ApiCall& call);
+// applications_api.cc
+web::HttpResponse ListQueue(ApiCall& call);
+web::HttpResponse ListVillages(ApiCall& call);
+web::HttpResponse ShowApplication(ApiCall& call);
+// actions_api.cc
+web::HttpResponse TakeAction(ApiCall& call);
+// documents_api.cc
+web::HttpResponse GetDocument(ApiCall& call);
+web::HttpResponse GetLetterPdf(ApiCall& call);
+
+}  // namespace simpul::hub::api
+
+#endif  // SIMPUL_HUB_API_API_CALL_H_

@@ -1,0 +1,53 @@
+// The Dinsos queue: applications matching a filter, with their status (the
+// workflow fold), sorted by how long they have waited in that status
+// (longest first), and the count of each status among the applications the
+// other filters match (the tabs of the queue page).
+//
+// A search text matches the applicant's name (any part, any case), or, when
+// it is 4-16 digits, the start of the applicant's NIK or the household's
+// No. KK. Every value reaches SQLite as a bound parameter.
+//
+// Thread-safety: as HubStore.
+#ifndef SIMPUL_HUB_QUEUE_H_
+#define SIMPUL_HUB_QUEUE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hub/store.h"
+
+namespace simpul::hub {
+
+struct QueueFilter {
+  std::string status;   // "" = any (else a schema workflow status)
+  std::string type;     // "" = any (else an application type code)
+  std::string village;  // "" = any (else a village code)
+  std::string search;   // "" = none
+  int limit = 200;      // items returned (counts cover all)
+};
+
+struct QueueItem {
+  std::string id, village, village_name, type, applicant_name, status, letter_number;
+  int64_t since_ms = 0;  // in this status since (hub clock); 0 unknown
+  bool has_score = false;
+  double score = 0;
+};
+
+struct QueueResult {
+  std::vector<QueueItem> items;           // longest waiting first
+  std::map<std::string, int64_t> counts;  // status -> applications (status filter not applied)
+  int64_t matched = 0;                    // applications the whole filter matches
+};
+
+// InvalidArgument naming the field for an unknown status or type, or a
+// search text over 100 characters.
+Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& filter);
+
+// The villages that have applications, with their names (for the filter).
+Result<std::vector<std::pair<std::string, std::string>>> QueueVillages(HubStore& store);
+
+}  // namespace simpul::hub
+
+#endif  // SIMPUL_HUB_QUEUE_H_

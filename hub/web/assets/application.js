@@ -1,0 +1,191 @@
+// The application page: applicant, household, indicator answers and score,
+// history with people and times, documents (viewable inline, downloadable),
+// letters, and the actions the signed-in role may take, each confirmed.
+// A decision carries the head of the state shown (expected_head): if
+// another verifier decided meanwhile, the hub refuses it and this page shows
+// what happened.
+'use strict';
+
+(async () => {
+  const S = Simpul;
+  if (!(await S.start())) return;
+  const id = new URLSearchParams(location.search).get('id') || '';
+  const base = '/api/v1/applications/' + encodeURIComponent(id);
+  let app = null;
+
+  function row(cells) {
+    const tr = S.el('tr');
+    for (const c of cells) tr.append(typeof c === 'object' ? c : S.el('td', c));
+    return tr;
+  }
+
+  function fill(tbodySelector, rows) {
+    document.querySelector(tbodySelector).replaceChildren(...rows);
+  }
+
+  function render() {
+    document.title = (app.applicant ? app.applicant.name : '') + ' · Simpul';
+    S.setText('app-title', app.applicant ? app.applicant.name : S.t('app.no_name'));
+    S.setText('app-status', app.status_label);
+    document.getElementById('app-status').className = 'badge status-' + app.status;
+    S.setText('app-type', app.type_label);
+    S.setText('app-village', (app.village_name || '') + ' (' + app.village + ')');
+    S.setText('app-purpose', app.purpose);
+    S.setText('app-waiting', app.waiting_text);
+    S.setText('app-letter', app.letter_number);
+    S.setText('app-dtks', [app.dtks_status, app.dtks_desil ? 'desil ' + app.dtks_desil : ''].filter(Boolean).join(', '));
+    S.setText('app-notes', app.notes);
+    const p = app.applicant || {};
+    S.setText('person-name', p.name);
+    S.setText('person-nik', p.nik);
+    S.setText('person-birth', [p.birth_place, p.birth_date].filter(Boolean).join(', '));
+    S.setText('person-sex', p.sex);
+    S.setText('person-phone', p.phone);
+    S.setText('person-disability', p.disability);
+    const h = app.household || { members: [] };
+    S.setText('hh-kk', h.no_kk);
+    S.setText('hh-address', [h.address, h.rt ? 'RT ' + h.rt : '', h.rw ? 'RW ' + h.rw : ''].filter(Boolean).join(', '));
+    fill('#members tbody', h.members.map((m) => row([m.name, m.nik, m.relation, m.sex, m.birth_date])));
+    const ind = app.indicators;
+    S.setText('ind-summary', S.tf('app.score_line', ind.score || '-', ind.band_label || ind.band || '-',
+                                   ind.title || ind.set || '-', ind.version || '-'));
+    fill('#answers tbody', ind.answers.map((a) => row([a.question, a.answer])));
+    fill('#history tbody', app.history.map((e) => {
+      const when = S.el('td', e.at_text);
+      if (e.received_text) when.append(S.el('div', S.tf('app.received_at', e.received_text), 'muted small'));
+      return row([when, e.label, e.who, e.reason]);
+    }));
+    renderDocuments();
+    renderLetters();
+    renderActions();
+  }
+
+  function renderDocuments() {
+    document.getElementById('no-documents').hidden = app.documents.length > 0;
+    fill('#documents tbody', app.documents.map((d) => {
+      const cell = S.el('td', null, 'no-print');
+      if (d.received) {
+        const view = S.el('button', S.t('app.view'), 'link view-doc');
+        view.type = 'button';
+        view.addEventListener('click', () => showDocument(d));
+        const dl = S.el('a', S.t('app.download'), 'download-doc');
+        dl.href = base + '/documents/' + encodeURIComponent(d.id) + '?download=1';
+        cell.append(view, ' ', dl);
+      } else {
+        cell.textContent = S.t('app.not_received');
+      }
+      const tr = row([d.kind_label, d.filename, S.formatSize(d.size), cell]);
+      tr.dataset.id = d.id;
+      return tr;
+    }));
+  }
+
+  function showDocument(d) {
+    const url = base + '/documents/' + encodeURIComponent(d.id);
+    const img = document.getElementById('viewer-img');
+    const frame = document.getElementById('viewer-frame');
+    const isPdf = d.media_type === 'application/pdf' || /\.pdf$/i.test(d.filename);
+    img.hidden = isPdf;
+    frame.hidden = !isPdf;
+    if (isPdf) {
+      img.removeAttribute('src');
+      frame.src = url;
+    } else {
+      frame.removeAttribute('src');
+      img.alt = d.filename;
+      img.src = url;
+    }
+    S.setText('viewer-title', d.kind_label + ': ' + d.filename);
+    document.getElementById('viewer').hidden = false;
+    document.getElementById('viewer').scrollIntoView();
+  }
+
+  document.getElementById('viewer-close').addEventListener('click', () => {
+    document.getElementById('viewer').hidden = true;
+    document.getElementById('viewer-frame').removeAttribute('src');
+    document.getElementById('viewer-img').removeAttribute('src');
+  });
+
+  function renderLetters() {
+    document.getElementById('no-letters').hidden = app.letters.length > 0;
+    document.getElementById('letters').replaceChildren(...app.letters.map((l) => {
+      const li = S.el('li', l.number + ' · ' + l.issued_text + ' · ');
+      const a = S.el('a', S.t('app.open_pdf'), 'open-letter');
+      a.href = base + '/letters/' + encodeURIComponent(l.id);
+      a.target = '_blank';
+      a.rel = 'noopener';
+      li.append(a);
+      return li;
+    }));
+  }
+
+  function renderActions() {
+    const box = document.getElementById('action-buttons');
+    box.replaceChildren(...app.actions.map((action) => {
+      const b = S.el('button', S.t('action.' + action), action === 'reject' ? 'danger' : 'primary');
+      b.type = 'button';
+      b.id = 'action-' + action;
+      b.addEventListener('click', () => confirmAction(action));
+      return b;
+    }));
+    document.getElementById('no-actions').hidden = app.actions.length > 0;
+    document.getElementById('actions').hidden = false;
+  }
+
+  const NEEDS_REASON = ['return', 'reject', 'visit', 'recommend'];
+
+  function confirmAction(action) {
+    const reason = document.getElementById('reason').value.trim();
+    if (NEEDS_REASON.includes(action) && !reason) {
+      S.showMessage('message', S.t('app.reason_needed'), 'error');
+      document.getElementById('reason').focus();
+      return;
+    }
+    S.showMessage('message', '');
+    const dialog = document.getElementById('confirm');
+    S.setText('confirm-text', S.tf('confirm.' + action, app.applicant ? app.applicant.name : ''));
+    S.setText('confirm-reason', reason ? S.tf('app.reason_is', reason) : '');
+    dialog.returnValue = '';
+    dialog.onclose = () => {
+      if (dialog.returnValue === 'yes') act(action, reason);
+    };
+    dialog.showModal();
+  }
+
+  async function act(action, reason) {
+    const r = await S.api('POST', base + '/actions/' + encodeURIComponent(action),
+                          { reason, expected_head: app.head });
+    if (r.status === 409 && r.data && r.data.current) {
+      showStale(r);
+      await load();
+      return;
+    }
+    if (!r.ok) {
+      S.showMessage('message', S.errorText(r), 'error');
+      return;
+    }
+    document.getElementById('reason').value = '';
+    await load();
+    S.showMessage('message', S.tf('done.' + action, r.data.letter_number || ''), 'ok');
+  }
+
+  function showStale(r) {
+    document.getElementById('stale').hidden = false;
+    S.setText('stale-text', r.data.error.message);
+    document.getElementById('stale-list').replaceChildren(...r.data.current.happened.map((e) =>
+      S.el('li', [e.at_text, e.label, e.who, e.reason].filter(Boolean).join(' · '))));
+  }
+
+  async function load() {
+    const r = await S.api('GET', base);
+    if (!r.ok) {
+      S.showMessage('message', S.errorText(r), 'error');
+      for (const s of document.querySelectorAll('section')) s.hidden = true;
+      return;
+    }
+    app = r.data;
+    render();
+  }
+
+  await load();
+})();

@@ -1,0 +1,94 @@
+// The queue page: tabs per status with counts, filters by type and
+// village, search by name, NIK or No. KK; longest waiting first. The
+// filter lives in the address (?status=&type=&village=&q=), so a reload or
+// the back button keeps it.
+'use strict';
+
+(async () => {
+  const S = Simpul;
+  if (!(await S.start())) return;
+  const params = new URLSearchParams(location.search);
+  const filter = {
+    status: params.get('status') || '',
+    type: params.get('type') || '',
+    village: params.get('village') || '',
+    q: params.get('q') || '',
+  };
+  const typeSel = document.getElementById('filter-type');
+  const villageSel = document.getElementById('filter-village');
+  const search = document.getElementById('filter-q');
+  let statuses = [];
+
+  const meta = await S.api('GET', '/api/v1/villages');
+  if (meta.ok) {
+    statuses = meta.data.statuses;
+    for (const ty of meta.data.types) {
+      const o = S.el('option', ty.label);
+      o.value = ty.code;
+      typeSel.append(o);
+    }
+    for (const v of meta.data.villages) {
+      const o = S.el('option', v.name ? v.name + ' (' + v.code + ')' : v.code);
+      o.value = v.code;
+      villageSel.append(o);
+    }
+  }
+  typeSel.value = filter.type;
+  villageSel.value = filter.village;
+  search.value = filter.q;
+
+  function go(next) {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(next)) if (v) p.set(k, v);
+    const qs = p.toString();
+    location.href = '/' + (qs ? '?' + qs : '');
+  }
+
+  document.getElementById('filters').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    go({ status: filter.status, type: typeSel.value, village: villageSel.value, q: search.value.trim() });
+  });
+
+  function renderTabs(counts, all) {
+    const tabs = document.getElementById('tabs');
+    const items = [{ code: '', label: S.t('queue.all'), n: all }];
+    for (const s of statuses) items.push({ code: s.code, label: s.label, n: counts[s.code] || 0 });
+    tabs.replaceChildren(...items.map((it) => {
+      const a = S.el('a', it.label + ' (' + it.n + ')', 'tab' + (it.code === filter.status ? ' active' : ''));
+      a.href = '#';
+      a.dataset.status = it.code || 'all';
+      a.addEventListener('click', (ev) => {
+        ev.preventDefault();
+        go({ ...filter, status: it.code });
+      });
+      return a;
+    }));
+  }
+
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(filter)) if (v) qs.set(k, v);
+  const r = await S.api('GET', '/api/v1/applications' + (qs.toString() ? '?' + qs : ''));
+  if (!r.ok) {
+    S.showMessage('message', S.errorText(r), 'error');
+    return;
+  }
+  renderTabs(r.data.counts, r.data.all);
+  S.setText('summary', S.tf('queue.summary', r.data.matched));
+  const body = document.querySelector('#queue tbody');
+  body.replaceChildren(...r.data.items.map((it) => {
+    const tr = S.el('tr');
+    tr.dataset.id = it.id;
+    const name = S.el('td');
+    const link = S.el('a', it.applicant_name || S.t('app.no_name'));
+    link.href = '/application?id=' + encodeURIComponent(it.id);
+    link.className = 'open-app';
+    name.append(link);
+    const status = S.el('td');
+    status.append(S.el('span', it.status_label, 'badge status-' + it.status));
+    tr.append(name, S.el('td', it.village_name || it.village), S.el('td', it.type_label), status,
+              S.el('td', it.since_text), S.el('td', it.waiting_text),
+              S.el('td', it.score === undefined ? '' : it.score.toFixed(2), 'num'));
+    return tr;
+  }));
+  document.getElementById('empty').hidden = r.data.items.length > 0;
+})();

@@ -1,0 +1,59 @@
+#include "node/stages.h"
+
+#include "node/records.h"
+#include "schema/db.h"
+#include "schema/stages.h"
+#include "schema/validate.h"
+
+namespace simpul::node {
+namespace {
+
+// The service rule governing an application (the rules shipped with Simpul
+// until the hub's rules replicate), or nullptr.
+Result<const schema::ServiceRule*> RuleOf(NodeStore& store, const std::string& app_id,
+                                          const schema::ServiceRules& rules) {
+  SIMPUL_ASSIGN_OR_RETURN(auto* st, store.db().Cached("SELECT type, service_type FROM applications WHERE id=?"));
+  st->Bind(1, app_id);
+  auto row = st->Step();
+  if (!row.ok()) {
+    st->Reset();
+    return row.status();
+  }
+  if (!*row) {
+    st->Reset();
+    return Status::NotFound("no application " + app_id).WithField("id");
+  }
+  std::string type = st->Text(0), service_type = st->Text(1);
+  st->Reset();
+  return rules.Find(type, service_type);
+}
+
+Result<schema::ServiceRules> Rules() { return schema::ParseServiceRules(schema::BuiltinServiceRules()); }
+
+}  // namespace
+
+Status RecordVillageStage(NodeStore& store, const std::string& app_id, const std::string& stage_code,
+                          const std::string& note) {
+  SIMPUL_RETURN_IF_ERROR(schema::CheckLength("note", note, 1000));
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, Rules());
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+  SIMPUL_ASSIGN_OR_RETURN(const schema::ServiceRule* rule, RuleOf(store, app_id, rules));
+  if (!rule)
+    return Status::FailedPrecondition("no service rule governs application " + app_id).WithField("stage");
+  SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
+  SIMPUL_RETURN_IF_ERROR(schema::CheckStage(*rule, state, stage_code, "village"));
+  SIMPUL_RETURN_IF_ERROR(AppendApplicationEvent(store, app_id, "stage_done", note, stage_code));
+  return txn.Commit();
+}
+
+Result<std::optional<schema::StageRule>> NextStageOf(NodeStore& store, const std::string& app_id) {
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, Rules());
+  SIMPUL_ASSIGN_OR_RETURN(const schema::ServiceRule* rule, RuleOf(store, app_id, rules));
+  SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
+  if (!rule || (state.status != "submitted" && state.status != "in_review")) return std::optional<schema::StageRule>();
+  const schema::StageRule* next = schema::MissingStage(*rule, state);
+  if (!next) return std::optional<schema::StageRule>();
+  return std::optional<schema::StageRule>(*next);
+}
+
+}  // namespace simpul::node

@@ -1,0 +1,233 @@
+"""A real Simpul hub with data pushed by a real village node, and a real
+headless Chromium, for the browser tests (tests/browser/*_test.py).
+
+One SimpulEnv per suite: it makes a hub (with operator accounts), starts
+`simpul-hub serve` on a free port, makes and enrols a village node, and
+offers helpers to add residents and applications at the village (with
+scanned documents), submit and sync them, exactly as a village operator
+would with simpul-node. `browser()` gives a Selenium driver for Debian's
+chromium at 1366x768; screenshots go to the suite's artefact directory
+under the build tree.
+
+The browser stack is required: if chromium, chromedriver or selenium is
+missing, the suite fails (never skips) saying what to install.
+
+Environment: SIMPUL_BIN_DIR (the directory of simpul-hub and simpul-node;
+ctest sets it), SIMPUL_ARTIFACT_DIR (where screenshots go; ctest sets it).
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+PASSWORDS = {
+    'admin': 'passw0rd-admin',
+    'vera': 'passw0rd-vera',      # hub_verifier
+    'vina': 'passw0rd-vina',      # hub_verifier (a second one)
+    'oki': 'passw0rd-oki',        # approving_official
+    'audi': 'passw0rd-audi',      # auditor
+}
+ROLES = {'vera': 'hub_verifier', 'vina': 'hub_verifier', 'oki': 'approving_official', 'audi': 'auditor'}
+VILLAGE = '35.10.01.2001'  # Sarongan, Pesanggaran, Banyuwangi (WIB)
+NODE_PASSPHRASE = 'kantor desa sarongan 2026'
+
+
+class SimpulError(AssertionError):
+    pass
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def png_bytes(width=64, height=48, rgb=(40, 120, 200)):
+    """A small valid PNG (a 'scan'): solid colour with a darker band."""
+    rows = b''
+    for y in range(height):
+        colour = bytes(rgb) if y % 12 > 3 else bytes(c // 3 for c in rgb)
+        rows += b'\x00' + colour * width
+    def chunk(kind, data):
+        return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff)
+    return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)) +
+            chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
+
+
+def pdf_bytes(text='Surat pengantar desa'):
+    """A minimal one-page PDF with `text`."""
+    content = ('BT /F1 18 Tf 40 760 Td (%s) Tj ET' % text).encode()
+    objs = [b'<< /Type /Catalog /Pages 2 0 R >>',
+            b'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+            b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R '
+            b'/Resources << /Font << /F1 5 0 R >> >> >>',
+            b'<< /Length %d >>\nstream\n' % len(content) + content + b'\nendstream',
+            b'<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']
+    out = b'%PDF-1.4\n'
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b'%d 0 obj\n' % i + o + b'\nendobj\n'
+    xref = len(out)
+    out += b'xref\n0 %d\n0000000000 65535 f \n' % (len(objs) + 1)
+    for off in offsets:
+        out += b'%010d 00000 n \n' % off
+    out += b'trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n' % (len(objs) + 1, xref)
+    return out
+
+
+class SimpulEnv:
+    def __init__(self, suite):
+        self.suite = suite
+        self.bin = os.environ.get('SIMPUL_BIN_DIR') or os.path.join(os.path.dirname(__file__), '../../build/bin')
+        for b in ('simpul-hub', 'simpul-node'):
+            if not os.access(os.path.join(self.bin, b), os.X_OK):
+                raise SimpulError('%s not found in %s (set SIMPUL_BIN_DIR)' % (b, self.bin))
+        self.artifacts = os.path.join(os.environ.get('SIMPUL_ARTIFACT_DIR') or tempfile.gettempdir(),
+                                      'browser-' + suite)
+        shutil.rmtree(self.artifacts, ignore_errors=True)
+        os.makedirs(self.artifacts)
+        self.work = tempfile.mkdtemp(prefix='simpul-browser-%s-' % suite)
+        self.hub_dir = os.path.join(self.work, 'hub')
+        self.node_dir = os.path.join(self.work, 'village')
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith('SIMPUL_') and not k.startswith('LC_')}
+        self.env.update({'LANG': 'C', 'HOME': self.work, 'XDG_DATA_HOME': '', 'XDG_RUNTIME_DIR': self.work})
+        self.hub_proc = None
+        self.hub_log = None
+        self.drivers = []
+        self.port = None
+
+    # --- processes ---------------------------------------------------------
+
+    def run(self, binary, args, extra_env=None, check=True):
+        env = dict(self.env)
+        env.update(extra_env or {})
+        r = subprocess.run([os.path.join(self.bin, binary)] + args, env=env, capture_output=True, text=True,
+                           timeout=120)
+        if check and r.returncode != 0:
+            raise SimpulError('%s %s -> exit %d\n%s%s' % (binary, ' '.join(args), r.returncode, r.stdout, r.stderr))
+        return r
+
+    def hub(self, *args, user='admin', check=True, extra_env=None):
+        env = {'SIMPUL_USER': user, 'SIMPUL_PASSWORD': PASSWORDS[user]} if user else {}
+        env.update(extra_env or {})
+        return self.run('simpul-hub', ['--data', self.hub_dir] + list(args), env, check)
+
+    def node(self, *args, check=True):
+        r = self.run('simpul-node', ['--data', self.node_dir, '--json'] + list(args),
+                     {'SIMPUL_PASSPHRASE': NODE_PASSPHRASE}, check)
+        try:
+            return json.loads(r.stdout) if r.stdout.strip() else {}
+        except json.JSONDecodeError:
+            return {'text': r.stdout}
+
+    def start(self):
+        """Hub with accounts, serving; one village node enrolled."""
+        self.run('simpul-hub', ['--data', self.hub_dir, 'init', '--name', 'Dinas Sosial Kabupaten Banyuwangi'])
+        self.hub('user', 'add', 'admin', '--role', 'administrator', user=None,
+                 extra_env={'SIMPUL_NEW_PASSWORD': PASSWORDS['admin']})
+        for name, role in ROLES.items():
+            self.hub('user', 'add', name, '--role', role, extra_env={'SIMPUL_NEW_PASSWORD': PASSWORDS[name]})
+        self.port = free_port()
+        self.hub_log = open(os.path.join(self.artifacts, 'hub.log'), 'w')
+        self.hub_proc = subprocess.Popen(
+            [os.path.join(self.bin, 'simpul-hub'), '--data', self.hub_dir, 'serve', '--listen',
+             '127.0.0.1:%d' % self.port], env=self.env, stdout=self.hub_log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(('127.0.0.1', self.port), timeout=0.5).close()
+                break
+            except OSError:
+                if self.hub_proc.poll() is not None:
+                    raise SimpulError('simpul-hub serve exited; see ' + self.hub_log.name)
+                time.sleep(0.1)
+        else:
+            raise SimpulError('simpul-hub serve never opened its port')
+        self.node('init', '--village', VILLAGE)
+        code = json.loads(self.hub('--json', 'node', 'enrol', '--village', VILLAGE).stdout)['code']
+        self.node('enrol', '--hub', self.url(''), '--code', code)
+        return self
+
+    def url(self, path):
+        return 'http://127.0.0.1:%d%s' % (self.port, path)
+
+    def stop(self):
+        for d in self.drivers:
+            try:
+                d.quit()
+            except Exception:  # the browser may be gone already
+                pass
+        if self.hub_proc and self.hub_proc.poll() is None:
+            self.hub_proc.send_signal(signal.SIGTERM)
+            try:
+                self.hub_proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.hub_proc.kill()
+        if self.hub_log:
+            self.hub_log.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    # --- village data --------------------------------------------------------
+
+    def write_file(self, name, data):
+        path = os.path.join(self.work, name)
+        with open(path, 'wb') as f:
+            f.write(data)
+        return path
+
+    def add_application(self, name, nik, kk, scans=(), purpose='Berobat ke RSUD Blambangan', submit=True):
+        """A household, its head `name`, a poverty-statement application with
+        indicator answers and `scans` [(kind, filename, bytes)], submitted."""
+        hh = self.node('household', 'add', '--kk', kk, '--address', 'Dusun Krajan', '--rt', '1', '--rw', '2')['id']
+        person = self.node('person', 'add', '--household', hh, '--name', name, '--nik', nik, '--sex', 'P',
+                           '--birth-date', '1987-11-12', '--relation', '1', '--phone', '0812-3456-7890')['id']
+        app = self.node('application', 'new', '--type', 'poverty_statement', '--applicant', person,
+                        '--purpose', purpose)['id']
+        self.node('application', 'answer', app, 'no_shelter=tidak', 'head_not_working=ya', 'earth_floor=ya')
+        for kind, filename, data in scans:
+            self.node('application', 'attach', app, '--kind', kind, '--file', self.write_file(filename, data))
+        if submit:
+            self.node('application', 'submit', app)
+        return app
+
+    def sync(self):
+        return self.node('sync')
+
+    # --- the browser ---------------------------------------------------------
+
+    def browser(self):
+        """Headless Chromium at 1366x768. Fails (never skips) without the stack."""
+        try:
+            from selenium import webdriver
+            from selenium.webdriver.chrome.service import Service
+        except ImportError as e:
+            raise SimpulError('python3-selenium is missing (tools/setup.sh installs it): %s' % e)
+        for path in ('/usr/bin/chromium', '/usr/bin/chromedriver'):
+            if not os.access(path, os.X_OK):
+                raise SimpulError('%s is missing: apt-get install chromium chromium-driver (tools/setup.sh)' % path)
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = '/usr/bin/chromium'
+        for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--window-size=1366,768',
+                  '--disable-dev-shm-usage', '--lang=id', '--user-data-dir=' + tempfile.mkdtemp(dir=self.work)):
+            opts.add_argument(a)
+        opts.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
+        driver = webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=opts)
+        driver.set_window_size(1366, 768)
+        driver.implicitly_wait(0)
+        self.drivers.append(driver)
+        return driver
+
+    def screenshot(self, driver, name):
+        path = os.path.join(self.artifacts, name + '.png')
+        driver.save_screenshot(path)
+        return path

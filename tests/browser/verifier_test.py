@@ -1,0 +1,324 @@
+"""The Dinsos web app in a real headless Chromium, against the real
+simpul-hub with data pushed by a real simpul-node (simpul_env.py), driven
+as a person would: type, click, read.
+
+  verifier: signs in, filters the queue, opens an application, views a
+            scanned document, returns it with a reason (the village sees it)
+  official: approves, issues the letter, opens the PDF
+  safety:   names with markup and quotes render as text; a missing or forged
+            CSRF token, a role beyond its permission and a decision on an
+            application another verifier just decided are refused, with
+            nothing changed; failed sign-ins are audited
+  pages:    1366x768 without horizontal scrolling; a print stylesheet
+
+Screenshots and the printed page go to $SIMPUL_ARTIFACT_DIR/browser-verifier/.
+"""
+import base64
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from simpul_env import PASSWORDS, SimpulEnv, pdf_bytes, png_bytes  # noqa: E402
+
+try:
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError as missing:  # a failure, never a skip: CI must have the stack
+    sys.exit('browser test: python3-selenium is missing (tools/setup.sh installs it): %s' % missing)
+
+XSS = '<script>alert(1)</script>'
+
+
+def wait(driver, cond, timeout=15):
+    return WebDriverWait(driver, timeout).until(cond)
+
+
+def text_of(driver, css):
+    return driver.find_element(By.CSS_SELECTOR, css).text
+
+
+def fetch(driver, method, path, body=None, csrf='session'):
+    """fetch() from the page, as its own script would (csrf='session' sends
+    the session's token, None sends none, any other string is sent as is)."""
+    return driver.execute_async_script("""
+        const [method, path, body, csrf, done] = arguments;
+        (async () => {
+          const headers = {};
+          if (body !== null) headers['Content-Type'] = 'application/json';
+          let token = csrf;
+          if (csrf === 'session') {
+            const s = await fetch('/api/v1/session', {credentials: 'same-origin'});
+            token = (await s.json()).csrf_token;
+          }
+          if (token !== null) headers['X-CSRF-Token'] = token;
+          const r = await fetch(path, {method, headers, credentials: 'same-origin',
+                                       body: body === null ? undefined : JSON.stringify(body)});
+          const buf = new Uint8Array(await r.arrayBuffer());
+          let head = '';
+          for (let i = 0; i < Math.min(buf.length, 8); i++) head += String.fromCharCode(buf[i]);
+          let text = '';
+          try { text = new TextDecoder().decode(buf); } catch (e) {}
+          done({status: r.status, type: r.headers.get('content-type'),
+                disposition: r.headers.get('content-disposition'), csp: r.headers.get('content-security-policy'),
+                head, text: text.slice(0, 4000), size: buf.length});
+        })().catch(e => done({status: -1, text: String(e)}));
+    """, method, path, body, csrf)
+
+
+class VerifierTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.env = SimpulEnv('verifier').start()
+        e = cls.env
+        cls.apps = {
+            'xss': e.add_application(XSS, '3510015211870002', '3510011211870001',
+                                     scans=[('kk', 'scan-kk.png', png_bytes()), ('ktp', 'ktp.pdf', pdf_bytes())]),
+            'bau': e.add_application("Ba'u", '3510015211870003', '3510011211870002'),
+            'siti': e.add_application('Siti Aminah', '3510015211870004', '3510011211870003'),
+            'dewi': e.add_application('Dewi Lestari', '3510015211870005', '3510011211870004'),
+            'rina': e.add_application('Rina Wati', '3510015211870006', '3510011211870005'),
+        }
+        summary = e.sync()
+        assert summary.get('refused') == 0 and summary.get('docs_sent') == 2, summary
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.env.stop()
+
+    # --- helpers ---------------------------------------------------------------
+
+    def sign_in(self, user, password=None):
+        d = self.env.browser()
+        d.get(self.env.url('/signin'))
+        wait(d, EC.text_to_be_present_in_element((By.ID, 'signin-submit'), 'Masuk'))
+        d.find_element(By.ID, 'name').send_keys(user)
+        d.find_element(By.ID, 'password').send_keys(password or PASSWORDS[user])
+        d.find_element(By.ID, 'signin-submit').click()
+        if password is None:
+            wait(d, EC.presence_of_element_located((By.ID, 'who')))
+        return d
+
+    def open_application(self, d, key):
+        d.get(self.env.url('/application?id=' + self.apps[key]))
+        wait(d, lambda drv: drv.find_element(By.ID, 'app-title').text != '')
+        wait(d, lambda drv: drv.find_elements(By.CSS_SELECTOR, '#history tbody tr'))
+
+    def act(self, d, action, reason=None):
+        if reason is not None:
+            box = d.find_element(By.ID, 'reason')
+            box.clear()
+            box.send_keys(reason)
+        d.find_element(By.ID, 'action-' + action).click()
+        wait(d, EC.visibility_of_element_located((By.ID, 'confirm-yes')))
+        d.find_element(By.ID, 'confirm-yes').click()
+
+    def hub_json(self, *args):
+        return json.loads(self.env.hub('--json', *args).stdout)
+
+    def events_of(self, key):
+        return [e['kind'] for e in self.hub_json('application', 'show', self.apps[key])['events']]
+
+    def assert_no_alert(self, d):
+        with self.assertRaises(NoAlertPresentException):
+            d.switch_to.alert.text
+
+    def assert_fits(self, d):
+        width = d.execute_script('return document.documentElement.scrollWidth')
+        self.assertLessEqual(width, 1366, 'the page scrolls sideways at 1366x768')
+
+    # --- the verifier ------------------------------------------------------------
+
+    def test_01_failed_sign_in_is_refused_and_audited(self):
+        d = self.sign_in('vera', 'not-the-password')
+        msg = wait(d, EC.visibility_of_element_located((By.ID, 'message')))
+        wait(d, lambda drv: 'salah' in drv.find_element(By.ID, 'message').text)
+        self.assertIn('dicatat', msg.text)
+        self.env.screenshot(d, '01-signin-failed')
+        audit = self.hub_json('audit', '--action', 'refused')
+        self.assertTrue(any(a['subject'] == 'vera' and 'sign-in failed (web' in a['detail'] for a in audit), audit)
+
+    def test_02_verifier_filters_the_queue_and_names_render_as_text(self):
+        d = self.sign_in('vera')
+        wait(d, lambda drv: len(drv.find_elements(By.CSS_SELECTOR, '#queue tbody tr')) == 5)
+        self.assertEqual(text_of(d, 'h1'), 'Permohonan di Dinsos')
+        names = [a.text for a in d.find_elements(By.CSS_SELECTOR, '#queue a.open-app')]
+        self.assertIn(XSS, names)          # the markup is shown as text...
+        self.assertIn("Ba'u", names)
+        self.assert_no_alert(d)            # ...and never ran
+        self.assertEqual(d.execute_script("return document.querySelectorAll('#queue script').length"), 0)
+        tab = d.find_element(By.CSS_SELECTOR, '#tabs a[data-status="submitted"]')
+        self.assertIn('(5)', tab.text)
+        self.assert_fits(d)
+        self.env.screenshot(d, '02-queue')
+        # Filter as a person would: the status tab, then a search.
+        tab.click()
+        wait(d, lambda drv: 'status=submitted' in drv.current_url)
+        search = wait(d, EC.element_to_be_clickable((By.ID, 'filter-q')))
+        search.send_keys('siti')
+        d.find_element(By.ID, 'filter-apply').click()
+        wait(d, lambda drv: 'q=siti' in drv.current_url)
+        wait(d, lambda drv: [a.text for a in drv.find_elements(By.CSS_SELECTOR, '#queue a.open-app')] == ['Siti Aminah'])
+        # By NIK prefix; and SQL/HTML metacharacters are just text that matches nothing.
+        for query, expect in (('3510015211870005', ['Dewi Lestari']), ("' OR 1=1 --", []), ('%', []), ('<b>', [])):
+            search = d.find_element(By.ID, 'filter-q')
+            search.clear()
+            search.send_keys(query)
+            d.find_element(By.ID, 'filter-apply').click()
+            wait(d, lambda drv: [a.text for a in drv.find_elements(By.CSS_SELECTOR, '#queue a.open-app')] == expect
+                 and drv.execute_script('return document.readyState') == 'complete')
+        self.env.screenshot(d, '02-queue-filtered')
+
+    def test_03_verifier_views_a_scan_and_returns_the_application(self):
+        d = self.sign_in('vera')
+        wait(d, lambda drv: drv.find_elements(By.CSS_SELECTOR, '#queue a.open-app'))
+        link = [a for a in d.find_elements(By.CSS_SELECTOR, '#queue a.open-app') if a.text == XSS][0]
+        link.click()
+        wait(d, lambda drv: drv.find_element(By.ID, 'app-title').text == XSS)
+        self.assert_no_alert(d)
+        self.assertEqual(text_of(d, '#person-nik'), '3510015211870002')
+        self.assertIn('Kartu Keluarga', text_of(d, '#documents'))
+        self.assertIn('diajukan', text_of(d, '#history'))
+        self.assert_fits(d)
+        # The scan, inline.
+        row = [r for r in d.find_elements(By.CSS_SELECTOR, '#documents tbody tr') if 'scan-kk.png' in r.text][0]
+        row.find_element(By.CSS_SELECTOR, 'button.view-doc').click()
+        img = wait(d, EC.visibility_of_element_located((By.ID, 'viewer-img')))
+        wait(d, lambda drv: drv.execute_script('return arguments[0].complete && arguments[0].naturalWidth', img) == 64)
+        self.env.screenshot(d, '03-document-inline')
+        doc_id = row.get_attribute('data-id')
+        base = '/api/v1/applications/%s/documents/%s' % (self.apps['xss'], doc_id)
+        shown = fetch(d, 'GET', base)
+        self.assertEqual((shown['status'], shown['type']), (200, 'image/png'))
+        self.assertEqual(shown['disposition'], 'inline; filename="scan-kk.png"')
+        self.assertIn("default-src 'none'", shown['csp'])
+        self.assertEqual(fetch(d, 'GET', base + '?download=1')['disposition'], 'attachment; filename="scan-kk.png"')
+        pdf_row = [r for r in d.find_elements(By.CSS_SELECTOR, '#documents tbody tr') if 'ktp.pdf' in r.text][0]
+        pdf = fetch(d, 'GET', '/api/v1/applications/%s/documents/%s' % (self.apps['xss'], pdf_row.get_attribute('data-id')))
+        self.assertEqual((pdf['type'], pdf['head'][:5]), ('application/pdf', '%PDF-'))
+        # Return it with a reason, confirmed.
+        self.act(d, 'return', 'Foto KK buram, mohon dipindai ulang')
+        wait(d, lambda drv: drv.find_element(By.ID, 'app-status').text == 'dikembalikan untuk dilengkapi')
+        history = text_of(d, '#history')
+        self.assertIn('dikembalikan ke desa', history)
+        self.assertIn('vera', history)
+        self.assertIn('Foto KK buram, mohon dipindai ulang', history)
+        self.assertIn('WIB', history)
+        self.env.screenshot(d, '03-returned')
+        self.assertEqual(self.events_of('xss'), ['submitted', 'returned'])
+        # The village sees it at its next sync.
+        self.env.sync()
+        shown = self.env.node('application', 'show', self.apps['xss'])
+        self.assertEqual(shown['status'], 'returned')
+
+    def test_04_a_role_beyond_its_permission_is_refused(self):
+        d = self.sign_in('vera')
+        self.open_application(d, 'siti')
+        buttons = [b.get_attribute('id') for b in d.find_elements(By.CSS_SELECTOR, '#action-buttons button')]
+        self.assertIn('action-return', buttons)
+        self.assertNotIn('action-approve', buttons)  # not offered...
+        r = fetch(d, 'POST', '/api/v1/applications/%s/actions/approve' % self.apps['siti'],
+                  {'reason': '', 'expected_head': ''})
+        self.assertEqual(r['status'], 403)            # ...and refused when sent anyway
+        self.assertIn('hub_verifier', json.loads(r['text'])['error']['message'])
+        self.assertEqual(self.events_of('siti'), ['submitted'])
+        audit = self.hub_json('audit', '--action', 'refused')
+        self.assertTrue(any('may not approve' in a['detail'] for a in audit))
+        # The auditor may read the queue but decide nothing.
+        a = self.sign_in('audi')
+        self.open_application(a, 'rina')
+        self.assertTrue(a.find_element(By.ID, 'no-actions').is_displayed())
+
+    def test_05_missing_or_forged_csrf_token_is_refused(self):
+        d = self.sign_in('vera')
+        self.open_application(d, 'rina')
+        head = self.hub_json('application', 'show', self.apps['rina'])['events'][-1]
+        path = '/api/v1/applications/%s/actions/return' % self.apps['rina']
+        body = {'reason': 'tanpa token', 'expected_head': ''}
+        for token in (None, '', '0' * 64, 'forged'):
+            r = fetch(d, 'POST', path, body, csrf=token)
+            self.assertEqual(r['status'], 403, token)
+            self.assertEqual(json.loads(r['text'])['error']['code'], 'csrf')
+        r = fetch(d, 'DELETE', '/api/v1/session', None, csrf=None)  # signing out is a change too
+        self.assertEqual(r['status'], 403)
+        self.assertEqual(self.events_of('rina'), ['submitted'])
+        self.assertEqual(self.hub_json('application', 'show', self.apps['rina'])['events'][-1], head)
+        self.assertEqual(fetch(d, 'GET', '/api/v1/session')['status'], 200)  # still signed in
+
+    # --- the official -----------------------------------------------------------
+
+    def test_06_official_approves_issues_the_letter_and_opens_the_pdf(self):
+        d = self.sign_in('oki')
+        self.open_application(d, 'siti')
+        self.act(d, 'approve')
+        wait(d, lambda drv: drv.find_element(By.ID, 'app-status').text == 'disetujui')
+        wait(d, EC.element_to_be_clickable((By.ID, 'action-letter')))
+        self.act(d, 'letter')
+        link = wait(d, EC.element_to_be_clickable((By.CSS_SELECTOR, '#letters a.open-letter')))
+        number = text_of(d, '#app-letter')
+        self.assertTrue(number, 'the letter number is shown')
+        self.assertIn(number, text_of(d, '#letters'))
+        self.assertEqual(text_of(d, '#app-status'), 'surat terbit')
+        self.env.screenshot(d, '06-letter-issued')
+        pdf = fetch(d, 'GET', link.get_attribute('href').split(str(self.env.port), 1)[1])
+        self.assertEqual((pdf['status'], pdf['type'], pdf['head'][:5]), (200, 'application/pdf', '%PDF-'))
+        self.assertTrue(pdf['disposition'].startswith('inline; filename="surat-'))
+        main = d.current_window_handle
+        link.click()
+        wait(d, lambda drv: len(drv.window_handles) == 2)
+        d.switch_to.window([h for h in d.window_handles if h != main][0])
+        wait(d, lambda drv: '/letters/' in drv.current_url and
+             drv.execute_script('return document.contentType') == 'application/pdf')
+        self.env.screenshot(d, '06-letter-pdf')
+        d.close()
+        d.switch_to.window(main)
+        self.assertEqual(self.events_of('siti'), ['submitted', 'approved', 'letter_issued'])
+
+    def test_07_a_decision_on_an_application_just_decided_is_refused(self):
+        official = self.sign_in('oki')
+        self.open_application(official, 'dewi')
+        other = self.sign_in('vina')
+        self.open_application(other, 'dewi')
+        self.act(other, 'return', 'KTP belum dilampirkan')
+        wait(other, lambda drv: drv.find_element(By.ID, 'app-status').text == 'dikembalikan untuk dilengkapi')
+        # The official still sees the application as submitted, and approves.
+        self.act(official, 'approve')
+        stale = wait(official, EC.visibility_of_element_located((By.ID, 'stale')))
+        self.assertIn('sudah berubah', stale.text)
+        self.assertIn("sekarang berstatus 'dikembalikan untuk dilengkapi'", stale.text)
+        self.assertIn('dikembalikan ke desa', stale.text)
+        self.assertIn('vina', stale.text)
+        self.assertIn('KTP belum dilampirkan', stale.text)
+        wait(official, lambda drv: drv.find_element(By.ID, 'app-status').text == 'dikembalikan untuk dilengkapi')
+        self.env.screenshot(official, '07-stale-decision')
+        self.assertEqual(self.events_of('dewi'), ['submitted', 'returned'])
+
+    # --- the pages ------------------------------------------------------------------
+
+    def test_08_english_and_print(self):
+        d = self.sign_in('vera')
+        wait(d, lambda drv: drv.find_elements(By.CSS_SELECTOR, '#queue tbody tr'))
+        d.find_element(By.ID, 'switch-lang').click()
+        wait(d, lambda drv: drv.find_element(By.TAG_NAME, 'h1').text == 'Applications at Dinsos')
+        self.assertIn('Sign out', text_of(d, '#top'))
+        self.open_application(d, 'xss')
+        self.assertIn('returned to the village', text_of(d, '#history'))
+        d.execute_cdp_cmd('Emulation.setEmulatedMedia', {'media': 'print'})
+        self.assertFalse(d.find_element(By.ID, 'top').is_displayed())
+        self.assertFalse(d.find_element(By.ID, 'actions').is_displayed())
+        self.assertTrue(d.find_element(By.ID, 'history').is_displayed())
+        printed = d.execute_cdp_cmd('Page.printToPDF', {'printBackground': False})
+        with open(os.path.join(self.env.artifacts, '08-application-print.pdf'), 'wb') as f:
+            f.write(base64.b64decode(printed['data']))
+        d.execute_cdp_cmd('Emulation.setEmulatedMedia', {'media': 'screen'})
+        self.env.screenshot(d, '08-application-english')
+        # Nothing the pages did broke the CSP (a violation is logged as an error).
+        errors = [l for l in d.get_log('browser') if l['level'] == 'SEVERE' and 'status of 4' not in l['message']]
+        self.assertEqual(errors, [])
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)

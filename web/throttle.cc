@@ -1,0 +1,57 @@
+#include "web/throttle.h"
+
+#include <algorithm>
+
+namespace simpul::web {
+
+int64_t SignInThrottle::WaitFor(const std::string& key, int64_t now_ms) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return 0;
+  const Entry& e = it->second;
+  if (now_ms - e.last_ms >= options_.forget_after_ms) {
+    entries_.erase(it);
+    return 0;
+  }
+  int over = e.failures - options_.free_failures;
+  if (over <= 0) return 0;
+  int64_t delay = options_.base_delay_ms;
+  for (int i = 1; i < over && delay < options_.max_delay_ms; ++i) delay *= 2;
+  delay = std::min(delay, options_.max_delay_ms);
+  return std::max<int64_t>(0, e.last_ms + delay - now_ms);
+}
+
+void SignInThrottle::Count(const std::string& key, int64_t now_ms) {
+  Entry& e = entries_[key];
+  if (e.failures > 0 && now_ms - e.last_ms >= options_.forget_after_ms) e.failures = 0;
+  ++e.failures;
+  e.last_ms = std::max(e.last_ms, now_ms);
+}
+
+int64_t SignInThrottle::WaitMs(const std::string& name, const std::string& address, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::max(WaitFor("n:" + name, now_ms), WaitFor("a:" + address, now_ms));
+}
+
+void SignInThrottle::Failed(const std::string& name, const std::string& address, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (entries_.size() + 2 > options_.max_entries) {
+    // Forget what is old; if still full, the stalest entries.
+    for (auto it = entries_.begin(); it != entries_.end();)
+      it = now_ms - it->second.last_ms >= options_.forget_after_ms ? entries_.erase(it) : std::next(it);
+    while (!entries_.empty() && entries_.size() + 2 > options_.max_entries) {
+      auto stalest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
+        return a.second.last_ms < b.second.last_ms;
+      });
+      entries_.erase(stalest);
+    }
+  }
+  Count("n:" + name, now_ms);
+  Count("a:" + address, now_ms);
+}
+
+void SignInThrottle::Succeeded(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_.erase("n:" + name);
+}
+
+}  // namespace simpul::web
