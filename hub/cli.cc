@@ -165,13 +165,6 @@ Status CmdEnrol(Args& a) {
   return Status::Ok();
 }
 
-Status CmdNodeList(Args& a) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  SIMPUL_ASSIGN_OR_RETURN(auto rows, ListNodes(*store));
-  PrintRows(a, rows);
-  return Status::Ok();
-}
-
 Status CmdRevoke(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {"reason"}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
@@ -272,53 +265,6 @@ Status CmdAppList(Args& a) {
   return Status::Ok();
 }
 
-Status CmdAppShow(Args& a) {
-  SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(*store, "applications", a.words[0]));
-  // Showing an application shows its applicant's personal data: audited.
-  SIMPUL_RETURN_IF_ERROR(AuditNow(*store, "read_person", Get(app, "village"), Get(app, "applicant_id"),
-                                  "application " + a.words[0]));
-  SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(*store, a.words[0]));
-  auto state = schema::FoldWorkflow(events);
-  SIMPUL_ASSIGN_OR_RETURN(auto conflicts, ListConflicts(*store, "", true));
-  SIMPUL_ASSIGN_OR_RETURN(auto next_stage, NextStageOf(*store, app, state));
-  const bool reviewing = state.status == "submitted" || state.status == "in_review";
-  if (a.json) {
-    schema::JsonWriter j;
-    j.BeginObject();
-    for (const auto& [k, v] : app) j.Field(k, v);
-    SIMPUL_RETURN_IF_ERROR(PrintApplicationDocuments(a, *store, a.words[0], &j));
-    SIMPUL_RETURN_IF_ERROR(PrintApplicationBeneficiary(a, *store, app, &j));
-    j.Field("status", state.status).Field("contested", state.contested).Key("events").BeginArray();
-    for (const auto& e : events)
-      j.BeginObject().Field("kind", e.kind).Field("actor_role", e.actor_role).Field("reason", e.reason)
-          .Field("stage", e.stage).EndObject();
-    j.EndArray().Field("next_stage", reviewing && next_stage ? next_stage->code : "").Key("conflicts").BeginArray();
-    for (const auto& c : conflicts)
-      if (Get(c, "row_id") == a.words[0])
-        j.BeginObject().Field("id", Get(c, "id")).Field("field", Get(c, "field")).Field("status", Get(c, "status"))
-            .Field("winner_value", Get(c, "winner_value")).Field("loser_value", Get(c, "loser_value")).EndObject();
-    std::cout << j.EndArray().EndObject().str() << "\n";
-    return Status::Ok();
-  }
-  std::cout << a.T("Application ") << a.words[0] << "  " << a.T("status") << ": " << state.status << "\n";
-  for (const auto& [k, v] : app)
-    if (!schema::IsNull(v) && k != "deleted") std::cout << "  " << std::left << std::setw(18) << k << schema::ValueToDisplay(v) << "\n";
-  SIMPUL_RETURN_IF_ERROR(PrintApplicationBeneficiary(a, *store, app, nullptr));
-  for (const auto& e : events)
-    std::cout << "  " << a.T("event ") << e.kind << (e.stage.empty() ? "" : " " + e.stage) << " (" << e.actor_role
-              << ")" << (e.reason.empty() ? "" : ": " + e.reason) << "\n";
-  if (reviewing && next_stage)
-    std::cout << "  " << a.T("Next stage: ") << next_stage->code << " ("
-              << (a.lang == Lang::kId ? next_stage->title_id : next_stage->title_en) << ", " << next_stage->role << ")\n";
-  for (const auto& c : conflicts)
-    if (Get(c, "row_id") == a.words[0])
-      std::cout << "  " << a.T("CONFLICT ") << Get(c, "id") << " " << Get(c, "field") << ": '"
-                << Get(c, "winner_value") << "' vs '" << Get(c, "loser_value") << "' [" << Get(c, "status") << "]\n";
-  return PrintApplicationDocuments(a, *store, a.words[0], nullptr);
-}
-
 Status Decide(Args& a, const std::string& kind, const std::string& role) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
@@ -369,30 +315,6 @@ Status CmdAppEdit(Args& a) {
   return Status::Ok();
 }
 
-Status CmdConflicts(Args& a) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  SIMPUL_ASSIGN_OR_RETURN(auto rows, ListConflicts(*store, Opt(a, "village"), a.opts.count("all") > 0));
-  if (a.json) {
-    PrintRows(a, rows);
-    return Status::Ok();
-  }
-  for (const auto& r : rows) {
-    auto who = [](const std::string& version) {
-      auto dot = version.find('.');
-      return dot == std::string::npos ? version : version.substr(dot + 1);
-    };
-    std::cout << Get(r, "id") << "  " << a.T("village ") << Get(r, "village") << "  " << Get(r, "tbl")
-              << " " << Get(r, "row_id") << "  " << Get(r, "field") << " (" << Get(r, "kind") << ")\n    "
-              << a.T("kept:   ") << "'" << Get(r, "winner_value") << "'  (" << who(Get(r, "winner_version"))
-              << ")\n    " << a.T("lost:   ") << "'" << Get(r, "loser_value") << "'  ("
-              << who(Get(r, "loser_version")) << ")  [" << Get(r, "status") << "]"
-              << (Get(r, "resolution").empty() ? "" : " " + Get(r, "resolution") + " by " + Get(r, "resolved_by"))
-              << "\n";
-  }
-  if (rows.empty()) std::cout << a.T("No open conflicts.\n");
-  return Status::Ok();
-}
-
 Status CmdResolve(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
   std::string keep = a.opts.count("value") ? "value" : Opt(a, "keep");
@@ -440,37 +362,6 @@ Status CmdBundleImport(Args& a) {
   std::cout << a.T("Bundle imported from node ") << log.node_id << " (" << log.village << "): " << log.applied
             << a.T(" changes applied, ") << log.refused << a.T(" refused; the reply carries ") << log.pulled
             << a.T(" changes: ") << a.opts["reply"] << "\n";
-  return Status::Ok();
-}
-
-Status CmdAudit(Args& a) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  if (a.opts.count("verify")) return VerifyAuditLog(a, *store);
-  std::string sql =
-      "SELECT at,'hub' AS source,writer,actor,action,village,subject,detail FROM hub_audit WHERE 1=1 {F}"
-      " UNION ALL SELECT at,'village',writer,actor,action,village,subject,detail FROM audit WHERE 1=1 {F}"
-      " ORDER BY at DESC LIMIT ?";
-  std::string filter;
-  std::vector<std::string> binds;
-  if (a.opts.count("village")) filter += " AND village=?";
-  if (a.opts.count("action")) filter += " AND action LIKE ?";
-  for (size_t p; (p = sql.find("{F}")) != std::string::npos;) sql.replace(p, 3, filter);
-  SIMPUL_ASSIGN_OR_RETURN(auto st, store->db().Prepare(sql));
-  int i = 1;
-  for (int pass = 0; pass < 2; ++pass) {
-    if (a.opts.count("village")) st.Bind(i++, a.opts["village"]);
-    if (a.opts.count("action")) st.Bind(i++, a.opts["action"] + "%");
-  }
-  st.Bind(i, static_cast<int64_t>(std::max(1, std::atoi(Opt(a, "limit", "100").c_str()))));
-  std::vector<Row> rows;
-  for (;;) {
-    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    Row r;
-    for (int c = 0; c < st.ColumnCount(); ++c) r.emplace_back(st.ColumnName(c), st.Column(c));
-    rows.push_back(std::move(r));
-  }
-  PrintRows(a, rows);
   return Status::Ok();
 }
 
@@ -546,6 +437,7 @@ const HubCommand kCommands[] = {
     {"application edit", "ID [--notes T] [--dtks-status S] [--desil N]", "hub-side edits", CmdAppEdit, sync::Permission::kReview},
     {"conflicts", "[--village CODE] [--all]", "open conflicts (with --all: resolved too)", CmdConflicts, sync::Permission::kRead},
     {"resolve", "CONFLICT_ID --keep winner|loser | --value TEXT", "resolve a conflict; replicates", CmdResolve, sync::Permission::kReview},
+    {"report times", "[--from DATE] [--to DATE] [--by service|kecamatan|month]", "median and p90 time from submission to letter, and SLA compliance per stage", CmdReportTimes, sync::Permission::kRead},
     {"audit", "[--village CODE] [--action A] [--limit N] [--verify]", "the audit log (hub and villages); --verify checks its chains against their signed heads", CmdAudit, sync::Permission::kAudit},
     {"letter get", "NUMBER|APP_ID --out FILE.pdf", "write an issued letter's PDF (the read is audited)", CmdLetterGet, sync::Permission::kRead},
     {"letter verify", "QR_TEXT", "check a letter's QR text: valid, forged or revoked (exit 0 only when valid)", CmdLetterVerify, sync::Permission::kRead},

@@ -44,6 +44,7 @@ Status VerifyAuditLog(Args& a, HubStore& store) {
   schema::JsonWriter j;
   j.BeginObject().Key("chains").BeginArray();
   std::vector<std::string> lines;
+  const std::string region = HubRegion(store);  // the district's zone
   for (const char* table : {"hub_audit", "audit"}) {
     SIMPUL_ASSIGN_OR_RETURN(sync::AuditReport report, VerifyHubAudit(store, table));
     intact &= report.intact();
@@ -55,9 +56,11 @@ Status VerifyAuditLog(Args& a, HubStore& store) {
     }
     for (const auto& [writer, h] : report.last_heads) {
       lines.push_back(std::string(table) + ": " +
-                      Msg(a.lang, MsgId::kAuditLastHead, {writer, std::to_string(h.seq), h.hash, h.signed_at}));
+                      Msg(a.lang, MsgId::kAuditLastHead,
+                          {writer, std::to_string(h.seq), h.hash, TimeText(a, VersionMs(h.signed_at), region)}));
       j.BeginObject().Field("table", table).Field("writer", writer).Field("head_seq", h.seq)
-          .Field("head_hash", h.hash).Field("signed_at", h.signed_at).EndObject();
+          .Field("head_hash", h.hash).Field("signed_at", h.signed_at)
+          .Field("signed_time", TimeIso(VersionMs(h.signed_at), region)).EndObject();
     }
   }
   j.EndArray().Field("intact", intact).EndObject();

@@ -52,6 +52,21 @@ Result<std::unique_ptr<HubStore>> OpenHub(const Args& a);
 Status AuditNow(HubStore& store, const std::string& action, const std::string& village, const std::string& subject,
                 const std::string& detail);
 
+// Times for people (cli_times.cc): "6 Des 2026 14.05 WITA" in the office
+// zone of `region` (a village code; "" = WIB), "-" for 0; ISO 8601 with the
+// zone's offset ("" for 0); the milliseconds of an HLC version (0 if none).
+std::string TimeText(const Args& a, int64_t ms, const std::string& region);
+std::string TimeIso(int64_t ms, const std::string& region);
+int64_t VersionMs(const std::string& version);
+// The hub's own office region: the village of its first enrolled node.
+std::string HubRegion(HubStore& store);
+// Commands that show times (cli_times.cc) and reports (cli_reports.cc).
+Status CmdAppShow(Args& a);
+Status CmdNodeList(Args& a);
+Status CmdConflicts(Args& a);
+Status CmdAudit(Args& a);
+Status CmdReportTimes(Args& a);
+
 // `audit --verify` (cli_hub_audit.cc): prints what it found; Corruption
 // when a chain is not intact.
 Status VerifyAuditLog(Args& a, HubStore& store);

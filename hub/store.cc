@@ -138,6 +138,11 @@ CREATE TABLE node_keys(
   node_id TEXT NOT NULL, sign_pk TEXT NOT NULL, hub_pk TEXT NOT NULL, signature TEXT NOT NULL,
   at_ms INTEGER NOT NULL, PRIMARY KEY(node_id, sign_pk)) WITHOUT ROWID;
 )sql",
+    R"sql(
+-- When the hub received each workflow event (hub/reports/times_source.h):
+-- the first log entry of the event's row, found without scanning the log.
+CREATE INDEX changelog_events ON changelog(row_id, received_at_ms) WHERE tbl='events';
+)sql",
 };
 
 Status MigrateHub(Db& db, HubStore& store) {

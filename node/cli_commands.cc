@@ -300,9 +300,12 @@ Status AppShow(Invocation& inv) {
     j.Key("anomalies").BeginArray();
     for (const auto& a : state.anomalies) j.String(a);
     j.EndArray().Key("events").BeginArray();
-    for (const auto& e : events)
+    for (const auto& e : events) {
       j.BeginObject().Field("kind", e.kind).Field("actor_role", e.actor_role).Field("reason", e.reason)
-          .Field("at", e.at).EndObject();
+          .Field("at", e.at).Field("id", e.id);
+      SIMPUL_RETURN_IF_ERROR(EventJson(j, *store, e));
+      j.EndObject();
+    }
     j.EndArray().Key("attachments").BeginArray();
     for (const auto& a : atts)
       j.BeginObject().Field("id", a.id).Field("kind", a.kind).Field("sha256", a.sha256)
@@ -325,9 +328,7 @@ Status AppShow(Invocation& inv) {
   PrintRow(inv, row);
   if (!events.empty()) {
     o << inv.T("  History:\n");
-    for (const auto& e : events)
-      o << "    " << e.at.substr(0, 16) << "  " << e.kind << " (" << e.actor_role << ")"
-        << (e.reason.empty() ? "" : ": " + e.reason) << "\n";
+    for (const auto& e : events) SIMPUL_RETURN_IF_ERROR(EventLine(inv, *store, e));
   }
   if (!atts.empty()) {
     o << inv.T("  Documents:\n");
@@ -521,56 +522,6 @@ Status IndicatorsAdd(Invocation& inv) {
 }
 
 // --- outbox and export ----------------------------------------------------------
-
-Status CmdOutbox(Invocation& inv) {
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
-  bool all = inv.opts.count("all") > 0;
-  SIMPUL_ASSIGN_OR_RETURN(auto st, store->db().Prepare(
-      std::string("SELECT seq,change_id,tbl,row_id,state,refusal FROM outbox") +
-      (all ? "" : " WHERE state IN ('pending','refused')") + " ORDER BY seq"));
-  SIMPUL_ASSIGN_OR_RETURN(auto fq, store->db().Prepare(
-      "SELECT field,value,base FROM outbox_fields WHERE seq=? ORDER BY field"));
-  JsonWriter j;
-  j.BeginArray();
-  int n = 0;
-  for (;;) {
-    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    ++n;
-    int64_t seq = st.Int(0);
-    std::string tbl = st.Text(2), state = st.Text(4);
-    if (inv.json) {
-      j.BeginObject().Field("seq", seq).Field("change_id", st.Text(1)).Field("table", tbl)
-          .Field("row_id", st.Text(3)).Field("state", state).Field("refusal", st.Text(5));
-      j.Key("fields").BeginObject();
-    } else {
-      *inv.out << "#" << seq << "  " << tbl << " " << st.Text(3) << "  [" << state << "]"
-               << (st.IsNullAt(5) ? "" : "  " + st.Text(5)) << "\n";
-    }
-    fq.Bind(1, seq);
-    for (;;) {
-      SIMPUL_ASSIGN_OR_RETURN(bool f, fq.Step());
-      if (!f) break;
-      std::string field = fq.Text(0);
-      Value v = fq.Column(1);
-      // Personal identifiers stay out of screens and logs (UU 27/2022).
-      std::string shown = Str(v);
-      if ((field == "nik" || field == "no_kk") && shown.size() == 16)
-        shown = shown.substr(0, 4) + "xxxxxxxx" + shown.substr(12);
-      if (inv.json) {
-        j.Key(field).BeginObject().Field("value", shown).Key("base").Val(fq.Column(2)).EndObject();
-      } else {
-        *inv.out << "    " << std::left << std::setw(18) << field << shown
-                 << (fq.IsNullAt(2) ? inv.T("  (new)") : "") << "\n";
-      }
-    }
-    fq.Reset();
-    if (inv.json) j.EndObject().EndObject();
-  }
-  if (inv.json) *inv.out << j.EndArray().str() << "\n";
-  else *inv.out << n << inv.T(" change(s) in the outbox\n");
-  return Status::Ok();
-}
 
 std::string CsvField(const std::string& s) {
   std::string out = "\"";

@@ -9,6 +9,7 @@
 
 #include "node/records.h"
 #include "schema/json_writer.h"
+#include "schema/workflow.h"
 #include "schema/messages.h"
 #include "schema/status.h"
 #include "sync/accounts.h"
@@ -81,6 +82,18 @@ Handler DtksShowHandler();
 // "dtks" and "duplicates" into `j`).
 Status PrintBeneficiaryChecks(Invocation& inv, NodeStore& store, const std::string& person_id,
                               schema::JsonWriter* j);
+
+// Times for people (cli_times.cc): "6 Des 2026 14.05 WIB" in the office zone
+// of `village`, "-" for 0; ISO 8601 with the zone's offset ("" for 0); the
+// milliseconds of an HLC version (0 if malformed).
+std::string TimeText(const Invocation& inv, int64_t ms, const std::string& village);
+std::string TimeIso(int64_t ms, const std::string& village);
+int64_t VersionMs(const std::string& version);
+// An event of an application's history with its times: JSON fields `time`,
+// `received_time`, `received_by_hub_time`; or one line (and its receipts).
+Status EventJson(schema::JsonWriter& j, NodeStore& store, const schema::WorkflowEvent& e);
+Status EventLine(Invocation& inv, NodeStore& store, const schema::WorkflowEvent& e);
+Status CmdOutbox(Invocation& inv);
 
 }  // namespace simpul::node
 

@@ -25,11 +25,12 @@ Status CmdRefusals(Invocation& inv) {
     ++n;
     std::string state = st.Text(4), reason = RefusalText(inv.lang, st.Text(5));
     if (inv.json) {
-      j.BeginObject().Field("seq", st.Int(0)).Field("change_id", st.Text(1)).Field("table", st.Text(2))
+      j.BeginObject().Field("seq", st.Int(0)).Field("change_id", st.Text(1))
+          .Field("time", TimeIso(VersionMs(st.Text(1)), store->village())).Field("table", st.Text(2))
           .Field("row_id", st.Text(3)).Field("state", state).Field("reason", reason)
           .Field("refusal", st.Text(5)).EndObject();
     } else {
-      *inv.out << "#" << st.Int(0) << "  " << st.Text(2) << " " << st.Text(3) << "  ["
+      *inv.out << "#" << st.Int(0) << "  " << TimeText(inv, VersionMs(st.Text(1)), store->village()) << "  " << st.Text(2) << " " << st.Text(3) << "  ["
                << (state == kSettledState ? inv.T("settled") : inv.T("refused")) << "]  " << reason << "\n";
     }
   }

@@ -230,12 +230,15 @@ Status CmdConflicts(Invocation& inv) {
     if (inv.json) {
       j.BeginObject();
       for (const auto& [k, v] : r) j.Field(k, v);
+      j.Field("winner_time", TimeIso(VersionMs(S(r, "winner_version")), store->village()))
+          .Field("loser_time", TimeIso(VersionMs(S(r, "loser_version")), store->village()));
       j.EndObject();
       continue;
     }
+    auto when = [&](const char* col) { return "  (" + TimeText(inv, VersionMs(S(r, col)), store->village()) + ")"; };
     *inv.out << S(r, "id") << "  " << S(r, "tbl") << " " << S(r, "row_id") << "  " << S(r, "field") << "\n    "
-             << inv.T("kept:   ") << "'" << S(r, "winner_value") << "'\n    "
-             << inv.T("lost:   ") << "'" << S(r, "loser_value") << "'  [" << S(r, "status") << "]"
+             << inv.T("kept:   ") << "'" << S(r, "winner_value") << "'" << when("winner_version") << "\n    "
+             << inv.T("lost:   ") << "'" << S(r, "loser_value") << "'" << when("loser_version") << "  [" << S(r, "status") << "]"
              << (S(r, "resolution").empty() ? "" : " " + S(r, "resolution")) << "\n";
   }
   if (inv.json) *inv.out << j.EndArray().str() << "\n";

@@ -1,4 +1,5 @@
 #include "node/sync_client.h"
+#include "node/receipts.h"
 #include "node/sync_internal.h"
 #include "node/refusals.h"
 
@@ -397,6 +398,8 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
   sum->hub_restored = sum->hub_restored || restored;
   SIMPUL_RETURN_IF_ERROR(ApplyOutcome(store, counter, req, seqs, reply.results, reply.blob_states, docs, sum,
                                       doc_progress));
+  ReceiptBatch receipts;  // what this reply delivered, and when (node/receipts.h)
+  NoteAcked(req, seqs.size(), reply.results, &receipts);
   const uint64_t hub_now = reply.hub_time_ms > 0 ? reply.hub_time_ms : store.NowMs();
   // The hub's signatures of the changes it wrote, by position in pulled ++ repair.
   std::map<uint64_t, const std::array<uint8_t, 64>*> signature_of;
@@ -432,6 +435,7 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
     // a conflict the hub never confirms, open here forever, so the node
     // records none of its own.
     if (c.table == "conflicts" && res->row_created) ++sum->conflicts;
+    NotePulled(c, writer == hub_id, res->row_created, &receipts);
     if (auto it = signature_of.find(at); it != signature_of.end() && writer == hub_id)
       SIMPUL_RETURN_IF_ERROR(KeepHubChange(store, reply, c, *it->second));
     if (c.flags & wire::kFlagScopeOut) {  // moved away: its edits here can never apply
@@ -478,6 +482,7 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
       SIMPUL_RETURN_IF_ERROR(ack->Run());
       docs->down.erase(it);
       ++sum->docs_received;
+      receipts.documents.push_back(c.sha256);
     }
   }
   // Cursor and snapshot state advance in the same transaction (a frame that
@@ -498,6 +503,7 @@ Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub
     SIMPUL_RETURN_IF_ERROR(store.SetMeta("sync_cursor", std::to_string(reply.cursor)));
   }
   store.hlc().Witness(sync::Stamp::Make(reply.hub_time_ms, 0));
+  SIMPUL_RETURN_IF_ERROR(RecordReceipts(store, receipts, reply.hub_time_ms, link != nullptr));
   SIMPUL_RETURN_IF_ERROR(sync::SaveLastStamp(store.db(), store.hlc().last()));
   SIMPUL_RETURN_IF_ERROR(store.SetMeta("last_sync_ms", std::to_string(reply.hub_time_ms)));
   if (link) SIMPUL_RETURN_IF_ERROR(SaveLinkSizes(store, *link));

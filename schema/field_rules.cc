@@ -113,6 +113,15 @@ Status ValidateStoredValue(std::string_view t, std::string_view f, const Value& 
   if ((t == "events" || t == "case_events") && f == "after")
     return IsText(v) && (Text(v).empty() || LooksLikeRowId(Text(v))) ? Status::Ok()
                                                                      : Bad(t, f, "must be empty or an event id");
+  if (t == "receipts") {
+    if (f == "kind")
+      return IsText(v) && (Text(v) == "acked" || Text(v) == "decision" || Text(v) == "letter")
+                 ? Status::Ok() : Bad(t, f, "acked, decision or letter");
+    if (f == "via")
+      return IsText(v) && (Text(v) == "sync" || Text(v) == "bundle") ? Status::Ok() : Bad(t, f, "sync or bundle");
+    if (f == "received_at_ms" || f == "hub_time_ms") return IsInt(v) && std::get<int64_t>(v) >= 0 ? Status::Ok() : Bad(t, f, "must be >= 0");
+    if (f == "clock_offset_ms") return IsInt(v) ? Status::Ok() : Bad(t, f, "must be a whole number");
+  }
   if (f == "actor_role")
     return IsText(v) && (Text(v) == "village" || Text(v) == "verifier" || Text(v) == "hub")
                ? Status::Ok() : Bad(t, f, "unknown role");

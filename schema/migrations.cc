@@ -195,6 +195,18 @@ CREATE INDEX dtks_nik ON dtks(nik);
 CREATE INDEX dtks_village ON dtks(village);
 CREATE INDEX dtks_snapshot ON dtks(snapshot_date);
 )sql",
+    // 15: receipts (PROTOCOL.md §25): when a village received each hub
+    // decision and letter PDF, and when the hub acknowledged each of its
+    // workflow events, with the hub's clock of the reply that brought it.
+    // Replicated, append-only, written by the village node.
+    R"sql(
+CREATE TABLE receipts(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  subject_id TEXT, kind TEXT, ref_id TEXT, received_at_ms INTEGER, hub_time_ms INTEGER,
+  clock_offset_ms INTEGER, via TEXT);
+CREATE INDEX receipts_subject ON receipts(subject_id);
+CREATE INDEX receipts_ref ON receipts(ref_id, kind);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

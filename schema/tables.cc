@@ -88,8 +88,19 @@ constexpr FieldDef kLetters[] = {
     {"deleted", H},
 };
 
+// Receipts (schema 15): written once by the village node that received
+// something (a hub decision, a letter's PDF) or was told the hub received
+// its event; each carries the node's clock and the hub's clock of the reply
+// that brought it, so figures can be measured with the clock that saw both
+// ends (hub/reports/times.h, PROTOCOL.md §25).
+constexpr FieldDef kReceipts[] = {
+    {"subject_id", V, 15},     {"kind", V, 15},        {"ref_id", V, 15},
+    {"received_at_ms", V, 15}, {"hub_time_ms", V, 15}, {"clock_offset_ms", V, 15},
+    {"via", V, 15},
+};
+
 // A DTKS / P3KE register row (schema/dtks.h): imported by the hub only, in
-// the scope of the village the snapshot places the NIK in (schema 12).
+// the scope of the village the snapshot places the NIK in (schema 14).
 constexpr FieldDef kDtks[] = {
     {"nik", H}, {"name", H}, {"desil", H}, {"pbi_status", H}, {"snapshot_date", H}, {"source", H}, {"deleted", H},
 };
@@ -103,6 +114,7 @@ constexpr TableDef kTables[] = {
     {"letters", kLetters, false, 1, 10},
     {"case_events", kCaseEvents, true, 0, 13},
     {"dtks", kDtks, false, 1, 14},
+    {"receipts", kReceipts, true, 1, 15},
 };
 
 }  // namespace

@@ -191,10 +191,22 @@ TEST_CASE("bundle: round trip with no link carries rows and deduplicated documen
   INFO(n.last());
   CHECK(s2["received"].num() >= 1);
   CHECK(s2["refused"].num() == 0);
-  CHECK(s2["verified"].truthy());
   Json shown = n.Ok({"application", "show", a1.application});
   CHECK(shown["status"].str() == "returned");
   CHECK(n.Ok({"application", "show", a2.application})["status"].str() == "submitted");
+  // The village's receipt of the decision (when it arrived, PROTOCOL.md §25)
+  // is its one new change: it travels with the next round, which verifies.
+  Json pending = n.Ok({"outbox"});
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0]["table"].str() == "receipts");
+  CHECK(pending[0]["fields"]["kind"]["value"].str() == "decision");
+  CHECK(pending[0]["fields"]["via"]["value"].str() == "bundle");
+  CHECK_FALSE(s2["verified"].truthy());
+  std::string bundle3 = n.File("ke-dinsos-3.smpl"), reply3 = hub.File("balasan-3.smpl");
+  n.Export(bundle3);
+  hub.Import(bundle3, reply3);
+  CHECK(n.Import(reply3)["verified"].truthy());
+  CHECK(hub.Count("SELECT count(*) FROM receipts WHERE subject_id=? AND kind='decision'", {a1.application}) == 1);
   CHECK_OUTBOX_EMPTY(n);
 }
 

@@ -1131,6 +1131,7 @@ struct Replica {
       REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     }
   }
+  // Over what the replica's schema knows, as a node of that schema does.
   std::vector<uint64_t> Digest(const std::string& village) {
     // An older node's digest covers only the tables and fields it knows.
     auto d = sync::ScopeDigest(db, village, schema_version);
@@ -1310,6 +1311,47 @@ TEST_CASE("a node of schema 7 gets events without `after`, proves it agrees, and
   replica.Apply(repaired.repair, hub.s().hub_id());
   CHECK(replica.Digest(kVillage) ==
         std::vector<uint64_t>(repaired.bucket_digests.begin(), repaired.bucket_digests.end()));
+}
+
+TEST_CASE("receipts (schema 15): stored from a village, sent to its other laptops, never to a node of schema 14") {
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);
+  TestNode old = Enrol(hub, "node-old", kVillage);
+  TestNode b = Enrol(hub, "node-b", kVillage);
+  const std::string app = Row(1), submitted = Row(2), receipt = Row(3);
+  auto text = [](const char* v) { return Value(std::string(v)); };
+  wire::Change r{Version(a, 20), "receipts", receipt, kVillage, 0,
+                 {{"subject_id", Value(app), ""}, {"kind", text("acked"), ""}, {"ref_id", Value(submitted), ""},
+                  {"received_at_ms", Value(int64_t{1'800'000'000'000}), ""},
+                  {"hub_time_ms", Value(int64_t{1'799'999'000'000}), ""},
+                  {"clock_offset_ms", Value(int64_t{1'000'000}), ""}, {"via", text("sync"), ""}}};
+  REQUIRE(Sync(hub, a, Push({SubmitEvent(a, 10, submitted, app, std::string()), r})).results.at(1).code == 0);
+  CHECK(hub.s().db().Prepare("SELECT 1 FROM receipts WHERE id='" + receipt + "' AND kind='acked'")->Step().value());
+  // A bad kind is refused, naming the field.
+  wire::Change bad = r;
+  bad.version = Version(a, 21);
+  bad.row_id = Row(4);
+  bad.fields[1].value = text("seen");
+  wire::ItemResult refused = Sync(hub, a, Push({bad})).results.at(0);
+  CHECK(refused.code == static_cast<uint16_t>(Code::kInvalidArgument));
+  CHECK(refused.message.find("kind") != std::string::npos);
+
+  auto pull = [&](TestNode& n, uint32_t schema) {
+    auto reply = TrySync(hub, n, Pull(0), [&](wire::RequestHeader& h) { h.schema_version = schema; });
+    REQUIRE_MESSAGE(reply.ok(), reply.status().ToString());
+    return std::move(reply).value();
+  };
+  auto has_receipt = [](const wire::SyncReply& reply) {
+    for (const auto& c : reply.pulled)
+      if (c.table == "receipts") return true;
+    return false;
+  };
+  CHECK(has_receipt(pull(b, static_cast<uint32_t>(schema::LatestSchemaVersion()))));
+  wire::SyncReply r14 = pull(old, 14);
+  CHECK_FALSE(has_receipt(r14));
+  Replica replica(14);
+  replica.Apply(r14.pulled, hub.s().hub_id());  // the table is unknown there: it would be refused
+  CHECK(replica.Digest(kVillage) == std::vector<uint64_t>(r14.bucket_digests.begin(), r14.bucket_digests.end()));
 }
 
 TEST_CASE("documents: resumed at the hub's offset, deduplicated, scoped to the village, size-limited") {
