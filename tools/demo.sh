@@ -4,9 +4,12 @@
 # the hub returns an application while the village edits the same field, the
 # conflict shows on both sides and is resolved, and every replica agrees.
 # Dinsos loads a DTKS snapshot; each village looks its residents up offline.
-# Usage: tools/demo.sh BIN_DIR   (tools/run.sh demo builds and calls it)
+# With --serve it then leaves the Dinsos web app and a village's web app open,
+# printing their addresses and demo accounts, until Ctrl-C.
+# Usage: tools/demo.sh BIN_DIR [--serve]   (tools/run.sh demo [--serve] builds and calls it)
 set -euo pipefail
 bin=$(cd "${1:-build/bin}" && pwd)
+serve=no; [ "${2:-}" = --serve ] && serve=yes
 work=$(mktemp -d -t simpul-demo-XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -137,3 +140,41 @@ SIMPUL_PASSPHRASE="a guessed passphrase" "$bin/simpul-node" --data "$work/stolen
 set -e
 echo "The office revokes the laptop at the hub; Dinsos still holds every record it synced."
 hub node revoke "$(node sarongan --json status | json 'd["node_id"]')" --reason "laptop stolen" | head -1
+
+[ "$serve" = yes ] || exit 0
+
+# --serve: leave the Dinsos web app and one village's web app open, with demo
+# accounts, until Ctrl-C. The hub leaves setup mode once it has an administrator.
+say "The web apps stay open (Ctrl-C ends the demo and deletes its data)"
+hub_pw() { SIMPUL_NEW_PASSWORD="$2" hub user add "$1" --role "$3" >/dev/null; }
+hub_pw admin demo-admin-2026 administrator
+export SIMPUL_USER=admin SIMPUL_PASSWORD=demo-admin-2026
+hub_pw verifikator demo-verifikator-2026 hub_verifier
+hub_pw pejabat demo-pejabat-2026 approving_official
+hub_pw auditor demo-auditor-2026 auditor
+unset SIMPUL_USER SIMPUL_PASSWORD
+SIMPUL_NEW_PASSWORD=demo-kades-2026 node pesanggaran user add kades --role administrator >/dev/null
+SIMPUL_USER=kades SIMPUL_PASSWORD=demo-kades-2026 SIMPUL_NEW_PASSWORD=demo-operator-2026 \
+  node pesanggaran user add operator --role village_operator >/dev/null
+ui_port=$(free_port)
+# Started as an office starts it: no passphrase in its environment; the page unlocks the store.
+"$bin/simpul-node" --data "$work/pesanggaran" ui --listen "127.0.0.1:$ui_port" >"$work/ui.out" 2>"$work/ui.log" &
+pids+=($!)
+wait_port "$ui_port"
+cat <<TEXT
+
+  Dinsos web app (hub):         http://127.0.0.1:$hub_port/
+      verifikator / demo-verifikator-2026    (hub_verifier: queue, documents, return, stages)
+      pejabat     / demo-pejabat-2026        (approving_official: approve, reject, letters)
+      auditor     / demo-auditor-2026        (auditor: reads and the audit log)
+      admin       / demo-admin-2026          (administrator)
+
+  Village web app (Pesanggaran): http://127.0.0.1:$ui_port/
+      store passphrase: kantor desa pesanggaran 2026
+      operator / demo-operator-2026          (village_operator: register, apply, submit, sync)
+      kades    / demo-kades-2026             (administrator)
+
+  The village app syncs with the hub above ("Sinkron" page). Data: $work
+  Press Ctrl-C to stop both and delete the demo's data.
+TEXT
+wait "${pids[0]}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The two commands of the README, plus the benchmarks:
 #   tools/run.sh demo    install what is missing, build (Release), run the demo
+#   tools/run.sh demo --serve   the same, then leave the Dinsos and village web apps open
 #   tools/run.sh test    install what is missing, build with ASan+UBSan, run every test
 #                        except the long ones, and replay each fuzz target's corpus
 #   tools/run.sh test --long   the same, plus the soak and poor-link runs (label "long")
@@ -12,16 +13,16 @@ jobs=$(nproc 2>/dev/null || echo 2)
 what=${1:-}
 long=no
 case "$what" in
-  demo|bench) ;;
+  demo|bench) serve=${2:-} ;;
   test) [ "${2:-}" = "--long" ] && long=yes ;;
-  *) echo "usage: tools/run.sh demo|test [--long]|bench" >&2; exit 2 ;;
+  *) echo "usage: tools/run.sh demo [--serve]|test [--long]|bench" >&2; exit 2 ;;
 esac
 bash tools/setup.sh
 case "$what" in
   demo)
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSIMPUL_BUILD_TESTS=OFF >/dev/null
     cmake --build build -j"$jobs"
-    bash tools/demo.sh build/bin
+    bash tools/demo.sh build/bin $serve
     ;;
   test)
     cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DSIMPUL_SANITIZE=ON >/dev/null
