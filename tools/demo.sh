@@ -174,7 +174,7 @@ cat <<TEXT
       operator / demo-operator-2026          (village_operator: register, apply, submit, sync)
       kades    / demo-kades-2026             (administrator)
 
-  The village app syncs with the hub above ("Sinkron" page). Data: $work
+  The village app syncs with the hub above (its "Sinkronisasi" page). Data: $work
   Press Ctrl-C to stop both and delete the demo's data.
 TEXT
 wait "${pids[0]}"
