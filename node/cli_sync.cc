@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -66,6 +67,10 @@ Result<SyncSummary> RunOnce(Invocation& inv, NodeStore& store, bool show_progres
   SyncRunOptions opt;
   opt.timeout_ms = TimeoutMs(inv);
   if (inv.opts.count("batch")) opt.batch = static_cast<size_t>(std::max(1, std::atoi(inv.opts["batch"].c_str())));
+  // Changes asked for per reply (the hub caps it too): smaller replies for a
+  // link that cuts long ones.
+  if (inv.opts.count("pull-limit"))
+    opt.pull_limit = static_cast<uint32_t>(std::clamp(std::atoi(inv.opts["pull-limit"].c_str()), 1, 100000));
   if (show_progress)
     opt.progress = [&inv](const SyncProgress& p) {
       double rate = p.seconds > 0 ? p.bytes / p.seconds : 0;

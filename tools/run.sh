@@ -29,12 +29,16 @@ case "$what" in
     cmake --build build-test -j"$jobs"
     bash tools/check_deps.sh
     python3 tools/check_catalogue.py
+    # Tests side by side: the e2e shards (one ctest entry per tests/e2e file)
+    # spend most of their time waiting on the processes they start, so one
+    # more than the cores keeps the machine busy.
+    ctest_jobs=$((jobs + 1))
     if [ "$long" = yes ]; then
-      (cd build-test && ctest --output-on-failure --timeout 900)
+      (cd build-test && ctest --output-on-failure -j"$ctest_jobs" --timeout 900)
       # Every decoder of outside bytes, fuzzed for real (clang + libFuzzer, build-fuzz).
       bash tools/fuzz.sh 30
     else
-      (cd build-test && ctest --output-on-failure --timeout 1800 -LE long)
+      (cd build-test && ctest --output-on-failure -j"$ctest_jobs" --timeout 1800 -LE long)
     fi
     ;;
   bench)

@@ -249,8 +249,14 @@ TEST_CASE("sync: a field edited at the hub and at the village is a conflict on b
 // ============================================================================
 
 TEST_CASE("sync: hub SIGKILLed mid-push and nodes SIGKILLed mid-pull lose nothing and duplicate nothing") {
-  // Over 1000 rows, so a pull (1000 per reply) needs several round trips.
-  constexpr int kRows = 1050;
+  // More rows than a pull reply carries (kPull, asked for with --pull-limit),
+  // so a pull needs several round trips, and far more than the push batches
+  // (kBatch) the hub must be killed among. The property (whole pages, whole
+  // batches, nothing lost or doubled) does not depend on the page size; 300
+  // rows instead of the default page's 1000+ take a third of the time (each
+  // row is one simpul-node process, ~0.2 s under ASan).
+  constexpr int kRows = 300;
+  constexpr int kPull = 200;
   constexpr int kBatch = 10;
   Hub hub;
   hub.Start();
@@ -330,12 +336,13 @@ TEST_CASE("sync: hub SIGKILLed mid-push and nodes SIGKILLed mid-pull lose nothin
     INFO("node " << n->id());
     const std::string line = "/v1/sync node=" + n->id();
     // Killed twice: once as soon as the hub has answered its first pull
-    // (1000 rows, likely mid-apply), once as it asks for the next page
+    // (kPull rows, likely mid-apply), once as it asks for the next page
     // (the previous one committed, the next not yet applied).
     for (int kill_at = 1; kill_at <= 2; ++kill_at) {
       std::string log = n->File("pull-" + std::to_string(kill_at) + ".log");
       size_t before = LinesWith(hub.log(), {line});
-      Background sync(n->Argv({"--json", "sync", "--timeout", "10"}), BaseEnv(n->Home()), log);
+      Background sync(n->Argv({"--json", "sync", "--pull-limit", std::to_string(kPull), "--timeout", "10"}),
+                      BaseEnv(n->Home()), log);
       bool seen = WaitFor([&] { return LinesWith(hub.log(), {line}) >= before + kill_at; }, 20, 1);
       sync.Kill(SIGKILL);
       int rc = sync.Wait();
@@ -346,14 +353,14 @@ TEST_CASE("sync: hub SIGKILLed mid-push and nodes SIGKILLed mid-pull lose nothin
       MESSAGE("node " << n->id() << " held " << held << " of " << kRows << " households when killed at reply "
                       << kill_at);
       // Each reply is applied in one transaction with its cursor: whole pages
-      // only. A snapshot page is 1000 rows (households come first); a log
-      // page is 1000 entries of the village, which may include other rows
+      // only. A snapshot page is kPull rows (households come first); a log
+      // page is kPull entries of the village, which may include other rows
       // (e.g. the other laptop's audit entries).
       int64_t log_page = hub.Count(
-          "SELECT count(*) FROM (SELECT tbl FROM changelog WHERE village=? AND origin!=? ORDER BY seq LIMIT 1000)"
-          " WHERE tbl='households'",
+          "SELECT count(*) FROM (SELECT tbl FROM changelog WHERE village=? AND origin!=? ORDER BY seq LIMIT " +
+              std::to_string(kPull) + ") WHERE tbl='households'",
           {kKandangan, n->id()});
-      CHECK((held == 0 || held == 1000 || held == log_page || held == kRows));
+      CHECK((held == 0 || held == kPull || held == log_page || held == kRows));
     }
 
     Json f = n->SyncUntilVerified();

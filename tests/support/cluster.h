@@ -15,8 +15,11 @@
 
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -300,6 +303,43 @@ inline BlobListing ListBlobs(const std::string& blob_root) {
   return out;
 }
 
+// A loopback port kept reserved while the process listening on it is down:
+// a hub or link emulator restarts on the SAME port (a node's hub URL is fixed
+// at enrolment), and the e2e shards run side by side (ctest -j), so another
+// test's server or client must not take the port meanwhile. The socket is
+// bound with SO_REUSEADDR and never listens: the kernel no longer hands the
+// port out for bind(0) or outgoing connections, while our server, which also
+// sets SO_REUSEADDR, can still bind it.
+class PortHold {
+ public:
+  PortHold() = default;
+  explicit PortHold(int port) {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    // Best effort: if it cannot bind, the restart finds out and says so.
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) Release();
+  }
+  ~PortHold() { Release(); }
+  PortHold(const PortHold&) = delete;
+  PortHold& operator=(PortHold&& o) noexcept {
+    Release();
+    std::swap(fd_, o.fd_);
+    return *this;
+  }
+  void Release() {
+    if (fd_ >= 0) close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
 // --- a child process we can poll (background syncs of the soak test) ---------------
 
 class AsyncProc {
@@ -403,6 +443,7 @@ class Hub {
     REQUIRE(up);
     if (port != 0) REQUIRE(bound == port);
     port_ = bound;
+    hold_.Release();
   }
   // SIGTERM; returns the exit status.
   int Stop() {
@@ -410,6 +451,7 @@ class Hub {
     proc_->Kill(SIGTERM);
     int rc = proc_->Wait();
     proc_.reset();
+    hold_ = PortHold(port_);
     return rc;
   }
   void Kill9() {
@@ -417,6 +459,7 @@ class Hub {
     proc_->Kill(SIGKILL);
     proc_->Wait();
     proc_.reset();
+    hold_ = PortHold(port_);
   }
   bool running() const { return proc_ != nullptr; }
   std::string File(const std::string& name) const { return tmp_.File(name); }
@@ -507,6 +550,7 @@ class Hub {
   std::vector<std::string> env_;
   std::unique_ptr<Background> proc_;
   int port_ = 0;
+  PortHold hold_;  // while stopped
 };
 
 // --- a village laptop -------------------------------------------------------------------
@@ -735,6 +779,7 @@ class Linkemu {
       if (v > 0) done_[k] += v;
     }
     proc_.reset();
+    hold_ = PortHold(port_);
     std::error_code ec;
     fs::remove(stats_, ec);
   }
@@ -773,6 +818,7 @@ class Linkemu {
           10);
       if (bound > 0) {
         port_ = bound;
+        hold_.Release();
         return;
       }
       int rc = proc_->Wait(1);
@@ -790,6 +836,7 @@ class Linkemu {
   pid_t pid_ = -1;
   int port_ = 0, launches_ = 0;
   std::map<std::string, long long> done_;
+  PortHold hold_;  // while stopped
 };
 
 }  // namespace
