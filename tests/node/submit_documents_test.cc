@@ -11,7 +11,6 @@
 #include "node/store.h"
 #include "schema/exit_codes.h"
 #include "schema/messages.h"
-#include "sync/clock.h"
 #include "sync/crypto/envelope.h"
 #include "tests/support/temp_dir.h"
 
