@@ -41,7 +41,7 @@ TEST_CASE("a second PBI-JKN for one NIK needs an override reason, which is audit
   CHECK(refused.args()[2] == first);
   CHECK(refused.args()[3] == kSarongan);
   CHECK(Msg(Lang::kEn, MsgId::kBenefitHeld, refused.args()).find("--override-reason") != std::string::npos);
-  CHECK(ApplicationState(*hub.store, second)->status == "submitted");  // nothing recorded
+  CHECK(ApplicationState(*hub.store, second)->status == "in_review");  // its stages passed; no approval recorded
   CHECK(hub.Audits("benefit_override") == 0);
 
   auto held = BenefitsHeld(*hub.store, *ReadRow(*hub.store, "applications", second));

@@ -63,7 +63,7 @@ TEST_CASE("submit refuses while a required document is missing, naming the kinds
   Status refused = Submit(*v.store, app, Lang::kEn);
   CHECK(refused.code() == Code::kFailedPrecondition);
   CHECK(refused.msg_id() == MsgId::kSubmitMissingDocuments);
-  CHECK(schema::ExitCodeFor(refused) == 2);
+  CHECK(ExitCodeFor(refused) == 2);
   CHECK(Msg(Lang::kEn, *refused.msg_id(), refused.args()).find("kk, ktp") != std::string::npos);
   CHECK(v.Count("SELECT count(*) FROM events") == events);
   CHECK(v.Count("SELECT count(*) FROM outbox") == outbox);
