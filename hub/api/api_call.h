@@ -84,6 +84,11 @@ web::HttpResponse TakeAction(ApiCall& call);
 // documents_api.cc
 web::HttpResponse GetDocument(ApiCall& call);
 web::HttpResponse GetLetterPdf(ApiCall& call);
+// cases_api.cc
+web::HttpResponse ListCases(ApiCall& call);
+web::HttpResponse ShowCase(ApiCall& call);
+web::HttpResponse OpenWalkInCase(ApiCall& call);
+web::HttpResponse TakeCaseStep(ApiCall& call);
 
 }  // namespace simpul::hub::api
 

@@ -20,53 +20,16 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simpul_env import PASSWORDS, SimpulEnv, pdf_bytes, png_bytes  # noqa: E402
+from simpul_env import SimpulEnv, fetch, pdf_bytes, png_bytes, sign_in, text_of, wait  # noqa: E402
 
 try:
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
 except ImportError as missing:  # a failure, never a skip: CI must have the stack
     sys.exit('browser test: python3-selenium is missing (tools/setup.sh installs it): %s' % missing)
 
 XSS = '<script>alert(1)</script>'
-
-
-def wait(driver, cond, timeout=15):
-    return WebDriverWait(driver, timeout).until(cond)
-
-
-def text_of(driver, css):
-    return driver.find_element(By.CSS_SELECTOR, css).text
-
-
-def fetch(driver, method, path, body=None, csrf='session'):
-    """fetch() from the page, as its own script would (csrf='session' sends
-    the session's token, None sends none, any other string is sent as is)."""
-    return driver.execute_async_script("""
-        const [method, path, body, csrf, done] = arguments;
-        (async () => {
-          const headers = {};
-          if (body !== null) headers['Content-Type'] = 'application/json';
-          let token = csrf;
-          if (csrf === 'session') {
-            const s = await fetch('/api/v1/session', {credentials: 'same-origin'});
-            token = (await s.json()).csrf_token;
-          }
-          if (token !== null) headers['X-CSRF-Token'] = token;
-          const r = await fetch(path, {method, headers, credentials: 'same-origin',
-                                       body: body === null ? undefined : JSON.stringify(body)});
-          const buf = new Uint8Array(await r.arrayBuffer());
-          let head = '';
-          for (let i = 0; i < Math.min(buf.length, 8); i++) head += String.fromCharCode(buf[i]);
-          let text = '';
-          try { text = new TextDecoder().decode(buf); } catch (e) {}
-          done({status: r.status, type: r.headers.get('content-type'),
-                disposition: r.headers.get('content-disposition'), csp: r.headers.get('content-security-policy'),
-                head, text: text.slice(0, 4000), size: buf.length});
-        })().catch(e => done({status: -1, text: String(e)}));
-    """, method, path, body, csrf)
 
 
 class VerifierTest(unittest.TestCase):
@@ -92,15 +55,7 @@ class VerifierTest(unittest.TestCase):
     # --- helpers ---------------------------------------------------------------
 
     def sign_in(self, user, password=None):
-        d = self.env.browser()
-        d.get(self.env.url('/signin'))
-        wait(d, EC.text_to_be_present_in_element((By.ID, 'signin-submit'), 'Masuk'))
-        d.find_element(By.ID, 'name').send_keys(user)
-        d.find_element(By.ID, 'password').send_keys(password or PASSWORDS[user])
-        d.find_element(By.ID, 'signin-submit').click()
-        if password is None:
-            wait(d, EC.presence_of_element_located((By.ID, 'who')))
-        return d
+        return sign_in(self.env, user, password)
 
     def open_application(self, d, key):
         d.get(self.env.url('/application?id=' + self.apps[key]))

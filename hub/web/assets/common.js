@@ -99,7 +99,15 @@ const Simpul = (() => {
       await api('DELETE', '/api/v1/session');
       location.href = '/signin';
     });
-    top.replaceChildren(home, hub, el('span', '', 'spacer'), who, langBtn, out);
+    // The office's pages (the current one marked).
+    const nav = el('nav');
+    nav.setAttribute('aria-label', 'Simpul');
+    for (const [href, key] of [['/', 'nav.queue'], ['/cases', 'nav.cases']]) {
+      const a = el('a', t(key), location.pathname === href || location.pathname === href.replace(/s$/, '') && href !== '/' ? 'current' : '');
+      a.href = href;
+      nav.append(a);
+    }
+    top.replaceChildren(home, hub, nav, el('span', '', 'spacer'), who, langBtn, out);
   }
 
   // Loads the session (or goes to the sign-in page), the strings, the
