@@ -1157,6 +1157,16 @@ Perintah:
     {"Resolve", "Selesaikan"},
     {"Reopen", "Buka kembali"},
     {"Close the case", "Tutup kasus"},
+    {"Export this list", "Ekspor daftar ini"},
+    {"Purpose (recorded in the audit log)", "Tujuan (dicatat di log audit)"},
+    {"e.g. monthly recap for the head of office", "mis. rekap bulanan untuk Kepala Dinas"},
+    {"Download XLSX", "Unduh XLSX"},
+    {"Download CSV", "Unduh CSV"},
+    {"PBI-JKN proposal list for BPJS / Dinkes (XLSX)", "Daftar usulan PBI-JKN untuk BPJS / Dinkes (XLSX)"},
+    {"NIKs are masked for your role.", "NIK disamarkan untuk peran Anda."},
+    {"Downloaded: {0}", "Terunduh: {0}"},
+    {"Approved", "Disetujui"},
+    {"Days waiting", "Hari menunggu"},
 };
 
 }  // namespace

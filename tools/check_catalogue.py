@@ -29,7 +29,7 @@ used = set()
 # operations' option tables.
 # Also the web app's page strings and API (hub/web/, hub/api/).
 sources = sorted(set(root.glob('node/cli*.cc')) | set(root.glob('hub/cli*.cc')) | set(root.glob('hub/cli/*.cc')) |
-                 set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'node/refusals.cc', root / 'hub/cases.cc'} |
+                 set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'node/refusals.cc', root / 'hub/cases.cc', root / 'hub/exports.cc'} |
                  set(root.glob('hub/web/*.cc')) | set(root.glob('hub/api/*.cc')))
 for path in sources:
     text = path.read_text()

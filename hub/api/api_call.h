@@ -89,6 +89,9 @@ web::HttpResponse ListCases(ApiCall& call);
 web::HttpResponse ShowCase(ApiCall& call);
 web::HttpResponse OpenWalkInCase(ApiCall& call);
 web::HttpResponse TakeCaseStep(ApiCall& call);
+// exports_api.cc
+web::HttpResponse ExportQueue(ApiCall& call);
+web::HttpResponse ExportPbiProposal(ApiCall& call);
 
 }  // namespace simpul::hub::api
 

@@ -34,6 +34,8 @@ const api::ApiRoute kRoutes[] = {
     {"POST", "/api/v1/cases", true, Permission::kReview, api::OpenWalkInCase},
     {"GET", "/api/v1/cases/{id}", true, Permission::kRead, api::ShowCase},
     {"POST", "/api/v1/cases/{id}/steps/{step}", true, Permission::kReview, api::TakeCaseStep},
+    {"GET", "/api/v1/exports/queue", true, Permission::kRead, api::ExportQueue},
+    {"GET", "/api/v1/exports/pbi-proposal", true, Permission::kRead, api::ExportPbiProposal},
 };
 
 // Page addresses and the compiled-in file each serves.

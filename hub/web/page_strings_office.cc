@@ -60,6 +60,14 @@ constexpr PageString kOfficePageStrings[] = {
     {"step.resolved", "Resolve"},
     {"step.reopened", "Reopen"},
     {"step.closed", "Close the case"},
+    {"export.title", "Export this list"},
+    {"export.purpose", "Purpose (recorded in the audit log)"},
+    {"export.purpose_hint", "e.g. monthly recap for the head of office"},
+    {"export.xlsx", "Download XLSX"},
+    {"export.csv", "Download CSV"},
+    {"export.pbi", "PBI-JKN proposal list for BPJS / Dinkes (XLSX)"},
+    {"export.masked", "NIKs are masked for your role."},
+    {"export.started", "Downloaded: {0}"},
 };
 
 }  // namespace
