@@ -11,6 +11,7 @@
 #include <map>
 #include <algorithm>
 
+#include "hub/audit_log.h"
 #include "hub/backup.h"
 #include "hub/cli_backup.h"
 #include "hub/moves.h"
@@ -446,30 +447,8 @@ Status CmdBundleImport(Args& a) {
 Status CmdAudit(Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   if (a.opts.count("verify")) return VerifyAuditLog(a, *store);
-  std::string sql =
-      "SELECT at,'hub' AS source,writer,actor,action,village,subject,detail FROM hub_audit WHERE 1=1 {F}"
-      " UNION ALL SELECT at,'village',writer,actor,action,village,subject,detail FROM audit WHERE 1=1 {F}"
-      " ORDER BY at DESC LIMIT ?";
-  std::string filter;
-  std::vector<std::string> binds;
-  if (a.opts.count("village")) filter += " AND village=?";
-  if (a.opts.count("action")) filter += " AND action LIKE ?";
-  for (size_t p; (p = sql.find("{F}")) != std::string::npos;) sql.replace(p, 3, filter);
-  SIMPUL_ASSIGN_OR_RETURN(auto st, store->db().Prepare(sql));
-  int i = 1;
-  for (int pass = 0; pass < 2; ++pass) {
-    if (a.opts.count("village")) st.Bind(i++, a.opts["village"]);
-    if (a.opts.count("action")) st.Bind(i++, a.opts["action"] + "%");
-  }
-  st.Bind(i, static_cast<int64_t>(std::max(1, std::atoi(Opt(a, "limit", "100").c_str()))));
-  std::vector<Row> rows;
-  for (;;) {
-    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    Row r;
-    for (int c = 0; c < st.ColumnCount(); ++c) r.emplace_back(st.ColumnName(c), st.Column(c));
-    rows.push_back(std::move(r));
-  }
+  AuditLogFilter f{Opt(a, "village"), Opt(a, "action"), std::max(1, std::atoi(Opt(a, "limit", "100").c_str()))};
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, ReadAuditLog(*store, f));
   PrintRows(a, rows);
   return Status::Ok();
 }

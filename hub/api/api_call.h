@@ -92,6 +92,11 @@ web::HttpResponse TakeCaseStep(ApiCall& call);
 // exports_api.cc
 web::HttpResponse ExportQueue(ApiCall& call);
 web::HttpResponse ExportPbiProposal(ApiCall& call);
+// fleet_api.cc
+web::HttpResponse ListFleet(ApiCall& call);
+web::HttpResponse RevokeNodeApi(ApiCall& call);
+// audit_api.cc
+web::HttpResponse ListAudit(ApiCall& call);
 
 }  // namespace simpul::hub::api
 

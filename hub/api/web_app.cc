@@ -36,6 +36,9 @@ const api::ApiRoute kRoutes[] = {
     {"POST", "/api/v1/cases/{id}/steps/{step}", true, Permission::kReview, api::TakeCaseStep},
     {"GET", "/api/v1/exports/queue", true, Permission::kRead, api::ExportQueue},
     {"GET", "/api/v1/exports/pbi-proposal", true, Permission::kRead, api::ExportPbiProposal},
+    {"GET", "/api/v1/fleet", true, Permission::kRead, api::ListFleet},
+    {"POST", "/api/v1/nodes/{id}/revoke", true, Permission::kAdminister, api::RevokeNodeApi},
+    {"GET", "/api/v1/audit", true, Permission::kAudit, api::ListAudit},
 };
 
 // Page addresses and the compiled-in file each serves.
@@ -44,7 +47,8 @@ struct PagePath {
   const char* file;
 };
 constexpr PagePath kPages[] = {{"/", "/index.html"}, {"/signin", "/signin.html"}, {"/application", "/application.html"},
-                              {"/cases", "/cases.html"}, {"/case", "/case.html"}};
+                              {"/cases", "/cases.html"}, {"/case", "/case.html"},
+                              {"/villages", "/villages.html"}, {"/audit", "/audit.html"}};
 
 int64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

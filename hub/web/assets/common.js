@@ -102,8 +102,11 @@ const Simpul = (() => {
     // The office's pages (the current one marked).
     const nav = el('nav');
     nav.setAttribute('aria-label', 'Simpul');
-    for (const [href, key] of [['/', 'nav.queue'], ['/cases', 'nav.cases']]) {
-      const a = el('a', t(key), location.pathname === href || location.pathname === href.replace(/s$/, '') && href !== '/' ? 'current' : '');
+    const pages = [['/', 'nav.queue'], ['/cases', 'nav.cases'], ['/villages', 'nav.villages']];
+    if (session.may && session.may.audit) pages.push(['/audit', 'nav.audit']);
+    for (const [href, key] of pages) {
+      const here = location.pathname === href || (href === '/cases' && location.pathname === '/case');
+      const a = el('a', t(key), here ? 'current' : '');
       a.href = href;
       nav.append(a);
     }
