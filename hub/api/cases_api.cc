@@ -7,6 +7,7 @@
 // (expected_head): a case that changed since is refused (409, nothing
 // written) with what happened meanwhile, as stale decisions are.
 #include <map>
+#include <span>
 
 #include "hub/api/api_call.h"
 #include "hub/cases.h"
@@ -72,8 +73,7 @@ Status ForPage(Lang lang, Status st) {
   std::string label = option;
   for (const auto& l : kCaseFieldLabels)
     if (option == l.option) label = Tr(lang, l.en);
-  Status out = st;
-  out = std::move(out).WithField(BodyField(option));
+  Status out = Status(st).WithField(BodyField(option));
   if (!st.msg_id()) return out;
   if (*st.msg_id() == MsgId::kMissingOption) return std::move(out).WithMsg(MsgId::kFieldRequired, {label});
   std::vector<std::string> args = st.args();
@@ -82,8 +82,9 @@ Status ForPage(Lang lang, Status st) {
   return std::move(out).WithMsg(*st.msg_id(), args);
 }
 
-void WriteBrief(web::JsonWriter& j, const schema::CaseView& c, Lang lang, VillageNames& names, int64_t now) {
-  j.BeginObject().Field("id", c.id).Field("number", c.number).Field("village", c.village)
+// The fields a list shows, inside the caller's object.
+void WriteBriefFields(web::JsonWriter& j, const schema::CaseView& c, Lang lang, VillageNames& names, int64_t now) {
+  j.Field("id", c.id).Field("number", c.number).Field("village", c.village)
       .Field("village_name", names.Of(c.village)).Field("category", c.category)
       .Field("category_label", Label(lang, schema::FindCode(schema::kComplaintCategories, c.category), c.category))
       .Field("urgency", c.urgency)
@@ -93,7 +94,6 @@ void WriteBrief(web::JsonWriter& j, const schema::CaseView& c, Lang lang, Villag
       .Field("due_text", When(lang, c.due_ms, c.village)).Field("overdue", c.overdue)
       .Field("zone", schema::ZoneOfRegion(c.village).name)
       .Field("overdue_text", c.overdue ? schema::FormatDuration(now - c.due_ms, LangCode(lang)) : std::string());
-  j.EndObject();
 }
 
 void WriteOptions(web::JsonWriter& j, const char* key, Lang lang, std::span<const schema::CodeLabel> table) {
@@ -109,11 +109,11 @@ web::HttpResponse CaseReply(ApiCall& call, const std::string& id, int status) {
   const int64_t now = static_cast<int64_t>(call.store.NowMs());
   VillageNames names(call.store);
   web::JsonWriter j;
-  j.BeginObject().Key("case");
-  WriteBrief(j, *c, lang, names, now);
+  j.BeginObject().Key("case").BeginObject();
+  WriteBriefFields(j, *c, lang, names, now);
   j.Field("description", c->description).Field("resolution", c->state.resolution).Field("head", c->state.head)
       .Field("opened_ago", c->opened_ms > 0 ? schema::FormatAgo(c->opened_ms, now, LangCode(lang)) : std::string());
-  j.Key("referrals").BeginArray();
+  j.EndObject().Key("referrals").BeginArray();
   for (const auto& r : c->state.referrals)
     j.BeginObject().Field("partner", r.partner)
         .Field("partner_label", Label(lang, schema::FindCode(schema::kCasePartners, r.partner), r.partner))
@@ -174,7 +174,9 @@ web::HttpResponse ListCases(ApiCall& call) {
   web::JsonWriter j;
   j.BeginObject().Field("view", all ? "all" : "inbox").Key("items").BeginArray();
   for (const auto& c : *cases) {
-    WriteBrief(j, c, call.lang, names, now);
+    j.BeginObject();
+    WriteBriefFields(j, c, call.lang, names, now);
+    j.EndObject();
     overdue += c.overdue ? 1 : 0;
   }
   j.EndArray().Field("matched", static_cast<int64_t>(cases->size())).Field("overdue", overdue);

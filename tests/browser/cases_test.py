@@ -10,13 +10,19 @@ simpul-hub with a case pushed by a real simpul-node (simpul_env.py).
   refusals: the auditor sees no step to take; a forged CSRF token and the
             auditor's own token are refused, nothing changes
   pages:    1366x768 without horizontal scrolling; printable (steps hidden)
+  export:   the verifier downloads the queue as XLSX with a purpose: NIK and
+            No. KK read back as text (openpyxl), the header frozen, dates as
+            dates; the auditor's CSV has the NIK masked; both audited
 
 Screenshots and the printed case go to $SIMPUL_ARTIFACT_DIR/browser-cases/.
 """
 import base64
+import datetime
+import glob
 import json
 import os
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -29,6 +35,7 @@ try:
 except ImportError as missing:  # a failure, never a skip: CI must have the stack
     sys.exit('browser test: python3-selenium is missing (tools/setup.sh installs it): %s' % missing)
 
+NIK, KK = '3510015211870004', '3510011211870003'
 REPORTED = "<img src=x onerror=alert(1)> Ibu Ba'u pingsan, butuh rujukan"
 
 
@@ -39,6 +46,9 @@ class CasesTest(unittest.TestCase):
         e = cls.env
         cls.case_id = e.node('case', 'open', '--category', 'health', '--urgency', 'emergency',
                              '--description', REPORTED)['id']
+        summary = e.sync()
+        assert summary.get('refused') == 0, summary
+        cls.app_id = e.add_application('Siti Aminah', NIK, KK)
         summary = e.sync()
         assert summary.get('refused') == 0, summary
         cls.number = cls.hub_json('case', 'show', cls.case_id)['number']
@@ -160,6 +170,53 @@ class CasesTest(unittest.TestCase):
         # Nothing the pages did broke the CSP (a violation is logged as an error).
         errors = [e for e in d.get_log('browser') if e['level'] == 'SEVERE' and 'Content Security Policy' in e['message']]
         self.assertEqual(errors, [])
+
+    def test_06_export_downloads_as_xlsx_with_nik_as_text(self):
+        try:
+            import openpyxl
+        except ImportError as e:  # a failure, never a skip
+            self.fail('python3-openpyxl is missing (tools/setup.sh installs it): %s' % e)
+        d = sign_in(self.env, 'vera')
+        wait(d, lambda drv: drv.find_elements(By.CSS_SELECTOR, '#queue tbody tr'))
+        downloads = os.path.join(self.env.artifacts, 'downloads')
+        os.makedirs(downloads, exist_ok=True)
+        d.execute_cdp_cmd('Browser.setDownloadBehavior', {'behavior': 'allow', 'downloadPath': downloads})
+        # Without a purpose: refused on the page, nothing audited.
+        d.find_element(By.ID, 'export-xlsx').click()
+        wait(d, EC.visibility_of_element_located((By.ID, 'export-message')))
+        self.assertIn('error', d.find_element(By.ID, 'export-message').get_attribute('class'))
+        d.find_element(By.ID, 'export-purpose').send_keys('rekap mingguan untuk Kepala Dinas')
+        d.find_element(By.ID, 'export-xlsx').click()
+        wait(d, lambda drv: 'ok' in drv.find_element(By.ID, 'export-message').get_attribute('class'))
+        self.env.screenshot(d, '06-queue-export')
+        deadline = time.time() + 20
+        files = []
+        while time.time() < deadline:
+            files = [f for f in glob.glob(os.path.join(downloads, '*.xlsx'))]
+            if files and not glob.glob(os.path.join(downloads, '*.crdownload')):
+                break
+            time.sleep(0.2)
+        self.assertEqual(len(files), 1, os.listdir(downloads))
+        ws = openpyxl.load_workbook(files[0]).active
+        header = [c.value for c in ws[1]]
+        self.assertIn('NIK', header)
+        self.assertIn('No. KK', header)
+        nik, kk = ws.cell(2, header.index('NIK') + 1), ws.cell(2, header.index('No. KK') + 1)
+        self.assertEqual((nik.value, nik.data_type), (NIK, 's'))
+        self.assertEqual((kk.value, kk.data_type), (KK, 's'))
+        self.assertEqual(ws.freeze_panes, 'A2')
+        since = ws.cell(2, 8).value
+        self.assertIsInstance(since, datetime.datetime)
+        audited = self.hub_json('audit', '--action', 'export')
+        self.assertTrue(any('rekap mingguan untuk Kepala Dinas' in (e.get('detail') or '') for e in audited), audited)
+        # The auditor's export masks the NIK.
+        a = sign_in(self.env, 'audi')
+        wait(a, lambda drv: drv.find_elements(By.CSS_SELECTOR, '#queue tbody tr'))
+        self.assertTrue(a.find_element(By.ID, 'export-masked').is_displayed())
+        csv = fetch(a, 'GET', '/api/v1/exports/queue?format=csv&purpose=sampel%20audit', None)
+        self.assertEqual(csv['status'], 200, csv)
+        self.assertIn('3510********0004', csv['text'])
+        self.assertNotIn(NIK, csv['text'])
 
 
 if __name__ == '__main__':
