@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/operations.h"
 #include "hub/store.h"
 #include "schema/messages.h"
 #include "sync/audit_heads.h"

@@ -34,9 +34,9 @@ struct ExportsFixture : Fixture {
 TEST_CASE("web exports: a purpose is required and every export is audited with it") {
   ExportsFixture f;
   auto vera = f.SignIn("vera");
-  for (const std::string bad : {"/api/v1/exports/queue", "/api/v1/exports/queue?purpose=%20%20",
+  for (const std::string bad : {std::string("/api/v1/exports/queue"), std::string("/api/v1/exports/queue?purpose=%20%20"),
                                 "/api/v1/exports/queue?purpose=" + std::string(301, 'x'),
-                                "/api/v1/exports/pbi-proposal?format=csv"}) {
+                                std::string("/api/v1/exports/pbi-proposal?format=csv")}) {
     auto r = f.Call("GET", bad, "", vera.cookie);
     CHECK_MESSAGE(r.status == 400, bad);
     CHECK(Has(r, "\"field\":\"purpose\""));
