@@ -166,9 +166,14 @@ Result<std::string> OpenCase(HubStore& store, const NewCase& c) {
   return id;
 }
 
-Result<schema::CaseEvent> RecordHubCaseStep(HubStore& store, const std::string& id, schema::CaseEvent step) {
+Result<schema::CaseEvent> RecordHubCaseStep(HubStore& store, const std::string& id, schema::CaseEvent step,
+                                            const std::string* expected_head) {
   SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(schema::CaseView c, LoadHubCase(store, id));
+  if (expected_head && *expected_head != c.state.head)
+    return Status::Aborted("case " + id + " changed since it was shown; nothing was written")
+        .WithField("expected_head")
+        .WithMsg(MsgId::kCaseStale, {c.number.empty() ? id : c.number, c.state.status});
   SIMPUL_RETURN_IF_ERROR(schema::CheckCaseStep(c.state, step, c.number.empty() ? id : c.number));
   const uint64_t now = store.NowMs();
   step.id = schema::NewRowId(now);
@@ -214,6 +219,40 @@ Result<std::vector<schema::CaseView>> LoadHubCases(HubStore& store, const schema
   }
   return out;
 }
+
+Result<std::vector<schema::CaseView>> LoadCaseInbox(HubStore& store, schema::CaseQuery q) {
+  q.open_only = true;
+  SIMPUL_ASSIGN_OR_RETURN(auto cases, LoadHubCases(store, q));
+  std::stable_sort(cases.begin(), cases.end(), [](const schema::CaseView& x, const schema::CaseView& y) {
+    return x.due_ms != y.due_ms ? x.due_ms < y.due_ms : x.id < y.id;
+  });
+  return cases;
+}
+
+namespace {
+
+struct CaseLabel {
+  const char *code, *en;
+};
+constexpr CaseLabel kCaseStatusLabels[] = {{"received", "received"},   {"assigned", "assigned"},
+                                           {"referred", "referred"},   {"in_progress", "in progress"},
+                                           {"resolved", "resolved"},   {"closed", "closed"}};
+constexpr CaseLabel kCaseStepLabels[] = {{"assigned", "facilitator assigned"}, {"referred", "referred to"},
+                                         {"started", "handling started"},      {"noted", "follow-up note"},
+                                         {"referral_outcome", "referral outcome"}, {"resolved", "resolved"},
+                                         {"reopened", "reopened"},             {"closed", "case closed"}};
+
+template <size_t N>
+std::string FindLabel(Lang lang, const CaseLabel (&table)[N], const std::string& code) {
+  for (const auto& l : table)
+    if (code == l.code) return Tr(lang, l.en);
+  return code;
+}
+
+}  // namespace
+
+std::string CaseStatusLabel(Lang lang, const std::string& status) { return FindLabel(lang, kCaseStatusLabels, status); }
+std::string CaseStepLabel(Lang lang, const std::string& kind) { return FindLabel(lang, kCaseStepLabels, kind); }
 
 Result<std::vector<CaseCount>> CountCases(HubStore& store, int year) {
   if (year < 2000 || year > 9999)

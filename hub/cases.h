@@ -17,6 +17,7 @@
 #include "hub/store.h"
 #include "schema/case_store.h"
 #include "schema/cases.h"
+#include "schema/messages.h"
 
 namespace simpul::hub {
 
@@ -46,13 +47,25 @@ struct NewCase {
 Result<std::string> OpenCase(HubStore& store, const NewCase& c);
 
 // Records `step` on case `id` as the hub (schema::CheckCaseStep against the
-// hub's fold, `after` its head), audited, in one transaction.
-Result<schema::CaseEvent> RecordHubCaseStep(HubStore& store, const std::string& id, schema::CaseEvent step);
+// hub's fold, `after` its head), audited, in one transaction. With
+// `expected_head` (the head the operator was shown; "" none), a case whose
+// steps changed since is refused with Aborted (kCaseStale), nothing written.
+Result<schema::CaseEvent> RecordHubCaseStep(HubStore& store, const std::string& id, schema::CaseEvent step,
+                                            const std::string* expected_head = nullptr);
 
 // Cases as the hub sees them: a case's opening is never later than the
 // moment the hub first received it (a laptop's clock may be fast).
 Result<schema::CaseView> LoadHubCase(HubStore& store, const std::string& id);
 Result<std::vector<schema::CaseView>> LoadHubCases(HubStore& store, const schema::CaseQuery& q);
+
+// The inbox: open cases matching `q` (open_only is forced), the soonest due
+// first (what Dinsos handles next; the overdue ones lead).
+Result<std::vector<schema::CaseView>> LoadCaseInbox(HubStore& store, schema::CaseQuery q);
+
+// The labels of a case status ("in progress") and of a step kind
+// ("facilitator assigned") in `lang`; the code itself when unknown.
+std::string CaseStatusLabel(Lang lang, const std::string& status);
+std::string CaseStepLabel(Lang lang, const std::string& kind);
 
 // Per category, the cases opened in `year` (office zone of each village).
 struct CaseCount {

@@ -11,6 +11,7 @@
 #include <map>
 #include <algorithm>
 
+#include "hub/audit_log.h"
 #include "hub/backup.h"
 #include "hub/cli_backup.h"
 #include "hub/moves.h"

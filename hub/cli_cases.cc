@@ -23,26 +23,8 @@ std::string Label(const Args& a, const schema::CodeLabel (&table)[N], const std:
   return a.lang == Lang::kId ? c->label_id : c->label_en;
 }
 
-const char* StatusLabel(const Args& a, const std::string& s) {
-  struct L { const char *code, *en; };
-  static const L kLabels[] = {{"received", "received"},   {"assigned", "assigned"},
-                              {"referred", "referred"},   {"in_progress", "in progress"},
-                              {"resolved", "resolved"},   {"closed", "closed"}};
-  for (const auto& l : kLabels)
-    if (s == l.code) return a.T(l.en);
-  return s.c_str();
-}
-
-const char* StepLabel(const Args& a, const std::string& k) {
-  struct L { const char *code, *en; };
-  static const L kLabels[] = {{"assigned", "facilitator assigned"}, {"referred", "referred to"},
-                              {"started", "handling started"},      {"noted", "follow-up note"},
-                              {"referral_outcome", "referral outcome"}, {"resolved", "resolved"},
-                              {"reopened", "reopened"},             {"closed", "case closed"}};
-  for (const auto& l : kLabels)
-    if (k == l.code) return a.T(l.en);
-  return k.c_str();
-}
+std::string StatusLabel(const Args& a, const std::string& s) { return CaseStatusLabel(a.lang, s); }
+std::string StepLabel(const Args& a, const std::string& k) { return CaseStepLabel(a.lang, k); }
 
 std::string NumberText(const Args& a, const schema::CaseView& c) {
   return c.number.empty() ? std::string(a.T("(number pending)")) : c.number;
@@ -114,12 +96,8 @@ Status CaseList(Args& a) {
 Status CaseInbox(Args& a) {
   schema::CaseQuery q;
   SIMPUL_RETURN_IF_ERROR(CheckFilters(a, &q));
-  q.open_only = true;
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  SIMPUL_ASSIGN_OR_RETURN(auto cases, LoadHubCases(*store, q));
-  std::stable_sort(cases.begin(), cases.end(), [](const schema::CaseView& x, const schema::CaseView& y) {
-    return x.due_ms != y.due_ms ? x.due_ms < y.due_ms : x.id < y.id;
-  });
+  SIMPUL_ASSIGN_OR_RETURN(auto cases, LoadCaseInbox(*store, q));
   return PrintCases(a, cases);
 }
 

@@ -59,7 +59,7 @@ std::string TimeText(const Args& a, int64_t ms, const std::string& region);
 std::string TimeIso(int64_t ms, const std::string& region);
 int64_t VersionMs(const std::string& version);
 // The hub's own office region: the village of its first enrolled node.
-std::string HubRegion(HubStore& store);
+// HubRegion(store): hub/audit_log.h.
 // Commands that show times (cli_times.cc) and reports (cli_reports.cc).
 Status CmdAppShow(Args& a);
 Status CmdNodeList(Args& a);

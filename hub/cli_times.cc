@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "hub/audit_log.h"
 #include "hub/cli_internal.h"
 #include "hub/reports/times_source.h"
 #include "hub/stages.h"
@@ -28,11 +29,6 @@ std::string WriterOf(const std::string& version) {
 }
 
 }  // namespace
-
-std::string HubRegion(HubStore& store) {
-  auto rows = QueryRows(store, "SELECT village FROM nodes ORDER BY enrolled_at_ms LIMIT 1", {});
-  return rows.ok() && !rows->empty() ? RowText(rows->front(), "village") : std::string();
-}
 
 std::string TimeText(const Args& a, int64_t ms, const std::string& region) {
   if (ms <= 0) return "-";

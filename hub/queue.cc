@@ -37,7 +37,8 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
   if (f.search.size() > 100) return Status::InvalidArgument("search text over 100 characters").WithField("q");
   std::string sql =
       "SELECT a.id, a.village, coalesce(r.name,'') AS village_name, a.type, coalesce(p.name,'') AS applicant_name,"
-      " coalesce(a.letter_number,'') AS letter_number, a.score"
+      " coalesce(a.letter_number,'') AS letter_number, a.score, coalesce(p.nik,'') AS nik,"
+      " coalesce(h.no_kk,'') AS no_kk"
       " FROM applications a LEFT JOIN persons p ON p.id=a.applicant_id"
       " LEFT JOIN households h ON h.id=a.household_id LEFT JOIN regions r ON r.code=a.village"
       " WHERE a.deleted=0";
@@ -68,6 +69,8 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
     SIMPUL_ASSIGN_OR_RETURN(History h, ReadHistory(store, item.id));
     item.status = h.state.status;
     item.since_ms = h.since_ms;
+    item.nik = RowText(r, "nik");
+    item.no_kk = RowText(r, "no_kk");
     std::string score = RowText(r, "score");
     if (!score.empty()) {
       item.has_score = true;

@@ -33,6 +33,7 @@ struct QueueItem {
   int64_t since_ms = 0;  // in this status since (hub clock); 0 unknown
   bool has_score = false;
   double score = 0;
+  std::string nik, no_kk;  // the applicant's and the household's (exports only; the queue page shows neither)
 };
 
 struct QueueResult {

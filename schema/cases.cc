@@ -53,8 +53,7 @@ std::optional<std::string> Next(const CaseState& s, std::string_view kind) {
 
 std::string AllowedNow(const CaseState& s) {
   std::string out;
-  for (const char* k : {"assigned", "referred", "started", "noted", "referral_outcome", "resolved", "reopened", "closed"})
-    if (Next(s, k)) out += (out.empty() ? "" : ", ") + std::string(k);
+  for (const std::string& k : AllowedCaseSteps(s)) out += (out.empty() ? "" : ", ") + k;
   return out.empty() ? "-" : out;
 }
 
@@ -70,6 +69,13 @@ Status NeedText(const char* option, const std::string& v, size_t max) {
 int WeekdayIn(int64_t ms, OfficeZone zone) { return ToLocal(ms, zone).weekday; }
 
 }  // namespace
+
+std::vector<std::string> AllowedCaseSteps(const CaseState& state) {
+  std::vector<std::string> out;
+  for (const char* k : {"assigned", "referred", "started", "noted", "referral_outcome", "resolved", "reopened", "closed"})
+    if (Next(state, k)) out.push_back(k);
+  return out;
+}
 
 bool IsKnownCaseStatus(std::string_view status) { return InList(kCaseStatusList, status); }
 bool IsKnownCaseStep(std::string_view kind) { return InList(kCaseStepList, kind); }

@@ -109,6 +109,10 @@ CaseState FoldCase(std::vector<CaseEvent> events);
 // (kCaseClosed when the case is closed already).
 Status CheckCaseStep(const CaseState& state, const CaseEvent& step, const std::string& case_label);
 
+// The steps `state` allows now, in the order of kCaseStepList (what a page
+// offers; CheckCaseStep still checks each one's input).
+std::vector<std::string> AllowedCaseSteps(const CaseState& state);
+
 // The due time of a case opened at `opened_ms` with `urgency` in `zone`.
 int64_t CaseDueMs(int64_t opened_ms, std::string_view urgency, OfficeZone zone);
 // Open (not resolved or closed) and past its due time at `now_ms`.

@@ -166,6 +166,9 @@ enum class MsgId : uint16_t {
   kPbiNotRegistered,
   kDuplicateNik,          // {0} NIK, {1} person id, {2} name, {3} village, {4} household
   kBenefitHeld,           // {0} NIK, {1} type, {2} application, {3} village, {4} status
+  // The Dinsos web app's cases, exports, villages and audit pages (hub/api/).
+  kCaseStale,             // {0} case, {1} status now
+  kExportPurposeRequired,
   kCount_,  // keep last
 };
 

@@ -29,7 +29,7 @@ used = set()
 # operations' option tables.
 # Also the web apps' page strings and API (hub/web/, hub/api/, node/web/, node/api/).
 sources = sorted(set(root.glob('node/cli*.cc')) | set(root.glob('hub/cli*.cc')) | set(root.glob('hub/cli/*.cc')) |
-                 set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'node/refusals.cc'} |
+                 set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'node/refusals.cc', root / 'hub/cases.cc', root / 'hub/exports.cc'} |
                  set(root.glob('hub/web/*.cc')) | set(root.glob('hub/api/*.cc')) |
                  set(root.glob('node/web/*.cc')) | set(root.glob('node/api/*.cc')))
 for path in sources:
@@ -47,7 +47,7 @@ for path in sources:
         used.add(m.group(1)[1:-1])
     # Label and count tables: {"code", "English"} / {"key", "English", "SQL"};
     # the web pages' strings: {"key", "English"}
-    for m in re.finditer(r'k(?:\w*Labels|PageStrings)\[\] = \{(.*?)\};', text, re.S):
+    for m in re.finditer(r'k\w*(?:Labels|PageStrings)\[\] = \{(.*?)\};', text, re.S):
         for mm in re.finditer(r'\{' + STR + r',\s*(' + STR + r')\}', m.group(1)):
             used.add(mm.group(1)[1:-1])
     for m in re.finditer(r'std::vector<C> counts = \{(.*?)\};', text, re.S):

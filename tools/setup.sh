@@ -6,6 +6,7 @@ packages=(cmake make g++ pkg-config ccache python3 libsqlite3-dev libssl-dev lib
           libcereal-dev libsodium-dev libzstd-dev doctest-dev
           clang libclang-rt-14-dev  # clang + libFuzzer/sanitizer runtimes, for tools/fuzz.sh
           libhpdf-dev libqrencode-dev  # letters: PDF and QR code
+          libxlsxwriter-dev            # exports: XLSX (hub/xlsx.cc)
           poppler-utils zbar-tools     # tests read letters back: pdftotext, pdftoppm, zbarimg
           chromium chromium-driver python3-selenium python3-openpyxl)  # browser tests of the web app (tests/browser)
 missing=()

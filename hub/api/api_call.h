@@ -84,6 +84,19 @@ web::HttpResponse TakeAction(ApiCall& call);
 // documents_api.cc
 web::HttpResponse GetDocument(ApiCall& call);
 web::HttpResponse GetLetterPdf(ApiCall& call);
+// cases_api.cc
+web::HttpResponse ListCases(ApiCall& call);
+web::HttpResponse ShowCase(ApiCall& call);
+web::HttpResponse OpenWalkInCase(ApiCall& call);
+web::HttpResponse TakeCaseStep(ApiCall& call);
+// exports_api.cc
+web::HttpResponse ExportQueue(ApiCall& call);
+web::HttpResponse ExportPbiProposal(ApiCall& call);
+// fleet_api.cc
+web::HttpResponse ListFleet(ApiCall& call);
+web::HttpResponse RevokeNodeApi(ApiCall& call);
+// audit_api.cc
+web::HttpResponse ListAudit(ApiCall& call);
 
 }  // namespace simpul::hub::api
 

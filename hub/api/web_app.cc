@@ -30,6 +30,15 @@ const api::ApiRoute kRoutes[] = {
     {"POST", "/api/v1/applications/{id}/actions/{action}", true, Permission::kRead, api::TakeAction},
     {"GET", "/api/v1/applications/{id}/documents/{doc}", true, Permission::kRead, api::GetDocument},
     {"GET", "/api/v1/applications/{id}/letters/{letter}", true, Permission::kRead, api::GetLetterPdf},
+    {"GET", "/api/v1/cases", true, Permission::kRead, api::ListCases},
+    {"POST", "/api/v1/cases", true, Permission::kReview, api::OpenWalkInCase},
+    {"GET", "/api/v1/cases/{id}", true, Permission::kRead, api::ShowCase},
+    {"POST", "/api/v1/cases/{id}/steps/{step}", true, Permission::kReview, api::TakeCaseStep},
+    {"GET", "/api/v1/exports/queue", true, Permission::kRead, api::ExportQueue},
+    {"GET", "/api/v1/exports/pbi-proposal", true, Permission::kRead, api::ExportPbiProposal},
+    {"GET", "/api/v1/fleet", true, Permission::kRead, api::ListFleet},
+    {"POST", "/api/v1/nodes/{id}/revoke", true, Permission::kAdminister, api::RevokeNodeApi},
+    {"GET", "/api/v1/audit", true, Permission::kAudit, api::ListAudit},
 };
 
 // Page addresses and the compiled-in file each serves.
@@ -37,7 +46,9 @@ struct PagePath {
   const char* path;
   const char* file;
 };
-constexpr PagePath kPages[] = {{"/", "/index.html"}, {"/signin", "/signin.html"}, {"/application", "/application.html"}};
+constexpr PagePath kPages[] = {{"/", "/index.html"}, {"/signin", "/signin.html"}, {"/application", "/application.html"},
+                              {"/cases", "/cases.html"}, {"/case", "/case.html"},
+                              {"/villages", "/villages.html"}, {"/audit", "/audit.html"}};
 
 int64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

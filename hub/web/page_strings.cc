@@ -5,11 +5,6 @@
 namespace simpul::hub {
 namespace {
 
-struct PageString {
-  const char* key;
-  const char* en;  // the catalogue's key
-};
-
 // Keys are used by hub/web/*.html and *.js: never rename one without them.
 constexpr PageString kPageStrings[] = {
     {"app.title", "Simpul · Dinsos"},
@@ -133,6 +128,7 @@ const char* Find(Lang lang, const CodeText (&table)[N], const std::string& code)
 void WritePageStrings(Lang lang, schema::JsonWriter& j) {
   j.BeginObject();
   for (const auto& s : kPageStrings) j.Field(s.key, Tr(lang, s.en));
+  for (const auto& s : OfficePageStrings()) j.Field(s.key, Tr(lang, s.en));
   for (const auto& r : schema::kRoles)
     j.Field(std::string("role.") + r.code, lang == Lang::kId ? r.label_id : r.label_en);
   j.EndObject();

@@ -8,12 +8,21 @@
 #ifndef SIMPUL_HUB_WEB_PAGE_STRINGS_H_
 #define SIMPUL_HUB_WEB_PAGE_STRINGS_H_
 
+#include <span>
 #include <string>
 
 #include "schema/json_writer.h"
 #include "schema/messages.h"
 
 namespace simpul::hub {
+
+struct PageString {
+  const char* key;
+  const char* en;  // the catalogue's key
+};
+// The strings of the cases, exports, villages and audit pages
+// (page_strings_office.cc).
+std::span<const PageString> OfficePageStrings();
 
 // Writes the object {key: text} of every page string (roles included).
 void WritePageStrings(Lang lang, schema::JsonWriter& j);

@@ -20,7 +20,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simpul_env import PASSWORDS, SimpulEnv, fetch, pdf_bytes, png_bytes, text_of, wait  # noqa: E402
+from simpul_env import PASSWORDS, SimpulEnv, fetch, pdf_bytes, png_bytes, sign_in, text_of, wait  # noqa: E402
 
 try:
     from selenium.common.exceptions import NoAlertPresentException
@@ -55,15 +55,7 @@ class VerifierTest(unittest.TestCase):
     # --- helpers ---------------------------------------------------------------
 
     def sign_in(self, user, password=None):
-        d = self.env.browser()
-        d.get(self.env.url('/signin'))
-        wait(d, EC.text_to_be_present_in_element((By.ID, 'signin-submit'), 'Masuk'))
-        d.find_element(By.ID, 'name').send_keys(user)
-        d.find_element(By.ID, 'password').send_keys(password or PASSWORDS[user])
-        d.find_element(By.ID, 'signin-submit').click()
-        if password is None:
-            wait(d, EC.presence_of_element_located((By.ID, 'who')))
-        return d
+        return sign_in(self.env, user, password)
 
     def open_application(self, d, key):
         d.get(self.env.url('/application?id=' + self.apps[key]))

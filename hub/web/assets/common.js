@@ -99,7 +99,18 @@ const Simpul = (() => {
       await api('DELETE', '/api/v1/session');
       location.href = '/signin';
     });
-    top.replaceChildren(home, hub, el('span', '', 'spacer'), who, langBtn, out);
+    // The office's pages (the current one marked).
+    const nav = el('nav');
+    nav.setAttribute('aria-label', 'Simpul');
+    const pages = [['/', 'nav.queue'], ['/cases', 'nav.cases'], ['/villages', 'nav.villages']];
+    if (session.may && session.may.audit) pages.push(['/audit', 'nav.audit']);
+    for (const [href, key] of pages) {
+      const here = location.pathname === href || (href === '/cases' && location.pathname === '/case');
+      const a = el('a', t(key), here ? 'current' : '');
+      a.href = href;
+      nav.append(a);
+    }
+    top.replaceChildren(home, hub, nav, el('span', '', 'spacer'), who, langBtn, out);
   }
 
   // Loads the session (or goes to the sign-in page), the strings, the

@@ -91,4 +91,43 @@
     return tr;
   }));
   document.getElementById('empty').hidden = r.data.items.length > 0;
+
+  // Exports of what the page shows (its filters), with a stated purpose;
+  // the file comes through fetch so an error is shown on the page.
+  const session = S.session();
+  document.getElementById('export-masked').hidden = session.may.verify || session.may.review;
+  for (const button of document.querySelectorAll('#export-form button')) {
+    button.addEventListener('click', async () => {
+      const p = new URLSearchParams();
+      if (button.dataset.what === 'queue') for (const [k, v] of Object.entries(filter)) if (v) p.set(k, v);
+      p.set('format', button.dataset.format);
+      p.set('purpose', document.getElementById('export-purpose').value.trim());
+      button.disabled = true;
+      let res = null;
+      try {
+        res = await fetch('/api/v1/exports/' + button.dataset.what + '?' + p, { credentials: 'same-origin' });
+      } catch (e) {
+        res = null;
+      }
+      button.disabled = false;
+      if (!res || !res.ok) {
+        let data = null;
+        try { data = res ? await res.json() : null; } catch (e) { data = null; }
+        S.showMessage('export-message', res ? S.errorText({ status: res.status, data }) : S.t('error.network'), 'error');
+        return;
+      }
+      const disposition = res.headers.get('content-disposition') || '';
+      const m = /filename="([^"]+)"/.exec(disposition);
+      const name = m ? m[1] : 'simpul-export.' + button.dataset.format;
+      const url = URL.createObjectURL(await res.blob());
+      const a = S.el('a');
+      a.href = url;
+      a.download = name;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      S.showMessage('export-message', S.tf('export.started', name), 'ok');
+    });
+  }
 })();

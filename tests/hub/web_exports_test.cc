@@ -1,0 +1,112 @@
+// The exports of the Dinsos web API (hub/api/exports_api.cc, hub/exports.h,
+// hub/xlsx.h) against the real handler: a stated purpose, audited; the
+// queue's filters; NIK whole or masked by role; XLSX and CSV; the PBI-JKN
+// proposal list; and bad input refused with nothing audited. The browser
+// test (tests/browser/cases_test.py) reads an XLSX back with openpyxl.
+#include <doctest/doctest.h>
+
+#include "hub/exports.h"
+#include "hub/xlsx.h"
+#include "tests/hub/web_app_fixture.h"
+
+namespace simpul::hub {
+namespace {
+
+using namespace testing_web;
+
+struct ExportsFixture : Fixture {
+  ExportsFixture() {
+    Accounts();
+    REQUIRE(sync::AddOperator(store->db(), "audra", "auditor", "passw0rd-audra").ok());
+    Application("A1", "Siti Aminah");
+    Application("A2", "=HYPERLINK(\"http://x\")", "pbi_jkn");
+    // A2 approved at Dinsos (as a decision's event row arrives).
+    std::string at = store->hlc().Version(store->hlc().Now());
+    REQUIRE(store->db()
+                .Exec("INSERT INTO events(id,village,subject_id,subject_kind,kind,actor,actor_role,at,after) VALUES("
+                      "'EA2-ok','" + std::string(kVillage) + "','A2','application','approved','hub-1','hub','" + at +
+                      "','EA2')")
+                .ok());
+  }
+  int64_t Exports() { return Count("SELECT count(*) AS n FROM hub_audit WHERE action='export'"); }
+};
+
+TEST_CASE("web exports: a purpose is required and every export is audited with it") {
+  ExportsFixture f;
+  auto vera = f.SignIn("vera");
+  for (const std::string bad : {std::string("/api/v1/exports/queue"), std::string("/api/v1/exports/queue?purpose=%20%20"),
+                                "/api/v1/exports/queue?purpose=" + std::string(301, 'x'),
+                                std::string("/api/v1/exports/pbi-proposal?format=csv")}) {
+    auto r = f.Call("GET", bad, "", vera.cookie);
+    CHECK_MESSAGE(r.status == 400, bad);
+    CHECK(Has(r, "\"field\":\"purpose\""));
+  }
+  auto pdf = f.Call("GET", "/api/v1/exports/queue?purpose=rekap&format=pdf", "", vera.cookie);
+  CHECK(pdf.status == 400);
+  CHECK(Has(pdf, "\"field\":\"format\""));
+  CHECK(f.Call("GET", "/api/v1/exports/queue?purpose=rekap&status=lost", "", vera.cookie).status == 400);
+  CHECK(f.Call("GET", "/api/v1/exports/queue?purpose=rekap").status == 401);
+  CHECK(f.Exports() == 0);
+
+  auto xlsx = f.Call("GET", "/api/v1/exports/queue?purpose=rekap%20bulanan%20Kadis", "", vera.cookie);
+  REQUIRE(xlsx.status == 200);
+  CHECK(xlsx.content_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  CHECK(xlsx.body.substr(0, 4) == std::string("PK\x03\x04", 4));
+  CHECK(std::string(xlsx.HeaderValue("content-disposition")).find("attachment") == 0);
+  CHECK(std::string(xlsx.HeaderValue("content-disposition")).find(".xlsx") != std::string::npos);
+  CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='export' AND subject LIKE 'queue%xlsx' AND detail="
+                "'2 row(s); purpose: rekap bulanan Kadis' AND actor LIKE 'vera%'") == 1);
+}
+
+TEST_CASE("web exports: the queue's filters apply; NIK whole for verifiers, masked for the auditor; no formulas") {
+  ExportsFixture f;
+  auto vera = f.SignIn("vera");
+  auto csv = f.Call("GET", "/api/v1/exports/queue?purpose=cek&format=csv&type=poverty_statement", "", vera.cookie);
+  REQUIRE(csv.status == 200);
+  CHECK(csv.content_type == "text/csv; charset=utf-8");
+  CHECK(Has(csv, "Siti Aminah"));
+  CHECK(Has(csv, "3510015211870002"));  // whole: a verifier works on the record
+  CHECK(Has(csv, "3510011211870001"));  // No. KK
+  CHECK_FALSE(Has(csv, "HYPERLINK"));   // the type filter
+  CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='export' AND detail LIKE '1 row(s)%'") == 1);
+
+  auto audra = f.SignIn("audra");
+  auto masked = f.Call("GET", "/api/v1/exports/queue?purpose=audit%20sampel&format=csv", "", audra.cookie);
+  REQUIRE(masked.status == 200);
+  CHECK(Has(masked, "3510********0002"));
+  CHECK_FALSE(Has(masked, "3510015211870002"));
+  // A name that is a formula stays text in the CSV (guarded), and reads as a string in XLSX.
+  CHECK(Has(masked, "\"'=HYPERLINK(\"\"http://x\"\")\""));
+  CHECK(RoleSeesFullNik("hub_verifier"));
+  CHECK(RoleSeesFullNik("approving_official"));
+  CHECK_FALSE(RoleSeesFullNik("auditor"));
+  CHECK_FALSE(RoleSeesFullNik("village_operator"));
+}
+
+TEST_CASE("web exports: the PBI-JKN proposal list holds the approved PBI-JKN applications") {
+  ExportsFixture f;
+  auto oki = f.SignIn("oki");
+  auto csv = f.Call("GET", "/api/v1/exports/pbi-proposal?purpose=usulan%20ke%20BPJS&format=csv", "", oki.cookie);
+  REQUIRE_MESSAGE(csv.status == 200, csv.body);
+  CHECK(Has(csv, "HYPERLINK"));
+  CHECK_FALSE(Has(csv, "Siti Aminah"));  // not PBI-JKN
+  CHECK(Has(csv, "3510015211870002"));
+  CHECK(Has(csv, "35.10.01.2001"));
+  auto xlsx = f.Call("GET", "/api/v1/exports/pbi-proposal?purpose=usulan%20ke%20BPJS", "", oki.cookie);
+  CHECK(xlsx.status == 200);
+  CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='export' AND subject LIKE 'pbi_jkn%'") == 2);
+}
+
+TEST_CASE("xlsx: a table becomes a workbook; a bad sheet name is made safe") {
+  ExportTable t{"a/b:c*?[x]" + std::string(40, 'y'), {{"NIK", CellKind::kText}, {"n", CellKind::kNumber},
+                                                     {"t", CellKind::kDateTime}}};
+  t.rows.push_back({{"0012345678901234"}, {"1.5"}, {"", 1'800'000'000'000, "35.10.01.2001"}});
+  t.rows.push_back({{""}, {""}, {}});
+  auto bytes = ToXlsx(t);
+  REQUIRE_MESSAGE(bytes.ok(), bytes.status().ToString());
+  CHECK(bytes->substr(0, 2) == "PK");
+  CHECK(bytes->size() > 1000);
+}
+
+}  // namespace
+}  // namespace simpul::hub

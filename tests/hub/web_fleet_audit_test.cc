@@ -1,0 +1,102 @@
+// The villages page and the audit log viewer of the Dinsos web API
+// (hub/api/fleet_api.cc, hub/api/audit_api.cc) against the real handler:
+// villages not heard from longest first with "N hari lalu", refusals and
+// open conflicts; revoking a node (administrator only, a reason required,
+// an unknown node 404); the audit log for the auditor with the chain
+// verification, and an altered entry reported.
+#include <doctest/doctest.h>
+
+#include "tests/hub/web_app_fixture.h"
+
+namespace simpul::hub {
+namespace {
+
+using namespace testing_web;
+
+struct FleetFixture : Fixture {
+  FleetFixture() {
+    Accounts();
+    REQUIRE(sync::AddOperator(store->db(), "audra", "auditor", "passw0rd-audra").ok());
+    const int64_t day = 86'400'000;
+    // Three villages: one heard from 3 days ago, one 40 days ago, one never.
+    Node("node-recent", "35.10.01.2001", now - 3 * day);
+    Node("node-silent", "35.10.01.2002", now - 40 * day);
+    Node("node-never", "35.10.01.2003", 0);
+    REQUIRE(store->db()
+                .Exec("INSERT INTO conflicts(id,village,tbl,row_id,field,kind,status) VALUES"
+                      "('K1','35.10.01.2002','persons','P1','name','concurrent_write','open'),"
+                      "('K2','35.10.01.2002','persons','P1','phone','concurrent_write','resolved')")
+                .ok());
+    auto txn = store->BeginWrite();
+    REQUIRE(txn.ok());
+    REQUIRE(store->Audit("refused_request", "35.10.01.2002", "node-silent", "node revoked").ok());
+    REQUIRE(txn->Commit().ok());
+  }
+  void Node(const std::string& id, const std::string& village, int64_t seen) {
+    std::string sql = "INSERT INTO nodes(node_id,village,sign_pk,status,enrolled_at_ms,last_seen_ms,last_protocol,"
+                      "last_schema) VALUES('" + id + "','" + village + "','00','active'," + std::to_string(now - 90 * 86'400'000LL) +
+                      "," + (seen ? std::to_string(seen) : "NULL") + ",3,14)";
+    REQUIRE_MESSAGE(store->db().Exec(sql).ok(), sql);
+  }
+};
+
+TEST_CASE("web villages: the longest silent first, with refusals and open conflicts") {
+  FleetFixture f;
+  auto vera = f.SignIn("vera");
+  auto r = f.Call("GET", "/api/v1/fleet", "", vera.cookie);
+  REQUIRE(r.status == 200);
+  auto never = r.body.find("node-never"), silent = r.body.find("node-silent"), recent = r.body.find("node-recent");
+  REQUIRE((never != std::string::npos && silent != std::string::npos && recent != std::string::npos));
+  CHECK(never < silent);
+  CHECK(silent < recent);
+  CHECK(Has(r, "\"last_contact_text\":\"3 hari lalu\""));
+  CHECK(Has(r, "\"last_contact_text\":\"belum pernah\""));
+  CHECK(Has(r, "\"refusals\":1,\"open_conflicts\":1"));
+  CHECK(Has(r, "\"protocol\":3"));
+  CHECK(Has(r, "\"may_revoke\":false"));
+}
+
+TEST_CASE("web villages: only an administrator revokes a node, with a reason") {
+  FleetFixture f;
+  auto vera = f.SignIn("vera");
+  auto admin = f.SignIn("admin");
+  const std::string path = "/api/v1/nodes/node-silent/revoke";
+  CHECK(f.Call("POST", path, R"({"reason":"laptop hilang"})", vera.cookie, vera.csrf).status == 403);
+  CHECK(f.Call("POST", path, R"({"reason":"laptop hilang"})", admin.cookie, std::string(64, '1')).status == 403);
+  auto no_reason = f.Call("POST", path, R"({"reason":"  "})", admin.cookie, admin.csrf);
+  CHECK(no_reason.status == 400);
+  CHECK(Has(no_reason, "\"field\":\"reason\""));
+  CHECK(f.Call("POST", path, "{\"reason\":\"" + std::string(501, 'x') + "\"}", admin.cookie, admin.csrf).status == 400);
+  CHECK(f.Call("POST", "/api/v1/nodes/no-such-node/revoke", R"({"reason":"x"})", admin.cookie, admin.csrf).status == 404);
+  CHECK(f.Count("SELECT count(*) AS n FROM nodes WHERE status='revoked'") == 0);
+  auto done = f.Call("POST", path, R"({"reason":"laptop hilang"})", admin.cookie, admin.csrf);
+  REQUIRE_MESSAGE(done.status == 200, done.body);
+  CHECK(f.Count("SELECT count(*) AS n FROM nodes WHERE status='revoked' AND node_id='node-silent'") == 1);
+  CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='revoke' AND subject='node-silent' AND actor LIKE "
+                "'admin%'") == 1);
+  CHECK(Has(f.Call("GET", "/api/v1/fleet", "", admin.cookie), "\"may_revoke\":true"));
+}
+
+TEST_CASE("web audit: the auditor reads the log and its verification; an altered entry is reported") {
+  FleetFixture f;
+  auto vera = f.SignIn("vera");
+  CHECK(f.Call("GET", "/api/v1/audit", "", vera.cookie).status == 403);
+  auto audra = f.SignIn("audra");
+  auto r = f.Call("GET", "/api/v1/audit", "", audra.cookie);
+  REQUIRE(r.status == 200);
+  CHECK(Has(r, "\"intact\":true"));
+  CHECK(Has(r, "\"action\":\"refused_request\""));
+  CHECK(Has(f.Call("GET", "/api/v1/audit?action=refused", "", audra.cookie), "refused_request"));
+  CHECK(f.Call("GET", "/api/v1/audit?action=zzz", "", audra.cookie).body.find("refused_request") == std::string::npos);
+  CHECK(f.Call("GET", "/api/v1/audit?limit=abc", "", audra.cookie).status == 400);
+  CHECK(f.Call("GET", "/api/v1/audit?action=" + std::string(61, 'a'), "", audra.cookie).status == 400);
+  // Someone edits an entry by hand: the page says the log was altered.
+  REQUIRE(f.store->db().Exec("UPDATE hub_audit SET detail='nothing happened' WHERE action='refused_request'").ok());
+  auto altered = f.Call("GET", "/api/v1/audit", "", audra.cookie);
+  REQUIRE(altered.status == 200);
+  CHECK(Has(altered, "\"intact\":false"));
+  CHECK(Has(altered, "\"kind\":\"altered\""));
+}
+
+}  // namespace
+}  // namespace simpul::hub
