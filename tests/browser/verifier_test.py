@@ -20,7 +20,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simpul_env import PASSWORDS, SimpulEnv, fetch, pdf_bytes, png_bytes, sign_in, text_of, wait  # noqa: E402
+from simpul_env import SimpulEnv, fetch, pdf_bytes, png_bytes, sign_in, text_of, wait  # noqa: E402
 
 try:
     from selenium.common.exceptions import NoAlertPresentException
