@@ -58,6 +58,7 @@ Result<SyncSummary> RunSync(NodeStore& store, const SyncRunOptions& options) {
     sync::HttpTransport transport(target, options.timeout_ms);
     SyncOptions opt;
     if (options.batch > 0) opt.batch = options.batch;
+    if (options.pull_limit > 0) opt.pull_limit = options.pull_limit;
     opt.progress = options.progress;
     return SyncOnce(store, transport, opt);
   }();

@@ -42,6 +42,7 @@ class SyncLock {
 struct SyncRunOptions {
   int timeout_ms = 60000;  // per round trip
   size_t batch = 0;        // 0: SyncOptions' default
+  uint32_t pull_limit = 0; // 0: SyncOptions' default (changes asked for per reply)
   std::function<void(const SyncProgress&)> progress;
 };
 
