@@ -334,46 +334,6 @@ class SimpulEnv:
         return path
 
 
-# --- page helpers shared by the suites ---------------------------------------
-
-def wait(driver, cond, timeout=15):
-    from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(driver, timeout).until(cond)
-
-
-def text_of(driver, css):
-    from selenium.webdriver.common.by import By
-    return driver.find_element(By.CSS_SELECTOR, css).text
-
-
-def fetch(driver, method, path, body=None, csrf='session'):
-    """fetch() from the page, as its own script would (csrf='session' sends
-    the session's token, None sends none, any other string is sent as is)."""
-    return driver.execute_async_script("""
-        const [method, path, body, csrf, done] = arguments;
-        (async () => {
-          const headers = {};
-          if (body !== null) headers['Content-Type'] = 'application/json';
-          let token = csrf;
-          if (csrf === 'session') {
-            const s = await fetch('/api/v1/session', {credentials: 'same-origin'});
-            token = (await s.json()).csrf_token;
-          }
-          if (token !== null) headers['X-CSRF-Token'] = token;
-          const r = await fetch(path, {method, headers, credentials: 'same-origin',
-                                       body: body === null ? undefined : JSON.stringify(body)});
-          const buf = new Uint8Array(await r.arrayBuffer());
-          let head = '';
-          for (let i = 0; i < Math.min(buf.length, 8); i++) head += String.fromCharCode(buf[i]);
-          let text = '';
-          try { text = new TextDecoder().decode(buf); } catch (e) {}
-          done({status: r.status, type: r.headers.get('content-type'),
-                disposition: r.headers.get('content-disposition'), csp: r.headers.get('content-security-policy'),
-                head, text: text.slice(0, 4000), size: buf.length});
-        })().catch(e => done({status: -1, text: String(e)}));
-    """, method, path, body, csrf)
-
-
 def sign_in(env, user, password=None):
     """A new browser signed in as `user` (Bahasa Indonesia), on the queue."""
     from selenium.webdriver.common.by import By
