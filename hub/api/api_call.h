@@ -1,9 +1,7 @@
 // Pieces the API's handler files share (hub/api/*.cc). Not an API.
 //
-// Every reply of the API is JSON except documents and letters. Errors are
-//   {"error": {"code": "not_found", "message": "<in the caller's language>",
-//              "field": "<when one is at fault>"}}
-// with the HTTP status the Status code maps to (StatusToHttp).
+// Every reply of the API is JSON except documents and letters; replies and
+// error bodies are web/api_reply.h's, shared with the village app.
 #ifndef SIMPUL_HUB_API_API_CALL_H_
 #define SIMPUL_HUB_API_API_CALL_H_
 
@@ -15,6 +13,7 @@
 #include "schema/messages.h"
 #include "schema/status.h"
 #include "sync/accounts.h"
+#include "web/api_reply.h"
 #include "web/http.h"
 #include "web/json.h"
 #include "web/router.h"
@@ -49,21 +48,20 @@ struct ApiRoute {
   ApiHandler handler;
 };
 
-// Replies.
-web::HttpResponse JsonReply(int status, std::string body);
-web::HttpResponse ErrorReply(int status, const std::string& code, const std::string& message,
-                             const std::string& field = "");
+// Replies (web/api_reply.h).
+using web::ApiCodeName;
+using web::ErrorReply;
+using web::JsonReply;
+using web::LangCode;
+using web::ParseLang;
+using web::StatusToHttp;
 // The reply for a failed Status: its HTTP status, its catalogue text in the
 // caller's language.
 web::HttpResponse StatusReply(const ApiCall& call, const Status& status);
-int StatusToHttp(Code code);
-const char* ApiCodeName(Code code);
 
 // The request's JSON body (InvalidArgument naming what is wrong).
 Result<web::JsonObject> JsonBody(const ApiCall& call);
 
-Lang ParseLang(const std::string& code, Lang fallback);
-const char* LangCode(Lang lang);
 
 // Audits outside an operation's own transaction (reads, sign-ins).
 Status AuditNow(HubStore& store, const std::string& action, const std::string& village, const std::string& subject,
