@@ -12,6 +12,7 @@
 #ifndef SIMPUL_NODE_BUNDLE_H_
 #define SIMPUL_NODE_BUNDLE_H_
 
+#include <cstdint>
 #include <string>
 
 #include "node/store.h"
@@ -24,6 +25,10 @@ struct BundleExport {
   uint64_t bytes = 0;
   bool more_remain = false;  // the outbox held more than one bundle carries
 };
+
+// How much a bundle carries unless told otherwise (`bundle export`
+// --max-mb, the village app's "make a bundle").
+inline constexpr uint64_t kDefaultBundleBytes = 100ull << 20;
 
 // Writes the bundle to `path` (atomically). Documents are included while the
 // bundle stays under `max_bytes`; the rest go in a later bundle.

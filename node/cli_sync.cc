@@ -263,7 +263,7 @@ Status CmdResolve(Invocation& inv) {
 
 Status CmdBundleExport(Invocation& inv) {
   if (inv.words.empty()) return Status::InvalidArgument("FILE is required").WithMsg(MsgId::kFieldRequired, {"FILE"});
-  uint64_t max_mb = inv.opts.count("max-mb") ? std::strtoull(inv.opts["max-mb"].c_str(), nullptr, 10) : 100;
+  uint64_t max_mb = inv.opts.count("max-mb") ? std::strtoull(inv.opts["max-mb"].c_str(), nullptr, 10) : (kDefaultBundleBytes >> 20);
   if (max_mb == 0 || max_mb > 400) return Status::InvalidArgument("--max-mb must be 1..400");
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_ASSIGN_OR_RETURN(SyncLock lock, SyncLock::Take(store->dir()));

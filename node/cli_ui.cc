@@ -46,11 +46,14 @@ Status CmdUi(Invocation& inv) {
   SIMPUL_ASSIGN_OR_RETURN(uint16_t port, LoopbackPort(listen));
   if (!std::filesystem::exists(inv.data_dir + "/simpul.db"))
     return Status::FailedPrecondition("no store in " + inv.data_dir).WithMsg(MsgId::kStoreMissing, {inv.data_dir});
-  VillageApp app(inv.data_dir, sync::SystemClock::Default(), VillageAppOptions{});
+  VillageAppOptions options;
+  VillageApp app(inv.data_dir, sync::SystemClock::Default(), options);
   web::ServerOptions so;
   so.address = "127.0.0.1";
   so.port = port;
-  so.body_limit = 1 << 20;  // JSON forms only (scans come later, through their own limit)
+  // JSON forms, and a reply bundle read from the Sync page (its own limit;
+  // a little over it still reaches the app, which says why it refuses).
+  so.body_limit = options.max_bundle_bytes + (1 << 20);
   so.server_name = "simpul-node";
   web::HttpServer server(so, [&app](const web::HttpRequest& req) {
     if (req.truncated) return web::HttpResponse();  // nobody reads the answer

@@ -9,6 +9,7 @@
 #define SIMPUL_NODE_SYNC_CLIENT_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "node/store.h"
@@ -66,9 +67,13 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
 // Local conflicts (mirrored from the hub or detected here).
 using ConflictRow = std::vector<std::pair<std::string, schema::Value>>;
 Result<std::vector<ConflictRow>> ListConflicts(NodeStore& store, bool all);
-// keep = "winner" | "loser" | "value"; the resolution replicates.
+// keep = "winner" | "loser" | "value"; the resolution replicates. A
+// conflict no longer open is refused (Aborted, kConflictAlreadyResolved),
+// and so is one whose field no longer holds `expected_current` when given
+// (Aborted, kConflictChangedMeanwhile: the value the operator saw changed
+// meanwhile); either way nothing is written.
 Status ResolveConflict(NodeStore& store, const std::string& id, const std::string& keep,
-                       const std::string& value);
+                       const std::string& value, const std::optional<std::string>& expected_current = std::nullopt);
 
 }  // namespace simpul::node
 

@@ -169,6 +169,11 @@ enum class MsgId : uint16_t {
   // The Dinsos web app's cases, exports, villages and audit pages (hub/api/).
   kCaseStale,             // {0} case, {1} status now
   kExportPurposeRequired,
+  // The village web app's cases, conflicts and bundles (node/api/).
+  kConflictAlreadyResolved,  // {0} how it was resolved
+  kConflictChangedMeanwhile, // {0} the value now
+  kWebBundleTooLarge,        // {0} MB sent, {1} MB at most
+  kWebBundleRead,            // {0} acked, {1} received, {2} refused, {3} conflicts
   kCount_,  // keep last
 };
 

@@ -51,6 +51,33 @@ int64_t VersionMs(const std::string& version) {
   return static_cast<int64_t>(stamp.physical_ms());
 }
 
+// What a refused change was about, as the operator knows it: the person's
+// name, the household's address, the application's type and applicant.
+std::string RecordLabel(const ApiCall& call, const std::string& table, const std::string& row_id) {
+  NodeStore& store = call.store();
+  auto text = [&](const std::string& sql) -> std::string {
+    auto st = store.db().Prepare(sql);
+    if (!st.ok()) return {};
+    st->Bind(1, row_id);
+    auto row = st->Step();
+    return row.ok() && *row ? st->Text(0) : std::string();
+  };
+  if (table == "persons") return Tr(call.lang, "Person") + std::string(": ") + text("SELECT name FROM persons WHERE id=?");
+  if (table == "households")
+    return Tr(call.lang, "Household") + std::string(": ") + text("SELECT address FROM households WHERE id=?");
+  if (table == "applications")
+    return Tr(call.lang, "Application") + std::string(": ") +
+           text("SELECT p.name FROM applications a LEFT JOIN persons p ON p.id=a.applicant_id WHERE a.id=?");
+  if (table == "complaints")
+    return Tr(call.lang, "Complaint") + std::string(": ") +
+           text("SELECT COALESCE(NULLIF(case_number,''), description) FROM complaints WHERE id=?");
+  if (table == "events")
+    return Tr(call.lang, "Application") + std::string(": ") +
+           text("SELECT p.name FROM events e JOIN applications a ON a.id=e.subject_id"
+                " LEFT JOIN persons p ON p.id=a.applicant_id WHERE e.id=?");
+  return table;
+}
+
 std::string FormField(Entity e, const std::string& status_field) {
   for (const auto& spec : EntityOptions(e))
     if (status_field == spec.option || status_field == spec.field) return spec.field;

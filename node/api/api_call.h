@@ -83,6 +83,11 @@ std::string ShowTime(const ApiCall& call, int64_t ms);
 // The physical time of an HLC version string ("" -> 0).
 int64_t VersionMs(const std::string& version);
 
+// What a record is, as the operator knows it: the person's name, the
+// household's address, the application's type and applicant ("Person: Siti
+// Aminah"); the table's name when it is none of these.
+std::string RecordLabel(const ApiCall& call, const std::string& table, const std::string& row_id);
+
 // The JSON key of a record form field named by a validation error (the
 // CLI's option "birth-date" or column "no_kk") for entity `e`: the column
 // name the page uses. "" when unknown.
@@ -119,6 +124,16 @@ web::HttpResponse GetLetterPdf(ApiCall& call);
 // sync_api.cc
 web::HttpResponse SyncStatus(ApiCall& call);
 web::HttpResponse SyncNow(ApiCall& call);
+web::HttpResponse ExportBundleFile(ApiCall& call);
+web::HttpResponse ImportBundleFile(ApiCall& call);
+// cases_api.cc
+web::HttpResponse ListCases(ApiCall& call);
+web::HttpResponse OpenCase(ApiCall& call);
+web::HttpResponse ShowCase(ApiCall& call);
+web::HttpResponse AddCaseNote(ApiCall& call);
+// conflicts_api.cc
+web::HttpResponse ListOpenConflicts(ApiCall& call);
+web::HttpResponse ResolveOpenConflict(ApiCall& call);
 
 }  // namespace simpul::node::api
 

@@ -41,6 +41,14 @@ const api::ApiRoute kRoutes[] = {
     {"GET", "/api/v1/applications/{id}/letter", Access::kSignedIn, Permission::kRead, api::GetLetterPdf},
     {"GET", "/api/v1/sync", Access::kSignedIn, Permission::kRead, api::SyncStatus},
     {"POST", "/api/v1/sync", Access::kSignedIn, Permission::kRecord, api::SyncNow},
+    {"POST", "/api/v1/sync/bundle/export", Access::kSignedIn, Permission::kRecord, api::ExportBundleFile},
+    {"POST", kBundleImportPath, Access::kSignedIn, Permission::kRecord, api::ImportBundleFile},
+    {"GET", "/api/v1/cases", Access::kSignedIn, Permission::kRead, api::ListCases},
+    {"POST", "/api/v1/cases", Access::kSignedIn, Permission::kRecord, api::OpenCase},
+    {"GET", "/api/v1/cases/{id}", Access::kSignedIn, Permission::kRead, api::ShowCase},
+    {"POST", "/api/v1/cases/{id}/notes", Access::kSignedIn, Permission::kRecord, api::AddCaseNote},
+    {"GET", "/api/v1/conflicts", Access::kSignedIn, Permission::kRead, api::ListOpenConflicts},
+    {"POST", "/api/v1/conflicts/{id}/resolve", Access::kSignedIn, Permission::kRecord, api::ResolveOpenConflict},
 };
 
 // Page addresses and the compiled-in file each serves.
@@ -51,7 +59,9 @@ struct PagePath {
 constexpr PagePath kPages[] = {{"/", "/index.html"},           {"/unlock", "/unlock.html"},
                                {"/signin", "/signin.html"},     {"/register", "/register.html"},
                                {"/household", "/household.html"}, {"/application", "/application.html"},
-                               {"/board", "/board.html"},       {"/sync", "/sync.html"}};
+                               {"/board", "/board.html"},       {"/sync", "/sync.html"},
+                               {"/cases", "/cases.html"},       {"/case", "/case.html"},
+                               {"/conflicts", "/conflicts.html"}};
 
 int64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -160,7 +170,8 @@ web::HttpResponse VillageApp::Impl::Run(const api::ApiRoute& route, const web::H
 
 web::HttpResponse VillageApp::Impl::Api(const web::HttpRequest& req) {
   Lang lang = web::ParseLang(req.Query("lang"), Lang::kId);
-  if (req.body.size() > web::kMaxJsonBody)
+  // A reply bundle has its own limit, checked by its handler.
+  if (req.body.size() > web::kMaxJsonBody && req.Path() != kBundleImportPath)
     return ErrorReply(413, "resource_exhausted", "request body over " + std::to_string(web::kMaxJsonBody) + " bytes",
                       "body");
   return router.Dispatch(req, [&](int status, const std::string&) {

@@ -41,7 +41,13 @@ struct VillageAppOptions {
   web::ThrottleOptions throttle;
   int64_t lock_after_idle_ms = 30 * 60 * 1000;
   int sync_timeout_ms = 30000;  // per round trip of a sync started here
+  // A reply bundle read from the Sync page (the one request body that is
+  // not JSON); a larger one is refused with a message (the CLI reads any).
+  uint64_t max_bundle_bytes = 64ull << 20;
 };
+
+// The path a reply bundle is posted to (its body is the file's bytes).
+inline constexpr const char* kBundleImportPath = "/api/v1/sync/bundle/import";
 
 class VillageApp {
  public:

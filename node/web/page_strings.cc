@@ -118,6 +118,66 @@ constexpr PageString kPageStrings[] = {
     {"sync.no_refusals", "No refusals."},
     {"sync.settled", "settled"},
     {"sync.hub", "Hub: {0}"},
+    {"nav.cases", "Cases"},
+    {"nav.conflicts", "Conflicts"},
+    {"cases.title", "Cases (B'DESUT)"},
+    {"cases.new", "Record a new case"},
+    {"cases.category", "Category"},
+    {"cases.urgency", "Urgency"},
+    {"cases.reporter", "Reported by (name or NIK)"},
+    {"cases.find_person", "Find"},
+    {"cases.person", "Person"},
+    {"cases.no_person", "(not a registered resident)"},
+    {"cases.description", "What was reported"},
+    {"cases.save", "Record the case"},
+    {"cases.saved", "Case recorded; it goes to Dinsos at the next sync."},
+    {"cases.list", "The village's cases, by due time"},
+    {"cases.none", "No cases yet."},
+    {"cases.number", "Number"},
+    {"cases.number_pending", "(number comes from Dinsos at the next sync)"},
+    {"cases.status", "Status"},
+    {"cases.due", "due {0}"},
+    {"cases.overdue", "overdue by {0}"},
+    {"cases.overdue_count", "{0} case(s) overdue"},
+    {"cases.open", "Open"},
+    {"case.title", "Case"},
+    {"case.opened", "Opened {0}"},
+    {"case.facilitator", "Facilitator: {0}"},
+    {"case.resolution", "Resolution: {0}"},
+    {"case.referrals", "Referrals"},
+    {"case.outcome_waiting", "outcome: (waiting)"},
+    {"case.history", "Steps and follow-up notes"},
+    {"case.no_history", "No step yet."},
+    {"case.follow_up", "Add a follow-up note"},
+    {"case.note", "Note"},
+    {"case.add_note", "Save the note"},
+    {"case.noted", "Note saved; it goes to Dinsos at the next sync."},
+    {"case.closed", "This case is closed: nothing more can be added."},
+    {"conflicts.title", "Conflicts to decide"},
+    {"conflicts.intro", "The same field was changed here and at Dinsos before they synced. Choose which value is right, or write the right one."},
+    {"conflicts.none", "No open conflicts."},
+    {"conflicts.kept", "Value kept now"},
+    {"conflicts.other", "The other value"},
+    {"conflicts.written", "written {0} by {1}"},
+    {"conflicts.here", "this village office"},
+    {"conflicts.dinsos", "Dinsos"},
+    {"conflicts.keep", "Keep this value"},
+    {"conflicts.new_value", "Or write the right value"},
+    {"conflicts.save_value", "Save this value"},
+    {"conflicts.empty", "(empty)"},
+    {"conflicts.resolved", "Decided; the decision goes to Dinsos at the next sync."},
+    {"conflicts.hub_only", "This field belongs to Dinsos: it decides there. You can only keep the value kept now."},
+    {"bundle.title", "No signal? Sync with a USB stick"},
+    {"bundle.intro", "Make a bundle file, take it to Dinsos on a USB stick, and read the reply bundle Dinsos gives back."},
+    {"bundle.export", "Make a bundle"},
+    {"bundle.exporting", "Making the bundle..."},
+    {"bundle.exported", "Bundle made: {0} change(s), {1} document(s), {2} KB. Take the file to Dinsos."},
+    {"bundle.more", "More remains: make another bundle after reading the reply."},
+    {"bundle.file", "Reply bundle from Dinsos"},
+    {"bundle.import", "Read the reply bundle"},
+    {"bundle.importing", "Reading the reply bundle..."},
+    {"bundle.choose", "Choose the reply bundle file first."},
+    {"bundle.too_large", "This file is {0} MB; a reply bundle read here can be at most {1} MB. Nothing was applied."},
 };
 
 struct CodeText {
@@ -135,6 +195,15 @@ constexpr CodeText kEventLabels[] = {
     {"returned", "returned to the village"}, {"field_visited", "field visit recorded"},
     {"recommended", "recommendation recorded"}, {"approved", "approved"}, {"rejected", "rejected"},
     {"letter_issued", "letter issued"},  {"withdrawn", "withdrawn"}};
+
+constexpr CodeText kCaseStatusLabels[] = {
+    {"received", "received"}, {"assigned", "assigned"}, {"referred", "referred"},
+    {"in_progress", "in progress"}, {"resolved", "resolved"}, {"closed", "closed"}};
+
+constexpr CodeText kCaseStepLabels[] = {
+    {"assigned", "facilitator assigned"}, {"referred", "referred to"}, {"started", "handling started"},
+    {"noted", "follow-up note"}, {"referral_outcome", "referral outcome"}, {"resolved", "resolved"},
+    {"reopened", "reopened"}, {"closed", "case closed"}};
 
 template <size_t N>
 std::string Find(Lang lang, const CodeText (&table)[N], const std::string& code) {
@@ -157,5 +226,11 @@ void WriteVillagePageStrings(Lang lang, schema::JsonWriter& j) {
 std::string VillageStatusLabel(Lang lang, const std::string& status) { return Find(lang, kStatusLabels, status); }
 
 std::string VillageEventLabel(Lang lang, const std::string& kind) { return Find(lang, kEventLabels, kind); }
+
+std::string VillageCaseStatusLabel(Lang lang, const std::string& status) {
+  return Find(lang, kCaseStatusLabels, status);
+}
+
+std::string VillageCaseStepLabel(Lang lang, const std::string& kind) { return Find(lang, kCaseStepLabels, kind); }
 
 }  // namespace simpul::node

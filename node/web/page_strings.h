@@ -23,6 +23,9 @@ void WriteVillagePageStrings(Lang lang, schema::JsonWriter& j);
 // the code itself when unknown.
 std::string VillageStatusLabel(Lang lang, const std::string& status);
 std::string VillageEventLabel(Lang lang, const std::string& kind);
+// The label of a case's status ("in progress") / step ("follow-up note").
+std::string VillageCaseStatusLabel(Lang lang, const std::string& status);
+std::string VillageCaseStepLabel(Lang lang, const std::string& kind);
 
 }  // namespace simpul::node
 
