@@ -1,5 +1,7 @@
 // The Sync page: the last sync in words, "sync now" (the run goes on in the
-// background; this page polls its progress), the outbox count, refusals.
+// background; this page polls its progress), the outbox count, refusals;
+// and the bundle for the USB stick: "make a bundle" downloads the file,
+// "read the reply bundle" sends the file Dinsos gave back.
 'use strict';
 
 (async () => {
@@ -70,6 +72,103 @@
     }
     poll();
   });
+  // --- the bundle for the USB stick ----------------------------------------
+  let maxBundle = 0;
+  const exportButton = document.getElementById('bundle-export');
+  const importButton = document.getElementById('bundle-import');
+  const fileInput = document.getElementById('bundle-file');
+  const bundleForm = document.getElementById('bundle-form');
+  for (const b of [exportButton, importButton, fileInput]) b.disabled = !V.session().may.record;
+
+  function bundleResult(text, kind) {
+    V.showMessage('bundle-result', text, kind);
+  }
+
+  // The file name of a Content-Disposition header (ours: ASCII, quoted).
+  function fileName(disposition) {
+    const m = /filename="([^"]+)"/.exec(disposition || '');
+    return m ? m[1] : 'simpul.bundle';
+  }
+
+  // A request whose body or reply is a file, not JSON (V.api is JSON only).
+  async function send(path, body, contentType) {
+    const headers = { 'X-CSRF-Token': V.session().csrf_token };
+    if (contentType) headers['Content-Type'] = contentType;
+    try {
+      return await fetch(path, { method: 'POST', headers, body, credentials: 'same-origin', cache: 'no-store' });
+    } catch (e) {
+      return null;
+    }
+  }
+
+  async function errorOf(res) {
+    if (!res) return V.t('error.network');
+    let data = null;
+    try {
+      data = await res.json();
+    } catch (e) {
+      data = null;
+    }
+    if (res.status === 423) location.href = '/unlock';
+    return V.errorText({ status: res.status, data });
+  }
+
+  exportButton.addEventListener('click', async () => {
+    exportButton.disabled = true;
+    bundleResult(V.t('bundle.exporting'));
+    const res = await send('/api/v1/sync/bundle/export');
+    exportButton.disabled = false;
+    if (!res || !res.ok) {
+      bundleResult(await errorOf(res), 'error');
+      return;
+    }
+    const blob = await res.blob();
+    const a = V.el('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = fileName(res.headers.get('content-disposition'));
+    a.hidden = true;
+    document.body.append(a);
+    a.click();
+    setTimeout(() => {
+      URL.revokeObjectURL(a.href);
+      a.remove();
+    }, 60000);
+    let text = V.tf('bundle.exported', res.headers.get('x-bundle-changes'), res.headers.get('x-bundle-documents'),
+                    Math.max(1, Math.round(blob.size / 1024)));
+    if (res.headers.get('x-bundle-more') === '1') text += ' ' + V.t('bundle.more');
+    bundleResult(text, 'ok');
+    refresh();
+  });
+
+  bundleForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    V.clearErrors(bundleForm);
+    const file = fileInput.files[0];
+    if (!file) {
+      V.fieldError(bundleForm, 'file', V.t('bundle.choose'));
+      return;
+    }
+    if (maxBundle && file.size > maxBundle) {
+      const mb = (n) => Math.ceil(n / 1048576);
+      bundleResult(V.tf('bundle.too_large', mb(file.size), mb(maxBundle)), 'error');
+      return;
+    }
+    importButton.disabled = true;
+    bundleResult(V.t('bundle.importing'));
+    const res = await send('/api/v1/sync/bundle/import?name=' + encodeURIComponent(file.name), file,
+                           'application/octet-stream');
+    importButton.disabled = false;
+    if (!res || !res.ok) {
+      bundleResult(await errorOf(res), 'error');
+      return;
+    }
+    const data = await res.json();
+    bundleResult(data.text, 'ok');
+    fileInput.value = '';
+    refresh();
+  });
+
   const first = await refresh();
+  if (first) maxBundle = first.bundle_max_bytes || 0;
   if (first && first.running) poll();
 })();
