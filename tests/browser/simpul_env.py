@@ -347,3 +347,25 @@ def sign_in(env, user, password=None):
     if password is None:
         wait(d, EC.presence_of_element_located((By.ID, 'who')))
     return d
+
+
+def village_sign_in(env, user='ani'):
+    """A new browser on the village app (`env.start_ui()` first), the store
+    unlocked with the office passphrase typed in the page if it is locked,
+    signed in as the village account `user` (Bahasa Indonesia)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    d = env.browser()
+    d.get(env.ui_url('/'))
+    wait(d, lambda drv: '/unlock' in drv.current_url or '/signin' in drv.current_url)
+    if '/unlock' in d.current_url:
+        wait(d, EC.text_to_be_present_in_element((By.ID, 'unlock-submit'), 'Buka'))
+        d.find_element(By.ID, 'passphrase').send_keys(NODE_PASSPHRASE)
+        d.find_element(By.ID, 'unlock-submit').click()
+        wait(d, EC.url_contains('/signin'))
+    wait(d, EC.text_to_be_present_in_element((By.ID, 'signin-submit'), 'Masuk'))
+    d.find_element(By.ID, 'name').send_keys(user)
+    d.find_element(By.ID, 'password').send_keys(VILLAGE_PASSWORDS[user])
+    d.find_element(By.ID, 'signin-submit').click()
+    wait(d, EC.presence_of_element_located((By.ID, 'who')))
+    return d
