@@ -71,9 +71,12 @@
       V.showMessage('message', V.errorText(r), 'error');
       return;
     }
+    // The members the words name (by name or NIK); found by No. KK, the
+    // whole household.
+    const named = (m) => m.name.toLowerCase().includes(q.toLowerCase()) || (m.nik && m.nik.startsWith(q));
     for (const h of r.data.households) {
-      for (const m of h.members) {
-        if (!m.name.toLowerCase().includes(q.toLowerCase()) && !(m.nik && m.nik.startsWith(q))) continue;
+      const members = h.members.some(named) ? h.members.filter(named) : h.members;
+      for (const m of members) {
         const o = V.option(m.id, m.name + (m.nik ? ' · ' + m.nik : '') + ' · ' + h.address);
         o.dataset.household = h.id;
         person.append(o);
