@@ -677,6 +677,9 @@ const std::vector<Command>& Commands() {
       {"letter verify", "QR_TEXT", "Check a letter's QR code offline: valid, forged or revoked", LetterVerifyHandler(), -1, {}},
       {"export recap", "--out FILE.csv [--purpose TEXT]", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out", "purpose"}},
       {"ui", "[--listen 127.0.0.1:PORT]", "Serve the village web app on this laptop (unlock and sign in in the browser)", UiHandler(), -1, {"listen"}},
+      {"import", "FILE.csv [--skip-bad BAD.csv] [--dry-run]",
+       "Import the village register from Excel (CSV: one line per resident; columns in docs/OPERATIONS.md)",
+       ImportHandler(), -1, {"skip-bad", "dry-run"}},
       {"dtks show", "--nik NIK", "A NIK's DTKS status and desil, offline (the hub's snapshot for this village)", DtksShowHandler(), -1, {"nik"}},
     };
     cmds.insert(cmds.end(), CaseCommands().begin(), CaseCommands().end());  // cli_cases.cc
