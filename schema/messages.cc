@@ -1239,6 +1239,8 @@ Perintah:
     {"A NIK's DTKS status and desil, offline (the hub's snapshot for this village)",
      "Status DTKS dan desil sebuah NIK, tanpa internet (data dari hub untuk desa ini)"},
     {" more problem(s) not shown", " masalah lain tidak ditampilkan"},
+    {"Import the village register from Excel (CSV: one line per resident; columns in docs/OPERATIONS.md)",
+     "Impor daftar warga desa dari Excel (CSV: satu baris per warga; kolom di docs/OPERATIONS.md)"},
     {"semicolon-separated", "dipisah titik koma"},
     {"tab-separated", "dipisah tab"},
     {"comma-separated", "dipisah koma"},
