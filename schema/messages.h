@@ -178,6 +178,14 @@ enum class MsgId : uint16_t {
   kImportSkipped,            // {0} lines, {1} file
   kImportUnusedColumns,      // {0} the columns
   kImportDryRun,
+  // Messages to residents (schema/resident_messages.h).
+  kMessageUnknown,       // {0} event id
+  kMessageAlreadySent,   // {0} name
+  kMessageNoPhone,       // {0} name
+  kMessageNoConsent,     // {0} name
+  kMessageRecorded,      // {0} name
+  kMessagesGatewayRun,   // {0} sent, {1} failed, {2} waiting without phone or consent
+  kMessageGatewayFailed, // {0} name, {1} what the gateway said
   kCount_,  // keep last
 };
 
