@@ -119,6 +119,9 @@ web::HttpResponse GetLetterPdf(ApiCall& call);
 // sync_api.cc
 web::HttpResponse SyncStatus(ApiCall& call);
 web::HttpResponse SyncNow(ApiCall& call);
+// messages_api.cc
+web::HttpResponse ListMessages(ApiCall& call);
+web::HttpResponse MarkMessageSent(ApiCall& call);
 
 }  // namespace simpul::node::api
 

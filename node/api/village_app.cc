@@ -41,6 +41,8 @@ const api::ApiRoute kRoutes[] = {
     {"GET", "/api/v1/applications/{id}/letter", Access::kSignedIn, Permission::kRead, api::GetLetterPdf},
     {"GET", "/api/v1/sync", Access::kSignedIn, Permission::kRead, api::SyncStatus},
     {"POST", "/api/v1/sync", Access::kSignedIn, Permission::kRecord, api::SyncNow},
+    {"GET", "/api/v1/messages", Access::kSignedIn, Permission::kRead, api::ListMessages},
+    {"POST", "/api/v1/messages/{id}/sent", Access::kSignedIn, Permission::kRecord, api::MarkMessageSent},
 };
 
 // Page addresses and the compiled-in file each serves.
@@ -51,7 +53,8 @@ struct PagePath {
 constexpr PagePath kPages[] = {{"/", "/index.html"},           {"/unlock", "/unlock.html"},
                                {"/signin", "/signin.html"},     {"/register", "/register.html"},
                                {"/household", "/household.html"}, {"/application", "/application.html"},
-                               {"/board", "/board.html"},       {"/sync", "/sync.html"}};
+                               {"/board", "/board.html"},       {"/sync", "/sync.html"},
+                               {"/messages", "/messages.html"}};
 
 int64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -109,7 +109,7 @@ const V = (() => {
     const home = link('/', session.village_name || t('app.title'), 'brand');
     const nav = el('nav', null, 'nav');
     nav.setAttribute('aria-label', t('app.title'));
-    for (const [key, href] of [['find', '/'], ['register', '/register'], ['board', '/board'], ['sync', '/sync']]) {
+    for (const [key, href] of [['find', '/'], ['register', '/register'], ['board', '/board'], ['messages', '/messages'], ['sync', '/sync']]) {
       const a = link(href, t('nav.' + key), key === active ? 'active' : '');
       a.id = 'nav-' + key;
       if (key === active) a.setAttribute('aria-current', 'page');
