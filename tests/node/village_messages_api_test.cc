@@ -69,5 +69,19 @@ TEST_CASE_FIXTURE(Returned, "messages: the return as a text with its link; marke
   CHECK(Call("GET", "/api/v1/messages?all=1").body.find(event_id) != std::string::npos);
 }
 
+TEST_CASE_FIXTURE(VillageAppFixture, "register: the resident's consent to messages is recorded with the phone") {
+  Unlock();
+  SignIn();
+  const std::string household =
+      "{\"no_kk\":\"3510011211870001\",\"address\":\"Dusun Krajan\",\"m0.name\":\"Wati\","
+      "\"m0.relation\":\"1\",\"m0.phone\":\"081298765432\",\"m0.phone_consent\":\"";
+  auto bad = Call("POST", "/api/v1/households", household + "mungkin\"}");
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("m0.phone_consent") != std::string::npos);
+  CHECK(Count("SELECT count(*) FROM persons") == 0);
+  REQUIRE(Call("POST", "/api/v1/households", household + "ya\"}").status == 201);
+  CHECK(Count("SELECT count(*) FROM persons WHERE phone='+6281298765432' AND length(phone_consent)=10") == 1);
+}
+
 }  // namespace
 }  // namespace simpul::node::testing
