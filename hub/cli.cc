@@ -454,6 +454,8 @@ const HubCommand kCommands[] = {
      CmdMove, sync::Permission::kReview},
     {"dtks import", "FILE.csv [--source dtks|p3ke]", "load a DTKS or P3KE snapshot (CSV from Excel); each village receives its own rows", CmdDtksImport, sync::Permission::kAdminister},
     {"dtks show", "NIK", "a NIK's DTKS status and desil (the read is audited)", CmdDtksShow, sync::Permission::kRead},
+    {"messages", "[--village CODE] [--all]", "messages for residents' phones (returns, decisions, letters, case updates) and their state", CmdMessages, sync::Permission::kRead},
+    {"messages send", "--gateway PROGRAM [--village CODE] [--days N]", "send the waiting messages through the gateway program (PROGRAM PHONE TEXT; exit 0 = sent); recorded and audited", CmdMessagesSend, sync::Permission::kReview},
     {"duplicates", "[--village CODE]", "NIKs recorded for more than one person (never merged automatically)", CmdDuplicates, sync::Permission::kRead},
     {"backup", "DIR [--verify]", "encrypted backup of the hub while it serves (passphrase from SIMPUL_BACKUP_PASSPHRASE or stdin); --verify checks one", CmdBackup, sync::Permission::kAdminister},
     {"restore", "DIR --data HUBDIR", "restore a backup into a stopped hub; villages give back what it lost", CmdRestore, sync::Permission::kNone},

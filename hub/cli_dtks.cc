@@ -12,6 +12,7 @@
 #include "hub/duplicates.h"
 #include "schema/dtks.h"
 #include "schema/duplicates.h"
+#include "schema/store_files.h"
 
 namespace simpul::hub::cli {
 namespace {
@@ -19,27 +20,13 @@ namespace {
 // A snapshot of every NIK of a province is ~50 MB; more is not a CSV export.
 constexpr uint64_t kMaxDtksFileBytes = 256ull << 20;
 
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return Status::IoError("cannot read " + path).WithMsg(MsgId::kFileUnreadable, {path, std::strerror(errno)});
-  auto size = static_cast<uint64_t>(in.tellg());
-  if (size > kMaxDtksFileBytes)
-    return Status::ResourceExhausted(path + " is too large")
-        .WithMsg(MsgId::kFileTooLarge, {path, std::to_string(size >> 20) + " MiB", std::to_string(kMaxDtksFileBytes >> 20) + " MiB"});
-  in.seekg(0);
-  std::string bytes(size, '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
-    return Status::IoError("cannot read " + path).WithMsg(MsgId::kFileUnreadable, {path, std::strerror(errno)});
-  return bytes;
-}
-
 std::string Delimiter(char d) { return d == ';' ? "semicolon" : d == '\t' ? "tab" : "comma"; }
 
 }  // namespace
 
 Status CmdDtksImport(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
-  SIMPUL_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(a.words[0]));
+  SIMPUL_ASSIGN_OR_RETURN(std::string bytes, schema::ReadFileBounded(a.words[0], kMaxDtksFileBytes));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   DtksImportOptions options;
   options.source = Opt(a, "source", schema::kSourceDtks);
@@ -55,13 +42,13 @@ Status CmdDtksImport(Args& a) {
       std::cout << j.EndArray().EndObject().str() << "\n";
     } else {
       for (const auto& e : r.errors)
-        std::cerr << Msg(a.lang, MsgId::kDtksLineError, {std::to_string(e.line), e.column.empty() ? "-" : e.column,
+        std::cerr << Msg(a.lang, MsgId::kSheetLineError, {std::to_string(e.line), e.column.empty() ? "-" : e.column,
                                                          Describe(a.lang, e.status)}) << "\n";
       if (r.error_count > r.errors.size())
         std::cerr << "... " << (r.error_count - r.errors.size()) << a.T(" more problem(s) not shown") << "\n";
     }
     return Status::InvalidArgument("the DTKS file has problems; nothing was imported")
-        .WithMsg(MsgId::kDtksFileRefused, {std::to_string(r.error_count)});
+        .WithMsg(MsgId::kSheetFileRefused, {std::to_string(r.error_count)});
   }
   if (a.json) {
     std::cout << schema::JsonWriter().BeginObject().Field("imported", true).Field("source", options.source)

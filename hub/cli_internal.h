@@ -88,6 +88,9 @@ Status CmdCase(Args& a);
 Status CmdDtksImport(Args& a);   // dtks import FILE.csv [--source dtks|p3ke]
 Status CmdDtksShow(Args& a);     // dtks show NIK
 Status CmdDuplicates(Args& a);   // duplicates [--village CODE]
+// Messages to residents (cli_messages.cc).
+Status CmdMessages(Args& a);      // messages [--village CODE] [--all]
+Status CmdMessagesSend(Args& a);  // messages send --gateway PROGRAM [--village CODE] [--days N]
 // For `application show`: the applicant's DTKS status, other persons with
 // the NIK, the same benefit held elsewhere (text, or keys into `j`).
 Status PrintApplicationBeneficiary(const Args& a, HubStore& store, const Row& app, schema::JsonWriter* j);

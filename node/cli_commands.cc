@@ -677,6 +677,13 @@ const std::vector<Command>& Commands() {
       {"letter verify", "QR_TEXT", "Check a letter's QR code offline: valid, forged or revoked", LetterVerifyHandler(), -1, {}},
       {"export recap", "--out FILE.csv [--purpose TEXT]", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out", "purpose"}},
       {"ui", "[--listen 127.0.0.1:PORT]", "Serve the village web app on this laptop (unlock and sign in in the browser)", UiHandler(), -1, {"listen"}},
+      {"import", "FILE.csv [--skip-bad BAD.csv] [--dry-run]",
+       "Import the village register from Excel (CSV: one line per resident; columns in docs/OPERATIONS.md)",
+       ImportHandler(), -1, {"skip-bad", "dry-run"}},
+      {"messages", "[--all]", "Messages for residents' phones (returns, decisions, letters, case updates) with a click-to-chat link",
+       MessagesHandler(), -1, {"all"}},
+      {"message sent", "EVENT_ID", "Record a message to a resident as sent (after sending it by click-to-chat)",
+       MessageSentHandler(), -1, {}},
       {"dtks show", "--nik NIK", "A NIK's DTKS status and desil, offline (the hub's snapshot for this village)", DtksShowHandler(), -1, {"nik"}},
     };
     cmds.insert(cmds.end(), CaseCommands().begin(), CaseCommands().end());  // cli_cases.cc
@@ -691,14 +698,14 @@ const std::vector<Command>& Commands() {
       else if (path == "enrol" || path.rfind("user", 0) == 0 || path == "passphrase change")
         c.permission = sync::Permission::kAdminister;
       else if (ends("list") || ends("show") || path == "status" || path == "outbox" || path == "conflicts" ||
-               path == "letter verify" || path == "refusals")
+               path == "letter verify" || path == "refusals" || path == "messages")
         c.permission = sync::Permission::kRead;
       else c.permission = sync::Permission::kRecord;
       std::string a = c.args;
       c.max_words = a.find("ITEM=") != std::string::npos ? 1000
                     : a.rfind("ID STAGE", 0) == 0                ? 2
                     : (a.rfind("ID", 0) == 0 || a.rfind("FILE", 0) == 0 || a.rfind("[SET]", 0) == 0 ||
-                       a.rfind("NAME", 0) == 0 || a.rfind("APP_ID", 0) == 0 || a.rfind("QR_TEXT", 0) == 0) ? 1
+                       a.rfind("NAME", 0) == 0 || a.rfind("APP_ID", 0) == 0 || a.rfind("EVENT_ID", 0) == 0 || a.rfind("QR_TEXT", 0) == 0) ? 1
                     : 0;
     }
     return cmds;

@@ -77,6 +77,9 @@ Handler UiHandler();        // cli_ui.cc: the village web app
 const std::vector<Command>& CaseCommands();  // cli_cases.cc
 // DTKS status and duplicate NIKs, offline (cli_dtks.cc).
 Handler DtksShowHandler();
+Handler ImportHandler();
+Handler MessagesHandler();     // cli_messages.cc: messages to residents
+Handler MessageSentHandler();  // cli_import.cc: the village register from Excel
 // What the store knows about person `person_id`'s NIK: its DTKS status and
 // the other persons recorded with it (to inv.out / inv.err, or as the keys
 // "dtks" and "duplicates" into `j`).

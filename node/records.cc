@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -60,6 +61,7 @@ const std::vector<OptionSpec>& EntityOptions(Entity e) {
       {"relation", "relation", false, "relation to head, 1-11 (1 = head, 3 = wife, 4 = child ...)"},
       {"disability", "disability", false, "disability, in words"},
       {"phone", "phone", false, "phone/WhatsApp number"},
+      {"phone-consent", "phone_consent", false, "yes: the resident agrees to messages on this phone (no: withdrawn)"},
   };
   static const std::vector<OptionSpec> kApplication = {
       {"type", "type", true, "pbi_jkn, pbi_apbd, poverty_statement, recommendation, disability_registration, assistive_device"},
@@ -214,6 +216,13 @@ Result<Value> ValidateOption(NodeStore& store, Entity e, const std::string& opt,
   if (opt == "phone") {
     SIMPUL_ASSIGN_OR_RETURN(std::string p, schema::NormalizePhone(v));
     return Value(p);
+  }
+  if (opt == "phone-consent") {  // kept as the date it was given
+    std::string c = v;
+    for (char& ch : c) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (c == "yes" || c == "ya" || c == "y") return Value(UtcNow(store).substr(0, 10));
+    if (c == "no" || c == "tidak" || c == "t" || c == "n") return Value(std::string());
+    SIMPUL_RETURN_IF_ERROR(schema::CheckEnum("phone-consent", v, "ya/yes, tidak/no", false));
   }
   if (opt == "rt" || opt == "rw") return ValidateDigits(opt.c_str(), v, 3);
   if (opt == "sex") {

@@ -2,6 +2,7 @@
 
 #include <iconv.h>
 
+#include <cctype>
 #include <cstdio>
 
 #include "schema/messages.h"
@@ -182,6 +183,63 @@ Result<bool> CsvReader::Next(std::vector<std::string>* fields) {
   }
   fields->clear();
   return false;
+}
+
+std::string NormalSheetHeader(std::string_view text) {
+  size_t b = 0, e = text.size();
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\xA0'; };
+  while (b < e && blank(text[b])) ++b;
+  while (e > b && blank(text[e - 1])) --e;
+  std::string out;
+  for (char c : text.substr(b, e - b)) {
+    if (c == ' ' || c == '.' || c == '-' || c == '/' || c == '_') {
+      if (!out.empty() && out.back() != '_') out += '_';
+    } else {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
+}
+
+Result<std::vector<int>> MapSheetHeader(const std::vector<std::string>& header,
+                                        const std::vector<SheetColumn>& columns,
+                                        std::vector<std::string>* unused) {
+  std::vector<int> at(columns.size(), -1);
+  for (size_t i = 0; i < header.size(); ++i) {
+    std::string h = NormalSheetHeader(header[i]);
+    bool used = false;
+    for (size_t c = 0; c < columns.size(); ++c)
+      for (const char* spelling : columns[c].spellings)
+        if (h == spelling) {
+          if (at[c] >= 0)
+            return Status::InvalidArgument("column " + header[i] + " twice")
+                .WithMsg(MsgId::kSheetColumnTwice, {header[at[c]], header[i]});
+          at[c] = static_cast<int>(i);
+          used = true;
+        }
+    if (!used && unused && !h.empty()) unused->push_back(header[i]);
+  }
+  return at;
+}
+
+std::string CsvRecord(const std::vector<std::string>& fields, char delimiter) {
+  std::string out;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) out += delimiter;
+    const std::string& f = fields[i];
+    if (f.find_first_of(std::string("\"\r\n") + delimiter) == std::string::npos) {
+      out += f;
+      continue;
+    }
+    out += '"';
+    for (char c : f) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += '"';
+  }
+  return out;
 }
 
 }  // namespace simpul::schema

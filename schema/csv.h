@@ -79,6 +79,28 @@ class CsvReader {
   bool failed_ = false;
 };
 
+// A column a spreadsheet import reads: its name in messages and the header
+// spellings that mean it (normalised as NormalSheetHeader does).
+struct SheetColumn {
+  const char* name;
+  std::vector<const char*> spellings;
+};
+
+// A header cell or a coded value as the tables compare it: trimmed, lower
+// case, spaces, dots, dashes and slashes as '_' ("No. KK" -> "no__kk" is
+// avoided: runs of '_' collapse, so it is "no_kk").
+std::string NormalSheetHeader(std::string_view text);
+
+// Which header cell each of `columns` is in (-1 when none names it).
+// InvalidArgument (kSheetColumnTwice) when two cells name one column. The
+// cells no column reads are appended to `unused` when it is given.
+Result<std::vector<int>> MapSheetHeader(const std::vector<std::string>& header,
+                                        const std::vector<SheetColumn>& columns,
+                                        std::vector<std::string>* unused = nullptr);
+
+// `fields` as one CSV record with `delimiter` (quoted where needed), no line end.
+std::string CsvRecord(const std::vector<std::string>& fields, char delimiter);
+
 }  // namespace simpul::schema
 
 #endif  // SIMPUL_SCHEMA_CSV_H_

@@ -1,5 +1,6 @@
 #include "schema/dtks.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <unordered_map>
@@ -9,18 +10,20 @@ namespace {
 
 enum Column { kNik, kName, kVillage, kDesil, kPbi, kDate, kColumns };
 
-// Header spellings seen in DTKS, SIKS-NG and P3KE exports (normalised:
-// lower case, spaces, dots and dashes as '_').
-constexpr std::array<std::initializer_list<const char*>, kColumns> kHeaderNames = {{
-    {"nik", "no_nik", "nomor_nik", "nik_art"},
-    {"nama", "name", "nama_lengkap", "nama_art"},
-    {"kode_desa", "kode_wilayah", "kode_kelurahan", "kode_desa_kelurahan", "kd_desa", "village", "village_code"},
-    {"desil", "desil_nasional", "decile"},
-    {"status_pbi", "pbi", "pbi_status", "status_kis_pbi", "kis_pbi", "status_pbi_jk"},
-    {"tanggal_snapshot", "snapshot_date", "tgl_snapshot", "tanggal_data", "snapshot"},
-}};
-// The canonical names, for "column missing" messages.
-constexpr const char* kCanonical[kColumns] = {"nik", "nama", "kode_desa", "desil", "status_pbi", "tanggal_snapshot"};
+// Header spellings seen in DTKS, SIKS-NG and P3KE exports (normalised as
+// NormalSheetHeader does); the first is the name messages use.
+const std::vector<SheetColumn>& DtksColumns() {
+  static const std::vector<SheetColumn> kColumnsRead = {
+      {"nik", {"nik", "no_nik", "nomor_nik", "nik_art"}},
+      {"nama", {"nama", "name", "nama_lengkap", "nama_art"}},
+      {"kode_desa", {"kode_desa", "kode_wilayah", "kode_kelurahan", "kode_desa_kelurahan", "kd_desa", "village",
+                     "village_code"}},
+      {"desil", {"desil", "desil_nasional", "decile"}},
+      {"status_pbi", {"status_pbi", "pbi", "pbi_status", "status_kis_pbi", "kis_pbi", "status_pbi_jk"}},
+      {"tanggal_snapshot", {"tanggal_snapshot", "snapshot_date", "tgl_snapshot", "tanggal_data", "snapshot"}},
+  };
+  return kColumnsRead;
+}
 
 std::string Trim(std::string_view s) {
   size_t b = 0, e = s.size();
@@ -29,36 +32,11 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string NormalHeader(std::string_view s) {
-  std::string out = Lower(Trim(s));
-  for (char& c : out)
-    if (c == ' ' || c == '.' || c == '-' || c == '/') c = '_';
-  return out;
-}
-
 bool AllDigits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
     if (c < '0' || c > '9') return false;
   return true;
-}
-
-Result<std::string> CheckNik(const std::string& raw) {
-  std::string text = raw;
-  if (!text.empty() && text.front() == '\'') text.erase(0, 1);  // Excel's "keep as text" mark
-  // 3.51001E+15: Excel stored the NIK as a number and lost its last digits.
-  if (text.find_first_of("eE") != std::string::npos && text.find('+') != std::string::npos)
-    return Status::InvalidArgument("NIK was turned into a number by Excel")
-        .WithField("nik")
-        .WithMsg(MsgId::kDtksNikExcel, {text});
-  SIMPUL_ASSIGN_OR_RETURN(NikInfo nik, ValidateNik(text, nullptr, nullptr));
-  return nik.nik;
 }
 
 Result<std::string> CheckVillage(const std::string& raw, const RegionLookup* villages) {
@@ -86,7 +64,7 @@ bool ReadLine(const std::vector<std::string>& cells, const std::array<int, kColu
   auto cell = [&](Column c) { return static_cast<size_t>(at[c]) < cells.size() ? Trim(cells[at[c]]) : std::string(); };
   auto fail = [&](Column c, Status st) { errs->push_back({rec->line, header[at[c]], std::move(st)}); };
   size_t before = errs->size();
-  if (auto nik = CheckNik(cell(kNik)); nik.ok()) rec->nik = *nik; else fail(kNik, nik.status());
+  if (auto nik = ParseSheetNik(cell(kNik)); nik.ok()) rec->nik = *nik; else fail(kNik, nik.status());
   rec->name = cell(kName);
   if (rec->name.empty())
     fail(kName, Status::InvalidArgument("name is empty").WithField("name").WithMsg(MsgId::kFieldRequired, {header[at[kName]]}));
@@ -113,7 +91,7 @@ bool IsPbiStatus(std::string_view c) { return c == kPbiActive || c == kPbiInacti
 bool IsDtksSource(std::string_view c) { return c == kSourceDtks || c == kSourceP3ke; }
 
 Result<std::string> ParsePbiStatus(std::string_view text) {
-  std::string t = NormalHeader(text);
+  std::string t = NormalSheetHeader(text);
   for (const char* s : {"aktif", "active", "pbi_aktif", "ya", "y"})
     if (t == s) return std::string(kPbiActive);
   for (const char* s : {"nonaktif", "non_aktif", "tidak_aktif", "inactive", "pbi_nonaktif"})
@@ -122,6 +100,18 @@ Result<std::string> ParsePbiStatus(std::string_view text) {
     if (t == s) return std::string(kPbiNotRegistered);
   return Status::InvalidArgument("unknown PBI status").WithField("pbi_status")
       .WithMsg(MsgId::kDtksPbiStatus, {std::string(text)});
+}
+
+Result<std::string> ParseSheetNik(const std::string& raw) {
+  std::string text = raw;
+  if (!text.empty() && text.front() == '\'') text.erase(0, 1);  // Excel's "keep as text" mark
+  // 3.51001E+15: Excel stored the NIK as a number and lost its last digits.
+  if (text.find_first_of("eE") != std::string::npos && text.find('+') != std::string::npos)
+    return Status::InvalidArgument("NIK was turned into a number by Excel")
+        .WithField("nik")
+        .WithMsg(MsgId::kDtksNikExcel, {text});
+  SIMPUL_ASSIGN_OR_RETURN(NikInfo nik, ValidateNik(text, nullptr, nullptr));
+  return nik.nik;
 }
 
 Result<Date> ParseSheetDate(std::string_view field, std::string_view text) {
@@ -147,26 +137,16 @@ Result<DtksFile> ReadDtksFile(std::string bytes, const RegionLookup* villages, c
   file.delimiter = reader.delimiter();
   std::vector<std::string> cells;
   SIMPUL_ASSIGN_OR_RETURN(bool has_header, reader.Next(&cells));
-  if (!has_header) return Status::InvalidArgument("the file is empty").WithMsg(MsgId::kDtksNoHeader);
+  if (!has_header) return Status::InvalidArgument("the file is empty").WithMsg(MsgId::kSheetNoHeader);
   std::vector<std::string> header = cells;
+  SIMPUL_ASSIGN_OR_RETURN(std::vector<int> mapped, MapSheetHeader(header, DtksColumns()));
   std::array<int, kColumns> at;
-  at.fill(-1);
-  for (size_t i = 0; i < header.size(); ++i) {
-    std::string h = NormalHeader(header[i]);
-    for (int c = 0; c < kColumns; ++c)
-      for (const char* name : kHeaderNames[c])
-        if (h == name) {
-          if (at[c] >= 0)
-            return Status::InvalidArgument("column " + header[i] + " twice").WithMsg(
-                MsgId::kDtksColumnTwice, {header[at[c]], header[i]});
-          at[c] = static_cast<int>(i);
-        }
-  }
+  std::copy(mapped.begin(), mapped.end(), at.begin());
   for (int c = 0; c < kColumns; ++c)
     if (at[c] < 0)
-      return Status::InvalidArgument(std::string("column ") + kCanonical[c] + " missing")
-          .WithField(kCanonical[c])
-          .WithMsg(MsgId::kDtksColumnMissing, {kCanonical[c]});
+      return Status::InvalidArgument(std::string("column ") + DtksColumns()[c].name + " missing")
+          .WithField(DtksColumns()[c].name)
+          .WithMsg(MsgId::kDtksColumnMissing, {DtksColumns()[c].name});
 
   std::unordered_map<std::string, int> first_line;  // NIK -> the line it is on
   auto add_error = [&](DtksLineError e) {
@@ -190,7 +170,7 @@ Result<DtksFile> ReadDtksFile(std::string bytes, const RegionLookup* villages, c
       if (!fresh) {
         add_error({rec.line, header[at[kNik]],
                    Status::AlreadyExists("NIK given twice").WithField("nik")
-                       .WithMsg(MsgId::kDtksDuplicateNik, {rec.nik, std::to_string(it->second)})});
+                       .WithMsg(MsgId::kSheetDuplicateNik, {rec.nik, std::to_string(it->second)})});
         ok = false;
       }
     }

@@ -52,6 +52,10 @@ Result<std::string> ParsePbiStatus(std::string_view text);
 // A date as Excel writes it in an Indonesian or ISO locale: YYYY-MM-DD,
 // DD/MM/YYYY or DD-MM-YYYY.
 Result<Date> ParseSheetDate(std::string_view field, std::string_view text);
+// A NIK as Excel leaves it: without its "keep as text" apostrophe; an NIK
+// Excel turned into a number (3.51001E+15) is refused (kDtksNikExcel), as
+// is one ValidateNik refuses.
+Result<std::string> ParseSheetNik(const std::string& text);
 
 struct DtksRecord {
   std::string nik, name, village, pbi_status, snapshot_date;  // village dotted, date ISO

@@ -68,6 +68,17 @@ Status ValidateStoredValue(std::string_view t, std::string_view f, const Value& 
     auto r = ParseDate(f, Text(v));
     return r.ok() ? Status::Ok() : r.status();
   }
+  if (f == "phone_consent") {  // the date consent was given; "" once withdrawn
+    if (!IsText(v)) return Bad(t, f, "must be text");
+    if (Text(v).empty()) return Status::Ok();
+    auto r = ParseDate(f, Text(v));
+    return r.ok() ? Status::Ok() : r.status();
+  }
+  if (t == "message_sends" && f == "channel")
+    return IsText(v) && (Text(v) == "click_to_chat" || Text(v) == "gateway") ? Status::Ok()
+                                                                            : Bad(t, f, "click_to_chat or gateway");
+  if (t == "message_sends" && f == "outcome")
+    return IsText(v) && (Text(v) == "sent" || Text(v) == "failed") ? Status::Ok() : Bad(t, f, "sent or failed");
   if (f == "sex") return InTable(kSexes, v) ? Status::Ok() : Bad(t, f, "must be L or P");
   if (f == "relation")
     return IsInt(v) && std::get<int64_t>(v) >= 1 && std::get<int64_t>(v) <= 11

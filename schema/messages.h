@@ -152,12 +152,12 @@ enum class MsgId : uint16_t {
   kDtksDesil,             // {0} value
   kDtksPbiStatus,         // {0} value
   kDtksDateFormat,        // {0} column, {1} value
-  kDtksNoHeader,
-  kDtksColumnTwice,       // {0} first, {1} second
+  kSheetNoHeader,
+  kSheetColumnTwice,       // {0} first, {1} second
   kDtksColumnMissing,     // {0} column
-  kDtksDuplicateNik,      // {0} NIK, {1} line it was first on
-  kDtksLineError,         // {0} line, {1} column, {2} the problem
-  kDtksFileRefused,       // {0} number of problems
+  kSheetDuplicateNik,      // {0} NIK, {1} line it was first on
+  kSheetLineError,         // {0} line, {1} column, {2} the problem
+  kSheetFileRefused,       // {0} number of problems
   kDtksNoSnapshot,
   kDtksNotListed,         // {0} newest snapshot date
   kDtksListed,            // {0} DTKS|P3KE, {1} desil, {2} PBI status, {3} snapshot date
@@ -174,6 +174,23 @@ enum class MsgId : uint16_t {
   kConflictChangedMeanwhile, // {0} the value now
   kWebBundleTooLarge,        // {0} MB sent, {1} MB at most
   kWebBundleRead,            // {0} acked, {1} received, {2} refused, {3} conflicts
+  // Importing a village register (node/register_import.h).
+  kSheetColumnMissing,       // {0} column, {1} the required columns
+  kImportHouseholdDiffers,   // {0} No. KK, {1} line the household was first on
+  kImportNikRegistered,      // {0} NIK, {1} name it is registered under
+  kImportSecondHead,         // {0} No. KK
+  kImportDone,               // {0} lines, {1} households, {2} persons, {3} applications, {4} households joined
+  kImportSkipped,            // {0} lines, {1} file
+  kImportUnusedColumns,      // {0} the columns
+  kImportDryRun,
+  // Messages to residents (schema/resident_messages.h).
+  kMessageUnknown,       // {0} event id
+  kMessageAlreadySent,   // {0} name
+  kMessageNoPhone,       // {0} name
+  kMessageNoConsent,     // {0} name
+  kMessageRecorded,      // {0} name
+  kMessagesGatewayRun,   // {0} sent, {1} failed, {2} waiting without phone or consent
+  kMessageGatewayFailed, // {0} name, {1} what the gateway said
   kCount_,  // keep last
 };
 

@@ -207,6 +207,17 @@ CREATE TABLE receipts(
 CREATE INDEX receipts_subject ON receipts(subject_id);
 CREATE INDEX receipts_ref ON receipts(ref_id, kind);
 )sql",
+    // 16: messages to residents (schema/resident_messages.h, PROTOCOL.md
+    // §26): a person's consent to be messaged on their phone, and each
+    // message sent (click-to-chat at the village, the hub's gateway), written
+    // once by whoever sent it. Replicated.
+    R"sql(
+ALTER TABLE persons ADD COLUMN phone_consent TEXT;
+CREATE TABLE message_sends(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  event_id TEXT, person_id TEXT, channel TEXT, outcome TEXT, detail TEXT, sent_at_ms INTEGER, sent_by TEXT);
+CREATE INDEX message_sends_event ON message_sends(event_id);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

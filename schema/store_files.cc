@@ -5,6 +5,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+
+#include "schema/messages.h"
 
 namespace simpul::schema {
 
@@ -36,6 +39,20 @@ Status WriteFileAtomically(const std::string& path, const std::string& bytes, un
     return Status::IoError("cannot write " + path);
   }
   return Status::Ok();
+}
+
+Result<std::string> ReadFileBounded(const std::string& path, uint64_t max_bytes) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return Status::IoError("cannot read " + path).WithMsg(MsgId::kFileUnreadable, {path, std::strerror(errno)});
+  auto size = static_cast<uint64_t>(in.tellg());
+  if (size > max_bytes)
+    return Status::ResourceExhausted(path + " is too large")
+        .WithMsg(MsgId::kFileTooLarge, {path, std::to_string(size >> 20) + " MiB", std::to_string(max_bytes >> 20) + " MiB"});
+  in.seekg(0);
+  std::string bytes(size, '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
+    return Status::IoError("cannot read " + path).WithMsg(MsgId::kFileUnreadable, {path, std::strerror(errno)});
+  return bytes;
 }
 
 }  // namespace simpul::schema

@@ -14,7 +14,7 @@ constexpr FieldDef kHouseholds[] = {
 constexpr FieldDef kPersons[] = {
     {"household_id", V}, {"nik", V}, {"name", V}, {"birth_place", V}, {"birth_date", V},
     {"sex", V}, {"relation", V}, {"disability", V}, {"phone", V}, {"nik_status", H},
-    {"deleted", S},
+    {"deleted", S}, {"phone_consent", V, 16},
 };
 constexpr FieldDef kApplications[] = {
     {"type", V}, {"applicant_id", V}, {"household_id", V}, {"service_type", V},
@@ -105,6 +105,14 @@ constexpr FieldDef kDtks[] = {
     {"nik", H}, {"name", H}, {"desil", H}, {"pbi_status", H}, {"snapshot_date", H}, {"source", H}, {"deleted", H},
 };
 
+// A message to a resident that was sent (schema/resident_messages.h, schema
+// 16): written once by whoever sent it, the village (click-to-chat) or the
+// hub (its gateway), so both know not to send it again.
+constexpr FieldDef kMessageSends[] = {
+    {"event_id", S, 16}, {"person_id", S, 16},  {"channel", S, 16},  {"outcome", S, 16},
+    {"detail", S, 16},   {"sent_at_ms", S, 16}, {"sent_by", S, 16},
+};
+
 constexpr TableDef kTables[] = {
     {"households", kHouseholds, false, 1},   {"persons", kPersons, false, 1},
     {"applications", kApplications, false, 1}, {"complaints", kComplaints, false, 0},
@@ -115,6 +123,7 @@ constexpr TableDef kTables[] = {
     {"case_events", kCaseEvents, true, 0, 13},
     {"dtks", kDtks, false, 1, 14},
     {"receipts", kReceipts, true, 1, 15},
+    {"message_sends", kMessageSends, true, 1, 16},
 };
 
 }  // namespace

@@ -118,6 +118,10 @@ Result<ApplyResult> Merger::Apply(const wire::Change& c, Role writer, const std:
         return Status::PermissionDenied("event actor is not the node that wrote it");
     }
   }
+  if (c.table == "message_sends" && !snapshot && writer == Role::kVillage)
+    for (const auto& f : c.fields)
+      if (f.field == "channel" && f.value != Value(std::string("click_to_chat")))
+        return Status::PermissionDenied("a village records only its own click-to-chat sends");
 
   if (c.table == "purges")
     for (const auto& f : c.fields)

@@ -134,6 +134,9 @@ web::HttpResponse AddCaseNote(ApiCall& call);
 // conflicts_api.cc
 web::HttpResponse ListOpenConflicts(ApiCall& call);
 web::HttpResponse ResolveOpenConflict(ApiCall& call);
+// messages_api.cc
+web::HttpResponse ListMessages(ApiCall& call);
+web::HttpResponse MarkMessageSent(ApiCall& call);
 
 }  // namespace simpul::node::api
 

@@ -49,6 +49,8 @@ const api::ApiRoute kRoutes[] = {
     {"POST", "/api/v1/cases/{id}/notes", Access::kSignedIn, Permission::kRecord, api::AddCaseNote},
     {"GET", "/api/v1/conflicts", Access::kSignedIn, Permission::kRead, api::ListOpenConflicts},
     {"POST", "/api/v1/conflicts/{id}/resolve", Access::kSignedIn, Permission::kRecord, api::ResolveOpenConflict},
+    {"GET", "/api/v1/messages", Access::kSignedIn, Permission::kRead, api::ListMessages},
+    {"POST", "/api/v1/messages/{id}/sent", Access::kSignedIn, Permission::kRecord, api::MarkMessageSent},
 };
 
 // Page addresses and the compiled-in file each serves.
@@ -61,7 +63,7 @@ constexpr PagePath kPages[] = {{"/", "/index.html"},           {"/unlock", "/unl
                                {"/household", "/household.html"}, {"/application", "/application.html"},
                                {"/board", "/board.html"},       {"/sync", "/sync.html"},
                                {"/cases", "/cases.html"},       {"/case", "/case.html"},
-                               {"/conflicts", "/conflicts.html"}};
+                               {"/conflicts", "/conflicts.html"}, {"/messages", "/messages.html"}};
 
 int64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -84,7 +84,7 @@ TEST_CASE("dtks file: every bad line and field is named, and no record is return
   const Want want[] = {
       {3, "nik", MsgId::kNikLength},         {3, "desil", MsgId::kDtksDesil},
       {3, "status_pbi", MsgId::kDtksPbiStatus}, {3, "tanggal_snapshot", MsgId::kDateImpossible},
-      {4, "nik", MsgId::kDtksDuplicateNik},  {5, "nik", MsgId::kDtksNikExcel},
+      {4, "nik", MsgId::kSheetDuplicateNik},  {5, "nik", MsgId::kDtksNikExcel},
       {5, "nama", MsgId::kFieldRequired},    {5, "kode_desa", MsgId::kRegionUnknown},
       {5, "tanggal_snapshot", MsgId::kDateFuture},
   };
@@ -117,10 +117,10 @@ TEST_CASE("dtks file: file-level problems are the error") {
   CHECK(missing.status().args()[0] == "status_pbi");
   auto twice = ReadDtksFile("nik,nama,nama_lengkap,kode_desa,desil,status_pbi,tanggal_snapshot\n", &villages, kToday);
   REQUIRE_FALSE(twice.ok());
-  CHECK(twice.status().msg_id() == MsgId::kDtksColumnTwice);
+  CHECK(twice.status().msg_id() == MsgId::kSheetColumnTwice);
   auto empty = ReadDtksFile("\xEF\xBB\xBF\r\n", &villages, kToday);
   REQUIRE_FALSE(empty.ok());
-  CHECK(empty.status().msg_id() == MsgId::kDtksNoHeader);
+  CHECK(empty.status().msg_id() == MsgId::kSheetNoHeader);
   auto not_text = ReadDtksFile("nik\n\x81\x8D\n", &villages, kToday);
   REQUIRE_FALSE(not_text.ok());
   CHECK(not_text.status().msg_id() == MsgId::kCsvEncoding);

@@ -89,6 +89,8 @@
                 input(prefix + 'birth_date', V.t('p.birth_date'), { cls: 'w10', max: 10, placeholder: V.t('p.date_hint') }),
                 input(prefix + 'sex', V.t('p.sex'), { select: forms.sexes }),
                 input(prefix + 'phone', V.t('p.phone'), { max: 20 }),
+                input(prefix + 'phone_consent', V.t('p.phone_consent'),
+                      { select: [{ code: 'ya', label: V.t('p.consent_yes') }, { code: 'tidak', label: V.t('p.consent_no') }] }),
                 input(prefix + 'disability', V.t('p.disability'), { cls: 'grow', max: 300 }));
     box.append(row1, info, row2);
     if (members.children.length > 0) {
