@@ -169,6 +169,9 @@ enum class MsgId : uint16_t {
   // The Dinsos web app's cases, exports, villages and audit pages (hub/api/).
   kCaseStale,             // {0} case, {1} status now
   kExportPurposeRequired,
+  // The dashboard, the SIPERJAKE recap and enrolment from the villages page.
+  kDashboardPeriod,       // {0} most days
+  kEnrolAdminOnly,        // {0} role
   kCount_,  // keep last
 };
 

@@ -95,6 +95,10 @@ web::HttpResponse ListFleet(ApiCall& call);
 web::HttpResponse RevokeNodeApi(ApiCall& call);
 // audit_api.cc
 web::HttpResponse ListAudit(ApiCall& call);
+// dashboard_api.cc
+web::HttpResponse ShowDashboard(ApiCall& call);
+web::HttpResponse DashboardChart(ApiCall& call);
+web::HttpResponse DashboardTable(ApiCall& call);
 
 }  // namespace simpul::hub::api
 

@@ -39,6 +39,9 @@ const api::ApiRoute kRoutes[] = {
     {"GET", "/api/v1/fleet", true, Permission::kRead, api::ListFleet},
     {"POST", "/api/v1/nodes/{id}/revoke", true, Permission::kAdminister, api::RevokeNodeApi},
     {"GET", "/api/v1/audit", true, Permission::kAudit, api::ListAudit},
+    {"GET", "/api/v1/dashboard", true, Permission::kRead, api::ShowDashboard},
+    {"GET", "/api/v1/dashboard/chart/{file}", true, Permission::kRead, api::DashboardChart},
+    {"GET", "/api/v1/dashboard/table/{file}", true, Permission::kRead, api::DashboardTable},
 };
 
 // Page addresses and the compiled-in file each serves.
@@ -48,7 +51,8 @@ struct PagePath {
 };
 constexpr PagePath kPages[] = {{"/", "/index.html"}, {"/signin", "/signin.html"}, {"/application", "/application.html"},
                               {"/cases", "/cases.html"}, {"/case", "/case.html"},
-                              {"/villages", "/villages.html"}, {"/audit", "/audit.html"}};
+                              {"/villages", "/villages.html"}, {"/audit", "/audit.html"},
+                              {"/dashboard", "/dashboard.html"}};
 
 int64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -42,16 +42,17 @@ struct Fixture {
 
   // An application submitted by the village, as its rows arrive at the hub.
   std::string Application(const std::string& id, const std::string& name,
-                          const std::string& type = "poverty_statement") {
-    std::string at = store->hlc().Version(store->hlc().Now());
+                          const std::string& type = "poverty_statement", const std::string& village = kVillage,
+                          std::string at = "") {
+    if (at.empty()) at = store->hlc().Version(store->hlc().Now());
     for (const std::string& sql :
-         {"INSERT INTO households(id,village,no_kk) VALUES('H" + id + "','" + kVillage + "','3510011211870001')",
-          "INSERT INTO persons(id,village,household_id,nik,name) VALUES('P" + id + "','" + kVillage + "','H" + id +
+         {"INSERT INTO households(id,village,no_kk) VALUES('H" + id + "','" + village + "','3510011211870001')",
+          "INSERT INTO persons(id,village,household_id,nik,name) VALUES('P" + id + "','" + village + "','H" + id +
               "','3510015211870002','" + name + "')",
-          "INSERT INTO applications(id,village,type,applicant_id,household_id) VALUES('" + id + "','" + kVillage +
+          "INSERT INTO applications(id,village,type,applicant_id,household_id) VALUES('" + id + "','" + village +
               "','" + type + "','P" + id + "','H" + id + "')",
           "INSERT INTO events(id,village,subject_id,subject_kind,kind,actor,actor_role,at,after) VALUES('E" + id +
-              "','" + kVillage + "','" + id + "','application','submitted','node-1','village','" + at + "','')"})
+              "','" + village + "','" + id + "','application','submitted','node-1','village','" + at + "','')"})
       REQUIRE_MESSAGE(store->db().Exec(sql).ok(), sql);
     return id;
   }
