@@ -660,8 +660,8 @@ Perintah:
      "Simpan cadangan hub.key secara offline."},
     {"One-time enrolment code for village ",
      "Kode pendaftaran (sekali pakai) untuk desa "},
-    {"On the village laptop: simpul-node enrol --hub http://HUB-ADDRESS:8470 --code ",
-     "Di laptop desa: simpul-node enrol --hub http://ALAMAT-HUB:8470 --code "},
+    {"On the village laptop: ", "Di laptop desa: "},
+    {"http://HUB-ADDRESS:8470", "http://ALAMAT-HUB:8470"},
     {"Node revoked; refused at its next contact: ",
      "Node dicabut; ditolak pada kontak berikutnya: "},
     {"event ",
@@ -1373,6 +1373,10 @@ Perintah:
     {"decision (approval)", "keputusan (persetujuan)"},
     {"p90 (hours)", "p90 (jam)"},
     {"p90 time to letter", "p90 waktu sampai surat"},
+    {"District total", "Jumlah kabupaten"},
+    {"Kecamatan code", "Kode kecamatan"},
+    {"Kecamatan total", "Jumlah kecamatan"},
+    {"Total", "Jumlah"},
 };
 
 }  // namespace

@@ -36,8 +36,11 @@ const api::ApiRoute kRoutes[] = {
     {"POST", "/api/v1/cases/{id}/steps/{step}", true, Permission::kReview, api::TakeCaseStep},
     {"GET", "/api/v1/exports/queue", true, Permission::kRead, api::ExportQueue},
     {"GET", "/api/v1/exports/pbi-proposal", true, Permission::kRead, api::ExportPbiProposal},
+    {"GET", "/api/v1/exports/siperjake-recap", true, Permission::kRead, api::ExportSiperjakeRecap},
     {"GET", "/api/v1/fleet", true, Permission::kRead, api::ListFleet},
     {"POST", "/api/v1/nodes/{id}/revoke", true, Permission::kAdminister, api::RevokeNodeApi},
+    // Administer, checked by the handler (its refusal says who may).
+    {"POST", "/api/v1/villages/{village}/enrolment", true, Permission::kRead, api::IssueEnrolmentApi},
     {"GET", "/api/v1/audit", true, Permission::kAudit, api::ListAudit},
     {"GET", "/api/v1/dashboard", true, Permission::kRead, api::ShowDashboard},
     {"GET", "/api/v1/dashboard/chart/{file}", true, Permission::kRead, api::DashboardChart},

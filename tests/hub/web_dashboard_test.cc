@@ -8,7 +8,6 @@
 
 #include "hub/reports/svg_chart.h"
 #include "schema/local_time.h"
-#include "sync/hlc.h"
 #include "tests/hub/web_app_fixture.h"
 
 namespace simpul::hub {
@@ -22,17 +21,6 @@ struct DashboardFixture : Fixture {
   DashboardFixture() {
     Accounts();
     now = static_cast<int64_t>(store->NowMs());
-  }
-  // An application submitted `hours_ago` by the village's laptop and
-  // received at Dinsos an hour later (the hub logged the village's event).
-  void Received(const std::string& id, const std::string& village, int64_t hours_ago, const std::string& name = "Warga") {
-    int64_t submitted = now - hours_ago * kHour;
-    Application(id, name, "poverty_statement", village,
-                sync::Hlc::FormatVersion(sync::Stamp::Make(static_cast<uint64_t>(submitted), 0), "node-1"));
-    REQUIRE(store->db()
-                .Exec("INSERT INTO changelog(version,tbl,row_id,village,origin,received_at_ms) VALUES('v" + id +
-                      "','events','E" + id + "','" + village + "','node-1'," + std::to_string(submitted + kHour) + ")")
-                .ok());
   }
   std::string Decide(const std::string& id, const std::string& action, const Signed& who, const std::string& head) {
     auto r = Call("POST", "/api/v1/applications/" + id + "/actions/" + action, "{\"expected_head\":\"" + head + "\"}",
