@@ -57,6 +57,12 @@ void Generate(hub::HubStore& store, int64_t now) {
   auto ev = db.Prepare("INSERT INTO events(id,village,subject_id,subject_kind,kind,actor,actor_role,at,after)"
                        " VALUES(?,?,?,'application',?,?,?,?,?)");
   auto cl = db.Prepare("INSERT INTO changelog(version,tbl,row_id,village,origin,received_at_ms) VALUES(?,'events',?,?,?,?)");
+  // A village's change as sync records it: its field version and when the
+  // hub applied it (hub/history.h reads the receipt time from these).
+  auto fv = db.Prepare("INSERT INTO field_versions(tbl,row_id,field,version) VALUES('events',?,'kind',?)");
+  auto applied = db.Prepare("INSERT INTO applied(version,node_id,code,at_ms) VALUES(?,'node-1',0,?)");
+  CHECK_OK(fv.status());
+  CHECK_OK(applied.status());
   CHECK_OK(hh.status());
   CHECK_OK(pp.status());
   CHECK_OK(ap.status());
@@ -75,6 +81,13 @@ void Generate(hub::HubStore& store, int64_t now) {
     cl->Bind(1, "v" + id).Bind(2, id).Bind(3, village).Bind(4, origin).Bind(5, logged);
     CHECK_OK(cl->Run());
     cl->Reset();
+    if (origin == hub_id) return;
+    fv->Bind(1, id).Bind(2, "v" + id);
+    CHECK_OK(fv->Run());
+    fv->Reset();
+    applied->Bind(1, "v" + id).Bind(2, logged);
+    CHECK_OK(applied->Run());
+    applied->Reset();
   };
   for (int i = 0; i < kApplications; ++i) {
     const std::string village = hub::RowText((*villages)[static_cast<size_t>(i % kVillages)], "code");

@@ -6,6 +6,8 @@
 // every label escaped; each figure's table as CSV; bad filters refused.
 #include <doctest/doctest.h>
 
+#include "hub/history.h"
+#include "hub/queue.h"
 #include "hub/reports/svg_chart.h"
 #include "schema/local_time.h"
 #include "tests/hub/web_app_fixture.h"
@@ -135,6 +137,36 @@ TEST_CASE("svg chart: every label is escaped; an empty chart says so; values are
   CHECK(reports::NiceStep(3, 5) == 1);
   CHECK(reports::NiceStep(100, 4) == 50);
   CHECK(reports::NiceStep(47, 5) == 10);
+}
+
+}  // namespace
+}  // namespace simpul::hub
+
+namespace simpul::hub {
+namespace {
+
+TEST_CASE("queue: many applications take their statuses from one read of the events, as one by one") {
+  testing_web::Fixture f;
+  for (int i = 0; i < 60; ++i) f.Application("Q" + std::to_string(i), "Warga " + std::to_string(i));
+  std::string at = f.store->hlc().Version(f.store->hlc().Now());
+  REQUIRE(f.store->db()
+              .Exec("INSERT INTO events(id,village,subject_id,subject_kind,kind,actor,actor_role,at,after) VALUES"
+                    "('EQ7-ok','" + std::string(testing_web::kVillage) + "','Q7','application','approved','hub-1','hub','" +
+                    at + "','EQ7')")
+              .ok());
+  QueueFilter all;
+  all.limit = 0;
+  auto q = QueryQueue(*f.store, all);
+  REQUIRE(q.ok());
+  REQUIRE(q->items.size() == 60);
+  CHECK(q->counts["approved"] == 1);
+  CHECK(q->counts["submitted"] == 59);
+  for (const auto& it : q->items) {
+    auto h = ReadHistory(*f.store, it.id);
+    REQUIRE(h.ok());
+    CHECK(it.status == h->state.status);
+    CHECK(it.since_ms == h->since_ms);
+  }
 }
 
 }  // namespace
