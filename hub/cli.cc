@@ -14,6 +14,7 @@
 #include "hub/audit_log.h"
 #include "hub/backup.h"
 #include "hub/cli_backup.h"
+#include "hub/enrolment.h"
 #include "hub/moves.h"
 #include "hub/operations.h"
 #include "hub/serve.h"
@@ -152,16 +153,14 @@ Status CmdInit(Args& a) {
 Status CmdEnrol(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 0, {"village"}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  SIMPUL_ASSIGN_OR_RETURN(std::string code, CreateEnrolment(*store, a.opts["village"], std::atoi(Opt(a, "days", "7").c_str())));
+  SIMPUL_ASSIGN_OR_RETURN(EnrolmentSlip slip, IssueEnrolment(*store, a.opts["village"], std::atoi(Opt(a, "days", "7").c_str())));
   if (a.json) {
-    std::cout << schema::JsonWriter().BeginObject().Field("code", code).Field("village", a.opts["village"])
-                     .Field("hub_key", sync::crypto::Fingerprint(store->identity().sign_pk)).EndObject().str() << "\n";
+    std::cout << schema::JsonWriter().BeginObject().Field("code", slip.code).Field("village", slip.village)
+                     .Field("hub_key", slip.hub_key).Field("expires_ms", slip.expires_ms).EndObject().str() << "\n";
   } else {
-    std::cout << a.T("One-time enrolment code for village ")
-              << a.opts["village"] << ":\n\n    " << code << "\n\n"
-              << a.T("On the village laptop: simpul-node enrol --hub http://HUB-ADDRESS:8470 --code ")
-              << code << "\n" << a.T("Hub key fingerprint: ")
-              << sync::crypto::Fingerprint(store->identity().sign_pk) << "\n";
+    std::cout << a.T("One-time enrolment code for village ") << slip.village << ":\n\n    " << slip.code << "\n\n"
+              << a.T("On the village laptop: ") << NodeEnrolCommand(a.T("http://HUB-ADDRESS:8470"), slip.code) << "\n"
+              << a.T("Hub key fingerprint: ") << slip.hub_key << "\n";
   }
   return Status::Ok();
 }

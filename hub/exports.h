@@ -60,6 +60,17 @@ Result<ExportTable> QueueExport(HubStore& store, QueueFilter filter, Lang lang, 
 // Kesehatan / Dinkes, by village then name.
 Result<ExportTable> PbiProposalExport(HubStore& store, Lang lang, bool full_nik);
 
+// The SIPERJAKE district recap (exports_recap.cc): applications received at
+// Dinsos in the period (inclusive dates of receipt in each office's zone;
+// "" = open), per kecamatan, village and application type, counted by
+// status as the workflow folds it, with a subtotal row per kecamatan and the
+// district's total last. InvalidArgument (field "from"/"to") for a date that
+// is not YYYY-MM-DD or a period that runs backwards.
+struct RecapPeriod {
+  std::string from, to;
+};
+Result<ExportTable> SiperjakeRecapExport(HubStore& store, const RecapPeriod& period, Lang lang);
+
 // InvalidArgument (field "purpose", kExportPurposeRequired) for a purpose
 // that is empty or over kMaxPurpose characters.
 Status CheckExportPurpose(const std::string& purpose);

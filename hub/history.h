@@ -13,6 +13,7 @@
 #define SIMPUL_HUB_HISTORY_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,11 @@ struct History {
 };
 
 Result<History> ReadHistory(HubStore& store, const std::string& app_id);
+
+// The histories of every application (of one village, when `village` is
+// not ""), read in one query: what the queue needs for thousands of
+// applications at once. An application with no event has no entry.
+Result<std::map<std::string, History>> ReadHistories(HubStore& store, const std::string& village = "");
 
 }  // namespace simpul::hub
 

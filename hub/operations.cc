@@ -5,6 +5,7 @@
 
 #include <ctime>
 
+#include "hub/enrolment.h"
 #include "hub/letters/issue.h"
 #include "hub/rules.h"
 #include "schema/field_rules.h"
@@ -72,23 +73,8 @@ static Status StaleDecision(const schema::WorkflowState& now) {
 }
 
 Result<std::string> CreateEnrolment(HubStore& store, const std::string& village, int days) {
-  SIMPUL_ASSIGN_OR_RETURN(auto level, schema::ValidateRegionCode(village, nullptr));
-  if (level != schema::RegionLevel::kVillage)
-    return Status::InvalidArgument(village + " is not a village code").WithMsg(MsgId::kRegionNotVillage, {village});
-  SIMPUL_ASSIGN_OR_RETURN(auto known, QueryRows(store, "SELECT 1 FROM regions WHERE code=?", {village}));
-  if (known.empty()) return Status::NotFound("village " + village + " is not in the Kemendagri lists");
-  if (days < 1 || days > 90) return Status::InvalidArgument("--days must be 1..90");
-  sync::crypto::EnrolCode code = sync::crypto::NewEnrolCode();
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * ins, store.db().Cached(
-      "INSERT INTO enrolments(code_id,mac_key,village,created_at_ms,expires_at_ms) VALUES(?,?,?,?,?)"));
-  ins->Bind(1, code.id).Bind(2, sync::crypto::EnrolMacKeyHex(code.secret)).Bind(3, village)
-      .Bind(4, static_cast<int64_t>(store.NowMs()))
-      .Bind(5, static_cast<int64_t>(store.NowMs() + static_cast<uint64_t>(days) * 86400000ull));
-  SIMPUL_RETURN_IF_ERROR(ins->Run());
-  SIMPUL_RETURN_IF_ERROR(store.Audit("enrolment_code", village, code.id, "valid " + std::to_string(days) + " days"));
-  SIMPUL_RETURN_IF_ERROR(txn.Commit());
-  return code.Text();
+  SIMPUL_ASSIGN_OR_RETURN(EnrolmentSlip slip, IssueEnrolment(store, village, days));
+  return slip.code;
 }
 
 Status RevokeNode(HubStore& store, const std::string& node_id, const std::string& reason) {

@@ -21,7 +21,8 @@ Result<std::vector<Row>> QueryRows(HubStore& store, const std::string& sql, cons
 // The text of `col` in `row` ("" when absent or NULL).
 std::string RowText(const Row& row, const std::string& col);
 
-// Enrolment: a one-time code for one village, valid `days` days.
+// Enrolment: a one-time code for one village, valid `days` days (the code
+// of hub/enrolment.h's IssueEnrolment).
 Result<std::string> CreateEnrolment(HubStore& store, const std::string& village, int days);
 Status RevokeNode(HubStore& store, const std::string& node_id, const std::string& reason);
 Result<std::vector<Row>> ListNodes(HubStore& store);

@@ -26,6 +26,9 @@ std::string LikeLiteral(const std::string& s) {
   return out;
 }
 
+// Above this many applications the queue reads every history in one query.
+constexpr size_t kBulkHistoryFrom = 50;
+
 }  // namespace
 
 Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
@@ -62,11 +65,25 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
     }
   }
   SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, sql, binds));
+  // Statuses: one query for all the events when the applications are many
+  // (the whole district's queue), one per application when few (a search).
+  std::map<std::string, History> histories;
+  const bool bulk = rows.size() > kBulkHistoryFrom;
+  if (bulk) {
+    SIMPUL_ASSIGN_OR_RETURN(histories, ReadHistories(store, f.village));
+  }
   QueueResult out;
   for (const auto& r : rows) {
     QueueItem item{RowText(r, "id"), RowText(r, "village"), RowText(r, "village_name"), RowText(r, "type"),
                    RowText(r, "applicant_name"), "", RowText(r, "letter_number")};
-    SIMPUL_ASSIGN_OR_RETURN(History h, ReadHistory(store, item.id));
+    History h;
+    if (!bulk) {
+      SIMPUL_ASSIGN_OR_RETURN(h, ReadHistory(store, item.id));
+    } else if (auto it = histories.find(item.id); it != histories.end()) {
+      h = std::move(it->second);
+    } else {
+      h.state = schema::FoldWorkflow({});
+    }
     item.status = h.state.status;
     item.since_ms = h.since_ms;
     item.nik = RowText(r, "nik");

@@ -191,6 +191,9 @@ enum class MsgId : uint16_t {
   kMessageRecorded,      // {0} name
   kMessagesGatewayRun,   // {0} sent, {1} failed, {2} waiting without phone or consent
   kMessageGatewayFailed, // {0} name, {1} what the gateway said
+  // The dashboard, the SIPERJAKE recap and enrolment from the villages page.
+  kDashboardPeriod,       // {0} most days
+  kEnrolAdminOnly,        // {0} role
   kCount_,  // keep last
 };
 

@@ -90,11 +90,17 @@ web::HttpResponse TakeCaseStep(ApiCall& call);
 // exports_api.cc
 web::HttpResponse ExportQueue(ApiCall& call);
 web::HttpResponse ExportPbiProposal(ApiCall& call);
+web::HttpResponse ExportSiperjakeRecap(ApiCall& call);
 // fleet_api.cc
 web::HttpResponse ListFleet(ApiCall& call);
 web::HttpResponse RevokeNodeApi(ApiCall& call);
+web::HttpResponse IssueEnrolmentApi(ApiCall& call);
 // audit_api.cc
 web::HttpResponse ListAudit(ApiCall& call);
+// dashboard_api.cc
+web::HttpResponse ShowDashboard(ApiCall& call);
+web::HttpResponse DashboardChart(ApiCall& call);
+web::HttpResponse DashboardTable(ApiCall& call);
 
 }  // namespace simpul::hub::api
 

@@ -1,5 +1,6 @@
 // Exports (docs/API.md "Exports"): the queue with the queue page's filters,
-// and the PBI-JKN proposal list for BPJS / Dinkes, as XLSX or CSV
+// the PBI-JKN proposal list for BPJS / Dinkes and the SIPERJAKE district
+// recap (counts per kecamatan, village and type by status), as XLSX or CSV
 // (hub/exports.h). Each states its purpose (?purpose=) and is audited; NIKs
 // are masked unless the role may see them (RoleSeesFullNik).
 #include "hub/api/api_call.h"
@@ -56,6 +57,15 @@ web::HttpResponse ExportPbiProposal(ApiCall& call) {
   auto table = PbiProposalExport(call.store, call.lang, RoleSeesFullNik(call.role()));
   if (!table.ok()) return StatusReply(call, table.status());
   return Download(call, *table, "pbi_jkn proposal", call.req.Query("purpose"));
+}
+
+web::HttpResponse ExportSiperjakeRecap(ApiCall& call) {
+  if (Status st = CheckRequest(call); !st.ok()) return StatusReply(call, st);
+  RecapPeriod period{call.req.Query("from"), call.req.Query("to")};
+  auto table = SiperjakeRecapExport(call.store, period, call.lang);
+  if (!table.ok()) return StatusReply(call, table.status());
+  return Download(call, *table, "siperjake recap (from=" + period.from + " to=" + period.to + ")",
+                  call.req.Query("purpose"));
 }
 
 }  // namespace simpul::hub::api

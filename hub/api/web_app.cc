@@ -36,9 +36,15 @@ const api::ApiRoute kRoutes[] = {
     {"POST", "/api/v1/cases/{id}/steps/{step}", true, Permission::kReview, api::TakeCaseStep},
     {"GET", "/api/v1/exports/queue", true, Permission::kRead, api::ExportQueue},
     {"GET", "/api/v1/exports/pbi-proposal", true, Permission::kRead, api::ExportPbiProposal},
+    {"GET", "/api/v1/exports/siperjake-recap", true, Permission::kRead, api::ExportSiperjakeRecap},
     {"GET", "/api/v1/fleet", true, Permission::kRead, api::ListFleet},
     {"POST", "/api/v1/nodes/{id}/revoke", true, Permission::kAdminister, api::RevokeNodeApi},
+    // Administer, checked by the handler (its refusal says who may).
+    {"POST", "/api/v1/villages/{village}/enrolment", true, Permission::kRead, api::IssueEnrolmentApi},
     {"GET", "/api/v1/audit", true, Permission::kAudit, api::ListAudit},
+    {"GET", "/api/v1/dashboard", true, Permission::kRead, api::ShowDashboard},
+    {"GET", "/api/v1/dashboard/chart/{file}", true, Permission::kRead, api::DashboardChart},
+    {"GET", "/api/v1/dashboard/table/{file}", true, Permission::kRead, api::DashboardTable},
 };
 
 // Page addresses and the compiled-in file each serves.
@@ -48,7 +54,8 @@ struct PagePath {
 };
 constexpr PagePath kPages[] = {{"/", "/index.html"}, {"/signin", "/signin.html"}, {"/application", "/application.html"},
                               {"/cases", "/cases.html"}, {"/case", "/case.html"},
-                              {"/villages", "/villages.html"}, {"/audit", "/audit.html"}};
+                              {"/villages", "/villages.html"}, {"/audit", "/audit.html"},
+                              {"/dashboard", "/dashboard.html"}};
 
 int64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -369,3 +369,15 @@ def village_sign_in(env, user='ani'):
     d.find_element(By.ID, 'signin-submit').click()
     wait(d, EC.presence_of_element_located((By.ID, 'who')))
     return d
+
+
+def open_dashboard(env, driver, query=''):
+    """Opens the dashboard, waits for its figures and for every chart image
+    to have loaded (an SVG the browser decoded); returns the tiles' texts."""
+    from selenium.webdriver.common.by import By
+    driver.get(env.url('/dashboard' + query))
+    wait(driver, lambda d: d.find_element(By.ID, 'n-applications').text != '')
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#figures img') and d.execute_script(
+        "return [...document.querySelectorAll('#figures img')].every(i => i.complete && i.naturalWidth > 0)"))
+    return {k: text_of(driver, '#n-' + k) for k in ('applications', 'median', 'p90', 'cases-open', 'cases-overdue')}
+

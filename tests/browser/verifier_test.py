@@ -4,7 +4,8 @@ as a person would: type, click, read.
 
   verifier: signs in, filters the queue, opens an application, views a
             scanned document, returns it with a reason (the village sees it)
-  official: approves, issues the letter, opens the PDF
+  official: approves, issues the letter, opens the PDF; the dashboard's
+            charts load and its time to letter changes with that letter
   safety:   names with markup and quotes render as text; a missing or forged
             CSRF token, a role beyond its permission and a decision on an
             application another verifier just decided are refused, with
@@ -20,7 +21,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simpul_env import SimpulEnv, fetch, pdf_bytes, png_bytes, sign_in, text_of, wait  # noqa: E402
+from simpul_env import SimpulEnv, fetch, open_dashboard, pdf_bytes, png_bytes, sign_in, text_of, wait  # noqa: E402
 
 try:
     from selenium.common.exceptions import NoAlertPresentException
@@ -207,6 +208,9 @@ class VerifierTest(unittest.TestCase):
 
     def test_06_official_approves_issues_the_letter_and_opens_the_pdf(self):
         d = self.sign_in('oki')
+        before = open_dashboard(self.env, d)
+        self.assertEqual(before['applications'], '5')
+        self.assertEqual(before['median'], '-')  # no letter yet
         self.open_application(d, 'siti')
         self.act(d, 'approve')
         wait(d, lambda drv: drv.find_element(By.ID, 'app-status').text == 'disetujui')
@@ -231,6 +235,20 @@ class VerifierTest(unittest.TestCase):
         d.close()
         d.switch_to.window(main)
         self.assertEqual(self.events_of('siti'), ['submitted', 'approved', 'letter_issued'])
+        # The dashboard: the same applications, now one letter: a median time.
+        after = open_dashboard(self.env, d)
+        self.assertEqual(after['applications'], '5')
+        self.assertNotEqual(after['median'], '-')
+        self.assertIn('1', [c.text for c in d.find_elements(By.CSS_SELECTOR, '#times td.num')])
+        svg = fetch(d, 'GET', d.find_element(By.CSS_SELECTOR, '[data-figure=time_to_letter] img')
+                    .get_attribute('src').split(str(self.env.port), 1)[1])
+        self.assertEqual((svg['status'], svg['type']), (200, 'image/svg+xml; charset=utf-8'))
+        self.assert_fits(d)
+        self.env.screenshot(d, '06-dashboard')
+        # Drill-down: a kecamatan's villages.
+        d.find_element(By.CSS_SELECTOR, '#regions a.drill').click()
+        wait(d, lambda drv: not drv.find_element(By.ID, 'crumbs').get_attribute('hidden'))
+        wait(d, lambda drv: '35.10.01.' in text_of(drv, '#regions'))
 
     def test_07_a_decision_on_an_application_just_decided_is_refused(self):
         official = self.sign_in('oki')

@@ -14,6 +14,7 @@
 #include "hub/operations.h"
 #include "hub/store.h"
 #include "sync/accounts.h"
+#include "sync/hlc.h"
 #include "tests/support/temp_dir.h"
 
 namespace simpul::hub::testing_web {
@@ -42,18 +43,32 @@ struct Fixture {
 
   // An application submitted by the village, as its rows arrive at the hub.
   std::string Application(const std::string& id, const std::string& name,
-                          const std::string& type = "poverty_statement") {
-    std::string at = store->hlc().Version(store->hlc().Now());
+                          const std::string& type = "poverty_statement", const std::string& village = kVillage,
+                          std::string at = "") {
+    if (at.empty()) at = store->hlc().Version(store->hlc().Now());
     for (const std::string& sql :
-         {"INSERT INTO households(id,village,no_kk) VALUES('H" + id + "','" + kVillage + "','3510011211870001')",
-          "INSERT INTO persons(id,village,household_id,nik,name) VALUES('P" + id + "','" + kVillage + "','H" + id +
+         {"INSERT INTO households(id,village,no_kk) VALUES('H" + id + "','" + village + "','3510011211870001')",
+          "INSERT INTO persons(id,village,household_id,nik,name) VALUES('P" + id + "','" + village + "','H" + id +
               "','3510015211870002','" + name + "')",
-          "INSERT INTO applications(id,village,type,applicant_id,household_id) VALUES('" + id + "','" + kVillage +
+          "INSERT INTO applications(id,village,type,applicant_id,household_id) VALUES('" + id + "','" + village +
               "','" + type + "','P" + id + "','H" + id + "')",
           "INSERT INTO events(id,village,subject_id,subject_kind,kind,actor,actor_role,at,after) VALUES('E" + id +
-              "','" + kVillage + "','" + id + "','application','submitted','node-1','village','" + at + "','')"})
+              "','" + village + "','" + id + "','application','submitted','node-1','village','" + at + "','')"})
       REQUIRE_MESSAGE(store->db().Exec(sql).ok(), sql);
     return id;
+  }
+
+  // An application submitted `hours_ago` by the village's laptop and
+  // received at Dinsos an hour later (the hub logged the village's event).
+  void Received(const std::string& id, const std::string& village, int64_t hours_ago,
+                const std::string& type = "poverty_statement", const std::string& name = "Warga") {
+    const int64_t hour = 3'600'000, submitted = now - hours_ago * hour;
+    Application(id, name, type, village,
+                sync::Hlc::FormatVersion(sync::Stamp::Make(static_cast<uint64_t>(submitted), 0), "node-1"));
+    REQUIRE(store->db()
+                .Exec("INSERT INTO changelog(version,tbl,row_id,village,origin,received_at_ms) VALUES('v" + id +
+                      "','events','E" + id + "','" + village + "','node-1'," + std::to_string(submitted + hour) + ")")
+                .ok());
   }
 
   web::HttpResponse Call(const std::string& method, const std::string& target, const std::string& body = "",

@@ -7,6 +7,7 @@
 
 #include "hub/exports.h"
 #include "hub/xlsx.h"
+#include "schema/local_time.h"
 #include "tests/hub/web_app_fixture.h"
 
 namespace simpul::hub {
@@ -95,6 +96,51 @@ TEST_CASE("web exports: the PBI-JKN proposal list holds the approved PBI-JKN app
   auto xlsx = f.Call("GET", "/api/v1/exports/pbi-proposal?purpose=usulan%20ke%20BPJS", "", oki.cookie);
   CHECK(xlsx.status == 200);
   CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='export' AND subject LIKE 'pbi_jkn%'") == 2);
+}
+
+TEST_CASE("web exports: the SIPERJAKE recap counts per kecamatan, village and type by status, for a period") {
+  Fixture f;
+  f.Accounts();
+  f.now = static_cast<int64_t>(f.store->NowMs());
+  f.Received("R1", "35.10.01.2001", 2);
+  f.Received("R2", "35.10.01.2001", 3);
+  f.Received("R3", "35.10.01.2002", 3, "pbi_jkn");
+  f.Received("R4", "35.10.02.2001", 3);
+  f.Received("R5", "35.10.01.2001", 24 * 40);  // 40 days ago
+  f.Application("R6", "Belum diterima");          // not received at Dinsos: not counted
+  // R2 approved at Dinsos.
+  auto oki = f.SignIn("oki");
+  REQUIRE(f.Call("POST", "/api/v1/applications/R2/actions/approve", R"({"expected_head":"ER2"})", oki.cookie, oki.csrf)
+              .status == 200);
+  CHECK(f.Call("GET", "/api/v1/exports/siperjake-recap?format=csv", "", oki.cookie).status == 400);  // no purpose
+  CHECK(f.Call("GET", "/api/v1/exports/siperjake-recap?purpose=x&from=2026-02-30", "", oki.cookie).status == 400);
+  CHECK(f.Call("GET", "/api/v1/exports/siperjake-recap?purpose=x&from=2026-12-02&to=2026-12-01", "", oki.cookie)
+            .status == 400);
+  CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='export'") == 0);
+
+  const std::string from = schema::FormatDate(f.now - 10 * 86'400'000LL, schema::ZoneOfRegion(""));
+  auto csv = f.Call("GET", "/api/v1/exports/siperjake-recap?purpose=rekap%20SIPERJAKE&format=csv&from=" + from, "",
+                    oki.cookie);
+  REQUIRE_MESSAGE(csv.status == 200, csv.body);
+  // Columns: kecamatan, village, type, then submitted, in_review, returned,
+  // approved, letter_issued, rejected, withdrawn, draft, total.
+  CHECK(Has(csv, "Kode kecamatan,Kecamatan,Kode desa,Desa/kelurahan,Jenis,diajukan,"));
+  CHECK(Has(csv, "35.10.01,Pesanggaran,35.10.01.2001,Sarongan,Surat Pernyataan Miskin / SKTM,1,0,0,1,0,0,0,0,2\r\n"));
+  CHECK(Has(csv, "35.10.01,Pesanggaran,35.10.01.2002,Pesanggaran,Usulan PBI-JKN (APBN),1,0,0,0,0,0,0,0,1\r\n"));
+  CHECK(Has(csv, "35.10.01,Pesanggaran,,Jumlah kecamatan,,2,0,0,1,0,0,0,0,3\r\n"));
+  CHECK(Has(csv, "35.10.02,Bangorejo,,Jumlah kecamatan,,1,0,0,0,0,0,0,0,1\r\n"));
+  CHECK(Has(csv, ",Jumlah kabupaten,,,,3,0,0,1,0,0,0,0,4\r\n"));
+  // Without a period: the older one too.
+  auto all = f.Call("GET", "/api/v1/exports/siperjake-recap?purpose=rekap&format=csv", "", oki.cookie);
+  CHECK(Has(all, ",Jumlah kabupaten,,,,4,0,0,1,0,0,0,0,5\r\n"));
+  auto xlsx = f.Call("GET", "/api/v1/exports/siperjake-recap?purpose=rekap", "", oki.cookie);
+  CHECK(xlsx.status == 200);
+  CHECK(xlsx.body.substr(0, 2) == "PK");
+  CHECK(std::string(xlsx.HeaderValue("content-disposition")).find("rekap-siperjake") != std::string::npos);
+  CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='export' AND subject LIKE 'siperjake recap%' AND "
+                "actor LIKE 'oki%'") == 3);
+  CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='export' AND detail='6 row(s); purpose: rekap "
+                "SIPERJAKE'") == 1);
 }
 
 TEST_CASE("xlsx: a table becomes a workbook; a bad sheet name is made safe") {

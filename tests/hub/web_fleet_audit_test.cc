@@ -6,6 +6,7 @@
 // verification, and an altered entry reported.
 #include <doctest/doctest.h>
 
+#include "sync/crypto/envelope.h"
 #include "tests/hub/web_app_fixture.h"
 
 namespace simpul::hub {
@@ -75,6 +76,54 @@ TEST_CASE("web villages: only an administrator revokes a node, with a reason") {
   CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='revoke' AND subject='node-silent' AND actor LIKE "
                 "'admin%'") == 1);
   CHECK(Has(f.Call("GET", "/api/v1/fleet", "", admin.cookie), "\"may_revoke\":true"));
+}
+
+TEST_CASE("web villages: an administrator issues a village's enrolment code with the key and the command; others 403") {
+  FleetFixture f;
+  auto vera = f.SignIn("vera");
+  auto admin = f.SignIn("admin");
+  const std::string path = "/api/v1/villages/35.10.01.2004/enrolment";
+  auto refused = f.Call("POST", path, R"({"days":"7"})", vera.cookie, vera.csrf);
+  CHECK(refused.status == 403);
+  CHECK(Has(refused, "Hanya administrator yang boleh membuat kode pendaftaran desa (peran Anda: 'hub_verifier')"));
+  CHECK(f.Call("POST", path, R"({"days":"7"})", admin.cookie, std::string(64, '1')).status == 403);  // CSRF
+  for (const std::string days : {"0", "91", "x", "7.5", ""}) {
+    auto bad = f.Call("POST", path, "{\"days\":\"" + days + "\"}", admin.cookie, admin.csrf);
+    CHECK_MESSAGE(bad.status == 400, days);
+    CHECK(Has(bad, "\"field\":\"days\""));
+  }
+  CHECK(f.Call("POST", "/api/v1/villages/35.10.01/enrolment", "{}", admin.cookie, admin.csrf).status == 400);
+  CHECK(f.Call("POST", "/api/v1/villages/35.10.01.2099/enrolment", "{}", admin.cookie, admin.csrf).status == 404);
+  CHECK(f.Count("SELECT count(*) AS n FROM enrolments") == 0);
+  CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='refused' AND detail LIKE '%enrolment code%'") == 1);
+
+  web::HttpRequest req;
+  req.method = "POST";
+  req.target = path;
+  req.body = R"({"days":"3"})";
+  req.peer = "10.1.2.3:5555";
+  req.headers = {{"content-type", "application/json"}, {"cookie", "simpul_session=" + admin.cookie},
+                 {"x-csrf-token", admin.csrf}, {"host", "dinsos-hub:8470"}};
+  auto done = f.app->Handle(req);
+  REQUIRE_MESSAGE(done.status == 200, done.body);
+  CHECK(Has(done, "\"village\":\"35.10.01.2004\""));
+  auto code_at = done.body.find("\"code\":\"") + 8;
+  std::string code = done.body.substr(code_at, done.body.find('"', code_at) - code_at);
+  CHECK(code.size() > 10);
+  CHECK(Has(done, "\"command\":\"simpul-node enrol --hub http://dinsos-hub:8470 --code " + code + "\""));
+  CHECK(Has(done, "\"hub_key\":\"" + sync::crypto::Fingerprint(f.store->identity().sign_pk) + "\""));
+  CHECK(Has(done, "\"expires_text\":\""));
+  CHECK(f.Count("SELECT count(*) AS n FROM enrolments WHERE village='35.10.01.2004' AND expires_at_ms - created_at_ms = "
+                "3 * 86400000") == 1);
+  CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='enrolment_code' AND village='35.10.01.2004' AND "
+                "actor LIKE 'admin%'") == 1);
+  // A Host header that is not a plain host name: the placeholder, never the header's text.
+  req.headers.back() = {"host", "evil\"><script>"};
+  auto odd = f.app->Handle(req);
+  REQUIRE(odd.status == 200);
+  CHECK(Has(odd, "--hub http://ALAMAT-HUB:8470 --code "));
+  CHECK(Has(f.Call("GET", "/api/v1/fleet", "", admin.cookie), "\"may_enrol\":true"));
+  CHECK(Has(f.Call("GET", "/api/v1/fleet", "", vera.cookie), "\"may_enrol\":false"));
 }
 
 TEST_CASE("web audit: the auditor reads the log and its verification; an altered entry is reported") {

@@ -102,7 +102,7 @@ const Simpul = (() => {
     // The office's pages (the current one marked).
     const nav = el('nav');
     nav.setAttribute('aria-label', 'Simpul');
-    const pages = [['/', 'nav.queue'], ['/cases', 'nav.cases'], ['/villages', 'nav.villages']];
+    const pages = [['/', 'nav.queue'], ['/cases', 'nav.cases'], ['/dashboard', 'nav.dashboard'], ['/villages', 'nav.villages']];
     if (session.may && session.may.audit) pages.push(['/audit', 'nav.audit']);
     for (const [href, key] of pages) {
       const here = location.pathname === href || (href === '/cases' && location.pathname === '/case');

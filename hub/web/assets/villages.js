@@ -63,6 +63,28 @@
     });
     byId('villages').querySelector('tbody').replaceChildren(...rows);
     byId('empty').hidden = rows.length > 0;
+    byId('enrol').hidden = !r.data.may_enrol;
   }
+
+  // An administrator issues a village's one-time enrolment code; the slip
+  // shows it once with its expiry, the hub key and the command to type.
+  byId('enrol-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    S.showMessage('enrol-message', '');
+    const village = byId('enrol-village').value.trim();
+    const done = await S.api('POST', '/api/v1/villages/' + encodeURIComponent(village) + '/enrolment',
+                             { days: byId('enrol-days').value.trim() });
+    if (!done.ok) {
+      byId('enrol-slip').hidden = true;
+      S.showMessage('enrol-message', S.errorText(done), 'error');
+      return;
+    }
+    S.setText('slip-village', done.data.village);
+    S.setText('slip-code', done.data.code);
+    S.setText('slip-expires', done.data.expires_text);
+    S.setText('slip-key', done.data.hub_key);
+    S.setText('slip-command', done.data.command);
+    byId('enrol-slip').hidden = false;
+  });
   await load();
 })();
