@@ -16,6 +16,17 @@ Result<std::optional<schema::StageRule>> NextStageOf(HubStore& store, const Row&
   return std::optional<schema::StageRule>(*missing);
 }
 
+Status CheckStagesPassed(HubStore& store, const Row& app, const schema::WorkflowState& state) {
+  SIMPUL_ASSIGN_OR_RETURN(std::optional<schema::StageRule> missing, NextStageOf(store, app, state));
+  if (!missing) return Status::Ok();
+  const std::string app_id = RowText(app, "id");
+  return Status::FailedPrecondition("stage " + missing->code + " (" + missing->title_en +
+                                    ") has not been passed: record it first (application stage " + app_id + " " +
+                                    missing->code + ")")
+      .WithField("stage")
+      .WithMsg(MsgId::kDecisionSkipsStage, {missing->code, missing->title_id, app_id});
+}
+
 Status RecordStage(HubStore& store, const std::string& app_id, const std::string& stage_code, const std::string& note,
                    const std::string& operator_name) {
   SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());

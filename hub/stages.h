@@ -1,7 +1,7 @@
 // Verification stages at the hub: recording one (`application stage`) in the
 // order the service rule gives, by the role it names, and the first stage an
-// application still lacks (schema/stages.h). Approval does not yet refuse a
-// missing stage: see hub/README.md.
+// application still lacks (schema/stages.h). An approval is refused while a
+// stage is missing (RecordDecision, hub/operations.h).
 #ifndef SIMPUL_HUB_STAGES_H_
 #define SIMPUL_HUB_STAGES_H_
 
@@ -20,6 +20,12 @@ namespace simpul::hub {
 // (nullopt when every stage is, or no rule governs the application).
 Result<std::optional<schema::StageRule>> NextStageOf(HubStore& store, const Row& app,
                                                      const schema::WorkflowState& state);
+
+// Ok when every stage of the application's rule is done on `state` (or no
+// rule governs it); else FailedPrecondition (MsgId::kDecisionSkipsStage)
+// naming the first stage not passed. The approval's check, inside its
+// write transaction.
+Status CheckStagesPassed(HubStore& store, const Row& app, const schema::WorkflowState& state);
 
 // Records stage `stage_code` of application `app_id` with a note, as the
 // hub, in one write with its audit entry. The signed-in operator's role

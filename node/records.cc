@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "node/stages.h"
 #include "schema/ids.h"
 #include "schema/model.h"
 #include "schema/regions.h"
@@ -528,6 +529,16 @@ Status Submit(NodeStore& store, const std::string& app_id, Lang lang) {
     return Status::FailedPrecondition("already " + state.status)
         .WithMsg(MsgId::kAlreadySubmitted, {app_id, state.status});
   SIMPUL_ASSIGN_OR_RETURN(auto problems, SubmissionProblems(store, app_id, lang));
+  // The documents the service rule requires (node/stages.h): a resubmission
+  // after a return follows the same rule.
+  SIMPUL_ASSIGN_OR_RETURN(std::vector<std::string> missing_docs, MissingDocumentsOf(store, app_id));
+  std::string docs;
+  for (const auto& k : missing_docs) docs += (docs.empty() ? "" : ", ") + k;
+  if (!docs.empty() && problems.empty())
+    return Status::FailedPrecondition("required documents not attached: " + docs)
+        .WithField("documents")
+        .WithMsg(MsgId::kSubmitMissingDocuments, {docs});
+  if (!docs.empty()) problems.push_back(Msg(lang, MsgId::kSubmitMissingDocuments, {docs}));
   if (!problems.empty()) {
     std::string joined;
     for (const auto& p : problems) joined += "\n  - " + p;

@@ -37,8 +37,14 @@ PASSWORDS = {
     'vina': 'passw0rd-vina',      # hub_verifier (a second one)
     'oki': 'passw0rd-oki',        # approving_official
     'audi': 'passw0rd-audi',      # auditor
+    'kiki': 'passw0rd-kiki',      # kecamatan_verifier
 }
-ROLES = {'vera': 'hub_verifier', 'vina': 'hub_verifier', 'oki': 'approving_official', 'audi': 'auditor'}
+ROLES = {'vera': 'hub_verifier', 'vina': 'hub_verifier', 'oki': 'approving_official', 'audi': 'auditor',
+         'kiki': 'kecamatan_verifier'}
+# Who records a service rule's stage at the hub (the role it names).
+STAGE_USERS = {'hub_verifier': 'vera', 'kecamatan_verifier': 'kiki'}
+# The documents a poverty statement's service rule requires.
+REQUIRED_SCANS = ('kk', 'ktp')
 VILLAGE = '35.10.01.2001'  # Sarongan, Pesanggaran, Banyuwangi (WIB)
 NODE_PASSPHRASE = 'kantor desa sarongan 2026'
 # The village store's operator accounts (add_village_accounts).
@@ -295,6 +301,10 @@ class SimpulEnv:
         app = self.node('application', 'new', '--type', 'poverty_statement', '--applicant', person,
                         '--purpose', purpose)['id']
         self.node('application', 'answer', app, 'no_shelter=tidak', 'head_not_working=ya', 'earth_floor=ya')
+        scans = list(scans)
+        for kind in REQUIRED_SCANS:  # submitting without them is refused
+            if not any(k == kind for k, _, _ in scans):
+                scans.append((kind, '%s-%s.pdf' % (kind, nik), b'%PDF-1.4 ' + kind.encode() + b'\n'))
         for kind, filename, data in scans:
             self.node('application', 'attach', app, '--kind', kind, '--file', self.write_file(filename, data))
         if submit:
@@ -303,6 +313,22 @@ class SimpulEnv:
 
     def sync(self):
         return self.node('sync')
+
+    def pass_stages(self, app):
+        """Every stage of `app`'s service rule, in order, by its side: the
+        village's at the node (then a sync), Dinsos's at the hub by a user of
+        the role the rule names. An approval is refused until they are."""
+        for _ in range(10):
+            shown = json.loads(self.hub('--json', 'application', 'show', app).stdout)
+            stage, role = shown['next_stage'], shown['next_stage_role']
+            if not stage:
+                return
+            if role == 'village_operator':
+                self.node('application', 'stage', app, stage, '--note', 'Cek lapangan: sesuai')
+                self.sync()
+            else:
+                self.hub('application', 'stage', app, stage, '--note', 'Diperiksa: sesuai', user=STAGE_USERS[role])
+        raise SimpulError('the stages of %s never finished' % app)
 
     # --- the browser ---------------------------------------------------------
 

@@ -206,6 +206,7 @@ class VerifierTest(unittest.TestCase):
     # --- the official -----------------------------------------------------------
 
     def test_06_official_approves_issues_the_letter_and_opens_the_pdf(self):
+        self.env.pass_stages(self.apps['siti'])  # the service rule's four stages first
         d = self.sign_in('oki')
         self.open_application(d, 'siti')
         self.act(d, 'approve')
@@ -230,7 +231,7 @@ class VerifierTest(unittest.TestCase):
         self.env.screenshot(d, '06-letter-pdf')
         d.close()
         d.switch_to.window(main)
-        self.assertEqual(self.events_of('siti'), ['submitted', 'approved', 'letter_issued'])
+        self.assertEqual(self.events_of('siti'), ['submitted'] + ['stage_done'] * 4 + ['approved', 'letter_issued'])
 
     def test_07_a_decision_on_an_application_just_decided_is_refused(self):
         official = self.sign_in('oki')

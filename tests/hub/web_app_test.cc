@@ -132,6 +132,21 @@ TEST_CASE("web app: a decision on an application another operator just decided i
   CHECK(f.Events(id) == 2);
 }
 
+TEST_CASE("web app: an approval with a stage of the service rule missing is refused with the catalogue's message") {
+  Fixture f;
+  f.Accounts();
+  std::string id = f.Application("A9", "Rina");
+  auto oki = f.SignIn("oki");
+  auto refused = f.Call("POST", "/api/v1/applications/" + id + "/actions/approve", R"({"expected_head":"EA9"})",
+                        oki.cookie, oki.csrf);
+  CHECK(refused.status == 409);
+  CHECK(Has(refused, "\"code\":\"failed_precondition\""));
+  CHECK(Has(refused, "field_check"));
+  CHECK(Has(refused, "application stage " + id + " field_check"));
+  CHECK(f.Events(id) == 1);
+  CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='decision:approved'") == 0);
+}
+
 TEST_CASE("web app: a search with SQL or HTML metacharacters is text; names come back as JSON strings") {
   Fixture f;
   f.Accounts();
