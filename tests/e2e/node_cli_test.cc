@@ -345,7 +345,7 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
   for (const auto& s : non_null_bases) joined += "  " + s + "\n";
   CHECK_MESSAGE(non_null_bases.empty(),
                 "outbox --json: fields of newly created rows must have \"base\": null, got:\n" << joined);
-  CHECK(outbox.size() == 6);  // household, person, application, answers, attachment, submitted event
+  CHECK(outbox.size() == 7);  // household, person, application, answers, two attachments (KK, KTP), submitted event
 
   // Personal identifiers are masked in the outbox, as JSON and as text.
   for (const auto& c : outbox.a) {
@@ -358,7 +358,7 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
   r = v.Cli({"outbox"});
   CHECK(r.exit_code == kOk);
   CHECK_HAS(r.out, kNikMasked);
-  CHECK_HAS(r.out, "6 change(s)");
+  CHECK_HAS(r.out, "7 change(s)");
   CHECK_HAS_NOT(r.out, kNik);
   CHECK_HAS_NOT(r.out, kKk);
 }
