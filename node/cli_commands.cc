@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "node/cli_internal.h"
+#include "node/documents.h"
 #include "node/stages.h"
 #include "sync/crypto/envelope.h"
 #include "schema/json_writer.h"

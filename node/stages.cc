@@ -77,4 +77,11 @@ Result<std::vector<std::string>> MissingDocumentsOf(NodeStore& store, const std:
   return schema::MissingDocuments(*rule, attached);
 }
 
+Result<std::vector<schema::DocumentRequirement>> DocumentsNamedBy(NodeStore& store, const std::string& app_id) {
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, Rules());
+  SIMPUL_ASSIGN_OR_RETURN(const schema::ServiceRule* rule, RuleOf(store, app_id, rules));
+  if (!rule) return std::vector<schema::DocumentRequirement>();
+  return rule->documents;
+}
+
 }  // namespace simpul::node

@@ -30,6 +30,11 @@ Result<std::optional<schema::StageRule>> NextStageOf(NodeStore& store, const std
 // while any is (MsgId::kSubmitMissingDocuments).
 Result<std::vector<std::string>> MissingDocumentsOf(NodeStore& store, const std::string& app_id);
 
+// The documents the application's service rule names (required and
+// optional), in the rule's order: the page's checklist. Empty when no rule
+// governs it.
+Result<std::vector<schema::DocumentRequirement>> DocumentsNamedBy(NodeStore& store, const std::string& app_id);
+
 }  // namespace simpul::node
 
 #endif  // SIMPUL_NODE_STAGES_H_

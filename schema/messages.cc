@@ -324,6 +324,18 @@ constexpr Entry kCatalogue[] = {
     {MsgId::kExportPurposeRequired,
      "Tuliskan tujuan ekspor ini (misalnya 'rekap bulanan untuk Kepala Dinas'); tujuan dicatat di log audit.",
      "State the purpose of this export (e.g. 'monthly recap for the head of office'); it is recorded in the audit log."},
+    {MsgId::kWebUploadTooLarge,
+     "Pindaian untuk '{0}' terlalu besar ({1}; batasnya {2}). Foto diperkecil oleh halaman sebelum dikirim; PDF harus "
+     "di bawah batas. Tidak ada yang disimpan.",
+     "The scan for '{0}' is too large ({1}; the limit is {2}). Photos are made smaller by the page before they are "
+     "sent; a PDF must be under the limit. Nothing was stored."},
+    {MsgId::kWebUploadNotScan,
+     "Pindaian untuk '{0}' harus foto (JPEG atau PNG) atau PDF; berkas ini bukan keduanya. Tidak ada yang disimpan.",
+     "The scan for '{0}' must be a photo (JPEG or PNG) or a PDF; this file is neither. Nothing was stored."},
+    {MsgId::kWebUploadEmpty, "Berkas untuk '{0}' kosong. Pilih berkas lain atau ambil foto lagi.",
+     "The file for '{0}' is empty. Choose another file or take the photo again."},
+    {MsgId::kWebDocumentNotHere, "Berkas dokumen ini tidak ada di penyimpanan laptop ini.",
+     "This document's file is not in this laptop's store."},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");

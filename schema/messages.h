@@ -169,6 +169,11 @@ enum class MsgId : uint16_t {
   // The Dinsos web app's cases, exports, villages and audit pages (hub/api/).
   kCaseStale,             // {0} case, {1} status now
   kExportPurposeRequired,
+  // The village web app's document uploads (node/api/documents_api.cc).
+  kWebUploadTooLarge,     // {0} document kind, {1} size, {2} limit
+  kWebUploadNotScan,      // {0} document kind
+  kWebUploadEmpty,        // {0} document kind
+  kWebDocumentNotHere,
   kCount_,  // keep last
 };
 

@@ -14,7 +14,8 @@
 // Requests must name 127.0.0.1 or localhost in their Host header: a page
 // of another site that rebinds its own name to 127.0.0.1 cannot reach the
 // app (DNS rebinding). State-changing requests need the session's CSRF
-// token and a JSON body; sign-ins and unlocks are throttled and audited.
+// token and a JSON body (a scan upload: the file's own image or PDF type,
+// at most max_upload_bytes); sign-ins and unlocks are throttled and audited.
 //
 // Thread-safety: Handle() runs on the server's worker thread, one call at a
 // time. A sync started from the page runs on its own thread
@@ -41,6 +42,9 @@ struct VillageAppOptions {
   web::ThrottleOptions throttle;
   int64_t lock_after_idle_ms = 30 * 60 * 1000;
   int sync_timeout_ms = 30000;  // per round trip of a sync started here
+  // One uploaded scan, in bytes. The page makes photos smaller first (long
+  // side 2000 px, JPEG), so only a large PDF comes near it.
+  uint64_t max_upload_bytes = 8ull << 20;
 };
 
 class VillageApp {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "node/documents.h"
 #include "node/records.h"
 #include "node/stages.h"
 #include "node/store.h"
