@@ -1330,6 +1330,20 @@ Perintah:
     {"active", "aktif"},
     {"revoked", "dicabut"},
     {"The audit log was altered: see the problems below.", "Log audit telah diubah: lihat masalah di bawah."},
+    // The village web app's documents (node/web/application.html).
+    {"Document kind", "Jenis dokumen"},
+    {"Scan attached", "Pindaian terlampir"},
+    {"required", "wajib"},
+    {"optional", "tidak wajib"},
+    {"not attached yet", "belum dilampirkan"},
+    {"Attach a scan (file or camera)", "Lampirkan pindaian (berkas atau kamera)"},
+    {"Replace the scan (file or camera)", "Ganti pindaian (berkas atau kamera)"},
+    {"Sending the scan...", "Mengirim pindaian..."},
+    {"Attached: {0} ({1}).", "Terlampir: {0} ({1})."},
+    {"The photo was made smaller before sending: {0} to {1} pixels, {2}.", "Foto diperkecil sebelum dikirim: {0} menjadi {1} piksel, {2}."},
+    {"Photos are made smaller in this browser (long side at most 2000 pixels, JPEG) before they are sent; a PDF is sent as it is, up to {0}.", "Foto diperkecil di peramban ini (sisi terpanjang paling banyak 2000 piksel, JPEG) sebelum dikirim; PDF dikirim apa adanya, paling besar {0}."},
+    {"The scan for '{0}' is too large ({1}, over the limit of {2}). Nothing was sent.", "Pindaian untuk '{0}' terlalu besar ({1}, melebihi batas {2}). Tidak ada yang dikirim."},
+    {"This photo cannot be read by the browser. Take it again or choose another file.", "Foto ini tidak bisa dibaca peramban. Ambil lagi atau pilih berkas lain."},
 };
 
 }  // namespace

@@ -81,10 +81,8 @@ def wait_for_port(port, proc, what, log):
 
 def png_bytes(width=64, height=48, rgb=(40, 120, 200)):
     """A small valid PNG (a 'scan'): solid colour with a darker band."""
-    rows = b''
-    for y in range(height):
-        colour = bytes(rgb) if y % 12 > 3 else bytes(c // 3 for c in rgb)
-        rows += b'\x00' + colour * width
+    light, dark = b'\x00' + bytes(rgb) * width, b'\x00' + bytes(c // 3 for c in rgb) * width
+    rows = b''.join(light if y % 12 > 3 else dark for y in range(height))
     def chunk(kind, data):
         return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff)
     return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)) +
@@ -151,6 +149,19 @@ def fetch(driver, method, path, body=None, csrf='session'):
                 head, text: text.slice(0, 4000), size: buf.length});
         })().catch(e => done({status: -1, text: String(e)}));
     """, method, path, body, csrf)
+
+
+def attach_scan(driver, kind, path, shown_name=None):
+    """In the village app's application page: types the path of a scan into
+    the file input of document `kind` (as the file chooser would), and waits
+    until its row shows the attached file (`shown_name`, else the file's
+    name). Returns the page's message (what was attached, and whether the
+    photo was made smaller)."""
+    from selenium.webdriver.common.by import By
+    name = shown_name or os.path.basename(path)
+    driver.find_element(By.ID, 'doc-file-' + kind).send_keys(path)
+    wait(driver, lambda drv: name in drv.find_element(By.ID, 'doc-' + kind).text, timeout=30)
+    return text_of(driver, '#message')
 
 
 class SimpulEnv:
