@@ -29,9 +29,13 @@ Status CheckStagesPassed(HubStore& store, const Row& app, const schema::Workflow
 
 // Records stage `stage_code` of application `app_id` with a note, as the
 // hub, in one write with its audit entry. The signed-in operator's role
-// (store.operator_role(), "" in setup mode) must be the stage's.
+// (`role` when given, as the web app's session has it; else
+// store.operator_role(), "" in setup mode) must be the stage's.
 Status RecordStage(HubStore& store, const std::string& app_id, const std::string& stage_code,
-                   const std::string& note, const std::string& operator_name);
+                   const std::string& note, const std::string& operator_name, const std::string* role = nullptr);
+
+// Whether the rule of `app` has a stage `stage_code`.
+Result<bool> RuleHasStage(HubStore& store, const Row& app, const std::string& stage_code);
 
 }  // namespace simpul::hub
 

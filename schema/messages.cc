@@ -1344,6 +1344,17 @@ Perintah:
     {"Photos are made smaller in this browser (long side at most 2000 pixels, JPEG) before they are sent; a PDF is sent as it is, up to {0}.", "Foto diperkecil di peramban ini (sisi terpanjang paling banyak 2000 piksel, JPEG) sebelum dikirim; PDF dikirim apa adanya, paling besar {0}."},
     {"The scan for '{0}' is too large ({1}, over the limit of {2}). Nothing was sent.", "Pindaian untuk '{0}' terlalu besar ({1}, melebihi batas {2}). Tidak ada yang dikirim."},
     {"This photo cannot be read by the browser. Take it again or choose another file.", "Foto ini tidak bisa dibaca peramban. Ambil lagi atau pilih berkas lain."},
+    // The Dinsos application page's stages (hub/web/application.html).
+    {"Record the stage: passed", "Catat tahap: lolos"},
+    {"Record that {0}'s application passed this stage?", "Catat bahwa permohonan {0} lolos tahap ini?"},
+    {"Stage recorded.", "Tahap dicatat."},
+    {"Stages of the service rule", "Tahapan aturan layanan"},
+    {"Stage", "Tahap"},
+    {"Recorded by", "Dicatat oleh"},
+    {"State", "Keadaan"},
+    {"passed: {0}, {1}", "lolos: {0}, {1}"},
+    {"not passed yet", "belum lolos"},
+    {"Next: {0} (recorded by: {1}). Approval waits until every stage is passed.", "Berikutnya: {0} (dicatat oleh: {1}). Persetujuan menunggu semua tahap lolos."},
 };
 
 }  // namespace

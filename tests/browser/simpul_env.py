@@ -325,14 +325,15 @@ class SimpulEnv:
     def sync(self):
         return self.node('sync')
 
-    def pass_stages(self, app):
+    def pass_stages(self, app, stop_before=None):
         """Every stage of `app`'s service rule, in order, by its side: the
         village's at the node (then a sync), Dinsos's at the hub by a user of
-        the role the rule names. An approval is refused until they are."""
+        the role the rule names. An approval is refused until they are.
+        With `stop_before`, stops when that stage is next (a page records it)."""
         for _ in range(10):
             shown = json.loads(self.hub('--json', 'application', 'show', app).stdout)
             stage, role = shown['next_stage'], shown['next_stage_role']
-            if not stage:
+            if not stage or stage == stop_before:
                 return
             if role == 'village_operator':
                 self.node('application', 'stage', app, stage, '--note', 'Cek lapangan: sesuai')

@@ -208,9 +208,27 @@ class VerifierTest(unittest.TestCase):
     # --- the official -----------------------------------------------------------
 
     def test_06_official_approves_issues_the_letter_and_opens_the_pdf(self):
-        self.env.pass_stages(self.apps['siti'])  # the service rule's four stages first
+        # Three of the service rule's four stages; the health office's re-check is missing.
+        self.env.pass_stages(self.apps['siti'], stop_before='health_recheck')
         d = self.sign_in('oki')
         self.open_application(d, 'siti')
+        self.assertIn('lolos: kiki', text_of(d, '#stage-kecamatan'))
+        self.assertIn('WIB', text_of(d, '#stage-kecamatan'))
+        self.assertIn('belum lolos', text_of(d, '#stage-health_recheck'))
+        self.assertIn('Verifikator Dinas Sosial', text_of(d, '#next-stage'))
+        buttons = [b.get_attribute('id') for b in d.find_elements(By.CSS_SELECTOR, '#action-buttons button')]
+        self.assertNotIn('action-approve', buttons)  # not while a stage is missing
+        self.assertNotIn('action-stage', buttons)    # the stage is a verifier's
+        self.env.screenshot(d, '06-stage-missing')
+        # The verifier records it in the page; then the official may approve.
+        v = self.sign_in('vera')
+        self.open_application(v, 'siti')
+        self.act(v, 'stage', 'Cek ulang Dinkes: sesuai')
+        wait(v, lambda drv: 'lolos: vera' in drv.find_element(By.ID, 'stage-health_recheck').text)
+        self.assertIn('Cek ulang Dinkes: sesuai', text_of(v, '#stage-health_recheck'))
+        self.assertFalse(v.find_element(By.ID, 'next-stage').is_displayed())
+        self.open_application(d, 'siti')
+        wait(d, EC.element_to_be_clickable((By.ID, 'action-approve')))
         self.act(d, 'approve')
         wait(d, lambda drv: drv.find_element(By.ID, 'app-status').text == 'disetujui')
         wait(d, EC.element_to_be_clickable((By.ID, 'action-letter')))
@@ -242,8 +260,8 @@ class VerifierTest(unittest.TestCase):
         self.open_application(other, 'dewi')
         self.act(other, 'return', 'KTP belum dilampirkan')
         wait(other, lambda drv: drv.find_element(By.ID, 'app-status').text == 'dikembalikan untuk dilengkapi')
-        # The official still sees the application as submitted, and approves.
-        self.act(official, 'approve')
+        # The official still sees the application as submitted, and rejects it.
+        self.act(official, 'reject', 'Tidak memenuhi kriteria')
         stale = wait(official, EC.visibility_of_element_located((By.ID, 'stale')))
         self.assertIn('sudah berubah', stale.text)
         self.assertIn("sekarang berstatus 'dikembalikan untuk dilengkapi'", stale.text)

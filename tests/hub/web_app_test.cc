@@ -112,7 +112,11 @@ TEST_CASE("web app: a decision on an application another operator just decided i
   auto shown = f.Call("GET", "/api/v1/applications/" + id, "", oki.cookie);
   REQUIRE(shown.status == 200);
   CHECK(Has(shown, "\"head\":\"EA2\""));
-  CHECK(Has(shown, "\"approve\""));
+  CHECK(Has(shown, "\"return\""));
+  // Its rule's first stage is missing: no approval offered (AvailableActions), and the stage is named.
+  CHECK_FALSE(Has(shown, "\"approve\""));
+  CHECK(Has(shown, "\"next_stage\":{\"code\":\"field_check\""));
+  CHECK(Has(shown, "\"stages\":[{\"code\":\"field_check\""));
   // Viewing the record is audited as the CLI does.
   CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='read_person' AND subject='PA2' AND actor LIKE "
                 "'oki%'") == 1);
