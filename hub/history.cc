@@ -11,7 +11,7 @@ Result<History> ReadHistory(HubStore& store, const std::string& app_id) {
   // applied.at_ms: when the hub applied a village's change (the events row is
   // written once, so its `kind` field's version is the change's).
   SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store,
-      "SELECT e.id, e.kind, e.actor, e.actor_role, e.reason, e.at, e.after, ap.at_ms AS received"
+      "SELECT e.id, e.kind, e.actor, e.actor_role, e.reason, e.at, e.after, e.stage, ap.at_ms AS received"
       " FROM events e"
       " LEFT JOIN field_versions fv ON fv.tbl='events' AND fv.row_id=e.id AND fv.field='kind'"
       " LEFT JOIN applied ap ON ap.version=fv.version"
@@ -21,6 +21,7 @@ Result<History> ReadHistory(HubStore& store, const std::string& app_id) {
   for (const auto& r : rows) {
     schema::WorkflowEvent e{RowText(r, "id"), RowText(r, "kind"), RowText(r, "actor"), RowText(r, "actor_role"),
                             RowText(r, "reason"), RowText(r, "at")};
+    e.stage = RowText(r, "stage");  // which stage a stage_done passed (the fold ignores one without)
     for (const auto& [k, v] : r)
       if (k == "after" && !schema::IsNull(v)) e.after = schema::ValueToDisplay(v);
     std::string rec = RowText(r, "received");

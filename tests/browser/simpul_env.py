@@ -157,10 +157,17 @@ def attach_scan(driver, kind, path, shown_name=None):
     until its row shows the attached file (`shown_name`, else the file's
     name). Returns the page's message (what was attached, and whether the
     photo was made smaller)."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     name = shown_name or os.path.basename(path)
+
+    def shown(drv):  # the page redraws the row after the upload
+        try:
+            return name in drv.find_element(By.ID, 'doc-' + kind).text
+        except StaleElementReferenceException:
+            return False
     driver.find_element(By.ID, 'doc-file-' + kind).send_keys(path)
-    wait(driver, lambda drv: name in drv.find_element(By.ID, 'doc-' + kind).text, timeout=30)
+    wait(driver, shown, timeout=30)
     return text_of(driver, '#message')
 
 
