@@ -276,7 +276,26 @@ Status Decide(Args& a, const std::string& kind, const std::string& role) {
 Status CmdReturn(Args& a) { return Decide(a, "returned", "hub"); }
 Status CmdApprove(Args& a) { return Decide(a, "approved", "hub"); }
 Status CmdReject(Args& a) { return Decide(a, "rejected", "hub"); }
-Status CmdVisit(Args& a) { return Decide(a, "field_visited", "verifier"); }
+// The field visit: the rule's field_check stage when its rule has one (by
+// the role the rule names, in its order: hub/stages.h), else the older
+// field_visited decision of a verifier.
+Status CmdVisit(Args& a) {
+  SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
+  {
+    SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+    SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(*store, "applications", a.words[0]));
+    SIMPUL_ASSIGN_OR_RETURN(bool staged, RuleHasStage(*store, app, "field_check"));
+    if (staged) {
+      if (Opt(a, "reason").empty())
+        return Status::InvalidArgument("--reason is required").WithField("reason")
+            .WithMsg(MsgId::kReasonRequired, {"--reason"});
+      SIMPUL_RETURN_IF_ERROR(RecordStage(*store, a.words[0], "field_check", Opt(a, "reason"), OperatorName()));
+      std::cout << a.T("Stage recorded: ") << "field_check" << a.T(" (goes to the village at its next sync)\n");
+      return Status::Ok();
+    }
+  }
+  return Decide(a, "field_visited", "verifier");
+}
 Status CmdRecommend(Args& a) { return Decide(a, "recommended", "verifier"); }
 
 Status CmdStage(Args& a) {

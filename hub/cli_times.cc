@@ -79,7 +79,8 @@ Status CmdAppShow(Args& a) {
       if (times[i].delivered_ms) j.Field("delivered_time", TimeIso(times[i].delivered_ms, village));
       j.EndObject();
     }
-    j.EndArray().Field("next_stage", reviewing && next_stage ? next_stage->code : "").Key("conflicts").BeginArray();
+    j.EndArray().Field("next_stage", reviewing && next_stage ? next_stage->code : "")
+        .Field("next_stage_role", reviewing && next_stage ? next_stage->role : "").Key("conflicts").BeginArray();
     for (const auto& c : conflicts)
       if (Get(c, "row_id") == a.words[0])
         j.BeginObject().Field("id", Get(c, "id")).Field("field", Get(c, "field")).Field("status", Get(c, "status"))

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "schema/service_rules.h"
 #include "schema/workflow.h"
 #include "sync/accounts.h"
 
@@ -41,7 +42,12 @@ const DecisionRule* FindDecisionRule(std::string_view action);
 // The actions `role` may take now on an application whose events (fold
 // order) are `events`: its role allows it and the workflow accepts it (a
 // trial fold, as RecordDecision checks; a letter needs "approved").
-std::vector<std::string> AvailableActions(const std::string& role, const std::vector<schema::WorkflowEvent>& events);
+// `next_stage` is the first stage of the service rule not passed yet (null
+// when none is missing): while there is one, "approve" is not offered
+// (RecordDecision refuses it), and "stage" (record it) is offered to the
+// role the stage names.
+std::vector<std::string> AvailableActions(const std::string& role, const std::vector<schema::WorkflowEvent>& events,
+                                          const schema::StageRule* next_stage = nullptr);
 
 }  // namespace simpul::hub
 

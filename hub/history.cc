@@ -12,7 +12,8 @@ namespace {
 // applied.at_ms: when the hub applied a village's change (the events row is
 // written once, so its `kind` field's version is the change's).
 constexpr const char* kEventsSql =
-    "SELECT e.id, e.kind, e.actor, e.actor_role, e.reason, e.at, e.after, ap.at_ms AS received, e.subject_id"
+    "SELECT e.id, e.kind, e.actor, e.actor_role, e.reason, e.at, e.after, ap.at_ms AS received, e.subject_id,"
+    " e.stage"
     " FROM events e"
     " LEFT JOIN field_versions fv ON fv.tbl='events' AND fv.row_id=e.id AND fv.field='kind'"
     " LEFT JOIN applied ap ON ap.version=fv.version";
@@ -27,6 +28,7 @@ void AddRow(schema::Stmt& st, RawEvents* out) {
   schema::WorkflowEvent e{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5)};
   if (!st.IsNullAt(6)) e.after = st.Text(6);
   if (!st.IsNullAt(7)) out->received[e.id] = st.Int(7);
+  e.stage = st.Text(9);  // which stage a stage_done passed (the fold ignores one without)
   out->events.push_back(std::move(e));
 }
 

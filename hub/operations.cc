@@ -8,6 +8,7 @@
 #include "hub/enrolment.h"
 #include "hub/letters/issue.h"
 #include "hub/rules.h"
+#include "hub/stages.h"
 #include "schema/field_rules.h"
 #include "schema/local_time.h"
 #include "schema/messages.h"
@@ -161,7 +162,12 @@ Status RecordDecision(HubStore& store, const std::string& app_id, const std::str
   if (after.anomalies.size() > before.anomalies.size())
     return Status::FailedPrecondition("cannot record " + kind + ": the application is " + before.status)
         .WithMsg(MsgId::kDecisionNotAllowed, {kind, before.status});
-  if (kind == "approved") SIMPUL_RETURN_IF_ERROR(CheckBenefitApproval(store, app, override_reason));
+  if (kind == "approved") {
+    // Every stage of the service rule first, by the side it names
+    // (hub/stages.h): the backstop for villages that skip one.
+    SIMPUL_RETURN_IF_ERROR(CheckStagesPassed(store, app, before));
+    SIMPUL_RETURN_IF_ERROR(CheckBenefitApproval(store, app, override_reason));
+  }
   SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, RowText(app, "village"), kind, reason, actor_role, operator_name,
                                      before.head));
   SIMPUL_RETURN_IF_ERROR(store.Audit("decision:" + kind, RowText(app, "village"), app_id, reason));

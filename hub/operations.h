@@ -47,7 +47,10 @@ Status AppendEvent(HubStore& store, const std::string& app_id, const std::string
 // (MsgId::kDecisionStale) when anyone recorded anything since: the decision
 // was made on a state that is gone, and nothing is written. An approval of a
 // service the applicant's NIK already holds needs `override_reason`
-// (hub/duplicates.h).
+// (hub/duplicates.h). An approval is refused with FailedPrecondition
+// (MsgId::kDecisionSkipsStage) while a stage of the application's service
+// rule is not passed (hub/stages.h); returning and rejecting are allowed at
+// any stage. Nothing is written when refused.
 Status RecordDecision(HubStore& store, const std::string& app_id, const std::string& kind,
                       const std::string& reason, const std::string& actor_role,
                       const std::string& operator_name, const std::string* expected_head = nullptr,

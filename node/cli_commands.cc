@@ -15,6 +15,8 @@
 #include <cstring>
 
 #include "node/cli_internal.h"
+#include "node/documents.h"
+#include "node/stages.h"
 #include "sync/crypto/envelope.h"
 #include "schema/json_writer.h"
 #include "schema/model.h"
@@ -288,6 +290,8 @@ Status AppShow(Invocation& inv) {
   SIMPUL_ASSIGN_OR_RETURN(auto events, ReadEvents(*store, id));
   auto state = schema::FoldWorkflow(events);
   SIMPUL_ASSIGN_OR_RETURN(auto atts, Attachments(*store, id));
+  SIMPUL_ASSIGN_OR_RETURN(auto next_stage, NextStageOf(*store, id));  // the service rule (node/stages.h)
+  SIMPUL_ASSIGN_OR_RETURN(std::vector<std::string> missing_docs, MissingDocumentsOf(*store, id));
   std::string applicant_name;
   if (auto p = ReadRecord(*store, Entity::kPerson, GetS(row, "applicant_id")); p.ok())
     applicant_name = GetS(*p, "name");
@@ -302,10 +306,13 @@ Status AppShow(Invocation& inv) {
     j.EndArray().Key("events").BeginArray();
     for (const auto& e : events) {
       j.BeginObject().Field("kind", e.kind).Field("actor_role", e.actor_role).Field("reason", e.reason)
-          .Field("at", e.at).Field("id", e.id);
+          .Field("at", e.at).Field("id", e.id).Field("stage", e.stage);
       SIMPUL_RETURN_IF_ERROR(EventJson(j, *store, e));
       j.EndObject();
     }
+    j.EndArray().Field("next_stage", next_stage ? next_stage->code : "")
+        .Field("next_stage_role", next_stage ? next_stage->role : "").Key("missing_documents").BeginArray();
+    for (const auto& k : missing_docs) j.String(k);
     j.EndArray().Key("attachments").BeginArray();
     for (const auto& a : atts)
       j.BeginObject().Field("id", a.id).Field("kind", a.kind).Field("sha256", a.sha256)
@@ -337,6 +344,14 @@ Status AppShow(Invocation& inv) {
         << a.sha256.substr(0, 12) << "…  "
         << (a.present ? inv.T("present") : inv.T("pending (not received yet)"))
         << "\n";
+  }
+  if (next_stage)
+    o << "  " << inv.T("Next stage: ") << next_stage->code << " ("
+      << (inv.lang == Lang::kId ? next_stage->title_id : next_stage->title_en) << ", " << next_stage->role << ")\n";
+  if (!missing_docs.empty() && schema::VillageMayEdit(state.status)) {
+    std::string kinds;
+    for (const auto& k : missing_docs) kinds += (kinds.empty() ? "" : ", ") + k;
+    o << "  " << Msg(inv.lang, MsgId::kSubmitMissingDocuments, {kinds}) << "\n";
   }
   return Status::Ok();
 }

@@ -51,9 +51,10 @@ Status CmdUi(Invocation& inv) {
   web::ServerOptions so;
   so.address = "127.0.0.1";
   so.port = port;
-  // JSON forms, and a reply bundle read from the Sync page (its own limit;
-  // a little over it still reaches the app, which says why it refuses).
-  so.body_limit = options.max_bundle_bytes + (1 << 20);
+  // Above the app's own limits (JSON 64 KiB, a scan 8 MiB, a reply bundle),
+  // so that a 30 MB photo or a bundle a little over its limit still gets the
+  // app's answer naming the field.
+  so.body_limit = std::max<uint64_t>(32ull << 20, options.max_bundle_bytes + (1 << 20));
   so.server_name = "simpul-node";
   web::HttpServer server(so, [&app](const web::HttpRequest& req) {
     if (req.truncated) return web::HttpResponse();  // nobody reads the answer

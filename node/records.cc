@@ -1,17 +1,10 @@
 #include "node/records.h"
 
-#include <fcntl.h>
-#include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <ctime>
-#include <filesystem>
 
+#include "node/stages.h"
 #include "schema/ids.h"
 #include "schema/model.h"
 #include "schema/regions.h"
@@ -126,18 +119,6 @@ Result<Value> ColumnOf(NodeStore& store, Entity e, const std::string& id, const 
   Value v = st->Column(0);
   st->Reset();
   return v;
-}
-
-// "20 MiB", "30.5 MiB", "512 KiB": sizes as an operator reads them.
-std::string SizeText(uint64_t bytes) {
-  char buf[32];
-  if (bytes >= (1ull << 20))
-    std::snprintf(buf, sizeof buf, bytes % (1ull << 20) ? "%.1f MiB" : "%.0f MiB", bytes / 1048576.0);
-  else if (bytes >= 1024)
-    std::snprintf(buf, sizeof buf, bytes % 1024 ? "%.1f KiB" : "%.0f KiB", bytes / 1024.0);
-  else
-    std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(bytes));
-  return buf;
 }
 
 // ISO-8601 UTC from the node's wall clock: informative only (clocks lie).
@@ -537,6 +518,16 @@ Status Submit(NodeStore& store, const std::string& app_id, Lang lang) {
     return Status::FailedPrecondition("already " + state.status)
         .WithMsg(MsgId::kAlreadySubmitted, {app_id, state.status});
   SIMPUL_ASSIGN_OR_RETURN(auto problems, SubmissionProblems(store, app_id, lang));
+  // The documents the service rule requires (node/stages.h): a resubmission
+  // after a return follows the same rule.
+  SIMPUL_ASSIGN_OR_RETURN(std::vector<std::string> missing_docs, MissingDocumentsOf(store, app_id));
+  std::string docs;
+  for (const auto& k : missing_docs) docs += (docs.empty() ? "" : ", ") + k;
+  if (!docs.empty() && problems.empty())
+    return Status::FailedPrecondition("required documents not attached: " + docs)
+        .WithField("documents")
+        .WithMsg(MsgId::kSubmitMissingDocuments, {docs});
+  if (!docs.empty()) problems.push_back(Msg(lang, MsgId::kSubmitMissingDocuments, {docs}));
   if (!problems.empty()) {
     std::string joined;
     for (const auto& p : problems) joined += "\n  - " + p;
@@ -654,110 +645,6 @@ Result<schema::ScoreResult> AnswerIndicators(NodeStore& store, const std::string
                                                     std::move(fields), {}));
   (void)written;
   return score;
-}
-
-namespace {
-
-std::string HexOf(const unsigned char* p, size_t n) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out += kHex[p[i] >> 4];
-    out += kHex[p[i] & 15];
-  }
-  return out;
-}
-
-std::string MediaTypeOf(const std::string& path, const std::string& head) {
-  if (head.rfind("%PDF", 0) == 0) return "application/pdf";
-  if (head.rfind("\xff\xd8\xff", 0) == 0) return "image/jpeg";
-  if (head.rfind("\x89PNG", 0) == 0) return "image/png";
-  (void)path;
-  return "application/octet-stream";
-}
-
-Status FileError(const std::string& path, const std::string& why) {
-  return Status::IoError("cannot read " + path + ": " + why)
-      .WithField("file")
-      .WithMsg(MsgId::kFileUnreadable, {path, why});
-}
-
-}  // namespace
-
-Result<Written> AttachDocument(NodeStore& store, const std::string& app_id, const std::string& kind,
-                               const std::string& path, uint64_t max_bytes) {
-  SIMPUL_RETURN_IF_ERROR(schema::CheckEnum("kind", kind, schema::ListCodes(schema::kAttachmentKinds),
-                                           schema::FindCode(schema::kAttachmentKinds, kind)));
-  SIMPUL_RETURN_IF_ERROR(RequireExists(store, Entity::kApplication, app_id));
-  SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
-  if (!schema::VillageMayEdit(state.status))
-    return Status::FailedPrecondition("application is " + state.status)
-        .WithMsg(MsgId::kNotEditable, {app_id, state.status});
-
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return FileError(path, std::strerror(errno));
-  struct stat sb {};
-  if (::fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-    ::close(fd);
-    return FileError(path, "not a regular file");
-  }
-  if (static_cast<uint64_t>(sb.st_size) > max_bytes) {
-    ::close(fd);
-    return Status::ResourceExhausted("file too large")
-        .WithField("file")
-        .WithMsg(MsgId::kFileTooLarge, {path, SizeText(static_cast<uint64_t>(sb.st_size)), SizeText(max_bytes)});
-  }
-  // Copy into a sealed temporary document while hashing, then put it in
-  // place: a crash leaves at worst an orphan temporary, never a wrong
-  // document, and the clear bytes never touch the store's disk.
-  auto writer = store.blobs().NewWriter();
-  if (!writer.ok()) {
-    ::close(fd);
-    return writer.status();
-  }
-  crypto_hash_sha256_state sha;
-  crypto_hash_sha256_init(&sha);
-  std::string head;
-  uint64_t size = 0;
-  char buf[1 << 16];
-  Status io;
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      io = FileError(path, std::strerror(errno));
-      break;
-    }
-    if (n == 0) break;
-    if (head.size() < 8) head.append(buf, std::min<size_t>(8, static_cast<size_t>(n)));
-    crypto_hash_sha256_update(&sha, reinterpret_cast<unsigned char*>(buf), static_cast<size_t>(n));
-    size += static_cast<uint64_t>(n);
-    if (size > max_bytes) {
-      io = Status::ResourceExhausted("file grew beyond the limit")
-               .WithMsg(MsgId::kFileTooLarge, {path, SizeText(size), SizeText(max_bytes)});
-      break;
-    }
-    io = writer->Add(std::string_view(buf, static_cast<size_t>(n)));
-    if (!io.ok()) break;
-  }
-  ::close(fd);
-  sodium_memzero(buf, sizeof buf);
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&sha, digest);
-  std::string hex = HexOf(digest, sizeof digest);
-  if (io.ok()) io = writer->Finish(hex);
-  if (!io.ok()) return io;  // the writer removes its temporary
-  const schema::TableDef* table = schema::FindTable("attachments");
-  std::string id = schema::NewRowId(store.NowMs());
-  std::string filename = std::filesystem::path(path).filename().string();
-  std::vector<FieldWrite> fields = {
-      {"application_id", app_id}, {"kind", kind}, {"sha256", hex},
-      {"size", static_cast<int64_t>(size)}, {"media_type", MediaTypeOf(path, head)},
-      {"filename", filename.substr(0, 200)}};
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
-  SIMPUL_ASSIGN_OR_RETURN(auto w, store.writer().Write(*table, id, store.village(), fields));
-  SIMPUL_RETURN_IF_ERROR(txn.Commit());
-  return Written{id, {}, w.fields_changed};
 }
 
 }  // namespace simpul::node

@@ -96,11 +96,7 @@ Result<schema::ScoreResult> AnswerIndicators(NodeStore& store, const std::string
                                              const std::string& set_id,
                                              const schema::Answers& answers);
 
-// Documents: copies `path` into the content-addressed blob store and records
-// the attachment. Limit in bytes (default 20 MiB).
-inline constexpr uint64_t kMaxAttachmentBytes = 20ull << 20;
-Result<Written> AttachDocument(NodeStore& store, const std::string& app_id, const std::string& kind,
-                               const std::string& path, uint64_t max_bytes = kMaxAttachmentBytes);
+// Documents (attach, replace, list, read): node/documents.h.
 
 }  // namespace simpul::node
 

@@ -56,4 +56,32 @@ Result<std::optional<schema::StageRule>> NextStageOf(NodeStore& store, const std
   return std::optional<schema::StageRule>(*next);
 }
 
+Result<std::vector<std::string>> MissingDocumentsOf(NodeStore& store, const std::string& app_id) {
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, Rules());
+  SIMPUL_ASSIGN_OR_RETURN(const schema::ServiceRule* rule, RuleOf(store, app_id, rules));
+  if (!rule) return std::vector<std::string>();
+  SIMPUL_ASSIGN_OR_RETURN(
+      auto* st, store.db().Cached("SELECT DISTINCT kind FROM attachments WHERE application_id=? AND deleted=0"));
+  st->Bind(1, app_id);
+  std::vector<std::string> attached;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    if (!*row) break;
+    attached.push_back(st->Text(0));
+  }
+  st->Reset();
+  return schema::MissingDocuments(*rule, attached);
+}
+
+Result<std::vector<schema::DocumentRequirement>> DocumentsNamedBy(NodeStore& store, const std::string& app_id) {
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, Rules());
+  SIMPUL_ASSIGN_OR_RETURN(const schema::ServiceRule* rule, RuleOf(store, app_id, rules));
+  if (!rule) return std::vector<schema::DocumentRequirement>();
+  return rule->documents;
+}
+
 }  // namespace simpul::node

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "node/store.h"
 #include "schema/service_rules.h"
@@ -22,6 +23,17 @@ Status RecordVillageStage(NodeStore& store, const std::string& app_id, const std
 // The next stage the application waits for under its service rule, while
 // it is under review (nullopt otherwise, or when every stage is done).
 Result<std::optional<schema::StageRule>> NextStageOf(NodeStore& store, const std::string& app_id);
+
+// The kinds of the documents the application's service rule requires that
+// are not attached (optional kinds never count), in the rule's order; empty
+// when none is missing or no rule governs the application. Submit refuses
+// while any is (MsgId::kSubmitMissingDocuments).
+Result<std::vector<std::string>> MissingDocumentsOf(NodeStore& store, const std::string& app_id);
+
+// The documents the application's service rule names (required and
+// optional), in the rule's order: the page's checklist. Empty when no rule
+// governs it.
+Result<std::vector<schema::DocumentRequirement>> DocumentsNamedBy(NodeStore& store, const std::string& app_id);
 
 }  // namespace simpul::node
 

@@ -377,6 +377,18 @@ constexpr Entry kCatalogue[] = {
     {MsgId::kEnrolAdminOnly,
      "Hanya administrator yang boleh membuat kode pendaftaran desa (peran Anda: '{0}'). Tidak ada yang dibuat.",
      "Only an administrator may issue a village enrolment code (your role: '{0}'). Nothing was issued."},
+    {MsgId::kWebUploadTooLarge,
+     "Pindaian untuk '{0}' terlalu besar ({1}; batasnya {2}). Foto diperkecil oleh halaman sebelum dikirim; PDF harus "
+     "di bawah batas. Tidak ada yang disimpan.",
+     "The scan for '{0}' is too large ({1}; the limit is {2}). Photos are made smaller by the page before they are "
+     "sent; a PDF must be under the limit. Nothing was stored."},
+    {MsgId::kWebUploadNotScan,
+     "Pindaian untuk '{0}' harus foto (JPEG atau PNG) atau PDF; berkas ini bukan keduanya. Tidak ada yang disimpan.",
+     "The scan for '{0}' must be a photo (JPEG or PNG) or a PDF; this file is neither. Nothing was stored."},
+    {MsgId::kWebUploadEmpty, "Berkas untuk '{0}' kosong. Pilih berkas lain atau ambil foto lagi.",
+     "The file for '{0}' is empty. Choose another file or take the photo again."},
+    {MsgId::kWebDocumentNotHere, "Berkas dokumen ini tidak ada di penyimpanan laptop ini.",
+     "This document's file is not in this laptop's store."},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");
@@ -1510,6 +1522,31 @@ Perintah:
     {"Kecamatan code", "Kode kecamatan"},
     {"Kecamatan total", "Jumlah kecamatan"},
     {"Total", "Jumlah"},
+    // The village web app's documents (node/web/application.html).
+    {"Document kind", "Jenis dokumen"},
+    {"Scan attached", "Pindaian terlampir"},
+    {"required", "wajib"},
+    {"optional", "tidak wajib"},
+    {"not attached yet", "belum dilampirkan"},
+    {"Attach a scan (file or camera)", "Lampirkan pindaian (berkas atau kamera)"},
+    {"Replace the scan (file or camera)", "Ganti pindaian (berkas atau kamera)"},
+    {"Sending the scan...", "Mengirim pindaian..."},
+    {"Attached: {0} ({1}).", "Terlampir: {0} ({1})."},
+    {"The photo was made smaller before sending: {0} to {1} pixels, {2}.", "Foto diperkecil sebelum dikirim: {0} menjadi {1} piksel, {2}."},
+    {"Photos are made smaller in this browser (long side at most 2000 pixels, JPEG) before they are sent; a PDF is sent as it is, up to {0}.", "Foto diperkecil di peramban ini (sisi terpanjang paling banyak 2000 piksel, JPEG) sebelum dikirim; PDF dikirim apa adanya, paling besar {0}."},
+    {"The scan for '{0}' is too large ({1}, over the limit of {2}). Nothing was sent.", "Pindaian untuk '{0}' terlalu besar ({1}, melebihi batas {2}). Tidak ada yang dikirim."},
+    {"This photo cannot be read by the browser. Take it again or choose another file.", "Foto ini tidak bisa dibaca peramban. Ambil lagi atau pilih berkas lain."},
+    // The Dinsos application page's stages (hub/web/application.html).
+    {"Record the stage: passed", "Catat tahap: lolos"},
+    {"Record that {0}'s application passed this stage?", "Catat bahwa permohonan {0} lolos tahap ini?"},
+    {"Stage recorded.", "Tahap dicatat."},
+    {"Stages of the service rule", "Tahapan aturan layanan"},
+    {"Stage", "Tahap"},
+    {"Recorded by", "Dicatat oleh"},
+    {"State", "Keadaan"},
+    {"passed: {0}, {1}", "lolos: {0}, {1}"},
+    {"not passed yet", "belum lolos"},
+    {"Next: {0} (recorded by: {1}). Approval waits until every stage is passed.", "Berikutnya: {0} (dicatat oleh: {1}). Persetujuan menunggu semua tahap lolos."},
 };
 
 }  // namespace

@@ -194,6 +194,11 @@ enum class MsgId : uint16_t {
   // The dashboard, the SIPERJAKE recap and enrolment from the villages page.
   kDashboardPeriod,       // {0} most days
   kEnrolAdminOnly,        // {0} role
+  // The village web app's document uploads (node/api/documents_api.cc).
+  kWebUploadTooLarge,     // {0} document kind, {1} size, {2} limit
+  kWebUploadNotScan,      // {0} document kind
+  kWebUploadEmpty,        // {0} document kind
+  kWebDocumentNotHere,
   kCount_,  // keep last
 };
 

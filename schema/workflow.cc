@@ -5,6 +5,13 @@
 
 namespace simpul::schema {
 
+std::string StageOfEvent(const WorkflowEvent& e) {
+  if (e.kind == "stage_done") return e.stage;
+  if (e.kind == "field_visited") return "field_check";
+  if (e.kind == "recommended") return "kecamatan";
+  return {};
+}
+
 bool IsKnownEventKind(const std::string& k) {
   static const std::set<std::string> kKinds = {
       "submitted", "returned", "resubmitted", "field_visited", "recommended",
@@ -112,8 +119,7 @@ WorkflowState FoldWorkflow(std::vector<WorkflowEvent> unordered) {
       if (e.kind == "stage_done" && e.stage.empty()) ignore(e, "no stage named");
       else if (open) {
         next = "in_review";
-        std::string stage = e.kind == "field_visited" ? "field_check" : e.kind == "recommended" ? "kecamatan" : e.stage;
-        s.stages_done.push_back({stage, e.actor_role});
+        s.stages_done.push_back({StageOfEvent(e), e.actor_role});
       } else ignore(e, "not under review (" + st + ")");
     } else if (e.kind == "approved" || e.kind == "rejected") {
       if (open || st == "returned") next = e.kind;

@@ -65,6 +65,9 @@ struct WorkflowState {
 };
 
 bool IsKnownEventKind(const std::string& kind);
+// The stage an event passes: its `stage` for stage_done; field_check for a
+// field_visited and kecamatan for a recommended (older events); "" else.
+std::string StageOfEvent(const WorkflowEvent& e);
 // Which role may record `kind` ("village" may submit/resubmit/withdraw; "hub"
 // decides; "verifier" and "hub" record field visits and recommendations; any
 // of the three records a stage: which stage fits which role is the service

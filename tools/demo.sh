@@ -49,6 +49,7 @@ done
 
 say "The link is down for days: every village keeps working offline"
 printf '%%PDF-1.4\n%% scanned KK\n' > "$work/kk.pdf"
+printf '%%PDF-1.4\n%% scanned KTP\n' > "$work/ktp.pdf"
 i=0
 declare -A APP
 for v in sarongan pesanggaran sumberagung; do
@@ -64,7 +65,13 @@ for v in sarongan pesanggaran sumberagung; do
     node "$v" application answer "$a" no_shelter=tidak head_not_working=ya food_insecure=ya \
       earth_floor=ya poor_walls=ya low_power=ya >/dev/null
     node "$v" application attach "$a" --kind kk --file "$work/kk.pdf" >/dev/null
+    if [ "$v$n" = sarongan1 ]; then  # the service rule wants the KTP too: submitting without it is refused
+      echo "Sarongan submits its first application with only the KK attached:"
+      node "$v" application submit "$a" 2>&1 | sed 's/^/  /' || true
+    fi
+    node "$v" application attach "$a" --kind ktp --file "$work/ktp.pdf" >/dev/null
     node "$v" application submit "$a" >/dev/null
+    node "$v" application stage "$a" field_check --note "Cek lapangan bersama tim pemburu kemiskinan" >/dev/null
     APP[$v$n]=$a
   done
   echo "$v: $(node "$v" --json status | json 'str(d["applications"]) + " applications, " + str(d["outbox_pending"]) + " changes waiting in the outbox"')"
@@ -95,6 +102,11 @@ say "Dinsos loads the quarterly DTKS snapshot (a synthetic sample, as Excel save
 hub dtks import "$(dirname "$0")/data/dtks-sample.csv" | head -2
 
 say "Dinsos reviews: approves a Sarongan application, and returns one from Pesanggaran"
+echo "Approving before the service rule's stages are passed is refused, naming the stage:"
+hub application approve "${APP[sarongan1]}" --reason "Memenuhi kriteria" 2>&1 | sed 's/^/  /' || true
+hub application stage "${APP[sarongan1]}" kecamatan --note "Direkomendasikan camat"
+hub application stage "${APP[sarongan1]}" dinsos_verification --note "Berkas lengkap"
+hub application stage "${APP[sarongan1]}" health_recheck --note "Sesuai data Dinkes"
 hub application approve "${APP[sarongan1]}" --reason "Memenuhi kriteria"
 hub application letter "${APP[sarongan1]}"
 hub application edit "${APP[pesanggaran1]}" --notes "Foto KK tidak terbaca, mohon kirim ulang"

@@ -8,6 +8,7 @@
 #include "hub/decision_rules.h"
 #include "hub/history.h"
 #include "hub/operations.h"
+#include "hub/stages.h"
 #include "hub/web/page_strings.h"
 #include "schema/local_time.h"
 #include "schema/validate.h"
@@ -51,9 +52,39 @@ web::HttpResponse StaleReply(ApiCall& call, const Status& status, const std::str
 
 }  // namespace
 
+// "stage": records the next stage of the application's rule (or `stage` of
+// the body) with the reason as its note, by the signed-in role, on the
+// state the page showed.
+static web::HttpResponse TakeStage(ApiCall& call, const std::string& id) {
+  auto body = JsonBody(call);
+  if (!body.ok()) return StatusReply(call, body.status());
+  const std::string expected = body->String("expected_head"), note = body->String("reason");
+  if (Status st = schema::CheckLength("reason", note, 1000); !st.ok()) return StatusReply(call, st);
+  auto app = ReadRow(call.store, "applications", id);
+  if (!app.ok()) return StatusReply(call, app.status());
+  auto history = ReadHistory(call.store, id);
+  if (!history.ok()) return StatusReply(call, history.status());
+  if (history->state.head != expected)
+    return StaleReply(call, Status::Aborted("the application changed meanwhile"), id, expected);
+  std::string stage = body->String("stage");
+  if (stage.empty()) {
+    auto next = NextStageOf(call.store, *app, history->state);
+    if (!next.ok()) return StatusReply(call, next.status());
+    if (*next) stage = (*next)->code;
+  }
+  const std::string role = call.role();
+  if (Status st = RecordStage(call.store, id, stage, note, call.user(), &role); !st.ok()) return StatusReply(call, st);
+  auto after = ReadHistory(call.store, id);
+  if (!after.ok()) return StatusReply(call, after.status());
+  return JsonReply(200, web::JsonWriter().BeginObject().Field("status", after->state.status)
+                            .Field("status_label", StatusLabel(call.lang, after->state.status))
+                            .Field("head", after->state.head).Field("stage", stage).EndObject().str());
+}
+
 web::HttpResponse TakeAction(ApiCall& call) {
   const std::string id = call.Param("id"), action = call.Param("action");
   const Lang lang = call.lang;
+  if (action == "stage") return TakeStage(call, id);
   const DecisionRule* rule = FindDecisionRule(action);
   if (!rule)
     return StatusReply(call, Status::NotFound("unknown action " + action).WithMsg(MsgId::kWebActionUnknown, {action}));

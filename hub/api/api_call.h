@@ -9,7 +9,10 @@
 #include <optional>
 #include <string>
 
+#include "hub/history.h"
+#include "hub/operations.h"
 #include "hub/store.h"
+#include "schema/service_rules.h"
 #include "schema/messages.h"
 #include "schema/status.h"
 #include "sync/accounts.h"
@@ -77,8 +80,12 @@ web::HttpResponse PageStrings(ApiCall& call);
 web::HttpResponse ListQueue(ApiCall& call);
 web::HttpResponse ListVillages(ApiCall& call);
 web::HttpResponse ShowApplication(ApiCall& call);
-// actions_api.cc
+// actions_api.cc ("stage" records the next stage of the rule: hub/stages.h)
 web::HttpResponse TakeAction(ApiCall& call);
+// stages_api.cc: writes the rule's "stages" (passed or missing, by whom and
+// when) and "next_stage" of `app`; returns the first stage not passed.
+Result<std::optional<schema::StageRule>> WriteStages(web::JsonWriter& j, ApiCall& call, const Row& app,
+                                                     const History& history);
 // documents_api.cc
 web::HttpResponse GetDocument(ApiCall& call);
 web::HttpResponse GetLetterPdf(ApiCall& call);

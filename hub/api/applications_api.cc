@@ -196,11 +196,13 @@ Status WriteApplication(web::JsonWriter& j, ApiCall& call, const Row& app, const
     j.BeginObject().Field("id", l.id).Field("number", l.number).Field("issued_text", When(lang, l.issued_at_ms, village))
         .EndObject();
   j.EndArray();
-  // What the signed-in role may do now.
+  // The rule's stages; what the signed-in role may do now (no approval
+  // while a stage is missing; the next stage to the role it names).
+  SIMPUL_ASSIGN_OR_RETURN(std::optional<schema::StageRule> next, WriteStages(j, call, app, history));
   std::vector<schema::WorkflowEvent> events;
   for (const auto& e : history.entries) events.push_back(e.event);
   j.Key("actions").BeginArray();
-  for (const auto& a : AvailableActions(call.role(), events)) j.String(a);
+  for (const auto& a : AvailableActions(call.role(), events, next ? &*next : nullptr)) j.String(a);
   j.EndArray().EndObject();
   return Status::Ok();
 }

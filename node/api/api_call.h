@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "node/api/sync_job.h"
 #include "node/api/village_app.h"
@@ -67,6 +68,7 @@ struct ApiRoute {
   Access access;
   sync::Permission permission;  // signed in: what the role must allow (the CLI command's)
   ApiHandler handler;
+  bool upload = false;  // the body is a scan (max_upload_bytes), not JSON (web::kMaxJsonBody)
 };
 
 // The reply for a failed Status: its HTTP status and catalogue text in the
@@ -121,6 +123,17 @@ web::HttpResponse NewApplication(ApiCall& call);
 web::HttpResponse EditApplication(ApiCall& call);
 web::HttpResponse SubmitApplication(ApiCall& call);
 web::HttpResponse GetLetterPdf(ApiCall& call);
+// documents_api.cc. WriteDocuments writes an application's "documents",
+// "document_kinds" (its service rule's checklist) and upload limit, and
+// gives the required kinds not attached.
+Status WriteDocuments(JsonWriter& j, const ApiCall& call, const std::string& app_id,
+                      std::vector<std::string>* missing_kinds);
+// True (and `refusal` set: 413 naming the field "file") when an upload's
+// body is over max_upload_bytes.
+bool OverUploadLimit(const ApiCall& call, web::HttpResponse* refusal);
+web::HttpResponse AddDocument(ApiCall& call);
+web::HttpResponse ReplaceDocument(ApiCall& call);
+web::HttpResponse ViewDocument(ApiCall& call);
 // sync_api.cc
 web::HttpResponse SyncStatus(ApiCall& call);
 web::HttpResponse SyncNow(ApiCall& call);

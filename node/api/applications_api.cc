@@ -234,11 +234,18 @@ web::HttpResponse ShowApplication(ApiCall& call) {
       WriteSet(j, call.lang, *set);
     }
   }
+  // The documents and the rule's checklist of them; a required one missing
+  // is a problem like any other (Submit refuses it).
+  std::vector<std::string> missing_docs;
+  if (Status st = WriteDocuments(j, call, id, &missing_docs); !st.ok()) return StatusReply(call, st);
   j.Key("problems").BeginArray();
   if (editable) {
     auto problems = SubmissionProblems(store, id, call.lang);
     if (!problems.ok()) return StatusReply(call, problems.status());
     for (const auto& p : *problems) j.String(p);
+    std::string kinds;
+    for (const auto& k : missing_docs) kinds += (kinds.empty() ? "" : ", ") + k;
+    if (!kinds.empty()) j.String(Msg(call.lang, MsgId::kSubmitMissingDocuments, {kinds}));
   }
   j.EndArray().Key("history").BeginArray();
   for (const auto& e : *events)

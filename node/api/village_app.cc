@@ -39,6 +39,10 @@ const api::ApiRoute kRoutes[] = {
     {"PUT", "/api/v1/applications/{id}", Access::kSignedIn, Permission::kRecord, api::EditApplication},
     {"POST", "/api/v1/applications/{id}/submit", Access::kSignedIn, Permission::kRecord, api::SubmitApplication},
     {"GET", "/api/v1/applications/{id}/letter", Access::kSignedIn, Permission::kRead, api::GetLetterPdf},
+    {"POST", "/api/v1/applications/{id}/documents", Access::kSignedIn, Permission::kRecord, api::AddDocument, true},
+    {"PUT", "/api/v1/applications/{id}/documents/{doc}", Access::kSignedIn, Permission::kRecord, api::ReplaceDocument,
+     true},
+    {"GET", "/api/v1/applications/{id}/documents/{doc}", Access::kSignedIn, Permission::kRead, api::ViewDocument},
     {"GET", "/api/v1/sync", Access::kSignedIn, Permission::kRead, api::SyncStatus},
     {"POST", "/api/v1/sync", Access::kSignedIn, Permission::kRecord, api::SyncNow},
     {"POST", "/api/v1/sync/bundle/export", Access::kSignedIn, Permission::kRecord, api::ExportBundleFile},
@@ -133,6 +137,13 @@ web::HttpResponse VillageApp::Impl::Run(const api::ApiRoute& route, const web::H
     api::AuditNow(*state.store, "locked", state.store->village(), "web app idle");
     state.Lock();
   }
+  // A JSON body over its limit is refused before anything reads it; a scan
+  // over its limit once the operator's language is known (below); a reply
+  // bundle by its handler (max_bundle_bytes).
+  if (!route.upload && route.pattern != std::string_view(kBundleImportPath) && req.body.size() > web::kMaxJsonBody) {
+    return ErrorReply(413, "resource_exhausted",
+                      "request body over " + std::to_string(web::kMaxJsonBody) + " bytes", "body");
+  }
   if (route.access == Access::kPublic) return route.handler(call);
   if (!state.store) return ErrorReply(423, "locked", Msg(call.lang, MsgId::kWebStoreLocked));
   NodeStore& store = *state.store;
@@ -167,15 +178,12 @@ web::HttpResponse VillageApp::Impl::Run(const api::ApiRoute& route, const web::H
     api::AuditNow(store, "refused", call.user(), "role " + role + " may not " + what);
     return ErrorReply(403, "permission_denied", Msg(call.lang, MsgId::kWebRoleForbids, {role}));
   }
+  if (web::HttpResponse refusal; route.upload && api::OverUploadLimit(call, &refusal)) return refusal;
   return route.handler(call);
 }
 
 web::HttpResponse VillageApp::Impl::Api(const web::HttpRequest& req) {
   Lang lang = web::ParseLang(req.Query("lang"), Lang::kId);
-  // A reply bundle has its own limit, checked by its handler.
-  if (req.body.size() > web::kMaxJsonBody && req.Path() != kBundleImportPath)
-    return ErrorReply(413, "resource_exhausted", "request body over " + std::to_string(web::kMaxJsonBody) + " bytes",
-                      "body");
   return router.Dispatch(req, [&](int status, const std::string&) {
     return status == 405 ? ErrorReply(405, "method_not_allowed", Msg(lang, MsgId::kWebMethodNotAllowed))
                          : ErrorReply(404, "not_found", Msg(lang, MsgId::kWebNotFound));

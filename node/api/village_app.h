@@ -14,7 +14,8 @@
 // Requests must name 127.0.0.1 or localhost in their Host header: a page
 // of another site that rebinds its own name to 127.0.0.1 cannot reach the
 // app (DNS rebinding). State-changing requests need the session's CSRF
-// token and a JSON body; sign-ins and unlocks are throttled and audited.
+// token and a JSON body (a scan upload: the file's own image or PDF type,
+// at most max_upload_bytes); sign-ins and unlocks are throttled and audited.
 //
 // Thread-safety: Handle() runs on the server's worker thread, one call at a
 // time. A sync started from the page runs on its own thread
@@ -44,6 +45,9 @@ struct VillageAppOptions {
   // A reply bundle read from the Sync page (the one request body that is
   // not JSON); a larger one is refused with a message (the CLI reads any).
   uint64_t max_bundle_bytes = 64ull << 20;
+  // One uploaded scan, in bytes. The page makes photos smaller first (long
+  // side 2000 px, JPEG), so only a large PDF comes near it.
+  uint64_t max_upload_bytes = 8ull << 20;
 };
 
 // The path a reply bundle is posted to (its body is the file's bytes).

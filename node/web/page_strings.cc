@@ -194,6 +194,21 @@ constexpr PageString kPageStrings[] = {
     {"bundle.importing", "Reading the reply bundle..."},
     {"bundle.choose", "Choose the reply bundle file first."},
     {"bundle.too_large", "This file is {0} MB; a reply bundle read here can be at most {1} MB. Nothing was applied."},
+    {"doc.title", "Documents"},
+    {"doc.kind", "Document kind"},
+    {"doc.file", "Scan attached"},
+    {"doc.required", "required"},
+    {"doc.optional", "optional"},
+    {"doc.missing", "not attached yet"},
+    {"doc.view", "View"},
+    {"doc.attach", "Attach a scan (file or camera)"},
+    {"doc.replace", "Replace the scan (file or camera)"},
+    {"doc.sending", "Sending the scan..."},
+    {"doc.attached", "Attached: {0} ({1})."},
+    {"doc.downscaled", "The photo was made smaller before sending: {0} to {1} pixels, {2}."},
+    {"doc.hint", "Photos are made smaller in this browser (long side at most 2000 pixels, JPEG) before they are sent; a PDF is sent as it is, up to {0}."},
+    {"doc.too_large", "The scan for '{0}' is too large ({1}, over the limit of {2}). Nothing was sent."},
+    {"doc.unreadable", "This photo cannot be read by the browser. Take it again or choose another file."},
 };
 
 struct CodeText {

@@ -37,8 +37,14 @@ PASSWORDS = {
     'vina': 'passw0rd-vina',      # hub_verifier (a second one)
     'oki': 'passw0rd-oki',        # approving_official
     'audi': 'passw0rd-audi',      # auditor
+    'kiki': 'passw0rd-kiki',      # kecamatan_verifier
 }
-ROLES = {'vera': 'hub_verifier', 'vina': 'hub_verifier', 'oki': 'approving_official', 'audi': 'auditor'}
+ROLES = {'vera': 'hub_verifier', 'vina': 'hub_verifier', 'oki': 'approving_official', 'audi': 'auditor',
+         'kiki': 'kecamatan_verifier'}
+# Who records a service rule's stage at the hub (the role it names).
+STAGE_USERS = {'hub_verifier': 'vera', 'kecamatan_verifier': 'kiki'}
+# The documents a poverty statement's service rule requires.
+REQUIRED_SCANS = ('kk', 'ktp')
 VILLAGE = '35.10.01.2001'  # Sarongan, Pesanggaran, Banyuwangi (WIB)
 NODE_PASSPHRASE = 'kantor desa sarongan 2026'
 # The village store's operator accounts (add_village_accounts).
@@ -75,10 +81,8 @@ def wait_for_port(port, proc, what, log):
 
 def png_bytes(width=64, height=48, rgb=(40, 120, 200)):
     """A small valid PNG (a 'scan'): solid colour with a darker band."""
-    rows = b''
-    for y in range(height):
-        colour = bytes(rgb) if y % 12 > 3 else bytes(c // 3 for c in rgb)
-        rows += b'\x00' + colour * width
+    light, dark = b'\x00' + bytes(rgb) * width, b'\x00' + bytes(c // 3 for c in rgb) * width
+    rows = b''.join(light if y % 12 > 3 else dark for y in range(height))
     def chunk(kind, data):
         return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff)
     return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)) +
@@ -145,6 +149,26 @@ def fetch(driver, method, path, body=None, csrf='session'):
                 head, text: text.slice(0, 4000), size: buf.length});
         })().catch(e => done({status: -1, text: String(e)}));
     """, method, path, body, csrf)
+
+
+def attach_scan(driver, kind, path, shown_name=None):
+    """In the village app's application page: types the path of a scan into
+    the file input of document `kind` (as the file chooser would), and waits
+    until its row shows the attached file (`shown_name`, else the file's
+    name). Returns the page's message (what was attached, and whether the
+    photo was made smaller)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    name = shown_name or os.path.basename(path)
+
+    def shown(drv):  # the page redraws the row after the upload
+        try:
+            return name in drv.find_element(By.ID, 'doc-' + kind).text
+        except StaleElementReferenceException:
+            return False
+    driver.find_element(By.ID, 'doc-file-' + kind).send_keys(path)
+    wait(driver, shown, timeout=30)
+    return text_of(driver, '#message')
 
 
 class SimpulEnv:
@@ -295,6 +319,10 @@ class SimpulEnv:
         app = self.node('application', 'new', '--type', 'poverty_statement', '--applicant', person,
                         '--purpose', purpose)['id']
         self.node('application', 'answer', app, 'no_shelter=tidak', 'head_not_working=ya', 'earth_floor=ya')
+        scans = list(scans)
+        for kind in REQUIRED_SCANS:  # submitting without them is refused
+            if not any(k == kind for k, _, _ in scans):
+                scans.append((kind, '%s-%s.pdf' % (kind, nik), b'%PDF-1.4 ' + kind.encode() + b'\n'))
         for kind, filename, data in scans:
             self.node('application', 'attach', app, '--kind', kind, '--file', self.write_file(filename, data))
         if submit:
@@ -303,6 +331,23 @@ class SimpulEnv:
 
     def sync(self):
         return self.node('sync')
+
+    def pass_stages(self, app, stop_before=None):
+        """Every stage of `app`'s service rule, in order, by its side: the
+        village's at the node (then a sync), Dinsos's at the hub by a user of
+        the role the rule names. An approval is refused until they are.
+        With `stop_before`, stops when that stage is next (a page records it)."""
+        for _ in range(10):
+            shown = json.loads(self.hub('--json', 'application', 'show', app).stdout)
+            stage, role = shown['next_stage'], shown['next_stage_role']
+            if not stage or stage == stop_before:
+                return
+            if role == 'village_operator':
+                self.node('application', 'stage', app, stage, '--note', 'Cek lapangan: sesuai')
+                self.sync()
+            else:
+                self.hub('application', 'stage', app, stage, '--note', 'Diperiksa: sesuai', user=STAGE_USERS[role])
+        raise SimpulError('the stages of %s never finished' % app)
 
     # --- the browser ---------------------------------------------------------
 

@@ -47,7 +47,9 @@ class VerifierTest(unittest.TestCase):
             'rina': e.add_application('Rina Wati', '3510015211870006', '3510011211870005'),
         }
         summary = e.sync()
-        assert summary.get('refused') == 0 and summary.get('docs_sent') == 2, summary
+        # The two scans of the first, and the required KK and KTP the others
+        # share (add_application: the same bytes, sent once).
+        assert summary.get('refused') == 0 and summary.get('docs_sent') == 4, summary
 
     @classmethod
     def tearDownClass(cls):
@@ -207,11 +209,30 @@ class VerifierTest(unittest.TestCase):
     # --- the official -----------------------------------------------------------
 
     def test_06_official_approves_issues_the_letter_and_opens_the_pdf(self):
+        # Three of the service rule's four stages; the health office's re-check is missing.
+        self.env.pass_stages(self.apps['siti'], stop_before='health_recheck')
         d = self.sign_in('oki')
         before = open_dashboard(self.env, d)
         self.assertEqual(before['applications'], '5')
         self.assertEqual(before['median'], '-')  # no letter yet
         self.open_application(d, 'siti')
+        self.assertIn('lolos: ', text_of(d, '#stage-kecamatan'))
+        self.assertIn('WIB', text_of(d, '#stage-kecamatan'))
+        self.assertIn('belum lolos', text_of(d, '#stage-health_recheck'))
+        self.assertIn('Verifikator Dinas Sosial', text_of(d, '#next-stage'))
+        buttons = [b.get_attribute('id') for b in d.find_elements(By.CSS_SELECTOR, '#action-buttons button')]
+        self.assertNotIn('action-approve', buttons)  # not while a stage is missing
+        self.assertNotIn('action-stage', buttons)    # the stage is a verifier's
+        self.env.screenshot(d, '06-stage-missing')
+        # The verifier records it in the page; then the official may approve.
+        v = self.sign_in('vera')
+        self.open_application(v, 'siti')
+        self.act(v, 'stage', 'Cek ulang Dinkes: sesuai')
+        wait(v, lambda drv: 'lolos: vera' in drv.find_element(By.ID, 'stage-health_recheck').text)
+        self.assertIn('Cek ulang Dinkes: sesuai', text_of(v, '#stage-health_recheck'))
+        self.assertFalse(v.find_element(By.ID, 'next-stage').is_displayed())
+        self.open_application(d, 'siti')
+        wait(d, EC.element_to_be_clickable((By.ID, 'action-approve')))
         self.act(d, 'approve')
         wait(d, lambda drv: drv.find_element(By.ID, 'app-status').text == 'disetujui')
         wait(d, EC.element_to_be_clickable((By.ID, 'action-letter')))
@@ -234,7 +255,7 @@ class VerifierTest(unittest.TestCase):
         self.env.screenshot(d, '06-letter-pdf')
         d.close()
         d.switch_to.window(main)
-        self.assertEqual(self.events_of('siti'), ['submitted', 'approved', 'letter_issued'])
+        self.assertEqual(self.events_of('siti'), ['submitted'] + ['stage_done'] * 4 + ['approved', 'letter_issued'])
         # The dashboard: the same applications, now one letter: a median time.
         after = open_dashboard(self.env, d)
         self.assertEqual(after['applications'], '5')
@@ -257,8 +278,8 @@ class VerifierTest(unittest.TestCase):
         self.open_application(other, 'dewi')
         self.act(other, 'return', 'KTP belum dilampirkan')
         wait(other, lambda drv: drv.find_element(By.ID, 'app-status').text == 'dikembalikan untuk dilengkapi')
-        # The official still sees the application as submitted, and approves.
-        self.act(official, 'approve')
+        # The official still sees the application as submitted, and rejects it.
+        self.act(official, 'reject', 'Tidak memenuhi kriteria')
         stale = wait(official, EC.visibility_of_element_located((By.ID, 'stale')))
         self.assertIn('sudah berubah', stale.text)
         self.assertIn("sekarang berstatus 'dikembalikan untuk dilengkapi'", stale.text)

@@ -7,9 +7,13 @@ against the real simpul-node and, for the sync, the real simpul-hub
   residents: a household registered by typing; the NIK decoded as it is
              typed; a NIK typo shown under its field, named, value kept; a
              refused save names the member's field and keeps every value
-  work:      an application by type with its answers; submit; the board
+  work:      an application by type with its answers; its rule's documents
+             listed; a 3000 px photo of the KK attached from a file (made
+             smaller in the page: a 2000 px JPEG arrives) and the KTP as a
+             PDF, then replaced; submit; the board
   sync:      with the hub stopped: a clear message, nothing lost; with it
-             running: sent; Dinsos approves and issues the letter; it prints
+             running: sent; its stages passed, Dinsos approves and issues the
+             letter; it prints
   safety:    a <script> name renders as text; a missing or forged CSRF
              token is refused with nothing written
   pages:     under 200 KB, 1366x768 without sideways scrolling, the print
@@ -23,7 +27,8 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simpul_env import NODE_PASSPHRASE, VILLAGE_PASSWORDS, SimpulEnv, fetch, text_of, wait  # noqa: E402
+from simpul_env import (NODE_PASSPHRASE, VILLAGE_PASSWORDS, SimpulEnv, attach_scan, fetch, pdf_bytes,  # noqa: E402
+                        png_bytes, text_of, wait)
 
 try:
     from selenium.common.exceptions import NoAlertPresentException
@@ -206,11 +211,41 @@ class VillageTest(unittest.TestCase):
         self.shot('09-application-form')
         d.find_element(By.ID, 'save').click()
         wait(d, EC.url_contains('/application?id='))
-        wait(d, EC.visibility_of_element_located((By.ID, 'complete')))
+        wait(d, EC.presence_of_element_located((By.ID, 'doc-file-kk')))
         type(self).app_id = d.execute_script("return new URLSearchParams(location.search).get('id')")
         self.assertIn('status-draft', d.find_element(By.ID, 'status').get_attribute('class'))
         self.assertIn('Skor', text_of(d, '#details'))
+        # The rule's documents: KK and KTP required, not attached yet; submit waits for them.
+        self.assertIn('Kartu Keluarga', text_of(d, '#doc-kk'))
+        self.assertIn('belum dilampirkan', text_of(d, '#doc-ktp'))
+        self.assertIn('kk, ktp', text_of(d, '#problems'))
+        self.assertFalse(d.find_element(By.ID, 'submit').is_enabled())
+        self.assertEqual(d.find_element(By.ID, 'doc-file-kk').get_attribute('accept'), 'image/*,application/pdf')
+        self.assertEqual(d.find_element(By.ID, 'doc-file-kk').get_attribute('capture'), 'environment')
         self.shot('10-application-draft')
+        # A camera photo of the KK, 3000 px wide: made smaller here, a 2000 px JPEG arrives.
+        said = attach_scan(d, 'kk', self.env.write_file('kk-siti.png', png_bytes(3000, 2000)), 'kk-siti.jpg')
+        self.assertIn('diperkecil', said)
+        self.assertIn('3000×2000', said)
+        self.assertIn('2000×1333', said)
+        view = d.find_element(By.CSS_SELECTOR, '#doc-kk a.doc-view').get_attribute('href')
+        kk = fetch(d, 'GET', view, csrf=None)
+        self.assertEqual((kk['status'], kk['type']), (200, 'image/jpeg'))
+        self.assertIn('inline', kk['disposition'])
+        width = d.execute_async_script("""
+            const img = new Image(); img.onload = () => arguments[1](img.naturalWidth);
+            img.onerror = () => arguments[1](-1); img.src = arguments[0];""", view)
+        self.assertEqual(width, 2000)
+        # The KTP as a PDF (sent as it is); a clearer scan then replaces it.
+        attach_scan(d, 'ktp', self.env.write_file('ktp-buram.pdf', pdf_bytes('KTP buram')))
+        self.assertIn('Ganti', text_of(d, '#doc-ktp'))
+        attach_scan(d, 'ktp', self.env.write_file('ktp-siti.pdf', pdf_bytes('KTP Siti Aminah')))
+        self.assertNotIn('ktp-buram.pdf', text_of(d, '#doc-ktp'))
+        docs = self.env.node('application', 'show', self.app_id)['attachments']
+        self.assertEqual(sorted((a['kind'], a['filename']) for a in docs),
+                         [('kk', 'kk-siti.jpg'), ('ktp', 'ktp-siti.pdf')])
+        wait(d, EC.visibility_of_element_located((By.ID, 'complete')))
+        self.shot('10b-application-scans')
         d.find_element(By.ID, 'submit').click()
         wait(d, lambda drv: 'status-submitted' in drv.find_element(By.ID, 'status').get_attribute('class'))
         self.assertIn('Diajukan', text_of(d, '#message'))
@@ -262,6 +297,7 @@ class VillageTest(unittest.TestCase):
 
     def test_07_the_letter_dinsos_issued_prints(self):
         d = self.d
+        self.env.pass_stages(self.app_id)  # the village's field check, then Dinsos's
         self.env.hub('application', 'approve', self.app_id, user='oki')
         self.env.hub('application', 'letter', self.app_id, user='oki')
         self.go('/sync', 'sync-now')

@@ -13,6 +13,7 @@
 #include "hub/operations.h"
 #include "hub/store.h"
 #include "hub/sync_service.h"
+#include "node/documents.h"
 #include "node/records.h"
 #include "node/store.h"
 #include "node/sync_client.h"

@@ -110,6 +110,7 @@ TEST_CASE("bundle: round trip with no link carries rows and deduplicated documen
   CHECK(n.Attach(a2.application, "kk", shared) == sha_shared);
   std::string sha_own = n.Attach(a1.application, "ktp", own);
   CHECK(sha_own != sha_shared);
+  n.Attach(a2.application, "ktp", own);  // the rule requires a KTP too: the same scan, stored once
   CHECK(BlobFiles(n.dir()).size() == 2);  // deduplicated at the node
   n.Do({"application", "submit", a1.application});
   n.Do({"application", "submit", a2.application});
@@ -151,7 +152,7 @@ TEST_CASE("bundle: round trip with no link carries rows and deduplicated documen
     CHECK(hub.Count("SELECT count(*) FROM events WHERE subject_id=? AND kind='submitted'", {a.application}) == 1);
   }
   CHECK(hub.Count("SELECT count(*) FROM attachments WHERE sha256=?", {sha_shared}) == 2);
-  CHECK(hub.Count("SELECT count(*) FROM attachments WHERE sha256=?", {sha_own}) == 1);
+  CHECK(hub.Count("SELECT count(*) FROM attachments WHERE sha256=?", {sha_own}) == 2);  // both KTPs: one scan
   auto hub_blobs = BlobFiles(hub.dir());
   CHECK(hub_blobs.size() == 2);
   CHECK(HubDocument(hub.dir(), sha_shared) == shared_bytes);
@@ -228,7 +229,7 @@ TEST_CASE("bundle: a second laptop of the village receives the rows and the docu
   std::string doc = a.File("sktm.pdf");
   WriteFile(doc, bytes);
   std::string sha = a.Attach(x.application, "sktm", doc);
-  a.Do({"application", "submit", x.application});
+  a.Submit(x.application);  // with the KK and KTP the rule requires (cluster.h)
   Json sa = Round(a, hub, "laptop-a");
   CHECK(sa["refused"].num() == 0);
   CHECK_OUTBOX_EMPTY(a);
@@ -246,14 +247,14 @@ TEST_CASE("bundle: a second laptop of the village receives the rows and the docu
                "(a second bundle round trip is needed):\n" << b.last());
   Json s2 = Round(b, hub, "laptop-b-2");
   INFO(b.last());
-  CHECK(s1["docs_received"].num() + s2["docs_received"].num() == 1);
+  CHECK(s1["docs_received"].num() + s2["docs_received"].num() == 3);  // the SKTM, the KK and the KTP
   CHECK(s2["docs_pending"].num() == 0);
   CHECK(s2["verified"].truthy());
   REQUIRE(BlobFiles(b.dir()).count(sha) == 1);
   CHECK(BlobFiles(b.dir())[sha] == bytes);
   Json shown = b.Ok({"application", "show", x.application});
-  REQUIRE(shown["attachments"].size() == 1);
-  CHECK(shown["attachments"][0]["state"].str() == "present");
+  REQUIRE(shown["attachments"].size() == 3);
+  for (const auto& att : shown["attachments"].a) CHECK(att["state"].str() == "present");
 }
 
 // ============================================================================
@@ -268,7 +269,7 @@ TEST_CASE("bundle: importing the same bundle twice at the hub, or its reply twic
   std::string doc = n.File("kk.pdf");
   WriteFile(doc, DocumentBytes(4, 20 * 1024));
   n.Attach(a.application, "kk", doc);
-  n.Do({"application", "submit", a.application});
+  n.Submit(a.application, {"ktp"});  // the KTP the rule requires too
   std::string bundle = n.File("b.smpl"), reply = hub.File("r.smpl"), reply_again = hub.File("r-again.smpl");
   const size_t changes = static_cast<size_t>(n.Export(bundle)["changes"].num());
   CHECK(changes == n.OutboxSize());
@@ -324,7 +325,7 @@ TEST_CASE("bundle: the hub's refusal of a duplicate import reaching the node fir
   Node n(kSarongan);
   EnrolOffline(hub, {&n});
   Applicant a = n.DraftApplicant(5, "Siti Aminah");
-  n.Do({"application", "submit", a.application});
+  n.Submit(a.application);
   std::string bundle = n.File("b.smpl"), reply = hub.File("r.smpl");
   n.Export(bundle);
   hub.Import(bundle, reply);
@@ -556,7 +557,7 @@ TEST_CASE("bundle: a tampered or truncated bundle (or reply) is refused clearly,
   std::string doc = n.File("ktp.pdf");
   WriteFile(doc, bytes);
   std::string sha = n.Attach(a.application, "ktp", doc);
-  n.Do({"application", "submit", a.application});
+  n.Submit(a.application, {"kk"});  // the KK the rule requires too
   std::string bundle = n.File("asli.smpl");
   Json ex = n.Export(bundle);
   const size_t size = ReadFile(bundle).size();

@@ -40,7 +40,7 @@ std::string SubmitApplication(Node& n, const std::string& kk, const std::string&
   std::string app = n.Id({"application", "new", "--type", "poverty_statement", "--applicant", person,
                           "--purpose", "Berobat"});
   n.Do({"application", "answer", app, "no_shelter=tidak", "head_not_working=ya", "food_insecure=ya"});
-  n.Do({"application", "submit", app});
+  n.Submit(app);  // with the documents the service rule requires
   return app;
 }
 
@@ -91,15 +91,20 @@ void RunScenario(int64_t node_offset_ms, int64_t hub_offset_ms) {
   if (node_offset_ms - hub_offset_ms > kDayMs) LH_CHECK_HAS(first["notice"].str(), "hours ahead of the hub's");
   REQUIRE(HubStatus(hub, app) == "submitted");
 
-  // The hub decides (a CLI process beside the serving hub), while both
-  // villages keep syncing.
-  hub.Do({"application", "approve", app, "--reason", "Memenuhi kriteria"});
+  // The village records its field check (the service rule's first stage);
+  // the hub passes its own stages and decides (a CLI process beside the
+  // serving hub), while both villages keep syncing.
+  village.VillageStages(app);
+  Sync(village);
+  other.VillageStages(other_app);
+  CheckNoticeFair(Sync(other), hub_offset_ms);
+  hub.Approve(app);
   CHECK(HubStatus(hub, app) == "approved");
   Sync(village);
   CHECK(NodeStatus(village, app) == "approved");
   hub.Do({"application", "letter", app});
   CHECK(HubStatus(hub, app) == "letter_issued");
-  hub.Do({"application", "approve", other_app, "--reason", "Memenuhi kriteria"});
+  hub.Approve(other_app);
   Sync(village);
   CHECK(NodeStatus(village, app) == "letter_issued");
 

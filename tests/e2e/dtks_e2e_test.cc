@@ -103,8 +103,8 @@ TEST_CASE("dtks: imported at the hub, each village offline with its own rows; du
   Json siti_p = Register(pesanggaran, kSiti, "3510011211870009", "Siti Aminah");
   std::string app2 = pesanggaran.Id({"application", "new", "--type", "pbi_jkn", "--applicant", siti_p["id"].str(),
                                      "--purpose", "Berobat"});
-  sarongan.Do({"application", "submit", app1});
-  pesanggaran.Do({"application", "submit", app2});
+  sarongan.Submit(app1);  // with the KK and KTP the rule requires
+  pesanggaran.Submit(app2);
 
   hub.Start(port);  // the villages' hub URL is fixed at enrolment
   for (Node* n : {&sarongan, &pesanggaran}) n->Do({"sync"});
@@ -118,7 +118,8 @@ TEST_CASE("dtks: imported at the hub, each village offline with its own rows; du
   ProcessResult hub_text = hub.Cli({"application", "show", app2});
   LH_CHECK_HAS(hub_text.out, "also recorded for Siti Aminah");
 
-  hub.Do({"application", "approve", app1});
+  hub.Approve(app1, {});
+  hub.PassStages(app2);  // Dinsos verification: the duplicate is what holds it
   ProcessResult refused = hub.Cli({"application", "approve", app2});
   CHECK(refused.exit_code == kBadInput);
   LH_CHECK_HAS(refused.err, app1);

@@ -267,6 +267,22 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
   CHECK(att["size"].n == static_cast<double>(doc_bytes.size()));
   CHECK(testing::NodeDocuments(v.dir())[sha] == doc_bytes);
 
+  // The service rule requires the KK too: refused, naming it, nothing written.
+  before = v.OutboxCount();
+  r = v.Cli({"application", "submit", app});
+  {
+    INFO(v.last());
+    CHECK(r.exit_code == kBadInput);
+    CHECK_HAS(r.err, "required documents not attached: kk.");
+    CHECK(r.err.find("ktp") == std::string::npos);
+  }
+  CHECK(v.OutboxCount() == before);
+  CHECK(v.Ok({"application", "show", app})["missing_documents"].size() == 1);
+  std::string kk_doc = v.tmp().File("kk-siti.pdf");
+  WriteFile(kk_doc, "%PDF-1.4\nKK Siti Aminah\n%%EOF\n");
+  v.Ok({"application", "attach", app, "--kind", "kk", "--file", kk_doc});
+  CHECK(v.Ok({"application", "show", app})["missing_documents"].size() == 0);
+
   r = v.Cli({"application", "submit", app});
   {
     INFO(v.last());
@@ -277,11 +293,16 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
   shown = v.Ok({"application", "show", app});
   CHECK(shown["status"].str() == "submitted");
   CHECK(shown["applicant_name"].str() == "Siti Aminah");
-  REQUIRE(shown["attachments"].size() == 1);
-  CHECK(shown["attachments"][0]["kind"].str() == "ktp");
-  CHECK(shown["attachments"][0]["state"].str() == "present");
-  CHECK(shown["attachments"][0]["sha256"].str() == sha);
-  CHECK(shown["attachments"][0]["filename"].str() == "ktp-siti.pdf");
+  REQUIRE(shown["attachments"].size() == 2);
+  bool ktp_seen = false;
+  for (const auto& att : shown["attachments"].a) {
+    CHECK(att["state"].str() == "present");
+    if (att["kind"].str() != "ktp") continue;
+    ktp_seen = true;
+    CHECK(att["sha256"].str() == sha);
+    CHECK(att["filename"].str() == "ktp-siti.pdf");
+  }
+  CHECK(ktp_seen);
   REQUIRE(shown["events"].size() == 1);
   CHECK(shown["events"][0]["kind"].str() == "submitted");
   CHECK(shown["events"][0]["actor_role"].str() == "village");
@@ -296,7 +317,7 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
     CHECK(s["households"].n == 1);
     CHECK(s["persons"].n == 1);
     CHECK(s["applications"].n == 1);
-    CHECK(s["outbox_pending"].n == 6);
+    CHECK(s["outbox_pending"].n == 7);  // household, person, application, answers, two documents, submitted
   }
 
   // The outbox: one change per write, new rows with base null, nothing acked.
@@ -324,7 +345,7 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
   for (const auto& s : non_null_bases) joined += "  " + s + "\n";
   CHECK_MESSAGE(non_null_bases.empty(),
                 "outbox --json: fields of newly created rows must have \"base\": null, got:\n" << joined);
-  CHECK(outbox.size() == 6);  // household, person, application, answers, attachment, submitted event
+  CHECK(outbox.size() == 7);  // household, person, application, answers, two attachments (KK, KTP), submitted event
 
   // Personal identifiers are masked in the outbox, as JSON and as text.
   for (const auto& c : outbox.a) {
@@ -337,7 +358,7 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
   r = v.Cli({"outbox"});
   CHECK(r.exit_code == kOk);
   CHECK_HAS(r.out, kNikMasked);
-  CHECK_HAS(r.out, "6 change(s)");
+  CHECK_HAS(r.out, "7 change(s)");
   CHECK_HAS_NOT(r.out, kNik);
   CHECK_HAS_NOT(r.out, kKk);
 }
@@ -866,6 +887,11 @@ TEST_CASE("a submitted application cannot be edited; it can be withdrawn") {
   Applicant a = SetUpApplicant(v);
   ProcessResult r = v.Cli({"application", "answer", a.application, "no_shelter=ya", "head_not_working=ya"});
   REQUIRE(r.exit_code == kOk);
+  for (const char* kind : {"kk", "ktp"}) {  // the documents the service rule requires
+    std::string scan = v.tmp().File(std::string(kind) + ".pdf");
+    WriteFile(scan, std::string("%PDF-1.4 ") + kind + "\n");
+    REQUIRE(v.Cli({"application", "attach", a.application, "--kind", kind, "--file", scan}).exit_code == kOk);
+  }
   r = v.Cli({"application", "submit", a.application});
   INFO(v.last());
   REQUIRE(r.exit_code == kOk);
@@ -887,7 +913,7 @@ TEST_CASE("a submitted application cannot be edited; it can be withdrawn") {
   }
   Json shown = v.Ok({"application", "show", a.application});
   CHECK(shown["purpose"].str() == "Berobat ke RSUD Blambangan");
-  CHECK(shown["attachments"].size() == 0);
+  CHECK(shown["attachments"].size() == 2);  // the KK and KTP, not the SKTM
 
   r = v.Cli({"application", "withdraw", a.application, "--reason", "Pindah domisili"});
   {

@@ -162,6 +162,16 @@ TEST_CASE("soak: three laptops behind flaky links and the hub write at random fo
         return;
       }
       ++writes_ok["application answer"];
+      // The documents the service rule requires (KK and KTP) first.
+      for (const char* kind : {"kk", "ktp"}) {
+        std::string file = n.File("doc-" + std::to_string(rng()) + ".bin");
+        WriteFile(file, RandomBytes(rng, 200 + rng() % 1800));
+        ProcessResult d = n.Cli({"application", "attach", app, "--kind", kind, "--file", file});
+        if (d.exit_code != kOk) {
+          record_failure("application attach", d, n.last());
+          return;
+        }
+      }
       args = {"application", "submit", app};
       what = "application submit";
     } else {
@@ -175,6 +185,11 @@ TEST_CASE("soak: three laptops behind flaky links and the hub write at random fo
       return;
     }
     ++writes_ok[what];
+    if (what == "application submit") {  // the village's field check, so Dinsos can approve
+      ProcessResult st = n.Cli({"application", "stage", args.back(), "field_check", "--note", "Cek lapangan"});
+      if (st.exit_code != kOk) record_failure("application stage", st, n.last());
+      else ++writes_ok["application stage"];
+    }
     if (!table.empty()) {
       Json j = ParseJson(r.out);
       created.push_back({table, j["id"].str(), v});
@@ -191,18 +206,37 @@ TEST_CASE("soak: three laptops behind flaky links and the hub write at random fo
       args = {"application", "edit", pick(apps), "--notes", "Dinsos catatan " + std::to_string(rng() % 100000)};
       what = "hub application edit --notes";
     } else {
-      ProcessResult l = hub.Cli({"--json", "application", "list", "--status", "submitted"});
+      ProcessResult l = hub.Cli({"--json", "application", "list"});
       if (l.exit_code != kOk) {
         record_failure("hub application list", l, hub.last());
         return;
       }
-      Json list = ParseJson(l.out);
-      if (list.size() == 0) return;
-      std::string app = list[rng() % list.size()]["id"].str();
+      std::vector<std::string> open;  // under review: submitted, or some stage recorded
+      for (const auto& a : ParseJson(l.out).a)
+        if (a["status"].str() == "submitted" || a["status"].str() == "in_review") open.push_back(a["id"].str());
+      if (open.empty()) return;
+      std::string app = open[rng() % open.size()];
       if (op < 75) {
         args = {"application", "return", app, "--reason", "Lengkapi KK " + std::to_string(rng() % 100)};
         what = "hub application return";
       } else {
+        // Dinsos's stages of the service rule first, in order (refused, exit
+        // 2, while the village's field check has not arrived).
+        for (int k = 0; k < 4; ++k) {
+          ProcessResult shown = hub.Cli({"--json", "application", "show", app});
+          if (shown.exit_code != kOk) {
+            record_failure("hub application show", shown, hub.last());
+            return;
+          }
+          std::string next = ParseJson(shown.out)["next_stage"].str();
+          if (next.empty()) break;
+          ProcessResult st = hub.Cli({"application", "stage", app, next, "--note", "Diperiksa"});
+          if (st.exit_code != kOk) {
+            record_failure("hub application stage", st, hub.last());
+            return;
+          }
+          ++writes_ok["hub application stage"];
+        }
         args = {"application", "approve", app, "--reason", "Memenuhi kriteria"};
         what = "hub application approve";
       }

@@ -34,7 +34,8 @@ std::string Submit(Node& n, const std::string& kk, const std::string& nik) {
   std::string app = n.Id({"application", "new", "--type", "poverty_statement", "--applicant", person,
                           "--purpose", "Berobat"});
   n.Do({"application", "answer", app, "no_shelter=tidak", "head_not_working=ya", "food_insecure=ya"});
-  n.Do({"application", "submit", app});
+  n.Submit(app);         // with the KK and KTP its rule requires
+  n.VillageStages(app);  // the village's field check
   return app;
 }
 
@@ -72,7 +73,7 @@ TEST_CASE("times: submission to letter in the village, measured with wrong villa
   Sync(fast);
   Sync(reset);
   for (const auto& app : {app_fast, app_reset}) {
-    hub.Do({"application", "approve", app, "--reason", "Memenuhi kriteria"});
+    hub.Approve(app);  // Dinsos's stages first
     hub.Do({"application", "letter", app});
   }
   Sync(fast);  // the decision, the letter row and its PDF arrive; the receipts go back in the same run
@@ -83,8 +84,10 @@ TEST_CASE("times: submission to letter in the village, measured with wrong villa
 
   // What the villages reported, as the hub holds it.
   for (const auto& [app, offset] : {std::pair{app_fast, 3 * kDayMs}, std::pair{app_reset, -started}}) {
-    CHECK(hub.Count("SELECT count(*) FROM receipts WHERE subject_id=? AND kind='acked' AND via='sync'", {app}) == 1);
-    CHECK(hub.Count("SELECT count(*) FROM receipts WHERE subject_id=? AND kind='decision'", {app}) == 2);
+    // Acked: the submission and the village's field check; decisions: Dinsos's three stages, the
+    // approval and the letter.
+    CHECK(hub.Count("SELECT count(*) FROM receipts WHERE subject_id=? AND kind='acked' AND via='sync'", {app}) == 2);
+    CHECK(hub.Count("SELECT count(*) FROM receipts WHERE subject_id=? AND kind='decision'", {app}) == 5);
     CHECK(hub.Count("SELECT count(*) FROM receipts WHERE subject_id=? AND kind='letter'", {app}) == 1);
     // The laptop's clock offset, measured against the hub's in each live sync.
     int64_t measured = hub.Count("SELECT clock_offset_ms FROM receipts WHERE subject_id=? AND kind='letter'", {app});
@@ -133,18 +136,21 @@ TEST_CASE("times: submission to letter in the village, measured with wrong villa
   // Every event of the history carries its time in the office's zone (WIB
   // for Banyuwangi), on both sides, and the hub's receipt of the submission.
   Json shown = hub.Ok({"application", "show", app_fast});
-  REQUIRE(shown["events"].size() == 3);
+  // submitted, the four stages of its rule (the village's field check first), approved, letter_issued
+  REQUIRE(shown["events"].size() == 7);
+  const size_t approved = 5;
+  REQUIRE(shown["events"][approved]["kind"].str() == "approved");
   for (size_t i = 0; i < shown["events"].size(); ++i) {
     CHECK(shown["events"][i]["time"].str().find("+07:00") != std::string::npos);
     CHECK(!shown["events"][i]["at"].str().empty());  // the raw stamp stays
   }
   CHECK(shown["events"][0]["kind"].str() == "submitted");
   CHECK(shown["events"][0]["received_time"].str().find("+07:00") != std::string::npos);
-  CHECK(shown["events"][1]["delivered_time"].str().find("+07:00") != std::string::npos);
+  CHECK(shown["events"][approved]["delivered_time"].str().find("+07:00") != std::string::npos);
   Json local = fast.Ok({"application", "show", app_fast});
-  REQUIRE(local["events"].size() == 3);
+  REQUIRE(local["events"].size() == 7);
   CHECK(local["events"][0]["received_by_hub_time"].str().find("+07:00") != std::string::npos);
-  CHECK(local["events"][1]["received_time"].str().find("+07:00") != std::string::npos);
+  CHECK(local["events"][approved]["received_time"].str().find("+07:00") != std::string::npos);
 
   ProcessResult hub_text = hub.Cli({"--lang", "id", "application", "show", app_fast});
   REQUIRE(hub_text.exit_code == kOk);

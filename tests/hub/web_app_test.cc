@@ -112,7 +112,11 @@ TEST_CASE("web app: a decision on an application another operator just decided i
   auto shown = f.Call("GET", "/api/v1/applications/" + id, "", oki.cookie);
   REQUIRE(shown.status == 200);
   CHECK(Has(shown, "\"head\":\"EA2\""));
-  CHECK(Has(shown, "\"approve\""));
+  CHECK(Has(shown, "\"return\""));
+  // Its rule's first stage is missing: no approval offered (AvailableActions), and the stage is named.
+  CHECK_FALSE(Has(shown, "\"approve\""));
+  CHECK(Has(shown, "\"next_stage\":{\"code\":\"field_check\""));
+  CHECK(Has(shown, "\"stages\":[{\"code\":\"field_check\""));
   // Viewing the record is audited as the CLI does.
   CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='read_person' AND subject='PA2' AND actor LIKE "
                 "'oki%'") == 1);
@@ -130,6 +134,21 @@ TEST_CASE("web app: a decision on an application another operator just decided i
                oki.csrf).status == 409);
   CHECK(f.Call("POST", "/api/v1/applications/" + id + "/actions/approve", R"({})", oki.cookie, oki.csrf).status == 400);
   CHECK(f.Events(id) == 2);
+}
+
+TEST_CASE("web app: an approval with a stage of the service rule missing is refused with the catalogue's message") {
+  Fixture f;
+  f.Accounts();
+  std::string id = f.Application("A9", "Rina");
+  auto oki = f.SignIn("oki");
+  auto refused = f.Call("POST", "/api/v1/applications/" + id + "/actions/approve", R"({"expected_head":"EA9"})",
+                        oki.cookie, oki.csrf);
+  CHECK(refused.status == 409);
+  CHECK(Has(refused, "\"code\":\"failed_precondition\""));
+  CHECK(Has(refused, "field_check"));
+  CHECK(Has(refused, "application stage " + id + " field_check"));
+  CHECK(f.Events(id) == 1);
+  CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='decision:approved'") == 0);
 }
 
 TEST_CASE("web app: a search with SQL or HTML metacharacters is text; names come back as JSON strings") {

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <memory>
+#include <utility>
 #include <string>
 
 #include "node/api/village_app.h"
@@ -36,15 +37,16 @@ class VillageAppFixture {
 
   // One request as a browser on this laptop sends it: Host 127.0.0.1, the
   // session cookie, and (when `csrf`) the session's token.
+  // `content_type` is the body's (a scan upload sends the file's own).
   web::HttpResponse Call(const std::string& method, const std::string& target, const std::string& body = "",
-                         bool csrf = true) {
+                         bool csrf = true, const std::string& content_type = "application/json") {
     web::HttpRequest req;
     req.method = method;
     req.target = target;
     req.body = body;
     req.peer = "127.0.0.1:40000";
     req.headers.push_back({"host", host});
-    if (!body.empty()) req.headers.push_back({"content-type", "application/json"});
+    if (!body.empty() || content_type != "application/json") req.headers.push_back({"content-type", content_type});
     if (!cookie_.empty()) req.headers.push_back({"cookie", "simpul_village=" + cookie_});
     if (csrf && !csrf_.empty()) req.headers.push_back({"x-csrf-token", csrf_});
     web::HttpResponse r = app_->Handle(req);
@@ -64,6 +66,26 @@ class VillageAppFixture {
     REQUIRE(r.status == 200);
     csrf_ = StringField(r.body, "csrf_token");
     REQUIRE(csrf_.size() == 64);
+  }
+
+  // Registers a household of two (the head's NIK 3510015211870002); returns
+  // {household id, head's id}. Needs a signed-in operator.
+  std::pair<std::string, std::string> Household(const std::string& name = "Siti Aminah") {
+    auto r = Call("POST", "/api/v1/households",
+                  "{\"no_kk\":\"3510011211870001\",\"address\":\"Dusun Krajan\",\"rt\":\"1\",\"rw\":\"2\","
+                  "\"m0.name\":\"" + name + "\",\"m0.nik\":\"3510015211870002\",\"m0.relation\":\"1\","
+                  "\"m0.sex\":\"P\",\"m0.birth_date\":\"1987-11-12\",\"m1.name\":\"Budi\",\"m1.relation\":\"4\"}");
+    REQUIRE(r.status == 201);
+    std::string hh = StringField(r.body, "id");
+    auto members = r.body.substr(r.body.find("\"members\":[\"") + 12, 36);
+    return {hh, members};
+  }
+  // Uploads `bytes` as the scan of `kind` of application `app` through the
+  // page's API (as application.js sends it).
+  web::HttpResponse UploadScan(const std::string& app, const std::string& kind, const std::string& bytes,
+                               const std::string& content_type = "image/jpeg", const std::string& name = "scan.jpg") {
+    return Call("POST", "/api/v1/applications/" + app + "/documents?kind=" + kind + "&name=" + name, bytes, true,
+                content_type);
   }
 
   // Opens the store beside the app (another connection, as a CLI would).

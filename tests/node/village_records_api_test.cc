@@ -18,17 +18,6 @@ struct SignedIn : F {
     Unlock();
     SignIn();
   }
-  // Registers the standard household; returns {household id, head's id}.
-  std::pair<std::string, std::string> Household(const std::string& name = "Siti Aminah") {
-    auto r = Call("POST", "/api/v1/households",
-                  "{\"no_kk\":\"3510011211870001\",\"address\":\"Dusun Krajan\",\"rt\":\"1\",\"rw\":\"2\","
-                  "\"m0.name\":\"" + name + "\",\"m0.nik\":\"3510015211870002\",\"m0.relation\":\"1\","
-                  "\"m0.sex\":\"P\",\"m0.birth_date\":\"1987-11-12\",\"m1.name\":\"Budi\",\"m1.relation\":\"4\"}");
-    REQUIRE(r.status == 201);
-    std::string hh = StringField(r.body, "id");
-    auto members = r.body.substr(r.body.find("\"members\":[\"") + 12, 36);
-    return {hh, members};
-  }
 };
 
 TEST_CASE_FIXTURE(SignedIn, "register: the household and its members go through change capture into the outbox") {
@@ -114,6 +103,12 @@ TEST_CASE_FIXTURE(SignedIn, "applications: new with answers, checklist, submit, 
   auto bad_answer = Call("PUT", "/api/v1/applications/" + app, "{\"ans.no_shelter\":\"mungkin\"}");
   CHECK(bad_answer.status == 400);
   CHECK(StringField(bad_answer.body, "field") == "indicators");
+  // The service rule's documents first (tests/node/village_documents_api_test.cc).
+  auto no_scans = Call("POST", "/api/v1/applications/" + app + "/submit", "{}");
+  CHECK(no_scans.status == 409);
+  CHECK(StringField(no_scans.body, "field") == "documents");
+  CHECK(UploadScan(app, "kk", "\xff\xd8\xff\xe0 KK scan").status == 201);
+  CHECK(UploadScan(app, "ktp", "%PDF-1.4 KTP scan", "application/pdf", "ktp.pdf").status == 201);
   CHECK(Call("POST", "/api/v1/applications/" + app + "/submit", "{}").status == 200);
   CHECK(Count("SELECT count(*) FROM outbox o JOIN events e ON o.row_id=e.id WHERE e.subject_id='" + app +
               "' AND e.kind='submitted' AND o.state='pending'") == 1);

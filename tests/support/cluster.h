@@ -500,6 +500,25 @@ class Hub {
     INFO(last_);
     REQUIRE(r.exit_code == kOk);
   }
+  // Records every stage of the application's service rule the hub records
+  // (`application stage`, in order), as `show` names the next one. The
+  // village's own stages must have arrived first (Node::VillageStages).
+  void PassStages(const std::string& app) {
+    for (int guard = 0; guard < 10; ++guard) {
+      std::string next = Ok({"application", "show", app})["next_stage"].str();
+      if (next.empty()) return;
+      Do({"application", "stage", app, next, "--note", "Diperiksa: sesuai"});
+    }
+    FAIL("the stages of " << app << " never finished");
+  }
+  // Passes the hub's stages, then approves (the service rules refuse an
+  // approval with a stage missing).
+  void Approve(const std::string& app, const std::vector<std::string>& extra = {"--reason", "Memenuhi kriteria"}) {
+    PassStages(app);
+    std::vector<std::string> args = {"application", "approve", app};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Do(args);
+  }
   std::string EnrolCode(const std::string& village) {
     Json j = Ok({"node", "enrol", "--village", village});
     REQUIRE(!j["code"].str().empty());
@@ -678,11 +697,41 @@ class Node {
     Do({"application", "answer", a.application, "no_shelter=tidak", "head_not_working=ya", "food_insecure=ya"});
     return a;
   }
-  // The same, submitted.
+  // The same, with the documents its service rule requires attached (a KK
+  // and a KTP scan), submitted.
   Applicant SubmittedApplicant(int n, const std::string& name) {
     Applicant a = DraftApplicant(n, name);
-    Do({"application", "submit", a.application});
+    Submit(a.application);
     return a;
+  }
+  // Attaches a small scan of each kind (the documents a poverty statement,
+  // a PBI or a recommendation requires: KK and KTP by default).
+  void AttachDocuments(const std::string& app, const std::vector<std::string>& kinds = {"kk", "ktp"}) {
+    for (const auto& kind : kinds) {
+      std::string file = tmp_.File("scan-" + kind + "-" + app + ".jpg");
+      FILE* f = std::fopen(file.c_str(), "wb");
+      REQUIRE(f);
+      std::fprintf(f, "scan of %s for %s", kind.c_str(), app.c_str());
+      std::fclose(f);
+      Attach(app, kind, file);
+    }
+  }
+  // Attaches the required documents, then submits (or resubmits).
+  void Submit(const std::string& app, const std::vector<std::string>& kinds = {"kk", "ktp"}) {
+    AttachDocuments(app, kinds);
+    Do({"application", "submit", app});
+  }
+  // Records the stages its service rule gives the village, in order (a
+  // poverty statement's field check), so Dinsos can record its own and
+  // approve after the next sync (Hub::Approve).
+  void VillageStages(const std::string& app) {
+    for (int guard = 0; guard < 10; ++guard) {
+      Json j = Ok({"application", "show", app});
+      std::string next = j["next_stage"].str();
+      if (next.empty() || j["next_stage_role"].str() != "village_operator") return;
+      Do({"application", "stage", app, next, "--note", "Cek lapangan: sesuai"});
+    }
+    FAIL("the village stages of " << app << " never finished");
   }
   std::string Attach(const std::string& app, const std::string& kind, const std::string& file) {
     Json j = Ok({"application", "attach", app, "--kind", kind, "--file", file});

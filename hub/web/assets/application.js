@@ -55,9 +55,26 @@
       if (e.received_text) when.append(S.el('div', S.tf('app.received_at', e.received_text), 'muted small'));
       return row([when, e.label, e.who, e.reason]);
     }));
+    renderStages();
     renderDocuments();
     renderLetters();
     renderActions();
+  }
+
+  // The rule's stages: passed (by whom, when) or not yet; the next one.
+  function renderStages() {
+    document.getElementById('stages-card').hidden = app.stages.length === 0;
+    fill('#stages tbody', app.stages.map((s) => {
+      const state = s.passed ? S.el('td', S.tf('app.stage_passed', s.who, s.at_text), 'ok')
+                             : S.el('td', S.t('app.stage_missing'), 'warn');
+      if (s.passed && s.note) state.append(S.el('div', s.note, 'muted small'));
+      const tr = row([s.title, s.role_label, state]);
+      tr.id = 'stage-' + s.code;
+      return tr;
+    }));
+    const next = document.getElementById('next-stage');
+    next.hidden = !app.next_stage;
+    next.textContent = app.next_stage ? S.tf('app.stage_next', app.next_stage.title, app.next_stage.role_label) : '';
   }
 
   function renderDocuments() {
@@ -132,7 +149,7 @@
     document.getElementById('actions').hidden = false;
   }
 
-  const NEEDS_REASON = ['return', 'reject', 'visit', 'recommend'];
+  const NEEDS_REASON = ['return', 'reject', 'visit', 'recommend', 'stage'];
 
   function confirmAction(action) {
     const reason = document.getElementById('reason').value.trim();

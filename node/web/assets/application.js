@@ -1,6 +1,6 @@
 // An application: new (by type, with its answers), its page (status, reason,
-// checklist, history with times, letters to print), change while draft or
-// returned, and submit.
+// checklist, documents (assets/documents.js), history with times, letters to
+// print), change while draft or returned, and submit.
 'use strict';
 
 (async () => {
@@ -118,6 +118,10 @@
     const submit = document.getElementById('submit');
     submit.hidden = !(app.editable && may);
     submit.disabled = app.problems.length > 0;
+    Documents.render(app, app.editable && may, async () => {
+      await load(app.id);
+      V.showFlash('message');
+    });
     const letters = document.getElementById('letters');
     letters.replaceChildren();
     if (!app.letters.length) letters.append(V.el('p', V.t('app.no_letters'), 'muted'));

@@ -18,10 +18,20 @@ const V = (() => {
   }
 
   async function api(method, path, body) {
+    if (body === undefined) return send(method, path, undefined, '');
+    return send(method, path, JSON.stringify(body), 'application/json');
+  }
+
+  // A file as the request's body (a scan: its own image or PDF type).
+  async function upload(method, path, blob, type) {
+    return send(method, path, blob, type);
+  }
+
+  async function send(method, path, body, type) {
     const opts = { method, headers: {}, credentials: 'same-origin', cache: 'no-store' };
     if (body !== undefined) {
-      opts.headers['Content-Type'] = 'application/json';
-      opts.body = JSON.stringify(body);
+      opts.headers['Content-Type'] = type;
+      opts.body = body;
     }
     if (method !== 'GET' && session) opts.headers['X-CSRF-Token'] = session.csrf_token;
     let res;
@@ -264,7 +274,7 @@ const V = (() => {
     return card;
   }
 
-  return { t, tf, api, errorText, el, link, setText, showMessage, param, flash, showFlash, translatePage,
+  return { t, tf, api, upload, errorText, el, link, setText, showMessage, param, flash, showFlash, translatePage,
            storedLang, loadStrings, start, formValues, clearErrors, clearFieldError, fieldError, option, debounce, householdCard,
            session: () => session };
 })();

@@ -1,0 +1,133 @@
+// An application's documents on its page: one row per kind its service rule
+// names (required or optional) and per other kind attached, each with the
+// scan attached (name, size, a link to view it) and, while the village may
+// change the application, a file input that takes a file or the laptop's
+// camera. A photo is made smaller here before it is sent (canvas -> JPEG,
+// long side at most 2000 px); a PDF goes as it is. The server checks again:
+// size limit, type from the bytes, CSRF token.
+'use strict';
+
+const Documents = (() => {
+  const MAX_SIDE = 2000;
+  const KEEP_BELOW = 1536 * 1024;  // a small JPEG or PNG under the long side goes as it is
+
+  function sizeText(n) {
+    if (n >= 1048576) return (n / 1048576).toFixed(1).replace(/\.0$/, '') + ' MiB';
+    if (n >= 1024) return (n / 1024).toFixed(1).replace(/\.0$/, '') + ' KiB';
+    return n + ' bytes';
+  }
+
+  // What is sent for `file`: {blob, type, name, note} or {error}.
+  async function prepare(file, label, limit, limitText) {
+    const image = file.type.startsWith('image/');
+    if (image) {
+      let bitmap;
+      try {
+        bitmap = await createImageBitmap(file);
+      } catch (e) {
+        return { error: V.t('doc.unreadable') };
+      }
+      const long = Math.max(bitmap.width, bitmap.height);
+      const plain = file.type === 'image/jpeg' || file.type === 'image/png';
+      if (long > MAX_SIDE || file.size > KEEP_BELOW || !plain) {
+        const scale = Math.min(1, MAX_SIDE / long);
+        const w = Math.max(1, Math.round(bitmap.width * scale));
+        const h = Math.max(1, Math.round(bitmap.height * scale));
+        const canvas = document.createElement('canvas');
+        canvas.width = w;
+        canvas.height = h;
+        canvas.getContext('2d').drawImage(bitmap, 0, 0, w, h);
+        const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+        if (!blob) return { error: V.t('doc.unreadable') };
+        const name = file.name.replace(/\.[^.]*$/, '') + '.jpg';
+        const note = V.tf('doc.downscaled', bitmap.width + '×' + bitmap.height, w + '×' + h, sizeText(blob.size));
+        return { blob, type: 'image/jpeg', name, note };
+      }
+    }
+    if (file.size > limit) return { error: V.tf('doc.too_large', label, sizeText(file.size), limitText) };
+    // Anything else goes as it is: the server names what it refuses.
+    return { blob: file, type: file.type || 'application/octet-stream', name: file.name, note: '' };
+  }
+
+  // Sends `file` as the scan of `kind` (replacing document `replaces` when
+  // given); shows what happened in `status`. True when attached.
+  async function send(app, kind, label, replaces, file, status) {
+    V.showMessage(status.id, V.t('doc.sending'));
+    const p = await prepare(file, label, app.upload_limit, app.upload_limit_text);
+    if (p.error) {
+      V.showMessage(status.id, p.error, 'error');
+      return false;
+    }
+    const base = '/api/v1/applications/' + encodeURIComponent(app.id) + '/documents';
+    const path = (replaces ? base + '/' + encodeURIComponent(replaces) : base) +
+                 '?kind=' + encodeURIComponent(kind) + '&name=' + encodeURIComponent(p.name);
+    const r = await V.upload(replaces ? 'PUT' : 'POST', path, p.blob, p.type);
+    if (!r.ok) {
+      V.showMessage(status.id, V.errorText(r), 'error');
+      return false;
+    }
+    V.flash([V.tf('doc.attached', r.data.filename, r.data.size_text), p.note].filter(Boolean).join(' '));
+    return true;
+  }
+
+  // Fills the documents card of `app`; `reload` shows the application again
+  // after a scan was attached.
+  function render(app, mayAttach, reload) {
+    const hint = document.getElementById('doc-hint');
+    hint.hidden = !mayAttach;
+    hint.textContent = V.tf('doc.hint', app.upload_limit_text);
+    const kinds = app.document_kinds.map((k) => ({ kind: k.kind, label: k.label, required: k.required }));
+    for (const d of app.documents)
+      if (!kinds.some((k) => k.kind === d.kind)) kinds.push({ kind: d.kind, label: d.kind_label, required: false });
+    const tbody = document.querySelector('#doc-list tbody');
+    tbody.replaceChildren();
+    for (const k of kinds) {
+      const attached = app.documents.filter((d) => d.kind === k.kind);
+      const tr = V.el('tr');
+      tr.id = 'doc-' + k.kind;
+      const what = V.el('td', k.label);
+      what.append(V.el('div', V.t(k.required ? 'doc.required' : 'doc.optional'), 'muted small'));
+      const files = V.el('td');
+      if (!attached.length) files.append(V.el('span', V.t('doc.missing'), k.required ? 'warn' : 'muted'));
+      for (const d of attached) {
+        const line = V.el('div', null, 'doc-file');
+        line.append(V.el('span', d.filename + ' · ' + d.size_text + ' · ' + d.kind_label + ' '));
+        const view = V.link('/api/v1/applications/' + encodeURIComponent(app.id) + '/documents/' +
+                            encodeURIComponent(d.id), V.t('doc.view'), 'button small');
+        view.target = '_blank';
+        view.rel = 'noopener';
+        view.className += ' doc-view';
+        line.append(view);
+        files.append(line);
+      }
+      const act = V.el('td', null, 'no-print');
+      if (mayAttach) {
+        const replaces = attached.length ? attached[attached.length - 1].id : '';
+        const label = V.el('label', V.t(replaces ? 'doc.replace' : 'doc.attach'), 'small');
+        const input = V.el('input');
+        input.type = 'file';
+        input.id = 'doc-file-' + k.kind;
+        input.accept = 'image/*,application/pdf';
+        input.setAttribute('capture', 'environment');
+        label.append(input);
+        const status = V.el('p', '', 'message');
+        status.id = 'doc-msg-' + k.kind;
+        status.hidden = true;
+        status.setAttribute('role', 'status');
+        input.addEventListener('change', async () => {
+          if (!input.files.length) return;
+          input.disabled = true;
+          const ok = await send(app, k.kind, k.label, replaces, input.files[0], status);
+          input.disabled = false;
+          input.value = '';
+          if (ok) await reload();
+        });
+        act.append(label, status);
+      }
+      tr.append(what, files, act);
+      tbody.append(tr);
+    }
+  }
+
+  return { render };
+})();

@@ -1,0 +1,110 @@
+// A hub store for unit tests (tests/hub): rows written as they arrive from a
+// village's node, and the service rule's stages passed the way they are in
+// use (the village's by a village event, Dinsos's through hub RecordStage),
+// so a test can approve. Header-only: hub_tests link simpul_hub.
+#ifndef SIMPUL_TESTS_SUPPORT_HUB_FIXTURE_H_
+#define SIMPUL_TESTS_SUPPORT_HUB_FIXTURE_H_
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hub/operations.h"
+#include "hub/stages.h"
+#include "hub/store.h"
+#include "schema/ids.h"
+#include "sync/crypto/envelope.h"
+#include "tests/support/temp_dir.h"
+
+namespace simpul::hub::testing {
+
+inline constexpr uint64_t kFixtureT = 1'700'000'000'000ULL;
+
+class FixtureClock : public sync::Clock {
+ public:
+  uint64_t NowMs() override { return now += 10; }
+  uint64_t now = kFixtureT;
+};
+
+struct HubFixture {
+  HubFixture() {
+    REQUIRE(sync::crypto::InitSodium().ok());
+    auto r = HubStore::Init(dir.File("hub"), "Dinsos Uji", &clock);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    store = std::move(r).value();
+  }
+  void Exec(const std::string& sql, const std::vector<std::string>& binds) {
+    auto st = store->db().Prepare(sql);
+    REQUIRE(st.ok());
+    for (size_t i = 0; i < binds.size(); ++i) st->Bind(static_cast<int>(i) + 1, binds[i]);
+    Status run = st->Run();
+    REQUIRE_MESSAGE(run.ok(), run.ToString());
+  }
+  // A person as a village recorded it, with an application it submitted
+  // (rows as they arrive from the village's node; no documents attached, as
+  // from a village of an older version).
+  std::string Submitted(const std::string& village, const std::string& nik, const std::string& type,
+                        const std::string& service = "") {
+    const std::string person = schema::NewRowId(clock.now += 1000);
+    const std::string app = schema::NewRowId(clock.now += 1000);
+    Exec("INSERT INTO persons(id,village,household_id,nik,name) VALUES(?,?,?,?,?)",
+         {person, village, schema::NewRowId(clock.now += 1000), nik, "Siti"});
+    if (nik.empty()) Exec("UPDATE persons SET nik=NULL WHERE id=?", {person});
+    Exec("INSERT INTO applications(id,village,type,applicant_id,service_type) VALUES(?,?,?,?,?)",
+         {app, village, type, person, service});
+    if (service.empty()) Exec("UPDATE applications SET service_type=NULL WHERE id=?", {app});
+    Exec("INSERT INTO events(id,village,subject_id,subject_kind,kind,actor,actor_role,at,after)"
+         " VALUES(?,?,?,'application','submitted','node-x','village',?,'')",
+         {schema::NewRowId(clock.now += 1000), village, app, "0000018bcfe5a000.node-x"});
+    return app;
+  }
+  // A stage_done event as the village's node writes it (after `after`).
+  void VillageStage(const std::string& app, const std::string& stage) {
+    auto row = ReadRow(*store, "applications", app);
+    REQUIRE(row.ok());
+    auto state = ApplicationState(*store, app);
+    REQUIRE(state.ok());
+    Exec("INSERT INTO events(id,village,subject_id,subject_kind,kind,actor,actor_role,at,after,stage)"
+         " VALUES(?,?,?,'application','stage_done','node-x','village',?,?,?)",
+         {schema::NewRowId(clock.now += 1000), RowText(*row, "village"), app, "0000018bcfe5b000.node-x", state->head,
+          stage});
+  }
+  // Every stage of the application's service rule, in order, on its side.
+  void PassStages(const std::string& app) {
+    for (int guard = 0; guard < 20; ++guard) {
+      auto row = ReadRow(*store, "applications", app);
+      REQUIRE(row.ok());
+      auto state = ApplicationState(*store, app);
+      REQUIRE(state.ok());
+      auto next = NextStageOf(*store, *row, *state);
+      REQUIRE_MESSAGE(next.ok(), next.status().ToString());
+      if (!*next) return;
+      if ((*next)->role == "village_operator") {
+        VillageStage(app, (*next)->code);
+      } else {
+        Status st = RecordStage(*store, app, (*next)->code, "diperiksa", "tester");
+        REQUIRE_MESSAGE(st.ok(), st.ToString());
+      }
+    }
+    FAIL("stages never finished");
+  }
+  // Passes the stages, then approves.
+  Status Approve(const std::string& app, const std::string& override_reason = "") {
+    PassStages(app);
+    return RecordDecision(*store, app, "approved", "", "hub", "tester", nullptr, override_reason);
+  }
+  int64_t Audits(const std::string& action) {
+    auto rows = QueryRows(*store, "SELECT count(*) AS n FROM hub_audit WHERE action=?", {action});
+    REQUIRE(rows.ok());
+    return std::get<int64_t>(rows->front().front().second);
+  }
+  simpul::testing::TempDir dir;
+  FixtureClock clock;
+  std::unique_ptr<HubStore> store;
+};
+
+}  // namespace simpul::hub::testing
+
+#endif  // SIMPUL_TESTS_SUPPORT_HUB_FIXTURE_H_
