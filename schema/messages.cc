@@ -1541,7 +1541,6 @@ Perintah:
     {"Record that {0}'s application passed this stage?", "Catat bahwa permohonan {0} lolos tahap ini?"},
     {"Stage recorded.", "Tahap dicatat."},
     {"Stages of the service rule", "Tahapan aturan layanan"},
-    {"Stage", "Tahap"},
     {"Recorded by", "Dicatat oleh"},
     {"State", "Keadaan"},
     {"passed: {0}, {1}", "lolos: {0}, {1}"},
