@@ -1412,7 +1412,8 @@ Perintah:
     {"Subject", "Subjek"},
     {"active", "aktif"},
     {"revoked", "dicabut"},
-    {"The audit log was altered: see the problems below.", "Log audit telah diubah: lihat masalah di bawah."},    // The village web app's cases, conflicts and bundle pages (node/web/, node/api/).
+    {"The audit log was altered: see the problems below.", "Log audit telah diubah: lihat masalah di bawah."},
+    // The village web app's cases, conflicts and bundle pages (node/web/, node/api/).
     {"(empty)", "(kosong)"},
     {"(not a registered resident)", "(bukan warga terdaftar)"},
     {"(number comes from Dinsos at the next sync)", "(nomor datang dari Dinsos saat sinkron berikutnya)"},
@@ -1467,7 +1468,6 @@ Perintah:
     {"{0} case(s) overdue", "{0} kasus terlambat"},
     {"DTKS desil", "Desil DTKS"},
     {"Referral", "Rujukan"},
-    {"The audit log was altered: see the problems below.", "Log audit telah diubah: lihat masalah di bawah."},
     // The dashboard, the SIPERJAKE recap and enrolment from the villages page.
     {"Applications by kecamatan", "Permohonan per kecamatan"},
     {"Applications by service", "Permohonan per layanan"},
