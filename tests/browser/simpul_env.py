@@ -114,8 +114,11 @@ def pdf_bytes(text='Surat pengantar desa'):
 # --- page helpers the suites share ---------------------------------------------
 
 def wait(driver, cond, timeout=15):
+    """Waits until `cond(driver)` is true. A page that redraws a row while
+    the condition reads it (a stale element) is simply asked again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(driver, timeout).until(cond)
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(cond)
 
 
 def text_of(driver, css):

@@ -97,6 +97,13 @@ struct Fixture {
     return {cookie.substr(eq + 1, semi - eq - 1), csrf};
   }
 
+  // The application's fold head (what a page shows as expected_head).
+  std::string Head(const std::string& id) {
+    auto state = ApplicationState(*store, id);
+    REQUIRE(state.ok());
+    return state->head;
+  }
+
   int64_t Count(const std::string& sql) {
     auto rows = QueryRows(*store, sql, {});
     REQUIRE(rows.ok());

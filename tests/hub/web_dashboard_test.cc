@@ -11,6 +11,7 @@
 #include "hub/reports/svg_chart.h"
 #include "schema/local_time.h"
 #include "tests/hub/web_app_fixture.h"
+#include "tests/support/hub_fixture.h"
 
 namespace simpul::hub {
 namespace {
@@ -44,7 +45,8 @@ TEST_CASE("web dashboard: counts and the median time to letter change with an ap
 
   f.Received("A2", "35.10.02.2003", 4);
   auto oki = f.SignIn("oki");
-  std::string head = f.Decide("A2", "approve", oki, "EA2");
+  simpul::hub::testing::PassStagesOn(*f.store, "A2");
+  std::string head = f.Decide("A2", "approve", oki, f.Head("A2"));
   f.Decide("A2", "letter", oki, head);
   auto after = f.Call("GET", "/api/v1/dashboard", "", vera.cookie);
   REQUIRE(after.status == 200);

@@ -9,6 +9,7 @@
 #include "hub/xlsx.h"
 #include "schema/local_time.h"
 #include "tests/hub/web_app_fixture.h"
+#include "tests/support/hub_fixture.h"
 
 namespace simpul::hub {
 namespace {
@@ -110,8 +111,9 @@ TEST_CASE("web exports: the SIPERJAKE recap counts per kecamatan, village and ty
   f.Application("R6", "Belum diterima");          // not received at Dinsos: not counted
   // R2 approved at Dinsos.
   auto oki = f.SignIn("oki");
-  REQUIRE(f.Call("POST", "/api/v1/applications/R2/actions/approve", R"({"expected_head":"ER2"})", oki.cookie, oki.csrf)
-              .status == 200);
+  simpul::hub::testing::PassStagesOn(*f.store, "R2");
+  REQUIRE(f.Call("POST", "/api/v1/applications/R2/actions/approve", R"({"expected_head":")" + f.Head("R2") + "\"}",
+                 oki.cookie, oki.csrf).status == 200);
   CHECK(f.Call("GET", "/api/v1/exports/siperjake-recap?format=csv", "", oki.cookie).status == 400);  // no purpose
   CHECK(f.Call("GET", "/api/v1/exports/siperjake-recap?purpose=x&from=2026-02-30", "", oki.cookie).status == 400);
   CHECK(f.Call("GET", "/api/v1/exports/siperjake-recap?purpose=x&from=2026-12-02&to=2026-12-01", "", oki.cookie)
