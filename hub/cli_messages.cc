@@ -14,22 +14,9 @@ namespace {
 int64_t MessageMs(const schema::ResidentMessage& m) { return m.at_ms ? m.at_ms : VersionMs(m.at); }
 
 void MessageJson(schema::JsonWriter& j, const schema::ResidentMessage& m) {
-  j.BeginObject()
-      .Field("event_id", m.event_id)
-      .Field("subject_id", m.subject_id)
-      .Field("subject_kind", m.subject_kind)
-      .Field("kind", m.kind)
-      .Field("village", m.village)
-      .Field("time", TimeIso(MessageMs(m), m.village))
-      .Field("name", m.person_name)
-      .Field("phone", m.phone)
-      .Field("state", schema::MessageStateCode(m.state))
-      .Field("text", m.text)
-      .Field("sent_channel", m.sent_channel)
-      .Field("sent_by", m.sent_by)
-      .Field("sent_time", TimeIso(m.sent_at_ms, m.village))
-      .Field("last_failure", m.last_failure)
-      .EndObject();
+  j.BeginObject();
+  schema::WriteMessageFields(j, m);
+  j.Field("time", TimeIso(MessageMs(m), m.village)).Field("sent_time", TimeIso(m.sent_at_ms, m.village)).EndObject();
 }
 
 }  // namespace

@@ -182,6 +182,23 @@ std::string ClickToChatUrl(const ResidentMessage& m) {
   return url;
 }
 
+void WriteMessageFields(JsonWriter& j, const ResidentMessage& m) {
+  j.Field("event_id", m.event_id)
+      .Field("subject_id", m.subject_id)
+      .Field("subject_kind", m.subject_kind)
+      .Field("kind", m.kind)
+      .Field("village", m.village)
+      .Field("person_id", m.person_id)
+      .Field("name", m.person_name)
+      .Field("phone", m.phone)
+      .Field("state", MessageStateCode(m.state))
+      .Field("text", m.text)
+      .Field("link", m.state == MessageState::kPending ? ClickToChatUrl(m) : std::string())
+      .Field("sent_channel", m.sent_channel)
+      .Field("sent_by", m.sent_by)
+      .Field("last_failure", m.last_failure);
+}
+
 Status CheckSendable(const ResidentMessage& m) {
   switch (m.state) {
     case MessageState::kPending: return Status::Ok();

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "schema/db.h"
+#include "schema/json_writer.h"
 #include "schema/messages.h"
 #include "schema/status.h"
 
@@ -59,6 +60,10 @@ Result<ResidentMessage> FindResidentMessage(Db& db, const std::string& event_id)
 // https://wa.me/62...?text=... : opens a chat with the text filled in (the
 // operator presses send on their own phone or WhatsApp Web).
 std::string ClickToChatUrl(const ResidentMessage& m);
+// Writes the message's fields into the object `j` has open: what the CLIs'
+// --json and the village app give for it, the click-to-chat link when it is
+// pending; the callers add its times in their own form.
+void WriteMessageFields(JsonWriter& j, const ResidentMessage& m);
 // FailedPrecondition when `m` may not be sent now: sent already
 // (kMessageAlreadySent), no phone (kMessageNoPhone), no consent (kMessageNoConsent).
 Status CheckSendable(const ResidentMessage& m);

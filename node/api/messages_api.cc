@@ -11,19 +11,9 @@ namespace {
 
 void MessageJson(const ApiCall& call, JsonWriter& j, const schema::ResidentMessage& m) {
   int64_t at = m.at_ms ? m.at_ms : VersionMs(m.at);
-  j.BeginObject()
-      .Field("event_id", m.event_id)
-      .Field("subject_id", m.subject_id)
-      .Field("subject_kind", m.subject_kind)
-      .Field("kind", m.kind)
-      .Field("when", ShowTime(call, at))
-      .Field("name", m.person_name)
-      .Field("phone", m.phone)
-      .Field("state", schema::MessageStateCode(m.state))
-      .Field("text", m.text)
-      .Field("link", m.state == schema::MessageState::kPending ? schema::ClickToChatUrl(m) : std::string())
-      .Field("sent_channel", m.sent_channel)
-      .Field("sent_by", m.sent_by)
+  j.BeginObject();
+  schema::WriteMessageFields(j, m);
+  j.Field("when", ShowTime(call, at))
       .Field("sent_when", m.sent_at_ms ? ShowTime(call, m.sent_at_ms) : std::string())
       .EndObject();
 }
