@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "schema/model.h"
+#include "sync/crypto/at_rest.h"
 
 namespace simpul::sync {
 
@@ -58,8 +59,8 @@ Status AddOperator(schema::Db& db, const std::string& name, const std::string& r
   if (!HasOperators(db) && role != "administrator")
     return Status::FailedPrecondition("the first account must be an administrator");
   char hash[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+  const crypto::KdfCost cost = crypto::DefaultKdfCost();
+  if (crypto_pwhash_str(hash, password.data(), password.size(), cost.ops, static_cast<size_t>(cost.mem_bytes)) != 0)
     return Status::ResourceExhausted("not enough memory to hash the password");
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                  std::chrono::system_clock::now().time_since_epoch()).count();

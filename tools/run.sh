@@ -25,7 +25,7 @@ case "$what" in
     bash tools/demo.sh build/bin $serve
     ;;
   test)
-    cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DSIMPUL_SANITIZE=ON >/dev/null
+    cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DSIMPUL_SANITIZE=ON -DSIMPUL_FAST_KDF=ON >/dev/null
     cmake --build build-test -j"$jobs"
     bash tools/check_deps.sh
     python3 tools/check_catalogue.py

@@ -149,7 +149,11 @@ std::string DataKey::Id() const {
 }
 
 KdfCost DefaultKdfCost() {
+#ifdef SIMPUL_FAST_KDF
+  return {crypto_pwhash_OPSLIMIT_MIN, kMinMem};
+#else
   return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+#endif
 }
 
 Status CheckPassphrase(std::string_view passphrase) {

@@ -67,9 +67,14 @@ enum KeyPurpose : uint64_t {
   kPurposeIdentity = 4,
 };
 
-// Argon2id cost of the passphrase key. The default is libsodium's
-// "interactive" limit (about 0.1 s and 64 MiB here): an unlock happens once
-// per session, and a thief must pay it for every guess.
+// Argon2id cost of the passphrase key and of operator password hashes. The
+// default is libsodium's "interactive" limit (about 0.1 s and 64 MiB here):
+// an unlock happens once per session, and a thief must pay it for every guess.
+// A build configured with SIMPUL_FAST_KDF (the sanitizer test build of
+// tools/run.sh test, never a release) uses the minimum instead, because the
+// end-to-end tests start thousands of commands that each unlock the store. The
+// cost is stored with each keyring and hash, so what such a build creates
+// still opens anywhere, and what a release creates keeps its cost.
 struct KdfCost {
   uint64_t ops;
   uint64_t mem_bytes;
