@@ -215,7 +215,7 @@ class VillagePagesTest(unittest.TestCase):
         phone.find_element(By.ID, 'send').click()
         wait(phone, EC.visibility_of_element_located((By.ID, 'receipt')))
         self.assertIn('Terima kasih', text_of(phone, '#receipt'))
-        self.assertIn('2400×1800', text_of(phone, '#note-kk'))
+        self.assertIn('2400×1800', text_of(phone, '#sent-notes'))  # made smaller, and said so
         self.assertLessEqual(phone.execute_script('return document.documentElement.scrollWidth'), 390)
         env.screenshot(phone, 'kiosk-phone-received')
         # The kiosk's address reads nothing of the village.

@@ -168,6 +168,8 @@
       if (reply.ok) {
         form.hidden = true;
         document.getElementById('receipt').textContent = body.message;
+        document.getElementById('sent-notes').textContent =
+          ['kk', 'ktp'].map((k) => document.getElementById('note-' + k).textContent).filter(Boolean).join(' ');
         document.getElementById('done').hidden = false;
         window.scrollTo(0, 0);
         return;
