@@ -62,7 +62,7 @@ void PrintCommandHelp(const Invocation& inv, const Command& c) {
   }
 }
 
-bool IsFlag(const std::string& name) { return name == "json" || name == "help" || name == "all" || name == "overdue" || name == "dry-run"; }
+bool IsFlag(const std::string& name) { return name == "json" || name == "help" || name == "all" || name == "overdue" || name == "dry-run" || name == "kiosk"; }
 
 }  // namespace
 

@@ -691,7 +691,7 @@ const std::vector<Command>& Commands() {
        LetterGetHandler(), -1, {"out"}},
       {"letter verify", "QR_TEXT", "Check a letter's QR code offline: valid, forged or revoked", LetterVerifyHandler(), -1, {}},
       {"export recap", "--out FILE.csv [--purpose TEXT]", "Export the village's application recap (CSV)", CmdExportRecap, -1, {"out", "purpose"}},
-      {"ui", "[--listen 127.0.0.1:PORT]", "Serve the village web app on this laptop (unlock and sign in in the browser)", UiHandler(), -1, {"listen"}},
+      {"ui", "[--listen 127.0.0.1:PORT] [--kiosk [--kiosk-listen ADDR:PORT]]", "Serve the village web app on this laptop (unlock and sign in in the browser)", UiHandler(), -1, {"listen", "kiosk", "kiosk-listen"}},
       {"import", "FILE.csv [--skip-bad BAD.csv] [--dry-run]",
        "Import the village register from Excel (CSV: one line per resident; columns in docs/OPERATIONS.md)",
        ImportHandler(), -1, {"skip-bad", "dry-run"}},

@@ -1,5 +1,7 @@
 #include "node/store.h"
 
+#include "node/node_migrations.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -230,6 +232,7 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Init(const std::string& dir,
     SIMPUL_RETURN_IF_ERROR(MapOpenError(d.Exec("PRAGMA page_size=4096"), dir));
     SIMPUL_RETURN_IF_ERROR(MapOpenError(encrypted ? UseWalFull(d) : d.UseWal(), dir));
     SIMPUL_RETURN_IF_ERROR(MapOpenError(schema::Migrate(d), dir));
+    SIMPUL_RETURN_IF_ERROR(MapOpenError(MigrateNodeOnly(d), dir));
     {
       SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(d));
       if (!store->Meta("store_kind").empty())
@@ -285,6 +288,7 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& dir, sync:
     return schema::Migrate(store->db_);  // refuses, names both versions, changes nothing
   SIMPUL_RETURN_IF_ERROR(MapOpenError(UseWalFull(store->db_), dir));
   SIMPUL_RETURN_IF_ERROR(MapOpenError(schema::Migrate(store->db_), dir));
+  SIMPUL_RETURN_IF_ERROR(MapOpenError(MigrateNodeOnly(store->db_), dir));
   SIMPUL_RETURN_IF_ERROR(MapOpenError(store->LoadIdentity(), dir));
   SIMPUL_RETURN_IF_ERROR(store->AuditFailedUnlocks());
   return store;

@@ -199,6 +199,17 @@ enum class MsgId : uint16_t {
   kWebUploadNotScan,      // {0} document kind
   kWebUploadEmpty,        // {0} document kind
   kWebDocumentNotHere,
+  // Resident self-registration at the office kiosk (node/kiosk_store.h, node/api/kiosk_*.cc).
+  kKioskQueueFull,
+  kKioskAlreadyHandled,   // {0} receipt, {1} who handled it
+  kKioskClosed,
+  kKioskThrottled,        // {0} seconds
+  kKioskOriginRefused,
+  kKioskFormTooLarge,     // {0} limit
+  kKioskReceived,         // {0} receipt
+  kKioskOff,
+  kKioskListenRefused,    // {0} address
+  kKioskNoLanAddress,
   kCount_,  // keep last
 };
 

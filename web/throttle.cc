@@ -54,4 +54,44 @@ void SignInThrottle::Succeeded(const std::string& name) {
   entries_.erase("n:" + name);
 }
 
+void RateLimit::Refill(Bucket& b, int burst, int64_t refill_ms, int64_t now_ms) {
+  if (now_ms > b.at_ms) {
+    b.tokens = std::min<double>(burst, b.tokens + static_cast<double>(now_ms - b.at_ms) /
+                                                      static_cast<double>(std::max<int64_t>(1, refill_ms)));
+    b.at_ms = now_ms;
+  }
+}
+
+int64_t RateLimit::WaitFor(const Bucket& b, int64_t refill_ms) {
+  if (b.tokens >= 1) return 0;
+  return std::max<int64_t>(1, static_cast<int64_t>((1 - b.tokens) * static_cast<double>(refill_ms)) + 1);
+}
+
+int64_t RateLimit::Take(const std::string& address, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!global_started_) {
+    global_ = {static_cast<double>(options_.global_burst), now_ms};
+    global_started_ = true;
+  }
+  Refill(global_, options_.global_burst, options_.global_refill_ms, now_ms);
+  auto it = by_address_.find(address);
+  if (it == by_address_.end()) {
+    if (by_address_.size() >= options_.max_entries) {
+      // A full bucket holds nothing worth remembering; else the fullest goes.
+      for (auto& [a, b] : by_address_) Refill(b, options_.per_address_burst, options_.per_address_refill_ms, now_ms);
+      auto fullest = std::max_element(by_address_.begin(), by_address_.end(),
+                                      [](const auto& x, const auto& y) { return x.second.tokens < y.second.tokens; });
+      by_address_.erase(fullest);
+    }
+    it = by_address_.emplace(address, Bucket{static_cast<double>(options_.per_address_burst), now_ms}).first;
+  }
+  Bucket& mine = it->second;
+  Refill(mine, options_.per_address_burst, options_.per_address_refill_ms, now_ms);
+  int64_t wait = std::max(WaitFor(mine, options_.per_address_refill_ms), WaitFor(global_, options_.global_refill_ms));
+  if (wait > 0) return wait;
+  mine.tokens -= 1;
+  global_.tokens -= 1;
+  return 0;
+}
+
 }  // namespace simpul::web

@@ -54,6 +54,45 @@ class SignInThrottle {
   std::map<std::string, Entry> entries_;  // "n:" + name, "a:" + address
 };
 
+// A rate limit on requests that create something for an unauthenticated
+// caller (the office kiosk's registrations, node/api/kiosk_app.cc): a token
+// bucket per client address and one for everyone. Each bucket holds up to
+// `burst` requests and regains one every `refill_ms`; a request takes one
+// token from both its address's bucket and the global one, or is refused
+// (the caller answers 429 with Retry-After) and takes none.
+//
+// Thread-safety: internally locked. Times are passed in.
+struct RateLimitOptions {
+  int per_address_burst = 5;
+  int64_t per_address_refill_ms = 60 * 1000;
+  int global_burst = 30;
+  int64_t global_refill_ms = 10 * 1000;
+  size_t max_entries = 10000;  // addresses remembered; beyond: the fullest buckets go
+};
+
+class RateLimit {
+ public:
+  explicit RateLimit(RateLimitOptions options) : options_(options) {}
+
+  // 0 when a request from `address` may go now (its tokens are taken), else
+  // the milliseconds until it may.
+  int64_t Take(const std::string& address, int64_t now_ms);
+
+ private:
+  struct Bucket {
+    double tokens = 0;
+    int64_t at_ms = 0;
+  };
+  static void Refill(Bucket& b, int burst, int64_t refill_ms, int64_t now_ms);
+  static int64_t WaitFor(const Bucket& b, int64_t refill_ms);
+
+  const RateLimitOptions options_;
+  std::mutex mu_;
+  Bucket global_;
+  bool global_started_ = false;
+  std::map<std::string, Bucket> by_address_;
+};
+
 }  // namespace simpul::web
 
 #endif  // SIMPUL_WEB_THROTTLE_H_

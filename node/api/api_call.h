@@ -11,11 +11,13 @@
 
 #include "node/api/sync_job.h"
 #include "node/api/village_app.h"
+#include "node/household_form.h"
 #include "node/records.h"
 #include "node/store.h"
 #include "schema/messages.h"
 #include "sync/accounts.h"
 #include "web/api_reply.h"
+#include "web/assets.h"
 #include "web/router.h"
 
 namespace simpul::node::api {
@@ -28,7 +30,12 @@ using web::JsonWriter;
 // sessions, throttles and the sync started from the page.
 struct AppState {
   AppState(std::string dir, sync::Clock* c, VillageAppOptions o)
-      : data_dir(std::move(dir)), clock(c), options(o), sessions(o.sessions), throttle(o.throttle) {}
+      : data_dir(std::move(dir)),
+        clock(c),
+        options(o),
+        sessions(o.sessions),
+        throttle(o.throttle),
+        kiosk_rate(o.kiosk_rate) {}
 
   std::string data_dir;
   sync::Clock* clock;
@@ -36,6 +43,7 @@ struct AppState {
   std::unique_ptr<NodeStore> store;  // null: locked
   web::SessionStore sessions;
   web::SignInThrottle throttle;
+  web::RateLimit kiosk_rate;         // the kiosk's submissions
   SyncJob sync;
   int64_t last_activity_ms = 0;      // of a signed-in request
 
@@ -100,6 +108,26 @@ std::string FormField(Entity e, const std::string& status_field);
 // clears a field).
 Options FormOptions(Entity e, const web::JsonObject& body, const std::string& prefix, bool keep_empty = false);
 
+// The register form's household and members (JSON keys "no_kk",
+// "address", "m0.name", "m1.nik"...) written through RegisterHouseholdForm
+// in one transaction (a savepoint of the caller's). ok() false: nothing
+// written, `refusal` names the field ("address", "m1.nik").
+struct HouseholdFormResult {
+  std::optional<RegisteredHousehold> household;
+  web::HttpResponse refusal;
+  bool ok() const { return household.has_value(); }
+  const RegisteredHousehold* operator->() const { return &*household; }
+};
+HouseholdFormResult WriteHouseholdForm(ApiCall& call, const web::JsonObject& body);
+// The form's household and members as RegisterHouseholdForm takes them;
+// `prefixes` gets each member's key prefix ("m0.", "m2.").
+HouseholdForm HouseholdFormOf(const web::JsonObject& body, std::vector<std::string>* prefixes);
+// The reply refusing `form` (RegisterHouseholdForm's `st` and `failed_member`).
+web::HttpResponse HouseholdFormRefusal(const ApiCall& call, const HouseholdForm& form, const Status& st,
+                                       int failed_member, const std::vector<std::string>& prefixes);
+// The household's and its members' warnings as strings, into an open array.
+void WriteHouseholdWarnings(const ApiCall& call, JsonWriter& j, const RegisteredHousehold& h);
+
 // Handlers. session_api.cc
 web::HttpResponse GetState(ApiCall& call);
 web::HttpResponse Unlock(ApiCall& call);
@@ -150,6 +178,16 @@ web::HttpResponse ResolveOpenConflict(ApiCall& call);
 // messages_api.cc
 web::HttpResponse ListMessages(ApiCall& call);
 web::HttpResponse MarkMessageSent(ApiCall& call);
+// kiosk_app.cc: the kiosk listener (VillageApp::HandleKiosk).
+web::HttpResponse HandleKiosk(AppState& state, const web::StaticFiles& files, const web::HttpRequest& req,
+                              int64_t now_ms);
+// kiosk_review_api.cc: the operator's review of kiosk registrations.
+web::HttpResponse ListRegistrationsApi(ApiCall& call);
+web::HttpResponse ShowRegistration(ApiCall& call);
+web::HttpResponse RegistrationPhoto(ApiCall& call);
+web::HttpResponse AcceptRegistrationApi(ApiCall& call);
+web::HttpResponse RejectRegistrationApi(ApiCall& call);
+web::HttpResponse KioskQrSvg(ApiCall& call);
 
 }  // namespace simpul::node::api
 

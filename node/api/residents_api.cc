@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "node/api/api_call.h"
+#include "node/household_form.h"
 #include "node/web/page_strings.h"
 #include "schema/local_time.h"
 #include "schema/model.h"
@@ -13,7 +14,6 @@
 namespace simpul::node::api {
 namespace {
 
-constexpr int kMaxMembers = 20;
 constexpr int kMaxResults = 50;
 
 std::string Col(const Row& row, const std::string& col) {
@@ -98,6 +98,56 @@ int BirthYear(ApiCall& call, int yy) {
 
 }  // namespace
 
+HouseholdForm HouseholdFormOf(const web::JsonObject& body, std::vector<std::string>* prefixes) {
+  HouseholdForm form;
+  form.household = FormOptions(Entity::kHousehold, body, "");
+  for (int i = 0; i < kMaxFormMembers; ++i) {
+    std::string prefix = "m" + std::to_string(i) + ".";
+    Options opts = FormOptions(Entity::kPerson, body, prefix);
+    if (opts.empty()) continue;
+    form.members.push_back(std::move(opts));
+    prefixes->push_back(std::move(prefix));
+  }
+  return form;
+}
+
+web::HttpResponse HouseholdFormRefusal(const ApiCall& call, const HouseholdForm& form, const Status& st,
+                                       int failed_member, const std::vector<std::string>& prefixes) {
+  if (!form.household.count("address"))
+    return StatusReply(call, Status::InvalidArgument("address is required")
+                                 .WithMsg(MsgId::kFieldRequired, {Tr(call.lang, "Address")}), "address");
+  if (form.members.empty())
+    return StatusReply(call, Status::InvalidArgument("a household needs its members")
+                                 .WithMsg(MsgId::kFieldRequired, {Tr(call.lang, "Name")}), "m0.name");
+  if (failed_member < 0 || static_cast<size_t>(failed_member) >= prefixes.size())
+    return StatusReply(call, st, FormField(Entity::kHousehold, st.field()));
+  std::string field = FormField(Entity::kPerson, st.field());
+  return ErrorReply(web::StatusToHttp(st.code()), web::ApiCodeName(st.code()),
+                    Msg(call.lang, MsgId::kWebMemberError, {std::to_string(failed_member + 1), Describe(call.lang, st)}),
+                    prefixes[failed_member] + (field.empty() ? "name" : field));
+}
+
+HouseholdFormResult WriteHouseholdForm(ApiCall& call, const web::JsonObject& body) {
+  HouseholdFormResult out;
+  std::vector<std::string> prefixes;
+  HouseholdForm form = HouseholdFormOf(body, &prefixes);
+  int failed = -1;
+  auto written = RegisterHouseholdForm(call.store(), form, call.lang, &failed);
+  if (written.ok())
+    out.household = std::move(written).value();
+  else
+    out.refusal = HouseholdFormRefusal(call, form, written.status(), failed, prefixes);
+  return out;
+}
+
+void WriteHouseholdWarnings(const ApiCall& call, JsonWriter& j, const RegisteredHousehold& h) {
+  for (const auto& w : h.warnings) j.String(Msg(call.lang, w.id, w.args));
+  for (const auto& w : h.member_warnings) {
+    std::vector<std::string> rest(w.args.begin() + 1, w.args.end());
+    j.String(Msg(call.lang, MsgId::kWebMemberError, {w.args[0], Msg(call.lang, w.id, rest)}));
+  }
+}
+
 web::HttpResponse Search(ApiCall& call) {
   std::string q = call.req.Query("q");
   while (!q.empty() && q.back() == ' ') q.pop_back();
@@ -135,65 +185,13 @@ web::HttpResponse ShowHousehold(ApiCall& call) {
 web::HttpResponse RegisterHousehold(ApiCall& call) {
   auto body = Body(call);
   if (!body.ok()) return StatusReply(call, body.status());
-  NodeStore& store = call.store();
-  Options household = FormOptions(Entity::kHousehold, *body, "");
-  household.erase("head");  // set below from the member who is the head
-  if (!household.count("address"))
-    return StatusReply(call, Status::InvalidArgument("address is required")
-                                 .WithMsg(MsgId::kFieldRequired, {Tr(call.lang, "Address")}), "address");
-  std::vector<int> members;
-  for (int i = 0; i < kMaxMembers; ++i)
-    if (!FormOptions(Entity::kPerson, *body, "m" + std::to_string(i) + ".").empty()) members.push_back(i);
-  if (members.empty())
-    return StatusReply(call, Status::InvalidArgument("a household needs its members")
-                                 .WithMsg(MsgId::kFieldRequired, {Tr(call.lang, "Name")}), "m0.name");
-  // One transaction: the household and every member land together, or
-  // nothing does (each CreateRecord below is a savepoint of it).
-  auto txn = schema::Transaction::Begin(store.db());
-  if (!txn.ok()) return StatusReply(call, txn.status());
-  auto hh = CreateRecord(store, Entity::kHousehold, household);
-  if (!hh.ok()) return StatusReply(call, hh.status(), FormField(Entity::kHousehold, hh.status().field()));
-  std::vector<schema::Warning> warnings;
-  std::string head;
-  std::vector<std::string> ids;
-  for (int i : members) {
-    const std::string prefix = "m" + std::to_string(i) + ".";
-    Options opts = FormOptions(Entity::kPerson, *body, prefix);
-    opts["household"] = hh->id;
-    const std::string number = std::to_string(i + 1);
-    Status failed;
-    if (!opts.count("name"))
-      failed = Status::InvalidArgument("name is required").WithField("name")
-                   .WithMsg(MsgId::kFieldRequired, {Tr(call.lang, "Name")});
-    auto person = failed.ok() ? CreateRecord(store, Entity::kPerson, opts) : Result<Written>(failed);
-    if (!person.ok()) {
-      const Status& st = person.status();
-      std::string field = FormField(Entity::kPerson, st.field());
-      return ErrorReply(web::StatusToHttp(st.code()), web::ApiCodeName(st.code()),
-                        Msg(call.lang, MsgId::kWebMemberError, {number, Describe(call.lang, st)}),
-                        prefix + (field.empty() ? "name" : field));
-    }
-    for (auto w : person->warnings) {
-      w.args.insert(w.args.begin(), number);
-      warnings.push_back(std::move(w));
-    }
-    if (head.empty() && opts.count("relation") && opts["relation"] == "1") head = person->id;
-    ids.push_back(person->id);
-  }
-  if (!head.empty()) {
-    auto edited = EditRecord(store, Entity::kHousehold, hh->id, {{"head", head}});
-    if (!edited.ok()) return StatusReply(call, edited.status());
-  }
-  if (Status st = txn->Commit(); !st.ok()) return StatusReply(call, st);
+  auto registered = WriteHouseholdForm(call, *body);
+  if (!registered.ok()) return registered.refusal;
   JsonWriter j;
-  j.BeginObject().Field("id", hh->id).Key("members").BeginArray();
-  for (const auto& id : ids) j.String(id);
+  j.BeginObject().Field("id", registered->id).Key("members").BeginArray();
+  for (const auto& id : registered->members) j.String(id);
   j.EndArray().Key("warnings").BeginArray();
-  for (const auto& w : hh->warnings) j.String(Msg(call.lang, w.id, w.args));
-  for (const auto& w : warnings) {
-    std::vector<std::string> rest(w.args.begin() + 1, w.args.end());
-    j.String(Msg(call.lang, MsgId::kWebMemberError, {w.args[0], Msg(call.lang, w.id, rest)}));
-  }
+  WriteHouseholdWarnings(call, j, *registered.household);
   return JsonReply(201, j.EndArray().EndObject().str());
 }
 

@@ -1,6 +1,7 @@
 #include "node/api/village_app.h"
 
 #include <chrono>
+#include <mutex>
 
 #include "node/api/api_call.h"
 #include "node/web/assets.h"
@@ -55,6 +56,12 @@ const api::ApiRoute kRoutes[] = {
     {"POST", "/api/v1/conflicts/{id}/resolve", Access::kSignedIn, Permission::kRecord, api::ResolveOpenConflict},
     {"GET", "/api/v1/messages", Access::kSignedIn, Permission::kRead, api::ListMessages},
     {"POST", "/api/v1/messages/{id}/sent", Access::kSignedIn, Permission::kRecord, api::MarkMessageSent},
+    {"GET", "/api/v1/registrations", Access::kSignedIn, Permission::kRead, api::ListRegistrationsApi},
+    {"GET", "/api/v1/registrations/{id}", Access::kSignedIn, Permission::kRead, api::ShowRegistration},
+    {"GET", "/api/v1/registrations/{id}/photos/{kind}", Access::kSignedIn, Permission::kRead, api::RegistrationPhoto},
+    {"POST", "/api/v1/registrations/{id}/accept", Access::kSignedIn, Permission::kRecord, api::AcceptRegistrationApi},
+    {"POST", "/api/v1/registrations/{id}/reject", Access::kSignedIn, Permission::kRecord, api::RejectRegistrationApi},
+    {"GET", "/api/v1/kiosk/qr.svg", Access::kSignedIn, Permission::kRead, api::KioskQrSvg},
 };
 
 // Page addresses and the compiled-in file each serves.
@@ -67,7 +74,8 @@ constexpr PagePath kPages[] = {{"/", "/index.html"},           {"/unlock", "/unl
                                {"/household", "/household.html"}, {"/application", "/application.html"},
                                {"/board", "/board.html"},       {"/sync", "/sync.html"},
                                {"/cases", "/cases.html"},       {"/case", "/case.html"},
-                               {"/conflicts", "/conflicts.html"}, {"/messages", "/messages.html"}};
+                               {"/conflicts", "/conflicts.html"}, {"/messages", "/messages.html"},
+                               {"/registrations", "/registrations.html"}, {"/kiosk-poster", "/kiosk_poster.html"}};
 
 int64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -122,6 +130,7 @@ struct VillageApp::Impl {
   web::HttpResponse Api(const web::HttpRequest& req);
   web::HttpResponse Page(const web::HttpRequest& req);
 
+  std::mutex mu;  // one call at a time, from either listener
   api::AppState state;
   web::StaticFiles files;
   std::function<int64_t()> now;
@@ -217,7 +226,14 @@ bool VillageApp::unlocked() const { return impl_->state.store != nullptr; }
 
 void VillageApp::WaitForSync() { impl_->state.sync.Wait(); }
 
+web::HttpResponse VillageApp::HandleKiosk(const web::HttpRequest& req) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  if (impl_->state.options.kiosk_address.empty()) return HtmlPage(404, "404", Msg(Lang::kId, MsgId::kWebNotFound));
+  return api::HandleKiosk(impl_->state, impl_->files, req, impl_->now());
+}
+
 web::HttpResponse VillageApp::Handle(const web::HttpRequest& req) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
   std::string_view host = req.HeaderValue("host");
   if (!LoopbackHost(host)) {
     Lang lang = web::ParseLang(req.Query("lang"), Lang::kId);

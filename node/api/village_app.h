@@ -17,8 +17,14 @@
 // token and a JSON body (a scan upload: the file's own image or PDF type,
 // at most max_upload_bytes); sign-ins and unlocks are throttled and audited.
 //
-// Thread-safety: Handle() runs on the server's worker thread, one call at a
-// time. A sync started from the page runs on its own thread
+// With the office kiosk on (`simpul-node ui --kiosk`, kiosk_address set),
+// HandleKiosk() answers the second listener, on the office network: the
+// resident's registration form and the POST that stores a pending
+// registration (node/kiosk_store.h), nothing else (node/api/kiosk_app.cc).
+//
+// Thread-safety: Handle() and HandleKiosk() may be called from two
+// servers' worker threads; the app runs one call at a time (an internal
+// mutex). A sync started from the page runs on its own thread
 // (node/api/sync_job.h).
 #ifndef SIMPUL_NODE_API_VILLAGE_APP_H_
 #define SIMPUL_NODE_API_VILLAGE_APP_H_
@@ -28,6 +34,7 @@
 #include <memory>
 #include <string>
 
+#include "node/kiosk_store.h"
 #include "sync/hlc.h"
 #include "web/http.h"
 #include "web/sessions.h"
@@ -48,6 +55,11 @@ struct VillageAppOptions {
   // One uploaded scan, in bytes. The page makes photos smaller first (long
   // side 2000 px, JPEG), so only a large PDF comes near it.
   uint64_t max_upload_bytes = 8ull << 20;
+  // The kiosk's address as residents' phones reach it ("192.168.1.10:8472",
+  // the Host header it must carry); empty: the kiosk is off.
+  std::string kiosk_address;
+  KioskLimits kiosk_limits;
+  web::RateLimitOptions kiosk_rate;
 };
 
 // The path a reply bundle is posted to (its body is the file's bytes).
@@ -64,6 +76,8 @@ class VillageApp {
   VillageApp& operator=(const VillageApp&) = delete;
 
   web::HttpResponse Handle(const web::HttpRequest& req);
+  // The kiosk listener's requests (only when options.kiosk_address is set).
+  web::HttpResponse HandleKiosk(const web::HttpRequest& req);
 
   bool unlocked() const;
   // Blocks until a sync started from the page has ended (tests, shutdown).

@@ -251,6 +251,7 @@ void WriteVillagePageStrings(Lang lang, schema::JsonWriter& j) {
   for (const auto& r : schema::kRoles)
     j.Field(std::string("role.") + r.code, lang == Lang::kId ? r.label_id : r.label_en);
   for (const auto& s : kStatusLabels) j.Field(std::string("status.") + s.code, Tr(lang, s.en));
+  AddKioskReviewStrings(lang, j);
   j.EndObject();
 }
 

@@ -19,6 +19,11 @@ namespace simpul::node {
 // statuses included: "role.village_operator", "status.returned").
 void WriteVillagePageStrings(Lang lang, schema::JsonWriter& j);
 
+// kiosk_strings.cc: the kiosk form's object {key: text}, and the operator's
+// review pages' strings written into an open object.
+void WriteKioskPageStrings(Lang lang, schema::JsonWriter& j);
+void AddKioskReviewStrings(Lang lang, schema::JsonWriter& j);
+
 // The label of a workflow status ("returned for completion") / event kind;
 // the code itself when unknown.
 std::string VillageStatusLabel(Lang lang, const std::string& status);

@@ -197,6 +197,7 @@ class SimpulEnv:
         self.node_user = None  # the CLI's account once the village store has accounts
         self.ui_proc = None
         self.ui_port = None
+        self.kiosk_port = None
 
     # --- processes ---------------------------------------------------------
 
@@ -271,18 +272,31 @@ class SimpulEnv:
         self.node('user', 'add', 'ani', '--role', 'village_operator',
                   extra_env={'SIMPUL_NEW_PASSWORD': VILLAGE_PASSWORDS['ani']})
 
-    def start_ui(self):
+    def start_ui(self, kiosk=False):
         """`simpul-node ui` on a free 127.0.0.1 port, started as the office
-        starts it: no passphrase in its environment (the page unlocks)."""
+        starts it: no passphrase in its environment (the page unlocks).
+        With `kiosk`, the self-registration kiosk too, on another free
+        127.0.0.1 port (the office LAN address in real use): kiosk_url()."""
         self.ui_port = free_port()
         self.ui_log = open(os.path.join(self.artifacts, 'ui.log'), 'w')
+        args = ['--listen', '127.0.0.1:%d' % self.ui_port]
+        if kiosk:
+            self.kiosk_port = free_port()
+            args += ['--kiosk', '--kiosk-listen', '127.0.0.1:%d' % self.kiosk_port]
         self.ui_proc = subprocess.Popen(
-            [os.path.join(self.bin, 'simpul-node'), '--data', self.node_dir, 'ui', '--listen',
-             '127.0.0.1:%d' % self.ui_port], env=self.env, stdout=subprocess.PIPE, stderr=self.ui_log, text=True)
+            [os.path.join(self.bin, 'simpul-node'), '--data', self.node_dir, 'ui'] + args,
+            env=self.env, stdout=subprocess.PIPE, stderr=self.ui_log, text=True)
         line = self.ui_proc.stdout.readline()
         if 'http://127.0.0.1:%d/' % self.ui_port not in line:
             raise SimpulError('simpul-node ui did not print its address: %r (see %s)' % (line, self.ui_log.name))
+        if kiosk:
+            line = self.ui_proc.stdout.readline()
+            if self.kiosk_url('/') not in line:
+                raise SimpulError('simpul-node ui did not print the kiosk: %r (see %s)' % (line, self.ui_log.name))
         wait_for_port(self.ui_port, self.ui_proc, 'simpul-node ui', self.ui_log.name)
+
+    def kiosk_url(self, path):
+        return 'http://127.0.0.1:%d%s' % (self.kiosk_port, path)
 
     def ui_url(self, path):
         return 'http://127.0.0.1:%d%s' % (self.ui_port, path)

@@ -14,6 +14,11 @@ real headless Chromium, against the real simpul-node and simpul-hub
              (simpul-hub bundle import); the reply read in the page, in
              words; the same reply again and a damaged file refused, nothing
              applied
+  kiosk:     a resident fills the self-registration form on a phone-sized
+             window (`simpul-node ui --kiosk`) with a photo larger than the
+             page sends (made smaller, with a note); the kiosk's address
+             reads nothing; the operator reviews it, corrects the name,
+             accepts it and sees the household
 
 Screenshots go to $SIMPUL_ARTIFACT_DIR/browser-village_pages/.
 """
@@ -24,7 +29,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simpul_env import SimpulEnv, text_of, village_sign_in, wait  # noqa: E402
+from simpul_env import SimpulEnv, png_bytes, text_of, village_sign_in, wait  # noqa: E402
 
 try:
     from selenium.webdriver.common.by import By
@@ -49,7 +54,7 @@ class VillagePagesTest(unittest.TestCase):
         env.hub('application', 'edit', cls.app, '--notes', 'Catatan Dinsos')
         env.node('application', 'edit', cls.app, '--notes', 'Catatan desa')
         env.sync()
-        env.start_ui()
+        env.start_ui(kiosk=True)
         cls.d = village_sign_in(env)
         cls.downloads = os.path.join(env.work, 'downloads')
         os.makedirs(cls.downloads)
@@ -190,6 +195,50 @@ class VillagePagesTest(unittest.TestCase):
         self.assertIn('tidak ada yang diterapkan', text_of(d, '#bundle-result'))
         self.shot('08-damaged-refused')
         self.assertEqual(env.node('outbox'), before)
+
+    # --- resident self-registration --------------------------------------------
+
+    def test_04_a_kiosk_registration_is_reviewed_corrected_and_accepted(self):
+        env, d = self.env, self.d
+        phone = env.browser()
+        phone.set_window_size(390, 844)
+        phone.get(env.kiosk_url('/'))
+        wait(phone, EC.text_to_be_present_in_element((By.ID, 'send'), 'Kirim pendaftaran'))
+        phone.find_element(By.ID, 'address').send_keys('Dusun Krajan')
+        phone.find_element(By.ID, 'rt').send_keys('3')
+        phone.find_element(By.ID, 'm0-name').send_keys('Sri Wahyuni')
+        phone.find_element(By.ID, 'm0-nik').send_keys('3510015506900003')
+        Select(phone.find_element(By.NAME, 'm0.sex')).select_by_value('P')
+        Select(phone.find_element(By.ID, 'service')).select_by_value('poverty_statement')
+        photo = env.write_file('kk-phone.png', png_bytes(2400, 1800))  # over 2000 px: made smaller
+        phone.find_element(By.ID, 'photo_kk').send_keys(photo)
+        phone.find_element(By.ID, 'send').click()
+        wait(phone, EC.visibility_of_element_located((By.ID, 'receipt')))
+        self.assertIn('Terima kasih', text_of(phone, '#receipt'))
+        self.assertIn('2400×1800', text_of(phone, '#sent-notes'))  # made smaller, and said so
+        self.assertLessEqual(phone.execute_script('return document.documentElement.scrollWidth'), 390)
+        env.screenshot(phone, 'kiosk-phone-received')
+        # The kiosk's address reads nothing of the village.
+        phone.get(env.kiosk_url('/api/v1/registrations'))
+        self.assertNotIn('Sri', phone.page_source)
+        phone.get(env.kiosk_url('/registrations'))
+        self.assertNotIn('Sri', phone.page_source)
+
+        self.go('/registrations', 'registrations')
+        row = wait(d, EC.presence_of_element_located((By.XPATH, '//tr[td[text()="Sri Wahyuni"]]')))
+        self.shot('kiosk-review-list')
+        row.find_element(By.LINK_TEXT, 'Periksa').click()
+        name = wait(d, EC.presence_of_element_located((By.ID, 'photo-kk'))) and d.find_element(By.ID, 'm0-name')
+        wait(d, lambda drv: name.get_attribute('value') == 'Sri Wahyuni')
+        self.assertEqual(Select(d.find_element(By.ID, 'service')).first_selected_option.get_attribute('value'),
+                         'poverty_statement')
+        name.clear()
+        name.send_keys('Sri Wahyuni Rahayu')
+        self.shot('kiosk-review-form')
+        d.find_element(By.ID, 'save').click()
+        wait(d, EC.url_contains('/household'))
+        wait(d, EC.text_to_be_present_in_element((By.TAG_NAME, 'main'), 'Sri Wahyuni Rahayu'))
+        self.shot('kiosk-accepted-household')
 
 
 if __name__ == '__main__':

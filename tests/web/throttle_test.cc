@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 namespace simpul::web {
 namespace {
 
@@ -61,6 +63,44 @@ TEST_CASE("throttle: the table is bounded") {
   for (int k = 0; k < 4; ++k) t.Failed("user99", "10.0.0.99", 100);
   CHECK(t.WaitMs("user99", "x", 100) > 0);
   CHECK(t.WaitMs("user0", "y", 100) == 0);
+}
+
+}  // namespace
+}  // namespace simpul::web
+
+namespace simpul::web {
+namespace {
+
+TEST_CASE("rate limit: a burst per address, refilled over time, and one for everyone") {
+  RateLimitOptions o;
+  o.per_address_burst = 2;
+  o.per_address_refill_ms = 1000;
+  o.global_burst = 3;
+  o.global_refill_ms = 10000;
+  RateLimit r(o);
+  CHECK(r.Take("10.0.0.1", 0) == 0);
+  CHECK(r.Take("10.0.0.1", 0) == 0);
+  const int64_t wait = r.Take("10.0.0.1", 0);
+  CHECK(wait > 0);
+  CHECK(wait <= 1001);
+  CHECK(r.Take("10.0.0.1", 1000) == 0);  // one token back after refill_ms
+  CHECK(r.Take("10.0.0.2", 1000) > 0);   // the global burst (3) is spent
+  CHECK(r.Take("10.0.0.2", 9000) > 0);
+  CHECK(r.Take("10.0.0.2", 10000) == 0);  // the global bucket has one token again
+}
+
+TEST_CASE("rate limit: refused requests take nothing; the table of addresses stays bounded") {
+  RateLimitOptions o;
+  o.per_address_burst = 1;
+  o.per_address_refill_ms = 1000;
+  o.global_burst = 1000000;
+  o.global_refill_ms = 1;
+  o.max_entries = 10;
+  RateLimit r(o);
+  CHECK(r.Take("a", 0) == 0);
+  for (int i = 0; i < 100; ++i) CHECK(r.Take("a", 0) > 0);
+  CHECK(r.Take("a", 1000) == 0);  // the refusals did not push its refill back
+  for (int i = 0; i < 100; ++i) CHECK(r.Take("b" + std::to_string(i), 2000) == 0);
 }
 
 }  // namespace

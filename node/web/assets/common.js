@@ -120,7 +120,8 @@ const V = (() => {
     const nav = el('nav', null, 'nav');
     nav.setAttribute('aria-label', t('app.title'));
     for (const [key, href] of [['find', '/'], ['register', '/register'], ['board', '/board'], ['cases', '/cases'],
-                               ['conflicts', '/conflicts'], ['messages', '/messages'], ['sync', '/sync']]) {
+                               ['conflicts', '/conflicts'], ['messages', '/messages'], ['registrations', '/registrations'],
+                               ['sync', '/sync']]) {
       const a = link(href, t('nav.' + key), key === active ? 'active' : '');
       a.id = 'nav-' + key;
       if (key === active) a.setAttribute('aria-current', 'page');

@@ -2,58 +2,17 @@
 // names (required or optional) and per other kind attached, each with the
 // scan attached (name, size, a link to view it) and, while the village may
 // change the application, a file input that takes a file or the laptop's
-// camera. A photo is made smaller here before it is sent (canvas -> JPEG,
-// long side at most 2000 px); a PDF goes as it is. The server checks again:
-// size limit, type from the bytes, CSRF token.
+// camera. A photo is made smaller before it is sent (photo.js); a PDF goes
+// as it is. The server checks again: size limit, type from the bytes, CSRF
+// token.
 'use strict';
 
 const Documents = (() => {
-  const MAX_SIDE = 2000;
-  const KEEP_BELOW = 1536 * 1024;  // a small JPEG or PNG under the long side goes as it is
-
-  function sizeText(n) {
-    if (n >= 1048576) return (n / 1048576).toFixed(1).replace(/\.0$/, '') + ' MiB';
-    if (n >= 1024) return (n / 1024).toFixed(1).replace(/\.0$/, '') + ' KiB';
-    return n + ' bytes';
-  }
-
-  // What is sent for `file`: {blob, type, name, note} or {error}.
-  async function prepare(file, label, limit, limitText) {
-    const image = file.type.startsWith('image/');
-    if (image) {
-      let bitmap;
-      try {
-        bitmap = await createImageBitmap(file);
-      } catch (e) {
-        return { error: V.t('doc.unreadable') };
-      }
-      const long = Math.max(bitmap.width, bitmap.height);
-      const plain = file.type === 'image/jpeg' || file.type === 'image/png';
-      if (long > MAX_SIDE || file.size > KEEP_BELOW || !plain) {
-        const scale = Math.min(1, MAX_SIDE / long);
-        const w = Math.max(1, Math.round(bitmap.width * scale));
-        const h = Math.max(1, Math.round(bitmap.height * scale));
-        const canvas = document.createElement('canvas');
-        canvas.width = w;
-        canvas.height = h;
-        canvas.getContext('2d').drawImage(bitmap, 0, 0, w, h);
-        const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
-        if (!blob) return { error: V.t('doc.unreadable') };
-        const name = file.name.replace(/\.[^.]*$/, '') + '.jpg';
-        const note = V.tf('doc.downscaled', bitmap.width + '×' + bitmap.height, w + '×' + h, sizeText(blob.size));
-        return { blob, type: 'image/jpeg', name, note };
-      }
-    }
-    if (file.size > limit) return { error: V.tf('doc.too_large', label, sizeText(file.size), limitText) };
-    // Anything else goes as it is: the server names what it refuses.
-    return { blob: file, type: file.type || 'application/octet-stream', name: file.name, note: '' };
-  }
-
   // Sends `file` as the scan of `kind` (replacing document `replaces` when
   // given); shows what happened in `status`. True when attached.
   async function send(app, kind, label, replaces, file, status) {
     V.showMessage(status.id, V.t('doc.sending'));
-    const p = await prepare(file, label, app.upload_limit, app.upload_limit_text);
+    const p = await Photo.prepare(file, label, app.upload_limit, app.upload_limit_text, V.tf);
     if (p.error) {
       V.showMessage(status.id, p.error, 'error');
       return false;

@@ -1,11 +1,14 @@
 // Register a household and its members in one save. As the operator types a
 // NIK, the app decodes it (region, birth date, sex) through the API's NIK
 // check and fills the birth date and sex when still empty; errors are shown
-// under the field they are about, and every typed value stays.
+// under the field they are about, and every typed value stays. With
+// ?registration=ID the form reviews a resident's kiosk registration
+// (review.js): prefilled, and saving accepts it.
 'use strict';
 
 (async () => {
-  if (!(await V.start('register'))) return;
+  const reviewing = V.param('registration');
+  if (!(await V.start(reviewing ? 'registrations' : 'register'))) return;
   const formsReply = await V.api('GET', '/api/v1/forms');
   if (!formsReply.ok) {
     V.showMessage('message', V.errorText(formsReply), 'error');
@@ -119,6 +122,11 @@
   }
 
   addMember();
+  let savePath = '/api/v1/households';
+  if (reviewing) {
+    savePath = await Review.setup(reviewing, form, forms, addMember, (prefix) => checkNik(prefix, true));
+    if (!savePath) return;
+  }
   document.getElementById('add-member').addEventListener('click', () => {
     addMember().querySelector('input').focus();
   });
@@ -139,12 +147,12 @@
     const save = document.getElementById('save');
     save.disabled = true;
     save.textContent = V.t('app.saving');
-    const r = await V.api('POST', '/api/v1/households', V.formValues(form));
+    const r = await V.api('POST', savePath, V.formValues(form));
     save.disabled = false;
-    save.textContent = V.t('reg.save');
+    save.textContent = V.t(reviewing ? 'kreg.accept' : 'reg.save');
     if (r.ok) {
-      V.flash([V.t('reg.saved'), ...r.data.warnings].join(' '));
-      location.href = '/household?id=' + encodeURIComponent(r.data.id);
+      V.flash([V.t(reviewing ? 'kreg.accepted' : 'reg.saved'), ...r.data.warnings].join(' '));
+      location.href = '/household?id=' + encodeURIComponent(reviewing ? r.data.household_id : r.data.id);
       return;
     }
     const field = r.data && r.data.error ? r.data.error.field : '';
