@@ -115,10 +115,23 @@ def pdf_bytes(text='Surat pengantar desa'):
 
 def wait(driver, cond, timeout=15):
     """Waits until `cond(driver)` is true. A page that redraws a row while
-    the condition reads it (a stale element) is simply asked again."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    the condition reads it (a stale element), or that navigates while the
+    condition reads it (sign-in going on to the first page: chromedriver
+    answers "aborted by navigation"), is simply asked again."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(cond)
+
+    def asked_again_after_navigation(d):
+        try:
+            return cond(d)
+        except StaleElementReferenceException:
+            raise
+        except WebDriverException as e:
+            if 'aborted by navigation' in (e.msg or ''):
+                return False
+            raise
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+        asked_again_after_navigation)
 
 
 def text_of(driver, css):
