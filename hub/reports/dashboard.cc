@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <map>
 
+#include "hub/app_index.h"
 #include "hub/audit_log.h"
 #include "hub/cases.h"
-#include "hub/reports/times_source.h"
 #include "hub/rules.h"
 #include "schema/local_time.h"
 #include "schema/model.h"
@@ -82,7 +82,9 @@ Result<Dashboard> LoadDashboard(HubStore& store, const DashboardQuery& q, Lang l
         .WithMsg(MsgId::kDashboardPeriod, {std::to_string(kDashboardMaxDays)});
 
   SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(store));
-  SIMPUL_ASSIGN_OR_RETURN(auto all, LoadTimelines(store, &rules));
+  // Every timeline from the application index (hub/app_index.h), as
+  // LoadTimelines derives it.
+  SIMPUL_ASSIGN_OR_RETURN(auto all, IndexedTimelines(store, &rules));
   schema::DbRegionLookup regions(store.db());
   if (!q.kecamatan.empty()) d.kecamatan_name = regions.Name(q.kecamatan);
 
