@@ -79,8 +79,10 @@ Result<std::vector<std::string>> Ids(HubStore& store, const std::string& sql) {
 std::string Describe(const AppIndexRow& r) {
   const auto& t = r.times;
   return r.status + " since " + std::to_string(r.since_ms) + ", submitted " + std::to_string(t.submitted_ms) +
-         ", received " + std::to_string(t.received_ms) + ", decided " + std::to_string(t.decided_ms) + ", letter " +
-         std::to_string(t.letter_ms) + ", delivered " + std::to_string(t.delivered_ms) + ", stages " +
+         ", received " + std::to_string(t.received_ms) + " (village clock offset " +
+         (t.village_offset_ms ? std::to_string(*t.village_offset_ms) : std::string("unknown")) + ")" + ", decided " + std::to_string(t.decided_ms) + ", letter " +
+         std::to_string(t.letter_ms) + ", delivered " + std::to_string(t.delivered_ms) +
+         (t.delivered_by_village_clock ? " (village clock)" : "") + ", stages " +
          EncodeStages(t.stages);
 }
 
