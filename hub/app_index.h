@@ -70,7 +70,7 @@ Result<std::optional<AppIndexRow>> StoredAppIndexRow(HubStore& store, const std:
 Result<std::vector<reports::Timeline>> IndexedTimelines(HubStore& store, const schema::ServiceRules* rules);
 
 // The hub migration that creates the index (an entry of hub/store.cc
-// kHubMigrations).
+// kHubMigrations); it also adds the nodes' outbox report (hub/fleet.h).
 inline constexpr const char* kAppIndexMigration = R"sql(
 -- The application index (hub/app_index.h): each application's status and
 -- the instants of its path, as its history derives them, and the marks of
@@ -116,6 +116,11 @@ CREATE TRIGGER app_index_receipt_delete AFTER DELETE ON receipts WHEN OLD.subjec
   INSERT OR IGNORE INTO app_index_dirty VALUES(OLD.subject_id); END;
 -- Built at the first open (HubStore::Open settles the marks).
 INSERT OR IGNORE INTO app_index_dirty SELECT id FROM applications;
+-- (In the same migration entry, as each change adds one:) each node's
+-- outbox as it last reported it at a sync (protocol 5, hub/fleet.h): the
+-- changes waiting at the village, and when it said so (hub clock).
+ALTER TABLE nodes ADD COLUMN outbox_waiting INTEGER;
+ALTER TABLE nodes ADD COLUMN outbox_reported_ms INTEGER;
 )sql";
 
 }  // namespace simpul::hub

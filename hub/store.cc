@@ -144,7 +144,8 @@ CREATE TABLE node_keys(
 -- the first log entry of the event's row, found without scanning the log.
 CREATE INDEX changelog_events ON changelog(row_id, received_at_ms) WHERE tbl='events';
 )sql",
-    // The application index and its triggers (the SQL is in hub/app_index.h).
+    // The application index and its triggers, and the nodes' outbox report
+    // (the SQL is in hub/app_index.h).
     kAppIndexMigration,
 };
 

@@ -74,6 +74,11 @@ Result<Dashboard> LoadDashboard(HubStore& store, const DashboardQuery& q, Lang l
     d.from = q.from;
   }
   SIMPUL_RETURN_IF_ERROR(CheckDate("from", d.from, &from_ms));
+  // The dates as people read them, in the page's language (midday: the
+  // civil date in the hub's zone whatever the zone's offset).
+  const char* lang_code = lang == Lang::kId ? "id" : "en";
+  d.from_text = schema::FormatLongDate(from_ms + kDayMs / 2, schema::ZoneOfRegion(""), lang_code);
+  d.to_text = schema::FormatLongDate(to_ms + kDayMs / 2, schema::ZoneOfRegion(""), lang_code);
   const int64_t days = (to_ms - from_ms) / kDayMs + 1;
   if (days < 1 || days > kDashboardMaxDays)
     return Status::InvalidArgument("the period must run forward and span at most " +
