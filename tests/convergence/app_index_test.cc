@@ -247,7 +247,9 @@ TEST_CASE("a write outside the hub's own leaves its applications marked; readers
     REQUIRE(triggers.ok());
     CHECK(triggers->size() == 13);
     for (const auto& t : *triggers) REQUIRE(hub.db().Exec("DROP TRIGGER " + hub::RowText(t, "name")).ok());
-    REQUIRE(hub.db().Exec("DROP TABLE app_index; DROP TABLE app_index_dirty").ok());
+    REQUIRE(hub.db().Exec("DROP TABLE app_index; DROP TABLE app_index_dirty;"
+                          "ALTER TABLE nodes DROP COLUMN outbox_waiting; ALTER TABLE nodes DROP COLUMN outbox_reported_ms")
+                .ok());
     REQUIRE(hub.SetMeta("hub_schema", std::to_string(std::atoi(hub.Meta("hub_schema").c_str()) - 1)).ok());
   }
   // The migration creates the index and the open builds it.
