@@ -477,6 +477,8 @@ const HubCommand kCommands[] = {
     {"duplicates", "[--village CODE]", "NIKs recorded for more than one person (never merged automatically)", CmdDuplicates, sync::Permission::kRead},
     {"backup", "DIR [--verify]", "encrypted backup of the hub while it serves (passphrase from SIMPUL_BACKUP_PASSPHRASE or stdin); --verify checks one", CmdBackup, sync::Permission::kAdminister},
     {"restore", "DIR --data HUBDIR", "restore a backup into a stopped hub; villages give back what it lost", CmdRestore, sync::Permission::kNone},
+    {"index check", "", "compare the application index (queue, dashboard) with the histories; exit 0 only when equal", CmdIndexCheck, sync::Permission::kRead},
+    {"index rebuild", "", "derive the application index again from the histories, then check it", CmdIndexRebuild, sync::Permission::kAdminister},
     {"case", "open|list|inbox|counts|show|assign|refer|start|note|outcome|resolve|reopen|close ...", "B'DESUT complaint cases; 'simpul-hub case' lists their commands", CmdCase, sync::Permission::kRead},
 };
 

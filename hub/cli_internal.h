@@ -91,6 +91,8 @@ Status CmdDuplicates(Args& a);   // duplicates [--village CODE]
 // Messages to residents (cli_messages.cc).
 Status CmdMessages(Args& a);      // messages [--village CODE] [--all]
 Status CmdMessagesSend(Args& a);  // messages send --gateway PROGRAM [--village CODE] [--days N]
+Status CmdIndexCheck(Args& a);    // index check (cli_index.cc)
+Status CmdIndexRebuild(Args& a);  // index rebuild
 // For `application show`: the applicant's DTKS status, other persons with
 // the NIK, the same benefit held elsewhere (text, or keys into `j`).
 Status PrintApplicationBeneficiary(const Args& a, HubStore& store, const Row& app, schema::JsonWriter* j);

@@ -125,6 +125,7 @@ Status CmdNodeList(Args& a) {
       const std::string village = Get(r, "village");
       j.Field("enrolled_time", TimeIso(ColumnMs(r, "enrolled_at_ms"), village));
       if (int64_t seen = ColumnMs(r, "last_seen_ms")) j.Field("last_seen_time", TimeIso(seen, village));
+      if (int64_t said = ColumnMs(r, "outbox_reported_ms")) j.Field("outbox_reported_time", TimeIso(said, village));
       j.EndObject();
     }
     std::cout << j.EndArray().str() << "\n";
@@ -137,6 +138,11 @@ Status CmdNodeList(Args& a) {
               << TimeText(a, ColumnMs(r, "enrolled_at_ms"), village) << "  " << a.T("last contact: ")
               << (seen ? schema::FormatAgo(seen, now, lang) + " (" + TimeText(a, seen, village) + ")" : a.T("never"));
     if (!Get(r, "epoch").empty()) std::cout << "  epoch " << Get(r, "epoch");
+    // What waits at the village, as the laptop said at its last sync (protocol 5).
+    std::cout << "  " << a.T("changes waiting: ");
+    if (Get(r, "outbox_waiting").empty()) std::cout << a.T("not reported");
+    else std::cout << Get(r, "outbox_waiting") << a.T(", reported ")
+                   << schema::FormatAgo(ColumnMs(r, "outbox_reported_ms"), now, lang);
     if (!Get(r, "revoke_reason").empty()) std::cout << "  " << Get(r, "revoke_reason");
     std::cout << "\n";
   }

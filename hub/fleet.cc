@@ -16,7 +16,8 @@ Result<std::vector<FleetVillage>> LoadFleet(HubStore& store) {
   SIMPUL_ASSIGN_OR_RETURN(auto nodes, QueryRows(store,
       "SELECT n.node_id, n.village, coalesce(r.name,'') AS name, n.status, coalesce(n.revoke_reason,'') AS reason,"
       " n.enrolled_at_ms, coalesce(n.last_seen_ms,0) AS seen, coalesce(n.last_protocol,0) AS protocol,"
-      " coalesce(n.last_schema,0) AS schema FROM nodes n LEFT JOIN regions r ON r.code=n.village"
+      " coalesce(n.last_schema,0) AS schema, coalesce(n.outbox_waiting,-1) AS waiting,"
+      " coalesce(n.outbox_reported_ms,0) AS reported FROM nodes n LEFT JOIN regions r ON r.code=n.village"
       " ORDER BY n.village, n.enrolled_at_ms, n.node_id", {}));
   std::map<std::string, FleetVillage> by_village;
   for (const auto& r : nodes) {
@@ -24,7 +25,7 @@ Result<std::vector<FleetVillage>> LoadFleet(HubStore& store) {
     v.village = RowText(r, "village");
     v.name = RowText(r, "name");
     FleetNode n{RowText(r, "node_id"), RowText(r, "status"), RowText(r, "reason"), Int(r, "enrolled_at_ms"),
-                Int(r, "seen"), Int(r, "protocol"), Int(r, "schema")};
+                Int(r, "seen"), Int(r, "protocol"), Int(r, "schema"), Int(r, "waiting"), Int(r, "reported")};
     v.last_contact_ms = std::max(v.last_contact_ms, n.last_seen_ms);
     v.nodes.push_back(std::move(n));
   }

@@ -1,6 +1,6 @@
 // The villages as Dinsos watches them (the web app's villages page): per
 // village its nodes (status, last contact, protocol and schema at their
-// last sync), the requests the hub refused from it (audited
+// last sync, the changes waiting in their outbox as they last reported), the requests the hub refused from it (audited
 // refused_request: revoked, unknown or replaying nodes) and its open
 // conflicts; villages not heard from longest first (never first).
 //
@@ -20,6 +20,9 @@ struct FleetNode {
   std::string node_id, status, revoke_reason;
   int64_t enrolled_at_ms = 0, last_seen_ms = 0;  // 0: never synced
   int64_t protocol = 0, schema = 0;              // at its last sync; 0 unknown
+  // The changes waiting in its outbox as it reported them at its last sync
+  // that did (protocol 5), and when (hub clock); -1 and 0: never reported.
+  int64_t outbox_waiting = -1, outbox_reported_ms = 0;
 };
 
 struct FleetVillage {

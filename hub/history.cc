@@ -61,13 +61,14 @@ History Build(const std::string& hub_id, RawEvents raw) {
 }  // namespace
 
 Result<History> ReadHistory(HubStore& store, const std::string& app_id) {
-  SIMPUL_ASSIGN_OR_RETURN(auto st, store.db().Prepare(std::string(kEventsSql) + " WHERE e.subject_id=?"));
-  st.Bind(1, app_id);
+  // Cached: the application index (hub/app_index.h) reads one on every write.
+  SIMPUL_ASSIGN_OR_RETURN(auto* st, store.db().Cached(std::string(kEventsSql) + " WHERE e.subject_id=?"));
+  st->Bind(1, app_id);
   RawEvents raw;
   for (;;) {
-    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
+    SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
-    AddRow(st, &raw);
+    AddRow(*st, &raw);
   }
   return Build(store.hub_id(), std::move(raw));
 }

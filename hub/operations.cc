@@ -91,7 +91,8 @@ Status RevokeNode(HubStore& store, const std::string& node_id, const std::string
 }
 
 Result<std::vector<Row>> ListNodes(HubStore& store) {
-  return QueryRows(store, "SELECT node_id,village,status,enrolled_at_ms,last_seen_ms,last_protocol,epoch,revoke_reason"
+  return QueryRows(store, "SELECT node_id,village,status,enrolled_at_ms,last_seen_ms,last_protocol,epoch,revoke_reason,"
+                          "outbox_waiting,outbox_reported_ms"
                       " FROM nodes ORDER BY village,node_id", {});
 }
 

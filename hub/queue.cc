@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
-#include "hub/history.h"
+#include "hub/app_index.h"
 #include "hub/operations.h"
 #include "schema/model.h"
 #include "schema/validate.h"
@@ -26,9 +27,6 @@ std::string LikeLiteral(const std::string& s) {
   return out;
 }
 
-// Above this many applications the queue reads every history in one query.
-constexpr size_t kBulkHistoryFrom = 50;
-
 }  // namespace
 
 Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
@@ -38,54 +36,60 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
     SIMPUL_RETURN_IF_ERROR(schema::CheckEnum("type", f.type, schema::ListCodes(schema::kApplicationTypes),
                                              schema::FindCode(schema::kApplicationTypes, f.type)));
   if (f.search.size() > 100) return Status::InvalidArgument("search text over 100 characters").WithField("q");
-  std::string sql =
-      "SELECT a.id, a.village, coalesce(r.name,'') AS village_name, a.type, coalesce(p.name,'') AS applicant_name,"
-      " coalesce(a.letter_number,'') AS letter_number, a.score, coalesce(p.nik,'') AS nik,"
-      " coalesce(h.no_kk,'') AS no_kk"
-      " FROM applications a LEFT JOIN persons p ON p.id=a.applicant_id"
-      " LEFT JOIN households h ON h.id=a.household_id LEFT JOIN regions r ON r.code=a.village"
-      " WHERE a.deleted=0";
+  // Statuses come from the application index (hub/app_index.h): no history
+  // is folded here. An application without a row has no event: a draft.
+  SIMPUL_RETURN_IF_ERROR(SettleAppIndex(store));
+  const std::string status = "coalesce(x.status,'draft')";
+  // The person and household are joined to filter only when searching, and
+  // to show only for the rows of the page.
+  const std::string people = " LEFT JOIN persons p ON p.id=a.applicant_id LEFT JOIN households h ON h.id=a.household_id";
+  std::string from = " FROM applications a LEFT JOIN app_index x ON x.app_id=a.id" + (f.search.empty() ? "" : people);
+  std::string where = " WHERE a.deleted=0";
   std::vector<std::string> binds;
   if (!f.type.empty()) {
-    sql += " AND a.type=?";
+    where += " AND a.type=?";
     binds.push_back(f.type);
   }
   if (!f.village.empty()) {
-    sql += " AND a.village=?";
+    where += " AND a.village=?";
     binds.push_back(f.village);
   }
   if (!f.search.empty()) {
     if (AllDigits(f.search) && f.search.size() >= 4 && f.search.size() <= 16) {
-      sql += " AND (p.nik LIKE ? ESCAPE '\\' OR h.no_kk LIKE ? ESCAPE '\\')";
+      where += " AND (p.nik LIKE ? ESCAPE '\\' OR h.no_kk LIKE ? ESCAPE '\\')";
       binds.push_back(LikeLiteral(f.search) + "%");
       binds.push_back(LikeLiteral(f.search) + "%");
     } else {
-      sql += " AND p.name LIKE ? ESCAPE '\\'";  // SQLite's LIKE ignores ASCII case
+      where += " AND p.name LIKE ? ESCAPE '\\'";  // SQLite's LIKE ignores ASCII case
       binds.push_back("%" + LikeLiteral(f.search) + "%");
     }
   }
-  SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, sql, binds));
-  // Statuses: one query for all the events when the applications are many
-  // (the whole district's queue), one per application when few (a search).
-  std::map<std::string, History> histories;
-  const bool bulk = rows.size() > kBulkHistoryFrom;
-  if (bulk) {
-    SIMPUL_ASSIGN_OR_RETURN(histories, ReadHistories(store, f.village));
-  }
   QueueResult out;
+  // The tabs: every status among the applications the other filters match.
+  SIMPUL_ASSIGN_OR_RETURN(auto counts, QueryRows(store, "SELECT " + status + " AS status, count(*) AS n" + from +
+                                                            where + " GROUP BY 1", binds));
+  for (const auto& r : counts) {
+    int64_t n = std::atoll(RowText(r, "n").c_str());
+    out.counts[RowText(r, "status")] = n;
+    if (f.status.empty() || RowText(r, "status") == f.status) out.matched += n;
+  }
+  if (!f.status.empty()) {
+    where += " AND " + status + "=?";
+    binds.push_back(f.status);
+  }
+  // Longest waiting first; ties by id so the order is stable.
+  const std::string order = " ORDER BY coalesce(x.since_ms,0), a.id";
+  SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store,
+      "SELECT a.id, a.village, coalesce(r.name,'') AS village_name, a.type, coalesce(p.name,'') AS applicant_name,"
+      " coalesce(a.letter_number,'') AS letter_number, a.score, coalesce(p.nik,'') AS nik,"
+      " coalesce(h.no_kk,'') AS no_kk, " + status + " AS status, coalesce(x.since_ms,0) AS since_ms"
+      " FROM (SELECT a.id" + from + where + order + (f.limit > 0 ? " LIMIT " + std::to_string(f.limit) : std::string()) +
+      ") page JOIN applications a ON a.id=page.id LEFT JOIN app_index x ON x.app_id=a.id" + people +
+      " LEFT JOIN regions r ON r.code=a.village" + order, binds));
   for (const auto& r : rows) {
     QueueItem item{RowText(r, "id"), RowText(r, "village"), RowText(r, "village_name"), RowText(r, "type"),
-                   RowText(r, "applicant_name"), "", RowText(r, "letter_number")};
-    History h;
-    if (!bulk) {
-      SIMPUL_ASSIGN_OR_RETURN(h, ReadHistory(store, item.id));
-    } else if (auto it = histories.find(item.id); it != histories.end()) {
-      h = std::move(it->second);
-    } else {
-      h.state = schema::FoldWorkflow({});
-    }
-    item.status = h.state.status;
-    item.since_ms = h.since_ms;
+                   RowText(r, "applicant_name"), RowText(r, "status"), RowText(r, "letter_number")};
+    item.since_ms = std::atoll(RowText(r, "since_ms").c_str());
     item.nik = RowText(r, "nik");
     item.no_kk = RowText(r, "no_kk");
     std::string score = RowText(r, "score");
@@ -93,16 +97,8 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
       item.has_score = true;
       item.score = std::atof(score.c_str());
     }
-    ++out.counts[item.status];
-    if (!f.status.empty() && item.status != f.status) continue;
-    ++out.matched;
     out.items.push_back(std::move(item));
   }
-  // Longest waiting first; ties by id so the order is stable.
-  std::sort(out.items.begin(), out.items.end(), [](const QueueItem& a, const QueueItem& b) {
-    return a.since_ms != b.since_ms ? a.since_ms < b.since_ms : a.id < b.id;
-  });
-  if (f.limit > 0 && out.items.size() > static_cast<size_t>(f.limit)) out.items.resize(static_cast<size_t>(f.limit));
   return out;
 }
 

@@ -1,7 +1,8 @@
 // The Dinsos queue: applications matching a filter, with their status (the
-// workflow fold), sorted by how long they have waited in that status
-// (longest first), and the count of each status among the applications the
-// other filters match (the tabs of the queue page).
+// workflow fold, as the application index hub/app_index.h keeps it), sorted
+// by how long they have waited in that status (longest first), and the
+// count of each status among the applications the other filters match (the
+// tabs of the queue page).
 //
 // A search text matches the applicant's name (any part, any case), or, when
 // it is 4-16 digits, the start of the applicant's NIK or the household's

@@ -1,6 +1,7 @@
 #include "hub/store.h"
 
 #include "hub/sequences.h"
+#include "hub/app_index.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -143,6 +144,9 @@ CREATE TABLE node_keys(
 -- the first log entry of the event's row, found without scanning the log.
 CREATE INDEX changelog_events ON changelog(row_id, received_at_ms) WHERE tbl='events';
 )sql",
+    // The application index and its triggers, and the nodes' outbox report
+    // (the SQL is in hub/app_index.h).
+    kAppIndexMigration,
 };
 
 Status MigrateHub(Db& db, HubStore& store) {
@@ -182,6 +186,8 @@ Result<HubWrite> HubStore::BeginWrite() {
 }
 
 Status HubWrite::Commit() {
+  // The applications this write touched, derived again (hub/app_index.h).
+  SIMPUL_RETURN_IF_ERROR(RefreshAppIndex(*store_));
   SIMPUL_RETURN_IF_ERROR(store_->SaveClock());
   return txn_.Commit();
 }
@@ -366,6 +372,9 @@ Result<std::unique_ptr<HubStore>> HubStore::Open(const std::string& dir, sync::C
   SIMPUL_RETURN_IF_ERROR(MigrateHub(store->db_, *store));
   SIMPUL_RETURN_IF_ERROR(store->Load());
   SIMPUL_RETURN_IF_ERROR(EnsureSequencesFile(*store));
+  // The application index: built after the migration that adds it, brought
+  // up to date after a write made outside the hub's own (hub/app_index.h).
+  SIMPUL_RETURN_IF_ERROR(SettleAppIndex(*store));
   return store;
 }
 

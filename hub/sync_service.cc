@@ -3,6 +3,7 @@
 #include "hub/epoch.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <new>
 
@@ -413,6 +414,14 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
       .Bind(3, static_cast<int64_t>(std::min(header.proto_max, wire::kProtocolMax)))
       .Bind(4, static_cast<int64_t>(header.schema_version)).Bind(5, node_id);
   SIMPUL_RETURN_IF_ERROR(upd->Run());
+  if (req.outbox_waiting) {
+    // Protocol 5: what waits at the village, as the node said (hub/fleet.h).
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * outbox, store.db().Cached(
+        "UPDATE nodes SET outbox_waiting=?, outbox_reported_ms=? WHERE node_id=?"));
+    outbox->Bind(1, static_cast<int64_t>(std::min<uint64_t>(*req.outbox_waiting, INT64_MAX)))
+        .Bind(2, static_cast<int64_t>(store.NowMs())).Bind(3, node_id);
+    SIMPUL_RETURN_IF_ERROR(outbox->Run());
+  }
 
   // A node of an older schema gets only the fields it knows (schema_compat.h).
   const int node_schema = static_cast<int>(header.schema_version);

@@ -726,6 +726,13 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       }
       for (auto& f : frames) f.req.epoch = CaughtUpEpoch(store);
     }
+    // Protocol 5: every frame reports the changes left in the outbox once
+    // this round's are sent (the villages page's "changes waiting").
+    if (protocol >= 5) {
+      SIMPUL_ASSIGN_OR_RETURN(int64_t waiting, CountPending(store));
+      const uint64_t left = static_cast<uint64_t>(std::max<int64_t>(0, waiting - static_cast<int64_t>(pending.size())));
+      for (auto& f : frames) f.req.outbox_waiting = left;
+    }
     // Records before documents: documents move only once the outbox is
     // empty (changes in doubt count as not sent yet).
     bool doc_round = pending.empty() && doubts.seqs.empty() && !base.initial && (!docs.up.empty() || !docs.down.empty());

@@ -1613,6 +1613,16 @@ Perintah:
     {"The kiosk is not running: start simpul-node ui --kiosk (see docs/OPERATIONS.md).", "Pendaftaran mandiri tidak berjalan: jalankan simpul-node ui --kiosk (lihat docs/OPERATIONS.md)."},
     {"The office laptop answered with an error (HTTP {0}).", "Laptop kantor menjawab dengan galat (HTTP {0})."},
     {"The office laptop does not answer. Please ask at the desk.", "Laptop kantor tidak menjawab. Silakan tanyakan ke petugas."},
+    {"YYYY-MM-DD", "TTTT-BB-HH"},
+    {"Application index: equal to what the histories derive.", "Indeks permohonan: sama dengan turunan riwayatnya."},
+    {"compare the application index (queue, dashboard) with the histories; exit 0 only when equal", "bandingkan indeks permohonan (antrean, dasbor) dengan riwayatnya; keluar 0 hanya bila sama"},
+    {"derive the application index again from the histories, then check it", "turunkan lagi indeks permohonan dari riwayatnya, lalu periksa"},
+    // The outbox a village's laptop reports at each sync (villages page, `simpul-hub node list`).
+    {"{0} change(s) waiting at the village, reported {1}", "{0} perubahan menunggu di desa, dilaporkan {1}"},
+    {"changes waiting: not reported (a version before protocol 5)", "perubahan menunggu: tidak dilaporkan (versi sebelum protokol 5)"},
+    {"changes waiting: ", "perubahan menunggu: "},
+    {", reported ", ", dilaporkan "},
+    {"not reported", "tidak dilaporkan"},
 };
 
 }  // namespace

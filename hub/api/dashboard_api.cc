@@ -46,7 +46,8 @@ std::string RegionTitle(Lang lang, const Dashboard& d) {
          (d.kecamatan_name.empty() ? d.kecamatan : d.kecamatan_name);
 }
 
-std::string Period(const Dashboard& d) { return d.from + " \xE2\x80\x93 " + d.to; }
+// The period in the page's language ("1 November 2026 – 30 November 2026").
+std::string Period(const Dashboard& d) { return d.from_text + " \xE2\x80\x93 " + d.to_text; }
 
 ExportCell Cell(std::string s) { return {std::move(s), 0, ""}; }
 ExportCell Cell(int64_t n) { return {std::to_string(n), 0, ""}; }
@@ -163,7 +164,9 @@ web::HttpResponse ShowDashboard(ApiCall& call) {
   if (!d.ok()) return StatusReply(call, d.status());
   const Lang lang = call.lang;
   web::JsonWriter j;
-  j.BeginObject().Field("from", d->from).Field("to", d->to).Field("kecamatan", d->kecamatan)
+  j.BeginObject().Field("from", d->from).Field("to", d->to)
+      .Field("from_text", d->from_text).Field("to_text", d->to_text)
+      .Field("kecamatan", d->kecamatan)
       .Field("kecamatan_name", d->kecamatan_name).Field("applications", d->applications)
       .Field("cases_open", d->cases_open).Field("cases_overdue", d->cases_overdue)
       .Field("letters_measured", d->total_to_letter.count);

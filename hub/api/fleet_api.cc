@@ -1,5 +1,5 @@
 // The villages page (docs/API.md "Villages"): per village its nodes, last
-// contact, protocol and schema, refused requests and open conflicts
+// contact, protocol and schema, the changes waiting at the village, refused requests and open conflicts
 // (hub/fleet.h), the longest silent first; and revoking a node, with the
 // permission `simpul-hub node revoke` needs (administer); issuing a village's
 // one-time enrolment code as `simpul-hub node enrol` does (administer).
@@ -36,12 +36,16 @@ web::HttpResponse ListFleet(ApiCall& call) {
         .Field("last_contact_at", When(lang, v.last_contact_ms, v.village))
         .Field("silent_days", v.last_contact_ms > 0 ? (now - v.last_contact_ms) / 86400000 : -1)
         .Field("refusals", v.refusals).Field("open_conflicts", v.open_conflicts).Key("nodes").BeginArray();
-    for (const auto& n : v.nodes)
+    for (const auto& n : v.nodes) {
       j.BeginObject().Field("node_id", n.node_id).Field("status", n.status)
           .Field("status_label", n.status == "revoked" ? Tr(lang, "revoked") : Tr(lang, "active"))
           .Field("revoke_reason", n.revoke_reason).Field("enrolled_text", When(lang, n.enrolled_at_ms, v.village))
           .Field("last_seen_text", Ago(lang, n.last_seen_ms, now)).Field("protocol", n.protocol)
-          .Field("schema", n.schema).EndObject();
+          .Field("schema", n.schema).Key("outbox_waiting");
+      n.outbox_waiting >= 0 ? j.Int(n.outbox_waiting) : j.Null();
+      j.Field("outbox_reported_text", n.outbox_waiting >= 0 ? Ago(lang, n.outbox_reported_ms, now) : std::string())
+          .EndObject();
+    }
     j.EndArray().EndObject();
   }
   const bool admin = sync::RoleAllows(call.role(), sync::Permission::kAdminister);

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <map>
 
+#include "hub/app_index.h"
 #include "hub/audit_log.h"
 #include "hub/cases.h"
-#include "hub/reports/times_source.h"
 #include "hub/rules.h"
 #include "schema/local_time.h"
 #include "schema/model.h"
@@ -74,6 +74,11 @@ Result<Dashboard> LoadDashboard(HubStore& store, const DashboardQuery& q, Lang l
     d.from = q.from;
   }
   SIMPUL_RETURN_IF_ERROR(CheckDate("from", d.from, &from_ms));
+  // The dates as people read them, in the page's language (midday: the
+  // civil date in the hub's zone whatever the zone's offset).
+  const char* lang_code = lang == Lang::kId ? "id" : "en";
+  d.from_text = schema::FormatLongDate(from_ms + kDayMs / 2, schema::ZoneOfRegion(""), lang_code);
+  d.to_text = schema::FormatLongDate(to_ms + kDayMs / 2, schema::ZoneOfRegion(""), lang_code);
   const int64_t days = (to_ms - from_ms) / kDayMs + 1;
   if (days < 1 || days > kDashboardMaxDays)
     return Status::InvalidArgument("the period must run forward and span at most " +
@@ -82,7 +87,9 @@ Result<Dashboard> LoadDashboard(HubStore& store, const DashboardQuery& q, Lang l
         .WithMsg(MsgId::kDashboardPeriod, {std::to_string(kDashboardMaxDays)});
 
   SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(store));
-  SIMPUL_ASSIGN_OR_RETURN(auto all, LoadTimelines(store, &rules));
+  // Every timeline from the application index (hub/app_index.h), as
+  // LoadTimelines derives it.
+  SIMPUL_ASSIGN_OR_RETURN(auto all, IndexedTimelines(store, &rules));
   schema::DbRegionLookup regions(store.db());
   if (!q.kecamatan.empty()) d.kecamatan_name = regions.Name(q.kecamatan);
 

@@ -53,6 +53,7 @@ struct StageCompliance {
 
 struct Dashboard {
   std::string from, to, kecamatan, kecamatan_name;
+  std::string from_text, to_text;            // the dates in words in `lang` ("1 Desember 2026")
   int64_t applications = 0;                  // received in the period
   std::vector<DashboardCount> per_day;       // every date of the period
   std::vector<DashboardCount> by_region;     // kecamatans, or villages of `kecamatan`; most first

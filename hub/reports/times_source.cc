@@ -40,42 +40,73 @@ struct Receipt {
   std::string via;
 };
 
-Result<std::vector<Receipt>> ReadReceipts(HubStore& store, const std::string& where, const std::string& bind) {
-  SIMPUL_ASSIGN_OR_RETURN(auto st, store.db().Prepare(
-      "SELECT subject_id,kind,ref_id,received_at_ms,hub_time_ms,clock_offset_ms,via FROM receipts" + where));
-  if (!bind.empty()) st.Bind(1, bind);
-  std::vector<Receipt> out;
+// Reads every row of a statement already bound (stepped to its end, so a
+// cached statement holds no read open).
+template <typename F>
+Status EachRow(Stmt& st, F&& row) {
   for (;;) {
-    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    Receipt r{st.Text(0), st.Text(1), st.Text(2), st.Int(3), st.Int(4), std::nullopt, st.Text(6)};
-    if (!st.IsNullAt(5)) r.offset = st.Int(5);
-    out.push_back(std::move(r));
+    SIMPUL_ASSIGN_OR_RETURN(bool more, st.Step());
+    if (!more) return Status::Ok();
+    row(st);
   }
+}
+
+// A statement for `sql`, with `bind` bound to ?1 when not "": cached when
+// `cached` (the index derives one application at a time, on every write).
+Result<Stmt*> Statement(HubStore& store, const std::string& sql, const std::string& bind, bool cached,
+                        std::optional<Stmt>* owned) {
+  Stmt* st = nullptr;
+  if (cached) {
+    SIMPUL_ASSIGN_OR_RETURN(st, store.db().Cached(sql));
+  } else {
+    SIMPUL_ASSIGN_OR_RETURN(auto prepared, store.db().Prepare(sql));
+    owned->emplace(std::move(prepared));
+    st = &**owned;
+  }
+  if (!bind.empty()) st->Bind(1, bind);
+  return st;
+}
+
+// Which applications a load covers: every one (not deleted), one village's
+// (not deleted), or one application by id (deleted or not: the index's).
+struct Scope {
+  enum Kind { kAll, kVillage, kApplication } kind = kAll;
+  std::string value;
+  bool one() const { return kind == kApplication; }
+};
+
+Result<std::vector<Receipt>> ReadReceipts(HubStore& store, const std::string& where, const std::string& bind,
+                                          bool cached) {
+  std::optional<Stmt> owned;
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * st, Statement(store,
+      "SELECT subject_id,kind,ref_id,received_at_ms,hub_time_ms,clock_offset_ms,via FROM receipts" + where, bind,
+      cached, &owned));
+  std::vector<Receipt> out;
+  SIMPUL_RETURN_IF_ERROR(EachRow(*st, [&](Stmt& s) {
+    Receipt r{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4), std::nullopt, s.Text(6)};
+    if (!s.IsNullAt(5)) r.offset = s.Int(5);
+    out.push_back(std::move(r));
+  }));
   return out;
 }
 
 // The first log entries of events: hub-written ones (origin the hub) and
-// pushed ones apart.
+// pushed ones apart; `where` narrows the events (?1 is `bind`).
 struct FirstLogged {
   int64_t by_hub = 0, pushed = 0;
 };
 
-Result<std::map<std::string, FirstLogged>> ReadFirstLogged(HubStore& store, const std::string& row_id) {
-  std::string sql =
-      "SELECT row_id, origin=?, min(received_at_ms) FROM changelog WHERE tbl='events'" +
-      std::string(row_id.empty() ? "" : " AND row_id=?") + " GROUP BY row_id, origin=?";
-  SIMPUL_ASSIGN_OR_RETURN(auto st, store.db().Prepare(sql));
-  st.Bind(1, store.hub_id());
-  int i = 2;
-  if (!row_id.empty()) st.Bind(i++, row_id);
-  st.Bind(i, store.hub_id());
+Result<std::map<std::string, FirstLogged>> ReadFirstLogged(HubStore& store, const std::string& where,
+                                                           const std::string& bind, bool cached) {
+  std::optional<Stmt> owned;
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * st, Statement(store,
+      "SELECT row_id, origin=?2, min(received_at_ms) FROM changelog WHERE tbl='events'" + where +
+          " GROUP BY row_id, origin=?2", bind, cached, &owned));
+  st->Bind(2, store.hub_id());
   std::map<std::string, FirstLogged> out;
-  for (;;) {
-    SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    (st.Int(1) ? out[st.Text(0)].by_hub : out[st.Text(0)].pushed) = st.Int(2);
-  }
+  SIMPUL_RETURN_IF_ERROR(EachRow(*st, [&](Stmt& s) {
+    (s.Int(1) ? out[s.Text(0)].by_hub : out[s.Text(0)].pushed) = s.Int(2);
+  }));
   return out;
 }
 
@@ -125,8 +156,8 @@ int64_t DeliveredEstimate(int64_t received_at_ms, int64_t hub_time_ms, std::opti
 
 Result<EventTimes> TimesOfEvent(HubStore& store, const schema::WorkflowEvent& e) {
   EventTimes t;
-  SIMPUL_ASSIGN_OR_RETURN(auto logged, ReadFirstLogged(store, e.id));
-  SIMPUL_ASSIGN_OR_RETURN(auto receipts, ReadReceipts(store, " WHERE ref_id=?", e.id));
+  SIMPUL_ASSIGN_OR_RETURN(auto logged, ReadFirstLogged(store, " AND row_id=?1", e.id, false));
+  SIMPUL_ASSIGN_OR_RETURN(auto receipts, ReadReceipts(store, " WHERE ref_id=?1", e.id, false));
   std::vector<const Receipt*> mine;
   for (const auto& r : receipts) mine.push_back(&r);
   if (e.actor_role == "village") {
@@ -139,62 +170,100 @@ Result<EventTimes> TimesOfEvent(HubStore& store, const schema::WorkflowEvent& e)
   return t;
 }
 
-Result<std::vector<Timeline>> LoadTimelines(HubStore& store, const schema::ServiceRules* rules,
-                                            const std::string& village) {
-  std::string where = village.empty() ? "" : " AND village=?";
-  std::vector<std::string> binds;
-  if (!village.empty()) binds.push_back(village);
-  SIMPUL_ASSIGN_OR_RETURN(auto apps, QueryRows(store, "SELECT id,village,type,service_type FROM applications"
-                                                      " WHERE deleted=0" + where + " ORDER BY id", binds));
-  SIMPUL_ASSIGN_OR_RETURN(auto event_rows, QueryRows(store, "SELECT id,subject_id,kind,actor,actor_role,reason,at,after"
-                                                            " FROM events WHERE 1=1" + where, binds));
-  SIMPUL_ASSIGN_OR_RETURN(auto letters, QueryRows(store, "SELECT application_id,min(issued_at_ms) AS at FROM letters"
-                                                         " WHERE deleted=0" + where + " GROUP BY application_id", binds));
-  SIMPUL_ASSIGN_OR_RETURN(auto logged, ReadFirstLogged(store, ""));
-  SIMPUL_ASSIGN_OR_RETURN(auto receipts, ReadReceipts(store, village.empty() ? "" : " WHERE village=?", village));
-  std::map<std::string, std::vector<schema::WorkflowEvent>> events;
-  for (const auto& r : event_rows) {
-    schema::WorkflowEvent e{RowText(r, "id"), RowText(r, "kind"), RowText(r, "actor"), RowText(r, "actor_role"),
-                            RowText(r, "reason"), RowText(r, "at"), std::nullopt};
-    if (!schema::IsNull(r.back().second)) e.after = RowText(r, "after");
-    events[RowText(r, "subject_id")].push_back(std::move(e));
+namespace {
+
+// One application's timeline from its rows (events unordered).
+Timeline BuildTimeline(std::string id, std::string village, std::string service,
+                       std::vector<schema::WorkflowEvent> events, const std::map<std::string, FirstLogged>& logged,
+                       const std::vector<const Receipt*>& mine, std::optional<int64_t> issued) {
+  Timeline t;
+  t.application_id = std::move(id);
+  t.village = std::move(village);
+  t.service = std::move(service);
+  for (const auto& e : schema::CausalOrder(std::move(events))) {
+    if (e.kind == "submitted" && t.submitted_ms == 0) {
+      Stamped s = StampOf(e.at);
+      std::optional<int64_t> offset;
+      t.received_ms = ReceivedMs(e, logged, mine, &offset);
+      t.submitted_ms = s.ms;
+      // Only a wall reading is the laptop's clock; a stamp counted on
+      // from one the laptop adopted (the hub's, at its last sync) is not.
+      if (s.wall_reading) t.village_offset_ms = offset;
+    } else if (const char* stage = StageOfEvent(e.kind)) {
+      t.stages.push_back({stage, HubEventMs(e, logged)});
+    } else if (e.kind == "approved" || e.kind == "rejected") {
+      t.decided_ms = HubEventMs(e, logged);
+    } else if (e.kind == "letter_issued" && t.letter_ms == 0) {
+      t.letter_ms = HubEventMs(e, logged);
+    }
   }
+  if (issued) t.letter_ms = *issued;
+  t.delivered_ms = Delivered(mine, "letter", "", &t.delivered_by_village_clock);
+  return t;
+}
+
+Result<std::vector<Timeline>> Load(HubStore& store, const schema::ServiceRules* rules, const Scope& scope) {
+  const bool one = scope.one();
+  const std::string& v = scope.value;
+  std::optional<Stmt> owned;
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * st, Statement(store,
+      "SELECT id,village,type,service_type FROM applications WHERE " +
+          std::string(one ? "id=?1" : scope.kind == Scope::kVillage ? "deleted=0 AND village=?1" : "deleted=0") +
+          " ORDER BY id", v, one, &owned));
+  struct App {
+    std::string id, village, type, service_type;
+  };
+  std::vector<App> apps;
+  SIMPUL_RETURN_IF_ERROR(EachRow(*st, [&](Stmt& s) { apps.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3)}); }));
+  std::map<std::string, std::vector<schema::WorkflowEvent>> events;
+  SIMPUL_ASSIGN_OR_RETURN(st, Statement(store,
+      "SELECT id,subject_id,kind,actor,actor_role,reason,at,after FROM events" +
+          std::string(one ? " WHERE subject_id=?1" : scope.kind == Scope::kVillage ? " WHERE village=?1" : ""),
+      v, one, &owned));
+  SIMPUL_RETURN_IF_ERROR(EachRow(*st, [&](Stmt& s) {
+    schema::WorkflowEvent e{s.Text(0), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), std::nullopt};
+    if (!s.IsNullAt(7)) e.after = s.Text(7);
+    events[s.Text(1)].push_back(std::move(e));
+  }));
   std::map<std::string, int64_t> issued;
-  for (const auto& r : letters)
-    if (auto* ms = std::get_if<int64_t>(&r.back().second)) issued[RowText(r, "application_id")] = *ms;
+  SIMPUL_ASSIGN_OR_RETURN(st, Statement(store,
+      "SELECT application_id,min(issued_at_ms) FROM letters WHERE deleted=0" +
+          std::string(one ? " AND application_id=?1" : scope.kind == Scope::kVillage ? " AND village=?1" : "") +
+          " GROUP BY application_id", v, one, &owned));
+  SIMPUL_RETURN_IF_ERROR(EachRow(*st, [&](Stmt& s) {
+    if (!s.IsNullAt(1)) issued[s.Text(0)] = s.Int(1);
+  }));
+  SIMPUL_ASSIGN_OR_RETURN(auto logged, ReadFirstLogged(store, one ? " AND row_id IN (SELECT id FROM events WHERE subject_id=?1)" : "",
+                                                       one ? v : "", one));
+  SIMPUL_ASSIGN_OR_RETURN(auto receipts, ReadReceipts(store,
+      one ? " WHERE subject_id=?1" : scope.kind == Scope::kVillage ? " WHERE village=?1" : "", v, one));
   std::map<std::string, std::vector<const Receipt*>> receipts_of;
   for (const auto& r : receipts) receipts_of[r.subject_id].push_back(&r);
   std::vector<Timeline> out;
-  for (const auto& a : apps) {
-    Timeline t;
-    t.application_id = RowText(a, "id");
-    t.village = RowText(a, "village");
-    const schema::ServiceRule* rule = rules ? rules->Find(RowText(a, "type"), RowText(a, "service_type")) : nullptr;
-    t.service = rule ? rule->code : RowText(a, "type");
-    auto ordered = schema::CausalOrder(std::move(events[t.application_id]));
-    const auto& mine = receipts_of[t.application_id];
-    for (const auto& e : ordered) {
-      if (e.kind == "submitted" && t.submitted_ms == 0) {
-        Stamped s = StampOf(e.at);
-        std::optional<int64_t> offset;
-        t.received_ms = ReceivedMs(e, logged, mine, &offset);
-        t.submitted_ms = s.ms;
-        // Only a wall reading is the laptop's clock; a stamp counted on
-        // from one the laptop adopted (the hub's, at its last sync) is not.
-        if (s.wall_reading) t.village_offset_ms = offset;
-      } else if (const char* stage = StageOfEvent(e.kind)) {
-        t.stages.push_back({stage, HubEventMs(e, logged)});
-      } else if (e.kind == "approved" || e.kind == "rejected") {
-        t.decided_ms = HubEventMs(e, logged);
-      } else if (e.kind == "letter_issued" && t.letter_ms == 0) {
-        t.letter_ms = HubEventMs(e, logged);
-      }
-    }
-    if (auto it = issued.find(t.application_id); it != issued.end()) t.letter_ms = it->second;
-    t.delivered_ms = Delivered(mine, "letter", "", &t.delivered_by_village_clock);
-    out.push_back(std::move(t));
+  for (auto& a : apps) {
+    const schema::ServiceRule* rule = rules ? rules->Find(a.type, a.service_type) : nullptr;
+    auto it = issued.find(a.id);
+    auto ev = events.find(a.id);
+    out.push_back(BuildTimeline(a.id, a.village, rule ? rule->code : a.type,
+                                ev == events.end() ? std::vector<schema::WorkflowEvent>{} : std::move(ev->second),
+                                logged, receipts_of[a.id],
+                                it == issued.end() ? std::nullopt : std::optional<int64_t>(it->second)));
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<Timeline>> LoadTimelines(HubStore& store, const schema::ServiceRules* rules,
+                                            const std::string& village) {
+  return Load(store, rules, village.empty() ? Scope{} : Scope{Scope::kVillage, village});
+}
+
+Result<std::optional<Timeline>> LoadTimeline(HubStore& store, const schema::ServiceRules* rules,
+                                             const std::string& app_id) {
+  SIMPUL_ASSIGN_OR_RETURN(auto one, Load(store, rules, Scope{Scope::kApplication, app_id}));
+  if (one.empty()) return std::optional<Timeline>();
+  return std::optional<Timeline>(std::move(one.front()));
 }
 
 }  // namespace simpul::hub::reports

@@ -47,9 +47,15 @@ struct EventTimes {
 };
 Result<EventTimes> TimesOfEvent(HubStore& store, const schema::WorkflowEvent& event);
 
-// Every application's timeline (one village's, when `village` is not "").
+// Every application's timeline (one village's, when `village` is not ""),
+// deleted ones left out.
 Result<std::vector<Timeline>> LoadTimelines(HubStore& store, const schema::ServiceRules* rules,
                                             const std::string& village = "");
+
+// One application's timeline, deleted or not (nullopt: no such
+// application), built by the same code: what hub/app_index.h keeps.
+Result<std::optional<Timeline>> LoadTimeline(HubStore& store, const schema::ServiceRules* rules,
+                                             const std::string& app_id);
 
 }  // namespace simpul::hub::reports
 

@@ -121,6 +121,9 @@ constexpr PageString kOfficePageStrings[] = {
     {"villages.enrol_once", "The code is shown once; it is recorded in the audit log."},
     {"export.siperjake", "SIPERJAKE district recap (XLSX)"},
     {"export.siperjake_csv", "SIPERJAKE district recap (CSV)"},
+    {"dashboard.date_format", "YYYY-MM-DD"},
+    {"villages.outbox", "{0} change(s) waiting at the village, reported {1}"},
+    {"villages.outbox_unknown", "changes waiting: not reported (a version before protocol 5)"},
 };
 
 }  // namespace

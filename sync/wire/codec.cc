@@ -231,7 +231,7 @@ template <class Ar> void save(Ar& ar, const BlobWant& m, uint32_t) {
 // class version themselves (the same u32 cereal writes), because which one
 // depends on the protocol the peer speaks.
 template <class Ar> void save(Ar& ar, const SyncRequest& m) {
-  const uint32_t v = g_protocol >= 4 ? 3 : g_protocol >= 3 ? 2 : 1;
+  const uint32_t v = g_protocol >= 5 ? 4 : g_protocol >= 4 ? 3 : g_protocol >= 3 ? 2 : 1;
   ar(v);
   if (v == 1) {
     ar(m.batch_id); SaveVec(ar, m.push); SaveBool(ar, m.initial); ar(m.pull_cursor, m.pull_limit);
@@ -251,6 +251,8 @@ template <class Ar> void save(Ar& ar, const SyncRequest& m) {
   SaveList(ar, m.blob_wants, [](Ar& a, const BlobWant& x) { SaveWant3(a, x); });
   SaveBool(ar, m.skip_pull); SaveU64(ar, m.recover_from);
   if (v >= 3) SaveEpochRequest(ar, m);
+  // Class version 4: the outbox count plus one, 0 for not reported.
+  if (v >= 4) SaveU64(ar, m.outbox_waiting ? *m.outbox_waiting + 1 : 0);
 }
 template <class Ar> void save(Ar& ar, const KeySuccession& m, uint32_t) {
   Bytes(ar, m.old_pk); Bytes(ar, m.new_pk); Bytes(ar, m.signature);

@@ -252,7 +252,7 @@ void GetEpochReply(Decoder& d, SyncReply& m) {
 
 void GetSyncRequest(Decoder& d, SyncRequest& m) {
   uint32_t v = d.r.GetU32("SyncRequest");
-  if (d.r.ok() && (v == 0 || v > 3)) d.r.Corrupt("SyncRequest", "unknown class version " + std::to_string(v));
+  if (d.r.ok() && (v == 0 || v > 4)) d.r.Corrupt("SyncRequest", "unknown class version " + std::to_string(v));
   if (!d.r.ok()) return;
   if (v == 1) {
     m.batch_id = d.r.GetU64("SyncRequest.batch_id");
@@ -289,6 +289,9 @@ void GetSyncRequest(Decoder& d, SyncRequest& m) {
   if (v < 3) return;
   m.epoch = d.r.GetString(32, "SyncRequest.epoch");
   List(d, m.handback, kMaxPushChanges, 65, "SyncRequest.handback", [&](SignedChange& x) { GetSignedChange(d, x); });
+  if (v < 4) return;
+  const uint64_t waiting = d.r.GetVarint("SyncRequest.outbox_waiting");
+  if (waiting > 0) m.outbox_waiting = waiting - 1;
 }
 
 void GetKeySuccession(Decoder& d, KeySuccession& m) {

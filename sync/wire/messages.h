@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,11 @@ namespace simpul::sync::wire {
 // one) in every reply, its signature on the changes it wrote, and the
 // hand-back of such changes to a restored hub (SyncRequest class version 3,
 // SyncReply class version 4). Used, like 3, once the hub said it speaks it.
+// 5 (PROTOCOL.md §27): the node reports how many changes wait in its outbox
+// (SyncRequest class version 4; replies as in 4). Used once the hub said
+// it speaks 5.
 inline constexpr uint16_t kProtocolMin = 1;
-inline constexpr uint16_t kProtocolMax = 4;
+inline constexpr uint16_t kProtocolMax = 5;
 
 // One field of a change: its new value and the version it was based on
 // ("" = the writer had no version of it: a new row or a first write).
@@ -153,6 +157,9 @@ struct SyncRequest {
   // (class version 3, protocol 4)
   std::string epoch;           // the hub epoch this node has caught up with ("" = none yet)
   std::vector<SignedChange> handback;  // changes the hub wrote and lost in a restore
+  // (class version 4, protocol 5) The changes waiting in the node's outbox
+  // that no frame of this round carries (nullopt: not reported).
+  std::optional<uint64_t> outbox_waiting;
   bool operator==(const SyncRequest&) const = default;
 };
 

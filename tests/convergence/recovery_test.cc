@@ -85,7 +85,7 @@ struct World {
     auto code = hub::CreateEnrolment(*hub, "35.10.01.2001", 7);
     REQUIRE(code.ok());
     REQUIRE(node::Enrol(*node, *link, "http://127.0.0.1:1", *code).ok());
-    CHECK(node->Meta("hub_protocol") == "4");  // told at enrolment
+    CHECK(node->Meta("hub_protocol") == "5");  // told at enrolment
     link->bodies.clear();
   }
   int64_t HubCount(const std::string& sql) {

@@ -418,6 +418,9 @@ TEST_CASE("sync: a revoked node is refused and says so, and a new code lets it b
   Json nodes = hub.Ok({"node", "list"});
   REQUIRE(nodes.size() == 1);
   CHECK(nodes[0]["status"].str() == "revoked");
+  // The laptop reported its outbox at that sync (protocol 5): nothing left.
+  CHECK(nodes[0]["outbox_waiting"].num() == 0);
+  CHECK(!nodes[0]["outbox_reported_time"].str().empty());
 
   std::string hh = lost.AddHousehold("Dusun Krajan 9");
   ProcessResult r = lost.Cli({"sync"});

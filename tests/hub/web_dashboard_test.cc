@@ -103,6 +103,14 @@ TEST_CASE("web dashboard: a kecamatan shows its villages; the period and the kec
   // A period reaching back 60 days takes the older one in.
   std::string from = schema::FormatDate(f.now - 60 * 24 * kHour, schema::ZoneOfRegion(""));
   CHECK(Has(f.Call("GET", "/api/v1/dashboard?from=" + from, "", vera.cookie), "\"applications\":4,"));
+  // The dates as the page shows them: in its language, not the browser's
+  // locale, in the chart titles too.
+  CHECK(Has(f.Call("GET", "/api/v1/dashboard?from=2026-08-01&to=2026-08-17", "", vera.cookie),
+            "\"from_text\":\"1 Agustus 2026\",\"to_text\":\"17 Agustus 2026\""));
+  CHECK(Has(f.Call("GET", "/api/v1/dashboard?from=2026-08-01&to=2026-08-17&lang=en", "", vera.cookie),
+            "\"from_text\":\"1 August 2026\",\"to_text\":\"17 August 2026\""));
+  CHECK(Has(f.Call("GET", "/api/v1/dashboard/chart/per_day.svg?from=2026-08-01&to=2026-08-17&lang=en", "", vera.cookie),
+            "1 August 2026 \xE2\x80\x93 17 August 2026"));
 
   for (const std::string bad : {"from=2026-13-01", "to=yesterday", "from=2026-12-10&to=2026-12-01",
                                 "from=2020-01-01&to=2026-01-01", "kecamatan=35.10", "kecamatan=%3Cscript%3E"}) {

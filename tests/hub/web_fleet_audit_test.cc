@@ -55,6 +55,12 @@ TEST_CASE("web villages: the longest silent first, with refusals and open confli
   CHECK(Has(r, "\"refusals\":1,\"open_conflicts\":1"));
   CHECK(Has(r, "\"protocol\":3"));
   CHECK(Has(r, "\"may_revoke\":false"));
+  // What waits at the village, as its laptop reported at a sync (protocol 5).
+  CHECK(Has(r, "\"outbox_waiting\":null,\"outbox_reported_text\":\"\""));
+  REQUIRE(f.store->db().Exec("UPDATE nodes SET outbox_waiting=12, outbox_reported_ms=" +
+                             std::to_string(f.now - 3 * 86'400'000LL) + " WHERE node_id='node-recent'").ok());
+  r = f.Call("GET", "/api/v1/fleet", "", vera.cookie);
+  CHECK(Has(r, "\"outbox_waiting\":12,\"outbox_reported_text\":\"3 hari lalu\""));
 }
 
 TEST_CASE("web villages: only an administrator revokes a node, with a reason") {

@@ -40,7 +40,8 @@
     select.append(o);
   }
   select.value = d.kecamatan;
-  S.setText('period', S.tf('dashboard.period', d.from, d.to));
+  // The period in words, in the page's language (the server formats it).
+  S.setText('period', S.tf('dashboard.period', d.from_text, d.to_text));
   S.setText('n-applications', d.applications);
   S.setText('n-median', d.median_to_letter_text);
   S.setText('n-p90', d.p90_to_letter_text);

@@ -1,5 +1,6 @@
 // The villages page: per village its nodes (status, last contact as "3
-// hari lalu", protocol and schema at their last sync), refused requests and
+// hari lalu", protocol and schema at their last sync, the changes waiting
+// in their outbox as they last reported), refused requests and
 // open conflicts; villages not heard from longest first. An administrator
 // may revoke a node (a lost laptop), with a reason and a confirmation.
 'use strict';
@@ -38,6 +39,10 @@
         line.append(S.el('code', n.node_id.slice(0, 12)), ' ',
                     S.el('span', n.status_label, 'badge node-' + n.status), ' ',
                     S.el('span', S.tf('villages.node_line', n.last_seen_text, n.protocol || '-', n.schema || '-'), 'small'));
+        // What waits at the village, as the laptop said at its last sync.
+        line.append(S.el('div', n.outbox_waiting === null ? S.t('villages.outbox_unknown')
+                                : S.tf('villages.outbox', n.outbox_waiting, n.outbox_reported_text),
+                         'small outbox' + (n.outbox_waiting > 0 ? ' outbox-waiting' : '')));
         if (n.revoke_reason) line.append(S.el('div', n.revoke_reason, 'muted small'));
         if (r.data.may_revoke && n.status !== 'revoked') {
           const b = S.el('button', S.t('villages.revoke'), 'link no-print revoke');
