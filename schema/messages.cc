@@ -389,6 +389,21 @@ constexpr Entry kCatalogue[] = {
      "The file for '{0}' is empty. Choose another file or take the photo again."},
     {MsgId::kWebDocumentNotHere, "Berkas dokumen ini tidak ada di penyimpanan laptop ini.",
      "This document's file is not in this laptop's store."},
+    {MsgId::kBenefitDtksPbiActive,
+     "DTKS (data per {1}) mencatat NIK {0} sebagai peserta PBI aktif (desil {2}). Setujui hanya dengan "
+     "--override-reason ALASAN (tercatat di audit).",
+     "DTKS (snapshot of {1}) lists NIK {0} as an active PBI participant (desil {2}). Approve only with "
+     "--override-reason TEXT (recorded in the audit log)."},
+    {MsgId::kWebBenefitHeld,
+     "NIK {0} sudah memegang {1} yang disetujui (permohonan {2}, desa {3}, status {4}). Setujui hanya dengan "
+     "alasan pengecualian (tercatat di audit).",
+     "NIK {0} already holds an approved {1} (application {2}, village {3}, status {4}). Approve only with an "
+     "override reason (recorded in the audit log)."},
+    {MsgId::kWebBenefitDtksPbiActive,
+     "DTKS (data per {1}) mencatat NIK {0} sebagai peserta PBI aktif (desil {2}). Setujui hanya dengan alasan "
+     "pengecualian (tercatat di audit).",
+     "DTKS (snapshot of {1}) lists NIK {0} as an active PBI participant (desil {2}). Approve only with an "
+     "override reason (recorded in the audit log)."},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");
