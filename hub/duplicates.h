@@ -8,6 +8,11 @@
 // is refused, naming the other application, unless the approving operator
 // gives an override reason; an override is recorded in the hub's audit log
 // ("benefit_override") with the reason and the applications it overrides.
+// PBI-JKN and PBI-APBD are one benefit (the same health cover, paid by the
+// state or by the district): either one held counts for the other. A PBI
+// approval for a NIK whose DTKS row (the newest snapshot the hub holds) says
+// it is an active PBI participant needs the override too, naming the
+// snapshot date (MsgId::kBenefitDtksPbiActive).
 // Records are never merged (schema/duplicates.h lists the persons).
 //
 // Thread-safety: like HubStore, one thread at a time.
@@ -26,8 +31,8 @@ struct HeldBenefit {
   std::string app_id, village, type, service_type, status, person_id;
 };
 
-// The other applications of the same service, for the applicant's NIK, that
-// are approved or have their letter issued. Empty when the applicant has no
+// The other applications of the same service (for PBI: of either PBI type),
+// for the applicant's NIK, that are approved or have their letter issued. Empty when the applicant has no
 // NIK.
 Result<std::vector<HeldBenefit>> BenefitsHeld(HubStore& store, const Row& app);
 

@@ -419,6 +419,21 @@ constexpr Entry kCatalogue[] = {
      "kantor atau sebutkan --kiosk-listen ALAMAT:PORT.",
      "This laptop has no local-network address (192.168.x.x, 10.x.x.x, 172.16-31.x.x). Join the office network or "
      "give --kiosk-listen ADDRESS:PORT."},
+    {MsgId::kBenefitDtksPbiActive,
+     "DTKS (data per {1}) mencatat NIK {0} sebagai peserta PBI aktif (desil {2}). Setujui hanya dengan "
+     "--override-reason ALASAN (tercatat di audit).",
+     "DTKS (snapshot of {1}) lists NIK {0} as an active PBI participant (desil {2}). Approve only with "
+     "--override-reason TEXT (recorded in the audit log)."},
+    {MsgId::kWebBenefitHeld,
+     "NIK {0} sudah memegang {1} yang disetujui (permohonan {2}, desa {3}, status {4}). Setujui hanya dengan "
+     "alasan pengecualian (tercatat di audit).",
+     "NIK {0} already holds an approved {1} (application {2}, village {3}, status {4}). Approve only with an "
+     "override reason (recorded in the audit log)."},
+    {MsgId::kWebBenefitDtksPbiActive,
+     "DTKS (data per {1}) mencatat NIK {0} sebagai peserta PBI aktif (desil {2}). Setujui hanya dengan alasan "
+     "pengecualian (tercatat di audit).",
+     "DTKS (snapshot of {1}) lists NIK {0} as an active PBI participant (desil {2}). Approve only with an "
+     "override reason (recorded in the audit log)."},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");

@@ -210,6 +210,11 @@ enum class MsgId : uint16_t {
   kKioskOff,
   kKioskListenRefused,    // {0} address
   kKioskNoLanAddress,
+  // Duplicate PBI benefits (hub/duplicates.h): DTKS says already a participant;
+  // the web app's wording of a held benefit (its override field, not the option).
+  kBenefitDtksPbiActive,  // {0} NIK, {1} snapshot date, {2} desil (or "-")
+  kWebBenefitHeld,        // {0} NIK, {1} type, {2} application, {3} village, {4} status
+  kWebBenefitDtksPbiActive,  // {0} NIK, {1} snapshot date, {2} desil (or "-")
   kCount_,  // keep last
 };
 

@@ -101,6 +101,11 @@ web::HttpResponse TakeAction(ApiCall& call) {
                                  .WithMsg(MsgId::kFieldRequired, {"expected_head"}));
   const std::string expected = body->String("expected_head"), reason = body->String("reason");
   if (Status st = schema::CheckLength("reason", reason, 1000); !st.ok()) return StatusReply(call, st);
+  // A benefit the NIK already holds (hub/duplicates.h): approved only with
+  // this, audited, as `--override-reason` on the command line.
+  const std::string override_reason = body->String("override_reason");
+  if (Status st = schema::CheckLength("override_reason", override_reason, 1000); !st.ok())
+    return StatusReply(call, st);
   std::string number;
   Status done;
   if (std::string_view(rule->kind) == "letter_issued") {
@@ -108,13 +113,19 @@ web::HttpResponse TakeAction(ApiCall& call) {
     done = issued.status();
     if (issued.ok()) number = *issued;
   } else {
-    done = RecordDecision(call.store, id, rule->kind, reason, rule->actor_role, call.user(), &expected);
+    done = RecordDecision(call.store, id, rule->kind, reason, rule->actor_role, call.user(), &expected,
+                          override_reason);
   }
   if (done.code() == Code::kAborted) return StaleReply(call, done, id, expected);
   if (!done.ok()) {
     if (done.msg_id() == MsgId::kReasonRequired)  // the page's field, not the CLI's option
       done = Status::InvalidArgument("reason is required").WithField("reason").WithMsg(MsgId::kReasonRequired,
                                                                                          {Tr(lang, "Reason")});
+    // The page's override field, not the CLI's option; the same refusal.
+    if (done.msg_id() == MsgId::kBenefitHeld || done.msg_id() == MsgId::kBenefitDtksPbiActive)
+      done = Status::FailedPrecondition(done.message()).WithField("override_reason")
+                 .WithMsg(done.msg_id() == MsgId::kBenefitHeld ? MsgId::kWebBenefitHeld : MsgId::kWebBenefitDtksPbiActive,
+                          done.args());
     return StatusReply(call, done);
   }
   auto history = ReadHistory(call.store, id);

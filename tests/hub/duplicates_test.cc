@@ -1,8 +1,10 @@
 // Tests for hub/duplicates.h: approving a service the applicant's NIK
 // already holds (in another village, another household, or the same
 // person) is refused naming the other application, unless an override
-// reason is given, which is audited; other services, rejected or pending
-// applications and persons without a NIK are no reason to refuse.
+// reason is given, which is audited; PBI-JKN and PBI-APBD count as one
+// benefit, and DTKS saying the NIK is an active PBI participant needs the
+// override too; other services, rejected or pending applications and persons
+// without a NIK are no reason to refuse.
 #include "hub/duplicates.h"
 
 #include <doctest/doctest.h>
@@ -65,6 +67,63 @@ TEST_CASE("the same person applying again in the same village is held too") {
   std::string second = hub.Submitted(kSarongan, kNik, "pbi_apbd");
   REQUIRE(hub.Approve(first).ok());
   CHECK(hub.Approve(second).msg_id() == MsgId::kBenefitHeld);
+}
+
+TEST_CASE("PBI-JKN and PBI-APBD are one benefit: the other held in any village needs an override") {
+  Hub hub;
+  std::string jkn = hub.Submitted(kSarongan, kNik, "pbi_jkn");
+  std::string apbd = hub.Submitted(kPesanggaran, kNik, "pbi_apbd");
+  REQUIRE(hub.Approve(jkn).ok());
+
+  Status refused = hub.Approve(apbd);
+  REQUIRE(refused.msg_id() == MsgId::kBenefitHeld);
+  CHECK(refused.args()[1] == "pbi_jkn");  // the benefit held, not the one asked for
+  CHECK(refused.args()[2] == jkn);
+  CHECK(refused.args()[3] == kSarongan);
+  CHECK(ApplicationState(*hub.store, apbd)->status == "in_review");
+
+  REQUIRE(hub.Approve(apbd, "PBI-JKN dinonaktifkan Kemensos; dialihkan ke APBD").ok());
+  CHECK(hub.Audits("benefit_override") == 1);
+  auto audit = QueryRows(*hub.store, "SELECT detail FROM hub_audit WHERE action='benefit_override'", {});
+  CHECK(RowText(audit->front(), "detail").find(jkn) != std::string::npos);
+
+  // And the other way round, in the same village.
+  std::string jkn_again = hub.Submitted(kPesanggaran, kNik, "pbi_jkn");
+  Status back = hub.Approve(jkn_again);
+  REQUIRE(back.msg_id() == MsgId::kBenefitHeld);
+  CHECK(back.args()[0] == kNik);
+}
+
+TEST_CASE("an active PBI participant in DTKS needs an override for a PBI approval, naming the snapshot") {
+  Hub hub;
+  hub.Exec("INSERT INTO dtks(id,village,nik,name,desil,pbi_status,snapshot_date,source) VALUES(?,?,?,?,?,?,?,?)",
+           {schema::NewRowId(hub.clock.now += 1000), kSarongan, kNik, "Siti", "2", "active", "2025-03-31", "dtks"});
+  std::string apbd = hub.Submitted(kPesanggaran, kNik, "pbi_apbd");
+
+  Status refused = hub.Approve(apbd);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.code() == Code::kFailedPrecondition);
+  REQUIRE(refused.msg_id() == MsgId::kBenefitDtksPbiActive);
+  CHECK(refused.args()[0] == kNik);
+  CHECK(refused.args()[1] == "2025-03-31");
+  CHECK(Msg(Lang::kEn, MsgId::kBenefitDtksPbiActive, refused.args()).find("2025-03-31") != std::string::npos);
+  CHECK(Msg(Lang::kId, MsgId::kBenefitDtksPbiActive, refused.args()).find("--override-reason") != std::string::npos);
+  CHECK(hub.Audits("benefit_override") == 0);
+
+  REQUIRE(hub.Approve(apbd, "Kartu KIS tidak aktif di faskes; DTKS belum diperbarui").ok());
+  auto audit = QueryRows(*hub.store, "SELECT detail FROM hub_audit WHERE action='benefit_override'", {});
+  REQUIRE(audit->size() == 1);
+  CHECK(RowText(audit->front(), "detail").find("2025-03-31") != std::string::npos);
+  CHECK(RowText(audit->front(), "detail").find("DTKS belum diperbarui") != std::string::npos);
+
+  SUBCASE("not for a service that is not PBI, nor when DTKS says inactive") {
+    std::string spm = hub.Submitted(kSarongan, kNik, "poverty_statement");
+    CHECK(hub.Approve(spm).ok());
+    const std::string other = "3510015211870002";
+    hub.Exec("INSERT INTO dtks(id,village,nik,name,desil,pbi_status,snapshot_date,source) VALUES(?,?,?,?,?,?,?,?)",
+             {schema::NewRowId(hub.clock.now += 1000), kSarongan, other, "Ani", "1", "inactive", "2025-03-31", "dtks"});
+    CHECK(hub.Approve(hub.Submitted(kSarongan, other, "pbi_jkn")).ok());
+  }
 }
 
 TEST_CASE("no refusal: another service, a pending or rejected one, no NIK") {

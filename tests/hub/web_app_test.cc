@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/hub/web_app_fixture.h"
+#include "tests/support/hub_fixture.h"
 
 namespace simpul::hub {
 namespace {
@@ -149,6 +150,33 @@ TEST_CASE("web app: an approval with a stage of the service rule missing is refu
   CHECK(Has(refused, "application stage " + id + " field_check"));
   CHECK(f.Events(id) == 1);
   CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='decision:approved'") == 0);
+}
+
+TEST_CASE("web app: approving PBI-APBD for a NIK holding PBI-JKN is refused naming it, and passes with an override") {
+  Fixture f;
+  f.Accounts();
+  std::string jkn = f.Application("J1", "Siti", "pbi_jkn");  // the fixture's applicants share one NIK
+  testing::PassStagesOn(*f.store, jkn);
+  REQUIRE(RecordDecision(*f.store, jkn, "approved", "", "hub", "tester").ok());
+  std::string apbd = f.Application("D1", "Siti", "pbi_apbd", "35.10.01.2002");
+  testing::PassStagesOn(*f.store, apbd);
+  const std::string head = ApplicationState(*f.store, apbd)->head;
+  auto oki = f.SignIn("oki");
+  const std::string url = "/api/v1/applications/" + apbd + "/actions/approve";
+  auto refused = f.Call("POST", url, R"({"expected_head":")" + head + "\"}", oki.cookie, oki.csrf);
+  CHECK(refused.status == 409);
+  CHECK(Has(refused, "\"code\":\"failed_precondition\""));
+  CHECK(Has(refused, "pbi_jkn"));
+  CHECK(Has(refused, jkn));
+  CHECK(Has(refused, "\"field\":\"override_reason\""));
+  CHECK_FALSE(Has(refused, "--override-reason"));  // the page has no command-line option
+  CHECK(ApplicationState(*f.store, apbd)->status == "in_review");
+  auto done = f.Call("POST", url, R"({"expected_head":")" + head + R"(","override_reason":"Dialihkan ke APBD"})",
+                     oki.cookie, oki.csrf);
+  CHECK(done.status == 200);
+  CHECK(ApplicationState(*f.store, apbd)->status == "approved");
+  CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='benefit_override' AND subject='D1' AND detail LIKE "
+                "'%Dialihkan ke APBD%'") == 1);
 }
 
 TEST_CASE("web app: a search with SQL or HTML metacharacters is text; names come back as JSON strings") {
