@@ -83,37 +83,44 @@ CREATE TABLE app_index(
   delivered_by_village_clock INTEGER NOT NULL, stages TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX app_index_status ON app_index(status, since_ms);
 CREATE TABLE app_index_dirty(app_id TEXT PRIMARY KEY) WITHOUT ROWID;
+-- The marks test for an existing one rather than say OR IGNORE: an outer
+-- UPSERT (the row writer's) or UPDATE OR ABORT imposes its own conflict
+-- policy on the statements of the triggers it fires, and a repeated mark
+-- then fails the whole write (a letter revoked: NEW and OLD name one app).
 CREATE TRIGGER app_index_application AFTER INSERT ON applications BEGIN
-  INSERT OR IGNORE INTO app_index_dirty VALUES(NEW.id); END;
+  INSERT INTO app_index_dirty SELECT NEW.id WHERE NOT EXISTS(SELECT 1 FROM app_index_dirty WHERE app_id=NEW.id); END;
 CREATE TRIGGER app_index_event_insert AFTER INSERT ON events WHEN NEW.subject_id IS NOT NULL BEGIN
-  INSERT OR IGNORE INTO app_index_dirty VALUES(NEW.subject_id); END;
+  INSERT INTO app_index_dirty SELECT NEW.subject_id WHERE NOT EXISTS(SELECT 1 FROM app_index_dirty WHERE app_id=NEW.subject_id); END;
 CREATE TRIGGER app_index_event_update AFTER UPDATE ON events BEGIN
-  INSERT OR IGNORE INTO app_index_dirty SELECT NEW.subject_id WHERE NEW.subject_id IS NOT NULL;
-  INSERT OR IGNORE INTO app_index_dirty SELECT OLD.subject_id WHERE OLD.subject_id IS NOT NULL; END;
+  INSERT INTO app_index_dirty SELECT NEW.subject_id WHERE NEW.subject_id IS NOT NULL AND NOT EXISTS(SELECT 1 FROM app_index_dirty WHERE app_id=NEW.subject_id);
+  INSERT INTO app_index_dirty SELECT OLD.subject_id WHERE OLD.subject_id IS NOT NULL AND NOT EXISTS(SELECT 1 FROM app_index_dirty WHERE app_id=OLD.subject_id); END;
 CREATE TRIGGER app_index_event_delete AFTER DELETE ON events WHEN OLD.subject_id IS NOT NULL BEGIN
-  INSERT OR IGNORE INTO app_index_dirty VALUES(OLD.subject_id); END;
+  INSERT INTO app_index_dirty SELECT OLD.subject_id WHERE NOT EXISTS(SELECT 1 FROM app_index_dirty WHERE app_id=OLD.subject_id); END;
 CREATE TRIGGER app_index_event_version AFTER INSERT ON field_versions
   WHEN NEW.tbl='events' AND NEW.field='kind' BEGIN
-  INSERT OR IGNORE INTO app_index_dirty SELECT subject_id FROM events WHERE id=NEW.row_id AND subject_id IS NOT NULL; END;
+  INSERT INTO app_index_dirty SELECT subject_id FROM events WHERE id=NEW.row_id AND subject_id IS NOT NULL
+    AND subject_id NOT IN (SELECT app_id FROM app_index_dirty); END;
 CREATE TRIGGER app_index_event_version_update AFTER UPDATE ON field_versions
   WHEN NEW.tbl='events' AND NEW.field='kind' BEGIN
-  INSERT OR IGNORE INTO app_index_dirty SELECT subject_id FROM events WHERE id=NEW.row_id AND subject_id IS NOT NULL; END;
+  INSERT INTO app_index_dirty SELECT subject_id FROM events WHERE id=NEW.row_id AND subject_id IS NOT NULL
+    AND subject_id NOT IN (SELECT app_id FROM app_index_dirty); END;
 CREATE TRIGGER app_index_event_logged AFTER INSERT ON changelog WHEN NEW.tbl='events' BEGIN
-  INSERT OR IGNORE INTO app_index_dirty SELECT subject_id FROM events WHERE id=NEW.row_id AND subject_id IS NOT NULL; END;
+  INSERT INTO app_index_dirty SELECT subject_id FROM events WHERE id=NEW.row_id AND subject_id IS NOT NULL
+    AND subject_id NOT IN (SELECT app_id FROM app_index_dirty); END;
 CREATE TRIGGER app_index_letter_insert AFTER INSERT ON letters WHEN NEW.application_id IS NOT NULL BEGIN
-  INSERT OR IGNORE INTO app_index_dirty VALUES(NEW.application_id); END;
+  INSERT INTO app_index_dirty SELECT NEW.application_id WHERE NOT EXISTS(SELECT 1 FROM app_index_dirty WHERE app_id=NEW.application_id); END;
 CREATE TRIGGER app_index_letter_update AFTER UPDATE ON letters BEGIN
-  INSERT OR IGNORE INTO app_index_dirty SELECT NEW.application_id WHERE NEW.application_id IS NOT NULL;
-  INSERT OR IGNORE INTO app_index_dirty SELECT OLD.application_id WHERE OLD.application_id IS NOT NULL; END;
+  INSERT INTO app_index_dirty SELECT NEW.application_id WHERE NEW.application_id IS NOT NULL AND NOT EXISTS(SELECT 1 FROM app_index_dirty WHERE app_id=NEW.application_id);
+  INSERT INTO app_index_dirty SELECT OLD.application_id WHERE OLD.application_id IS NOT NULL AND NOT EXISTS(SELECT 1 FROM app_index_dirty WHERE app_id=OLD.application_id); END;
 CREATE TRIGGER app_index_letter_delete AFTER DELETE ON letters WHEN OLD.application_id IS NOT NULL BEGIN
-  INSERT OR IGNORE INTO app_index_dirty VALUES(OLD.application_id); END;
+  INSERT INTO app_index_dirty SELECT OLD.application_id WHERE NOT EXISTS(SELECT 1 FROM app_index_dirty WHERE app_id=OLD.application_id); END;
 CREATE TRIGGER app_index_receipt_insert AFTER INSERT ON receipts WHEN NEW.subject_id IS NOT NULL BEGIN
-  INSERT OR IGNORE INTO app_index_dirty VALUES(NEW.subject_id); END;
+  INSERT INTO app_index_dirty SELECT NEW.subject_id WHERE NOT EXISTS(SELECT 1 FROM app_index_dirty WHERE app_id=NEW.subject_id); END;
 CREATE TRIGGER app_index_receipt_update AFTER UPDATE ON receipts BEGIN
-  INSERT OR IGNORE INTO app_index_dirty SELECT NEW.subject_id WHERE NEW.subject_id IS NOT NULL;
-  INSERT OR IGNORE INTO app_index_dirty SELECT OLD.subject_id WHERE OLD.subject_id IS NOT NULL; END;
+  INSERT INTO app_index_dirty SELECT NEW.subject_id WHERE NEW.subject_id IS NOT NULL AND NOT EXISTS(SELECT 1 FROM app_index_dirty WHERE app_id=NEW.subject_id);
+  INSERT INTO app_index_dirty SELECT OLD.subject_id WHERE OLD.subject_id IS NOT NULL AND NOT EXISTS(SELECT 1 FROM app_index_dirty WHERE app_id=OLD.subject_id); END;
 CREATE TRIGGER app_index_receipt_delete AFTER DELETE ON receipts WHEN OLD.subject_id IS NOT NULL BEGIN
-  INSERT OR IGNORE INTO app_index_dirty VALUES(OLD.subject_id); END;
+  INSERT INTO app_index_dirty SELECT OLD.subject_id WHERE NOT EXISTS(SELECT 1 FROM app_index_dirty WHERE app_id=OLD.subject_id); END;
 -- Built at the first open (HubStore::Open settles the marks).
 INSERT OR IGNORE INTO app_index_dirty SELECT id FROM applications;
 -- (In the same migration entry, as each change adds one:) each node's

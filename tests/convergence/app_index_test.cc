@@ -12,6 +12,7 @@
 
 #include "hub/app_index.h"
 #include "hub/history.h"
+#include "hub/letters/registry.h"
 #include "hub/moves.h"
 #include "hub/operations.h"
 #include "hub/queue.h"
@@ -145,6 +146,10 @@ std::map<std::string, int> RunHistory(unsigned seed) {
       const int what = pct(rng);
       if (state->status == "approved" && what < 80) {
         CHECK(hub::IssueLetter(hub, app, "pak.kasi").ok());
+      } else if (state->status == "approved" && what < 90) {
+        // A revocation rewrites the letter's row (an upsert firing the marks).
+        if (auto letter = hub::FindLetter(hub, app); letter.ok() && !letter->revoked)
+          CHECK(hub::RevokeLetter(hub, *letter, "data keliru").ok());
       } else if (*next && (*next)->role != "village_operator" && what < 70 &&
                  (state->status == "submitted" || state->status == "in_review")) {
         Status st = hub::RecordStage(hub, app, (*next)->code, "diperiksa", "vera", &(*next)->role);

@@ -118,7 +118,14 @@ TEST_CASE("dtks: imported at the hub, each village offline with its own rows; du
   ProcessResult hub_text = hub.Cli({"application", "show", app2});
   LH_CHECK_HAS(hub_text.out, "also recorded for Siti Aminah");
 
-  hub.Approve(app1, {});
+  // DTKS already lists Siti as an active PBI participant: approving PBI
+  // again needs a reason, and the refusal names the snapshot.
+  hub.PassStages(app1);
+  ProcessResult listed = hub.Cli({"application", "approve", app1});
+  CHECK(listed.exit_code == kBadInput);
+  LH_CHECK_HAS(listed.err, "2025-03-31");
+  LH_CHECK_HAS(listed.err, "--override-reason");
+  hub.Approve(app1, {"--override-reason", "Kartu PBI lama hilang; diganti"});
   hub.PassStages(app2);  // Dinsos verification: the duplicate is what holds it
   ProcessResult refused = hub.Cli({"application", "approve", app2});
   CHECK(refused.exit_code == kBadInput);

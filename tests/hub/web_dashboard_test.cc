@@ -107,9 +107,11 @@ TEST_CASE("web dashboard: a kecamatan shows its villages; the period and the kec
   // locale, in the chart titles too.
   CHECK(Has(f.Call("GET", "/api/v1/dashboard?from=2026-08-01&to=2026-08-17", "", vera.cookie),
             "\"from_text\":\"1 Agustus 2026\",\"to_text\":\"17 Agustus 2026\""));
-  CHECK(Has(f.Call("GET", "/api/v1/dashboard?from=2026-08-01&to=2026-08-17&lang=en", "", vera.cookie),
+  // The signed-in page's language is the session's (the page switches it).
+  REQUIRE(f.Call("PUT", "/api/v1/session/lang", "{\"lang\":\"en\"}", vera.cookie, vera.csrf).status == 200);
+  CHECK(Has(f.Call("GET", "/api/v1/dashboard?from=2026-08-01&to=2026-08-17", "", vera.cookie),
             "\"from_text\":\"1 August 2026\",\"to_text\":\"17 August 2026\""));
-  CHECK(Has(f.Call("GET", "/api/v1/dashboard/chart/per_day.svg?from=2026-08-01&to=2026-08-17&lang=en", "", vera.cookie),
+  CHECK(Has(f.Call("GET", "/api/v1/dashboard/chart/per_day.svg?from=2026-08-01&to=2026-08-17", "", vera.cookie),
             "1 August 2026 \xE2\x80\x93 17 August 2026"));
 
   for (const std::string bad : {"from=2026-13-01", "to=yesterday", "from=2026-12-10&to=2026-12-01",
