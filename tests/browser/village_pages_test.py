@@ -78,6 +78,16 @@ class VillagePagesTest(unittest.TestCase):
         wait(self.d, lambda drv: drv.find_element(By.ID, element_id).text.strip() != '')
         return text_of(self.d, '#' + element_id)
 
+    def outcome(self, element_id, timeout=60):
+        """The message once the work behind it has finished: a slow machine
+        first shows the progress line ("Membuat berkas..."), which carries
+        neither the ok nor the error class."""
+        def settled(drv):
+            classes = drv.find_element(By.ID, element_id).get_attribute('class').split()
+            return 'ok' in classes or 'error' in classes
+        wait(self.d, settled, timeout)
+        return text_of(self.d, '#' + element_id)
+
     # --- cases -------------------------------------------------------------------
 
     def test_01_a_case_is_recorded_followed_up_and_listed_by_due_time(self):
@@ -162,7 +172,7 @@ class VillagePagesTest(unittest.TestCase):
         self.go('/sync', 'bundle-export')
         wait(d, lambda drv: drv.find_element(By.ID, 'outbox').text.strip() != '')
         d.find_element(By.ID, 'bundle-export').click()
-        self.assertIn('Berkas dibuat', self.message('bundle-result'))
+        self.assertIn('Berkas dibuat', self.outcome('bundle-result'))
         deadline = time.time() + 30
         files = []
         while time.time() < deadline:
@@ -178,20 +188,20 @@ class VillagePagesTest(unittest.TestCase):
         upload = d.find_element(By.ID, 'bundle-file')
         upload.send_keys(reply)
         d.find_element(By.ID, 'bundle-import').click()
-        wait(d, EC.text_to_be_present_in_element((By.ID, 'bundle-result'), 'Berkas balasan dibaca'))
+        wait(d, EC.text_to_be_present_in_element((By.ID, 'bundle-result'), 'Berkas balasan dibaca'), 60)
         self.assertIn('class="message ok"', d.find_element(By.ID, 'bundle-result').get_attribute('outerHTML'))
         self.shot('07-reply-read')
         before = env.node('outbox')
         # The same reply again, then a damaged one: refused in words, nothing applied.
         d.find_element(By.ID, 'bundle-file').send_keys(reply)
         d.find_element(By.ID, 'bundle-import').click()
-        wait(d, EC.text_to_be_present_in_element((By.ID, 'bundle-result'), 'sudah pernah diterapkan'))
+        wait(d, EC.text_to_be_present_in_element((By.ID, 'bundle-result'), 'sudah pernah diterapkan'), 60)
         with open(reply, 'rb') as f:
             data = f.read()
         damaged = env.write_file('rusak.bundle', data[:len(data) // 2])
         d.find_element(By.ID, 'bundle-file').send_keys(damaged)
         d.find_element(By.ID, 'bundle-import').click()
-        wait(d, EC.text_to_be_present_in_element((By.ID, 'bundle-result'), 'rusak.bundle'))
+        wait(d, EC.text_to_be_present_in_element((By.ID, 'bundle-result'), 'rusak.bundle'), 60)
         self.assertIn('tidak ada yang diterapkan', text_of(d, '#bundle-result'))
         self.shot('08-damaged-refused')
         self.assertEqual(env.node('outbox'), before)
