@@ -169,10 +169,15 @@ SIMPUL_NEW_PASSWORD=demo-kades-2026 node pesanggaran user add kades --role admin
 SIMPUL_USER=kades SIMPUL_PASSWORD=demo-kades-2026 SIMPUL_NEW_PASSWORD=demo-operator-2026 \
   node pesanggaran user add operator --role village_operator >/dev/null
 ui_port=$(free_port)
+kiosk_port=$(free_port)
 # Started as an office starts it: no passphrase in its environment; the page unlocks the store.
-"$bin/simpul-node" --data "$work/pesanggaran" ui --listen "127.0.0.1:$ui_port" >"$work/ui.out" 2>"$work/ui.log" &
+# The kiosk (residents' own registration form) listens on loopback here; in an office it is
+# the laptop's address on the office network, for the residents' phones.
+"$bin/simpul-node" --data "$work/pesanggaran" ui --listen "127.0.0.1:$ui_port" \
+  --kiosk --kiosk-listen "127.0.0.1:$kiosk_port" >"$work/ui.out" 2>"$work/ui.log" &
 pids+=($!)
 wait_port "$ui_port"
+wait_port "$kiosk_port"
 cat <<TEXT
 
   Dinsos web app (hub):         http://127.0.0.1:$hub_port/
@@ -185,6 +190,10 @@ cat <<TEXT
       store passphrase: kantor desa pesanggaran 2026
       operator / demo-operator-2026          (village_operator: register, apply, submit, sync)
       kades    / demo-kades-2026             (administrator)
+
+  Residents' self-registration form (kiosk): http://127.0.0.1:$kiosk_port/
+      no account; open once the store is unlocked in the village app; the operator
+      reviews what arrives under "Pendaftaran mandiri"
 
   The village app syncs with the hub above (its "Sinkronisasi" page). Data: $work
   Press Ctrl-C to stop both and delete the demo's data.

@@ -129,6 +129,7 @@ const V = (() => {
     }
     const who = el('span', session.name + ' · ' + t('role.' + session.role), 'who');
     who.id = 'who';
+    who.title = who.textContent;
     const langBtn = el('button', session.lang === 'id' ? 'English' : 'Bahasa Indonesia', 'link');
     langBtn.type = 'button';
     langBtn.id = 'switch-lang';
