@@ -1389,6 +1389,7 @@ Perintah:
     {"Village code", "Kode desa"},
     {"Category", "Kategori"},
     {"Urgency", "Tingkat urgensi"},
+    {"What is reported", "Yang dilaporkan"},
     {"Only overdue", "Hanya yang lewat tenggat"},
     {"Case number", "Nomor kasus"},
     {"Facilitator", "Pendamping"},

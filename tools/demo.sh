@@ -153,7 +153,12 @@ set -e
 echo "The office revokes the laptop at the hub; Dinsos still holds every record it synced."
 hub node revoke "$(node sarongan --json status | json 'd["node_id"]')" --reason "laptop stolen" | head -1
 
-[ "$serve" = yes ] || exit 0
+if [ "$serve" != yes ]; then
+  echo
+  echo "To work in the browser: tools/run.sh demo --serve runs this demo again and leaves the Dinsos"
+  echo "web app and a village's web app open, with their addresses and demo accounts printed."
+  exit 0
+fi
 
 # --serve: leave the Dinsos web app and one village's web app open, with demo
 # accounts, until Ctrl-C. The hub leaves setup mode once it has an administrator.

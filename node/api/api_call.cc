@@ -20,7 +20,28 @@ std::string ApiCall::Param(const std::string& name) const {
   return it == params.end() ? std::string() : it->second;
 }
 
+namespace {
+
+// The page's name of a form field (the records' column), for "X is
+// required" under it: the CLI's "Option --category is required. See --help"
+// means nothing in a page. Unknown fields fall back to the column's name.
+std::string FieldLabel(Lang lang, const std::string& field) {
+  static const std::pair<const char*, const char*> kLabels[] = {
+      {"category", "Category"},     {"description", "What is reported"}, {"urgency", "Urgency"},
+      {"person_id", "Person"},      {"address", "Address"},              {"name", "Name"},
+      {"nik", "NIK"},               {"birth_date", "Date of birth"},     {"sex", "Sex"},
+      {"no_kk", "No. KK"},          {"type", "Type"},                    {"purpose", "Purpose"}};
+  for (const auto& [column, label] : kLabels)
+    if (field == column) return Tr(lang, label);
+  return field;
+}
+
+}  // namespace
+
 web::HttpResponse StatusReply(const ApiCall& call, const Status& status, const std::string& field) {
+  if (!field.empty() && status.msg_id() == MsgId::kMissingOption)
+    return ErrorReply(web::StatusToHttp(status.code()), web::ApiCodeName(status.code()),
+                      Msg(call.lang, MsgId::kFieldRequired, {FieldLabel(call.lang, field)}), field);
   int http = web::StatusToHttp(status.code());
   if (http == 500) {
     // The technical text goes to the log, not to the page.

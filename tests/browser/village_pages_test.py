@@ -102,6 +102,7 @@ class VillagePagesTest(unittest.TestCase):
         d.find_element(By.ID, 'save-case').click()
         # Nothing chosen: the category is named under its field; the text stays.
         wait(d, EC.presence_of_element_located((By.ID, 'err-category')))
+        self.assertEqual('Kategori wajib diisi.', text_of(d, '#err-category'))
         self.assertIn('Demam tinggi', d.find_element(By.ID, 'description').get_attribute('value'))
         Select(d.find_element(By.ID, 'category')).select_by_value('health')
         Select(d.find_element(By.ID, 'urgency')).select_by_value('emergency')

@@ -308,6 +308,8 @@ class VillageTest(unittest.TestCase):
         self.shot('15-board-letter-ready')
         self.go('/application?id=' + self.app_id, 'status')
         link = wait(d, EC.presence_of_element_located((By.ID, 'print-letter')))
+        # The letter's number is shown with the letter, not as a reason.
+        self.assertFalse(d.find_element(By.ID, 'reason').is_displayed())
         pdf = fetch(d, 'GET', link.get_attribute('href'), csrf=None)
         self.assertEqual(pdf['status'], 200)
         self.assertEqual(pdf['type'], 'application/pdf')

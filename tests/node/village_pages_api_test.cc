@@ -59,6 +59,8 @@ TEST_CASE_FIXTURE(SignedIn, "cases: recorded with the CLI's checks, named fields
   auto missing = Call("POST", "/api/v1/cases", "{\"category\":\"housing\"}");
   CHECK(missing.status == 400);
   CHECK(StringField(missing.body, "field") == "description");
+  // In the page's words, not the CLI's ("Option --description is required. See --help.").
+  CHECK(StringField(missing.body, "message") == "What is reported is required.");
   CHECK(Count("SELECT count(*) FROM complaints") == 0);
   CHECK(Count("SELECT count(*) FROM outbox WHERE tbl!='audit'") == outbox);
 

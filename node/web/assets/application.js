@@ -95,8 +95,10 @@
     const when = app.history.length ? app.history[app.history.length - 1].when : app.created;
     V.setText('since', when ? V.tf('board.since', when) : '');
     const reason = document.getElementById('reason');
-    reason.hidden = !app.reason;
-    reason.textContent = app.reason ? V.tf('app.reason_is', app.reason) : '';
+    // A letter's event carries its number, shown with the letter below: not a reason.
+    const why = app.status === 'letter_issued' ? '' : app.reason;
+    reason.hidden = !why;
+    reason.textContent = why ? V.tf('app.reason_is', why) : '';
     const dl = document.getElementById('details');
     dl.replaceChildren();
     row(dl, 'app.type', app.type_label);
