@@ -1240,6 +1240,8 @@ Perintah:
     {"Language", "Bahasa"},
     {"Sign in", "Masuk"},
     {"Checking...", "Memeriksa..."},
+    {"Your session ended after a while without use. Sign in again to go on where you were.",
+     "Sesi Anda berakhir karena lama tidak dipakai. Masuk lagi untuk melanjutkan di halaman tadi."},
     {"The hub cannot be reached. Check the connection and try again.",
      "Hub tidak dapat dihubungi. Periksa koneksi lalu coba lagi."},
     {"The hub answered with an error (HTTP {0}).", "Hub menjawab dengan galat (HTTP {0})."},

@@ -106,6 +106,7 @@ constexpr PageString kPageStrings[] = {
     {"signin.language", "Language"},
     {"signin.submit", "Sign in"},
     {"signin.working", "Checking..."},
+    {"signin.ended", "Your session ended after a while without use. Sign in again to go on where you were."},
     {"error.network", "The hub cannot be reached. Check the connection and try again."},
     {"error.status", "The hub answered with an error (HTTP {0})."},
 };

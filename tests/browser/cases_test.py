@@ -209,6 +209,19 @@ class CasesTest(unittest.TestCase):
         self.assertIsInstance(since, datetime.datetime)
         audited = self.hub_json('audit', '--action', 'export')
         self.assertTrue(any('rekap mingguan untuk Kepala Dinas' in (e.get('detail') or '') for e in audited), audited)
+        # The SIPERJAKE district recap, from the same form: counts per kecamatan and village.
+        d.find_element(By.ID, 'export-siperjake').click()
+        deadline = time.time() + 20
+        recap = []
+        while time.time() < deadline:
+            recap = [f for f in glob.glob(os.path.join(downloads, '*.xlsx')) if f not in files]
+            if recap and not glob.glob(os.path.join(downloads, '*.crdownload')):
+                break
+            time.sleep(0.2)
+        self.assertEqual(len(recap), 1, os.listdir(downloads))
+        sheet = openpyxl.load_workbook(recap[0]).active
+        self.assertEqual([c.value for c in sheet[1]][:4], ['Kode kecamatan', 'Kecamatan', 'Kode desa', 'Desa/kelurahan'])
+        self.assertIn('Jumlah kabupaten', [c.value for c in sheet['B']])
         # The auditor's export masks the NIK.
         a = sign_in(self.env, 'audi')
         wait(a, lambda drv: drv.find_elements(By.CSS_SELECTOR, '#queue tbody tr'))

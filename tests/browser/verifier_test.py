@@ -21,7 +21,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simpul_env import SimpulEnv, fetch, open_dashboard, pdf_bytes, png_bytes, sign_in, text_of, wait  # noqa: E402
+from simpul_env import PASSWORDS, SimpulEnv, fetch, open_dashboard, pdf_bytes, png_bytes, sign_in, text_of, wait  # noqa: E402
 
 try:
     from selenium.common.exceptions import NoAlertPresentException
@@ -205,6 +205,21 @@ class VerifierTest(unittest.TestCase):
         self.assertEqual(self.events_of('rina'), ['submitted'])
         self.assertEqual(self.hub_json('application', 'show', self.apps['rina'])['events'][-1], head)
         self.assertEqual(fetch(d, 'GET', '/api/v1/session')['status'], 200)  # still signed in
+        # The session ends at the hub (as the idle timeout ends it): the next
+        # page says so and, signed in again, the verifier is back where she was.
+        page = d.current_url
+        self.assertEqual(fetch(d, 'DELETE', '/api/v1/session')['status'], 200)
+        d.refresh()
+        wait(d, EC.url_contains('/signin?ended=1'))
+        wait(d, EC.text_to_be_present_in_element((By.ID, 'message'), 'Sesi Anda berakhir'))
+        d.find_element(By.ID, 'name').send_keys('vera')
+        d.find_element(By.ID, 'password').send_keys(PASSWORDS['vera'])
+        d.find_element(By.ID, 'signin-submit').click()
+        wait(d, lambda drv: drv.current_url == page)
+        wait(d, EC.presence_of_element_located((By.ID, 'who')))
+        # A 'next' naming another host is not followed.
+        d.get(self.env.url('/signin?next=//example.org/x'))
+        wait(d, lambda drv: drv.current_url == self.env.url('/'))
 
     # --- the official -----------------------------------------------------------
 

@@ -97,6 +97,7 @@ const Simpul = (() => {
     out.id = 'sign-out';
     out.addEventListener('click', async () => {
       await api('DELETE', '/api/v1/session');
+      sessionStorage.removeItem('simpul_signed_in');
       location.href = '/signin';
     });
     // The office's pages (the current one marked).
@@ -118,7 +119,12 @@ const Simpul = (() => {
   async function start() {
     const r = await api('GET', '/api/v1/session');
     if (r.status === 401) {
-      location.href = '/signin';
+      // Signed in before in this tab and refused now: the session ran out
+      // (idle timeout). The sign-in page says so and comes back here.
+      const ended = sessionStorage.getItem('simpul_signed_in') === '1';
+      sessionStorage.removeItem('simpul_signed_in');
+      location.href = ended ? '/signin?ended=1&next=' + encodeURIComponent(location.pathname + location.search)
+                            : '/signin';
       return null;
     }
     if (!r.ok) {
@@ -128,6 +134,7 @@ const Simpul = (() => {
       return null;
     }
     session = r.data;
+    sessionStorage.setItem('simpul_signed_in', '1');
     localStorage.setItem('simpul_lang', session.lang);
     await loadStrings(session.lang);
     translatePage();

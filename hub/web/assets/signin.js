@@ -9,12 +9,18 @@
   langSelect.value = lang;
   await S.loadStrings(lang);
   S.translatePage();
-  // Already signed in: straight to the queue.
+  // Where to go once signed in: the page a timed-out session was on (a
+  // path of this site only, never another host).
+  const params = new URLSearchParams(location.search);
+  const asked = params.get('next') || '';
+  const next = /^\/(?![\/\\])/.test(asked) ? asked : '/';
+  // Already signed in: straight on.
   const current = await S.api('GET', '/api/v1/session');
   if (current.ok) {
-    location.href = '/';
+    location.href = next;
     return;
   }
+  if (params.get('ended') === '1') S.showMessage('message', S.t('signin.ended'), 'info');
   langSelect.addEventListener('change', async () => {
     localStorage.setItem('simpul_lang', langSelect.value);
     await S.loadStrings(langSelect.value);
@@ -33,7 +39,7 @@
     button.disabled = false;
     if (r.ok) {
       localStorage.setItem('simpul_lang', langSelect.value);
-      location.href = '/';
+      location.href = next;
       return;
     }
     document.getElementById('password').value = '';
