@@ -4,11 +4,14 @@
 
 #include "hub/api/api_call.h"
 #include "hub/decision_rules.h"
+#include "hub/duplicates.h"
 #include "hub/history.h"
 #include "hub/letters/issue.h"
 #include "hub/operations.h"
 #include "hub/queue.h"
 #include "hub/web/page_strings.h"
+#include "schema/dtks.h"
+#include "schema/duplicates.h"
 #include "schema/indicators.h"
 #include "schema/local_time.h"
 #include "schema/model.h"
@@ -127,6 +130,32 @@ Status WriteIndicators(web::JsonWriter& j, HubStore& store, const Row& app, Lang
   return Status::Ok();
 }
 
+// The applicant's DTKS row (the newest snapshot), the other records of the
+// same NIK and the benefits it already holds (hub/duplicates.h): shown with
+// the application, never merged. `override_needed`: approving it needs an
+// override reason (CheckBenefitApproval's rule, asked before, not after).
+Status WriteBeneficiary(web::JsonWriter& j, HubStore& store, const Row& app, const std::string& nik, Lang lang) {
+  SIMPUL_ASSIGN_OR_RETURN(schema::DtksStatus dtks, schema::LookupDtks(store.db(), nik));
+  j.Field("dtks_text", nik.empty() ? std::string() : schema::DescribeDtks(lang, dtks));
+  SIMPUL_ASSIGN_OR_RETURN(auto others, schema::PersonsWithNik(store.db(), nik, RowText(app, "applicant_id")));
+  j.Key("duplicates").BeginArray();
+  for (const auto& p : others)
+    j.BeginObject().Field("person_id", p.id).Field("village", p.village).Field("name", p.name)
+        .Field("text", schema::DescribeDuplicate(lang, nik, p)).EndObject();
+  j.EndArray();
+  SIMPUL_ASSIGN_OR_RETURN(auto held, BenefitsHeld(store, app));
+  j.Key("benefits_held").BeginArray();
+  for (const auto& h : held)
+    j.BeginObject().Field("application_id", h.app_id).Field("village", h.village)
+        .Field("type_label", Label(lang, schema::FindCode(schema::kApplicationTypes, h.type), h.type))
+        .Field("status_label", StatusLabel(lang, h.status)).EndObject();
+  j.EndArray();
+  const std::string type = RowText(app, "type");
+  const bool pbi_active = (type == "pbi_jkn" || type == "pbi_apbd") && dtks.listed && dtks.pbi_status == schema::kPbiActive;
+  j.Field("override_needed", !held.empty() || pbi_active);
+  return Status::Ok();
+}
+
 Status WriteApplication(web::JsonWriter& j, ApiCall& call, const Row& app, const History& history) {
   const std::string id = RowText(app, "id"), village = RowText(app, "village");
   HubStore& store = call.store;
@@ -149,6 +178,7 @@ Status WriteApplication(web::JsonWriter& j, ApiCall& call, const Row& app, const
   auto applicant = ReadRow(store, "persons", RowText(app, "applicant_id"));
   if (applicant.ok()) SIMPUL_RETURN_IF_ERROR(WritePerson(j, *applicant, lang));
   else j.Null();
+  SIMPUL_RETURN_IF_ERROR(WriteBeneficiary(j, store, app, applicant.ok() ? RowText(*applicant, "nik") : "", lang));
   j.Key("household");
   auto household = ReadRow(store, "households", RowText(app, "household_id"));
   if (household.ok()) {

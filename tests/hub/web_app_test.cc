@@ -162,6 +162,15 @@ TEST_CASE("web app: approving PBI-APBD for a NIK holding PBI-JKN is refused nami
   testing::PassStagesOn(*f.store, apbd);
   const std::string head = ApplicationState(*f.store, apbd)->head;
   auto oki = f.SignIn("oki");
+  // The page shows it before anyone clicks: the held benefit, the other
+  // record of the NIK, and the override field asked for up front.
+  auto shown = f.Call("GET", "/api/v1/applications/" + apbd, "", oki.cookie);
+  REQUIRE_MESSAGE(shown.status == 200, shown.body);
+  CHECK(Has(shown, "\"benefits_held\":[{\"application_id\":\"" + jkn + "\""));
+  CHECK(Has(shown, "\"override_needed\":true"));
+  CHECK(Has(shown, "\"duplicates\":[{\"person_id\":"));
+  auto other = f.Call("GET", "/api/v1/applications/" + jkn, "", oki.cookie);
+  CHECK(Has(other, "\"benefits_held\":[]"));  // the first approval held nothing before it
   const std::string url = "/api/v1/applications/" + apbd + "/actions/approve";
   auto refused = f.Call("POST", url, R"({"expected_head":")" + head + "\"}", oki.cookie, oki.csrf);
   CHECK(refused.status == 409);

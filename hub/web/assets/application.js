@@ -33,7 +33,8 @@
     S.setText('app-purpose', app.purpose);
     S.setText('app-waiting', app.waiting_text);
     S.setText('app-letter', app.letter_number);
-    S.setText('app-dtks', [app.dtks_status, app.dtks_desil ? 'desil ' + app.dtks_desil : ''].filter(Boolean).join(', '));
+    S.setText('app-dtks', app.dtks_text ||
+              [app.dtks_status, app.dtks_desil ? 'desil ' + app.dtks_desil : ''].filter(Boolean).join(', '));
     S.setText('app-notes', app.notes);
     const p = app.applicant || {};
     S.setText('person-name', p.name);
@@ -55,6 +56,7 @@
       if (e.received_text) when.append(S.el('div', S.tf('app.received_at', e.received_text), 'muted small'));
       return row([when, e.label, e.who, e.reason]);
     }));
+    renderDuplicates();
     renderStages();
     renderDocuments();
     renderLetters();
@@ -136,6 +138,22 @@
     }));
   }
 
+  // The same NIK elsewhere and the benefits it already holds: shown, never
+  // merged; an approval then asks for the override reason up front.
+  function renderDuplicates() {
+    const held = app.benefits_held || [], dups = app.duplicates || [];
+    document.getElementById('dup-card').hidden = held.length === 0 && dups.length === 0;
+    document.getElementById('held-list').replaceChildren(...held.map((h) => {
+      const li = S.el('li', S.tf('app.held', h.type_label, h.status_label, h.village) + ' ');
+      const a = S.el('a', S.t('app.open'));
+      a.href = '/application?id=' + encodeURIComponent(h.application_id);
+      li.append(a);
+      return li;
+    }));
+    document.getElementById('dup-list').replaceChildren(...dups.map((p) => S.el('li', p.text)));
+    document.getElementById('override-row').hidden = !(app.override_needed && app.actions.includes('approve'));
+  }
+
   function renderActions() {
     const box = document.getElementById('action-buttons');
     box.replaceChildren(...app.actions.map((action) => {
@@ -170,8 +188,9 @@
   }
 
   async function act(action, reason) {
-    const r = await S.api('POST', base + '/actions/' + encodeURIComponent(action),
-                          { reason, expected_head: app.head });
+    const body = { reason, expected_head: app.head };
+    if (action === 'approve') body.override_reason = document.getElementById('override-reason').value.trim();
+    const r = await S.api('POST', base + '/actions/' + encodeURIComponent(action), body);
     if (r.status === 409 && r.data && r.data.current) {
       showStale(r);
       await load();
@@ -179,9 +198,14 @@
     }
     if (!r.ok) {
       S.showMessage('message', S.errorText(r), 'error');
+      if (r.data && r.data.error && r.data.error.field === 'override_reason') {
+        document.getElementById('override-row').hidden = false;
+        document.getElementById('override-reason').focus();
+      }
       return;
     }
     document.getElementById('reason').value = '';
+    document.getElementById('override-reason').value = '';
     await load();
     S.showMessage('message', S.tf('done.' + action, r.data.letter_number || ''), 'ok');
   }
