@@ -328,6 +328,27 @@ class VerifierTest(unittest.TestCase):
         errors = [l for l in d.get_log('browser') if l['level'] == 'SEVERE' and 'status of 4' not in l['message']]
         self.assertEqual(errors, [])
 
+    def test_09_a_benefit_already_held_is_shown_and_approved_only_with_a_reason(self):
+        # Siti's NIK registered again in another household: her first
+        # application has its letter (test_06); the second is the same benefit.
+        self.apps['siti2'] = self.env.add_application('Siti A.', '3510015211870004', '3510011211870009')
+        self.env.sync()
+        self.env.pass_stages(self.apps['siti2'])
+        d = self.sign_in('oki')
+        self.open_application(d, 'siti2')
+        self.assertIn('Sudah memegang', text_of(d, '#held-list'))
+        self.assertIn('Siti Aminah', text_of(d, '#dup-list'))
+        self.assertTrue(d.find_element(By.ID, 'override-row').is_displayed())
+        self.env.screenshot(d, '09-benefit-held')
+        self.act(d, 'approve')  # without the reason: refused, nothing recorded
+        wait(d, lambda drv: 'alasan pengecualian' in text_of(drv, '#message'))
+        self.assertEqual(self.events_of('siti2')[-1], 'stage_done')
+        d.find_element(By.ID, 'override-reason').send_keys('KK baru setelah pindah; surat lama dicabut')
+        self.act(d, 'approve')
+        wait(d, lambda drv: drv.find_element(By.ID, 'app-status').text == 'disetujui')
+        audit = self.hub_json('audit', '--action', 'benefit_override')
+        self.assertTrue(any('KK baru setelah pindah' in (a.get('detail') or '') for a in audit), audit)
+
 
 if __name__ == '__main__':
     unittest.main(verbosity=2)
