@@ -265,11 +265,16 @@ Result<std::vector<Row>> ListConflicts(HubStore& store, const std::string& villa
 }
 
 Status ResolveConflict(HubStore& store, const std::string& id, const std::string& keep,
-                       const std::string& value, const std::string& operator_name) {
+                       const std::string& value, const std::string& operator_name,
+                       const std::optional<std::string>& expected_current) {
   SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store, "SELECT * FROM conflicts WHERE id=?", {id}));
   if (rows.empty()) return Status::NotFound("no conflict " + id).WithMsg(MsgId::kNotFoundId, {"@conflicts", id});
   const Row& c = rows[0];
+  // Decided already: a second decision would overwrite the first unseen.
+  if (RowText(c, "status") != "open")
+    return Status::Aborted("conflict " + id + " is " + RowText(c, "status") + " already; nothing was written")
+        .WithField("id").WithMsg(MsgId::kConflictAlreadyResolved, {RowText(c, "resolution")});
   Value chosen;
   for (const auto& [k, v] : c) {
     if (keep == "winner" && k == "winner_value") chosen = v;
@@ -287,6 +292,9 @@ Status ResolveConflict(HubStore& store, const std::string& id, const std::string
   }
   SIMPUL_RETURN_IF_ERROR(schema::ValidateStoredValue(table, field, chosen));
   SIMPUL_ASSIGN_OR_RETURN(Row target, ReadRow(store, table, row_id));
+  if (expected_current && RowText(target, field) != *expected_current)
+    return Status::Aborted(table + "." + field + " changed meanwhile; nothing was written")
+        .WithField("expected_current").WithMsg(MsgId::kConflictChangedMeanwhile, {RowText(target, field)});
   if (keep != "winner") {  // the winner is already the field's value everywhere
     if (!sync::MayWrite(sync::Role::kHub, schema::FindField(*t, field)->owner))
       return Status::PermissionDenied(table + "." + field + " is the village's: resolve it on the node");

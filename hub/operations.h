@@ -6,6 +6,7 @@
 #define SIMPUL_HUB_OPERATIONS_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,8 +70,13 @@ Status EditApplication(HubStore& store, const std::string& app_id,
 
 Result<std::vector<Row>> ListConflicts(HubStore& store, const std::string& village, bool all);
 // keep = "winner" | "loser" | "value" (then `value` is the text to store).
+// Aborted, nothing written, when the conflict is no longer open (decided in
+// another tab, by another operator or at the village) or, given
+// `expected_current` (the field's value as a page showed it), when the
+// field changed meanwhile.
 Status ResolveConflict(HubStore& store, const std::string& conflict_id, const std::string& keep,
-                       const std::string& value, const std::string& operator_name);
+                       const std::string& value, const std::string& operator_name,
+                       const std::optional<std::string>& expected_current = std::nullopt);
 
 // Purges a person's (or a household's, with its members) personal data
 // (sync/purge.h): a replicated `purges` row, the scrub here, the documents

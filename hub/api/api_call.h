@@ -86,6 +86,10 @@ web::HttpResponse TakeAction(ApiCall& call);
 // when) and "next_stage" of `app`; returns the first stage not passed.
 Result<std::optional<schema::StageRule>> WriteStages(web::JsonWriter& j, ApiCall& call, const Row& app,
                                                      const History& history);
+// conflicts_api.cc: writes "conflicts", the open conflicts on `app`, its
+// applicant and its household, with both values in words.
+Status WriteConflicts(web::JsonWriter& j, ApiCall& call, const Row& app);
+web::HttpResponse ResolveConflictApi(ApiCall& call);
 // documents_api.cc
 web::HttpResponse GetDocument(ApiCall& call);
 web::HttpResponse GetLetterPdf(ApiCall& call);

@@ -193,6 +193,7 @@ Status WriteApplication(web::JsonWriter& j, ApiCall& call, const Row& app, const
     j.Null();
   }
   SIMPUL_RETURN_IF_ERROR(WriteIndicators(j, store, app, lang));
+  SIMPUL_RETURN_IF_ERROR(WriteConflicts(j, call, app));
   // History: who and when (the writer's clock and the hub's receipt).
   j.Key("history").BeginArray();
   for (const auto& e : history.entries) {

@@ -30,6 +30,7 @@ const api::ApiRoute kRoutes[] = {
     {"POST", "/api/v1/applications/{id}/actions/{action}", true, Permission::kRead, api::TakeAction},
     {"GET", "/api/v1/applications/{id}/documents/{doc}", true, Permission::kRead, api::GetDocument},
     {"GET", "/api/v1/applications/{id}/letters/{letter}", true, Permission::kRead, api::GetLetterPdf},
+    {"POST", "/api/v1/conflicts/{id}/resolve", true, Permission::kReview, api::ResolveConflictApi},
     {"GET", "/api/v1/cases", true, Permission::kRead, api::ListCases},
     {"POST", "/api/v1/cases", true, Permission::kReview, api::OpenWalkInCase},
     {"GET", "/api/v1/cases/{id}", true, Permission::kRead, api::ShowCase},

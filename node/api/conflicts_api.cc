@@ -6,6 +6,7 @@
 // meanwhile, is refused with nothing written (409).
 #include "node/api/api_call.h"
 #include "node/sync_client.h"
+#include "schema/field_labels.h"
 #include "schema/model.h"
 #include "schema/tables.h"
 #include "sync/hlc.h"
@@ -13,48 +14,6 @@
 
 namespace simpul::node::api {
 namespace {
-
-// The field's name as the operator knows it ("table.column" -> English key).
-constexpr struct {
-  const char* field;
-  const char* en;
-} kConflictFieldLabels[] = {
-    {"households.no_kk", "No. KK"},          {"households.address", "Address"},
-    {"households.rt", "RT"},                 {"households.rw", "RW"},
-    {"persons.name", "Name"},                {"persons.nik", "NIK"},
-    {"persons.birth_place", "Place of birth"}, {"persons.birth_date", "Date of birth"},
-    {"persons.sex", "Sex"},                  {"persons.relation", "Relation to the head"},
-    {"persons.disability", "Disability"},    {"persons.phone", "Phone"},
-    {"applications.purpose", "Purpose"},     {"applications.notes", "Notes"},
-    {"applications.service_type", "Service"}, {"applications.device_kind", "Assistive device"},
-    {"applications.dtks_status", "DTKS status"}, {"applications.dtks_desil", "DTKS desil"},
-    {"complaints.category", "Category"},     {"complaints.urgency", "Urgency"},
-    {"complaints.description", "What was reported"}, {"complaints.referral", "Referral"},
-};
-
-std::string FieldLabel(Lang lang, const std::string& table, const std::string& field) {
-  const std::string key = table + "." + field;
-  for (const auto& l : kConflictFieldLabels)
-    if (key == l.field) return Tr(lang, l.en);
-  return field;
-}
-
-template <size_t N>
-std::string Label(Lang lang, const schema::CodeLabel (&table)[N], const std::string& code) {
-  const schema::CodeLabel* c = schema::FindCode(table, code);
-  return c ? (lang == Lang::kId ? c->label_id : c->label_en) : code;
-}
-
-// A stored value in words: the label of a code, the text itself otherwise.
-std::string ValueText(Lang lang, const std::string& field, const std::string& v) {
-  if (v.empty()) return {};
-  if (field == "sex") return Label(lang, schema::kSexes, v);
-  if (field == "relation") return Label(lang, schema::kRelations, v);
-  if (field == "service_type") return Label(lang, schema::kServiceTypes, v);
-  if (field == "category") return Label(lang, schema::kComplaintCategories, v);
-  if (field == "urgency") return Label(lang, schema::kUrgencies, v);
-  return v;
-}
 
 std::string Col(const ConflictRow& r, const std::string& col) {
   for (const auto& [k, v] : r)
@@ -80,7 +39,7 @@ void WriteSide(ApiCall& call, JsonWriter& j, const char* key, const std::string&
   std::string by = !parsed ? std::string()
                    : writer == call.store().node_id() ? std::string(Tr(call.lang, "this village office"))
                                                       : std::string(Tr(call.lang, "Dinsos"));
-  j.Key(key).BeginObject().Field("value", value).Field("text", ValueText(call.lang, field, value))
+  j.Key(key).BeginObject().Field("value", value).Field("text", schema::FieldValueText(call.lang, field, value))
       .Field("when", parsed ? ShowTime(call, static_cast<int64_t>(stamp.physical_ms())) : std::string())
       .Field("by", by).EndObject();
 }
@@ -100,7 +59,7 @@ web::HttpResponse ListOpenConflicts(ApiCall& call) {
     if (!f) continue;  // a table or field this version does not know: the CLI shows it
     j.BeginObject().Field("id", Col(r, "id")).Field("what", RecordLabel(call, table, row_id))
         .Field("table", table).Field("row_id", row_id).Field("field", field)
-        .Field("field_label", FieldLabel(call.lang, table, field))
+        .Field("field_label", schema::FieldLabel(call.lang, table, field))
         .Field("current", CurrentValue(store, *t, field, row_id))
         .Field("village_may_write", sync::MayWrite(sync::Role::kVillage, f->owner));
     WriteSide(call, j, "winner", field, Col(r, "winner_value"), Col(r, "winner_version"));

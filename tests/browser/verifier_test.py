@@ -349,6 +349,30 @@ class VerifierTest(unittest.TestCase):
         audit = self.hub_json('audit', '--action', 'benefit_override')
         self.assertTrue(any('KK baru setelah pindah' in (a.get('detail') or '') for a in audit), audit)
 
+    def test_10_a_conflict_is_decided_on_the_application_page(self):
+        # The notes edited at the hub and at the village before they synced.
+        app = self.apps['bau']
+        self.env.hub('application', 'edit', app, '--notes', 'Catatan Dinsos')
+        self.env.node('application', 'edit', app, '--notes', 'Catatan desa')
+        self.env.sync()
+        d = self.sign_in('vera')
+        self.open_application(d, 'bau')
+        card = wait(d, EC.visibility_of_element_located((By.CSS_SELECTOR, '#conflicts .conflict')))
+        self.assertIn('Catatan', card.text)  # the field's name in words, not "notes"
+        values = {text_of(d, '#conflicts .side-winner .value'), text_of(d, '#conflicts .side-loser .value')}
+        self.assertEqual(values, {'Catatan Dinsos', 'Catatan desa'})
+        self.assertIn('kantor desa', card.text)
+        self.env.screenshot(d, '10-conflict')
+        d.find_element(By.CSS_SELECTOR, '#conflicts input').send_keys('Disepakati: survei ulang')
+        d.find_element(By.CSS_SELECTOR, '#conflicts form button').click()
+        wait(d, lambda drv: 'Diputuskan' in text_of(drv, '#message'))
+        self.assertFalse(d.find_element(By.ID, 'conflicts-card').is_displayed())
+        self.assertEqual(self.hub_json('application', 'show', app)['notes'], 'Disepakati: survei ulang')
+        self.assertEqual(self.env.hub('--json', 'conflicts').stdout.strip(), '[]')
+        # The decision reaches the village at its next sync.
+        self.env.sync()
+        self.assertEqual(self.env.node('application', 'show', app)['notes'], 'Disepakati: survei ulang')
+
 
 if __name__ == '__main__':
     unittest.main(verbosity=2)

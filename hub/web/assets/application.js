@@ -57,6 +57,7 @@
       return row([when, e.label, e.who, e.reason]);
     }));
     renderDuplicates();
+    renderConflicts();
     renderStages();
     renderDocuments();
     renderLetters();
@@ -152,6 +153,71 @@
     }));
     document.getElementById('dup-list').replaceChildren(...dups.map((p) => S.el('li', p.text)));
     document.getElementById('override-row').hidden = !(app.override_needed && app.actions.includes('approve'));
+  }
+
+  // Conflicts on this application, its applicant and household: both values
+  // side by side; keep one, or write the right one (fields Dinsos may write).
+  // The page sends the value it showed: decided or changed meanwhile is
+  // refused with nothing written, and the application is read again.
+  function renderConflicts() {
+    const items = app.conflicts || [];
+    const mayDecide = !!S.session().may.review;
+    document.getElementById('conflicts-card').hidden = items.length === 0;
+    document.getElementById('conflicts').replaceChildren(...items.map((c) => {
+      const card = S.el('div', null, 'conflict');
+      card.id = 'conflict-' + c.id;
+      card.append(S.el('h3', c.field_label));
+      const sides = S.el('div', null, 'sides');
+      for (const [key, title] of [['winner', 'conflicts.kept'], ['loser', 'conflicts.other']]) {
+        const s = c[key];
+        const box = S.el('div', null, 'side side-' + key);
+        box.append(S.el('h4', S.t(title)), S.el('p', s.text || S.t('conflicts.empty'), 'value'));
+        if (s.when) box.append(S.el('p', S.tf('conflicts.written', s.when, s.by), 'muted small'));
+        if (mayDecide && (key === 'winner' || c.hub_may_write)) {
+          const b = S.el('button', S.t('conflicts.keep'), key === 'winner' ? '' : 'primary');
+          b.type = 'button';
+          b.id = 'keep-' + key + '-' + c.id;
+          b.addEventListener('click', () => resolveConflict(c, { keep: key }, card));
+          box.append(b);
+        }
+        sides.append(box);
+      }
+      card.append(sides);
+      if (mayDecide && c.hub_may_write) {
+        const form = S.el('form', null, 'no-print');
+        const label = S.el('label', S.t('conflicts.new_value'));
+        const input = S.el('input');
+        input.id = 'value-' + c.id;
+        input.maxLength = 1000;
+        input.autocomplete = 'off';
+        label.htmlFor = input.id;
+        const save = S.el('button', S.t('conflicts.save_value'));
+        save.type = 'submit';
+        form.append(label, input, save);
+        form.addEventListener('submit', (e) => {
+          e.preventDefault();
+          resolveConflict(c, { keep: 'value', value: input.value.trim() }, card);
+        });
+        card.append(form);
+      } else if (mayDecide) {
+        card.append(S.el('p', S.t('conflicts.village_only'), 'muted small'));
+      }
+      return card;
+    }));
+  }
+
+  async function resolveConflict(c, body, card) {
+    for (const b of card.querySelectorAll('button')) b.disabled = true;
+    const r = await S.api('POST', '/api/v1/conflicts/' + encodeURIComponent(c.id) + '/resolve',
+                          Object.assign({ expected_current: c.current }, body));
+    if (!r.ok) {
+      for (const b of card.querySelectorAll('button')) b.disabled = false;
+      S.showMessage('message', S.errorText(r), 'error');
+      if (r.status === 409) await load();
+      return;
+    }
+    await load();
+    S.showMessage('message', S.t('conflicts.resolved'), 'ok');
   }
 
   function renderActions() {
