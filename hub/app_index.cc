@@ -24,19 +24,6 @@ std::string EncodeStages(const std::vector<reports::StageMark>& stages) {
   return out;
 }
 
-std::vector<reports::StageMark> DecodeStages(const std::string& text) {
-  std::vector<reports::StageMark> out;
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t end = text.find(',', at);
-    if (end == std::string::npos) end = text.size();
-    std::string item = text.substr(at, end - at);
-    size_t eq = item.find('=');
-    if (eq != std::string::npos) out.push_back({item.substr(0, eq), std::atoll(item.c_str() + eq + 1)});
-    at = end + 1;
-  }
-  return out;
-}
 
 // Reads the index columns (kColumns) starting at column `first`.
 AppIndexRow ReadColumns(const Stmt& st, int first) {
@@ -87,6 +74,20 @@ std::string Describe(const AppIndexRow& r) {
 }
 
 }  // namespace
+
+std::vector<reports::StageMark> DecodeStages(const std::string& text) {
+  std::vector<reports::StageMark> out;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find(',', at);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(at, end - at);
+    size_t eq = item.find('=');
+    if (eq != std::string::npos) out.push_back({item.substr(0, eq), std::atoll(item.c_str() + eq + 1)});
+    at = end + 1;
+  }
+  return out;
+}
 
 bool AppIndexRow::operator==(const AppIndexRow& o) const {
   const auto& a = times;

@@ -62,6 +62,9 @@ Status RebuildAppIndex(HubStore& store);
 // words (none: empty).
 Result<std::vector<std::string>> CheckAppIndex(HubStore& store);
 
+// The index's stage marks ("code=ms,code=ms", its `stages` column).
+std::vector<reports::StageMark> DecodeStages(const std::string& text);
+
 // The stored row of one application (nullopt: none).
 Result<std::optional<AppIndexRow>> StoredAppIndexRow(HubStore& store, const std::string& app_id);
 

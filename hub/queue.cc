@@ -6,6 +6,8 @@
 
 #include "hub/app_index.h"
 #include "hub/operations.h"
+#include "hub/rules.h"
+#include "schema/messages.h"
 #include "schema/model.h"
 #include "schema/validate.h"
 #include "schema/workflow.h"
@@ -27,6 +29,36 @@ std::string LikeLiteral(const std::string& s) {
   return out;
 }
 
+// NN.NN.NN
+bool IsKecamatanCode(const std::string& s) {
+  if (s.size() != 8) return false;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (i == 2 || i == 5 ? s[i] != '.' : !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  return true;
+}
+
+// The stage the item waits for and when it is due (QueueItem): the rule's
+// stages in order, each due `sla_hours` after the last one recorded before
+// it; with every stage passed, the decision's.
+void SetDue(QueueItem& item, const schema::ServiceRule* rule, int64_t received_ms,
+            const std::vector<reports::StageMark>& marks) {
+  if (!rule || received_ms <= 0 || (item.status != "submitted" && item.status != "in_review")) return;
+  constexpr int64_t kHourMs = 3'600'000;
+  int64_t prev = received_ms;
+  for (const auto& stage : rule->stages) {
+    auto mark = std::find_if(marks.begin(), marks.end(), [&](const reports::StageMark& m) { return m.code == stage.code; });
+    if (mark == marks.end()) {
+      item.next_stage = stage.code;
+      item.next_stage_title_id = stage.title_id;
+      item.next_stage_title_en = stage.title_en;
+      item.due_ms = prev + stage.sla_hours * kHourMs;
+      return;
+    }
+    prev = std::max(prev, mark->at_ms);
+  }
+  item.due_ms = prev + rule->approval_sla_hours * kHourMs;
+}
+
 }  // namespace
 
 Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
@@ -36,6 +68,9 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
     SIMPUL_RETURN_IF_ERROR(schema::CheckEnum("type", f.type, schema::ListCodes(schema::kApplicationTypes),
                                              schema::FindCode(schema::kApplicationTypes, f.type)));
   if (f.search.size() > 100) return Status::InvalidArgument("search text over 100 characters").WithField("q");
+  if (!f.kecamatan.empty() && !IsKecamatanCode(f.kecamatan))
+    return Status::InvalidArgument("kecamatan must be a code NN.NN.NN").WithField("kecamatan")
+        .WithMsg(MsgId::kBadOptionValue, {"kecamatan", f.kecamatan});
   // Statuses come from the application index (hub/app_index.h): no history
   // is folded here. An application without a row has no event: a draft.
   SIMPUL_RETURN_IF_ERROR(SettleAppIndex(store));
@@ -53,6 +88,10 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
   if (!f.village.empty()) {
     where += " AND a.village=?";
     binds.push_back(f.village);
+  }
+  if (!f.kecamatan.empty()) {  // its villages: "NN.NN.NN.NNNN"
+    where += " AND a.village LIKE ?";
+    binds.push_back(f.kecamatan + ".%");
   }
   if (!f.search.empty()) {
     if (AllDigits(f.search) && f.search.size() >= 4 && f.search.size() <= 16) {
@@ -82,10 +121,13 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
   SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store,
       "SELECT a.id, a.village, coalesce(r.name,'') AS village_name, a.type, coalesce(p.name,'') AS applicant_name,"
       " coalesce(a.letter_number,'') AS letter_number, a.score, coalesce(p.nik,'') AS nik,"
-      " coalesce(h.no_kk,'') AS no_kk, " + status + " AS status, coalesce(x.since_ms,0) AS since_ms"
+      " coalesce(h.no_kk,'') AS no_kk, " + status + " AS status, coalesce(x.since_ms,0) AS since_ms,"
+      " coalesce(x.received_ms,0) AS received_ms, coalesce(x.stages,'') AS stages,"
+      " coalesce(a.service_type,'') AS service_type"
       " FROM (SELECT a.id" + from + where + order + (f.limit > 0 ? " LIMIT " + std::to_string(f.limit) : std::string()) +
       ") page JOIN applications a ON a.id=page.id LEFT JOIN app_index x ON x.app_id=a.id" + people +
       " LEFT JOIN regions r ON r.code=a.village" + order, binds));
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(store));
   for (const auto& r : rows) {
     QueueItem item{RowText(r, "id"), RowText(r, "village"), RowText(r, "village_name"), RowText(r, "type"),
                    RowText(r, "applicant_name"), RowText(r, "status"), RowText(r, "letter_number")};
@@ -97,6 +139,8 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
       item.has_score = true;
       item.score = std::atof(score.c_str());
     }
+    SetDue(item, rules.Find(item.type, RowText(r, "service_type")), std::atoll(RowText(r, "received_ms").c_str()),
+           DecodeStages(RowText(r, "stages")));
     out.items.push_back(std::move(item));
   }
   return out;

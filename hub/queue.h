@@ -27,6 +27,7 @@ struct QueueFilter {
   std::string village;  // "" = any (else a village code)
   std::string search;   // "" = none
   int limit = 200;      // items returned (counts cover all)
+  std::string kecamatan;  // "" = any (else a kecamatan code, NN.NN.NN: its villages)
 };
 
 struct QueueItem {
@@ -35,6 +36,11 @@ struct QueueItem {
   bool has_score = false;
   double score = 0;
   std::string nik, no_kk;  // the applicant's and the household's (exports only; the queue page shows neither)
+  // Waiting at Dinsos (submitted, in review): the stage of its service rule
+  // it waits for ("" = the decision) and when that is due, from the end of
+  // the stage before (Dinsos's receipt for the first) plus the stage's SLA.
+  std::string next_stage, next_stage_title_id, next_stage_title_en;
+  int64_t due_ms = 0;  // 0: not waiting at Dinsos, or no rule
 };
 
 struct QueueResult {
@@ -43,8 +49,8 @@ struct QueueResult {
   int64_t matched = 0;                    // applications the whole filter matches
 };
 
-// InvalidArgument naming the field for an unknown status or type, or a
-// search text over 100 characters.
+// InvalidArgument naming the field for an unknown status or type, a
+// kecamatan code not NN.NN.NN, or a search text over 100 characters.
 Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& filter);
 
 // The villages that have applications, with their names (for the filter).

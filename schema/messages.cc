@@ -1240,6 +1240,8 @@ Perintah:
     {"Language", "Bahasa"},
     {"Sign in", "Masuk"},
     {"Checking...", "Memeriksa..."},
+    {"{0} on this page overdue against the stage's time limit.", "{0} di halaman ini lewat tenggat tahapnya."},
+    {"Waiting for (due)", "Menunggu (tenggat)"},
     {"This field belongs to the village office: it decides there. You can only keep the value kept now.",
      "Kolom ini milik kantor desa: keputusannya di sana. Anda hanya dapat mempertahankan nilai yang berlaku sekarang."},
     {"Decided; the village receives the decision at its next sync.",

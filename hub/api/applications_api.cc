@@ -1,6 +1,7 @@
 // The queue, the villages of the filter, and one application as its page
 // shows it (audited: it shows a person's record).
 #include <cmath>
+#include <set>
 
 #include "hub/api/api_call.h"
 #include "hub/decision_rules.h"
@@ -40,6 +41,12 @@ void WriteItem(web::JsonWriter& j, const QueueItem& it, Lang lang, int64_t now_m
                                                                         LangCode(lang))
                                              : std::string());
   if (it.has_score) j.Key("score").Number(it.score);
+  // Waiting at Dinsos: for which stage, due when, overdue against its SLA.
+  if (it.due_ms > 0)
+    j.Field("next_stage", it.next_stage)
+        .Field("next_stage_title", it.next_stage.empty() ? std::string(Tr(lang, "Decision"))
+                                   : lang == Lang::kId ? it.next_stage_title_id : it.next_stage_title_en)
+        .Field("due_text", When(lang, it.due_ms, it.village)).Field("overdue", it.due_ms < now_ms);
   j.EndObject();
 }
 
@@ -47,6 +54,7 @@ void WriteItem(web::JsonWriter& j, const QueueItem& it, Lang lang, int64_t now_m
 
 web::HttpResponse ListQueue(ApiCall& call) {
   QueueFilter f{call.req.Query("status"), call.req.Query("type"), call.req.Query("village"), call.req.Query("q")};
+  f.kecamatan = call.req.Query("kecamatan");
   std::string limit = call.req.Query("limit");
   if (!limit.empty()) f.limit = std::clamp(std::atoi(limit.c_str()), 1, 1000);
   auto result = QueryQueue(call.store, f);
@@ -70,6 +78,16 @@ web::HttpResponse ListVillages(ApiCall& call) {
   web::JsonWriter j;
   j.BeginObject().Key("villages").BeginArray();
   for (const auto& [code, name] : *villages) j.BeginObject().Field("code", code).Field("name", name).EndObject();
+  // Their kecamatan (the code's first three parts), named from the regions.
+  j.EndArray().Key("kecamatan").BeginArray();
+  std::set<std::string> kecamatan;
+  for (const auto& v : *villages)
+    if (v.first.size() > 8) kecamatan.insert(v.first.substr(0, 8));
+  for (const auto& kec : kecamatan) {
+    auto named = QueryRows(call.store, "SELECT name FROM regions WHERE code=?", {kec});
+    j.BeginObject().Field("code", kec)
+        .Field("name", named.ok() && !named->empty() ? RowText(named->front(), "name") : kec).EndObject();
+  }
   j.EndArray().Key("types").BeginArray();
   for (const auto& t : schema::kApplicationTypes)
     j.BeginObject().Field("code", t.code).Field("label", Label(call.lang, &t, t.code)).EndObject();

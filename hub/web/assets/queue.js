@@ -1,7 +1,8 @@
-// The queue page: tabs per status with counts, filters by type and
-// village, search by name, NIK or No. KK; longest waiting first. The
-// filter lives in the address (?status=&type=&village=&q=), so a reload or
-// the back button keeps it.
+// The queue page: tabs per status with counts, filters by type, kecamatan
+// and village, search by name, NIK or No. KK; longest waiting first, with
+// the stage each waits for and its due time (overdue ones marked). The
+// filter lives in the address (?status=&type=&kecamatan=&village=&q=), so a
+// reload or the back button keeps it.
 'use strict';
 
 (async () => {
@@ -11,11 +12,13 @@
   const filter = {
     status: params.get('status') || '',
     type: params.get('type') || '',
+    kecamatan: params.get('kecamatan') || '',
     village: params.get('village') || '',
     q: params.get('q') || '',
   };
   const typeSel = document.getElementById('filter-type');
   const villageSel = document.getElementById('filter-village');
+  const kecSel = document.getElementById('filter-kecamatan');
   const search = document.getElementById('filter-q');
   let statuses = [];
 
@@ -27,6 +30,11 @@
       o.value = ty.code;
       typeSel.append(o);
     }
+    for (const k of meta.data.kecamatan) {
+      const o = S.el('option', k.name + ' (' + k.code + ')');
+      o.value = k.code;
+      kecSel.append(o);
+    }
     for (const v of meta.data.villages) {
       const o = S.el('option', v.name ? v.name + ' (' + v.code + ')' : v.code);
       o.value = v.code;
@@ -35,6 +43,7 @@
   }
   typeSel.value = filter.type;
   villageSel.value = filter.village;
+  kecSel.value = filter.kecamatan;
   search.value = filter.q;
 
   function go(next) {
@@ -46,7 +55,8 @@
 
   document.getElementById('filters').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    go({ status: filter.status, type: typeSel.value, village: villageSel.value, q: search.value.trim() });
+    go({ status: filter.status, type: typeSel.value, kecamatan: kecSel.value, village: villageSel.value,
+         q: search.value.trim() });
   });
 
   function renderTabs(counts, all) {
@@ -85,12 +95,19 @@
     name.append(link);
     const status = S.el('td');
     status.append(S.el('span', it.status_label, 'badge status-' + it.status));
+    const due = S.el('td', it.due_text ? it.next_stage_title + ' (' + it.due_text + ')' : '', 'due');
+    if (it.overdue) {
+      tr.classList.add('overdue');
+      due.append(' ', S.el('span', S.t('queue.overdue'), 'badge overdue'));
+    }
     tr.append(name, S.el('td', it.village_name || it.village), S.el('td', it.type_label), status,
-              S.el('td', it.since_text), S.el('td', it.waiting_text),
+              S.el('td', it.since_text), S.el('td', it.waiting_text), due,
               S.el('td', it.score === undefined ? '' : it.score.toFixed(2), 'num'));
     return tr;
   }));
   document.getElementById('empty').hidden = r.data.items.length > 0;
+  const overdue = r.data.items.filter((it) => it.overdue).length;
+  if (overdue > 0) S.setText('summary', S.tf('queue.summary', r.data.matched) + ' ' + S.tf('queue.overdue_count', overdue));
 
   // Exports of what the page shows (its filters), with a stated purpose;
   // the file comes through fetch so an error is shown on the page.
