@@ -110,6 +110,9 @@ class VerifierTest(unittest.TestCase):
         self.assertEqual(d.execute_script("return document.querySelectorAll('#queue script').length"), 0)
         tab = d.find_element(By.CSS_SELECTOR, '#tabs a[data-status="submitted"]')
         self.assertIn('(5)', tab.text)
+        # Each waits for its rule's first stage, due in the office's time.
+        self.assertIn('Cek lapangan', text_of(d, '#queue tbody td.due'))
+        self.assertEqual(d.find_elements(By.CSS_SELECTOR, '#queue tr.overdue'), [])  # all received just now
         self.assert_fits(d)
         self.env.screenshot(d, '02-queue')
         # Filter as a person would: the status tab, then a search.
