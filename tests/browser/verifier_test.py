@@ -170,10 +170,20 @@ class VerifierTest(unittest.TestCase):
         self.assertIn('WIB', history)
         self.env.screenshot(d, '03-returned')
         self.assertEqual(self.events_of('xss'), ['submitted', 'returned'])
-        # The village sees it at its next sync.
+        # The village sees it at its next sync, scans the KK again offline,
+        # resubmits, and syncs: the verifier finds it back in her queue.
         self.env.sync()
         shown = self.env.node('application', 'show', self.apps['xss'])
         self.assertEqual(shown['status'], 'returned')
+        rescan = self.env.write_file('scan-kk-ulang.png', png_bytes())
+        self.env.node('application', 'attach', self.apps['xss'], '--kind', 'kk', '--file', rescan)
+        self.env.node('application', 'submit', self.apps['xss'])
+        self.env.sync()
+        self.open_application(d, 'xss')
+        wait(d, lambda drv: drv.find_element(By.ID, 'app-status').text == 'diajukan')
+        self.assertIn('diajukan ulang', text_of(d, '#history'))
+        self.assertIn('scan-kk-ulang.png', text_of(d, '#documents'))
+        self.assertEqual(self.events_of('xss'), ['submitted', 'returned', 'resubmitted'])
 
     def test_04_a_role_beyond_its_permission_is_refused(self):
         d = self.sign_in('vera')
