@@ -1240,6 +1240,7 @@ Perintah:
     {"Language", "Bahasa"},
     {"Sign in", "Masuk"},
     {"Checking...", "Memeriksa..."},
+    {"DTKS", "DTKS"},
     {"{0} on this page overdue against the stage's time limit.", "{0} di halaman ini lewat tenggat tahapnya."},
     {"Waiting for (due)", "Menunggu (tenggat)"},
     {"This field belongs to the village office: it decides there. You can only keep the value kept now.",

@@ -4,6 +4,7 @@
 #include "node/api/api_call.h"
 #include "node/letters.h"
 #include "node/web/page_strings.h"
+#include "schema/dtks.h"
 #include "schema/indicators.h"
 #include "schema/local_time.h"
 #include "schema/model.h"
@@ -220,8 +221,12 @@ web::HttpResponse ShowApplication(ApiCall& call) {
                           "score_band", "indicator_set", "indicator_answers"})
     j.Field(col, Col(*app, col));
   j.Field("created", ShowTime(call, UtcIsoMs(Col(*app, "created_at"))));
-  if (auto p = ReadRecord(store, Entity::kPerson, Col(*app, "applicant_id")); p.ok())
+  if (auto p = ReadRecord(store, Entity::kPerson, Col(*app, "applicant_id")); p.ok()) {
     j.Key("applicant").BeginObject().Field("name", Col(*p, "name")).Field("nik", Col(*p, "nik")).EndObject();
+    // The applicant's DTKS row in the village's snapshot, offline.
+    if (auto dtks = schema::LookupDtks(store.db(), Col(*p, "nik")); dtks.ok() && !Col(*p, "nik").empty())
+      j.Field("dtks_text", schema::DescribeDtks(call.lang, *dtks));
+  }
   // The score with its band's label, from the set version it was scored with.
   if (!Col(*app, "indicator_set").empty()) {
     auto set = LoadIndicatorSet(store, Col(*app, "indicator_set"), std::atoi(Col(*app, "indicator_version").c_str()));

@@ -6,6 +6,7 @@
 #include "node/api/api_call.h"
 #include "node/household_form.h"
 #include "node/web/page_strings.h"
+#include "schema/dtks.h"
 #include "schema/local_time.h"
 #include "schema/model.h"
 #include "schema/regions.h"
@@ -247,7 +248,11 @@ web::HttpResponse CheckNik(ApiCall& call) {
           .EndObject();
     }
   }
-  return JsonReply(200, j.EndArray().EndObject().str());
+  j.EndArray();
+  // The DTKS snapshot the village holds (its own rows), looked up offline.
+  if (auto dtks = schema::LookupDtks(store.db(), info->nik); dtks.ok() && !dtks->newest_snapshot.empty())
+    j.Field("dtks_text", schema::DescribeDtks(call.lang, *dtks)).Field("dtks_listed", dtks->listed);
+  return JsonReply(200, j.EndObject().str());
 }
 
 web::HttpResponse CheckKk(ApiCall& call) {

@@ -77,6 +77,7 @@ constexpr PageString kPageStrings[] = {
     {"app.title_of", "Application of {0}"},
     {"app.type", "Type"},
     {"app.applicant", "Applicant"},
+    {"app.dtks", "DTKS"},
     {"app.purpose", "Purpose"},
     {"app.service", "Service"},
     {"app.device", "Assistive device"},

@@ -76,6 +76,18 @@ TEST_CASE_FIXTURE(SignedIn, "NIK check: region, birth date and sex decoded; a ty
   CHECK(typo.body.find("\"valid\":false") != std::string::npos);
   CHECK(StringField(typo.body, "field") == "nik");
   CHECK(StringField(typo.body, "message").rfind("NIK", 0) == 0);
+  // The village's DTKS snapshot, looked up offline as the NIK is typed.
+  CHECK(StringField(ok.body, "dtks_text").empty());  // no snapshot held: nothing said
+  {
+    auto store = OpenStore();
+    REQUIRE(store->db()
+                .Exec("INSERT INTO dtks(id,village,nik,name,desil,pbi_status,snapshot_date,source) VALUES"
+                      "('D1','35.10.01.2001','3510015211870002','Siti',2,'active','2025-03-31','dtks')")
+                .ok());
+  }
+  auto listed = Call("POST", "/api/v1/check/nik", "{\"nik\":\"3510015211870002\"}");
+  CHECK(StringField(listed.body, "dtks_text").find("2025-03-31") != std::string::npos);
+  CHECK(listed.body.find("\"dtks_listed\":true") != std::string::npos);
   // Registered already: the operator is told who holds it.
   Household();
   auto twice = Call("POST", "/api/v1/check/nik", "{\"nik\":\"3510015211870002\"}");

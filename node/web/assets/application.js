@@ -103,6 +103,7 @@
     dl.replaceChildren();
     row(dl, 'app.type', app.type_label);
     row(dl, 'app.applicant', app.applicant ? app.applicant.name + (app.applicant.nik ? ' · NIK ' + app.applicant.nik : '') : '');
+    if (app.dtks_text) row(dl, 'app.dtks', app.dtks_text);
     const svc = forms.services.find((s) => s.code === app.service_type);
     row(dl, 'app.service', svc ? svc.label : app.service_type);
     row(dl, 'app.purpose', app.purpose);

@@ -71,6 +71,7 @@
     info.append(V.el('span', V.tf('nik.decoded', r.data.sex_label, r.data.birth_date_text, r.data.region), 'decoded'));
     for (const w of r.data.warnings) info.append(V.el('span', w, 'warn'));
     for (const p of r.data.registered) info.append(V.el('span', V.tf('nik.registered', p.name), 'warn'));
+    if (r.data.dtks_text) info.append(V.el('span', r.data.dtks_text, 'dtks' + (r.data.dtks_listed ? ' listed' : '')));
   }
 
   function addMember() {
