@@ -1240,6 +1240,8 @@ Perintah:
     {"Language", "Bahasa"},
     {"Sign in", "Masuk"},
     {"Checking...", "Memeriksa..."},
+    {"about {0} min left", "sekitar {0} menit lagi"},
+    {"about {0} s left", "sekitar {0} detik lagi"},
     {"DTKS", "DTKS"},
     {"{0} on this page overdue against the stage's time limit.", "{0} di halaman ini lewat tenggat tahapnya."},
     {"Waiting for (due)", "Menunggu (tenggat)"},

@@ -84,6 +84,8 @@ web::HttpResponse SyncStatus(ApiCall& call) {
     j.Key("progress").BeginObject().Field("pushed", static_cast<int64_t>(p.pushed))
         .Field("push_total", static_cast<int64_t>(p.push_total)).Field("docs_done", static_cast<int64_t>(p.docs_done))
         .Field("docs_total", static_cast<int64_t>(p.docs_total)).Field("bytes", static_cast<int64_t>(p.bytes))
+        .Field("doc_bytes_done", static_cast<int64_t>(p.doc_bytes_done))
+        .Field("doc_bytes_total", static_cast<int64_t>(p.doc_bytes_total))
         .Field("seconds", static_cast<int64_t>(p.seconds)).EndObject();
   }
   if (last.at_ms > 0) {

@@ -130,6 +130,8 @@ constexpr PageString kPageStrings[] = {
     {"sync.never", "This office has not synced yet."},
     {"sync.now", "Sync now"},
     {"sync.running", "Syncing: {0} of {1} change(s) sent, {2} KB..."},
+    {"sync.left_s", "about {0} s left"},
+    {"sync.left_min", "about {0} min left"},
     {"sync.outbox", "{0} change(s) wait in the outbox."},
     {"sync.refusals", "Refused by the hub"},
     {"sync.no_refusals", "No refusals."},

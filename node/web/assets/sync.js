@@ -21,11 +21,22 @@
     }
     V.setText('outbox', V.tf('sync.outbox', s.outbox_pending));
     V.setText('hub', s.hub_url ? V.tf('sync.hub', s.hub_url) : '');
-    const progress = document.getElementById('progress');
-    progress.hidden = !s.running;
+    document.getElementById('progress-box').hidden = !s.running;
     if (s.running) {
-      const p = s.progress || { pushed: 0, push_total: 0, bytes: 0 };
-      progress.textContent = V.tf('sync.running', p.pushed, p.push_total, Math.round(p.bytes / 1024));
+      const p = Object.assign({ pushed: 0, push_total: 0, bytes: 0, seconds: 0, doc_bytes_done: 0, doc_bytes_total: 0 },
+                              s.progress || {});
+      // The work in bytes: a change is a few hundred bytes on the wire, a
+      // scan its size. Time left from the rate so far (a cut slows it; the
+      // run resumes where the hub confirmed, and the bar with it).
+      const done = p.pushed * 300 + p.doc_bytes_done, total = p.push_total * 300 + p.doc_bytes_total;
+      const bar = document.getElementById('progress-bar');
+      bar.value = total > 0 ? Math.min(1000, Math.round(1000 * done / total)) : 0;
+      let text = V.tf('sync.running', p.pushed, p.push_total, Math.round(p.bytes / 1024));
+      if (done > 0 && total > done && p.seconds > 0) {
+        const left = Math.round(p.seconds * (total - done) / done);
+        text += ' ' + (left < 90 ? V.tf('sync.left_s', Math.max(1, left)) : V.tf('sync.left_min', Math.round(left / 60)));
+      }
+      V.setText('progress', text);
     }
     button.disabled = s.running || !V.session().may.record;
     const tbody = document.querySelector('#refusals tbody');
