@@ -434,6 +434,11 @@ constexpr Entry kCatalogue[] = {
      "pengecualian (tercatat di audit).",
      "DTKS (snapshot of {1}) lists NIK {0} as an active PBI participant (desil {2}). Approve only with an "
      "override reason (recorded in the audit log)."},
+    {MsgId::kWebChangedMeanwhile,
+     "{0} diubah sementara itu (sekarang '{1}'), mungkin di tab lain atau lewat sinkron. Tidak ada yang disimpan; "
+     "muat ulang halaman lalu ubah lagi.",
+     "{0} was changed meanwhile (it is now '{1}'), perhaps in another tab or by a sync. Nothing was saved; reload "
+     "the page and make your change again."},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");
@@ -1240,6 +1245,10 @@ Perintah:
     {"Language", "Bahasa"},
     {"Sign in", "Masuk"},
     {"Checking...", "Memeriksa..."},
+    {"Saved; it goes to Dinsos at the next sync.", "Tersimpan; dikirim ke Dinsos saat sinkron berikutnya."},
+    {"Save the change", "Simpan perubahan"},
+    {"Change the data of {0}", "Ubah data {0}"},
+    {"Change address or KK", "Ubah alamat atau KK"},
     {"about {0} min left", "sekitar {0} menit lagi"},
     {"about {0} s left", "sekitar {0} detik lagi"},
     {"DTKS", "DTKS"},

@@ -53,6 +53,12 @@ web::HttpResponse StatusReply(const ApiCall& call, const Status& status, const s
                     field.empty() ? status.field() : field);
 }
 
+std::string Col(const Row& row, const std::string& col) {
+  for (const auto& [k, v] : row)
+    if (k == col) return schema::IsNull(v) ? std::string() : schema::ValueToDisplay(v);
+  return {};
+}
+
 Result<web::JsonObject> Body(const ApiCall& call) { return web::JsonBody(call.req); }
 
 void AuditNow(NodeStore& store, const std::string& action, const std::string& subject, const std::string& detail) {

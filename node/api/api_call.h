@@ -82,6 +82,9 @@ struct ApiRoute {
 // The reply for a failed Status: its HTTP status and catalogue text in the
 // caller's language; `field` (if not empty) overrides the status's.
 web::HttpResponse StatusReply(const ApiCall& call, const Status& status, const std::string& field = "");
+
+// A record's column as text ("" for NULL or a missing column).
+std::string Col(const Row& row, const std::string& col);
 // The request's JSON body, or the reply refusing it.
 Result<web::JsonObject> Body(const ApiCall& call);
 
@@ -141,6 +144,10 @@ web::HttpResponse PageStrings(ApiCall& call);
 web::HttpResponse Search(ApiCall& call);
 web::HttpResponse ShowHousehold(ApiCall& call);
 web::HttpResponse RegisterHousehold(ApiCall& call);
+// edit_api.cc: PUT a person's or household's fields, each with the value the
+// page showed ("expected.FIELD"); changed meanwhile: 409, nothing written.
+web::HttpResponse EditPersonApi(ApiCall& call);
+web::HttpResponse EditHouseholdApi(ApiCall& call);
 web::HttpResponse CheckNik(ApiCall& call);
 web::HttpResponse CheckKk(ApiCall& call);
 // applications_api.cc

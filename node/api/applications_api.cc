@@ -14,12 +14,6 @@
 namespace simpul::node::api {
 namespace {
 
-std::string Col(const Row& row, const std::string& col) {
-  for (const auto& [k, v] : row)
-    if (k == col) return schema::IsNull(v) ? std::string() : schema::ValueToDisplay(v);
-  return {};
-}
-
 template <size_t N>
 void WriteCodes(JsonWriter& j, Lang lang, const char* key, const schema::CodeLabel (&table)[N]) {
   j.Key(key).BeginArray();

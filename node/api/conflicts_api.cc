@@ -15,12 +15,6 @@
 namespace simpul::node::api {
 namespace {
 
-std::string Col(const ConflictRow& r, const std::string& col) {
-  for (const auto& [k, v] : r)
-    if (k == col) return schema::IsNull(v) ? std::string() : schema::ValueToDisplay(v);
-  return {};
-}
-
 // The field's value now ("" when the row or value is missing).
 std::string CurrentValue(NodeStore& store, const schema::TableDef& t, const std::string& field, const std::string& id) {
   auto st = store.db().Prepare("SELECT \"" + field + "\" FROM \"" + std::string(t.name) + "\" WHERE id=?");

@@ -17,12 +17,6 @@ namespace {
 
 constexpr int kMaxResults = 50;
 
-std::string Col(const Row& row, const std::string& col) {
-  for (const auto& [k, v] : row)
-    if (k == col) return schema::IsNull(v) ? std::string() : schema::ValueToDisplay(v);
-  return {};
-}
-
 template <size_t N>
 std::string Label(Lang lang, const schema::CodeLabel (&table)[N], const std::string& code) {
   const schema::CodeLabel* c = schema::FindCode(table, code);

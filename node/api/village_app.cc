@@ -31,6 +31,8 @@ const api::ApiRoute kRoutes[] = {
     {"GET", "/api/v1/search", Access::kSignedIn, Permission::kRead, api::Search},
     {"GET", "/api/v1/households/{id}", Access::kSignedIn, Permission::kRead, api::ShowHousehold},
     {"POST", "/api/v1/households", Access::kSignedIn, Permission::kRecord, api::RegisterHousehold},
+    {"PUT", "/api/v1/households/{id}", Access::kSignedIn, Permission::kRecord, api::EditHouseholdApi},
+    {"PUT", "/api/v1/persons/{id}", Access::kSignedIn, Permission::kRecord, api::EditPersonApi},
     {"POST", "/api/v1/check/nik", Access::kSignedIn, Permission::kRead, api::CheckNik},
     {"POST", "/api/v1/check/kk", Access::kSignedIn, Permission::kRead, api::CheckKk},
     {"GET", "/api/v1/forms", Access::kSignedIn, Permission::kRead, api::Forms},

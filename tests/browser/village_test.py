@@ -99,6 +99,16 @@ class VillageTest(unittest.TestCase):
         wait(self.d, lambda drv: when.get_attribute('data-at') != before, timeout=120)
         wait(self.d, EC.element_to_be_clickable((By.ID, 'sync-now')), timeout=120)
 
+    def change_phone_of(self, name, phone):
+        """On the household page: "Ubah" on `name`'s row, a new phone, save."""
+        d = self.d
+        row = [r for r in d.find_elements(By.CSS_SELECTOR, '#household tbody tr') if name in r.text][0]
+        row.find_element(By.CSS_SELECTOR, 'button[id^="edit-"]').click()
+        field = wait(d, EC.visibility_of_element_located((By.ID, 'edit-phone')))
+        field.clear()
+        field.send_keys(phone)
+        d.find_element(By.ID, 'edit-save').click()
+
     def persons(self):
         return self.env.node('person', 'list')
 
@@ -183,6 +193,22 @@ class VillageTest(unittest.TestCase):
         self.assertIn('Kepala keluarga', text_of(d, '#household table'))
         self.assertEqual(sorted(p['name'] for p in self.persons()), ['Budi Santoso', 'Siti Aminah'])
         self.shot('07-household-saved')
+        # A change from the household page; a second tab still showing the
+        # old value is told so, and nothing of it is saved.
+        first = d.current_window_handle
+        page = d.current_url
+        d.switch_to.new_window('tab')
+        d.get(page)
+        wait(d, EC.text_to_be_present_in_element((By.CSS_SELECTOR, '#household table'), 'Budi Santoso'))
+        self.change_phone_of('Budi Santoso', '0813-1111-2222')
+        wait(d, lambda drv: 'Tersimpan' in text_of(drv, '#message'))
+        d.close()
+        d.switch_to.window(first)
+        self.change_phone_of('Budi Santoso', '0813-3333-4444')
+        wait(d, lambda drv: 'diubah sementara itu' in text_of(drv, '#edit-form'))
+        self.shot('07b-changed-meanwhile')
+        phones = {p['name']: p.get('phone') for p in self.persons()}
+        self.assertEqual(phones['Budi Santoso'], '0813-1111-2222')
 
     def test_03_find_by_name_nik_or_kk(self):
         d = self.d

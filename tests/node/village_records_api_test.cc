@@ -169,3 +169,37 @@ TEST_CASE_FIXTURE(SignedIn, "sync now on a node never enrolled says so") {
 
 }  // namespace
 }  // namespace simpul::node::testing
+
+TEST_CASE_FIXTURE(SignedIn, "edits: a person and a household changed with the values shown; changed meanwhile is refused") {
+  auto [hh, head] = Household();
+  const int64_t outbox = Count("SELECT count(*) FROM outbox");
+  const std::string person = "/api/v1/persons/" + head, house = "/api/v1/households/" + hh;
+  // The page sends what it showed; the phone and the address change.
+  auto saved = Call("PUT", person,
+                    "{\"name\":\"Siti Aminah\",\"phone\":\"0812-3456-7890\",\"expected.name\":\"Siti Aminah\","
+                    "\"expected.phone\":\"\"}");
+  REQUIRE_MESSAGE(saved.status == 200, saved.body);
+  CHECK(saved.body.find("\"changed\":1") != std::string::npos);
+  CHECK(Count("SELECT count(*) FROM persons WHERE id='" + head + "' AND phone='0812-3456-7890'") == 1);
+  CHECK(Count("SELECT count(*) FROM outbox") > outbox);
+  auto moved = Call("PUT", house, "{\"address\":\"Dusun Sumberejo\",\"expected.address\":\"Dusun Krajan\"}");
+  REQUIRE_MESSAGE(moved.status == 200, moved.body);
+  CHECK(Count("SELECT count(*) FROM households WHERE id='" + hh + "' AND address='Dusun Sumberejo'") == 1);
+
+  const int64_t before = Count("SELECT count(*) FROM outbox");
+  // A second tab still showing the old phone: refused naming it, nothing written.
+  auto stale = Call("PUT", person, "{\"phone\":\"0813-0000-1111\",\"expected.phone\":\"\"}");
+  CHECK(stale.status == 409);
+  CHECK(StringField(stale.body, "field") == "phone");
+  CHECK(StringField(stale.body, "message").find("0812-3456-7890") != std::string::npos);
+  // Without the value shown: refused too.
+  CHECK(Call("PUT", person, "{\"phone\":\"0813-0000-1111\"}").status == 400);
+  // The record's own checks: a NIK typo named, the typed value kept by the page.
+  auto typo = Call("PUT", person, "{\"nik\":\"3510013211870002\",\"expected.nik\":\"3510015211870002\"}");
+  CHECK(typo.status == 400);
+  CHECK(StringField(typo.body, "field") == "nik");
+  CHECK(Call("PUT", "/api/v1/persons/nope", "{\"name\":\"X\",\"expected.name\":\"\"}").status == 404);
+  CHECK(Count("SELECT count(*) FROM outbox") == before);
+  CHECK(Count("SELECT count(*) FROM persons WHERE id='" + head + "' AND phone='0812-3456-7890' AND "
+              "nik='3510015211870002'") == 1);
+}

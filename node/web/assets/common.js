@@ -243,7 +243,9 @@ const V = (() => {
 
   // A household as a card: the KK and address, then its members, each with
   // "new application"; `withOpen` adds a link to the household's page.
-  function householdCard(h, withOpen) {
+  // `onEdit(member|null)`: the household page's "change" buttons (null: the
+  // household's own address and KK).
+  function householdCard(h, withOpen, onEdit) {
     const card = el('section', null, 'card household');
     const head = el('h2');
     head.append(el('span', t('hh.kk') + ' ' + (h.no_kk || '—')), el('span', ' · ' + h.address, 'muted'));
@@ -263,12 +265,26 @@ const V = (() => {
         const a = link('/application?new=1&household=' + encodeURIComponent(h.id) + '&applicant=' +
                          encodeURIComponent(m.id), t('hh.new_application'), 'button small');
         td.append(a);
+        if (onEdit) {
+          const b = el('button', t('hh.edit_person'), 'small');
+          b.type = 'button';
+          b.id = 'edit-' + m.id;
+          b.addEventListener('click', () => onEdit(m));
+          td.append(' ', b);
+        }
       }
       row.append(td);
       tbody.append(row);
     }
     table.append(thead, tbody);
     card.append(table);
+    if (onEdit && session && session.may.record) {
+      const b = el('button', t('hh.edit_household'), 'small');
+      b.type = 'button';
+      b.id = 'edit-household';
+      b.addEventListener('click', () => onEdit(null));
+      card.append(b);
+    }
     if (withOpen) {
       const open = link('/household?id=' + encodeURIComponent(h.id), t('hh.open'), 'open');
       card.append(open);
