@@ -5,6 +5,7 @@
 #include "node/letters.h"
 #include "node/web/page_strings.h"
 #include "schema/dtks.h"
+#include "schema/field_labels.h"
 #include "schema/indicators.h"
 #include "schema/local_time.h"
 #include "schema/model.h"
@@ -112,6 +113,21 @@ web::HttpResponse SaveApplication(ApiCall& call, const std::string& existing_id)
   }
   auto txn = schema::Transaction::Begin(store.db());
   if (!txn.ok()) return StatusReply(call, txn.status());
+  if (!creating) {
+    // A field the page changes, sent with the value it showed
+    // ("expected.FIELD"): changed meanwhile (another tab, Dinsos's edit
+    // arriving by sync) is refused naming it, nothing written.
+    auto row = ReadRecord(store, Entity::kApplication, existing_id);
+    if (!row.ok()) return StatusReply(call, row.status());
+    for (const auto& spec : EntityOptions(Entity::kApplication)) {
+      const std::string field = spec.field, expected = "expected." + field, now = Col(*row, field);
+      if (!body->IsString(expected) || !body->IsString(field) || body->String(field) == now) continue;
+      if (body->String(expected) != now)
+        return StatusReply(call, Status::Aborted(field + " changed meanwhile; nothing was written")
+                                     .WithMsg(MsgId::kWebChangedMeanwhile,
+                                              {schema::FieldLabel(call.lang, "applications", field), now}), field);
+    }
+  }
   auto written = creating ? CreateRecord(store, Entity::kApplication, opts)
                           : EditRecord(store, Entity::kApplication, existing_id, opts);
   if (!written.ok())

@@ -112,6 +112,14 @@ TEST_CASE_FIXTURE(SignedIn, "applications: new with answers, checklist, submit, 
   CHECK(refused.status == 409);
   auto edited = Call("PUT", "/api/v1/applications/" + app, "{\"purpose\":\"Berobat ke RSUD\",\"service_type\":\"\"}");
   CHECK(edited.status == 200);
+  // A second tab that still shows the first purpose: refused, named.
+  auto stale = Call("PUT", "/api/v1/applications/" + app,
+                    "{\"purpose\":\"Sekolah\",\"expected.purpose\":\"\"}");
+  CHECK(stale.status == 409);
+  CHECK(StringField(stale.body, "field") == "purpose");
+  CHECK(StringField(stale.body, "message").find("Berobat ke RSUD") != std::string::npos);
+  CHECK(Call("PUT", "/api/v1/applications/" + app,
+             "{\"purpose\":\"Sekolah\",\"expected.purpose\":\"Berobat ke RSUD\"}").status == 200);
   auto bad_answer = Call("PUT", "/api/v1/applications/" + app, "{\"ans.no_shelter\":\"mungkin\"}");
   CHECK(bad_answer.status == 400);
   CHECK(StringField(bad_answer.body, "field") == "indicators");

@@ -186,6 +186,9 @@
     let r;
     if (current) {
       delete values.type;
+      // What the page showed: the app refuses a field changed meanwhile.
+      for (const f of ['purpose', 'service_type', 'device_kind', 'notes'])
+        if (f in values) values['expected.' + f] = current[f] || '';
       r = await V.api('PUT', '/api/v1/applications/' + encodeURIComponent(current.id), values);
     } else {
       values.applicant_id = V.param('applicant');
