@@ -393,8 +393,11 @@ class SimpulEnv:
                 raise SimpulError('%s is missing: apt-get install chromium chromium-driver (tools/setup.sh)' % path)
         opts = webdriver.ChromeOptions()
         opts.binary_location = '/usr/bin/chromium'
+        # A fake camera that needs no permission prompt: the village app's
+        # "Camera" button is driven as a person would use the laptop's.
         for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--window-size=1366,768',
-                  '--disable-dev-shm-usage', '--lang=id', '--user-data-dir=' + tempfile.mkdtemp(dir=self.work)):
+                  '--disable-dev-shm-usage', '--lang=id', '--user-data-dir=' + tempfile.mkdtemp(dir=self.work),
+                  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'):
             opts.add_argument(a)
         opts.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
         driver = webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=opts)

@@ -270,6 +270,15 @@ class VillageTest(unittest.TestCase):
         docs = self.env.node('application', 'show', self.app_id)['attachments']
         self.assertEqual(sorted((a['kind'], a['filename']) for a in docs),
                          [('kk', 'kk-siti.jpg'), ('ktp', 'ktp-siti.pdf')])
+        # The laptop's camera (Chromium's fake one here): the referral letter photographed.
+        d.find_element(By.ID, 'doc-camera-referral').click()
+        video = wait(d, EC.visibility_of_element_located((By.ID, 'camera-video')))
+        wait(d, lambda drv: drv.execute_script('return arguments[0].videoWidth', video) > 0)
+        self.shot('10c-camera')
+        d.find_element(By.ID, 'camera-take').click()
+        wait(d, EC.text_to_be_present_in_element((By.ID, 'doc-referral'), 'kamera-'))
+        taken = {a['kind']: a for a in self.env.node('application', 'show', self.app_id)['attachments']}
+        self.assertTrue(taken['referral']['filename'].startswith('kamera-'), taken)
         wait(d, EC.visibility_of_element_located((By.ID, 'complete')))
         self.shot('10b-application-scans')
         d.find_element(By.ID, 'submit').click()

@@ -29,6 +29,38 @@ const Documents = (() => {
     return true;
   }
 
+  // The laptop's camera (127.0.0.1 counts as a secure context): a live
+  // picture in a dialog, "take the photo", and the frame goes out as a JPEG
+  // like a chosen file. No camera, or no permission: {error}, and the file
+  // input still works.
+  async function takePhoto(label) {
+    const dialog = document.getElementById('camera');
+    const video = document.getElementById('camera-video');
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment', width: { ideal: 1920 } } });
+    } catch (e) {
+      return { error: V.t('camera.none') };
+    }
+    video.srcObject = stream;
+    V.setText('camera-title', V.tf('camera.title', label));
+    dialog.returnValue = '';
+    const taken = new Promise((resolve) => { dialog.onclose = () => resolve(dialog.returnValue === 'take'); });
+    dialog.showModal();
+    let file = null;
+    if (await taken && video.videoWidth) {
+      const canvas = document.createElement('canvas');
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      canvas.getContext('2d').drawImage(video, 0, 0);
+      const blob = await new Promise((res) => canvas.toBlob(res, 'image/jpeg', 0.85));
+      if (blob) file = new File([blob], 'kamera-' + Date.now() + '.jpg', { type: 'image/jpeg' });
+    }
+    for (const track of stream.getTracks()) track.stop();
+    video.srcObject = null;
+    return { file };
+  }
+
   // Fills the documents card of `app`; `reload` shows the application again
   // after a scan was attached.
   function render(app, mayAttach, reload) {
@@ -81,7 +113,26 @@ const Documents = (() => {
           input.value = '';
           if (ok) await reload();
         });
-        act.append(label, status);
+        act.append(label);
+        if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+          const cam = V.el('button', V.t('camera.open'), 'small');
+          cam.type = 'button';
+          cam.id = 'doc-camera-' + k.kind;
+          cam.addEventListener('click', async () => {
+            const shot = await takePhoto(k.label);
+            if (shot.error) {
+              V.showMessage(status.id, shot.error, 'error');
+              return;
+            }
+            if (!shot.file) return;
+            cam.disabled = true;
+            const ok = await send(app, k.kind, k.label, replaces, shot.file, status);
+            cam.disabled = false;
+            if (ok) await reload();
+          });
+          act.append(' ', cam);
+        }
+        act.append(status);
       }
       tr.append(what, files, act);
       tbody.append(tr);
