@@ -21,6 +21,7 @@ against the real simpul-node and, for the sync, the real simpul-hub
 
 Screenshots go to $SIMPUL_ARTIFACT_DIR/browser-village/.
 """
+import json
 import os
 import re
 import sys
@@ -329,6 +330,29 @@ class VillageTest(unittest.TestCase):
         self.shot('14-sync-done')
         self.go('/board', 'board')
         wait(d, EC.text_to_be_present_in_element((By.ID, 'group-at_dinsos'), 'Siti Aminah'))
+
+    def test_06b_a_returned_application_is_fixed_and_resubmitted(self):
+        # Dinsos returns it: the reason reaches the board at the next sync;
+        # the operator scans the KK again, resubmits, and syncs.
+        d = self.d
+        self.env.hub('application', 'return', self.app_id, '--reason', 'Foto KK buram', user='vera')
+        self.go('/sync', 'sync-now')
+        self.sync_now()
+        self.go('/board', 'board')
+        wait(d, EC.text_to_be_present_in_element((By.ID, 'group-returned'), 'Siti Aminah'))
+        self.assertIn('Foto KK buram', text_of(d, '#group-returned'))
+        self.go('/application?id=' + self.app_id, 'status')
+        wait(d, EC.text_to_be_present_in_element((By.ID, 'reason'), 'Foto KK buram'))
+        attach_scan(d, 'kk', self.env.write_file('kk-jelas.png', png_bytes(800, 600)))
+        wait(d, EC.element_to_be_clickable((By.ID, 'submit'))).click()
+        wait(d, lambda drv: 'status-submitted' in drv.find_element(By.ID, 'status').get_attribute('class'))
+        self.shot('14b-resubmitted')
+        self.go('/sync', 'sync-now')
+        self.sync_now()
+        self.assertIn('Sinkronisasi berhasil', text_of(d, '#last-text'))
+        shown = json.loads(self.env.hub('--json', 'application', 'show', self.app_id).stdout)
+        self.assertEqual([e['kind'] for e in shown['events']][-2:], ['returned', 'resubmitted'])
+        self.assertIn('kk-jelas.png', [doc['filename'] for doc in shown['documents']])
 
     def test_07_the_letter_dinsos_issued_prints(self):
         d = self.d
