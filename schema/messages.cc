@@ -439,6 +439,8 @@ constexpr Entry kCatalogue[] = {
      "muat ulang halaman lalu ubah lagi.",
      "{0} was changed meanwhile (it is now '{1}'), perhaps in another tab or by a sync. Nothing was saved; reload "
      "the page and make your change again."},
+    {MsgId::kWebTooManyRequests, "Terlalu banyak permintaan dari sesi ini. Coba lagi dalam {0} detik.",
+     "Too many requests from this session. Try again in {0} seconds."},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");

@@ -216,6 +216,7 @@ enum class MsgId : uint16_t {
   kWebBenefitHeld,        // {0} NIK, {1} type, {2} application, {3} village, {4} status
   kWebBenefitDtksPbiActive,  // {0} NIK, {1} snapshot date, {2} desil (or "-")
   kWebChangedMeanwhile,      // {0} field, {1} its value now
+  kWebTooManyRequests,       // {0} seconds
   kCount_,  // keep last
 };
 

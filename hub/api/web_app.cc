@@ -97,7 +97,8 @@ web::HttpResponse HtmlPage(int status, const std::string& title, const std::stri
 
 struct WebApp::Impl {
   Impl(HubStore& s, WebAppOptions o, std::function<int64_t()> n)
-      : store(s), sessions(o.sessions), throttle(o.throttle), files(HubWebAssets()), now(std::move(n)) {
+      : store(s), sessions(o.sessions), throttle(o.throttle), api_limit(o.api_limit), files(HubWebAssets()),
+        now(std::move(n)) {
     if (!now) now = WallClockMs;
     for (const auto& route : kRoutes)
       router.Add(route.method, route.pattern,
@@ -113,6 +114,7 @@ struct WebApp::Impl {
   HubStore& store;
   web::SessionStore sessions;
   web::SignInThrottle throttle;
+  web::RateLimit api_limit;  // per session (or address before signing in)
   web::StaticFiles files;
   std::function<int64_t()> now;
   web::Router router;
@@ -161,6 +163,16 @@ web::HttpResponse WebApp::Impl::Api(const web::HttpRequest& req) {
   if (req.body.size() > web::kMaxJsonBody)
     return api::ErrorReply(413, "resource_exhausted",
                            "request body over " + std::to_string(web::kMaxJsonBody) + " bytes", "body");
+  // A script or a stuck page hammering the API slows itself down, not the
+  // office: each session (or address, before sign-in) has its own bucket.
+  std::string key = req.Cookie(sessions.options().cookie_name);
+  key = key.empty() ? "addr:" + req.PeerAddress() : "session:" + key;
+  if (int64_t wait = api_limit.Take(key, now()); wait > 0) {
+    const int64_t seconds = (wait + 999) / 1000;
+    auto r = api::ErrorReply(429, "resource_exhausted", Msg(lang, MsgId::kWebTooManyRequests, {std::to_string(seconds)}));
+    r.Set("retry-after", std::to_string(seconds));
+    return r;
+  }
   return router.Dispatch(req, [&](int status, const std::string&) {
     return status == 405 ? api::ErrorReply(405, "method_not_allowed", Msg(lang, MsgId::kWebMethodNotAllowed))
                          : api::ErrorReply(404, "not_found", Msg(lang, MsgId::kWebNotFound));

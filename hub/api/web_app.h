@@ -33,6 +33,9 @@ namespace simpul::hub {
 struct WebAppOptions {
   web::SessionOptions sessions;
   web::ThrottleOptions throttle;
+  // API requests per session (or address before sign-in): a burst of 300,
+  // then 20 a second; far above a person's pace (a dashboard is 7 requests).
+  web::RateLimitOptions api_limit = {300, 50, 1'000'000, 1, 10000};
 };
 
 class WebApp {

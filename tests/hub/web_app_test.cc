@@ -75,6 +75,28 @@ TEST_CASE("web app: the API needs a live session; an idle session ends; a disabl
   CHECK(f.Call("GET", "/api/v1/applications", "", t.cookie).status == 401);
 }
 
+TEST_CASE("web app: a session hammering the API is slowed with 429 and Retry-After; others are not") {
+  Fixture f;
+  f.Accounts();
+  WebAppOptions options;
+  options.api_limit.per_address_burst = 3;
+  options.api_limit.per_address_refill_ms = 60'000;
+  f.app = std::make_unique<WebApp>(*f.store, options, [&f] { return f.now; });
+  auto vera = f.SignIn("vera");  // the sign-in takes the address's first token
+  CHECK(f.Call("GET", "/api/v1/applications", "", vera.cookie).status == 200);
+  CHECK(f.Call("GET", "/api/v1/applications", "", vera.cookie).status == 200);
+  CHECK(f.Call("GET", "/api/v1/applications", "", vera.cookie).status == 200);
+  auto slowed = f.Call("GET", "/api/v1/applications", "", vera.cookie);
+  CHECK(slowed.status == 429);
+  CHECK(slowed.HeaderValue("retry-after") == "60");
+  CHECK(Has(slowed, "\"code\":\"resource_exhausted\""));
+  auto oki = f.SignIn("oki");  // another session: its own bucket
+  CHECK(f.Call("GET", "/api/v1/applications", "", oki.cookie).status == 200);
+  f.now += 20'000;  // a third of a minute: one token back
+  CHECK(f.Call("GET", "/api/v1/applications", "", vera.cookie).status == 200);
+  CHECK(f.Call("GET", "/api/v1/applications", "", vera.cookie).status == 429);
+}
+
 TEST_CASE("web app: a missing or forged CSRF token and a role beyond its permission change nothing") {
   Fixture f;
   f.Accounts();
