@@ -204,6 +204,16 @@ Status Db::UseWal() {
 }
 
 int64_t Db::Changes() const { return sqlite3_changes64(db_.get()); }
+int64_t Db::TotalChanges() const { return sqlite3_total_changes64(db_.get()); }
+
+Result<int64_t> Db::DataVersion() {
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * st, Cached("PRAGMA data_version"));
+  SIMPUL_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Error("PRAGMA data_version");
+  int64_t v = st->Int(0);
+  st->Reset();
+  return v;
+}
 int64_t Db::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_.get()); }
 
 Status Db::Error(std::string_view what) const {

@@ -96,6 +96,11 @@ class Db {
   Result<Stmt*> Cached(const std::string& sql);
 
   int64_t Changes() const;
+  // Rows changed through this connection since it opened, and SQLite's
+  // data_version (changes by other connections): together they say whether
+  // anything was written since they were last read.
+  int64_t TotalChanges() const;
+  Result<int64_t> DataVersion();
   int64_t LastInsertRowid() const;
   sqlite3* handle() const { return db_.get(); }
   const std::string& path() const { return path_; }

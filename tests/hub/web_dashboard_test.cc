@@ -183,3 +183,34 @@ TEST_CASE("queue: many applications take their statuses from one read of the eve
 
 }  // namespace
 }  // namespace simpul::hub
+
+namespace simpul::hub {
+namespace {
+
+using namespace testing_web;
+
+TEST_CASE("web dashboard: the figures follow a write from another connection (simpul-hub beside serve) at once") {
+  DashboardFixture f;
+  f.Received("A1", "35.10.01.2001", 2);
+  auto vera = f.SignIn("vera");
+  CHECK(Has(f.Call("GET", "/api/v1/dashboard", "", vera.cookie), "\"applications\":1,"));
+  CHECK(Has(f.Call("GET", "/api/v1/dashboard/chart/by_service.svg", "", vera.cookie), "<svg"));
+  {
+    // As `simpul-hub` run beside `serve` writes: its own connection.
+    auto other = schema::Db::Open(f.store->db().path());
+    REQUIRE(other.ok());
+    const std::string at = sync::Hlc::FormatVersion(sync::Stamp::Make(static_cast<uint64_t>(f.now - 3'600'000), 0),
+                                                    "node-1");
+    for (const std::string& sql :
+         {std::string("INSERT INTO applications(id,village,type) VALUES('A2','35.10.01.2001','poverty_statement')"),
+          "INSERT INTO events(id,village,subject_id,subject_kind,kind,actor,actor_role,at,after) VALUES('EA2',"
+          "'35.10.01.2001','A2','application','submitted','node-1','village','" + at + "','')",
+          "INSERT INTO changelog(version,tbl,row_id,village,origin,received_at_ms) VALUES('vA2','events','EA2',"
+          "'35.10.01.2001','node-1'," + std::to_string(f.now - 1000) + ")"})
+      REQUIRE_MESSAGE(other->Exec(sql).ok(), sql);
+  }
+  CHECK(Has(f.Call("GET", "/api/v1/dashboard", "", vera.cookie), "\"applications\":2,"));
+}
+
+}  // namespace
+}  // namespace simpul::hub
