@@ -62,6 +62,8 @@ Status ReadServeConfig(const std::string& path, ServeConfig* cfg) {
     else if (k == "max_body_mb") SIMPUL_RETURN_IF_ERROR(number(&cfg->max_body_mb));
     else if (k == "max_ahead_hours") SIMPUL_RETURN_IF_ERROR(number(&cfg->max_ahead_hours));
     else if (k == "session_idle_minutes") SIMPUL_RETURN_IF_ERROR(number(&cfg->session_idle_minutes));
+    else if (k == "tls_cert") cfg->tls_cert = v;
+    else if (k == "tls_key") cfg->tls_key = v;
     else if (k == "secure_cookies") {
       if (v != "yes" && v != "no")
         return Status::InvalidArgument(path + ":" + std::to_string(n) + ": secure_cookies must be yes or no");
@@ -82,6 +84,8 @@ Status Serve(const ServeConfig& cfg) {
   if (port < 0 || port > 65535) return Status::InvalidArgument("bad port in --listen");
   so.port = static_cast<uint16_t>(port);
   so.body_limit = cfg.max_body_mb << 20;
+  so.tls_cert_file = cfg.tls_cert;
+  so.tls_key_file = cfg.tls_key;
   // One server per data directory; `restore` takes the same lock.
   SIMPUL_ASSIGN_OR_RETURN(DataDirLock lock, DataDirLock::Acquire(cfg.data));
   SIMPUL_ASSIGN_OR_RETURN(auto store, HubStore::Open(cfg.data, sync::SystemClock::Default()));
@@ -90,7 +94,8 @@ Status Serve(const ServeConfig& cfg) {
   HubStore* hub = store.get();
   // The Dinsos web app: everything but /v1/ (hub/api/web_app.h).
   WebAppOptions wopt;
-  wopt.sessions.secure_cookie = cfg.secure_cookies;
+  // Served over HTTPS by the hub itself: the cookie never goes over plain HTTP.
+  wopt.sessions.secure_cookie = cfg.secure_cookies || !cfg.tls_cert.empty();
   wopt.sessions.idle_timeout_ms = static_cast<int64_t>(cfg.session_idle_minutes) * 60000;
   WebApp webapp(*store, wopt);
   so.server_name = "simpul-hub";
@@ -142,8 +147,8 @@ Status Serve(const ServeConfig& cfg) {
                store->Meta("name").c_str(), cfg.data.c_str(), so.address.c_str(), bound,
                sync::crypto::Fingerprint(store->identity().sign_pk).c_str());
   if (Status web_ok = CheckWebAppAllowed(*store); web_ok.ok())
-    std::fprintf(stderr, "%s web application at http://%s:%u/ (sign in with a hub operator account)\n",
-                 UtcTimestamp().c_str(), so.address.c_str(), bound);
+    std::fprintf(stderr, "%s web application at %s://%s:%u/ (sign in with a hub operator account)\n",
+                 UtcTimestamp().c_str(), cfg.tls_cert.empty() ? "http" : "https", so.address.c_str(), bound);
   else
     std::fprintf(stderr, "%s web application not served yet: %s\n", UtcTimestamp().c_str(),
                  Describe(Lang::kEn, web_ok).c_str());

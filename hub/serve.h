@@ -21,6 +21,9 @@ struct ServeConfig {
   uint64_t max_ahead_hours = 24;
   uint64_t session_idle_minutes = 30;  // the web app signs an idle operator out
   bool secure_cookies = false;         // yes behind a TLS reverse proxy (docs/OPERATIONS.md)
+  // PEM certificate chain and key: the listen port then serves HTTPS for
+  // browsers beside plain HTTP for the villages (web/http_server.h).
+  std::string tls_cert, tls_key;
 };
 
 // Reads `key = value` lines (# comments) into `cfg`; names the line of an

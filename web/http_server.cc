@@ -11,6 +11,13 @@
 //
 // One request is in flight per connection (no pipelining), so the response
 // queue is bounded at one. Every completion checks `ec` first.
+//
+// TLS (ServerOptions::tls_cert_file): the same port then serves HTTPS and
+// plain HTTP. A Detector reads the first bytes (Beast's detect_ssl, as in
+// its advanced_server_flex example) and hands the connection, with what it
+// read, to a Session over an ssl_stream (handshake first) or a plain one:
+// browsers come over https://, the villages' nodes keep http:// (sync is
+// sealed end to end).
 #include "web/http_server.h"
 
 #include <algorithm>
@@ -25,7 +32,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -35,6 +44,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -42,6 +52,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -85,7 +96,14 @@ std::string FormatEndpoint(const tcp::endpoint& ep) {
   return ep.address().is_v6() ? "[" + host + "]:" + port : host + ":" + port;
 }
 
-class Session;
+// A live connection the server may have to drop on Stop().
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual void Shutdown() = 0;
+};
+
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // Everything the sessions share. HttpServer::Impl is this, by inheritance.
 class Server {
@@ -111,9 +129,14 @@ class Server {
   net::io_context& ioc() { return ioc_; }
   net::thread_pool& worker() { return worker_; }
   HttpResponse CallHandler(const HttpRequest& req) const;
-  void Deregister(Session* s) {
+  net::ssl::context* tls() { return tls_ ? &*tls_ : nullptr; }
+  void Register(const std::shared_ptr<Connection>& c) {
     std::lock_guard<std::mutex> lock(sessions_mu_);
-    sessions_.erase(s);
+    sessions_.emplace(c.get(), c);
+  }
+  void Deregister(Connection* c) {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    sessions_.erase(c);
   }
 
  private:
@@ -130,7 +153,8 @@ class Server {
   // thread, hence the mutex. Declared before ioc_ so it outlives the handlers
   // ioc_ destroys.
   std::mutex sessions_mu_;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> sessions_;
+  std::optional<net::ssl::context> tls_;  // set by Start() when a certificate is configured
 
   net::io_context ioc_{1};
   tcp::acceptor acceptor_{ioc_};
@@ -139,29 +163,53 @@ class Server {
   net::thread_pool worker_{1};  // the handler runs here, one call at a time
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection's requests over `Stream`: beast::tcp_stream, or TlsStream
+// (the TLS handshake first). `buffer` holds what a Detector already read.
+template <class Stream>
+class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket&& socket, Server& server) : server_(server), stream_(std::move(socket)) {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  template <class... StreamArgs>
+  Session(Server& server, beast::flat_buffer&& buffer, StreamArgs&&... stream_args)
+      : server_(server), stream_(std::forward<StreamArgs>(stream_args)...), buffer_(std::move(buffer)) {
     beast::error_code ec;
-    tcp::endpoint ep = stream_.socket().remote_endpoint(ec);
+    tcp::endpoint ep = Lowest().socket().remote_endpoint(ec);
     if (!ec) peer_ = FormatEndpoint(ep);
-    stream_.socket().set_option(tcp::no_delay(true), ec);  // best effort
+    Lowest().socket().set_option(tcp::no_delay(true), ec);  // best effort
   }
-  ~Session() { server_.Deregister(this); }
+  ~Session() override { server_.Deregister(this); }
 
   void Start() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::DoRead, shared_from_this()));
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        self->state_ = State::kReading;  // a stop before the handshake ends closes it
+        self->Lowest().expires_after(self->ReadTimeout());
+        self->stream_.async_handshake(net::ssl::stream_base::server, self->buffer_.data(),
+                                      beast::bind_front_handler(&Session::OnHandshake, self));
+      } else {
+        self->DoRead();
+      }
+    });
   }
 
   // Server is stopping: drop idle connections now; one whose request is
   // being handled or answered finishes the reply (with Connection: close).
-  void Shutdown() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->state_ == State::kReading || self->state_ == State::kDraining) self->stream_.close();
+  void Shutdown() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->state_ == State::kReading || self->state_ == State::kDraining) self->Lowest().close();
     });
   }
 
  private:
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  void OnHandshake(beast::error_code ec, std::size_t used) {
+    if (ec) return DoClose();  // not TLS after all, a bad client hello, a timeout
+    buffer_.consume(used);
+    DoRead();
+  }
+
   enum class State { kReading, kHandling, kWriting, kDraining, kClosed };
 
   Millis ReadTimeout() const { return Millis(std::max(1, server_.options().read_timeout_ms)); }
@@ -172,9 +220,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(server_.options().body_limit);
     parser_->header_limit(kHeaderLimit);
-    stream_.expires_after(ReadTimeout());
+    Lowest().expires_after(ReadTimeout());
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+                     beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t /*bytes*/) {
@@ -230,7 +278,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.reset();
 
     // The work guard keeps Run() from returning while the handler runs.
-    net::post(server_.worker(), [self = shared_from_this(), req = std::move(req),
+    net::post(server_.worker(), [self = this->shared_from_this(), req = std::move(req),
                                  strand = stream_.get_executor(),
                                  work = net::make_work_guard(server_.ioc())]() mutable {
       HttpResponse out = self->server_.CallHandler(req);
@@ -280,8 +328,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void StartWrite() {
-    stream_.expires_after(ReadTimeout());  // a peer that never reads must not pin us
-    http::async_write(stream_, res_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+    Lowest().expires_after(ReadTimeout());  // a peer that never reads must not pin us
+    http::async_write(stream_, res_, beast::bind_front_handler(&Session::OnWrite, this->shared_from_this()));
   }
 
   void OnWrite(beast::error_code ec, std::size_t /*bytes*/) {
@@ -295,16 +343,16 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoDrain() {
     state_ = State::kDraining;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
     buffer_.clear();
     drained_ = 0;
-    stream_.expires_after(std::min(ReadTimeout(), kDrainTimeout));  // one deadline for the whole drain
+    Lowest().expires_after(std::min(ReadTimeout(), kDrainTimeout));  // one deadline for the whole drain
     ReadDrain();
   }
 
   void ReadDrain() {
     stream_.async_read_some(buffer_.prepare(kDrainChunk),
-                            beast::bind_front_handler(&Session::OnDrain, shared_from_this()));
+                            beast::bind_front_handler(&Session::OnDrain, this->shared_from_this()));
   }
 
   void OnDrain(beast::error_code ec, std::size_t bytes) {
@@ -317,12 +365,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoClose() {
     state_ = State::kClosed;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Lowest().close();
   }
 
   Server& server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
@@ -332,6 +380,48 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = false;
   bool linger_ = false;
   size_t drained_ = 0;
+};
+
+// With TLS configured: reads the first bytes, then hands the connection and
+// those bytes to a TLS or a plain Session.
+class Detector : public Connection, public std::enable_shared_from_this<Detector> {
+ public:
+  Detector(tcp::socket&& socket, Server& server) : server_(server), stream_(std::move(socket)) {}
+  ~Detector() override { server_.Deregister(this); }
+
+  void Start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->stream_.expires_after(Millis(std::max(1, self->server_.options().read_timeout_ms)));
+      beast::async_detect_ssl(self->stream_, self->buffer_, beast::bind_front_handler(&Detector::OnDetect, self));
+    });
+  }
+
+  void Shutdown() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->stream_.close(); });
+  }
+
+ private:
+  void OnDetect(beast::error_code ec, bool tls) {
+    if (ec || server_.stopping()) {
+      stream_.close();
+      return;
+    }
+    stream_.expires_never();
+    if (tls) {
+      auto s = std::make_shared<Session<TlsStream>>(server_, std::move(buffer_), stream_.release_socket(),
+                                                    *server_.tls());
+      server_.Register(s);
+      s->Start();
+    } else {
+      auto s = std::make_shared<Session<beast::tcp_stream>>(server_, std::move(buffer_), stream_.release_socket());
+      server_.Register(s);
+      s->Start();
+    }
+  }
+
+  Server& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
 };
 
 HttpResponse Server::CallHandler(const HttpRequest& req) const {
@@ -354,6 +444,28 @@ HttpResponse Server::CallHandler(const HttpRequest& req) const {
 
 Result<uint16_t> Server::Start() {
   if (acceptor_.is_open()) return Status::FailedPrecondition("HTTP server already started");
+  if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
+    if (options_.tls_cert_file.empty() || options_.tls_key_file.empty())
+      return Status::InvalidArgument("TLS needs both a certificate and its key").WithField("tls_cert");
+    // TLS 1.2 and later only.
+    tls_.emplace(net::ssl::context::tls_server);
+    tls_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                      net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1 |
+                      net::ssl::context::single_dh_use);
+    beast::error_code tls_ec;
+    tls_->use_certificate_chain_file(options_.tls_cert_file, tls_ec);
+    if (tls_ec) {
+      tls_.reset();
+      return Status::InvalidArgument("cannot read the TLS certificate " + options_.tls_cert_file + ": " +
+                                     tls_ec.message()).WithField("tls_cert");
+    }
+    tls_->use_private_key_file(options_.tls_key_file, net::ssl::context::pem, tls_ec);
+    if (tls_ec) {
+      tls_.reset();
+      return Status::InvalidArgument("cannot read the TLS key " + options_.tls_key_file + ": " + tls_ec.message())
+          .WithField("tls_key");
+    }
+  }
   const std::string where = options_.address + ":" + std::to_string(options_.port);
   beast::error_code ec;
   tcp::endpoint endpoint;
@@ -426,15 +538,18 @@ void Server::OnAccept(beast::error_code ec, tcp::socket socket) {
     return;
   }
   if (stopping_) return;  // `socket` closes on scope exit
-  std::shared_ptr<Session> session;
+  bool room;
   {
     std::lock_guard<std::mutex> lock(sessions_mu_);
-    if (sessions_.size() < static_cast<size_t>(std::max(1, options_.max_connections))) {
-      session = std::make_shared<Session>(std::move(socket), *this);
-      sessions_.emplace(session.get(), session);
-    }
+    room = sessions_.size() < static_cast<size_t>(std::max(1, options_.max_connections));
   }
-  if (session) {
+  if (room && tls_) {
+    auto detector = std::make_shared<Detector>(std::move(socket), *this);
+    Register(detector);
+    detector->Start();
+  } else if (room) {
+    auto session = std::make_shared<Session<beast::tcp_stream>>(*this, beast::flat_buffer(), std::move(socket));
+    Register(session);
     session->Start();
   } else {
     beast::error_code ignored;
@@ -450,7 +565,7 @@ void Server::DoStop() {
   acceptor_.close(ignored);
   accept_retry_.cancel();
   if (signals_) signals_->cancel(ignored);
-  std::vector<std::shared_ptr<Session>> live;
+  std::vector<std::shared_ptr<Connection>> live;
   {
     std::lock_guard<std::mutex> lock(sessions_mu_);
     for (auto& [ptr, weak] : sessions_) {

@@ -30,6 +30,9 @@ struct ServerOptions {
   int read_timeout_ms = 60000;         // per request, slow links included
   int max_connections = 1024;          // beyond: accept and close at once
   std::string server_name = "simpul";  // the Server header and the log's prefix
+  // PEM files: with both, the port serves HTTPS (TLS 1.2+) beside plain
+  // HTTP, told apart by the first bytes of each connection.
+  std::string tls_cert_file, tls_key_file;
 };
 
 class HttpServer {
