@@ -59,6 +59,39 @@ void SetDue(QueueItem& item, const schema::ServiceRule* rule, int64_t received_m
   item.due_ms = prev + rule->approval_sla_hours * kHourMs;
 }
 
+// Applications waiting at Dinsos for `stage`: for each rule naming it, those
+// the rule governs whose stages before it have passed and it has not
+// (the index's stage marks, ",code=ms,...": matched whole with instr).
+std::string WaitingForStage(const schema::ServiceRules& rules, const std::string& stage, const std::string& status,
+                            std::vector<std::string>* binds) {
+  auto passed = [](const std::string& code) {
+    return "instr(',' || coalesce(x.stages,'') || ',', '," + code + "=')>0";
+  };
+  std::string any;
+  for (const auto& rule : rules.services) {
+    auto at = std::find_if(rule.stages.begin(), rule.stages.end(),
+                           [&](const schema::StageRule& s) { return s.code == stage; });
+    if (at == rule.stages.end()) continue;
+    std::string cond = "(a.type=?";
+    binds->push_back(rule.application_type);
+    if (!rule.service_type.empty()) {
+      cond += " AND coalesce(a.service_type,'')=?";
+      binds->push_back(rule.service_type);
+    } else {  // the type's other service types, those no rule of their own names
+      for (const auto& other : rules.services)
+        if (other.application_type == rule.application_type && !other.service_type.empty()) {
+          cond += " AND coalesce(a.service_type,'')!=?";
+          binds->push_back(other.service_type);
+        }
+    }
+    // Stage codes are [a-z0-9_] (the rules parser), safe inside the literal.
+    for (auto it = rule.stages.begin(); it != at; ++it) cond += " AND " + passed(it->code);
+    cond += " AND NOT " + passed(stage) + ")";
+    any += (any.empty() ? "" : " OR ") + cond;
+  }
+  return " AND " + status + " IN ('submitted','in_review') AND (" + (any.empty() ? "0" : any) + ")";
+}
+
 }  // namespace
 
 Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
@@ -68,6 +101,14 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
     SIMPUL_RETURN_IF_ERROR(schema::CheckEnum("type", f.type, schema::ListCodes(schema::kApplicationTypes),
                                              schema::FindCode(schema::kApplicationTypes, f.type)));
   if (f.search.size() > 100) return Status::InvalidArgument("search text over 100 characters").WithField("q");
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(store));
+  if (!f.stage.empty()) {
+    bool known = false;
+    for (const auto& rule : rules.services)
+      for (const auto& s : rule.stages) known |= s.code == f.stage;
+    if (!known) return Status::InvalidArgument("no service rule has a stage '" + f.stage + "'").WithField("stage")
+        .WithMsg(MsgId::kBadOptionValue, {"stage", f.stage});
+  }
   if (!f.kecamatan.empty() && !IsKecamatanCode(f.kecamatan))
     return Status::InvalidArgument("kecamatan must be a code NN.NN.NN").WithField("kecamatan")
         .WithMsg(MsgId::kBadOptionValue, {"kecamatan", f.kecamatan});
@@ -75,6 +116,7 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
   // is folded here. An application without a row has no event: a draft.
   SIMPUL_RETURN_IF_ERROR(SettleAppIndex(store));
   const std::string status = "coalesce(x.status,'draft')";
+  // The joins the stage filter reads are the index's own (x).
   // The person and household are joined to filter only when searching, and
   // to show only for the rows of the page.
   const std::string people = " LEFT JOIN persons p ON p.id=a.applicant_id LEFT JOIN households h ON h.id=a.household_id";
@@ -93,6 +135,7 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
     where += " AND a.village LIKE ?";
     binds.push_back(f.kecamatan + ".%");
   }
+  if (!f.stage.empty()) where += WaitingForStage(rules, f.stage, status, &binds);
   if (!f.search.empty()) {
     if (AllDigits(f.search) && f.search.size() >= 4 && f.search.size() <= 16) {
       where += " AND (p.nik LIKE ? ESCAPE '\\' OR h.no_kk LIKE ? ESCAPE '\\')";
@@ -127,7 +170,6 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
       " FROM (SELECT a.id" + from + where + order + (f.limit > 0 ? " LIMIT " + std::to_string(f.limit) : std::string()) +
       ") page JOIN applications a ON a.id=page.id LEFT JOIN app_index x ON x.app_id=a.id" + people +
       " LEFT JOIN regions r ON r.code=a.village" + order, binds));
-  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(store));
   for (const auto& r : rows) {
     QueueItem item{RowText(r, "id"), RowText(r, "village"), RowText(r, "village_name"), RowText(r, "type"),
                    RowText(r, "applicant_name"), RowText(r, "status"), RowText(r, "letter_number")};

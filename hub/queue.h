@@ -28,6 +28,7 @@ struct QueueFilter {
   std::string search;   // "" = none
   int limit = 200;      // items returned (counts cover all)
   std::string kecamatan;  // "" = any (else a kecamatan code, NN.NN.NN: its villages)
+  std::string stage;      // "" = any (else a stage code of the service rules: those waiting for it)
 };
 
 struct QueueItem {
@@ -50,7 +51,8 @@ struct QueueResult {
 };
 
 // InvalidArgument naming the field for an unknown status or type, a
-// kecamatan code not NN.NN.NN, or a search text over 100 characters.
+// kecamatan code not NN.NN.NN, a stage no service rule names, or a search
+// text over 100 characters.
 Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& filter);
 
 // The villages that have applications, with their names (for the filter).

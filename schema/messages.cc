@@ -1247,6 +1247,7 @@ Perintah:
     {"Language", "Bahasa"},
     {"Sign in", "Masuk"},
     {"Checking...", "Memeriksa..."},
+    {"Waiting for", "Menunggu"},
     {"The camera cannot be used (none found, or not allowed). Choose a file instead.", "Kamera tidak dapat dipakai (tidak ada, atau tidak diizinkan). Pilih berkas saja."},
     {"Take the photo", "Ambil foto"},
     {"{0}: hold the paper flat in front of the camera, then take the photo.", "{0}: pegang kertasnya rata di depan kamera, lalu ambil fotonya."},

@@ -10,6 +10,7 @@
 #include "hub/letters/issue.h"
 #include "hub/operations.h"
 #include "hub/queue.h"
+#include "hub/rules.h"
 #include "hub/web/page_strings.h"
 #include "schema/dtks.h"
 #include "schema/duplicates.h"
@@ -55,6 +56,7 @@ void WriteItem(web::JsonWriter& j, const QueueItem& it, Lang lang, int64_t now_m
 web::HttpResponse ListQueue(ApiCall& call) {
   QueueFilter f{call.req.Query("status"), call.req.Query("type"), call.req.Query("village"), call.req.Query("q")};
   f.kecamatan = call.req.Query("kecamatan");
+  f.stage = call.req.Query("stage");
   std::string limit = call.req.Query("limit");
   if (!limit.empty()) f.limit = std::clamp(std::atoi(limit.c_str()), 1, 1000);
   auto result = QueryQueue(call.store, f);
@@ -87,6 +89,16 @@ web::HttpResponse ListVillages(ApiCall& call) {
     auto named = QueryRows(call.store, "SELECT name FROM regions WHERE code=?", {kec});
     j.BeginObject().Field("code", kec)
         .Field("name", named.ok() && !named->empty() ? RowText(named->front(), "name") : kec).EndObject();
+  }
+  // The stages of the service rules, each once, in the rules' order.
+  j.EndArray().Key("stages").BeginArray();
+  if (auto rules = CurrentRules(call.store); rules.ok()) {
+    std::set<std::string> seen;
+    for (const auto& rule : rules->services)
+      for (const auto& s : rule.stages)
+        if (seen.insert(s.code).second)
+          j.BeginObject().Field("code", s.code)
+              .Field("title", call.lang == Lang::kId ? s.title_id : s.title_en).EndObject();
   }
   j.EndArray().Key("types").BeginArray();
   for (const auto& t : schema::kApplicationTypes)

@@ -47,6 +47,7 @@ web::HttpResponse ExportQueue(ApiCall& call) {
   if (Status st = CheckRequest(call); !st.ok()) return StatusReply(call, st);
   QueueFilter f{call.req.Query("status"), call.req.Query("type"), call.req.Query("village"), call.req.Query("q")};
   f.kecamatan = call.req.Query("kecamatan");
+  f.stage = call.req.Query("stage");
   auto table = QueueExport(call.store, f, call.lang, RoleSeesFullNik(call.role()), call.now_ms);
   if (!table.ok()) return StatusReply(call, table.status());
   std::string what = "queue (status=" + f.status + " type=" + f.type + " village=" + f.village + " q=" + f.search + ")";

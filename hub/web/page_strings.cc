@@ -104,6 +104,7 @@ constexpr PageString kPageStrings[] = {
     {"queue.type", "Type"},
     {"queue.village", "Village"},
     {"queue.kecamatan", "Kecamatan"},
+    {"queue.stage", "Waiting for"},
     {"queue.col_due", "Waiting for (due)"},
     {"queue.overdue", "overdue"},
     {"queue.overdue_count", "{0} on this page overdue against the stage's time limit."},

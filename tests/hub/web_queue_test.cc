@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/hub/web_app_fixture.h"
+#include "tests/support/hub_fixture.h"
 
 namespace simpul::hub {
 namespace {
@@ -47,6 +48,22 @@ TEST_CASE("web queue: the stage each application waits for, its due time, overdu
   }
   auto meta = f.Call("GET", "/api/v1/villages", "", vera.cookie);
   CHECK(Has(meta, "\"kecamatan\":[{\"code\":\"35.10.01\",\"name\":\"Pesanggaran\"},{\"code\":\"35.10.02\""));
+  CHECK(Has(meta, "{\"code\":\"field_check\",\"title\":\"Cek lapangan"));
+
+  // The stage filter: A1's stages all pass, it waits for the decision; A2
+  // still waits for the field check.
+  testing::PassStagesOn(*f.store, "A1");
+  auto field = f.Call("GET", "/api/v1/applications?stage=field_check", "", vera.cookie);
+  REQUIRE_MESSAGE(field.status == 200, field.body);
+  CHECK(Has(field, "\"id\":\"A2\""));
+  CHECK_FALSE(Has(field, "\"id\":\"A1\""));
+  auto health = f.Call("GET", "/api/v1/applications?stage=health_recheck", "", vera.cookie);
+  CHECK(Has(health, "\"matched\":0"));
+  auto decided = f.Call("GET", "/api/v1/applications", "", vera.cookie);
+  CHECK(Has(decided, "\"next_stage\":\"\",\"next_stage_title\":\"Keputusan\""));
+  auto unknown = f.Call("GET", "/api/v1/applications?stage=nope", "", vera.cookie);
+  CHECK(unknown.status == 400);
+  CHECK(Has(unknown, "\"field\":\"stage\""));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
   const filter = {
     status: params.get('status') || '',
     type: params.get('type') || '',
+    stage: params.get('stage') || '',
     kecamatan: params.get('kecamatan') || '',
     village: params.get('village') || '',
     q: params.get('q') || '',
@@ -19,6 +20,7 @@
   const typeSel = document.getElementById('filter-type');
   const villageSel = document.getElementById('filter-village');
   const kecSel = document.getElementById('filter-kecamatan');
+  const stageSel = document.getElementById('filter-stage');
   const search = document.getElementById('filter-q');
   let statuses = [];
 
@@ -29,6 +31,11 @@
       const o = S.el('option', ty.label);
       o.value = ty.code;
       typeSel.append(o);
+    }
+    for (const st of meta.data.stages) {
+      const o = S.el('option', st.title);
+      o.value = st.code;
+      stageSel.append(o);
     }
     for (const k of meta.data.kecamatan) {
       const o = S.el('option', k.name + ' (' + k.code + ')');
@@ -44,6 +51,7 @@
   typeSel.value = filter.type;
   villageSel.value = filter.village;
   kecSel.value = filter.kecamatan;
+  stageSel.value = filter.stage;
   search.value = filter.q;
 
   function go(next) {
@@ -55,8 +63,8 @@
 
   document.getElementById('filters').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    go({ status: filter.status, type: typeSel.value, kecamatan: kecSel.value, village: villageSel.value,
-         q: search.value.trim() });
+    go({ status: filter.status, type: typeSel.value, stage: stageSel.value, kecamatan: kecSel.value,
+         village: villageSel.value, q: search.value.trim() });
   });
 
   function renderTabs(counts, all) {
