@@ -320,6 +320,19 @@ class VerifierTest(unittest.TestCase):
 
     # --- the pages ------------------------------------------------------------------
 
+    def test_07b_the_villages_and_the_audit_log_as_the_auditor_reads_them(self):
+        d = self.sign_in('audi')
+        d.get(self.env.url('/villages'))
+        wait(d, EC.text_to_be_present_in_element((By.ID, 'villages'), 'Sarongan'))
+        self.assertFalse(d.find_element(By.ID, 'enrol').is_displayed())  # an administrator's task
+        self.assert_fits(d)
+        d.get(self.env.url('/audit'))
+        verdict = wait(d, EC.visibility_of_element_located((By.ID, 'verdict')))
+        self.assertIn('ok', verdict.get_attribute('class'))
+        wait(d, lambda drv: drv.find_elements(By.CSS_SELECTOR, '#entries tbody tr'))
+        self.assertIn('read_person', text_of(d, '#entries'))  # the applications opened above
+        self.env.screenshot(d, '07b-audit')
+
     def test_08_english_and_print(self):
         d = self.sign_in('vera')
         wait(d, lambda drv: drv.find_elements(By.CSS_SELECTOR, '#queue tbody tr'))
