@@ -11,6 +11,7 @@
 #include "schema/tables.h"
 #include "schema/validate.h"
 #include "sync/accounts.h"
+#include "sync/change_capture.h"
 #include "sync/hlc.h"
 
 namespace simpul::hub::api {

@@ -189,6 +189,10 @@ Timeline BuildTimeline(std::string id, std::string village, std::string service,
       // Only a wall reading is the laptop's clock; a stamp counted on
       // from one the laptop adopted (the hub's, at its last sync) is not.
       if (s.wall_reading) t.village_offset_ms = offset;
+    } else if (e.kind == "stage_done" && !e.stage.empty()) {
+      // A stage of the service rule, as the rules-enforcing workflow records
+      // it (schema 12: events.stage names which).
+      t.stages.push_back({e.stage, HubEventMs(e, logged)});
     } else if (const char* stage = StageOfEvent(e.kind)) {
       t.stages.push_back({stage, HubEventMs(e, logged)});
     } else if (e.kind == "approved" || e.kind == "rejected") {
@@ -217,12 +221,13 @@ Result<std::vector<Timeline>> Load(HubStore& store, const schema::ServiceRules* 
   SIMPUL_RETURN_IF_ERROR(EachRow(*st, [&](Stmt& s) { apps.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3)}); }));
   std::map<std::string, std::vector<schema::WorkflowEvent>> events;
   SIMPUL_ASSIGN_OR_RETURN(st, Statement(store,
-      "SELECT id,subject_id,kind,actor,actor_role,reason,at,after FROM events" +
+      "SELECT id,subject_id,kind,actor,actor_role,reason,at,after,stage FROM events" +
           std::string(one ? " WHERE subject_id=?1" : scope.kind == Scope::kVillage ? " WHERE village=?1" : ""),
       v, one, &owned));
   SIMPUL_RETURN_IF_ERROR(EachRow(*st, [&](Stmt& s) {
     schema::WorkflowEvent e{s.Text(0), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), std::nullopt};
     if (!s.IsNullAt(7)) e.after = s.Text(7);
+    e.stage = s.Text(8);
     events[s.Text(1)].push_back(std::move(e));
   }));
   std::map<std::string, int64_t> issued;

@@ -209,7 +209,7 @@ class VillageTest(unittest.TestCase):
         wait(d, lambda drv: 'diubah sementara itu' in text_of(drv, '#edit-form'))
         self.shot('07b-changed-meanwhile')
         phones = {p['name']: p.get('phone') for p in self.persons()}
-        self.assertEqual(phones['Budi Santoso'], '0813-1111-2222')
+        self.assertEqual(phones['Budi Santoso'], '+6281311112222')  # stored in one form
 
     def test_03_find_by_name_nik_or_kk(self):
         d = self.d

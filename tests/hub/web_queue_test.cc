@@ -53,6 +53,12 @@ TEST_CASE("web queue: the stage each application waits for, its due time, overdu
   // The stage filter: A1's stages all pass, it waits for the decision; A2
   // still waits for the field check.
   testing::PassStagesOn(*f.store, "A1");
+  // The village's stage event as it arrives by sync: logged with its receipt.
+  REQUIRE(f.store->db()
+              .Exec("INSERT INTO changelog(version,tbl,row_id,village,origin,received_at_ms) SELECT 'v'||e.id,"
+                    "'events',e.id,e.village,'node-x'," + std::to_string(f.now) + " FROM events e WHERE "
+                    "e.subject_id='A1' AND NOT EXISTS(SELECT 1 FROM changelog c WHERE c.row_id=e.id)")
+              .ok());
   auto field = f.Call("GET", "/api/v1/applications?stage=field_check", "", vera.cookie);
   REQUIRE_MESSAGE(field.status == 200, field.body);
   CHECK(Has(field, "\"id\":\"A2\""));

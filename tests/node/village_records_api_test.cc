@@ -175,9 +175,6 @@ TEST_CASE_FIXTURE(SignedIn, "sync now on a node never enrolled says so") {
   CHECK(s.body.find("\"enrolled\":false") != std::string::npos);
 }
 
-}  // namespace
-}  // namespace simpul::node::testing
-
 TEST_CASE_FIXTURE(SignedIn, "edits: a person and a household changed with the values shown; changed meanwhile is refused") {
   auto [hh, head] = Household();
   const int64_t outbox = Count("SELECT count(*) FROM outbox");
@@ -188,7 +185,7 @@ TEST_CASE_FIXTURE(SignedIn, "edits: a person and a household changed with the va
                     "\"expected.phone\":\"\"}");
   REQUIRE_MESSAGE(saved.status == 200, saved.body);
   CHECK(saved.body.find("\"changed\":1") != std::string::npos);
-  CHECK(Count("SELECT count(*) FROM persons WHERE id='" + head + "' AND phone='0812-3456-7890'") == 1);
+  CHECK(Count("SELECT count(*) FROM persons WHERE id='" + head + "' AND phone='+6281234567890'") == 1);
   CHECK(Count("SELECT count(*) FROM outbox") > outbox);
   auto moved = Call("PUT", house, "{\"address\":\"Dusun Sumberejo\",\"expected.address\":\"Dusun Krajan\"}");
   REQUIRE_MESSAGE(moved.status == 200, moved.body);
@@ -199,7 +196,7 @@ TEST_CASE_FIXTURE(SignedIn, "edits: a person and a household changed with the va
   auto stale = Call("PUT", person, "{\"phone\":\"0813-0000-1111\",\"expected.phone\":\"\"}");
   CHECK(stale.status == 409);
   CHECK(StringField(stale.body, "field") == "phone");
-  CHECK(StringField(stale.body, "message").find("0812-3456-7890") != std::string::npos);
+  CHECK(StringField(stale.body, "message").find("+6281234567890") != std::string::npos);
   // Without the value shown: refused too.
   CHECK(Call("PUT", person, "{\"phone\":\"0813-0000-1111\"}").status == 400);
   // The record's own checks: a NIK typo named, the typed value kept by the page.
@@ -208,6 +205,9 @@ TEST_CASE_FIXTURE(SignedIn, "edits: a person and a household changed with the va
   CHECK(StringField(typo.body, "field") == "nik");
   CHECK(Call("PUT", "/api/v1/persons/nope", "{\"name\":\"X\",\"expected.name\":\"\"}").status == 404);
   CHECK(Count("SELECT count(*) FROM outbox") == before);
-  CHECK(Count("SELECT count(*) FROM persons WHERE id='" + head + "' AND phone='0812-3456-7890' AND "
+  CHECK(Count("SELECT count(*) FROM persons WHERE id='" + head + "' AND phone='+6281234567890' AND "
               "nik='3510015211870002'") == 1);
 }
+
+}  // namespace
+}  // namespace simpul::node::testing
