@@ -19,13 +19,16 @@ Result<EnrolmentSlip> IssueEnrolment(HubStore& store, const std::string& village
     return Status::InvalidArgument("--days must be 1..90").WithField("days")
         .WithMsg(MsgId::kNumberRange, {"days", "1", "90"});
   sync::crypto::EnrolCode code = sync::crypto::NewEnrolCode();
-  EnrolmentSlip slip{village, code.Text(), static_cast<int64_t>(store.NowMs()) + days * 86'400'000LL,
+  // One reading of the clock: the code lives exactly `days` (two readings a
+  // millisecond apart made it flaky under load).
+  const auto now = static_cast<int64_t>(store.NowMs());
+  EnrolmentSlip slip{village, code.Text(), now + days * 86'400'000LL,
                      sync::crypto::Fingerprint(store.identity().sign_pk)};
   SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(schema::Stmt * ins, store.db().Cached(
       "INSERT INTO enrolments(code_id,mac_key,village,created_at_ms,expires_at_ms) VALUES(?,?,?,?,?)"));
   ins->Bind(1, code.id).Bind(2, sync::crypto::EnrolMacKeyHex(code.secret)).Bind(3, village)
-      .Bind(4, static_cast<int64_t>(store.NowMs())).Bind(5, slip.expires_ms);
+      .Bind(4, now).Bind(5, slip.expires_ms);
   SIMPUL_RETURN_IF_ERROR(ins->Run());
   SIMPUL_RETURN_IF_ERROR(store.Audit("enrolment_code", village, code.id, "valid " + std::to_string(days) + " days"));
   SIMPUL_RETURN_IF_ERROR(txn.Commit());

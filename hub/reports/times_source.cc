@@ -191,8 +191,11 @@ Timeline BuildTimeline(std::string id, std::string village, std::string service,
       if (s.wall_reading) t.village_offset_ms = offset;
     } else if (e.kind == "stage_done" && !e.stage.empty()) {
       // A stage of the service rule, as the rules-enforcing workflow records
-      // it (schema 12: events.stage names which).
-      t.stages.push_back({e.stage, HubEventMs(e, logged)});
+      // it (schema 12: events.stage names which), on the hub's clock: the
+      // village's own stage (the field check) when Dinsos received it, never
+      // by the laptop's clock.
+      t.stages.push_back({e.stage, e.actor_role == "village" ? ReceivedMs(e, logged, mine, nullptr)
+                                                             : HubEventMs(e, logged)});
     } else if (const char* stage = StageOfEvent(e.kind)) {
       t.stages.push_back({stage, HubEventMs(e, logged)});
     } else if (e.kind == "approved" || e.kind == "rejected") {

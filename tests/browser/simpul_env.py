@@ -127,7 +127,9 @@ def wait(driver, cond, timeout=15):
         except StaleElementReferenceException:
             raise
         except WebDriverException as e:
-            if 'aborted by navigation' in (e.msg or ''):
+            # Navigating, or a node replaced while chromedriver resolved it
+            # ("does not belong to the document": a redraw, like a stale element).
+            if 'aborted by navigation' in (e.msg or '') or 'does not belong to the document' in (e.msg or ''):
                 return False
             raise
     return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
