@@ -87,6 +87,13 @@ std::string OperatorName() {
   return u ? u : "operator";
 }
 
+// Whom a decision, stage, letter or resolution is recorded under: the
+// signed-in account; in setup mode (no account yet), the shell's
+// SIMPUL_OPERATOR or login name, as the audit log's "(no account)" says.
+std::string OperatorOf(const HubStore& store) {
+  return store.operator_name().empty() ? OperatorName() : store.operator_name();
+}
+
 // --- serve (hub/serve.h) ----------------------------------------------------------
 
 Status CmdServe(Args& a) {
@@ -131,6 +138,7 @@ Result<std::unique_ptr<HubStore>> OpenHub(const Args& a) {
   }
   store->set_actor(op->name + " (" + op->role + ")");
   store->set_operator_role(op->role);
+  store->set_operator_name(op->name);
   return store;
 }
 
@@ -269,7 +277,7 @@ Status Decide(Args& a, const std::string& kind, const std::string& role) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_RETURN_IF_ERROR(
-      RecordDecision(*store, a.words[0], kind, Opt(a, "reason"), role, OperatorName(), nullptr, Opt(a, "override-reason")));
+      RecordDecision(*store, a.words[0], kind, Opt(a, "reason"), role, OperatorOf(*store), nullptr, Opt(a, "override-reason")));
   std::cout << kind << ": " << a.words[0] << a.T(" (goes to the village at its next sync)\n");
   return Status::Ok();
 }
@@ -289,7 +297,7 @@ Status CmdVisit(Args& a) {
       if (Opt(a, "reason").empty())
         return Status::InvalidArgument("--reason is required").WithField("reason")
             .WithMsg(MsgId::kReasonRequired, {"--reason"});
-      SIMPUL_RETURN_IF_ERROR(RecordStage(*store, a.words[0], "field_check", Opt(a, "reason"), OperatorName()));
+      SIMPUL_RETURN_IF_ERROR(RecordStage(*store, a.words[0], "field_check", Opt(a, "reason"), OperatorOf(*store)));
       std::cout << a.T("Stage recorded: ") << "field_check" << a.T(" (goes to the village at its next sync)\n");
       return Status::Ok();
     }
@@ -301,7 +309,7 @@ Status CmdRecommend(Args& a) { return Decide(a, "recommended", "verifier"); }
 Status CmdStage(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 2, {}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  SIMPUL_RETURN_IF_ERROR(RecordStage(*store, a.words[0], a.words[1], Opt(a, "note"), OperatorName()));
+  SIMPUL_RETURN_IF_ERROR(RecordStage(*store, a.words[0], a.words[1], Opt(a, "note"), OperatorOf(*store)));
   if (a.json)
     std::cout << schema::JsonWriter().BeginObject().Field("id", a.words[0]).Field("stage", a.words[1]).EndObject().str()
               << "\n";
@@ -313,7 +321,7 @@ Status CmdStage(Args& a) {
 Status CmdLetter(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  SIMPUL_ASSIGN_OR_RETURN(std::string number, IssueLetter(*store, a.words[0], OperatorName()));
+  SIMPUL_ASSIGN_OR_RETURN(std::string number, IssueLetter(*store, a.words[0], OperatorOf(*store)));
   if (a.json)
     std::cout << schema::JsonWriter().BeginObject().Field("id", a.words[0]).Field("letter_number", number)
                      .Field("status", "letter_issued").EndObject().str() << "\n";
@@ -338,7 +346,7 @@ Status CmdResolve(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 1, {}));
   std::string keep = a.opts.count("value") ? "value" : Opt(a, "keep");
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  SIMPUL_RETURN_IF_ERROR(ResolveConflict(*store, a.words[0], keep, Opt(a, "value"), OperatorName()));
+  SIMPUL_RETURN_IF_ERROR(ResolveConflict(*store, a.words[0], keep, Opt(a, "value"), OperatorOf(*store)));
   std::cout << a.T("Conflict resolved: ") << a.words[0] << "\n";
   return Status::Ok();
 }

@@ -86,18 +86,22 @@ Result<ExportTable> QueueExport(HubStore& store, QueueFilter filter, Lang lang, 
   return t;
 }
 
-Result<ExportTable> PbiProposalExport(HubStore& store, Lang lang, bool full_nik) {
+Result<ExportTable> PbiProposalExport(HubStore& store, const std::string& type, Lang lang, bool full_nik) {
+  if (type != "pbi_jkn" && type != "pbi_apbd")
+    return Status::InvalidArgument("type must be pbi_jkn or pbi_apbd").WithField("type")
+        .WithMsg(MsgId::kEnumValue, {"type", type, "pbi_jkn, pbi_apbd"});
+  const std::string stem = type == "pbi_jkn" ? "pbi-jkn" : "pbi-apbd";
   ExportTable t;
-  t.name = lang == Lang::kId ? "usulan-pbi-jkn" : "pbi-jkn-proposal";
+  t.name = lang == Lang::kId ? "usulan-" + stem : stem + "-proposal";
   t.columns = {{Tr(lang, "Name"), CellKind::kText, 28},          {"NIK", CellKind::kText, 20},
                {"No. KK", CellKind::kText, 20},                  {Tr(lang, "Date of birth"), CellKind::kText, 12},
                {Tr(lang, "Sex"), CellKind::kText, 6},            {Tr(lang, "Address"), CellKind::kText, 30},
                {Tr(lang, "Village"), CellKind::kText, 22},       {Tr(lang, "Village code"), CellKind::kText, 15},
                {Tr(lang, "Approved"), CellKind::kDateTime, 18},  {Tr(lang, "Letter number"), CellKind::kText, 24}};
-  // Every PBI-JKN application; the approved ones (letter issued or not)
-  // by the workflow's fold, as the queue judges status.
+  // Every PBI application of the type; the approved ones (letter issued or
+  // not) by the workflow's fold, as the queue judges status.
   for (const std::string status : {"approved", "letter_issued"}) {
-    QueueFilter f{status, "pbi_jkn", "", "", static_cast<int>(kMaxExportRows)};
+    QueueFilter f{status, type, "", "", static_cast<int>(kMaxExportRows)};
     SIMPUL_ASSIGN_OR_RETURN(QueueResult q, QueryQueue(store, f));
     for (const auto& it : q.items) {
       SIMPUL_ASSIGN_OR_RETURN(auto rows, QueryRows(store,

@@ -1,6 +1,6 @@
 // Exports for Dinsos's spreadsheets: the queue (with the queue page's
-// filters) and the PBI proposal list for BPJS / Dinkes (approved PBI-JKN
-// applications), as a table of typed cells written out as CSV here or as
+// filters) and the PBI proposal lists for BPJS / Dinkes (approved PBI-JKN
+// or PBI-APBD applications), as a table of typed cells written out as CSV here or as
 // XLSX by hub/xlsx.h (the one translation unit that uses libxlsxwriter).
 //
 // Every export states its purpose and is audited (hub_audit "export": what,
@@ -56,9 +56,11 @@ inline constexpr size_t kMaxPurpose = 300;
 // The queue as the filter selects it (the filter's limit is ignored: every
 // matching application, at most kMaxExportRows), longest waiting first.
 Result<ExportTable> QueueExport(HubStore& store, QueueFilter filter, Lang lang, bool full_nik, int64_t now_ms);
-// Approved (or lettered) PBI-JKN applications: the proposal list for BPJS
-// Kesehatan / Dinkes, by village then name.
-Result<ExportTable> PbiProposalExport(HubStore& store, Lang lang, bool full_nik);
+// Approved (or lettered) PBI applications of `type`: the proposal list for
+// BPJS Kesehatan / Dinkes, by village then name. "pbi_jkn" (premium from the
+// national budget) or "pbi_apbd" (from the district's: TemanKos's KIS-PBI
+// APBD proposal); anything else is InvalidArgument (field "type").
+Result<ExportTable> PbiProposalExport(HubStore& store, const std::string& type, Lang lang, bool full_nik);
 
 // The SIPERJAKE district recap (exports_recap.cc): applications received at
 // Dinsos in the period (inclusive dates of receipt in each office's zone;

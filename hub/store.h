@@ -102,6 +102,10 @@ class HubStore {
   // what stage recording checks against the service rule.
   const std::string& operator_role() const { return operator_role_; }
   void set_operator_role(std::string role) { operator_role_ = std::move(role); }
+  // The signed-in operator's account name ("" in setup mode and for the
+  // server): whom decisions, stages and letters are recorded under.
+  const std::string& operator_name() const { return operator_name_; }
+  void set_operator_name(std::string name) { operator_name_ = std::move(name); }
   // The documents villages sent, sealed under the hub data key.
   sync::BlobDir& blobs() { return *blobs_; }
   // Appends to the hub's audit chain and signs its new head with the hub
@@ -126,7 +130,7 @@ class HubStore {
   std::unique_ptr<sync::ChangeWriter> writer_;
   std::unique_ptr<sync::BlobDir> blobs_;
   std::string actor_ = "sync";
-  std::string operator_role_;
+  std::string operator_role_, operator_name_;
 };
 
 }  // namespace simpul::hub

@@ -1673,6 +1673,8 @@ Perintah:
     {"changes waiting: ", "perubahan menunggu: "},
     {", reported ", ", dilaporkan "},
     {"not reported", "tidak dilaporkan"},
+    // The PBI-APBD proposal list (TemanKos) beside the PBI-JKN one (queue page).
+    {"PBI-APBD proposal list for BPJS / Dinkes (XLSX)", "Daftar usulan PBI-APBD untuk BPJS / Dinkes (XLSX)"},
 };
 
 }  // namespace

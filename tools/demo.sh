@@ -4,6 +4,7 @@
 # the hub returns an application while the village edits the same field, the
 # conflict shows on both sides and is resolved, and every replica agrees.
 # Dinsos loads a DTKS snapshot; each village looks its residents up offline.
+# The village prints the letter Dinsos issued and verifies its QR code.
 # With --serve it then leaves the Dinsos web app and a village's web app open,
 # printing their addresses and demo accounts, until Ctrl-C.
 # Usage: tools/demo.sh BIN_DIR [--serve]   (tools/run.sh demo [--serve] builds and calls it)
@@ -120,6 +121,28 @@ for v in sarongan pesanggaran sumberagung; do node "$v" sync | head -1; done
 node sarongan application show "${APP[sarongan1]}" | head -3
 echo "Sarongan looks the applicant up in DTKS offline, in its own rows:"
 node sarongan application show "${APP[sarongan1]}" | grep -E "DTKS|P3KE"
+
+say "Sarongan prints the letter Dinsos issued, and checks it as anyone holding the paper would"
+node sarongan letter get "${APP[sarongan1]}" --out "$work/surat.pdf"
+if command -v pdftotext >/dev/null; then
+  pdftotext -layout "$work/surat.pdf" "$work/surat.txt"
+  awk 'NF && n < 16 { print "  | " $0; n++ }' "$work/surat.txt"
+else
+  echo "(install poppler-utils to see the letter's text here; the PDF is $work/surat.pdf)"
+fi
+if command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null; then
+  # The QR code as a phone's scanner reads it off the printed page.
+  pdftoppm -r 150 -png -f 1 -l 1 "$work/surat.pdf" "$work/surat"
+  qr=$(zbarimg -q --raw "$work/surat-1.png" 2>/dev/null)
+  echo "The QR code on the letter, scanned: ${qr:0:48}..."
+  echo "Verified offline at the village:"
+  node sarongan letter verify "$qr" | sed 's/^/  /'
+  mid=$(( ${#qr} / 2 )); swap=A; [ "${qr:$mid:1}" = A ] && swap=B
+  echo "The same text with one character changed (a forged or altered letter):"
+  node sarongan letter verify "${qr:0:$mid}$swap${qr:$((mid + 1))}" 2>&1 | sed 's/^/  /' || true
+else
+  echo "(install poppler-utils and zbar-tools to scan the letter's QR code here)"
+fi
 
 say "The conflict, as the village operator sees it"
 node pesanggaran conflicts

@@ -1,5 +1,5 @@
 // Exports (docs/API.md "Exports"): the queue with the queue page's filters,
-// the PBI-JKN proposal list for BPJS / Dinkes and the SIPERJAKE district
+// the PBI proposal lists (PBI-JKN, PBI-APBD) for BPJS / Dinkes and the SIPERJAKE district
 // recap (counts per kecamatan, village and type by status), as XLSX or CSV
 // (hub/exports.h). Each states its purpose (?purpose=) and is audited; NIKs
 // are masked unless the role may see them (RoleSeesFullNik).
@@ -56,9 +56,10 @@ web::HttpResponse ExportQueue(ApiCall& call) {
 
 web::HttpResponse ExportPbiProposal(ApiCall& call) {
   if (Status st = CheckRequest(call); !st.ok()) return StatusReply(call, st);
-  auto table = PbiProposalExport(call.store, call.lang, RoleSeesFullNik(call.role()));
+  const std::string type = call.req.Query("type").empty() ? "pbi_jkn" : call.req.Query("type");
+  auto table = PbiProposalExport(call.store, type, call.lang, RoleSeesFullNik(call.role()));
   if (!table.ok()) return StatusReply(call, table.status());
-  return Download(call, *table, "pbi_jkn proposal", call.req.Query("purpose"));
+  return Download(call, *table, type + " proposal", call.req.Query("purpose"));
 }
 
 web::HttpResponse ExportSiperjakeRecap(ApiCall& call) {

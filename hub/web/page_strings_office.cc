@@ -66,6 +66,7 @@ constexpr PageString kOfficePageStrings[] = {
     {"export.xlsx", "Download XLSX"},
     {"export.csv", "Download CSV"},
     {"export.pbi", "PBI-JKN proposal list for BPJS / Dinkes (XLSX)"},
+    {"export.pbi_apbd", "PBI-APBD proposal list for BPJS / Dinkes (XLSX)"},
     {"export.masked", "NIKs are masked for your role."},
     {"export.started", "Downloaded: {0}"},
     {"nav.villages", "Villages"},

@@ -24,17 +24,6 @@ std::string SubmittedApplication(Node& n) {
   return app;
 }
 
-// The QR text a PDF carries, as a phone's scanner reads it.
-std::string QrOf(const std::string& pdf_path, const std::string& work) {
-  ProcessResult png = Run({"/usr/bin/pdftoppm", "-r", "150", "-png", pdf_path, work + "/page"}, {}, 60);
-  REQUIRE(png.exit_code == 0);
-  ProcessResult qr = Run({"/usr/bin/zbarimg", "-q", "--raw", work + "/page-1.png"}, {}, 60);
-  REQUIRE(qr.exit_code == 0);
-  std::string text = qr.out;
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
-}
-
 TEST_CASE("letters: printed at the hub and the village, verified offline, revoked everywhere") {
   Hub hub;
   hub.Start();
@@ -88,7 +77,7 @@ TEST_CASE("letters: printed at the hub and the village, verified offline, revoke
   CHECK(ReadFile(village_pdf) == ReadFile(hub_pdf));
 
   // The QR text verifies at both; one flipped character is forged at both.
-  std::string qr = QrOf(village_pdf, village.Home());
+  std::string qr = PdfQrText(village_pdf, village.Home());
   REQUIRE(!qr.empty());
   Json at_hub = hub.Ok({"letter", "verify", qr});
   CHECK(at_hub["verdict"].str() == "valid");

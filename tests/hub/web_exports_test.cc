@@ -1,7 +1,7 @@
 // The exports of the Dinsos web API (hub/api/exports_api.cc, hub/exports.h,
 // hub/xlsx.h) against the real handler: a stated purpose, audited; the
 // queue's filters; NIK whole or masked by role; XLSX and CSV; the PBI-JKN
-// proposal list; and bad input refused with nothing audited. The browser
+// and PBI-APBD proposal lists; and bad input refused with nothing audited. The browser
 // test (tests/browser/cases_test.py) reads an XLSX back with openpyxl.
 #include <doctest/doctest.h>
 
@@ -97,6 +97,34 @@ TEST_CASE("web exports: the PBI-JKN proposal list holds the approved PBI-JKN app
   auto xlsx = f.Call("GET", "/api/v1/exports/pbi-proposal?purpose=usulan%20ke%20BPJS", "", oki.cookie);
   CHECK(xlsx.status == 200);
   CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='export' AND subject LIKE 'pbi_jkn%'") == 2);
+}
+
+TEST_CASE("web exports: the PBI-APBD proposal list (TemanKos) holds the approved PBI-APBD applications") {
+  ExportsFixture f;
+  f.Application("A3", "Sri Wahyuni", "pbi_apbd");
+  std::string at = f.store->hlc().Version(f.store->hlc().Now());
+  REQUIRE(f.store->db()
+              .Exec("INSERT INTO events(id,village,subject_id,subject_kind,kind,actor,actor_role,at,after) VALUES("
+                    "'EA3-ok','" + std::string(kVillage) + "','A3','application','approved','hub-1','hub','" + at +
+                    "','EA3')")
+              .ok());
+  auto oki = f.SignIn("oki");
+  auto apbd = f.Call("GET", "/api/v1/exports/pbi-proposal?type=pbi_apbd&purpose=usulan%20KIS-PBI%20APBD&format=csv", "",
+                     oki.cookie);
+  REQUIRE_MESSAGE(apbd.status == 200, apbd.body);
+  CHECK(Has(apbd, "Sri Wahyuni"));
+  CHECK_FALSE(Has(apbd, "HYPERLINK"));  // PBI-JKN: the other list
+  CHECK(std::string(apbd.HeaderValue("content-disposition")).find("usulan-pbi-apbd-") != std::string::npos);
+  auto jkn = f.Call("GET", "/api/v1/exports/pbi-proposal?purpose=usulan%20ke%20BPJS&format=csv", "", oki.cookie);
+  REQUIRE(jkn.status == 200);
+  CHECK_FALSE(Has(jkn, "Sri Wahyuni"));
+  CHECK(f.Count("SELECT count(*) AS n FROM hub_audit WHERE action='export' AND subject LIKE 'pbi_apbd proposal%'") == 1);
+  // Another type: refused naming the field, nothing audited.
+  const int64_t before = f.Exports();
+  auto bad = f.Call("GET", "/api/v1/exports/pbi-proposal?type=poverty_statement&purpose=x&format=csv", "", oki.cookie);
+  CHECK(bad.status == 400);
+  CHECK(Has(bad, "\"field\":\"type\""));
+  CHECK(f.Exports() == before);
 }
 
 TEST_CASE("web exports: the SIPERJAKE recap counts per kecamatan, village and type by status, for a period") {

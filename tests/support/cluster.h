@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "schema/db.h"
+#include "tests/support/http_client.h"
 #include "tests/support/json.h"
 #include "tests/support/process.h"
 #include "tests/support/store_db.h"
@@ -145,6 +146,27 @@ inline std::string SqlText(const std::string& db_path, const std::string& sql, c
   auto rows = SqlRows(db_path, sql, binds);
   if (rows.empty() || rows[0].empty()) return "";
   return rows[0][0].substr(rows[0][0].find(':') + 1);
+}
+
+// The text of a PDF as a reader copies it (pdftotext, layout kept).
+inline std::string PdfText(const std::string& pdf_path) {
+  ProcessResult r = Run({"/usr/bin/pdftotext", "-layout", pdf_path, "-"}, {}, 60);
+  INFO(pdf_path << ": " << r.err);
+  REQUIRE(r.exit_code == 0);
+  return r.out;
+}
+
+// The QR text a PDF's first page carries, as a phone's scanner reads it
+// (pdftoppm renders it into `work`, zbarimg decodes it).
+inline std::string PdfQrText(const std::string& pdf_path, const std::string& work) {
+  ProcessResult png = Run({"/usr/bin/pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", pdf_path, work + "/qr-page"},
+                          {}, 60);
+  REQUIRE(png.exit_code == 0);
+  ProcessResult qr = Run({"/usr/bin/zbarimg", "-q", "--raw", work + "/qr-page-1.png"}, {}, 60);
+  REQUIRE(qr.exit_code == 0);
+  std::string text = qr.out;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
 }
 
 // Rows of `table`, or -1 if the store has no such table.
@@ -409,10 +431,11 @@ class Hub {
  public:
   // `env`: extra "K=V" entries for every process of this hub (e.g. a wrong
   // clock: SIMPUL_CLOCK_OFFSET_MS).
-  explicit Hub(std::vector<std::string> env = {})
+  // `name`: the office the hub serves.
+  explicit Hub(std::vector<std::string> env = {}, const std::string& name = "Dinsos Banyuwangi")
       : dir_(tmp_.File("hub")), log_(tmp_.File("hub.log")), env_(std::move(env)) {
     EnsureBinDir();
-    ProcessResult r = Cli({"init", "--name", "Dinsos Banyuwangi"});
+    ProcessResult r = Cli({"init", "--name", name});
     INFO(last_);
     REQUIRE(r.exit_code == kOk);
   }
@@ -519,6 +542,19 @@ class Hub {
     args.insert(args.end(), extra.begin(), extra.end());
     Do(args);
   }
+  // An operator account (`user add`; the first must be an administrator,
+  // made in setup mode), added by the account signed in (SignIn).
+  void AddAccount(const std::string& name, const std::string& role, const std::string& password) {
+    ProcessResult r = CliWith({"SIMPUL_NEW_PASSWORD=" + password}, {"user", "add", name, "--role", role});
+    INFO(last_);
+    REQUIRE(r.exit_code == kOk);
+  }
+  // Every later command of this hub runs as this account (SIMPUL_USER and
+  // SIMPUL_PASSWORD, as an operator's shell has them): once an account
+  // exists, setup mode is over and every command needs one.
+  void SignIn(const std::string& name, const std::string& password) {
+    account_ = {"SIMPUL_USER=" + name, "SIMPUL_PASSWORD=" + password};
+  }
   std::string EnrolCode(const std::string& village) {
     Json j = Ok({"node", "enrol", "--village", village});
     REQUIRE(!j["code"].str().empty());
@@ -560,22 +596,62 @@ class Hub {
   std::vector<std::string> Env() const {
     std::vector<std::string> env = BaseEnv(tmp_.path());
     env.insert(env.end(), env_.begin(), env_.end());
+    env.insert(env.end(), account_.begin(), account_.end());
     return env;
   }
 
  private:
   TempDir tmp_;
   std::string dir_, log_, last_;
-  std::vector<std::string> env_;
+  std::vector<std::string> env_, account_;
   std::unique_ptr<Background> proc_;
   int port_ = 0;
   PortHold hold_;  // while stopped
 };
 
+// A signed-in session of the Dinsos web API (docs/API.md) on a running hub:
+// POST /api/v1/session with an account's name and password, then requests
+// with its cookie (and, for POST/PUT/DELETE, its CSRF token).
+class WebSession {
+ public:
+  // `lang`: the session's language (labels and messages), "id" or "en".
+  WebSession(const Hub& hub, const std::string& name, const std::string& password, const std::string& lang = "id")
+      : port_(hub.port()) {
+    std::string body =
+        "{\"name\":\"" + name + "\",\"password\":\"" + password + "\",\"lang\":\"" + lang + "\"}";
+    HttpReply r = HttpRequest(port_, "POST", "/api/v1/session", {"Content-Type: application/json"}, body);
+    INFO("sign-in as " << name << ": " << r.status << " " << r.error << " " << r.body);
+    REQUIRE(r.status == 200);
+    std::string cookie = r.Header("set-cookie");
+    cookie_ = cookie.substr(0, cookie.find(';'));
+    REQUIRE(cookie_.rfind("simpul_session=", 0) == 0);
+    csrf_ = ParseJson(r.body)["csrf_token"].str();
+    REQUIRE(!csrf_.empty());
+  }
+  HttpReply Get(const std::string& target) { return HttpRequest(port_, "GET", target, {"Cookie: " + cookie_}); }
+  HttpReply Send(const std::string& method, const std::string& target, const std::string& json_body) {
+    return HttpRequest(port_, method, target,
+                       {"Cookie: " + cookie_, "X-CSRF-Token: " + csrf_, "Content-Type: application/json"}, json_body);
+  }
+
+ private:
+  int port_;
+  std::string cookie_, csrf_;
+};
+
 // --- a village laptop -------------------------------------------------------------------
 
 struct Applicant {
-  std::string household, person, application;
+  std::string household, person, application, nik;
+};
+
+// What an applicant asks for: the application's type, its service (the kind
+// of a recommendation letter) and purpose. Types whose service rule scores
+// poverty indicators (a poverty statement, PBI-APBD) get their answers.
+struct ApplicationKind {
+  std::string type = "poverty_statement";
+  std::string service;  // recommendation: hospital_bill, education, ...
+  std::string purpose = "Berobat ke RSUD Blambangan";
 };
 
 class Node {
@@ -681,27 +757,37 @@ class Node {
     if (!kk.empty()) args.insert(args.end(), {"--kk", kk});
     return Id(args);
   }
-  // A household, a woman with a NIK (born 1987-08-15), and her answered
-  // poverty-statement application, still a draft. `n` makes the NIK and KK
-  // distinct.
-  Applicant DraftApplicant(int n, const std::string& name) {
-    char nik[32], kk[32];
+  // The NIK DraftApplicant gives applicant `n`.
+  static std::string ApplicantNik(int n) {
+    char nik[32];
     std::snprintf(nik, sizeof nik, "351001550887%04d", n);
+    return nik;
+  }
+  // A household, a woman with a NIK (born 1987-08-15), and her application
+  // (by default an answered poverty statement), still a draft. `n` makes the
+  // NIK and KK distinct.
+  Applicant DraftApplicant(int n, const std::string& name, const ApplicationKind& kind = {}) {
+    char kk[32];
     std::snprintf(kk, sizeof kk, "351001121187%04d", n);
     Applicant a;
+    a.nik = ApplicantNik(n);
     a.household = AddHousehold("Dusun Krajan " + std::to_string(n), kk);
-    a.person = Id({"person", "add", "--household", a.household, "--name", name, "--nik", nik, "--birth-date",
+    a.person = Id({"person", "add", "--household", a.household, "--name", name, "--nik", a.nik, "--birth-date",
                    "1987-08-15", "--sex", "P"});
-    a.application = Id({"application", "new", "--type", "poverty_statement", "--applicant", a.person,
-                        "--purpose", "Berobat ke RSUD Blambangan"});
-    Do({"application", "answer", a.application, "no_shelter=tidak", "head_not_working=ya", "food_insecure=ya"});
+    std::vector<std::string> args = {"application", "new", "--type", kind.type, "--applicant", a.person};
+    if (!kind.purpose.empty()) args.insert(args.end(), {"--purpose", kind.purpose});
+    if (!kind.service.empty()) args.insert(args.end(), {"--service", kind.service});
+    a.application = Id(args);
+    if (kind.type == "poverty_statement" || kind.type == "pbi_apbd")
+      Do({"application", "answer", a.application, "no_shelter=tidak", "head_not_working=ya", "food_insecure=ya"});
     return a;
   }
-  // The same, with the documents its service rule requires attached (a KK
-  // and a KTP scan), submitted.
-  Applicant SubmittedApplicant(int n, const std::string& name) {
-    Applicant a = DraftApplicant(n, name);
-    Submit(a.application);
+  // The same, with the documents its service rule requires attached (by
+  // default a KK and a KTP scan), submitted.
+  Applicant SubmittedApplicant(int n, const std::string& name, const ApplicationKind& kind = {},
+                               const std::vector<std::string>& documents = {"kk", "ktp"}) {
+    Applicant a = DraftApplicant(n, name, kind);
+    Submit(a.application, documents);
     return a;
   }
   // Attaches a small scan of each kind (the documents a poverty statement,

@@ -125,6 +125,7 @@
     button.addEventListener('click', async () => {
       const p = new URLSearchParams();
       if (button.dataset.what === 'queue') for (const [k, v] of Object.entries(filter)) if (v) p.set(k, v);
+      if (button.dataset.type) p.set('type', button.dataset.type);
       p.set('format', button.dataset.format);
       p.set('purpose', document.getElementById('export-purpose').value.trim());
       button.disabled = true;
