@@ -215,6 +215,12 @@ enum class MsgId : uint16_t {
   kBenefitDtksPbiActive,  // {0} NIK, {1} snapshot date, {2} desil (or "-")
   kWebBenefitHeld,        // {0} NIK, {1} type, {2} application, {3} village, {4} status
   kWebBenefitDtksPbiActive,  // {0} NIK, {1} snapshot date, {2} desil (or "-")
+  // Service rules and indicator sets owned by Dinsos (schema/rules_store.h).
+  kDefinitionTooLarge,       // {0} bytes
+  kRulesVersionNotHigher,    // {0} the file's version, {1} the newest known, {2} its id
+  kDefinitionFileRefused,    // {0} file, {1} the parser's reason (names the line)
+  kIndicatorsOwnedByHub,
+  kRulesVersionMissing,      // {0} version
   kCount_,  // keep last
 };
 
