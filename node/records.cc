@@ -535,15 +535,18 @@ Status Submit(NodeStore& store, const std::string& app_id, Lang lang) {
     return Status::FailedPrecondition("application incomplete")
         .WithMsg(MsgId::kApplicationIncomplete, {joined});
   }
+  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, "application",
+                                     state.status == "returned" ? "resubmitted" : "submitted", ""));
   if (state.status == "draft") {
     // The rules it is submitted under, kept for good (node/stages.h); a
-    // resubmission after a return keeps them.
+    // resubmission after a return keeps them. Written after the event, so
+    // the event keeps the clock's plain wall reading (counter 0), which the
+    // hub's times report corrects by the laptop's measured clock offset
+    // (PROTOCOL.md §25).
     SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, schema::NewestServiceRules(store.db()));
     SIMPUL_RETURN_IF_ERROR(store.writer().Write(*schema::FindTable("applications"), app_id, store.village(),
                                                 {{"rules_version", static_cast<int64_t>(rules.version)}}).status());
   }
-  SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, "application",
-                                     state.status == "returned" ? "resubmitted" : "submitted", ""));
   return txn.Commit();
 }
 
