@@ -87,6 +87,11 @@ Status CmdCase(Args& a);
 // DTKS and duplicate beneficiaries (cli_dtks.cc).
 Status CmdDtksImport(Args& a);   // dtks import FILE.csv [--source dtks|p3ke]
 Status CmdDtksShow(Args& a);     // dtks show NIK
+// Service rules and indicator sets Dinsos owns (cli_rules.cc).
+Status CmdRulesLoad(Args& a);      // rules load FILE
+Status CmdRulesList(Args& a);      // rules list
+Status CmdRulesShow(Args& a);      // rules show [VERSION]
+Status CmdIndicatorsAdd(Args& a);  // indicators add FILE
 Status CmdDuplicates(Args& a);   // duplicates [--village CODE]
 // Messages to residents (cli_messages.cc).
 Status CmdMessages(Args& a);      // messages [--village CODE] [--all]

@@ -1,6 +1,7 @@
 #include "hub/enrolment.h"
 
 #include "hub/operations.h"
+#include "hub/rules.h"
 #include "schema/messages.h"
 #include "schema/validate.h"
 #include "sync/crypto/envelope.h"
@@ -30,6 +31,9 @@ Result<EnrolmentSlip> IssueEnrolment(HubStore& store, const std::string& village
   ins->Bind(1, code.id).Bind(2, sync::crypto::EnrolMacKeyHex(code.secret)).Bind(3, village)
       .Bind(4, now).Bind(5, slip.expires_ms);
   SIMPUL_RETURN_IF_ERROR(ins->Run());
+  // The service rules and indicator sets Dinsos loaded reach the village at
+  // its first sync (hub/rules.h).
+  SIMPUL_RETURN_IF_ERROR(CopyRulesToVillage(store, village));
   SIMPUL_RETURN_IF_ERROR(store.Audit("enrolment_code", village, code.id, "valid " + std::to_string(days) + " days"));
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   return slip;

@@ -184,7 +184,8 @@ Result<std::string> IssueLetter(HubStore& store, const std::string& app_id, cons
   if (state.status != "approved")
     return Status::FailedPrecondition("a letter is issued only for an approved application (it is " + state.status + ")")
         .WithMsg(MsgId::kLetterNeedsApproval, {state.status});
-  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(store));
+  // The letter of the rules the application was submitted under.
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, RulesOf(store, app));
   const schema::ServiceRule* rule = rules.Find(RowText(app, "type"), RowText(app, "service_type"));
   if (!rule)
     return Status::FailedPrecondition("the service rules " + rules.id + " v" + std::to_string(rules.version) +

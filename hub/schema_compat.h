@@ -3,7 +3,9 @@
 // A hub serves nodes from kMinNodeSchemaVersion up to its own schema
 // (docs/PROTOCOL.md §9). A table or field added in a later schema
 // (schema/tables.h `since`: audit.seq and audit_heads in 9, letters in 10,
-// events.after in 11, events.stage in 12, case_events in 13, dtks in 14, receipts in 15) is unknown to an older node: its merge would refuse
+// events.after in 11, events.stage in 12, case_events in 13, dtks in 14, receipts in 15,
+// message_sends in 16, service_rules, indicator_releases and
+// applications.rules_version in 17) is unknown to an older node: its merge would refuse
 // the whole change. The hub therefore leaves such tables and fields
 // out of every change it sends that node, and out of the digest it gives it
 // (sync::ScopeDigest with the node's schema), so the node applies the rest

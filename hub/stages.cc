@@ -8,7 +8,7 @@ namespace simpul::hub {
 
 Result<std::optional<schema::StageRule>> NextStageOf(HubStore& store, const Row& app,
                                                      const schema::WorkflowState& state) {
-  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(store));
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, RulesOf(store, app));
   const schema::ServiceRule* rule = rules.Find(RowText(app, "type"), RowText(app, "service_type"));
   if (!rule) return std::optional<schema::StageRule>();
   const schema::StageRule* missing = schema::MissingStage(*rule, state);
@@ -28,7 +28,7 @@ Status CheckStagesPassed(HubStore& store, const Row& app, const schema::Workflow
 }
 
 Result<bool> RuleHasStage(HubStore& store, const Row& app, const std::string& stage_code) {
-  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(store));
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, RulesOf(store, app));
   const schema::ServiceRule* rule = rules.Find(RowText(app, "type"), RowText(app, "service_type"));
   if (!rule) return false;
   for (const auto& s : rule->stages)
@@ -42,7 +42,8 @@ Status RecordStage(HubStore& store, const std::string& app_id, const std::string
   SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(Row app, ReadRow(store, "applications", app_id));
   SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
-  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(store));
+  // The rules the application was submitted under (hub/rules.h).
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, RulesOf(store, app));
   const schema::ServiceRule* rule = rules.Find(RowText(app, "type"), RowText(app, "service_type"));
   if (!rule)
     return Status::FailedPrecondition("the service rules " + rules.id + " have no rule for applications of type " +

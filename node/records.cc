@@ -8,6 +8,7 @@
 #include "schema/ids.h"
 #include "schema/model.h"
 #include "schema/regions.h"
+#include "schema/rules_store.h"
 #include "schema/tables.h"
 
 namespace simpul::node {
@@ -536,6 +537,16 @@ Status Submit(NodeStore& store, const std::string& app_id, Lang lang) {
   }
   SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, "application",
                                      state.status == "returned" ? "resubmitted" : "submitted", ""));
+  if (state.status == "draft") {
+    // The rules it is submitted under, kept for good (node/stages.h); a
+    // resubmission after a return keeps them. Written after the event, so
+    // the event keeps the clock's plain wall reading (counter 0), which the
+    // hub's times report corrects by the laptop's measured clock offset
+    // (PROTOCOL.md §25).
+    SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, schema::NewestServiceRules(store.db()));
+    SIMPUL_RETURN_IF_ERROR(store.writer().Write(*schema::FindTable("applications"), app_id, store.village(),
+                                                {{"rules_version", static_cast<int64_t>(rules.version)}}).status());
+  }
   return txn.Commit();
 }
 
@@ -583,6 +594,13 @@ Result<std::vector<schema::IndicatorSet>> ListIndicatorSets(NodeStore& store) {
 }
 
 Status AddIndicatorSet(NodeStore& store, const std::string& text) {
+  // Once enrolled, the indicator sets are Dinsos's: they arrive from the hub
+  // (schema/rules_store.h). Before, a standalone laptop may load its own.
+  if (!store.Meta("hub_pk").empty())
+    return Status::PermissionDenied("indicator sets are loaded at the hub (simpul-hub indicators add) once a node is"
+                                    " enrolled; they arrive with the next sync")
+        .WithField("indicators")
+        .WithMsg(MsgId::kIndicatorsOwnedByHub);
   SIMPUL_ASSIGN_OR_RETURN(auto set, schema::ParseIndicatorSet(text));
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
   SIMPUL_ASSIGN_OR_RETURN(auto* st, store.db().Cached(

@@ -2,17 +2,21 @@
 
 #include "node/records.h"
 #include "schema/db.h"
+#include "schema/rules_store.h"
 #include "schema/stages.h"
 #include "schema/validate.h"
 
 namespace simpul::node {
 namespace {
 
-// The service rule governing an application (the rules shipped with Simpul
-// until the hub's rules replicate), or nullptr.
-Result<const schema::ServiceRule*> RuleOf(NodeStore& store, const std::string& app_id,
-                                          const schema::ServiceRules& rules) {
-  SIMPUL_ASSIGN_OR_RETURN(auto* st, store.db().Cached("SELECT type, service_type FROM applications WHERE id=?"));
+// The service rules an application follows (schema/rules_store.h): the
+// version it was submitted under (applications.rules_version); before its
+// first submission, the newest this node holds (what Submit will record); an
+// application submitted before schema 17 has none and follows the built-in
+// rules.
+Result<schema::ServiceRules> RulesOf(NodeStore& store, const std::string& app_id, std::string* type,
+                                     std::string* service_type) {
+  SIMPUL_ASSIGN_OR_RETURN(auto* st, store.db().Cached("SELECT type, service_type, rules_version FROM applications WHERE id=?"));
   st->Bind(1, app_id);
   auto row = st->Step();
   if (!row.ok()) {
@@ -23,21 +27,38 @@ Result<const schema::ServiceRule*> RuleOf(NodeStore& store, const std::string& a
     st->Reset();
     return Status::NotFound("no application " + app_id).WithField("id");
   }
-  std::string type = st->Text(0), service_type = st->Text(1);
+  *type = st->Text(0);
+  *service_type = st->Text(1);
+  std::optional<int64_t> version;
+  if (!st->IsNullAt(2)) version = st->Int(2);
   st->Reset();
-  return rules.Find(type, service_type);
+  if (version) return schema::ServiceRulesAt(store.db(), version);
+  SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
+  if (state.status == "draft") return schema::NewestServiceRules(store.db());
+  return schema::ServiceRulesAt(store.db(), std::nullopt);
 }
 
-Result<schema::ServiceRules> Rules() { return schema::ParseServiceRules(schema::BuiltinServiceRules()); }
+// The rules of the application and the rule among them governing it (nullptr: none).
+struct Governing {
+  schema::ServiceRules rules;
+  std::string type, service_type;
+  const schema::ServiceRule* rule() const { return rules.Find(type, service_type); }
+};
+
+Result<Governing> RuleOf(NodeStore& store, const std::string& app_id) {
+  Governing g;
+  SIMPUL_ASSIGN_OR_RETURN(g.rules, RulesOf(store, app_id, &g.type, &g.service_type));
+  return g;
+}
 
 }  // namespace
 
 Status RecordVillageStage(NodeStore& store, const std::string& app_id, const std::string& stage_code,
                           const std::string& note) {
   SIMPUL_RETURN_IF_ERROR(schema::CheckLength("note", note, 1000));
-  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, Rules());
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
-  SIMPUL_ASSIGN_OR_RETURN(const schema::ServiceRule* rule, RuleOf(store, app_id, rules));
+  SIMPUL_ASSIGN_OR_RETURN(Governing g, RuleOf(store, app_id));
+  const schema::ServiceRule* rule = g.rule();
   if (!rule)
     return Status::FailedPrecondition("no service rule governs application " + app_id).WithField("stage");
   SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
@@ -47,8 +68,8 @@ Status RecordVillageStage(NodeStore& store, const std::string& app_id, const std
 }
 
 Result<std::optional<schema::StageRule>> NextStageOf(NodeStore& store, const std::string& app_id) {
-  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, Rules());
-  SIMPUL_ASSIGN_OR_RETURN(const schema::ServiceRule* rule, RuleOf(store, app_id, rules));
+  SIMPUL_ASSIGN_OR_RETURN(Governing g, RuleOf(store, app_id));
+  const schema::ServiceRule* rule = g.rule();
   SIMPUL_ASSIGN_OR_RETURN(auto state, ApplicationState(store, app_id));
   if (!rule || (state.status != "submitted" && state.status != "in_review")) return std::optional<schema::StageRule>();
   const schema::StageRule* next = schema::MissingStage(*rule, state);
@@ -57,8 +78,8 @@ Result<std::optional<schema::StageRule>> NextStageOf(NodeStore& store, const std
 }
 
 Result<std::vector<std::string>> MissingDocumentsOf(NodeStore& store, const std::string& app_id) {
-  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, Rules());
-  SIMPUL_ASSIGN_OR_RETURN(const schema::ServiceRule* rule, RuleOf(store, app_id, rules));
+  SIMPUL_ASSIGN_OR_RETURN(Governing g, RuleOf(store, app_id));
+  const schema::ServiceRule* rule = g.rule();
   if (!rule) return std::vector<std::string>();
   SIMPUL_ASSIGN_OR_RETURN(
       auto* st, store.db().Cached("SELECT DISTINCT kind FROM attachments WHERE application_id=? AND deleted=0"));
@@ -78,8 +99,8 @@ Result<std::vector<std::string>> MissingDocumentsOf(NodeStore& store, const std:
 }
 
 Result<std::vector<schema::DocumentRequirement>> DocumentsNamedBy(NodeStore& store, const std::string& app_id) {
-  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, Rules());
-  SIMPUL_ASSIGN_OR_RETURN(const schema::ServiceRule* rule, RuleOf(store, app_id, rules));
+  SIMPUL_ASSIGN_OR_RETURN(Governing g, RuleOf(store, app_id));
+  const schema::ServiceRule* rule = g.rule();
   if (!rule) return std::vector<schema::DocumentRequirement>();
   return rule->documents;
 }

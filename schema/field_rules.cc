@@ -6,6 +6,7 @@
 #include "schema/dtks.h"
 #include "schema/ids.h"
 #include "schema/model.h"
+#include "schema/rules_store.h"
 #include "schema/validate.h"
 #include "schema/workflow.h"
 
@@ -38,7 +39,14 @@ bool IsHex(const std::string& s, size_t n) {
 Status ValidateStoredValue(std::string_view t, std::string_view f, const Value& v) {
   if (IsNull(v)) return Status::Ok();
   if (std::holds_alternative<Blob>(v)) return Bad(t, f, "binary values are not allowed");
-  if (IsText(v) && Text(v).size() > 8000) return Bad(t, f, "text longer than 8000 bytes");
+  // A rules file or an indicator set is kept whole (schema/rules_store.h).
+  const bool definition = (t == "service_rules" && f == "text") || (t == "indicator_releases" && f == "definition");
+  if (definition && IsText(v) && Text(v).size() > kMaxDefinitionBytes)
+    return Bad(t, f, "text longer than " + std::to_string(kMaxDefinitionBytes) + " bytes");
+  if (!definition && IsText(v) && Text(v).size() > 8000) return Bad(t, f, "text longer than 8000 bytes");
+  if ((t == "service_rules" || t == "indicator_releases" || t == "applications") &&
+      (f == "version" || f == "rules_version"))
+    return IsInt(v) && std::get<int64_t>(v) >= 1 ? Status::Ok() : Bad(t, f, "must be a whole number from 1");
   if (f == "deleted") return IsInt(v) && (std::get<int64_t>(v) == 0 || std::get<int64_t>(v) == 1)
                                  ? Status::Ok() : Bad(t, f, "must be 0 or 1");
   if (f.size() > 3 && f.substr(f.size() - 3) == "_id" && f != "row_id") {

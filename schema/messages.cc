@@ -441,6 +441,22 @@ constexpr Entry kCatalogue[] = {
      "the page and make your change again."},
     {MsgId::kWebTooManyRequests, "Terlalu banyak permintaan dari sesi ini. Coba lagi dalam {0} detik.",
      "Too many requests from this session. Try again in {0} seconds."},
+    {MsgId::kDefinitionTooLarge, "Berkas lebih besar dari {0} bita; tidak ada yang dimuat.",
+     "The file is larger than {0} bytes; nothing was loaded."},
+    {MsgId::kRulesVersionNotHigher,
+     "Versi {0} tidak lebih tinggi dari versi {1} ({2}) yang sudah ada; beri berkas baru versi yang lebih tinggi. "
+     "Tidak ada yang dimuat.",
+     "Version {0} is not higher than version {1} ({2}), the newest known; give the new file a higher version. "
+     "Nothing was loaded."},
+    {MsgId::kDefinitionFileRefused, "Berkas {0} ditolak: {1}. Tidak ada yang dimuat.",
+     "File {0} refused: {1}. Nothing was loaded."},
+    {MsgId::kIndicatorsOwnedByHub,
+     "Set indikator dikelola Dinas Sosial: setelah laptop ini terdaftar ke hub, set baru dimuat di hub "
+     "(simpul-hub indicators add) dan tiba di desa pada sinkronisasi berikutnya.",
+     "Indicator sets belong to Dinsos: once this laptop is enrolled, a new set is loaded at the hub "
+     "(simpul-hub indicators add) and reaches the village at its next sync."},
+    {MsgId::kRulesVersionMissing, "Aturan layanan versi {0} tidak ada di hub ini.",
+     "Service rules version {0} is not held by this hub."},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");
@@ -1675,6 +1691,21 @@ Perintah:
     {"not reported", "tidak dilaporkan"},
     // The PBI-APBD proposal list (TemanKos) beside the PBI-JKN one (queue page).
     {"PBI-APBD proposal list for BPJS / Dinkes (XLSX)", "Daftar usulan PBI-APBD untuk BPJS / Dinkes (XLSX)"},
+    // Service rules and indicator sets Dinsos owns (hub/cli_rules.cc).
+    {"Service rules loaded: ", "Aturan layanan dimuat: "},
+    {"Indicator set loaded: ", "Set indikator dimuat: "},
+    {"Each village receives it at its next sync (villages now: ", "Setiap desa menerimanya pada sinkronisasi berikutnya (desa saat ini: "},
+    {"shipped with Simpul", "bawaan Simpul"},
+    {"  (current)", "  (berlaku)"},
+    {"Service rules ", "Aturan layanan "},
+    {"documents: ", "dokumen: "},
+    {" (optional)", " (boleh tidak ada)"},
+    {"stages: ", "tahap: "},
+    {"letter: ", "surat: "},
+    {"load a new version of the service rules; every village receives it at its next sync", "muat versi baru aturan layanan; setiap desa menerimanya pada sinkronisasi berikutnya"},
+    {"the service rules versions: shipped, loaded, current", "versi aturan layanan: bawaan, dimuat, berlaku"},
+    {"a service rules version (the current one by default): documents, stages, letters", "satu versi aturan layanan (bawaan: yang berlaku): dokumen, tahap, surat"},
+    {"load a new poverty-indicator set or version; every village receives it at its next sync", "muat set indikator kemiskinan baru atau versi barunya; setiap desa menerimanya pada sinkronisasi berikutnya"},
 };
 
 }  // namespace

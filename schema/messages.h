@@ -217,6 +217,12 @@ enum class MsgId : uint16_t {
   kWebBenefitDtksPbiActive,  // {0} NIK, {1} snapshot date, {2} desil (or "-")
   kWebChangedMeanwhile,      // {0} field, {1} its value now
   kWebTooManyRequests,       // {0} seconds
+  // Service rules and indicator sets owned by Dinsos (schema/rules_store.h).
+  kDefinitionTooLarge,       // {0} bytes
+  kRulesVersionNotHigher,    // {0} the file's version, {1} the newest known, {2} its id
+  kDefinitionFileRefused,    // {0} file, {1} the parser's reason (names the line)
+  kIndicatorsOwnedByHub,
+  kRulesVersionMissing,      // {0} version
   kCount_,  // keep last
 };
 

@@ -218,6 +218,55 @@ CREATE TABLE message_sends(
   event_id TEXT, person_id TEXT, channel TEXT, outcome TEXT, detail TEXT, sent_at_ms INTEGER, sent_by TEXT);
 CREATE INDEX message_sends_event ON message_sends(event_id);
 )sql",
+    // 17: service rules and indicator sets owned by Dinsos (PROTOCOL.md
+    // §27): `service_rules` and `indicator_releases` are hub-owned,
+    // replicated (a copy in every village's scope); `rules_versions` (like
+    // indicator_sets since 1) is every version this store knows, filled by
+    // the hub's load and, on a village node, by the triggers from the
+    // replicated copies. applications.rules_version: the rules an
+    // application was submitted under.
+    R"sql(
+CREATE TABLE service_rules(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  name TEXT, version INTEGER, text TEXT, loaded_at_ms INTEGER, loaded_by TEXT);
+CREATE INDEX service_rules_village ON service_rules(village, version);
+CREATE TABLE indicator_releases(
+  id TEXT PRIMARY KEY, village TEXT NOT NULL,
+  set_code TEXT, version INTEGER, title TEXT, definition TEXT, loaded_at_ms INTEGER, loaded_by TEXT);
+CREATE INDEX indicator_releases_village ON indicator_releases(village, set_code, version);
+CREATE TABLE rules_versions(
+  version INTEGER PRIMARY KEY, name TEXT NOT NULL, text TEXT NOT NULL,
+  loaded_at_ms INTEGER, loaded_by TEXT);
+ALTER TABLE applications ADD COLUMN rules_version INTEGER;
+CREATE TRIGGER service_rules_known_insert AFTER INSERT ON service_rules
+  WHEN NEW.name IS NOT NULL AND NEW.version IS NOT NULL AND NEW.text IS NOT NULL
+BEGIN
+  INSERT INTO rules_versions(version,name,text,loaded_at_ms,loaded_by)
+    SELECT NEW.version, NEW.name, NEW.text, NEW.loaded_at_ms, NEW.loaded_by
+    WHERE NOT EXISTS (SELECT 1 FROM rules_versions WHERE version=NEW.version);
+END;
+CREATE TRIGGER service_rules_known_update AFTER UPDATE ON service_rules
+  WHEN NEW.name IS NOT NULL AND NEW.version IS NOT NULL AND NEW.text IS NOT NULL
+BEGIN
+  INSERT INTO rules_versions(version,name,text,loaded_at_ms,loaded_by)
+    SELECT NEW.version, NEW.name, NEW.text, NEW.loaded_at_ms, NEW.loaded_by
+    WHERE NOT EXISTS (SELECT 1 FROM rules_versions WHERE version=NEW.version);
+END;
+CREATE TRIGGER indicator_releases_known_insert AFTER INSERT ON indicator_releases
+  WHEN NEW.set_code IS NOT NULL AND NEW.version IS NOT NULL AND NEW.definition IS NOT NULL
+BEGIN
+  INSERT INTO indicator_sets(set_id,version,title,definition)
+    SELECT NEW.set_code, NEW.version, coalesce(NEW.title, NEW.set_code), NEW.definition
+    WHERE NOT EXISTS (SELECT 1 FROM indicator_sets WHERE set_id=NEW.set_code AND version=NEW.version);
+END;
+CREATE TRIGGER indicator_releases_known_update AFTER UPDATE ON indicator_releases
+  WHEN NEW.set_code IS NOT NULL AND NEW.version IS NOT NULL AND NEW.definition IS NOT NULL
+BEGIN
+  INSERT INTO indicator_sets(set_id,version,title,definition)
+    SELECT NEW.set_code, NEW.version, coalesce(NEW.title, NEW.set_code), NEW.definition
+    WHERE NOT EXISTS (SELECT 1 FROM indicator_sets WHERE set_id=NEW.set_code AND version=NEW.version);
+END;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

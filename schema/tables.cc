@@ -21,7 +21,7 @@ constexpr FieldDef kApplications[] = {
     {"purpose", V}, {"device_kind", V}, {"indicator_set", V}, {"indicator_version", V},
     {"indicator_answers", V}, {"score", V}, {"score_band", V}, {"dtks_status", S},
     {"dtks_desil", S}, {"notes", S}, {"created_at", V}, {"letter_number", H},
-    {"deleted", S},
+    {"deleted", S}, {"rules_version", V, 17},
 };
 // What a case is about. Shared from schema 13 on: the hub's front office
 // opens cases for a village (walk-ins); a node of schema 12 or older still takes these
@@ -113,6 +113,18 @@ constexpr FieldDef kMessageSends[] = {
     {"detail", S, 16},   {"sent_at_ms", S, 16}, {"sent_by", S, 16},
 };
 
+// Service rules and indicator sets Dinsos loads (schema 17, hub/rules.h):
+// written once by the hub, a copy in the scope of every village, so each
+// receives them at its next sync; a village never writes them. The store's
+// triggers file each copy under rules_versions / indicator_sets.
+constexpr FieldDef kServiceRules[] = {
+    {"name", H, 17}, {"version", H, 17}, {"text", H, 17}, {"loaded_at_ms", H, 17}, {"loaded_by", H, 17},
+};
+constexpr FieldDef kIndicatorReleases[] = {
+    {"set_code", H, 17},     {"version", H, 17},   {"title", H, 17},
+    {"definition", H, 17},   {"loaded_at_ms", H, 17}, {"loaded_by", H, 17},
+};
+
 constexpr TableDef kTables[] = {
     {"households", kHouseholds, false, 1},   {"persons", kPersons, false, 1},
     {"applications", kApplications, false, 1}, {"complaints", kComplaints, false, 0},
@@ -124,6 +136,8 @@ constexpr TableDef kTables[] = {
     {"dtks", kDtks, false, 1, 14},
     {"receipts", kReceipts, true, 1, 15},
     {"message_sends", kMessageSends, true, 1, 16},
+    {"service_rules", kServiceRules, true, 0, 17},
+    {"indicator_releases", kIndicatorReleases, true, 0, 17},
 };
 
 }  // namespace
@@ -134,7 +148,8 @@ int ChangePriority(std::string_view table, std::string_view field, std::string_v
   if (table == "complaints" && field == "urgency" && (v == "emergency" || v == "high")) return 0;
   if (table == "applications" && field == "service_type" && v == "hospital_bill") return 0;
   if (table == "attachments") return 2;
-  if (table == "purges") return 0;  // a purge goes before anything it would scrub
+  if (table == "purges") return 0;
+  if (table == "service_rules" || table == "indicator_releases") return 0;  // before what they govern  // a purge goes before anything it would scrub
   if (table == "case_events") return 0;  // a case's steps count against its 1x24 h target
   return 1;
 }

@@ -125,8 +125,10 @@ Status WriteIndicators(web::JsonWriter& j, HubStore& store, const Row& app, Lang
   std::string set_id = RowText(app, "indicator_set"), version = RowText(app, "indicator_version");
   j.Key("indicators").BeginObject().Field("set", set_id).Field("version", version)
       .Field("score", RowText(app, "score")).Field("band", RowText(app, "score_band"));
-  // The set the answers were given under: the store's copy (a village's
-  // own set arrives with its rows), else the sets Simpul ships.
+  // The set the answers were given under: the store's copy (a set Dinsos
+  // loaded with `simpul-hub indicators add`, hub/rules.h), else the sets
+  // Simpul ships. A set a standalone laptop loaded before its enrolment is
+  // not at the hub: the score and band arrive, the set's titles do not.
   SIMPUL_ASSIGN_OR_RETURN(auto defs, QueryRows(store, "SELECT definition FROM indicator_sets"
                                                       " WHERE set_id=? AND version=?", {set_id, version}));
   std::optional<schema::IndicatorSet> set;

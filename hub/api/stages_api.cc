@@ -23,7 +23,7 @@ Result<std::optional<schema::StageRule>> WriteStages(web::JsonWriter& j, ApiCall
                                                      const History& history) {
   const Lang lang = call.lang;
   const std::string village = RowText(app, "village");
-  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(call.store));
+  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, RulesOf(call.store, app));
   const schema::ServiceRule* rule = rules.Find(RowText(app, "type"), RowText(app, "service_type"));
   SIMPUL_ASSIGN_OR_RETURN(std::optional<schema::StageRule> next, NextStageOf(call.store, app, history.state));
   j.Key("stages").BeginArray();

@@ -317,7 +317,8 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
     CHECK(s["households"].n == 1);
     CHECK(s["persons"].n == 1);
     CHECK(s["applications"].n == 1);
-    CHECK(s["outbox_pending"].n == 7);  // household, person, application, answers, two documents, submitted
+    // household, person, application, answers, two documents, submitted, the rules version submitted under
+    CHECK(s["outbox_pending"].n == 8);
   }
 
   // The outbox: one change per write, new rows with base null, nothing acked.
@@ -345,7 +346,8 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
   for (const auto& s : non_null_bases) joined += "  " + s + "\n";
   CHECK_MESSAGE(non_null_bases.empty(),
                 "outbox --json: fields of newly created rows must have \"base\": null, got:\n" << joined);
-  CHECK(outbox.size() == 7);  // household, person, application, answers, two attachments (KK, KTP), submitted event
+  // household, person, application, answers, two attachments (KK, KTP), submitted event, rules_version
+  CHECK(outbox.size() == 8);
 
   // Personal identifiers are masked in the outbox, as JSON and as text.
   for (const auto& c : outbox.a) {
@@ -358,7 +360,7 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
   r = v.Cli({"outbox"});
   CHECK(r.exit_code == kOk);
   CHECK_HAS(r.out, kNikMasked);
-  CHECK_HAS(r.out, "7 change(s)");
+  CHECK_HAS(r.out, "8 change(s)");
   CHECK_HAS_NOT(r.out, kNik);
   CHECK_HAS_NOT(r.out, kKk);
 }
