@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <map>
+#include <optional>
 
 #include "hub/app_index.h"
 #include "hub/operations.h"
@@ -166,10 +168,12 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
       " coalesce(a.letter_number,'') AS letter_number, a.score, coalesce(p.nik,'') AS nik,"
       " coalesce(h.no_kk,'') AS no_kk, " + status + " AS status, coalesce(x.since_ms,0) AS since_ms,"
       " coalesce(x.received_ms,0) AS received_ms, coalesce(x.stages,'') AS stages,"
-      " coalesce(a.service_type,'') AS service_type"
+      " coalesce(a.service_type,'') AS service_type, coalesce(a.rules_version,'') AS rules_version"
       " FROM (SELECT a.id" + from + where + order + (f.limit > 0 ? " LIMIT " + std::to_string(f.limit) : std::string()) +
       ") page JOIN applications a ON a.id=page.id LEFT JOIN app_index x ON x.app_id=a.id" + people +
       " LEFT JOIN regions r ON r.code=a.village" + order, binds));
+  // Each application's deadlines come from the rules it was submitted under.
+  std::map<std::string, schema::ServiceRules> rules_at;  // by rules_version ("": from before schema 17)
   for (const auto& r : rows) {
     QueueItem item{RowText(r, "id"), RowText(r, "village"), RowText(r, "village_name"), RowText(r, "type"),
                    RowText(r, "applicant_name"), RowText(r, "status"), RowText(r, "letter_number")};
@@ -181,7 +185,15 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
       item.has_score = true;
       item.score = std::atof(score.c_str());
     }
-    SetDue(item, rules.Find(item.type, RowText(r, "service_type")), std::atoll(RowText(r, "received_ms").c_str()),
+    const std::string version = RowText(r, "rules_version");
+    auto at = rules_at.find(version);
+    if (at == rules_at.end()) {
+      std::optional<int64_t> v;
+      if (!version.empty()) v = std::atoll(version.c_str());
+      SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules those, schema::ServiceRulesAt(store.db(), v));
+      at = rules_at.emplace(version, std::move(those)).first;
+    }
+    SetDue(item, at->second.Find(item.type, RowText(r, "service_type")), std::atoll(RowText(r, "received_ms").c_str()),
            DecodeStages(RowText(r, "stages")));
     out.items.push_back(std::move(item));
   }
