@@ -103,8 +103,12 @@ Result<QueueResult> QueryQueue(HubStore& store, const QueueFilter& f) {
     SIMPUL_RETURN_IF_ERROR(schema::CheckEnum("type", f.type, schema::ListCodes(schema::kApplicationTypes),
                                              schema::FindCode(schema::kApplicationTypes, f.type)));
   if (f.search.size() > 100) return Status::InvalidArgument("search text over 100 characters").WithField("q");
-  SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(store));
+  // The newest rules only for a stage filter: every queue request would
+  // otherwise read and parse them for nothing (deadlines use each
+  // application's own version, below).
+  schema::ServiceRules rules;
   if (!f.stage.empty()) {
+    SIMPUL_ASSIGN_OR_RETURN(rules, CurrentRules(store));
     bool known = false;
     for (const auto& rule : rules.services)
       for (const auto& s : rule.stages) known |= s.code == f.stage;
