@@ -183,14 +183,15 @@ Result<std::vector<std::string>> CheckAppIndex(HubStore& store) {
 Result<std::vector<reports::Timeline>> IndexedTimelines(HubStore& store, const schema::ServiceRules* rules) {
   SIMPUL_RETURN_IF_ERROR(SettleAppIndex(store));
   SIMPUL_ASSIGN_OR_RETURN(auto st, store.db().Prepare(
-      std::string("SELECT a.id,a.village,a.type,a.service_type,") + kColumns +
+      std::string("SELECT a.id,a.village,a.type,a.service_type,a.rules_version,") + kColumns +
       " FROM applications a JOIN app_index x ON x.app_id=a.id WHERE a.deleted=0 ORDER BY a.id"));
   std::vector<reports::Timeline> out;
   for (;;) {
     SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return out;
-    AppIndexRow r = ReadColumns(st, 4);
+    AppIndexRow r = ReadColumns(st, 5);
     r.times.application_id = st.Text(0);
+    if (!st.IsNullAt(4)) r.times.rules_version = st.Int(4);
     r.times.village = st.Text(1);
     const schema::ServiceRule* rule = rules ? rules->Find(st.Text(2), st.Text(3)) : nullptr;
     r.times.service = rule ? rule->code : st.Text(2);

@@ -10,6 +10,7 @@
 #include "hub/cli_internal.h"
 #include "hub/dtks_import.h"
 #include "hub/duplicates.h"
+#include "hub/score_check.h"
 #include "schema/dtks.h"
 #include "schema/duplicates.h"
 #include "schema/store_files.h"
@@ -126,7 +127,11 @@ Status PrintApplicationBeneficiary(const Args& a, HubStore& store, const Row& ap
   SIMPUL_ASSIGN_OR_RETURN(schema::DtksStatus dtks, schema::LookupDtks(store.db(), nik));
   SIMPUL_ASSIGN_OR_RETURN(auto others, schema::PersonsWithNik(store.db(), nik, Get(app, "applicant_id")));
   SIMPUL_ASSIGN_OR_RETURN(auto held, BenefitsHeld(store, app));
+  SIMPUL_ASSIGN_OR_RETURN(ScoreCheck score, CheckScore(store, app));
   if (j) {
+    if (score.standing.applies)
+      j->Key("threshold").BeginObject().Field("text", score.standing.threshold)
+          .Field("scored", score.standing.answered).Field("met", score.standing.meets).EndObject();
     j->Key("dtks");
     schema::DtksJson(*j, dtks);
     j->Key("duplicates").BeginArray();
@@ -140,6 +145,7 @@ Status PrintApplicationBeneficiary(const Args& a, HubStore& store, const Row& ap
     j->EndArray();
     return Status::Ok();
   }
+  if (score.standing.applies) std::cout << "  " << DescribeScoreCheck(a.lang, score) << "\n";
   if (nik.empty()) return Status::Ok();
   std::cout << "  " << schema::DescribeDtks(a.lang, dtks) << "\n";
   for (const auto& p : others) std::cout << "  " << schema::DescribeDuplicate(a.lang, nik, p) << "\n";

@@ -80,7 +80,9 @@ Status CmdReportTimes(Args& a) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, CurrentRules(*store));
   SIMPUL_ASSIGN_OR_RETURN(auto timelines, reports::LoadTimelines(*store, &rules));
-  reports::TimesReport report = reports::ComputeTimes(timelines, q, &rules);
+  // Each application against the rules version it was submitted under.
+  SIMPUL_ASSIGN_OR_RETURN(reports::RulesBook book, reports::LoadRulesBook(*store));
+  reports::TimesReport report = reports::ComputeTimes(timelines, q, &book);
   if (a.json) {
     std::cout << reports::TimesReportJson(report) << "\n";
     return Status::Ok();

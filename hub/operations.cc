@@ -8,6 +8,7 @@
 #include "hub/enrolment.h"
 #include "hub/letters/issue.h"
 #include "hub/rules.h"
+#include "hub/score_check.h"
 #include "hub/stages.h"
 #include "schema/field_rules.h"
 #include "schema/local_time.h"
@@ -168,6 +169,7 @@ Status RecordDecision(HubStore& store, const std::string& app_id, const std::str
     // (hub/stages.h): the backstop for villages that skip one.
     SIMPUL_RETURN_IF_ERROR(CheckStagesPassed(store, app, before));
     SIMPUL_RETURN_IF_ERROR(CheckBenefitApproval(store, app, override_reason));
+    SIMPUL_RETURN_IF_ERROR(CheckScoreApproval(store, app, override_reason));
   }
   SIMPUL_RETURN_IF_ERROR(AppendEvent(store, app_id, RowText(app, "village"), kind, reason, actor_role, operator_name,
                                      before.head));

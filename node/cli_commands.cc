@@ -421,6 +421,11 @@ Status AppAnswer(Invocation& inv) {
   SIMPUL_ASSIGN_OR_RETURN(Row row, ReadRecord(*store, Entity::kApplication, inv.words[0]));
   SIMPUL_ASSIGN_OR_RETURN(auto set, LoadIndicatorSet(*store, GetS(row, "indicator_set"),
                                                      std::stoi(GetS(row, "indicator_version"))));
+  // The threshold of the service's rule, so the operator knows before
+  // submitting that Dinsos will ask why (hub/score_check.h).
+  SIMPUL_ASSIGN_OR_RETURN(std::optional<schema::ServiceRule> rule, ServiceRuleOf(*store, inv.words[0]));
+  schema::ScoreStanding standing;
+  if (rule) standing = schema::StandingOf(*rule, set.id, score.score, score.auto_qualified);
   std::string band_label = score.band;
   for (const auto& b : set.bands)
     if (b.code == score.band) band_label = inv.lang == Lang::kId ? b.label_id : b.label_en;
@@ -429,6 +434,9 @@ Status AppAnswer(Invocation& inv) {
     j.BeginObject().Field("id", inv.words[0]).Field("set", set.id).Field("version", set.version)
         .Key("score").Number(score.score).Field("band", score.band).Field("answered", score.answered)
         .Field("items", static_cast<int>(set.items.size())).Field("auto_qualified", score.auto_qualified);
+    if (standing.applies)
+      j.Key("threshold").BeginObject().Field("text", standing.threshold).Field("scored", standing.answered)
+          .Field("met", standing.meets).EndObject();
     *inv.out << j.EndObject().str() << "\n";
   } else {
     std::ostringstream sc;
@@ -437,6 +445,11 @@ Status AppAnswer(Invocation& inv) {
              << set.title << " v" << set.version << ", " << score.answered << "/" << set.items.size()
              << inv.T(" indicators answered") << "\n"
              << inv.T("  The score is advisory; a person decides.\n");
+    if (standing.applies)
+      *inv.out << "  " << inv.T("Service threshold") << " " << standing.threshold << ": "
+               << (!standing.answered ? inv.T("no score under the service's indicators")
+                                      : standing.meets ? inv.T("met") : inv.T("not met"))
+               << "\n";
   }
   return Status::Ok();
 }

@@ -463,7 +463,7 @@ Result<schema::WorkflowState> ApplicationState(NodeStore& store, const std::stri
   return schema::FoldWorkflow(std::move(events));
 }
 
-TypeNeeds NeedsOf(const std::string& type) {
+TypeNeeds NeedsOf(const std::string& type, const schema::ServiceRule* rule) {
   TypeNeeds n;
   n.applicant_nik = type == "pbi_jkn" || type == "pbi_apbd" || type == "poverty_statement" || type == "recommendation";
   n.household_kk = type == "pbi_jkn" || type == "pbi_apbd";
@@ -471,7 +471,7 @@ TypeNeeds NeedsOf(const std::string& type) {
   n.purpose = type == "poverty_statement" || type == "recommendation";
   n.service = type == "recommendation";
   n.device = type == "assistive_device";
-  n.indicators = type == "poverty_statement" || type == "pbi_apbd";
+  n.indicators = rule ? !rule->indicator_set.empty() : type == "poverty_statement" || type == "pbi_apbd";
   return n;
 }
 
@@ -490,7 +490,8 @@ Result<std::vector<std::string>> SubmissionProblems(NodeStore& store, const std:
   std::string type = get("type");
   std::string applicant = get("applicant_id");
   std::string household = get("household_id");
-  const TypeNeeds needs = NeedsOf(type);
+  SIMPUL_ASSIGN_OR_RETURN(std::optional<schema::ServiceRule> rule, ServiceRuleOf(store, app_id));
+  const TypeNeeds needs = NeedsOf(type, rule ? &*rule : nullptr);
   if (!applicant.empty()) {
     SIMPUL_ASSIGN_OR_RETURN(Value nik, ColumnOf(store, Entity::kPerson, applicant, "nik"));
     if (needs.applicant_nik && TextOf(nik).empty()) problems.push_back(Msg(lang, MsgId::kApplicantNeedsNik));
@@ -507,7 +508,11 @@ Result<std::vector<std::string>> SubmissionProblems(NodeStore& store, const std:
   if (needs.purpose) need("purpose", "purpose");
   if (needs.service) need("service_type", "service");
   if (needs.device) need("device_kind", "device");
-  if (needs.indicators) need("score_band", "indicators (answer)");
+  // The rule's own indicator set: answers under another set are not
+  // scored against its threshold (hub/score_check.h).
+  if (needs.indicators && rule && get("indicator_set") != rule->indicator_set)
+    problems.push_back(Msg(lang, MsgId::kIndicatorsOfSetRequired, {rule->indicator_set}));
+  else if (needs.indicators) need("score_band", "indicators (answer)");
   return problems;
 }
 

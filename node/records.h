@@ -15,6 +15,7 @@
 
 #include "node/store.h"
 #include "schema/indicators.h"
+#include "schema/service_rules.h"
 #include "schema/validate.h"
 #include "schema/workflow.h"
 
@@ -72,7 +73,9 @@ struct TypeNeeds {
   bool purpose = false, service = false, device = false;
   bool indicators = false;           // the poverty indicators answered (a score band)
 };
-TypeNeeds NeedsOf(const std::string& type);
+// `rule`, when one governs the application, says whether indicators are
+// asked (its indicator set); the rest follows from the type.
+TypeNeeds NeedsOf(const std::string& type, const schema::ServiceRule* rule);
 
 // Appends a workflow event by this village (in the caller's transaction):
 // `after` is the fold's head, `stage` the rule's stage of a stage_done.

@@ -105,4 +105,11 @@ Result<std::vector<schema::DocumentRequirement>> DocumentsNamedBy(NodeStore& sto
   return rule->documents;
 }
 
+Result<std::optional<schema::ServiceRule>> ServiceRuleOf(NodeStore& store, const std::string& app_id) {
+  Governing g;
+  SIMPUL_ASSIGN_OR_RETURN(g.rules, RulesOf(store, app_id, &g.type, &g.service_type));
+  const schema::ServiceRule* rule = g.rule();
+  return rule ? std::optional<schema::ServiceRule>(*rule) : std::nullopt;
+}
+
 }  // namespace simpul::node

@@ -35,6 +35,10 @@ Result<std::vector<std::string>> MissingDocumentsOf(NodeStore& store, const std:
 // governs it.
 Result<std::vector<schema::DocumentRequirement>> DocumentsNamedBy(NodeStore& store, const std::string& app_id);
 
+// The service rule governing the application (a copy; nullopt when none
+// does): the version it was submitted under, or the newest while a draft.
+Result<std::optional<schema::ServiceRule>> ServiceRuleOf(NodeStore& store, const std::string& app_id);
+
 }  // namespace simpul::node
 
 #endif  // SIMPUL_NODE_STAGES_H_

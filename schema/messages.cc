@@ -457,6 +457,19 @@ constexpr Entry kCatalogue[] = {
      "(simpul-hub indicators add) and reaches the village at its next sync."},
     {MsgId::kRulesVersionMissing, "Aturan layanan versi {0} tidak ada di hub ini.",
      "Service rules version {0} is not held by this hub."},
+    {MsgId::kScoreBelowThreshold,
+     "Skor kemiskinan {0} (indikator {1}) tidak memenuhi ambang layanan ini ({2}). Setujui hanya dengan {3} "
+     "(tercatat di audit).",
+     "The poverty score {0} (indicators {1}) does not meet this service's threshold ({2}). Approve only with {3} "
+     "(recorded in the audit log)."},
+    {MsgId::kScoreNotRecorded,
+     "Permohonan ini belum dinilai dengan indikator {0} yang diminta layanan ini (ambang {1}). Setujui hanya dengan "
+     "{2} (tercatat di audit).",
+     "This application has no score under the indicators {0} this service asks for (threshold {1}). Approve only "
+     "with {2} (recorded in the audit log)."},
+    {MsgId::kIndicatorsOfSetRequired,
+     "indikator kemiskinan belum dijawab dengan set {0} yang diminta aturan layanan ini",
+     "the poverty indicators are not answered with set {0}, which this service's rules ask for"},
 };
 static_assert(std::size(kCatalogue) == static_cast<size_t>(MsgId::kCount_),
               "every MsgId needs a catalogue entry");
@@ -1182,6 +1195,13 @@ Perintah:
     {"Sign out", "Keluar"},
     {"Decision", "Keputusan"},
     {"Reason", "Alasan"},
+    // The service rule's score threshold (hub/score_check.cc).
+    {"Service threshold", "Ambang layanan"},
+    {"no score under the service's indicators", "belum ada skor dengan indikator layanan ini"},
+    {"met", "terpenuhi"},
+    {"not met", "tidak terpenuhi"},
+    {"score", "skor"},
+    {"an override reason", "alasan pengecualian"},
     {"Your role cannot act on this application in its current status.",
      "Peran Anda tidak dapat bertindak atas permohonan ini pada statusnya sekarang."},
     {"Applicant", "Pemohon"},
@@ -1284,7 +1304,8 @@ Perintah:
     {"The same field was changed at the village and here before they synced. Choose which value is right, or write the right one.",
      "Kolom yang sama diubah di desa dan di sini sebelum sempat sinkron. Pilih nilai yang benar, atau tulis nilai yang benar."},
     {"New value", "Nilai baru"},
-    {"Override reason (the benefit is already held; recorded in the audit log)", "Alasan pengecualian (manfaat ini sudah dimiliki; tercatat di log audit)"},
+    {"Override reason (the benefit is already held, or the score does not meet the threshold; recorded in the audit log)",
+     "Alasan pengecualian (manfaat ini sudah dimiliki, atau skor tidak memenuhi ambang; tercatat di log audit)"},
     {"Records are never merged automatically: check with the villages and correct the wrong record.", "Data tidak pernah digabung otomatis: periksa bersama desa dan perbaiki data yang keliru."},
     {"Already holds {0} ({1}, village {2}).", "Sudah memegang {0} ({1}, desa {2})."},
     {"This NIK elsewhere", "NIK ini di tempat lain"},

@@ -223,6 +223,11 @@ enum class MsgId : uint16_t {
   kDefinitionFileRefused,    // {0} file, {1} the parser's reason (names the line)
   kIndicatorsOwnedByHub,
   kRulesVersionMissing,      // {0} version
+  // The service rule's poverty-score threshold (hub/score_check.h); {how}
+  // is "--override-reason" on the command line, the page's field on the web.
+  kScoreBelowThreshold,      // {0} score, {1} indicator set, {2} threshold, {3} how
+  kScoreNotRecorded,         // {0} indicator set, {1} threshold, {2} how
+  kIndicatorsOfSetRequired,  // {0} indicator set
   kCount_,  // keep last
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 
 #include "schema/key_value_text.h"
 #include "schema/model.h"
@@ -176,6 +177,23 @@ const StageRule* NextStage(const ServiceRule& rule, const std::vector<std::strin
   for (const auto& s : rule.stages)
     if (std::find(done.begin(), done.end(), s.code) == done.end()) return &s;
   return nullptr;
+}
+
+ScoreStanding StandingOf(const ServiceRule& rule, std::string_view scored_set, std::optional<double> score,
+                         bool auto_qualified) {
+  ScoreStanding out;
+  out.applies = rule.score_at_least.has_value() || rule.score_below.has_value();
+  if (!out.applies) return out;
+  std::ostringstream t;
+  if (rule.score_at_least) t << ">= " << *rule.score_at_least;
+  if (rule.score_at_least && rule.score_below) t << ", ";
+  if (rule.score_below) t << "< " << *rule.score_below;
+  out.threshold = t.str();
+  out.answered = scored_set == rule.indicator_set && (score.has_value() || auto_qualified);
+  if (!out.answered) return out;
+  out.meets = auto_qualified || ((!rule.score_at_least || *score >= *rule.score_at_least) &&
+                                 (!rule.score_below || *score < *rule.score_below));
+  return out;
 }
 
 std::string_view BuiltinServiceRules() {

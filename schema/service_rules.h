@@ -88,6 +88,18 @@ std::vector<std::string> MissingDocuments(const ServiceRule& rule, const std::ve
 // far), or nullptr when every stage is done and the decision is next.
 const StageRule* NextStage(const ServiceRule& rule, const std::vector<std::string>& done);
 
+// An application's poverty score against its rule's threshold. `applies`
+// when the rule names one; `answered` when the application was scored
+// under the rule's indicator set; `meets` when that score qualifies, or an
+// answer qualifies outright (the set's auto_qualify). The score advises: a
+// decision against it needs a reason (hub/score_check.h).
+struct ScoreStanding {
+  bool applies = false, answered = false, meets = false;
+  std::string threshold;  // ">= 2", "< 2.107": the rule's, for people
+};
+ScoreStanding StandingOf(const ServiceRule& rule, std::string_view scored_set, std::optional<double> score,
+                         bool auto_qualified);
+
 // The rules shipped with Simpul for the demo and new hubs (embedded from
 // schema/data/rules/).
 std::string_view BuiltinServiceRules();

@@ -126,6 +126,11 @@ web::HttpResponse TakeAction(ApiCall& call) {
       done = Status::FailedPrecondition(done.message()).WithField("override_reason")
                  .WithMsg(done.msg_id() == MsgId::kBenefitHeld ? MsgId::kWebBenefitHeld : MsgId::kWebBenefitDtksPbiActive,
                           done.args());
+    if (done.msg_id() == MsgId::kScoreBelowThreshold || done.msg_id() == MsgId::kScoreNotRecorded) {
+      std::vector<std::string> args = done.args();
+      args.back() = Tr(lang, "an override reason");
+      done = Status::FailedPrecondition(done.message()).WithField("override_reason").WithMsg(*done.msg_id(), args);
+    }
     return StatusReply(call, done);
   }
   auto history = ReadHistory(call.store, id);

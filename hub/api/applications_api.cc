@@ -11,6 +11,7 @@
 #include "hub/operations.h"
 #include "hub/queue.h"
 #include "hub/rules.h"
+#include "hub/score_check.h"
 #include "hub/web/page_strings.h"
 #include "schema/dtks.h"
 #include "schema/duplicates.h"
@@ -125,21 +126,15 @@ Status WriteIndicators(web::JsonWriter& j, HubStore& store, const Row& app, Lang
   std::string set_id = RowText(app, "indicator_set"), version = RowText(app, "indicator_version");
   j.Key("indicators").BeginObject().Field("set", set_id).Field("version", version)
       .Field("score", RowText(app, "score")).Field("band", RowText(app, "score_band"));
-  // The set the answers were given under: the store's copy (a set Dinsos
-  // loaded with `simpul-hub indicators add`, hub/rules.h), else the sets
-  // Simpul ships. A set a standalone laptop loaded before its enrolment is
-  // not at the hub: the score and band arrive, the set's titles do not.
-  SIMPUL_ASSIGN_OR_RETURN(auto defs, QueryRows(store, "SELECT definition FROM indicator_sets"
-                                                      " WHERE set_id=? AND version=?", {set_id, version}));
-  std::optional<schema::IndicatorSet> set;
-  if (!defs.empty()) {
-    if (auto parsed = schema::ParseIndicatorSet(RowText(defs[0], "definition")); parsed.ok()) set = std::move(*parsed);
-  }
-  for (auto text : schema::BuiltinIndicatorSets()) {
-    if (set) break;
-    auto parsed = schema::ParseIndicatorSet(text);
-    if (parsed.ok() && parsed->id == set_id && std::to_string(parsed->version) == version) set = std::move(*parsed);
-  }
+  // The set the answers were given under (hub/score_check.h). A set a
+  // standalone laptop loaded before its enrolment is not at the hub: the
+  // score and band arrive, the set's titles do not.
+  SIMPUL_ASSIGN_OR_RETURN(auto set, IndicatorSetAt(store, set_id, version));
+  // The rule's threshold, as the hub scores the answers (the approval asks
+  // for an override reason when it is not met).
+  SIMPUL_ASSIGN_OR_RETURN(ScoreCheck check, CheckScore(store, app));
+  j.Field("threshold_text", DescribeScoreCheck(lang, check))
+      .Field("threshold_met", !check.standing.applies || check.standing.meets);
   if (set) {
     j.Field("title", set->title);
     for (const auto& b : set->bands)
@@ -184,7 +179,9 @@ Status WriteBeneficiary(web::JsonWriter& j, HubStore& store, const Row& app, con
   j.EndArray();
   const std::string type = RowText(app, "type");
   const bool pbi_active = (type == "pbi_jkn" || type == "pbi_apbd") && dtks.listed && dtks.pbi_status == schema::kPbiActive;
-  j.Field("override_needed", !held.empty() || pbi_active);
+  SIMPUL_ASSIGN_OR_RETURN(ScoreCheck score, CheckScore(store, app));
+  const bool below = score.standing.applies && !score.standing.meets;
+  j.Field("override_needed", !held.empty() || pbi_active || below);
   return Status::Ok();
 }
 

@@ -6,6 +6,7 @@
 #include "hub/app_index.h"
 #include "hub/audit_log.h"
 #include "hub/cases.h"
+#include "hub/reports/times_source.h"
 #include "hub/rules.h"
 #include "schema/local_time.h"
 #include "schema/model.h"
@@ -108,7 +109,9 @@ Result<Dashboard> LoadDashboard(HubStore& store, const DashboardQuery& q, Lang l
   tq.by = GroupBy::kService;
   tq.from = d.from;
   tq.to = d.to;
-  TimesReport report = ComputeTimes(mine, tq, &rules);
+  // Each application against the rules version it was submitted under.
+  SIMPUL_ASSIGN_OR_RETURN(RulesBook book, LoadRulesBook(store));
+  TimesReport report = ComputeTimes(mine, tq, &book);
   d.applications = report.total.applications;
   d.total_to_letter = report.total[Interval::kSubmittedToLetter];
   for (const auto& g : report.groups)

@@ -198,8 +198,15 @@ std::optional<int64_t> P90(std::vector<int64_t> v) {
   return v[rank - 1];
 }
 
-TimesReport ComputeTimes(const std::vector<Timeline>& timelines, const TimesQuery& query,
-                         const schema::ServiceRules* rules) {
+const schema::ServiceRule* RulesBook::RuleOf(const Timeline& t) const {
+  if (t.rules_version) {
+    auto it = versions.find(*t.rules_version);
+    if (it != versions.end()) return it->second.FindCode(t.service);
+  }
+  return unversioned.FindCode(t.service);
+}
+
+TimesReport ComputeTimes(const std::vector<Timeline>& timelines, const TimesQuery& query, const RulesBook* rules) {
   TimesReport report;
   report.by = query.by;
   std::map<std::string, Collect> groups;
@@ -208,7 +215,7 @@ TimesReport ComputeTimes(const std::vector<Timeline>& timelines, const TimesQuer
   for (const auto& t : timelines) {
     if (t.received_ms <= 0 || !InRange(t, query)) continue;
     ApplicationTimes times = MeasureApplication(t);
-    const schema::ServiceRule* rule = rules ? rules->FindCode(t.service) : nullptr;
+    const schema::ServiceRule* rule = rules ? rules->RuleOf(t) : nullptr;
     std::string key = KeyOf(t, query.by);
     Collect& c = groups[key];
     c.group.key = key;

@@ -26,6 +26,7 @@
 #define SIMPUL_HUB_REPORTS_TIMES_H_
 
 #include <array>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,6 +50,7 @@ struct Timeline {
   std::string application_id;
   std::string village;  // its region code: the office's zone, its kecamatan
   std::string service;  // the service rule's code, else the application type
+  std::optional<int64_t> rules_version;      // applications.rules_version (nullopt: before schema 17)
   int64_t submitted_ms = 0;                  // village clock
   std::optional<int64_t> village_offset_ms;  // village clock minus hub clock, measured at the hub's ack
   int64_t received_ms = 0;                   // hub clock: Dinsos received the submission
@@ -132,12 +134,22 @@ struct TimesReport {
   Group total;                // every selected application
 };
 
+// Every service rules version the hub holds, so an application is measured
+// against the stages and SLAs of the version it was submitted under: a
+// stage Dinsos adds or an SLA it shortens later does not make earlier
+// applications late.
+struct RulesBook {
+  std::map<int64_t, schema::ServiceRules> versions;
+  schema::ServiceRules unversioned;  // applications from before schema 17: the built-in rules
+  // The rule of t.service in t's version (nullptr: none).
+  const schema::ServiceRule* RuleOf(const Timeline& t) const;
+};
+
 // Applications not yet received at Dinsos are not counted. Months and the
 // from/to dates are those of Dinsos's receipt in the application's office
 // zone (WIB/WITA/WIT from its village code). `rules` (may be null) gives the
-// stages and SLAs of each service.
-TimesReport ComputeTimes(const std::vector<Timeline>& timelines, const TimesQuery& query,
-                         const schema::ServiceRules* rules);
+// stages and SLAs of each application's service.
+TimesReport ComputeTimes(const std::vector<Timeline>& timelines, const TimesQuery& query, const RulesBook* rules);
 
 // The report as the dashboard reads it (docs/OPERATIONS.md).
 std::string TimesReportJson(const TimesReport& report);

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "hub/operations.h"
+#include "schema/rules_store.h"
 #include "sync/hlc.h"
 
 namespace simpul::hub::reports {
@@ -214,14 +215,18 @@ Result<std::vector<Timeline>> Load(HubStore& store, const schema::ServiceRules* 
   const std::string& v = scope.value;
   std::optional<Stmt> owned;
   SIMPUL_ASSIGN_OR_RETURN(Stmt * st, Statement(store,
-      "SELECT id,village,type,service_type FROM applications WHERE " +
+      "SELECT id,village,type,service_type,rules_version FROM applications WHERE " +
           std::string(one ? "id=?1" : scope.kind == Scope::kVillage ? "deleted=0 AND village=?1" : "deleted=0") +
           " ORDER BY id", v, one, &owned));
   struct App {
     std::string id, village, type, service_type;
+    std::optional<int64_t> rules_version;
   };
   std::vector<App> apps;
-  SIMPUL_RETURN_IF_ERROR(EachRow(*st, [&](Stmt& s) { apps.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3)}); }));
+  SIMPUL_RETURN_IF_ERROR(EachRow(*st, [&](Stmt& s) {
+    apps.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3),
+                    s.IsNullAt(4) ? std::nullopt : std::optional<int64_t>(s.Int(4))});
+  }));
   std::map<std::string, std::vector<schema::WorkflowEvent>> events;
   SIMPUL_ASSIGN_OR_RETURN(st, Statement(store,
       "SELECT id,subject_id,kind,actor,actor_role,reason,at,after,stage FROM events" +
@@ -256,6 +261,7 @@ Result<std::vector<Timeline>> Load(HubStore& store, const schema::ServiceRules* 
                                 ev == events.end() ? std::vector<schema::WorkflowEvent>{} : std::move(ev->second),
                                 logged, receipts_of[a.id],
                                 it == issued.end() ? std::nullopt : std::optional<int64_t>(it->second)));
+    out.back().rules_version = a.rules_version;
   }
   return out;
 }
@@ -272,6 +278,16 @@ Result<std::optional<Timeline>> LoadTimeline(HubStore& store, const schema::Serv
   SIMPUL_ASSIGN_OR_RETURN(auto one, Load(store, rules, Scope{Scope::kApplication, app_id}));
   if (one.empty()) return std::optional<Timeline>();
   return std::optional<Timeline>(std::move(one.front()));
+}
+
+Result<RulesBook> LoadRulesBook(HubStore& store) {
+  RulesBook book;
+  SIMPUL_ASSIGN_OR_RETURN(book.unversioned, schema::ServiceRulesAt(store.db(), std::nullopt));
+  SIMPUL_ASSIGN_OR_RETURN(auto versions, schema::ListRulesVersions(store.db()));
+  for (const auto& v : versions) {
+    SIMPUL_ASSIGN_OR_RETURN(book.versions[v.version], schema::ServiceRulesAt(store.db(), v.version));
+  }
+  return book;
 }
 
 }  // namespace simpul::hub::reports

@@ -57,6 +57,9 @@ Result<std::vector<Timeline>> LoadTimelines(HubStore& store, const schema::Servi
 Result<std::optional<Timeline>> LoadTimeline(HubStore& store, const schema::ServiceRules* rules,
                                              const std::string& app_id);
 
+// Every rules version the hub holds (hub/reports/times.h RulesBook).
+Result<RulesBook> LoadRulesBook(HubStore& store);
+
 }  // namespace simpul::hub::reports
 
 #endif  // SIMPUL_HUB_REPORTS_TIMES_SOURCE_H_

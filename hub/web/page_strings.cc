@@ -67,7 +67,7 @@ constexpr PageString kPageStrings[] = {
     {"app.held", "Already holds {0} ({1}, village {2})."},
     {"app.open", "Open"},
     {"app.never_merged", "Records are never merged automatically: check with the villages and correct the wrong record."},
-    {"app.override_reason", "Override reason (the benefit is already held; recorded in the audit log)"},
+    {"app.override_reason", "Override reason (the benefit is already held, or the score does not meet the threshold; recorded in the audit log)"},
     {"app.reason_is", "Reason: {0}"},
     {"app.cancel", "Cancel"},
     {"app.confirm", "Yes, record it"},

@@ -9,6 +9,7 @@
 #include "schema/indicators.h"
 #include "schema/local_time.h"
 #include "schema/model.h"
+#include "schema/rules_store.h"
 #include "web/escape.h"
 #include "web/security_headers.h"
 
@@ -155,10 +156,18 @@ web::HttpResponse SaveApplication(ApiCall& call, const std::string& existing_id)
 }  // namespace
 
 web::HttpResponse Forms(ApiCall& call) {
+  // The newest rules: what a new application is submitted under. A type
+  // asks for indicators when one of its rules (e.g. one per recommendation
+  // kind) names an indicator set.
+  auto rules = schema::NewestServiceRules(call.store().db());
+  if (!rules.ok()) return StatusReply(call, rules.status());
   JsonWriter j;
   j.BeginObject().Key("types").BeginArray();
   for (const auto& t : schema::kApplicationTypes) {
-    TypeNeeds n = NeedsOf(t.code);
+    const schema::ServiceRule* rule = nullptr;
+    for (const auto& r : rules->services)
+      if (r.application_type == t.code && (!rule || !r.indicator_set.empty())) rule = &r;
+    TypeNeeds n = NeedsOf(t.code, rule);
     j.BeginObject().Field("code", t.code).Field("label", call.lang == Lang::kId ? t.label_id : t.label_en);
     j.Key("needs").BeginObject().Field("applicant_nik", n.applicant_nik).Field("household_kk", n.household_kk)
         .Field("applicant_disability", n.applicant_disability).Field("purpose", n.purpose)

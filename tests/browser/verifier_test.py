@@ -143,6 +143,8 @@ class VerifierTest(unittest.TestCase):
         self.assertEqual(text_of(d, '#person-nik'), '3510015211870002')
         self.assertIn('Kartu Keluarga', text_of(d, '#documents'))
         self.assertIn('diajukan', text_of(d, '#history'))
+        # Two criteria met: the SPM rule's threshold (>= 2), as the hub scores the answers.
+        self.assertEqual(text_of(d, '#ind-threshold'), 'Ambang layanan >= 2: terpenuhi (skor 2)')
         self.assert_fits(d)
         # The scan, inline.
         row = [r for r in d.find_elements(By.CSS_SELECTOR, '#documents tbody tr') if 'scan-kk.png' in r.text][0]

@@ -251,6 +251,7 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
     CHECK_HAS(r.out, "Poverty score: ");
     CHECK_HAS(r.out, "4/");
     CHECK_HAS(r.out, "indicators answered");
+    CHECK_HAS(r.out, "Service threshold >= 2: met");  // the rule Dinsos will hold it to
   }
   Json shown = v.Ok({"application", "show", app});
   CHECK(shown["indicator_set"].str() == "kepmensos-262");

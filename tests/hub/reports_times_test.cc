@@ -228,7 +228,9 @@ TEST_CASE("times: SLA compliance per stage of the service rules") {
   late.stages[1].at_ms = late.stages[0].at_ms + kec_sla + kMin;
   late.decided_ms = late.stages[1].at_ms + spm->approval_sla_hours * kHour + kMin;
   Timeline unknown_service = Path("no_such_rule");
-  TimesReport r = ComputeTimes({in_time, late, unknown_service}, TimesQuery{}, &*rules);
+  RulesBook book;
+  book.unversioned = *rules;
+  TimesReport r = ComputeTimes({in_time, late, unknown_service}, TimesQuery{}, &book);
   const Group& g = r.total;
   auto sla = [&](const std::string& code) {
     for (const auto& s : g.sla)
@@ -247,6 +249,41 @@ TEST_CASE("times: SLA compliance per stage of the service rules") {
   for (const auto& s : g.sla) CHECK(s.code != "health_recheck");
   CHECK(TimesReportJson(r).find("\"stage\":\"kecamatan\",\"sla_hours\":48,\"measured\":2,\"within\":1,\"compliance\":0.5") !=
         std::string::npos);
+}
+
+TEST_CASE("times: each application is measured against the rules version it was submitted under") {
+  auto v1 = schema::ParseServiceRules(schema::BuiltinServiceRules());
+  REQUIRE(v1.ok());
+  schema::ServiceRules v2 = *v1;  // Dinsos shortens SPM's field check from 72 h to 24 h
+  v2.version = v1->version + 1;
+  for (auto& svc : v2.services)
+    if (svc.code == "spm") svc.stages[0].sla_hours = 24;
+  RulesBook book;
+  book.unversioned = *v1;
+  book.versions[v1->version] = *v1;
+  book.versions[v2.version] = v2;
+  Timeline old = Path("spm");
+  old.rules_version = v1->version;
+  old.stages = {{"field_check", old.received_ms + 48 * kHour}};  // within 72 h, not within 24 h
+  Timeline fresh = old;
+  fresh.rules_version = v2.version;
+  Timeline before_17 = old;  // no version recorded: the built-in rules
+  before_17.rules_version.reset();
+  TimesReport r = ComputeTimes({old, fresh, before_17}, TimesQuery{}, &book);
+  int rows = 0;
+  for (const auto& s : r.total.sla) {
+    if (s.code != "field_check") continue;
+    ++rows;
+    if (s.sla_hours == 72) {
+      CHECK(s.measured == 2);
+      CHECK(s.within == 2);
+    } else {
+      CHECK(s.sla_hours == 24);
+      CHECK(s.measured == 1);
+      CHECK(s.within == 0);
+    }
+  }
+  CHECK(rows == 2);
 }
 
 }  // namespace

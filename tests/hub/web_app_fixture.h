@@ -50,8 +50,11 @@ struct Fixture {
          {"INSERT INTO households(id,village,no_kk) VALUES('H" + id + "','" + village + "','3510011211870001')",
           "INSERT INTO persons(id,village,household_id,nik,name) VALUES('P" + id + "','" + village + "','H" + id +
               "','3510015211870002','" + name + "')",
-          "INSERT INTO applications(id,village,type,applicant_id,household_id) VALUES('" + id + "','" + village +
-              "','" + type + "','P" + id + "','H" + id + "')",
+          // Answers meeting the threshold of the rules that ask for them
+          // (two criteria of kepmensos-262: score 2), so approvals pass.
+          "INSERT INTO applications(id,village,type,applicant_id,household_id,indicator_set,indicator_version,"
+          "indicator_answers) VALUES('" + id + "','" + village + "','" + type + "','P" + id + "','H" + id +
+              "','kepmensos-262','1','food_insecure=ya;head_not_working=ya')",
           "INSERT INTO events(id,village,subject_id,subject_kind,kind,actor,actor_role,at,after) VALUES('E" + id +
               "','" + village + "','" + id + "','application','submitted','node-1','village','" + at + "','')"})
       REQUIRE_MESSAGE(store->db().Exec(sql).ok(), sql);

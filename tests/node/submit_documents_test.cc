@@ -93,5 +93,25 @@ TEST_CASE("other problems and missing documents are listed together") {
   CHECK(v.Count("SELECT count(*) FROM events") == 0);
 }
 
+TEST_CASE("the rule's indicator set must be answered: another set's answers are named as the problem") {
+  Village v;
+  std::string hh = v.Id(Entity::kHousehold, {{"address", "Dusun Krajan"}, {"kk", "3510011211870001"}});
+  std::string person = v.Id(Entity::kPerson, {{"household", hh}, {"name", "Siti"}, {"nik", "3510015508870003"}});
+  std::string app = v.Id(Entity::kApplication, {{"type", "pbi_apbd"}, {"applicant", person}});
+  v.Attach(app, "kk");
+  v.Attach(app, "ktp");
+  // The PBI-APBD rule asks for kepmensos-262; answered under BPS's 14 criteria.
+  auto scored = AnswerIndicators(*v.store, app, "bps-14", {{"floor_area", "ya"}});
+  REQUIRE_MESSAGE(scored.ok(), scored.status().ToString());
+  Status refused = Submit(*v.store, app, Lang::kEn);
+  REQUIRE(refused.msg_id() == MsgId::kApplicationIncomplete);
+  CHECK(Msg(Lang::kEn, *refused.msg_id(), refused.args()).find("answered with set kepmensos-262") != std::string::npos);
+  CHECK(ApplicationState(*v.store, app)->status == "draft");
+
+  REQUIRE(AnswerIndicators(*v.store, app, "kepmensos-262", {{"head_not_working", "ya"}, {"food_insecure", "ya"}}).ok());
+  Status ok = Submit(*v.store, app, Lang::kEn);
+  CHECK_MESSAGE(ok.ok(), ok.ToString());
+}
+
 }  // namespace
 }  // namespace simpul::node

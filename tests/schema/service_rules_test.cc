@@ -104,5 +104,33 @@ TEST_CASE("a rules file larger than 1 MiB is refused before parsing") {
   CHECK(r.status().code() == Code::kResourceExhausted);
 }
 
+TEST_CASE("a score stands against the rule's threshold: at least, below, both, auto-qualified, another set") {
+  ServiceRule rule;
+  rule.indicator_set = "kepmensos-262";
+  CHECK_FALSE(StandingOf(rule, "kepmensos-262", 0.0, false).applies);  // no threshold: nothing to stand against
+
+  rule.score_at_least = 2;
+  ScoreStanding s = StandingOf(rule, "kepmensos-262", 2.0, false);
+  CHECK(s.applies);
+  CHECK(s.answered);
+  CHECK(s.meets);
+  CHECK(s.threshold == ">= 2");
+  CHECK_FALSE(StandingOf(rule, "kepmensos-262", 1.5, false).meets);
+  CHECK(StandingOf(rule, "kepmensos-262", 0.0, true).meets);  // an answer that qualifies outright
+  // Scored under another set, or not at all: not answered, so not met.
+  CHECK_FALSE(StandingOf(rule, "bps-14", 9.0, false).answered);
+  CHECK_FALSE(StandingOf(rule, "bps-14", 9.0, false).meets);
+  CHECK_FALSE(StandingOf(rule, "kepmensos-262", std::nullopt, false).answered);
+
+  rule.score_at_least.reset();
+  rule.score_below = 2.107;  // Banyuwangi's SPM: poorer scores lower
+  CHECK(StandingOf(rule, "kepmensos-262", 2.1, false).meets);
+  CHECK_FALSE(StandingOf(rule, "kepmensos-262", 2.107, false).meets);
+  CHECK(StandingOf(rule, "kepmensos-262", 2.1, false).threshold == "< 2.107");
+  rule.score_at_least = 1;
+  CHECK(StandingOf(rule, "kepmensos-262", 1.0, false).threshold == ">= 1, < 2.107");
+  CHECK_FALSE(StandingOf(rule, "kepmensos-262", 0.5, false).meets);
+}
+
 }  // namespace
 }  // namespace simpul::schema

@@ -50,6 +50,10 @@
     const ind = app.indicators;
     S.setText('ind-summary', S.tf('app.score_line', ind.score || '-', ind.band_label || ind.band || '-',
                                    ind.title || ind.set || '-', ind.version || '-'));
+    const threshold = document.getElementById('ind-threshold');
+    threshold.textContent = ind.threshold_text || '';
+    threshold.hidden = !ind.threshold_text;
+    threshold.className = ind.threshold_met ? 'ok' : 'warn';
     fill('#answers tbody', ind.answers.map((a) => row([a.question, a.answer])));
     fill('#history tbody', app.history.map((e) => {
       const when = S.el('td', e.at_text);
