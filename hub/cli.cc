@@ -485,7 +485,7 @@ const HubCommand kCommands[] = {
     {"rules show", "[VERSION]", "a service rules version (the current one by default): documents, stages, letters", CmdRulesShow, sync::Permission::kRead},
     {"indicators add", "FILE", "load a new poverty-indicator set or version; every village receives it at its next sync", CmdIndicatorsAdd, sync::Permission::kAdminister},
     {"messages", "[--village CODE] [--all]", "messages for residents' phones (returns, decisions, letters, case updates) and their state", CmdMessages, sync::Permission::kRead},
-    {"messages send", "--gateway PROGRAM [--village CODE] [--days N]", "send the waiting messages through the gateway program (PROGRAM PHONE TEXT; exit 0 = sent); recorded and audited", CmdMessagesSend, sync::Permission::kReview},
+    {"messages send", "[--gateway PROGRAM | --config hub.conf] [--village CODE] [--days N]", "send the waiting messages through the gateway: --gateway PROGRAM (PROGRAM PHONE TEXT; exit 0 = sent), else hub.conf's message_gateway_command or message_gateway_url (HTTP POST; 2xx = sent); recorded and audited", CmdMessagesSend, sync::Permission::kReview},
     {"duplicates", "[--village CODE]", "NIKs recorded for more than one person (never merged automatically)", CmdDuplicates, sync::Permission::kRead},
     {"backup", "DIR [--verify]", "encrypted backup of the hub while it serves (passphrase from SIMPUL_BACKUP_PASSPHRASE or stdin); --verify checks one", CmdBackup, sync::Permission::kAdminister},
     {"restore", "DIR --data HUBDIR", "restore a backup into a stopped hub; villages give back what it lost", CmdRestore, sync::Permission::kNone},
