@@ -479,6 +479,7 @@ const HubCommand kCommands[] = {
      "move a row (and dependents) to another village; a person joins --household there, or takes their household along if no one stays in it",
      CmdMove, sync::Permission::kReview},
     {"dtks import", "FILE.csv [--source dtks|p3ke]", "load a DTKS or P3KE snapshot (CSV from Excel); each village receives its own rows", CmdDtksImport, sync::Permission::kAdminister},
+    {"import", "FILE.csv --village CODE [--skip-bad BAD.csv] [--dry-run]", "import a village's register from Excel (the columns of simpul-node import); it reaches the village at its next sync", CmdImport, sync::Permission::kAdminister},
     {"dtks show", "NIK", "a NIK's DTKS status and desil (the read is audited)", CmdDtksShow, sync::Permission::kRead},
     {"rules load", "FILE", "load a new version of the service rules; every village receives it at its next sync", CmdRulesLoad, sync::Permission::kAdminister},
     {"rules list", "", "the service rules versions: shipped, loaded, current", CmdRulesList, sync::Permission::kRead},

@@ -380,6 +380,11 @@ constexpr Entry kCatalogue[] = {
     {MsgId::kMessageGatewayTwice,
      "{0} menulis message_gateway_command dan message_gateway_url sekaligus; pakai salah satu saja.",
      "{0} sets both message_gateway_command and message_gateway_url; keep only one."},
+    {MsgId::kImportVillageNotEnrolled,
+     "--village {0}: desa ini belum punya laptop desa yang terdaftar di hub ini, jadi register tidak bisa sampai ke "
+     "sana. Daftarkan desanya dulu (halaman Desa atau simpul-hub node enrol --village KODE). Tidak ada yang diimpor.",
+     "--village {0}: this village has no laptop enrolled at this hub, so the register could not reach it. Enrol the "
+     "village first (the villages page or simpul-hub node enrol --village CODE). Nothing was imported."},
     {MsgId::kDashboardPeriod, "Periode harus berjalan maju (dari sebelum atau sama dengan sampai) dan paling lama {0} hari.",
      "The period must run forward (from on or before to) and span at most {0} days."},
     {MsgId::kEnrolAdminOnly,
@@ -1383,6 +1388,8 @@ Perintah:
     // DTKS snapshots and duplicate beneficiaries (hub/cli_dtks.cc, node/cli_dtks.cc).
     {"load a DTKS or P3KE snapshot (CSV from Excel); each village receives its own rows",
      "muat data DTKS atau P3KE (CSV dari Excel); tiap desa menerima barisnya sendiri"},
+    {"import a village's register from Excel (the columns of simpul-node import); it reaches the village at its next sync",
+     "impor register warga sebuah desa dari Excel (kolom seperti simpul-node import); sampai ke desa itu saat sinkronisasi berikutnya"},
     {"a NIK's DTKS status and desil (the read is audited)", "status DTKS dan desil sebuah NIK (pembacaan tercatat di audit)"},
     {"NIKs recorded for more than one person (never merged automatically)",
      "NIK yang tercatat untuk lebih dari satu orang (tidak pernah digabung otomatis)"},

@@ -193,6 +193,8 @@ enum class MsgId : uint16_t {
   kMessageGatewayFailed, // {0} name, {1} what the gateway said
   kMessageGatewayNone,   // (no arguments) neither --gateway nor a gateway in hub.conf
   kMessageGatewayTwice,  // {0} config file: both a command and a URL
+  // A village's register imported at the hub (hub/register_import.h).
+  kImportVillageNotEnrolled,  // {0} village code
   // The dashboard, the SIPERJAKE recap and enrolment from the villages page.
   kDashboardPeriod,       // {0} most days
   kEnrolAdminOnly,        // {0} role
