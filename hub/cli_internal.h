@@ -95,7 +95,9 @@ Status CmdIndicatorsAdd(Args& a);  // indicators add FILE
 Status CmdDuplicates(Args& a);   // duplicates [--village CODE]
 // Messages to residents (cli_messages.cc).
 Status CmdMessages(Args& a);      // messages [--village CODE] [--all]
-Status CmdMessagesSend(Args& a);  // messages send --gateway PROGRAM [--village CODE] [--days N]
+Status CmdMessagesSend(Args& a);  // messages send [--gateway PROGRAM | --config FILE] [--village CODE] [--days N]
+// A village's register imported at the hub (cli_import.cc).
+Status CmdImport(Args& a);        // import FILE.csv --village CODE [--skip-bad FILE] [--dry-run]
 Status CmdIndexCheck(Args& a);    // index check (cli_index.cc)
 Status CmdIndexRebuild(Args& a);  // index rebuild
 // For `application show`: the applicant's DTKS status, other persons with

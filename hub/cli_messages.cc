@@ -1,11 +1,13 @@
 // simpul-hub messages [--village CODE] [--all] and
-// `messages send --gateway PROGRAM [--village CODE] [--days N]`: the texts
-// for residents' phones (schema/resident_messages.h) and sending the waiting
-// ones through the district's gateway (hub/resident_messages.h).
+// `messages send [--gateway PROGRAM | --config FILE] [--village CODE] [--days N]`:
+// the texts for residents' phones (schema/resident_messages.h) and sending
+// the waiting ones through the district's gateway (hub/resident_messages.h):
+// --gateway, else the command or webhook hub.conf configures.
 #include <iostream>
 
 #include "hub/cli_internal.h"
 #include "hub/resident_messages.h"
+#include "hub/serve.h"
 #include "schema/json_writer.h"
 
 namespace simpul::hub::cli {
@@ -44,10 +46,23 @@ Status CmdMessages(Args& a) {
 }
 
 Status CmdMessagesSend(Args& a) {
-  SIMPUL_RETURN_IF_ERROR(Need(a, 0, {"gateway"}));
-  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
+  SIMPUL_RETURN_IF_ERROR(Need(a, 0, {}));
   GatewayOptions options;
   options.program = Opt(a, "gateway");
+  if (options.program.empty() && a.opts.count("config")) {
+    // The same file `serve` reads: one place for the district's settings.
+    ServeConfig cfg;
+    SIMPUL_RETURN_IF_ERROR(ReadServeConfig(a.opts["config"], &cfg));
+    options.program = cfg.message_gateway_command;
+    options.url = cfg.message_gateway_url;
+    options.token = cfg.message_gateway_token;
+  }
+  if (options.program.empty() && options.url.empty())
+    return Status::FailedPrecondition("no message gateway: --gateway, or message_gateway_command or "
+                                      "message_gateway_url in hub.conf (--config)")
+        .WithField("message_gateway_url")
+        .WithMsg(MsgId::kMessageGatewayNone);
+  SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
   options.village = Opt(a, "village");
   if (a.opts.count("days")) {
     const std::string& d = a.opts["days"];

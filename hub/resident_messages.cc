@@ -8,20 +8,16 @@
 
 #include <chrono>
 
+#include "hub/message_webhook.h"
 #include "schema/ids.h"
 #include "schema/tables.h"
 
 namespace simpul::hub {
 namespace {
 
-struct ProgramOutcome {
-  bool sent = false;
-  std::string detail;
-};
-
 // Runs `program phone text` with stdout and stderr to a pipe (first 2 KB
 // kept), killed after `timeout_s`.
-ProgramOutcome RunGateway(const std::string& program, const std::string& phone, const std::string& text,
+GatewayAttempt RunGateway(const std::string& program, const std::string& phone, const std::string& text,
                           int timeout_s) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return {false, "pipe failed"};
@@ -73,7 +69,7 @@ ProgramOutcome RunGateway(const std::string& program, const std::string& phone, 
   return {false, first_line.empty() ? how : first_line + " (" + how + ")"};
 }
 
-Status Record(HubStore& store, const schema::ResidentMessage& m, const ProgramOutcome& outcome) {
+Status Record(HubStore& store, const schema::ResidentMessage& m, const GatewayAttempt& outcome) {
   SIMPUL_ASSIGN_OR_RETURN(HubWrite w, store.BeginWrite());
   std::vector<sync::FieldWrite> fields = {
       {"event_id", m.event_id},
@@ -94,10 +90,19 @@ Status Record(HubStore& store, const schema::ResidentMessage& m, const ProgramOu
 }  // namespace
 
 Result<GatewayRun> SendThroughGateway(HubStore& store, const GatewayOptions& options) {
-  if (options.program.empty() || options.program[0] != '/' || access(options.program.c_str(), X_OK) != 0)
+  if (options.program.empty() && options.url.empty())
+    return Status::FailedPrecondition("no message gateway configured").WithField("gateway")
+        .WithMsg(MsgId::kMessageGatewayNone);
+  if (!options.program.empty() && !options.url.empty())
+    return Status::InvalidArgument("a gateway program and a webhook URL: give one").WithField("gateway");
+  std::unique_ptr<MessageWebhook> webhook;
+  if (!options.url.empty()) {
+    SIMPUL_ASSIGN_OR_RETURN(webhook, MessageWebhook::Open(options.url, options.token, options.timeout_s));
+  } else if (options.program[0] != '/' || access(options.program.c_str(), X_OK) != 0) {
     return Status::InvalidArgument("the gateway must be an executable program given by its absolute path")
         .WithField("gateway")
         .WithMsg(MsgId::kBadOptionValue, {"--gateway", options.program});
+  }
   schema::MessageFilter filter;
   filter.village = options.village;
   filter.include_settled = true;
@@ -109,7 +114,8 @@ Result<GatewayRun> SendThroughGateway(HubStore& store, const GatewayOptions& opt
   for (const auto& m : messages) {
     if (m.state == schema::MessageState::kNoPhone || m.state == schema::MessageState::kNoConsent) ++run.waiting;
     if (m.state != schema::MessageState::kPending) continue;
-    ProgramOutcome outcome = RunGateway(options.program, m.phone, m.text, options.timeout_s);
+    GatewayAttempt outcome =
+        webhook ? webhook->Send(m) : RunGateway(options.program, m.phone, m.text, options.timeout_s);
     SIMPUL_RETURN_IF_ERROR(Record(store, m, outcome));
     if (outcome.sent) ++run.sent;
     else run.failures.push_back({m, outcome.detail});

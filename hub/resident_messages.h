@@ -1,9 +1,11 @@
 // The hub's side of messages to residents (schema/resident_messages.h): a
-// gateway program configured at Dinsos (an SMS or WhatsApp provider's
-// command-line client, or a script that calls its HTTP API) is run once per
-// message waiting to be sent, as `PROGRAM PHONE TEXT` (no shell); exit 0 means
-// sent. Each attempt is recorded in message_sends (replicated: the village
-// sees it was sent) and in the hub's audit chain.
+// gateway configured at Dinsos sends each message waiting to be sent. Either
+// a program (an SMS or WhatsApp provider's command-line client, or a script
+// that calls its HTTP API), run as `PROGRAM PHONE TEXT` (no shell), exit 0
+// meaning sent; or an HTTP webhook, one POST per message, 2xx meaning sent
+// (hub/message_webhook.h). Each attempt is recorded in message_sends
+// (replicated: the village sees it was sent) and in the hub's audit chain,
+// the same way for both.
 //
 // At least once: a message the gateway sent just before the hub stopped,
 // unrecorded, is sent again by the next run.
@@ -18,10 +20,13 @@
 
 namespace simpul::hub {
 
+// Exactly one of `program` and `url`.
 struct GatewayOptions {
   std::string program;   // absolute path of the gateway program
+  std::string url;       // or the webhook: http://HOST:PORT[/path]
+  std::string token;     // the webhook's bearer token ("" = none)
   std::string village;   // "" = every village
-  int timeout_s = 30;    // per message; the program is killed after it
+  int timeout_s = 30;    // per message; the program is killed, the request dropped, after it
   int max_age_days = 14; // older events are not messaged any more
 };
 
@@ -37,7 +42,10 @@ struct GatewayRun {
 };
 
 // InvalidArgument (field "gateway") when the program is not an executable
-// file given by an absolute path; the messages' failures are in the result.
+// file given by an absolute path, (field "message_gateway_url") when the URL
+// is not http://HOST:PORT[/path]; FailedPrecondition (field "gateway",
+// MsgId::kMessageGatewayNone) when neither is given. The messages' failures
+// are in the result: a failed message stays waiting for the next run.
 Result<GatewayRun> SendThroughGateway(HubStore& store, const GatewayOptions& options);
 
 }  // namespace simpul::hub

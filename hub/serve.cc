@@ -9,11 +9,12 @@
 #include <ctime>
 #include <fstream>
 
-#include "web/http_server.h"
 #include "hub/api/web_app.h"
 #include "hub/setup_mode.h"
 #include "hub/store.h"
 #include "hub/sync_service.h"
+#include "schema/messages.h"
+#include "hub/message_webhook.h"
 #include "web/http_server.h"
 
 namespace simpul::hub {
@@ -49,6 +50,7 @@ Status ReadServeConfig(const std::string& path, ServeConfig* cfg) {
     auto eq = line.find('=');
     if (eq == std::string::npos) return Status::InvalidArgument(path + ":" + std::to_string(n) + ": expected key = value");
     std::string k = trim(line.substr(0, eq)), v = trim(line.substr(eq + 1));
+    const std::string at = path + ":" + std::to_string(n) + ": ";
     auto number = [&](uint64_t* out) -> Status {
       char* end = nullptr;
       unsigned long long x = std::strtoull(v.c_str(), &end, 10);
@@ -64,13 +66,32 @@ Status ReadServeConfig(const std::string& path, ServeConfig* cfg) {
     else if (k == "session_idle_minutes") SIMPUL_RETURN_IF_ERROR(number(&cfg->session_idle_minutes));
     else if (k == "tls_cert") cfg->tls_cert = v;
     else if (k == "tls_key") cfg->tls_key = v;
-    else if (k == "secure_cookies") {
+    else if (k == "message_gateway_command") {
+      if (v.empty() || v[0] != '/')
+        return Status::InvalidArgument(at + "message_gateway_command must be a program's absolute path");
+      cfg->message_gateway_command = v;
+    } else if (k == "message_gateway_url") {
+      if (Status url = CheckWebhookUrl(v); !url.ok())  // the one rule, hub/message_webhook.h
+        return Status::InvalidArgument(at + "message_gateway_url " + url.message());
+      cfg->message_gateway_url = v;
+    } else if (k == "message_gateway_token") {
+      // Sent in a header: a control character or a space would split it.
+      if (v.empty() || !std::all_of(v.begin(), v.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; }))
+        return Status::InvalidArgument(at + "message_gateway_token must be printable ASCII without spaces");
+      cfg->message_gateway_token = v;
+    } else if (k == "secure_cookies") {
       if (v != "yes" && v != "no")
         return Status::InvalidArgument(path + ":" + std::to_string(n) + ": secure_cookies must be yes or no");
       cfg->secure_cookies = v == "yes";
     }
     else return Status::InvalidArgument(path + ":" + std::to_string(n) + ": unknown key '" + k + "'");
   }
+  if (!cfg->message_gateway_command.empty() && !cfg->message_gateway_url.empty())
+    return Status::InvalidArgument(path + ": both message_gateway_command and message_gateway_url")
+        .WithField("message_gateway_url")
+        .WithMsg(MsgId::kMessageGatewayTwice, {path});
+  if (!cfg->message_gateway_token.empty() && cfg->message_gateway_url.empty())
+    return Status::InvalidArgument(path + ": message_gateway_token is set without message_gateway_url");
   return Status::Ok();
 }
 

@@ -24,10 +24,15 @@ struct ServeConfig {
   // PEM certificate chain and key: the listen port then serves HTTPS for
   // browsers beside plain HTTP for the villages (web/http_server.h).
   std::string tls_cert, tls_key;
+  // The gateway `simpul-hub messages send` uses when not given --gateway
+  // (hub/resident_messages.h): a program by its absolute path, or an HTTP
+  // webhook (http:// only) with an optional bearer token. At most one.
+  std::string message_gateway_command, message_gateway_url, message_gateway_token;
 };
 
-// Reads `key = value` lines (# comments) into `cfg`; names the line of an
-// error.
+// Reads `key = value` lines (# comments) into `cfg`; an error names the
+// file and line (InvalidArgument, field = the key). The one parser of
+// hub.conf: `serve` and `messages send` both read it here.
 Status ReadServeConfig(const std::string& path, ServeConfig* cfg);
 
 // Opens the hub store in cfg.data and serves until a signal stops it. Warns

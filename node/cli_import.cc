@@ -5,7 +5,6 @@
 
 #include "node/cli_internal.h"
 #include "node/register_import.h"
-#include "schema/json_writer.h"
 #include "schema/store_files.h"
 
 namespace simpul::node {
@@ -13,38 +12,6 @@ namespace {
 
 // A register of a whole village (a few thousand residents) is a few MB.
 constexpr uint64_t kMaxRegisterBytes = 64ull << 20;
-
-void PrintErrors(Invocation& inv, const RegisterImport& r) {
-  for (const auto& e : r.errors)
-    *inv.err << Msg(inv.lang, MsgId::kSheetLineError,
-                    {std::to_string(e.line), e.column.empty() ? "-" : e.column, Describe(inv.lang, e.status)})
-             << "\n";
-  if (r.error_count > static_cast<int>(r.errors.size()))
-    *inv.err << "... " << (r.error_count - static_cast<int>(r.errors.size())) << inv.T(" more problem(s) not shown")
-             << "\n";
-}
-
-void PrintJson(Invocation& inv, const RegisterImport& r) {
-  schema::JsonWriter j;
-  j.BeginObject()
-      .Field("imported", r.written)
-      .Field("encoding", r.encoding == schema::TextEncoding::kUtf8 ? "UTF-8" : "Windows-1252")
-      .Field("lines", static_cast<int64_t>(r.lines))
-      .Field("households", static_cast<int64_t>(r.households))
-      .Field("households_joined", static_cast<int64_t>(r.households_joined))
-      .Field("persons", static_cast<int64_t>(r.persons))
-      .Field("applications", static_cast<int64_t>(r.applications))
-      .Field("problems", static_cast<int64_t>(r.error_count));
-  j.Key("errors").BeginArray();
-  for (const auto& e : r.errors)
-    j.BeginObject().Field("line", e.line).Field("column", e.column).Field("message", Describe(inv.lang, e.status))
-        .EndObject();
-  j.EndArray().Key("warnings").BeginArray();
-  for (const auto& [line, text] : r.warnings) j.BeginObject().Field("line", line).Field("message", text).EndObject();
-  j.EndArray().Key("unused_columns").BeginArray();
-  for (const auto& c : r.unused_columns) j.String(c);
-  *inv.out << j.EndArray().EndObject().str() << "\n";
-}
 
 Status CmdImport(Invocation& inv) {
   if (inv.words.empty())
@@ -64,11 +31,9 @@ Status CmdImport(Invocation& inv) {
     SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(bad_file, text, 0600));
   }
   if (inv.json) {
-    PrintJson(inv, r);
+    *inv.out << sync::RegisterReportJson(r, inv.lang) << "\n";
   } else {
-    PrintErrors(inv, r);
-    for (const auto& [line, text] : r.warnings)
-      *inv.err << Msg(inv.lang, MsgId::kSheetLineError, {std::to_string(line), "-", text}) << "\n";
+    for (const auto& line : sync::RegisterReportLines(r, inv.lang)) *inv.err << line << "\n";
     if (!r.unused_columns.empty()) {
       std::string cols;
       for (const auto& c : r.unused_columns) cols += (cols.empty() ? "" : ", ") + c;

@@ -18,25 +18,19 @@
 #include "schema/service_rules.h"
 #include "schema/validate.h"
 #include "schema/workflow.h"
+#include "sync/record_input.h"
 
 namespace simpul::node {
 
-enum class Entity { kHousehold, kPerson, kApplication, kComplaint };
+// The record kinds and the options that make them: sync/record_input.h,
+// shared with the hub's register import.
+using sync::Entity;
+using sync::EntityOptions;
+using sync::EntityTable;
+using sync::OptionSpec;
+using sync::Options;
 
-const char* EntityTable(Entity e);
 const char* EntityNoun(Entity e, Lang lang);
-
-// Option name (without "--") -> value, as typed by the operator.
-using Options = std::map<std::string, std::string>;
-
-struct OptionSpec {
-  const char* option;       // e.g. "kk"
-  const char* field;        // column, e.g. "no_kk"
-  bool required_on_create;
-  const char* help;          // English; shown through the catalogue
-};
-// The options `add`/`new`/`edit` accept for an entity.
-const std::vector<OptionSpec>& EntityOptions(Entity e);
 
 struct Written {
   std::string id;

@@ -372,6 +372,19 @@ constexpr Entry kCatalogue[] = {
     {MsgId::kMessagesGatewayRun, "{0} pesan terkirim lewat gateway, {1} gagal (dicoba lagi nanti); {2} menunggu nomor HP atau persetujuan.",
      "{0} message(s) sent through the gateway, {1} failed (tried again next time); {2} waiting for a phone number or consent."},
     {MsgId::kMessageGatewayFailed, "Pesan untuk {0} gagal dikirim gateway: {1}", "The gateway could not send the message to {0}: {1}"},
+    {MsgId::kMessageGatewayNone,
+     "Tidak ada gateway pesan: beri --gateway PROGRAM, atau tulis message_gateway_command atau message_gateway_url di "
+     "hub.conf dan beri --config FILE. Tidak ada yang dikirim.",
+     "No message gateway: give --gateway PROGRAM, or set message_gateway_command or message_gateway_url in hub.conf "
+     "and give --config FILE. Nothing was sent."},
+    {MsgId::kMessageGatewayTwice,
+     "{0} menulis message_gateway_command dan message_gateway_url sekaligus; pakai salah satu saja.",
+     "{0} sets both message_gateway_command and message_gateway_url; keep only one."},
+    {MsgId::kImportVillageNotEnrolled,
+     "--village {0}: desa ini belum punya laptop desa yang terdaftar di hub ini, jadi register tidak bisa sampai ke "
+     "sana. Daftarkan desanya dulu (halaman Desa atau simpul-hub node enrol --village KODE). Tidak ada yang diimpor.",
+     "--village {0}: this village has no laptop enrolled at this hub, so the register could not reach it. Enrol the "
+     "village first (the villages page or simpul-hub node enrol --village CODE). Nothing was imported."},
     {MsgId::kDashboardPeriod, "Periode harus berjalan maju (dari sebelum atau sama dengan sampai) dan paling lama {0} hari.",
      "The period must run forward (from on or before to) and span at most {0} days."},
     {MsgId::kEnrolAdminOnly,
@@ -1396,6 +1409,8 @@ Perintah:
     // DTKS snapshots and duplicate beneficiaries (hub/cli_dtks.cc, node/cli_dtks.cc).
     {"load a DTKS or P3KE snapshot (CSV from Excel); each village receives its own rows",
      "muat data DTKS atau P3KE (CSV dari Excel); tiap desa menerima barisnya sendiri"},
+    {"import a village's register from Excel (the columns of simpul-node import); it reaches the village at its next sync",
+     "impor register warga sebuah desa dari Excel (kolom seperti simpul-node import); sampai ke desa itu saat sinkronisasi berikutnya"},
     {"a NIK's DTKS status and desil (the read is audited)", "status DTKS dan desil sebuah NIK (pembacaan tercatat di audit)"},
     {"NIKs recorded for more than one person (never merged automatically)",
      "NIK yang tercatat untuk lebih dari satu orang (tidak pernah digabung otomatis)"},
@@ -1410,8 +1425,8 @@ Perintah:
      "Catat pesan untuk warga sebagai terkirim (setelah dikirim lewat click-to-chat)"},
     {"messages for residents' phones (returns, decisions, letters, case updates) and their state",
      "pesan untuk HP warga (pengembalian, keputusan, surat, perkembangan pengaduan) dan statusnya"},
-    {"send the waiting messages through the gateway program (PROGRAM PHONE TEXT; exit 0 = sent); recorded and audited",
-     "kirim pesan yang menunggu lewat program gateway (PROGRAM HP TEKS; keluar 0 = terkirim); dicatat dan diaudit"},
+    {"send the waiting messages through the gateway: --gateway PROGRAM (PROGRAM PHONE TEXT; exit 0 = sent), else hub.conf's message_gateway_command or message_gateway_url (HTTP POST; 2xx = sent); recorded and audited",
+     "kirim pesan yang menunggu lewat gateway: --gateway PROGRAM (PROGRAM HP TEKS; keluar 0 = terkirim), atau message_gateway_command atau message_gateway_url di hub.conf (HTTP POST; 2xx = terkirim); dicatat dan diaudit"},
     {"to send", "perlu dikirim"},
     {"sent", "terkirim"},
     {"no phone number", "tidak ada nomor HP"},

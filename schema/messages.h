@@ -191,6 +191,10 @@ enum class MsgId : uint16_t {
   kMessageRecorded,      // {0} name
   kMessagesGatewayRun,   // {0} sent, {1} failed, {2} waiting without phone or consent
   kMessageGatewayFailed, // {0} name, {1} what the gateway said
+  kMessageGatewayNone,   // (no arguments) neither --gateway nor a gateway in hub.conf
+  kMessageGatewayTwice,  // {0} config file: both a command and a URL
+  // A village's register imported at the hub (hub/register_import.h).
+  kImportVillageNotEnrolled,  // {0} village code
   // The dashboard, the SIPERJAKE recap and enrolment from the villages page.
   kDashboardPeriod,       // {0} most days
   kEnrolAdminOnly,        // {0} role

@@ -139,9 +139,10 @@ Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const st
   } else {
     SIMPUL_ASSIGN_OR_RETURN(
         Stmt * cl, db_.Cached("INSERT INTO changelog(version,tbl,row_id,village,flags,origin,received_at_ms)"
-                              " VALUES(?,?,?,?,0,?,?)"));
-    cl->Bind(1, version).Bind(2, tbl).Bind(3, row_id).Bind(4, row_village).Bind(5, hlc_.node_id())
-        .Bind(6, static_cast<int64_t>(stamp.physical_ms()));
+                              " VALUES(?,?,?,?,?,?,?)"));
+    cl->Bind(1, version).Bind(2, tbl).Bind(3, row_id).Bind(4, row_village)
+        .Bind(5, static_cast<int64_t>(changelog_flags_)).Bind(6, hlc_.node_id())
+        .Bind(7, static_cast<int64_t>(stamp.physical_ms()));
     SIMPUL_RETURN_IF_ERROR(cl->Run());
     SIMPUL_ASSIGN_OR_RETURN(rec_fields, db_.Cached("INSERT INTO changelog_fields(seq,field,value,base)"
                                                    " VALUES(?,?,?,?)"));

@@ -16,6 +16,7 @@
 #ifndef SIMPUL_SYNC_CHANGE_CAPTURE_H_
 #define SIMPUL_SYNC_CHANGE_CAPTURE_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -53,8 +54,14 @@ Status SaveLastStamp(schema::Db& db, Stamp s);
 class ChangeWriter {
  public:
   // `db` and `hlc` must outlive the writer.
-  ChangeWriter(schema::Db& db, Hlc& hlc, Role role, ChangeSink sink = ChangeSink::kOutbox)
-      : db_(db), hlc_(hlc), role_(role), sink_(sink) {}
+  // `changelog_flags` (wire flags, kChangelog only) mark every change this
+  // writer records: the hub writing a village's own records for it (a
+  // register import, hub/register_import.h) uses Role::kVillage with
+  // kFlagSnapshot, the way a row moved into a village arrives, so the
+  // village accepts village-owned fields from the hub.
+  ChangeWriter(schema::Db& db, Hlc& hlc, Role role, ChangeSink sink = ChangeSink::kOutbox,
+               uint32_t changelog_flags = 0)
+      : db_(db), hlc_(hlc), role_(role), sink_(sink), changelog_flags_(changelog_flags) {}
 
   // Creates or updates row `row_id` of `table` in `village`'s scope. Fields
   // whose value does not change are not recorded. Must run inside a
@@ -67,6 +74,7 @@ class ChangeWriter {
   Hlc& hlc_;
   Role role_;
   ChangeSink sink_;
+  uint32_t changelog_flags_;
 };
 
 // True when `role` may write `owner`'s fields.

@@ -162,6 +162,7 @@ struct HttpClient::Impl {
   }
 
   HttpTarget target;
+  HttpRequestStyle style;
   std::chrono::milliseconds timeout;
   std::string authority;  // "127.0.0.1:8080", for Host: and messages
   std::unique_ptr<net::io_context> ioc = std::make_unique<net::io_context>(1);
@@ -171,7 +172,7 @@ struct HttpClient::Impl {
 
 Status HttpClient::Impl::Connect() {
   Disconnect();
-  const std::string unreachable = "hub " + authority + " unreachable: ";
+  const std::string unreachable = style.peer + " " + authority + " unreachable: ";
   beast::error_code ec;
   std::vector<tcp::endpoint> endpoints;
   net::ip::address addr = net::ip::make_address(target.host, ec);
@@ -223,8 +224,9 @@ Result<HttpReply> HttpClient::Impl::Post(const std::string& path, const std::str
   // span_body sends `body` in place: no copy of a large batch.
   http::request<http::span_body<const char>> req{http::verb::post, target.base_path + path, 11};
   req.set(http::field::host, authority);
-  req.set(http::field::user_agent, "simpul-node");
-  req.set(http::field::content_type, "application/octet-stream");
+  req.set(http::field::user_agent, style.user_agent);
+  req.set(http::field::content_type, style.content_type);
+  if (!style.authorization.empty()) req.set(http::field::authorization, style.authorization);
   req.body() = {body.data(), body.size()};
   req.keep_alive(true);
   req.prepare_payload();
@@ -278,21 +280,21 @@ Result<HttpReply> HttpClient::Impl::Post(const std::string& path, const std::str
     }
     Disconnect();
     if (read_ec == http::error::body_limit) {
-      return Status::ResourceExhausted("hub " + authority + " reply exceeds the limit of " +
+      return Status::ResourceExhausted(style.peer + " " + authority + " reply exceeds the limit of " +
                                        std::to_string(max_reply_bytes) + " bytes");
     }
     if (read_ec == beast::error::timeout) {
-      return Status::Unavailable("hub " + authority + " timed out: no reply within " +
+      return Status::Unavailable(style.peer + " " + authority + " timed out: no reply within " +
                                  std::to_string(timeout.count()) + " ms");
     }
     if (IsMalformedHttp(read_ec)) {
-      return Status::Corruption("hub " + authority + " sent a malformed HTTP reply: " + read_ec.message());
+      return Status::Corruption(style.peer + " " + authority + " sent a malformed HTTP reply: " + read_ec.message());
     }
     // Only when the request could not even be written (the hub closed the
     // connection at that moment) is it certain the hub never saw it.
     if (reused && attempt == 0 && write_ec && written == 0 && read == 0 && !parser.got_some()) continue;
     return Status::Unavailable(
-        "hub " + authority + " connection cut: " +
+        style.peer + " " + authority + " connection cut: " +
         Describe(write_ec && write_ec != net::error::operation_aborted ? write_ec : read_ec));
   }
 }
@@ -301,6 +303,14 @@ HttpClient::HttpClient(HttpTarget target, int timeout_ms)
     : impl_(std::make_unique<Impl>(std::move(target), timeout_ms)) {}
 
 HttpClient::~HttpClient() = default;
+
+Status HttpClient::SetStyle(HttpRequestStyle style) {
+  for (const std::string* v : {&style.peer, &style.content_type, &style.authorization, &style.user_agent})
+    if (!std::all_of(v->begin(), v->end(), [](unsigned char c) { return c >= 0x20 && c < 0x7f; }))
+      return Status::InvalidArgument("an HTTP header value holds a control character").WithField("header");
+  impl_->style = std::move(style);
+  return Status::Ok();
+}
 
 Result<HttpReply> HttpClient::Post(const std::string& path, const std::string& body,
                                    uint64_t max_reply_bytes) {

@@ -32,6 +32,16 @@ struct HttpReply {
   std::string body;
 };
 
+// How requests present themselves. The sync client keeps the defaults; the
+// hub's message webhook (hub/message_webhook.h) posts JSON with a bearer
+// token, and its errors then say "gateway" rather than "hub".
+struct HttpRequestStyle {
+  std::string peer = "hub";  // how errors name the server
+  std::string content_type = "application/octet-stream";
+  std::string authorization;  // sent as is when not empty; printable ASCII only
+  std::string user_agent = "simpul-node";
+};
+
 struct TransferStats {
   uint64_t bytes_sent = 0;      // request bytes on the wire, headers included
   uint64_t bytes_received = 0;  // reply bytes on the wire, headers included
@@ -54,6 +64,9 @@ class HttpClient {
                          uint64_t max_reply_bytes = 64ull << 20);
 
   const TransferStats& stats() const { return stats_; }
+  // Applies to the following Post calls. InvalidArgument when a header value
+  // holds a control character (it would split the request).
+  Status SetStyle(HttpRequestStyle style);
 
  private:
   struct Impl;
