@@ -28,6 +28,7 @@
 
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/check_text.h"
 
 namespace simpul::testing {
 namespace {
@@ -36,9 +37,6 @@ namespace fs = std::filesystem;
 
 constexpr int kBadInput = 2;
 
-#define CHECK_HAS(hay, needle)                                                          \
-  CHECK_MESSAGE(std::string(hay).find(needle) != std::string::npos,                     \
-                "expected \"" << (needle) << "\" in:\n" << (hay))
 
 double NowS() {
   timespec ts;

@@ -22,6 +22,7 @@
 #include "tests/support/process.h"
 #include "tests/support/store_db.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/check_text.h"
 
 namespace simpul::testing {
 namespace {
@@ -40,12 +41,6 @@ const std::string kNikMasked = "3510xxxxxxxx0002";
 const std::string kKk = "3510011203150004";
 const std::string kVillage = "35.10.01.2001";
 
-#define CHECK_HAS(hay, needle)                                                          \
-  CHECK_MESSAGE(std::string(hay).find(needle) != std::string::npos,                     \
-                "expected \"" << (needle) << "\" in:\n" << (hay))
-#define CHECK_HAS_NOT(hay, needle)                                                      \
-  CHECK_MESSAGE(std::string(hay).find(needle) == std::string::npos,                     \
-                "did not expect \"" << (needle) << "\" in:\n" << (hay))
 
 
 // --- a small CSV reader (RFC 4180: quotes, CRLF) -----------------------------

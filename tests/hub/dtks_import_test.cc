@@ -19,7 +19,7 @@
 #include "sync/hlc.h"
 #include "sync/merge.h"
 #include "sync/wire/messages.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/hub_fixture.h"
 
 namespace simpul::hub {
 namespace {
@@ -28,31 +28,8 @@ constexpr uint64_t kT = 1'700'000'000'000ULL;  // 2023-11-14
 const std::string kSarongan = "35.10.01.2001", kPesanggaran = "35.10.01.2002";
 const std::string kHeader = "nik;nama;kode_desa;desil;status_pbi;tanggal_snapshot\r\n";
 
-class FakeClock : public sync::Clock {
- public:
-  uint64_t NowMs() override { return now; }
-  uint64_t now = kT;
-};
-
-struct Hub {
-  Hub() {
-    REQUIRE(sync::crypto::InitSodium().ok());
-    auto r = HubStore::Init(dir.File("hub"), "Dinsos Uji", &clock);
-    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-    store = std::move(r).value();
-  }
-  int64_t Int(const std::string& sql, const std::vector<std::string>& binds = {}) {
-    auto rows = QueryRows(*store, sql, binds);
-    REQUIRE_MESSAGE(rows.ok(), rows.status().ToString());
-    REQUIRE(rows->size() == 1);
-    return std::get<int64_t>(rows->front().front().second);
-  }
-  std::string Text(const std::string& sql, const std::vector<std::string>& binds = {}) {
-    auto rows = QueryRows(*store, sql, binds);
-    REQUIRE_MESSAGE(rows.ok(), rows.status().ToString());
-    REQUIRE(rows->size() == 1);
-    return RowText(rows->front(), rows->front().front().first);
-  }
+// tests/support/hub_fixture.h: a new hub store on a clock that stands still.
+struct Hub : testing::StillHub {
   DtksImportReport Import(const std::string& body, const std::string& source = "dtks") {
     DtksImportOptions options;
     options.source = source;
@@ -61,9 +38,6 @@ struct Hub {
     REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     return std::move(r).value();
   }
-  simpul::testing::TempDir dir;
-  FakeClock clock;
-  std::unique_ptr<HubStore> store;
 };
 
 const std::string kJune =

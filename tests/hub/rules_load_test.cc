@@ -25,33 +25,15 @@
 #include "sync/crypto/envelope.h"
 #include "sync/hlc.h"
 #include "sync/wire/messages.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/hub_fixture.h"
 
 namespace simpul::hub {
 namespace {
 
-constexpr uint64_t kT = 1'700'000'000'000ULL;
 const std::string kSarongan = "35.10.01.2001", kPesanggaran = "35.10.01.2002";
 
-class FakeClock : public sync::Clock {
- public:
-  uint64_t NowMs() override { return now; }
-  uint64_t now = kT;
-};
-
-struct Hub {
-  Hub() {
-    REQUIRE(sync::crypto::InitSodium().ok());
-    auto r = HubStore::Init(dir.File("hub"), "Dinsos Uji", &clock);
-    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-    store = std::move(r).value();
-  }
-  int64_t Int(const std::string& sql, const std::vector<std::string>& binds = {}) {
-    auto rows = QueryRows(*store, sql, binds);
-    REQUIRE_MESSAGE(rows.ok(), rows.status().ToString());
-    REQUIRE(rows->size() == 1);
-    return std::get<int64_t>(rows->front().front().second);
-  }
+// tests/support/hub_fixture.h: a new hub store on a clock that stands still.
+struct Hub : testing::StillHub {
   // Everything a load could write.
   std::string Writes() {
     return std::to_string(Int("SELECT count(*) FROM rules_versions")) + "/" +
@@ -61,9 +43,6 @@ struct Hub {
            std::to_string(Int("SELECT count(*) FROM changelog")) + "/" +
            std::to_string(Int("SELECT count(*) FROM hub_audit"));
   }
-  simpul::testing::TempDir dir;
-  FakeClock clock;
-  std::unique_ptr<HubStore> store;
 };
 
 std::string Replace(std::string s, const std::string& from, const std::string& to) {

@@ -12,6 +12,7 @@
 #include "schema/db.h"
 #include "schema/duplicates.h"
 #include "schema/migrations.h"
+#include "tests/support/memory_db.h"
 
 namespace simpul::schema {
 namespace {
@@ -149,12 +150,7 @@ TEST_CASE("dtks: PBI status and date spellings") {
   CHECK(ParseSheetDate("d", "31.12.2025").status().msg_id() == MsgId::kDtksDateFormat);
 }
 
-Db Store() {
-  auto db = Db::Open(":memory:", Db::Mode::kCreate);
-  REQUIRE(db.ok());
-  REQUIRE(Migrate(*db).ok());
-  return std::move(db).value();
-}
+Db Store() { return testing::MigratedMemoryDb(); }
 
 TEST_CASE("dtks lookup and the words an operator reads") {
   Db db = Store();

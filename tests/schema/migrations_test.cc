@@ -12,6 +12,7 @@
 #include "schema/db.h"
 #include "schema/messages.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/memory_db.h"
 
 namespace simpul::schema {
 namespace {
@@ -29,23 +30,9 @@ void ExecOrDie(Db& db, const std::string& sql) {
   REQUIRE_MESSAGE(st.ok(), (st.ToString() + " in: " + sql));
 }
 
-int64_t QueryInt(Db& db, const std::string& sql) {
-  auto st = db.Prepare(sql);
-  REQUIRE_MESSAGE(st.ok(), (st.status().ToString() + " in: " + sql));
-  auto row = st->Step();
-  REQUIRE_MESSAGE(row.ok(), row.status().ToString());
-  REQUIRE_MESSAGE(*row, ("no row for: " + sql));
-  return st->Int(0);
-}
+using testing::QueryInt;
 
-std::string QueryText(Db& db, const std::string& sql) {
-  auto st = db.Prepare(sql);
-  REQUIRE_MESSAGE(st.ok(), (st.status().ToString() + " in: " + sql));
-  auto row = st->Step();
-  REQUIRE_MESSAGE(row.ok(), row.status().ToString());
-  REQUIRE_MESSAGE(*row, ("no row for: " + sql));
-  return st->Text(0);
-}
+using testing::QueryText;
 
 int UserVersion(Db& db) {
   auto v = ReadSchemaVersion(db);

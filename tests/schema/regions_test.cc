@@ -12,27 +12,13 @@
 #include "schema/messages.h"
 #include "schema/migrations.h"
 #include "schema/validate.h"
+#include "tests/support/memory_db.h"
 
 namespace simpul::schema {
 namespace {
 
-Db MigratedMemoryDb() {
-  auto r = Db::Open(":memory:", Db::Mode::kCreate);
-  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-  Db db = std::move(r).value();
-  Status st = Migrate(db);
-  REQUIRE_MESSAGE(st.ok(), st.ToString());
-  return db;
-}
-
-int64_t QueryInt(Db& db, const std::string& sql) {
-  auto st = db.Prepare(sql);
-  REQUIRE_MESSAGE(st.ok(), st.status().ToString());
-  auto row = st->Step();
-  REQUIRE(row.ok());
-  REQUIRE(*row);
-  return st->Int(0);
-}
+using testing::MigratedMemoryDb;
+using testing::QueryInt;
 
 const RegionRow* FindRow(const std::vector<RegionRow>& rows, const std::string& code) {
   for (const auto& r : rows)

@@ -48,6 +48,7 @@
 #include "tests/support/process.h"
 #include "tests/support/store_db.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/check_text.h"
 
 namespace simpul::testing {
 namespace {
@@ -67,12 +68,6 @@ const std::string kPesanggaran = "35.10.01.2002";
 const std::string kSumberagung = "35.10.01.2004";
 const std::string kKandangan = "35.10.01.2009";
 
-#define CHECK_HAS(hay, needle)                                                          \
-  CHECK_MESSAGE(std::string(hay).find(needle) != std::string::npos,                     \
-                "expected \"" << (needle) << "\" in:\n" << (hay))
-#define REQUIRE_HAS(hay, needle)                                                        \
-  REQUIRE_MESSAGE(std::string(hay).find(needle) != std::string::npos,                   \
-                  "expected \"" << (needle) << "\" in:\n" << (hay))
 #define LH_CHECK_HAS(hay, needle) CHECK_HAS(hay, needle)
 
 inline double MonoNow() {

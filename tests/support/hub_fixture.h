@@ -56,6 +56,40 @@ inline void PassStagesOn(HubStore& store, const std::string& app) {
   FAIL("stages never finished");
 }
 
+// A clock that moves only when the test moves it.
+class StillClock : public sync::Clock {
+ public:
+  uint64_t NowMs() override { return now; }
+  uint64_t now = kFixtureT;
+};
+
+// A new hub store on a StillClock, with one-value queries: for tests that
+// import or load into the store and count what was written.
+struct StillHub {
+  StillHub() {
+    REQUIRE(sync::crypto::InitSodium().ok());
+    auto r = HubStore::Init(dir.File("hub"), "Dinsos Uji", &clock);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    store = std::move(r).value();
+  }
+  // The single value of `sql`'s single row.
+  int64_t Int(const std::string& sql, const std::vector<std::string>& binds = {}) {
+    auto rows = QueryRows(*store, sql, binds);
+    REQUIRE_MESSAGE(rows.ok(), rows.status().ToString());
+    REQUIRE(rows->size() == 1);
+    return std::get<int64_t>(rows->front().front().second);
+  }
+  std::string Text(const std::string& sql, const std::vector<std::string>& binds = {}) {
+    auto rows = QueryRows(*store, sql, binds);
+    REQUIRE_MESSAGE(rows.ok(), rows.status().ToString());
+    REQUIRE(rows->size() == 1);
+    return RowText(rows->front(), rows->front().front().first);
+  }
+  simpul::testing::TempDir dir;
+  StillClock clock;
+  std::unique_ptr<HubStore> store;
+};
+
 struct HubFixture {
   HubFixture() {
     REQUIRE(sync::crypto::InitSodium().ok());

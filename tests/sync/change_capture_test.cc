@@ -13,6 +13,7 @@
 #include "schema/tables.h"
 #include "sync/hlc.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/memory_db.h"
 
 namespace simpul::sync {
 namespace {
@@ -57,14 +58,7 @@ struct Store {
   Hlc hlc;
 };
 
-int64_t QueryInt(Db& db, const std::string& sql) {
-  auto st = db.Prepare(sql);
-  REQUIRE_MESSAGE(st.ok(), (st.status().ToString() + " in: " + sql));
-  auto row = st->Step();
-  REQUIRE_MESSAGE(row.ok(), row.status().ToString());
-  REQUIRE_MESSAGE(*row, ("no row for: " + sql));
-  return st->Int(0);
-}
+using testing::QueryInt;
 
 // The first column of the first row, or "<none>" when there is no row and
 // "<null>" for NULL.

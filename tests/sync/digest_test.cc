@@ -17,6 +17,7 @@
 #include "schema/migrations.h"
 #include "sync/hlc.h"
 #include "sync/merge.h"
+#include "tests/support/memory_db.h"
 
 namespace simpul::sync {
 namespace {
@@ -32,12 +33,7 @@ const std::string kHubId = "hub-0011223344556677";
 
 Db NewDb() {
   REQUIRE(sodium_init() >= 0);
-  auto r = Db::Open(":memory:", Db::Mode::kCreate);
-  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-  Db db = std::move(r).value();
-  Status st = schema::Migrate(db);
-  REQUIRE_MESSAGE(st.ok(), st.ToString());
-  return db;
+  return testing::MigratedMemoryDb();
 }
 
 std::string V(uint64_t ms, const std::string& node) { return Hlc::FormatVersion(Stamp::Make(kT + ms, 0), node); }

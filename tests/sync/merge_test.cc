@@ -14,6 +14,7 @@
 #include "schema/ids.h"
 #include "schema/migrations.h"
 #include "sync/hlc.h"
+#include "tests/support/memory_db.h"
 
 namespace simpul::sync {
 namespace {
@@ -30,12 +31,7 @@ const std::string kHubId = "hub-0011223344556677";
 
 Db NewDb() {
   REQUIRE(sodium_init() >= 0);
-  auto r = Db::Open(":memory:", Db::Mode::kCreate);
-  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-  Db db = std::move(r).value();
-  Status st = schema::Migrate(db);
-  REQUIRE_MESSAGE(st.ok(), st.ToString());
-  return db;
+  return testing::MigratedMemoryDb();
 }
 
 // A version stamped `ms` after kT by `node`.

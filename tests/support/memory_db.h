@@ -1,0 +1,47 @@
+// A new in-memory database with every migration applied: the schema a
+// store has, without a store around it. Header-only (doctest assertions).
+#ifndef SIMPUL_TESTS_SUPPORT_MEMORY_DB_H_
+#define SIMPUL_TESTS_SUPPORT_MEMORY_DB_H_
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "schema/db.h"
+#include "schema/migrations.h"
+
+namespace simpul::testing {
+
+inline schema::Db MigratedMemoryDb() {
+  auto r = schema::Db::Open(":memory:", schema::Db::Mode::kCreate);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  schema::Db db = std::move(r).value();
+  Status st = schema::Migrate(db);
+  REQUIRE_MESSAGE(st.ok(), st.ToString());
+  return db;
+}
+
+// The first column of `sql`'s first row; fails the test when there is none.
+inline int64_t QueryInt(schema::Db& db, const std::string& sql) {
+  auto st = db.Prepare(sql);
+  REQUIRE_MESSAGE(st.ok(), (st.status().ToString() + " in: " + sql));
+  auto row = st->Step();
+  REQUIRE_MESSAGE(row.ok(), row.status().ToString());
+  REQUIRE_MESSAGE(*row, ("no row for: " + sql));
+  return st->Int(0);
+}
+
+inline std::string QueryText(schema::Db& db, const std::string& sql) {
+  auto st = db.Prepare(sql);
+  REQUIRE_MESSAGE(st.ok(), (st.status().ToString() + " in: " + sql));
+  auto row = st->Step();
+  REQUIRE_MESSAGE(row.ok(), row.status().ToString());
+  REQUIRE_MESSAGE(*row, ("no row for: " + sql));
+  return st->Text(0);
+}
+
+}  // namespace simpul::testing
+
+#endif  // SIMPUL_TESTS_SUPPORT_MEMORY_DB_H_
