@@ -16,20 +16,11 @@
 #include "schema/ids.h"
 #include "schema/model.h"
 #include "schema/tables.h"
+#include "sync/crypto/envelope.h"
 #include "schema/validate.h"
 
 namespace simpul::node {
 namespace {
-
-std::string HexOf(const unsigned char* p, size_t n) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out += kHex[p[i] >> 4];
-    out += kHex[p[i] & 15];
-  }
-  return out;
-}
 
 Status FileError(const std::string& path, const std::string& why) {
   return Status::IoError("cannot read " + path + ": " + why)
@@ -104,7 +95,7 @@ Result<Written> Attach(NodeStore& store, const std::string& app_id, const std::s
   sodium_memzero(buf, sizeof buf);
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&sha, digest);
-  std::string hex = HexOf(digest, sizeof digest);
+  std::string hex = sync::crypto::ToHex(digest, sizeof digest);
   if (io.ok()) io = writer.Finish(hex);
   if (!io.ok()) return io;  // the writer removes its temporary
   const schema::TableDef* table = schema::FindTable("attachments");

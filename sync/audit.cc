@@ -6,6 +6,7 @@
 
 #include "schema/ids.h"
 #include "schema/tables.h"
+#include "sync/crypto/envelope.h"
 
 namespace simpul::sync {
 
@@ -22,13 +23,7 @@ std::string AuditHash(const AuditEntry& e) {
   }
   unsigned char out[32];
   crypto_generichash_final(&st, out, 32);
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char c : out) {
-    hex += kHex[c >> 4];
-    hex += kHex[c & 15];
-  }
-  return hex;
+  return crypto::ToHex(out, sizeof out);
 }
 
 Result<AuditTip> NewestAuditEntry(schema::Db& db, const std::string& table, const std::string& writer) {

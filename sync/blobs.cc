@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "sync/crypto/envelope.h"
+
 namespace simpul::sync {
 namespace fs = std::filesystem;
 
@@ -28,15 +30,6 @@ constexpr size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 constexpr size_t kRecordHeader = 4;
 constexpr size_t kMaxRecord = 64u << 10;
 
-const char* kHex = "0123456789abcdef";
-std::string Hex(const uint8_t* p, size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out += kHex[p[i] >> 4];
-    out += kHex[p[i] & 15];
-  }
-  return out;
-}
 
 Status WriteAll(int fd, const std::string& path, const char* p, size_t n) {
   size_t done = 0;
@@ -181,7 +174,7 @@ Result<std::string> Sha256Of(int fd, const std::string& path, const crypto::Data
   }
   uint8_t d[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&st, d);
-  return Hex(d, sizeof d);
+  return crypto::ToHex(d, sizeof d);
 }
 
 struct Fd {
@@ -210,7 +203,7 @@ std::string BlobDir::NameOf(const std::string& sha) const {
   // A keyed hash: the file names do not reveal which documents are here.
   uint8_t h[32];
   crypto_generichash(h, sizeof h, reinterpret_cast<const uint8_t*>(sha.data()), sha.size(), keys_->names.data(), 32);
-  return Hex(h, sizeof h);
+  return crypto::ToHex(h, sizeof h);
 }
 
 std::string BlobDir::PathOf(const std::string& sha) const {
@@ -333,7 +326,7 @@ Result<BlobDir::Writer> BlobDir::NewWriter() const {
   fs::create_directories(root_, ec);
   uint8_t rnd[8];
   randombytes_buf(rnd, sizeof rnd);
-  std::string tmp = root_ + "/.incoming-" + Hex(rnd, sizeof rnd);
+  std::string tmp = root_ + "/.incoming-" + crypto::ToHex(rnd, sizeof rnd);
   int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return Status::IoError("cannot write " + tmp + ": " + std::strerror(errno));
   Writer w(this, tmp, fd);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "schema/store_files.h"
+#include "sync/crypto/envelope.h"
 
 namespace simpul::sync::crypto {
 namespace {
@@ -86,13 +87,8 @@ Status WriteKeyring(const std::string& path, std::string_view passphrase, const 
 Result<KeyringInfo> ParseKeyringInfo(std::string_view bytes, const std::string& path) {
   if (bytes.size() != kKeyringBytes || bytes.compare(0, kKeyringMagic.size(), kKeyringMagic) != 0)
     return Status::Corruption(path + " is not a Simpul keyring");
-  static const char* kHex = "0123456789abcdef";
   KeyringInfo info;
-  for (size_t i = 0; i < kKeyIdBytes; ++i) {
-    auto c = static_cast<uint8_t>(bytes[32 + kSaltBytes + i]);
-    info.key_id += kHex[c >> 4];
-    info.key_id += kHex[c & 15];
-  }
+  info.key_id = ToHex(reinterpret_cast<const uint8_t*>(bytes.data()) + 32 + kSaltBytes, kKeyIdBytes);
   auto cipher = static_cast<uint8_t>(bytes[kCipherAt]);
   if (cipher != static_cast<uint8_t>(PageCipher::kXChaCha20Poly1305) &&
       cipher != static_cast<uint8_t>(PageCipher::kAes256Gcm))
@@ -139,13 +135,7 @@ std::string DataKey::Id() const {
   DataKey id_key = Derive(0xffff);
   uint8_t h[8];
   crypto_generichash(h, sizeof h, id_key.data(), 32, nullptr, 0);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (uint8_t c : h) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
+  return ToHex(h, sizeof h);
 }
 
 KdfCost DefaultKdfCost() {
