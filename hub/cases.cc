@@ -13,6 +13,7 @@
 #include "schema/regions.h"
 #include "schema/tables.h"
 #include "schema/validate.h"
+#include "schema/local_time.h"
 
 namespace simpul::hub {
 namespace {
@@ -20,14 +21,7 @@ namespace {
 using schema::Stmt;
 using sync::FieldWrite;
 
-std::string UtcIso(uint64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string UtcIso(uint64_t ms) { return schema::FormatUtcIso(static_cast<int64_t>(ms)); }
 
 std::string FormatNumber(int year, int64_t seq) {
   char buf[48];

@@ -6,20 +6,14 @@
 #include "schema/ids.h"
 #include "schema/regions.h"
 #include "schema/tables.h"
+#include "schema/local_time.h"
 #include "sync/change_capture.h"
 #include "sync/wire/messages.h"
 
 namespace simpul::hub {
 namespace {
 
-std::string TodayUtc(HubStore& store) {
-  std::time_t t = static_cast<std::time_t>(store.NowMs() / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
+std::string TodayUtc(HubStore& store) { return schema::FormatUtcDate(static_cast<int64_t>(store.NowMs())); }
 
 // The hub writing records of `village` as that village's operator would:
 // the village's checks (sync/record_input.h, scoped to the village's rows),
@@ -66,14 +60,7 @@ class HubRegisterTarget : public sync::RegisterTarget {
   }
 
  private:
-  std::string UtcNow() {
-    std::time_t t = static_cast<std::time_t>(store_.NowMs() / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-  }
+  std::string UtcNow() { return schema::FormatUtcIso(static_cast<int64_t>(store_.NowMs())); }
 
   HubStore& store_;
   const std::string village_;

@@ -14,6 +14,7 @@
 #include "hub/store.h"
 #include "hub/sync_service.h"
 #include "schema/messages.h"
+#include "schema/local_time.h"
 #include "hub/message_webhook.h"
 #include "web/http_server.h"
 
@@ -24,14 +25,7 @@ using web::HttpResponse;
 using web::HttpServer;
 using web::ServerOptions;
 
-std::string UtcTimestamp() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);  // not std::gmtime: its static buffer is shared by every thread
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string UtcTimestamp() { return schema::FormatUtcIso(schema::WallNowMs()); }
 
 Status ReadServeConfig(const std::string& path, ServeConfig* cfg) {
   std::ifstream in(path);

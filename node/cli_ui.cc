@@ -20,20 +20,14 @@
 #include "node/cli_internal.h"
 #include "node/kiosk_net.h"
 #include "web/http_server.h"
+#include "schema/local_time.h"
 
 namespace simpul::node {
 namespace {
 
 constexpr const char* kDefaultListen = "127.0.0.1:8471";
 
-std::string UtcStamp() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string UtcStamp() { return schema::FormatUtcIso(schema::WallNowMs()); }
 
 // "127.0.0.1:PORT" only: the app serves the operator at this laptop, and
 // nobody else on the office's network (that is the kiosk's job: --kiosk).

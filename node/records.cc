@@ -10,6 +10,7 @@
 #include "schema/regions.h"
 #include "schema/rules_store.h"
 #include "schema/tables.h"
+#include "schema/local_time.h"
 
 namespace simpul::node {
 
@@ -32,14 +33,7 @@ using sync::FindValue;
 using sync::RecordColumn;
 using sync::TextOf;
 
-std::string UtcNow(NodeStore& store) {
-  std::time_t t = static_cast<std::time_t>(store.NowMs() / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string UtcNow(NodeStore& store) { return schema::FormatUtcIso(static_cast<int64_t>(store.NowMs())); }
 
 // The node checks records as the village's own: every row in its store is.
 sync::RecordContext Context(NodeStore& store) { return {store.db(), UtcNow(store).substr(0, 10), ""}; }

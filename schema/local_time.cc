@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 
 namespace simpul::schema {
 namespace {
@@ -72,6 +73,27 @@ std::string FormatShortDateTime(int64_t ms, OfficeZone zone, std::string_view la
   std::snprintf(buf, sizeof buf, "%d %s %d %02d%c%02d %s", t.day, (en ? kShortEn : kShortId)[t.month - 1], t.year,
                 t.hour, en ? ':' : '.', t.minute, zone.name);
   return buf;
+}
+
+namespace {
+
+std::string FormatUtc(int64_t ms, const char* format) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);  // not std::gmtime: its static buffer is shared by every thread
+  char buf[32];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+}  // namespace
+
+std::string FormatUtcIso(int64_t ms) { return FormatUtc(ms, "%Y-%m-%dT%H:%M:%SZ"); }
+std::string FormatUtcDate(int64_t ms) { return FormatUtc(ms, "%Y-%m-%d"); }
+
+int64_t WallNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string FormatDate(int64_t ms, OfficeZone zone) {

@@ -34,6 +34,12 @@ LocalTime ToLocal(int64_t ms, OfficeZone zone);
 
 // "2026-12-06T14:05:09+07:00" (ISO 8601 with the zone's offset).
 std::string FormatIso(int64_t ms, OfficeZone zone);
+// UTC as ISO 8601 ("2026-12-07T09:54:30Z") and its date ("2026-12-07"):
+// for records and logs, never for people (they read their office's zone).
+std::string FormatUtcIso(int64_t ms);
+std::string FormatUtcDate(int64_t ms);
+// The wall clock now, in milliseconds since the epoch.
+int64_t WallNowMs();
 // "6 Desember 2026" (lang "id") or "6 December 2026" (lang "en").
 std::string FormatLongDate(int64_t ms, OfficeZone zone, std::string_view lang);
 // "6 Des 2026 14.05 WIB" / "6 Dec 2026 14:05 WIB": for lists and histories.

@@ -64,5 +64,14 @@ TEST_CASE("a civil date parses to its first instant in the zone") {
   REQUIRE(ParseDate("2024-02-29", ZoneOfRegion("94"), &ms));
 }
 
+TEST_CASE("UTC for records and logs: ISO 8601 with Z, and the UTC date (not the office's)") {
+  const int64_t ms = 1'765'065'599'999;  // 2025-12-06 23:59:59.999 UTC: already the 7th in WIB
+  CHECK(FormatUtcIso(ms) == "2025-12-06T23:59:59Z");
+  CHECK(FormatUtcDate(ms) == "2025-12-06");
+  CHECK(FormatDate(ms, ZoneOfRegion("35")) == "2025-12-07");
+  CHECK(FormatUtcIso(0) == "1970-01-01T00:00:00Z");
+  CHECK(WallNowMs() > ms);
+}
+
 }  // namespace
 }  // namespace simpul::schema
