@@ -6,6 +6,7 @@
 #include "hub/history.h"
 #include "hub/operations.h"
 #include "hub/web/page_strings.h"
+#include "schema/dtks.h"
 #include "schema/local_time.h"
 #include "schema/model.h"
 #include "schema/validate.h"
@@ -97,7 +98,8 @@ Result<ExportTable> PbiProposalExport(HubStore& store, const std::string& type, 
                {"No. KK", CellKind::kText, 20},                  {Tr(lang, "Date of birth"), CellKind::kText, 12},
                {Tr(lang, "Sex"), CellKind::kText, 6},            {Tr(lang, "Address"), CellKind::kText, 30},
                {Tr(lang, "Village"), CellKind::kText, 22},       {Tr(lang, "Village code"), CellKind::kText, 15},
-               {Tr(lang, "Approved"), CellKind::kDateTime, 18},  {Tr(lang, "Letter number"), CellKind::kText, 24}};
+               {Tr(lang, "Approved"), CellKind::kDateTime, 18},  {Tr(lang, "Letter number"), CellKind::kText, 24},
+               {"Desil", CellKind::kNumber, 7},                  {"DTKS", CellKind::kText, 44}};
   // Every PBI application of the type; the approved ones (letter issued or
   // not) by the workflow's fold, as the queue judges status.
   for (const std::string status : {"approved", "letter_issued"}) {
@@ -117,10 +119,14 @@ Result<ExportTable> PbiProposalExport(HubStore& store, const std::string& type, 
       int64_t approved_ms = 0;  // when Dinsos recorded the approval
       for (const auto& e : h.entries)
         if (e.event.kind == "approved") approved_ms = e.received_ms > 0 ? e.received_ms : e.at_ms;
+      // The applicant's row of the newest DTKS snapshot: BPJS and the
+      // district check the proposal against it (TemanKos).
+      SIMPUL_ASSIGN_OR_RETURN(schema::DtksStatus dtks, schema::LookupDtks(store.db(), it.nik));
       t.rows.push_back({Text(it.applicant_name), Text(Nik(it.nik, full_nik)), Text(it.no_kk),
                         Text(RowText(r, "birth_date")), Text(RowText(r, "sex")), Text(address),
                         Text(it.village_name), Text(it.village), When(approved_ms, it.village),
-                        Text(it.letter_number)});
+                        Text(it.letter_number), Text(dtks.listed && dtks.desil > 0 ? std::to_string(dtks.desil) : ""),
+                        Text(it.nik.empty() ? "" : schema::DescribeDtks(lang, dtks))});
     }
   }
   std::stable_sort(t.rows.begin(), t.rows.end(), [](const auto& a, const auto& b) {

@@ -130,6 +130,8 @@ TEST_CASE("programmes: TemanKos PBI-APBD with the DTKS check, letter and proposa
   CHECK_HAS(rows[1], "Sri Lestari," + sri);
   CHECK_HAS(rows[1], jatipuro);
   CHECK_HAS(rows[1], number);
+  CHECK_HAS(rows[0], ",Desil,DTKS");  // checked against the DTKS snapshot: Sri is desil 1, not yet PBI
+  CHECK_HAS(rows[1], ",1,\"DTKS: desil 1,");
   HttpReply jkn = oki.Get("/api/v1/exports/pbi-proposal?format=csv&purpose=" + UrlEncode("Usulan PBI-JKN"));
   REQUIRE(jkn.status == 200);
   CHECK_HAS(jkn.body, "Warsini");
