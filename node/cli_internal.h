@@ -1,4 +1,5 @@
-// Shared between the CLI's parser (cli.cc) and its commands (cli_commands.cc).
+// Shared between the CLI's parser (cli.cc) and its commands (cli_commands.cc,
+// cli_applications.cc and the other cli_*.cc files).
 #ifndef SIMPUL_NODE_CLI_INTERNAL_H_
 #define SIMPUL_NODE_CLI_INTERNAL_H_
 
@@ -97,6 +98,34 @@ int64_t VersionMs(const std::string& version);
 Status EventJson(schema::JsonWriter& j, NodeStore& store, const schema::WorkflowEvent& e);
 Status EventLine(Invocation& inv, NodeStore& store, const schema::WorkflowEvent& e);
 Status CmdOutbox(Invocation& inv);
+
+// The commands on applications, indicator sets and the recap export
+// (cli_applications.cc, cli_export.cc).
+Status AppShow(Invocation& inv);
+Status AppList(Invocation& inv);
+Status AppSubmit(Invocation& inv);
+Status AppWithdraw(Invocation& inv);
+Status AppAnswer(Invocation& inv);
+Status AppAttach(Invocation& inv);
+Status IndicatorsList(Invocation& inv);
+Status IndicatorsShow(Invocation& inv);
+Status IndicatorsAdd(Invocation& inv);
+Status CmdExportRecap(Invocation& inv);
+
+// Printing helpers of the record commands (cli_commands.cc).
+namespace cli_util {
+// InvalidArgument naming `what` unless at least `n` positional words.
+Status NeedWords(Invocation& inv, size_t n, const char* what);
+std::string Str(const schema::Value& v);  // "" for NULL
+void PrintWarnings(Invocation& inv, const std::vector<schema::Warning>& ws);
+void WarningsJson(schema::JsonWriter& j, Invocation& inv, const std::vector<schema::Warning>& ws);
+const schema::Value* Get(const Row& row, const std::string& col);
+std::string GetS(const Row& row, const std::string& col);
+// Bahasa/English label of an application status code.
+const char* StatusLabel(Invocation& inv, const std::string& s);
+void PrintRow(Invocation& inv, const Row& row);
+void RowJson(schema::JsonWriter& j, const Row& row);
+}  // namespace cli_util
 
 }  // namespace simpul::node
 
