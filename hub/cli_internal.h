@@ -48,6 +48,9 @@ Status Need(const Args& a, size_t words, std::initializer_list<const char*> opts
 // Opens the hub store for the running command: checks the operator's
 // account and role once the store has accounts, and sets the audit actor.
 Result<std::unique_ptr<HubStore>> OpenHub(const Args& a);
+// Whom a decision, stage, letter or resolution is recorded under: the
+// signed-in account; in setup mode, the shell's SIMPUL_OPERATOR or login name.
+std::string OperatorOf(const HubStore& store);
 // Audits outside an operation's own transaction (reads, imports).
 Status AuditNow(HubStore& store, const std::string& action, const std::string& village, const std::string& subject,
                 const std::string& detail);
@@ -61,6 +64,24 @@ int64_t VersionMs(const std::string& version);
 // The hub's own office region: the village of its first enrolled node.
 // HubRegion(store): hub/audit_log.h.
 // Commands that show times (cli_times.cc) and reports (cli_reports.cc).
+// The fleet and residents' data (cli_fleet.cc).
+Status CmdEnrol(Args& a);             // node enrol --village CODE [--days N]
+Status CmdRevoke(Args& a);            // node revoke NODE_ID --reason TEXT
+Status CmdKeyRotate(Args& a);         // key rotate
+Status CmdKeyList(Args& a);           // key list
+Status CmdPurgePerson(Args& a);       // purge person ID --reason TEXT
+Status CmdPurgeHousehold(Args& a);    // purge household ID --reason TEXT
+Status CmdPurgeExpired(Args& a);      // purge expired --older-than-days N [--dry-run]
+// Applications (cli_applications.cc).
+Status CmdAppList(Args& a);           // application list [--village CODE] [--status S]
+Status CmdReturn(Args& a);            // application return ID --reason TEXT
+Status CmdApprove(Args& a);           // application approve ID [--reason] [--override-reason]
+Status CmdReject(Args& a);            // application reject ID --reason TEXT
+Status CmdVisit(Args& a);             // application visit ID --reason TEXT
+Status CmdRecommend(Args& a);         // application recommend ID --reason TEXT
+Status CmdStage(Args& a);             // application stage ID STAGE [--note TEXT]
+Status CmdLetter(Args& a);            // application letter ID
+Status CmdAppEdit(Args& a);           // application edit ID [--notes T] [--dtks-status S] [--desil N]
 Status CmdAppShow(Args& a);
 Status CmdNodeList(Args& a);
 Status CmdConflicts(Args& a);
