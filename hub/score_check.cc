@@ -33,13 +33,14 @@ Result<std::optional<schema::IndicatorSet>> IndicatorSetAt(HubStore& store, cons
 
 Result<ScoreCheck> CheckScore(HubStore& store, const Row& app) {
   ScoreCheck out;
+  out.set = RowText(app, "indicator_set");
+  SIMPUL_ASSIGN_OR_RETURN(out.answered_under, IndicatorSetAt(store, out.set, RowText(app, "indicator_version")));
+  const std::optional<schema::IndicatorSet>& set = out.answered_under;
   SIMPUL_ASSIGN_OR_RETURN(schema::ServiceRules rules, RulesOf(store, app));
   const schema::ServiceRule* rule = rules.Find(RowText(app, "type"), RowText(app, "service_type"));
   if (!rule) return out;
-  out.set = RowText(app, "indicator_set");
   out.rule_set = rule->indicator_set;
   bool auto_qualified = false;
-  SIMPUL_ASSIGN_OR_RETURN(auto set, IndicatorSetAt(store, out.set, RowText(app, "indicator_version")));
   auto answers = schema::DecodeAnswers(RowText(app, "indicator_answers"));
   if (set && answers.ok() && !answers->empty()) {
     schema::ScoreResult r = schema::ComputeScore(*set, *answers);

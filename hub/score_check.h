@@ -36,6 +36,7 @@ struct ScoreCheck {
   std::optional<double> score;  // as the hub computes it (else as recorded)
   std::string set;              // the set the application was scored under
   std::string rule_set;         // the set its rule asks for
+  std::optional<schema::IndicatorSet> answered_under;  // the set of the answers, when the hub has it
 };
 
 // `app`'s standing under the rules it was submitted under (RulesOf).

@@ -122,17 +122,16 @@ Status WritePerson(web::JsonWriter& j, const Row& p, Lang lang) {
   return Status::Ok();
 }
 
-Status WriteIndicators(web::JsonWriter& j, HubStore& store, const Row& app, Lang lang) {
+Status WriteIndicators(web::JsonWriter& j, HubStore& store, const Row& app, const ScoreCheck& check, Lang lang) {
   std::string set_id = RowText(app, "indicator_set"), version = RowText(app, "indicator_version");
   j.Key("indicators").BeginObject().Field("set", set_id).Field("version", version)
       .Field("score", RowText(app, "score")).Field("band", RowText(app, "score_band"));
   // The set the answers were given under (hub/score_check.h). A set a
   // standalone laptop loaded before its enrolment is not at the hub: the
   // score and band arrive, the set's titles do not.
-  SIMPUL_ASSIGN_OR_RETURN(auto set, IndicatorSetAt(store, set_id, version));
+  const std::optional<schema::IndicatorSet>& set = check.answered_under;
   // The rule's threshold, as the hub scores the answers (the approval asks
   // for an override reason when it is not met).
-  SIMPUL_ASSIGN_OR_RETURN(ScoreCheck check, CheckScore(store, app));
   j.Field("threshold_text", DescribeScoreCheck(lang, check))
       .Field("threshold_met", !check.standing.applies || check.standing.meets);
   if (set) {
@@ -161,7 +160,8 @@ Status WriteIndicators(web::JsonWriter& j, HubStore& store, const Row& app, Lang
 // same NIK and the benefits it already holds (hub/duplicates.h): shown with
 // the application, never merged. `override_needed`: approving it needs an
 // override reason (CheckBenefitApproval's rule, asked before, not after).
-Status WriteBeneficiary(web::JsonWriter& j, HubStore& store, const Row& app, const std::string& nik, Lang lang) {
+Status WriteBeneficiary(web::JsonWriter& j, HubStore& store, const Row& app, const std::string& nik,
+                        const ScoreCheck& score, Lang lang) {
   SIMPUL_ASSIGN_OR_RETURN(schema::DtksStatus dtks, schema::LookupDtks(store.db(), nik));
   j.Field("dtks_text", nik.empty() ? std::string() : schema::DescribeDtks(lang, dtks));
   SIMPUL_ASSIGN_OR_RETURN(auto others, schema::PersonsWithNik(store.db(), nik, RowText(app, "applicant_id")));
@@ -179,7 +179,6 @@ Status WriteBeneficiary(web::JsonWriter& j, HubStore& store, const Row& app, con
   j.EndArray();
   const std::string type = RowText(app, "type");
   const bool pbi_active = (type == "pbi_jkn" || type == "pbi_apbd") && dtks.listed && dtks.pbi_status == schema::kPbiActive;
-  SIMPUL_ASSIGN_OR_RETURN(ScoreCheck score, CheckScore(store, app));
   const bool below = score.standing.applies && !score.standing.meets;
   j.Field("override_needed", !held.empty() || pbi_active || below);
   return Status::Ok();
@@ -207,7 +206,11 @@ Status WriteApplication(web::JsonWriter& j, ApiCall& call, const Row& app, const
   auto applicant = ReadRow(store, "persons", RowText(app, "applicant_id"));
   if (applicant.ok()) SIMPUL_RETURN_IF_ERROR(WritePerson(j, *applicant, lang));
   else j.Null();
-  SIMPUL_RETURN_IF_ERROR(WriteBeneficiary(j, store, app, applicant.ok() ? RowText(*applicant, "nik") : "", lang));
+  // The score against the rule's threshold: shown with the indicators, and
+  // part of whether approving needs an override reason.
+  SIMPUL_ASSIGN_OR_RETURN(ScoreCheck score, CheckScore(store, app));
+  SIMPUL_RETURN_IF_ERROR(
+      WriteBeneficiary(j, store, app, applicant.ok() ? RowText(*applicant, "nik") : "", score, lang));
   j.Key("household");
   auto household = ReadRow(store, "households", RowText(app, "household_id"));
   if (household.ok()) {
@@ -221,7 +224,7 @@ Status WriteApplication(web::JsonWriter& j, ApiCall& call, const Row& app, const
   } else {
     j.Null();
   }
-  SIMPUL_RETURN_IF_ERROR(WriteIndicators(j, store, app, lang));
+  SIMPUL_RETURN_IF_ERROR(WriteIndicators(j, store, app, score, lang));
   SIMPUL_RETURN_IF_ERROR(WriteConflicts(j, call, app));
   // History: who and when (the writer's clock and the hub's receipt).
   j.Key("history").BeginArray();
