@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -26,6 +27,7 @@
 #include "sync/digest.h"
 #include "sync/merge.h"
 #include "sync/purge.h"
+#include "sync/transport/pacing.h"
 #include "sync/wire/codec.h"
 #include "sync/wire/stream.h"
 
@@ -277,6 +279,13 @@ constexpr size_t kCuttingFrameChanges = 250;
 // until the hub's answer (most KK/KTP scans are smaller).
 constexpr uint64_t kProbeBytes = 64 << 10;
 constexpr size_t kStreamBatchFactor = 8;
+// Pacing a round's body (sync/transport/pacing.h, PROTOCOL.md §12): only on
+// links whose round trip is at least this long (a LAN or a loopback hub is
+// never paced: its round time is the hub's work, not the link's), within
+// this many seconds per body (the request's deadline is 30 s), and learnt
+// only from rounds of at least kRateSampleBytes.
+constexpr double kPacedMinRtt = 0.1, kPacedMaxWrite = 20;
+constexpr uint64_t kRateSampleBytes = 16 << 10, kSmallRound = 4 << 10;
 
 LinkSizes LoadLinkSizes(NodeStore& s, size_t max_batch, size_t first_batch) {
   size_t batch = std::strtoull(s.Meta("link_batch").c_str(), nullptr, 10);
@@ -614,7 +623,11 @@ Status SettleDoubts(NodeStore& store, Doubts* doubts, const wire::SyncReply& rep
 }  // namespace internal
 
 Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const SyncOptions& opt) {
-  auto start = std::chrono::steady_clock::now();
+  auto now_s = [&opt] {
+    return opt.monotonic_s ? opt.monotonic_s()
+                           : std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  };
+  const double start = now_s();
   SIMPUL_RETURN_IF_ERROR(crypto::InitSodium());
   if (!IsEnrolled(store))
     return Status::FailedPrecondition("this node is not enrolled: run simpul-node enrol --hub URL --code CODE");
@@ -653,6 +666,12 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   // between runs: after a cut it tells which frames of the round surely
   // never reached the hub (they go again at once, no question needed).
   double link_rate = std::strtod(store.Meta("link_rate").c_str(), nullptr);
+  // What paces the bodies: the upload rate learnt from whole rounds of this
+  // run (else from settled cuts), and the shortest round trip of a small
+  // round. A cut then loses about rate x RTT of written bytes, not the
+  // whole unwritten remainder of a body parked in the link's buffers.
+  double pace_rate = std::isfinite(link_rate) && link_rate > 0 ? link_rate : 0;
+  double rtt_s = 0;
 
   // Streamed requests (PROTOCOL.md §16): over HTTP a round's work travels
   // as several sealed requests ("frames") back to back in one body. The hub
@@ -825,10 +844,12 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       SIMPUL_ASSIGN_OR_RETURN(crypto::SealedRequest one, crypto::SealRequest(identity, hub_pk, header, body));
       sealed.push_back(std::move(one));
     }
-    auto round_start = std::chrono::steady_clock::now();
-    uint64_t sent_before = transport.bytes_sent();
     std::vector<uint64_t> body_end;  // where each frame ends in the body
     for (const auto& sr : sealed) body_end.push_back((body_end.empty() ? 0 : body_end.back()) + sr.frame.size());
+    transport.SetPacing(rtt_s >= kPacedMinRtt ? sync::PaceForLink(pace_rate, rtt_s, body_end.back(), kPacedMaxWrite)
+                                              : sync::Pacing{});
+    const double round_start = now_s();
+    uint64_t sent_before = transport.bytes_sent(), received_before = transport.bytes_received();
     Result<std::string> reply_body = Status::Internal("not sent");
     if (multi) {
       std::vector<std::string> parts;
@@ -859,11 +880,14 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
         // go again at once. (A wrong guess costs bytes, never correctness:
         // a change sent twice is answered from the hub's record, a chunk at
         // a stale offset with the hub's resume point.)
-        double after_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count();
+        double after_s = now_s() - round_start;
         double reach = link_rate > 0 ? 1.25 * link_rate * after_s + (16 << 10) : 1e300;
+        // A paced body was not all written: what never left cannot be in doubt.
+        const uint64_t wrote = transport.bytes_sent() - sent_before;  // HTTP header included
         for (size_t i = 0; i < frames.size(); ++i) {
           uint64_t start = i == 0 ? 0 : body_end[i - 1];
-          if (static_cast<double>(start) > reach) continue;  // its changes and chunks are still to send
+          // Its changes and chunks are still to send.
+          if (static_cast<double>(start) > reach || start >= wrote) continue;
           doubts.Add(counter + i, frames[i], body_end[i], after_s);
         }
       } else {
@@ -887,8 +911,20 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       continue;
     }
     cuts_in_a_row = 0;
-    double round_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count();
+    double round_s = now_s() - round_start;
     uint64_t round_bytes = transport.bytes_sent() - sent_before;
+    // The link's round trip from small rounds, its upload rate from large
+    // ones whose reply is small beside the body (the reply's bytes counted
+    // as if the link carried them as fast down as up; a faster downlink
+    // makes the estimate read at most an eighth high). A paced round that
+    // the pacing held back measures a little above its pace, by what went
+    // ahead: the estimate climbs to the link's rate within a few rounds.
+    const uint64_t reply_bytes = transport.bytes_received() - received_before;
+    if (round_bytes < kSmallRound) {
+      rtt_s = rtt_s > 0 ? std::min(rtt_s, round_s) : round_s;
+    } else if (rtt_s > 0 && round_bytes >= kRateSampleBytes && reply_bytes <= round_bytes / 8) {
+      pace_rate = static_cast<double>(round_bytes + reply_bytes) / std::max(0.05, round_s - rtt_s);
+    }
     std::vector<std::string_view> reply_frames;
     if (multi) {
       auto split = wire::SplitFrames(*reply_body, /*allow_tail=*/false);
@@ -952,6 +988,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
         if (recovering) {
           SIMPUL_RETURN_IF_ERROR(SettleDoubts(store, &doubts, reply, &docs, &sum, &link_rate));
           if (link_rate > 0) (void)store.SetMeta("link_rate", std::to_string(static_cast<uint64_t>(link_rate)));
+          if (pace_rate <= 0) pace_rate = link_rate;
           // Settled documents may be sendable again: not a stall.
           doc_progress = true;
         }
@@ -996,7 +1033,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     prog.docs_done = sum.docs_sent + sum.docs_received + sum.docs_refused;
     prog.doc_bytes_done = sum.doc_bytes_sent + sum.doc_bytes_received;
     prog.bytes = (transport.bytes_sent() - base_sent) + (transport.bytes_received() - base_recv);
-    prog.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    prog.seconds = now_s() - start;
     if (opt.progress) opt.progress(prog);
 
     SIMPUL_ASSIGN_OR_RETURN(int64_t left, CountPending(store));
@@ -1032,7 +1069,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   sum.bytes_sent = transport.bytes_sent() - base_sent;
   sum.bytes_received = transport.bytes_received() - base_recv;
   sum.round_trips = transport.round_trips() - base_rt;
-  sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  sum.seconds = now_s() - start;
   return sum;
 }
 

@@ -60,6 +60,10 @@ struct SyncOptions {
   int max_round_trips = 100000;
   int max_retries_after_cut = 6;  // consecutive cuts within one run before giving up
   std::function<void(const SyncProgress&)> progress;
+  // Seconds on a monotonic clock, for round times (the link's rate and
+  // round trip, which pace the bodies); empty: std::chrono::steady_clock.
+  // Tests drive a simulated link with it.
+  std::function<double()> monotonic_s;
 };
 
 Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const SyncOptions& options);

@@ -16,12 +16,16 @@
 //  2. time to sync documents as a function of their size (3 sizes);
 //  3. time to sync the largest size as a function of cut frequency: none,
 //     a cut somewhere in every 150-250 KB of a connection (~200 KB), and in
-//     every 25-75 KB (~50 KB) (fixed seed 42).
+//     every 25-75 KB (~50 KB) (fixed seed 42);
+//  4. one 400 KB scan over a faster link (256 kbit/s each way, 300 ms), cut
+//     somewhere in every 75-125 KB (~100 KB), and without cuts: what a cut
+//     costs when a round's body is several times the bandwidth-delay product.
 // Targets (issue "Poor links"): goodput >= 80%; time grows linearly with data
 // and only slightly with cuts.
 //
 // Usage: bench_link [SCALE]   SCALE (default 1) multiplies every data size;
-// the default run takes about 3 minutes (a scenario that cannot finish is
+// SIMPUL_BENCH_ONLY=records or =scan runs those rows only (for tuning);
+// the default run takes about 4 minutes (a scenario that cannot finish is
 // stopped at 1.5 x its ideal time + 10 s and reported as incomplete).
 #include <signal.h>
 #include <sys/wait.h>
@@ -55,6 +59,8 @@ namespace {
 constexpr double kRateKbit = 64;
 constexpr double kCapacityBps = kRateKbit * 1000 / 8;  // bytes per second, each way
 constexpr int kLatencyMs = 300;
+// The scan rows' faster link (issue 14, item 6).
+constexpr double kScanRateKbit = 256;
 
 std::string SelfDir() {
   char buf[4096];
@@ -100,6 +106,12 @@ int PortFromLog(const std::string& log, const std::string& pattern) {
   return 0;
 }
 
+std::string FormatRate(double kbit) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", kbit);
+  return buf;
+}
+
 struct Link {
   pid_t pid = -1;
   uint16_t port = 0;
@@ -107,12 +119,13 @@ struct Link {
 };
 
 Link StartLink(const std::string& bin, uint16_t upstream, const std::vector<std::string>& extra,
-               const std::string& dir, const std::string& tag) {
+               const std::string& dir, const std::string& tag, double rate_kbit) {
   Link l;
   l.stats = dir + "/link-" + tag + ".json";
   l.log = dir + "/link-" + tag + ".log";
   std::vector<std::string> argv = {bin, "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:" + std::to_string(upstream),
-                                   "--rate-up", "64", "--rate-down", "64", "--latency", std::to_string(kLatencyMs),
+                                   "--rate-up", FormatRate(rate_kbit), "--rate-down", FormatRate(rate_kbit),
+                                   "--latency", std::to_string(kLatencyMs),
                                    "--shared", "--stats-file", l.stats};
   argv.insert(argv.end(), extra.begin(), extra.end());
   l.pid = Spawn(argv, l.log);
@@ -141,10 +154,14 @@ struct Row {
   double delivered = 0;      // payload bytes at the hub at the end
   double seconds = 0;
   long long up = 0, down = 0, cuts = 0, connections = 0;
+  // What the node wrote into its sockets (HTTP included): the link's bytes
+  // plus what a cut dropped inside the link's buffers before delivery.
+  long long written = 0;
   int runs = 0;
   bool complete = false;
   std::string note;
-  double goodput() const { return seconds > 0 ? delivered / (kCapacityBps * seconds) : 0; }
+  double capacity = kCapacityBps;  // bytes per second up
+  double goodput() const { return seconds > 0 ? delivered / (capacity * seconds) : 0; }
 };
 
 class Bench {
@@ -197,11 +214,13 @@ class Bench {
   // (verified, no document pending) or `limit_s`; `delivered` says how much
   // of the payload the hub holds.
   Row Measure(const std::string& name, node::NodeStore& store, const std::vector<std::string>& cut_args,
-              double payload, double limit_s, const std::function<double()>& delivered) {
+              double payload, double limit_s, const std::function<double()>& delivered,
+              double rate_kbit = kRateKbit) {
     Row row;
     row.name = name;
     row.payload = payload;
-    Link link = StartLink(bin_dir_ + "/simpul-linkemu", hub_port_, cut_args, dir_, std::to_string(++links_));
+    row.capacity = rate_kbit * 1000 / 8;
+    Link link = StartLink(bin_dir_ + "/simpul-linkemu", hub_port_, cut_args, dir_, std::to_string(++links_), rate_kbit);
     if (link.port == 0) {
       row.note = "linkemu did not start";
       return row;
@@ -211,6 +230,7 @@ class Bench {
       ++row.runs;
       sync::HttpTransport t(sync::HttpTarget{"127.0.0.1", link.port, ""}, 30000);  // as --timeout 30
       auto s = node::SyncOnce(store, t, node::SyncOptions{});
+      row.written += static_cast<long long>(t.bytes_sent());
       if (s.ok() && s->verified && s->docs_pending == 0) {
         row.complete = true;
         break;
@@ -315,11 +335,28 @@ Result<std::vector<std::pair<std::string, uint64_t>>> MakeDocuments(node::NodeSt
   return docs;
 }
 
+// One document of `size` random bytes (a photographed scan: incompressible)
+// attached to `app`. Returns its hash and size.
+Result<std::pair<std::string, uint64_t>> MakeScan(node::NodeStore& store, const std::string& app, uint64_t size,
+                                                  uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::string bytes(size, '\0');
+  for (auto& c : bytes) c = static_cast<char>(rng());
+  std::string file = store.dir() + "/scan.bin";
+  std::ofstream(file, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  SIMPUL_ASSIGN_OR_RETURN(auto w, node::AttachDocument(store, app, "kk", file));
+  (void)w;
+  SIMPUL_ASSIGN_OR_RETURN(auto docs, node::DocumentsOf(store, app));
+  if (docs.empty()) return Status::Internal("the scan was not attached");
+  return std::make_pair(docs.back().sha256, size);
+}
+
 void PrintRow(const Row& r) {
-  double ideal = r.payload / kCapacityBps;
-  std::printf("%-38s %8.1f %8.1f %8.1f %9.1f %7.2fx %7.1f%% %5d %5lld  %s%s\n", r.name.c_str(), r.payload / 1024,
-              r.seconds, ideal, r.up / 1024.0, r.payload > 0 ? r.up / r.payload : 0.0, 100 * r.goodput(), r.runs,
-              r.cuts, r.complete ? "yes" : "NO", r.note.empty() ? "" : ("  (" + r.note + ")").c_str());
+  double ideal = r.payload / r.capacity;
+  std::printf("%-38s %8.1f %8.1f %8.1f %9.1f %7.2fx %7.2fx %7.1f%% %5d %5lld  %s%s\n", r.name.c_str(),
+              r.payload / 1024, r.seconds, ideal, r.up / 1024.0, r.payload > 0 ? r.up / r.payload : 0.0,
+              r.payload > 0 ? r.written / r.payload : 0.0, 100 * r.goodput(), r.runs, r.cuts,
+              r.complete ? "yes" : "NO", r.note.empty() ? "" : ("  (" + r.note + ")").c_str());
   std::fflush(stdout);
 }
 
@@ -339,16 +376,69 @@ int main(int argc, char** argv) {
   const std::vector<std::string> cuts_50k = {"--cut-after-min", "25000", "--cut-after-max", "75000", "--seed", "42"};
   auto limit_for = [](double payload) { return 1.5 * payload / kCapacityBps + 10; };
 
+  const uint64_t scan_size = static_cast<uint64_t>(400 * 1024 * scale);
+  const std::vector<std::string> cuts_100k = {"--cut-after-min", "75000", "--cut-after-max", "125000", "--seed", "42"};
+  const char* only_env = std::getenv("SIMPUL_BENCH_ONLY");
+  const std::string only = only_env ? only_env : "";
+
   std::string dir = tools::MakeTempDir();
   Bench bench(dir, SelfDir());
   if (Status st = bench.Start(); !st.ok()) return Fail("start", st);
   std::printf("machine: %s\n", tools::MachineSummary().c_str());
   std::printf("link: simpul-linkemu --rate-up 64 --rate-down 64 --latency %d --shared (capacity %.0f bytes/s each "
-              "way); a cut run is retried at once; scale %.2f\n\n",
+              "way); a cut run is retried at once; scale %.2f\n",
               kLatencyMs, kCapacityBps, scale);
-  std::printf("%-38s %8s %8s %8s %9s %8s %8s %5s %5s  %s\n", "scenario", "payld KB", "time s", "ideal s", "up KB",
-              "up/payld", "goodput", "runs", "cuts", "complete");
+  std::printf("scan rows: --rate-up %g --rate-down %g (capacity %.0f bytes/s each way), the same latency\n\n",
+              kScanRateKbit, kScanRateKbit, kScanRateKbit * 1000 / 8);
+  std::printf("%-38s %8s %8s %8s %9s %8s %8s %8s %5s %5s  %s\n", "scenario", "payld KB", "time s", "ideal s",
+              "up KB", "up/payld", "wrt/payld", "goodput", "runs", "cuts", "complete");
   std::vector<Row> rows;
+
+  // --- one 400 KB scan at 256 kbit/s, without and with cuts every ~100 KB --------------------
+  // A fresh node per row: its attachment row goes first, then the scan.
+  sync::BlobDir hub_blobs(dir + "/hub/blobs");
+  auto run_scan = [&]() -> Result<std::vector<Row>> {
+    std::vector<Row> out;
+    uint64_t scan_seed = 400;
+    for (const auto* cuts : {&no_cuts, &cuts_100k}) {
+      SIMPUL_ASSIGN_OR_RETURN(auto store, bench.NewNode());
+      std::vector<std::string> apps;
+      SIMPUL_ASSIGN_OR_RETURN(size_t ignored, MakeRecords(*store, 1, &apps));
+      (void)ignored;
+      SIMPUL_RETURN_IF_ERROR(bench.DirectSync(*store));
+      SIMPUL_ASSIGN_OR_RETURN(auto scan, MakeScan(*store, apps.front(), scan_size, scan_seed++));
+      const double payload = static_cast<double>(scan.second);
+      const double capacity = kScanRateKbit * 1000 / 8;
+      char name[96];
+      std::snprintf(name, sizeof name, "1 scan, %.0f KB, 256 kbit/s, %s", payload / 1024,
+                    cuts == &no_cuts ? "no cuts" : "cuts ~100 KB");
+      Row r = bench.Measure(name, *store, *cuts, payload, 1.5 * payload / capacity + 10, [&] {
+        return hub_blobs.Has(scan.first) ? payload : static_cast<double>(hub_blobs.PartialSize(scan.first));
+      }, kScanRateKbit);
+      PrintRow(r);
+      out.push_back(r);
+    }
+    return out;
+  };
+  auto print_scan_summary = [](const std::vector<Row>& scan) {
+    auto per_cut = [&](long long with, long long without) {
+      return scan[1].cuts > 0 ? static_cast<double>(with - without) / 1024.0 / static_cast<double>(scan[1].cuts) : 0.0;
+    };
+    std::printf("scan (256 kbit/s, 300 ms): delivered up %.2fx without cuts, %.2fx with %lld cuts (~%.1f KB lost per "
+                "cut); written by the node %.2fx and %.2fx (~%.1f KB per cut); goodput %.0f%% and %.0f%%\n",
+                scan[0].up / scan[0].payload, scan[1].up / scan[1].payload, scan[1].cuts, per_cut(scan[1].up, scan[0].up),
+                scan[0].written / scan[0].payload, scan[1].written / scan[1].payload,
+                per_cut(scan[1].written, scan[0].written), 100 * scan[0].goodput(), 100 * scan[1].goodput());
+  };
+  if (only == "scan") {
+    auto scan = run_scan();
+    if (!scan.ok()) return Fail("scan", scan.status());
+    std::printf("\n");
+    print_scan_summary(*scan);
+    bench.Stop();
+    if (!std::getenv("SIMPUL_BENCH_KEEP")) tools::RemoveTree(dir); else std::printf("kept %s\n", dir.c_str());
+    return 0;
+  }
 
   // --- records only ----------------------------------------------------------------------
   auto hub_changes = [&](const std::string& village) {
@@ -377,7 +467,7 @@ int main(int argc, char** argv) {
   }
 
   // SIMPUL_BENCH_ONLY=records stops here (for tuning; no summary).
-  if (const char* only = std::getenv("SIMPUL_BENCH_ONLY"); only && std::string(only) == "records") {
+  if (only == "records") {
     bench.Stop();
     if (!std::getenv("SIMPUL_BENCH_KEEP")) tools::RemoveTree(dir); else std::printf("kept %s\n", dir.c_str());
     return 0;
@@ -394,7 +484,6 @@ int main(int argc, char** argv) {
   cases.push_back({doc_max, &cuts_200k, "cuts ~200 KB"});
   cases.push_back({doc_max, &cuts_50k, "cuts ~50 KB"});
   uint64_t seed = 1;
-  sync::BlobDir hub_blobs(dir + "/hub/blobs");
   for (const auto& dc : cases) {
     auto store = bench.NewNode();
     if (!store.ok()) return Fail("node", store.status());
@@ -416,6 +505,9 @@ int main(int argc, char** argv) {
     PrintRow(r);
     rows.push_back(r);
   }
+
+  auto scan = run_scan();
+  if (!scan.ok()) return Fail("scan", scan.status());
 
   // --- summary ---------------------------------------------------------------------------------
   // rows: records none, ~200 KB, ~50 KB; documents 3 sizes, then ~200 KB, ~50 KB.
@@ -450,6 +542,8 @@ int main(int argc, char** argv) {
                 rows[4].payload / 1024, rows[4].seconds, rows[5].seconds, rows[5].seconds / rows[4].seconds,
                 rows[5].complete ? "" : ", incomplete", rows[6].seconds, rows[6].seconds / rows[4].seconds,
                 rows[6].complete ? "" : ", incomplete");
+  print_scan_summary(*scan);
+  for (const auto& r : *scan) all = all && r.complete;
   bench.Stop();
   if (!std::getenv("SIMPUL_BENCH_KEEP")) tools::RemoveTree(dir); else std::printf("kept %s\n", dir.c_str());
   return all ? 0 : 1;

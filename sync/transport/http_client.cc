@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -21,11 +23,13 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/span_body.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <cctype>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <new>
 #include <optional>
 #include <string_view>
@@ -163,6 +167,7 @@ struct HttpClient::Impl {
 
   HttpTarget target;
   HttpRequestStyle style;
+  Pacing pacing;
   std::chrono::milliseconds timeout;
   std::string authority;  // "127.0.0.1:8080", for Host: and messages
   std::unique_ptr<net::io_context> ioc = std::make_unique<net::io_context>(1);
@@ -256,17 +261,70 @@ Result<HttpReply> HttpClient::Impl::Post(const std::string& path, const std::str
     bool write_done = false;
 
     stream->expires_after(timeout);  // one deadline for request + handler + reply
-    http::async_write(*stream, req, [&](const beast::error_code& ec, size_t n) {
-      write_done = true;
-      write_ec = ec;
-      written = n;
-    });
+    // Paced (sync/transport/pacing.h): the header, then the body in pieces
+    // no faster than the pacing allows; what a cut finds still unwritten
+    // never entered the link's buffers.
+    http::request_serializer<http::span_body<const char>> serializer{req};
+    net::steady_timer pace_timer(*ioc);
+    const Pacing pace = pacing;
+    const auto body_start = std::chrono::steady_clock::now();
+    size_t body_written = 0;
+    std::function<void()> write_body = [&] {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - body_start).count();
+      const size_t allowed = static_cast<size_t>(PacedBytes(pace, elapsed, body.size()));
+      if (allowed <= body_written) {
+        // A packet's worth at a time, or what is left.
+        const uint64_t want = std::min<uint64_t>(1460, body.size() - body_written);
+        pace_timer.expires_after(std::chrono::microseconds(
+            std::max<int64_t>(1000, static_cast<int64_t>(1e6 * PacedWait(pace, elapsed, body_written, want)))));
+        pace_timer.async_wait([&](const beast::error_code& ec) {
+          if (ec) {
+            write_done = true;
+            write_ec = ec;
+            return;
+          }
+          write_body();
+        });
+        return;
+      }
+      net::async_write(*stream, net::buffer(body.data() + body_written, allowed - body_written),
+                       [&](const beast::error_code& ec, size_t n) {
+                         written += n;
+                         body_written += n;
+                         if (ec || body_written == body.size()) {
+                           write_done = true;
+                           write_ec = ec;
+                           return;
+                         }
+                         write_body();
+                       });
+    };
+    if (pace.paced() && !body.empty()) {
+      http::async_write_header(*stream, serializer, [&](const beast::error_code& ec, size_t n) {
+        written = n;
+        if (ec) {
+          write_done = true;
+          write_ec = ec;
+          return;
+        }
+        write_body();
+      });
+    } else {
+      http::async_write(*stream, req, [&](const beast::error_code& ec, size_t n) {
+        write_done = true;
+        write_ec = ec;
+        written = n;
+      });
+    }
     http::async_read(*stream, buffer, parser, [&](const beast::error_code& ec, size_t n) {
       read_ec = ec;
       read = n;
       // The hub answered (or failed) before taking the whole request: stop
       // sending; the connection cannot be reused.
-      if (!write_done) stream->cancel();
+      if (!write_done) {
+        stream->cancel();
+        pace_timer.cancel();
+      }
     });
     RunIo();
     stats.bytes_sent += written;
@@ -303,6 +361,8 @@ HttpClient::HttpClient(HttpTarget target, int timeout_ms)
     : impl_(std::make_unique<Impl>(std::move(target), timeout_ms)) {}
 
 HttpClient::~HttpClient() = default;
+
+void HttpClient::SetPacing(const Pacing& pacing) { impl_->pacing = pacing; }
 
 Status HttpClient::SetStyle(HttpRequestStyle style) {
   for (const std::string* v : {&style.peer, &style.content_type, &style.authorization, &style.user_agent})

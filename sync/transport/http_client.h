@@ -14,6 +14,7 @@
 #include <string>
 
 #include "schema/status.h"
+#include "sync/transport/pacing.h"
 
 namespace simpul::sync {
 
@@ -62,6 +63,10 @@ class HttpClient {
   // ResourceExhausted (reply too large), Corruption (not HTTP).
   Result<HttpReply> Post(const std::string& path, const std::string& body,
                          uint64_t max_reply_bytes = 64ull << 20);
+
+  // Applies to the following Post calls: the body is written no faster
+  // than `pacing` allows (sync/transport/pacing.h); default: at once.
+  void SetPacing(const Pacing& pacing);
 
   const TransferStats& stats() const { return stats_; }
   // Applies to the following Post calls. InvalidArgument when a header value

@@ -27,6 +27,7 @@ class HttpTransport : public Transport {
   uint64_t bytes_received() const override { return client_.stats().bytes_received; }
   uint64_t round_trips() const override { return client_.stats().round_trips; }
   bool streams() const override { return true; }
+  void SetPacing(const Pacing& pacing) override { client_.SetPacing(pacing); }
 
  private:
   HttpClient client_;

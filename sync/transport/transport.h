@@ -8,6 +8,7 @@
 #include <string>
 
 #include "schema/status.h"
+#include "sync/transport/pacing.h"
 
 namespace simpul::sync {
 
@@ -23,6 +24,9 @@ class Transport {
   // Whether "/v1/stream" (several sealed requests in one body, PROTOCOL.md
   // §16) may be tried. A hub that does not serve it answers NotFound.
   virtual bool streams() const { return false; }
+  // How fast the next RoundTrip may write its frame (a transport without a
+  // link to pace ignores it).
+  virtual void SetPacing(const Pacing& /*pacing*/) {}
 };
 
 }  // namespace simpul::sync

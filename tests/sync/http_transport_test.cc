@@ -201,6 +201,27 @@ TEST_CASE("a 1 MiB body with every byte value round-trips unchanged, and the wir
   CHECK(client.stats().round_trips == 2);
 }
 
+TEST_CASE("a paced body arrives whole and unchanged, in pieces; the pacing then off writes at once") {
+  TestServer server(Echo);
+  std::string body(96 * 1024, '\0');
+  std::mt19937 rng(7);
+  for (auto& c : body) c = static_cast<char>(rng());
+  HttpClient client(server.target(), 10000);
+  // 4 KiB at once, then 2 MB/s: ~46 ms of writing in timed pieces.
+  client.SetPacing(Pacing{2e6, 4096});
+  auto reply = client.Post("/echo", body);
+  REQUIRE_MESSAGE(reply.ok(), reply.status().ToString());
+  CHECK(reply->status == 200);
+  CHECK(reply->body == body);
+  CHECK(client.stats().bytes_sent > body.size() + 50);
+  CHECK(client.stats().bytes_sent < body.size() + 500);
+  client.SetPacing(Pacing{});
+  auto again = client.Post("/echo", body);  // the same kept-alive connection
+  REQUIRE(again.ok());
+  CHECK(again->body == body);
+  CHECK(client.stats().round_trips == 2);
+}
+
 TEST_CASE("the handler sees method, base path + path and the peer") {
   TestServer server([](const HttpRequest& r) {
     return HttpResponse{200, "text/plain", r.method + " " + r.target};
