@@ -278,12 +278,6 @@ constexpr size_t kCuttingFrameChanges = 250;
 // until the hub's answer (most KK/KTP scans are smaller).
 constexpr uint64_t kProbeBytes = 64 << 10;
 constexpr size_t kStreamBatchFactor = 8;
-// The first round on a link not measured yet pushes nothing: its round
-// time measures the link (a lower bound: latency-bound on a fast link, yet
-// far above a slow one's) at the cost of a round trip's headers. (A first
-// round of 250 changes at level 19 cost 8% more bytes on a 64 kbit/s link:
-// its frame could not share the round's zstd stream.)
-constexpr size_t kProbeChanges = 0;
 // A round moving at least this much measures the rate, not the latency.
 constexpr double kRateSampleBytes = 32 << 10;
 
@@ -664,8 +658,11 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   double link_rate = std::strtod(store.Meta("link_rate").c_str(), nullptr);
   // What the link delivered in whole rounds (bytes/s, a lower bound: the
   // hub's time and the latency are in it), kept between runs: it picks the
-  // zstd level of requests (sync/wire/level.h). Until one is known the
-  // first round is a probe that pushes nothing (kProbeChanges).
+  // zstd level of requests (sync/wire/level.h). Until one is known,
+  // level 19: the first round measures the link. (A first round that only
+  // measured, pushing nothing or 250 changes, cost 64 kbit/s links 5-8%
+  // more bytes: the rounds after it fell differently against cuts, or its
+  // frame could not share the round's zstd stream.)
   double send_rate = std::strtod(store.Meta("link_send_rate").c_str(), nullptr);
   if (!(send_rate > 0)) send_rate = link_rate;
 
@@ -702,9 +699,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     // Before protocol 3 a frame cannot skip the pull, and a snapshot page
     // answers one frame only: no streaming before the first snapshot.
     const bool streaming = stream && (!base.initial || protocol >= 3);
-    const bool probe = !(send_rate > 0);
-    const size_t want = probe ? std::min(link.batch, kProbeChanges)
-                              : streaming ? link.batch : std::min(link.batch, opt.batch);
+    const size_t want = streaming ? link.batch : std::min(link.batch, opt.batch);
     const int level = wire::RequestLevel(send_rate);
     SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, want + doubts.seqs.size()));
     if (!doubts.empty())
@@ -753,7 +748,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     }
     // Records before documents: documents move only once the outbox is
     // empty (changes in doubt count as not sent yet).
-    bool doc_round = !probe && pending.empty() && doubts.seqs.empty() && !base.initial && (!docs.up.empty() || !docs.down.empty());
+    bool doc_round = pending.empty() && doubts.seqs.empty() && !base.initial && (!docs.up.empty() || !docs.down.empty());
     std::set<std::string> chunks_sent;  // documents with bytes in this round
     if (doc_round) {
       for (const auto& sha : docs.up) {
@@ -914,7 +909,7 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
       // lowers the estimate, towards level 19).
       const double moved = static_cast<double>(round_bytes);
       const double measured = round_s > 0 ? moved / round_s : 0;
-      if (measured > 0 && (moved >= kRateSampleBytes || measured > send_rate || probe)) {
+      if (measured > 0 && (moved >= kRateSampleBytes || measured > send_rate || !(send_rate > 0))) {
         send_rate = measured;
         (void)store.SetMeta("link_send_rate", std::to_string(static_cast<uint64_t>(send_rate)));
       }
