@@ -201,6 +201,10 @@ class Bench {
     SIMPUL_ASSIGN_OR_RETURN(std::string code, hub::CreateEnrolment(*hub_, village, 1));
     sync::HttpTransport direct(sync::HttpTarget{"127.0.0.1", hub_port_, ""}, 60000);
     SIMPUL_RETURN_IF_ERROR(node::Enrol(*store, direct, "http://127.0.0.1:" + std::to_string(hub_port_), code));
+    // SIMPUL_BENCH_SEND_RATE=1: a link measured at 1 byte/s, every request
+    // at level 19 from the first (as before the level followed the link).
+    if (const char* rate = std::getenv("SIMPUL_BENCH_SEND_RATE"))
+      SIMPUL_RETURN_IF_ERROR(store->SetMeta("link_send_rate", rate));
     return store;
   }
   // Syncs over the direct loopback link (setup, not measured).

@@ -5,6 +5,11 @@
 //  2. a no-op sync: bytes and round trips;
 //  3. 300 simulated nodes (protocol-level clients) syncing at once, 100
 //     changes each: all applied, none lost, total time, hub peak RSS.
+//  0. the first push of N residents' applications (household, person,
+//     application with indicator answers, every other one submitted: ~4.5
+//     changes each) from a fresh node, end to end (issue 14 item 5);
+//     only with SIMPUL_BENCH_ONLY=residents (it runs alone: its village
+//     is the first section's).
 // Targets (issue "Sync protocol v1"): wire <= 1.3x zstd payload; no-op < 1 KB;
 // hub ingest >= 20,000 changes/s.
 #include <signal.h>
@@ -23,6 +28,7 @@
 #include "node/records.h"
 #include "node/store.h"
 #include "node/sync_client.h"
+#include "schema/db.h"
 #include "schema/ids.h"
 #include "schema/migrations.h"
 #include "schema/regions.h"
@@ -111,6 +117,63 @@ Status FillNode(node::NodeStore& store, int n_apps) {
   return Status::Ok();
 }
 
+// One resident's application the way an office records it: a household, its
+// person, an application with its poverty indicators answered, and every
+// other one submitted (the event an operator's Submit writes; the document
+// checks are not what this measures).
+Status FillResidents(node::NodeStore& store, int n) {
+  for (int i = 0; i < n; ++i) {
+    auto hh = node::CreateRecord(store, node::Entity::kHousehold,
+                                 {{"address", "Dusun Krajan " + std::to_string(i)}, {"kk", "3510011211870001"},
+                                  {"rt", std::to_string(i % 20 + 1)}, {"rw", std::to_string(i % 7 + 1)}});
+    if (!hh.ok()) return hh.status();
+    auto person = node::CreateRecord(store, node::Entity::kPerson,
+                                     {{"household", hh->id}, {"name", "Warga " + std::to_string(i)},
+                                      {"nik", "3510015211870002"}, {"sex", "P"}, {"birth-date", "1987-11-12"}});
+    if (!person.ok()) return person.status();
+    auto app = node::CreateRecord(store, node::Entity::kApplication,
+                                  {{"type", "poverty_statement"}, {"applicant", person->id},
+                                   {"purpose", "Berobat ke RSUD Blambangan"}, {"notes", "Rumah berdinding bambu"}});
+    if (!app.ok()) return app.status();
+    auto scored = node::AnswerIndicators(store, app->id, "kepmensos-262",
+                                         {{"head_not_working", i % 3 ? "ya" : "tidak"}, {"food_insecure", "ya"}});
+    if (!scored.ok()) return scored.status();
+    if (i % 2 == 0) {
+      SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+      SIMPUL_RETURN_IF_ERROR(node::AppendApplicationEvent(store, app->id, "submitted", ""));
+      SIMPUL_RETURN_IF_ERROR(txn.Commit());
+    }
+  }
+  return Status::Ok();
+}
+
+// The first push of n residents from a fresh node, end to end.
+Status ResidentsPush(hub::HubStore& hub_store, const sync::HttpTarget& target, const std::string& dir, int n) {
+  SIMPUL_ASSIGN_OR_RETURN(auto store, node::NodeStore::Init(dir, "35.10.01.2001", sync::SystemClock::Default(),
+                                                            tools::kBenchPassphrase));
+  SIMPUL_ASSIGN_OR_RETURN(std::string code, hub::CreateEnrolment(hub_store, "35.10.01.2001", 1));
+  sync::HttpTransport transport(target, 120000);
+  SIMPUL_RETURN_IF_ERROR(node::Enrol(*store, transport, "http://127.0.0.1", code));
+  double f0 = tools::NowSeconds();
+  SIMPUL_RETURN_IF_ERROR(FillResidents(*store, n));
+  double fill_s = tools::NowSeconds() - f0;
+  auto c = store->db().Prepare("SELECT count(*) FROM outbox");
+  int64_t changes = c.ok() && *c->Step() ? c->Int(0) : -1;
+  // SIMPUL_BENCH_SEND_RATE=1 pretends a measured 1 byte/s link: every
+  // request at level 19, as before the level followed the link.
+  if (const char* rate = std::getenv("SIMPUL_BENCH_SEND_RATE"))
+    SIMPUL_RETURN_IF_ERROR(store->SetMeta("link_send_rate", rate));
+  double t0 = tools::NowSeconds();
+  SIMPUL_ASSIGN_OR_RETURN(auto sum, node::SyncOnce(*store, transport, node::SyncOptions{}));
+  double secs = tools::NowSeconds() - t0;
+  std::printf("residents: %d residents written in %.2f s; first push of %lld changes in %.2f s end to end "
+              "(%.0f changes/s, %llu round trips, %.1f KB up, verified=%s; target < 1.2 s)\n",
+              n, fill_s, static_cast<long long>(changes), secs, changes / secs,
+              static_cast<unsigned long long>(sum.round_trips), sum.bytes_sent / 1024.0, sum.verified ? "yes" : "no");
+  return sum.verified && sum.acked >= static_cast<uint64_t>(changes) ? Status::Ok()
+                                                                      : Status::Internal("residents push incomplete");
+}
+
 // Time for a fresh node of `village`, stored `at_rest`, to push n_apps
 // applications to the hub (the encryption-cost comparison).
 Result<double> TimedPush(hub::HubStore& hub_store, const sync::HttpTarget& target, const std::string& dir,
@@ -144,6 +207,14 @@ int main(int argc, char** argv) {
   }
   std::printf("machine: %s\n", tools::MachineSummary().c_str());
   sync::HttpTarget target{"127.0.0.1", hub.port, ""};
+  const char* only = std::getenv("SIMPUL_BENCH_ONLY");
+  if (only && std::string(only) == "residents") {  // village 2001 is the first section's otherwise
+    Status st = ResidentsPush(**hub_store, target, dir + "/residents", n_apps);
+    kill(hub.pid, SIGTERM);
+    waitpid(hub.pid, nullptr, 0);
+    if (!std::getenv("SIMPUL_BENCH_KEEP")) tools::RemoveTree(dir);
+    return st.ok() ? 0 : Fail("residents", st);
+  }
 
   // --- 1. one node, n_apps applications --------------------------------------
   auto store_r = node::NodeStore::Init(dir + "/node", "35.10.01.2001", sync::SystemClock::Default(), tools::kBenchPassphrase);

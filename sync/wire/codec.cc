@@ -350,12 +350,13 @@ std::string EncodeRaw(const ErrorReply& m) { return Serialize(m); }
 std::string EncodeRaw(const EnrolRequest& m) { return Serialize(m); }
 std::string EncodeRaw(const EnrolReply& m) { return Serialize(m); }
 
-// Requests cross the slow uplink: a message of up to 1 MiB is compressed
-// hard (zstd 19: a 500-change batch shrinks by a fifth, for ~0.1 s of the
-// node's CPU); larger ones (bundles full of documents) at the default.
-std::string Encode(const SyncRequest& m, uint16_t protocol) {
+// Requests cross the uplink: a message of up to 1 MiB is compressed at
+// `level` (19 on a slow link: a 500-change batch shrinks by a fifth, for
+// ~0.1 s of the node's CPU); larger ones (bundles full of documents) at 3
+// at most.
+std::string Encode(const SyncRequest& m, uint16_t protocol, int level) {
   std::string raw = Serialize(m, protocol);
-  return Compress(raw, raw.size() <= (1u << 20) ? 19 : 3);
+  return Compress(raw, raw.size() <= (1u << 20) ? level : std::min(level, 3));
 }
 std::string Encode(const SyncReply& m) { return Compress(Serialize(m)); }
 
@@ -368,9 +369,9 @@ struct SharedCompressor::Impl {
   ~Impl() { ZSTD_freeCCtx(cctx); }
 };
 
-SharedCompressor::SharedCompressor() : impl_(std::make_unique<Impl>()) {
+SharedCompressor::SharedCompressor(int level) : impl_(std::make_unique<Impl>()) {
   if (!impl_->cctx) throw std::bad_alloc();
-  ZSTD_CCtx_setParameter(impl_->cctx, ZSTD_c_compressionLevel, 19);
+  ZSTD_CCtx_setParameter(impl_->cctx, ZSTD_c_compressionLevel, level);
   ZSTD_CCtx_setParameter(impl_->cctx, ZSTD_c_windowLog, kSharedWindowLog);
   // Level 19's tables for an input of unknown size would take ~80 MB; a
   // 1 MiB window needs no more than these (~16 MB).

@@ -57,8 +57,9 @@ Result<EnrolReply> DecodeRawEnrolReply(std::string_view bytes);
 // written for the `protocol` the hub speaks: below 3 as class version 1
 // (skip_pull and recover_from cannot travel). A SyncReply is written as
 // class version 3 when its `protocol` is 3, else 2 (handled_through and
-// recovered cannot travel). Decoders read every version.
-std::string Encode(const SyncRequest& m, uint16_t protocol = kProtocolMax);
+// recovered cannot travel). Decoders read every version. A request is
+// compressed at `level` (sync/wire/level.h chooses it from the link).
+std::string Encode(const SyncRequest& m, uint16_t protocol = kProtocolMax, int level = 19);
 std::string Encode(const SyncReply& m);
 Result<SyncRequest> DecodeSyncRequest(std::string_view bytes);
 Result<SyncReply> DecodeSyncReply(std::string_view bytes);
@@ -80,7 +81,7 @@ Status ResolveBlobStates(const SyncRequest& req, std::vector<BlobState>* states)
 // before it, which the hub handles in order anyway.
 class SharedCompressor {
  public:
-  SharedCompressor();
+  explicit SharedCompressor(int level = 19);  // zstd level, sync/wire/level.h
   ~SharedCompressor();
   SharedCompressor(const SharedCompressor&) = delete;
   SharedCompressor& operator=(const SharedCompressor&) = delete;
