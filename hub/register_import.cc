@@ -1,7 +1,5 @@
 #include "hub/register_import.h"
 
-#include <ctime>
-
 #include "hub/operations.h"
 #include "schema/ids.h"
 #include "schema/regions.h"

@@ -58,13 +58,7 @@ Result<ScoreCheck> CheckScore(HubStore& store, const Row& app) {
 }
 
 std::string DescribeScoreCheck(Lang lang, const ScoreCheck& check) {
-  const schema::ScoreStanding& s = check.standing;
-  if (!s.applies) return "";
-  std::string text = Tr(lang, "Service threshold") + std::string(" ") + s.threshold + ": ";
-  if (!s.answered) return text + Tr(lang, "no score under the service's indicators");
-  text += s.meets ? Tr(lang, "met") : Tr(lang, "not met");
-  if (check.score) text += " (" + std::string(Tr(lang, "score")) + " " + NumberText(*check.score) + ")";
-  return text;
+  return schema::DescribeStanding(lang, check.standing, check.score);
 }
 
 Status CheckScoreApproval(HubStore& store, const Row& app, const std::string& override_reason) {

@@ -42,7 +42,7 @@ struct ScoreCheck {
 // `app`'s standing under the rules it was submitted under (RulesOf).
 Result<ScoreCheck> CheckScore(HubStore& store, const Row& app);
 
-// One line for people: "Ambang layanan >= 2: terpenuhi (skor 3)"; "" when the
+// schema::DescribeStanding of the check: "Ambang layanan >= 2: terpenuhi (skor 3)"; "" when the
 // rule names no threshold.
 std::string DescribeScoreCheck(Lang lang, const ScoreCheck& check);
 

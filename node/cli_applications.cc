@@ -197,10 +197,7 @@ Status AppAnswer(Invocation& inv) {
              << inv.T(" indicators answered") << "\n"
              << inv.T("  The score is advisory; a person decides.\n");
     if (standing.applies)
-      *inv.out << "  " << inv.T("Service threshold") << " " << standing.threshold << ": "
-               << (!standing.answered ? inv.T("no score under the service's indicators")
-                                      : standing.meets ? inv.T("met") : inv.T("not met"))
-               << "\n";
+      *inv.out << "  " << schema::DescribeStanding(inv.lang, standing, score.score) << "\n";
   }
   return Status::Ok();
 }

@@ -196,6 +196,19 @@ ScoreStanding StandingOf(const ServiceRule& rule, std::string_view scored_set, s
   return out;
 }
 
+std::string DescribeStanding(Lang lang, const ScoreStanding& s, std::optional<double> score) {
+  if (!s.applies) return "";
+  std::string text = Tr(lang, "Service threshold") + std::string(" ") + s.threshold + ": ";
+  if (!s.answered) return text + Tr(lang, "no score under the service's indicators");
+  text += s.meets ? Tr(lang, "met") : Tr(lang, "not met");
+  if (score) {
+    std::ostringstream n;
+    n << *score;
+    text += " (" + std::string(Tr(lang, "score")) + " " + n.str() + ")";
+  }
+  return text;
+}
+
 std::string_view BuiltinServiceRules() {
   return std::string_view(simpul_rules_default_begin,
                           static_cast<size_t>(simpul_rules_default_end - simpul_rules_default_begin));

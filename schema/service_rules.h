@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "schema/messages.h"
 #include "schema/status.h"
 
 namespace simpul::schema {
@@ -99,6 +100,9 @@ struct ScoreStanding {
 };
 ScoreStanding StandingOf(const ServiceRule& rule, std::string_view scored_set, std::optional<double> score,
                          bool auto_qualified);
+// One line for people, the same in both tools: "Ambang layanan >= 2:
+// terpenuhi (skor 3)"; "" when the rule names no threshold.
+std::string DescribeStanding(Lang lang, const ScoreStanding& standing, std::optional<double> score);
 
 // The rules shipped with Simpul for the demo and new hubs (embedded from
 // schema/data/rules/).

@@ -29,7 +29,7 @@ used = set()
 # operations' option tables.
 # Also the web apps' page strings and API (hub/web/, hub/api/, node/web/, node/api/).
 sources = sorted(set(root.glob('node/cli*.cc')) | set(root.glob('hub/cli*.cc')) | set(root.glob('hub/cli/*.cc')) |
-                 set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'sync/record_input.cc', root / 'node/refusals.cc', root / 'hub/cases.cc', root / 'hub/exports.cc', root / 'hub/reports/dashboard.cc', root / 'hub/exports_recap.cc', root / 'schema/field_labels.cc', root / 'hub/score_check.cc'} |
+                 set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'sync/record_input.cc', root / 'node/refusals.cc', root / 'hub/cases.cc', root / 'hub/exports.cc', root / 'hub/reports/dashboard.cc', root / 'hub/exports_recap.cc', root / 'schema/field_labels.cc', root / 'schema/service_rules.cc'} |
                  set(root.glob('hub/web/*.cc')) | set(root.glob('hub/api/*.cc')) |
                  set(root.glob('node/web/*.cc')) | set(root.glob('node/api/*.cc')))
 for path in sources:

@@ -122,7 +122,7 @@ Status WritePerson(web::JsonWriter& j, const Row& p, Lang lang) {
   return Status::Ok();
 }
 
-Status WriteIndicators(web::JsonWriter& j, HubStore& store, const Row& app, const ScoreCheck& check, Lang lang) {
+Status WriteIndicators(web::JsonWriter& j, const Row& app, const ScoreCheck& check, Lang lang) {
   std::string set_id = RowText(app, "indicator_set"), version = RowText(app, "indicator_version");
   j.Key("indicators").BeginObject().Field("set", set_id).Field("version", version)
       .Field("score", RowText(app, "score")).Field("band", RowText(app, "score_band"));
@@ -224,7 +224,7 @@ Status WriteApplication(web::JsonWriter& j, ApiCall& call, const Row& app, const
   } else {
     j.Null();
   }
-  SIMPUL_RETURN_IF_ERROR(WriteIndicators(j, store, app, score, lang));
+  SIMPUL_RETURN_IF_ERROR(WriteIndicators(j, app, score, lang));
   SIMPUL_RETURN_IF_ERROR(WriteConflicts(j, call, app));
   // History: who and when (the writer's clock and the hub's receipt).
   j.Key("history").BeginArray();
