@@ -13,36 +13,31 @@
 #include "sync/blobs.h"
 #include "sync/crypto/envelope.h"
 #include "sync/merge.h"
+#include "sync/session/session.h"
 #include "sync/wire/messages.h"
 
 namespace simpul::node::internal {
 
 Result<sync::crypto::Identity> LoadIdentity(NodeStore& s);
+Status SaveIdentity(NodeStore& s, const sync::crypto::Identity& id);
 uint64_t MetaU64(NodeStore& s, const std::string& key);
 Result<uint64_t> NextCounter(NodeStore& s);
 Result<uint64_t> NextCounters(NodeStore& s, size_t n);
 
-struct Pending {
-  int64_t seq;
-  sync::wire::Change change;
-};
+using sync::session::DocumentWork;
+using sync::session::Pending;
 Result<std::vector<Pending>> ReadPending(NodeStore& s, size_t limit);
 Result<int64_t> CountPending(NodeStore& s);
 
-struct DocumentWork {
-  std::vector<std::string> up, down;
-  std::map<std::string, uint64_t> size;     // sha -> bytes
-  std::map<std::string, uint64_t> hub_has;  // uploads: the hub's resume point
-  std::set<std::string> queried;            // uploads whose hub state we know
-  std::set<std::string> ask;                // uploads whose hub state must be asked (bytes lost in a cut)
-  std::set<std::string> probe;              // uploads sent from 0 without asking: 64 KiB at most until answered
-};
 Result<DocumentWork> FindDocuments(NodeStore& s, const sync::BlobDir& blobs);
 
-struct LinkSizes {
-  size_t batch;
-  uint64_t chunk;
-};
+// Rows of this village in `buckets` that the hub's repair did not mention
+// (`hub_rows`) and that this node wrote: queued again as new changes.
+Status RequeueLocalOnly(NodeStore& s, const std::set<uint32_t>& buckets,
+                        const std::set<std::pair<std::string, std::string>>& hub_rows, uint64_t* requeued);
+
+sync::session::LinkMemory LoadLinkMemory(NodeStore& s);
+Status SaveLinkMemory(NodeStore& s, const sync::session::LinkMemory& m);
 
 // What the hub did with one request's pushed changes and document chunks,
 // from its reply or recovered after a cut lost the reply (protocol 3).
@@ -58,7 +53,10 @@ Status ApplyOutcome(NodeStore& store, uint64_t counter, const sync::wire::SyncRe
 Status ApplyReply(NodeStore& store, sync::Merger& merger, const std::string& hub_id, uint64_t counter,
                   const sync::wire::SyncRequest& req, const std::vector<int64_t>& seqs,
                   const sync::wire::SyncReply& reply, sync::BlobDir& blobs, DocumentWork* docs,
-                  SyncSummary* sum, const LinkSizes* link, bool* doc_progress);
+                  SyncSummary* sum, const sync::session::LinkMemory* link, bool* doc_progress);
+// Settles the requests in doubt from the first reply of a recovering round.
+Status SettleDoubts(NodeStore& store, sync::session::Session& session, const sync::wire::SyncReply& reply,
+                    SyncSummary* sum);
 
 // --- the hub's epochs (node/epoch.cc, PROTOCOL.md §22) ---------------------------
 
