@@ -7,6 +7,7 @@
 #include "hub/operations.h"
 #include "schema/messages.h"
 #include "schema/validate.h"
+#include "sync/change_log.h"
 #include "sync/wire/messages.h"
 
 namespace simpul::hub {
@@ -92,20 +93,14 @@ Status Rehome(HubStore& store, const Moving& m, const std::string& household, co
 
 Status MoveOneRow(HubStore& store, const std::string& table, const std::string& id, const std::string& from,
                   const std::string& to, const std::string& version) {
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * log, store.db().Cached(
-      "INSERT INTO changelog(version,tbl,row_id,village,flags,origin,received_at_ms) VALUES(?,?,?,?,?,?,?)"));
+  sync::ChangeLogWriter log(store.db());
   SIMPUL_ASSIGN_OR_RETURN(Stmt * up, store.db().Cached("UPDATE " + table + " SET village=? WHERE id=?"));
   up->Bind(1, to).Bind(2, id);
   SIMPUL_RETURN_IF_ERROR(up->Run());
   // Old scope: drop it, and where it went.
-  log->Bind(1, version).Bind(2, table).Bind(3, id).Bind(4, from)
-      .Bind(5, static_cast<int64_t>(sync::wire::kFlagScopeOut)).Bind(6, store.hub_id())
-      .Bind(7, static_cast<int64_t>(store.NowMs()));
-  SIMPUL_RETURN_IF_ERROR(log->Run());
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * field, store.db().Cached(
-      "INSERT INTO changelog_fields(seq,field,value,base) VALUES(?,?,?,NULL)"));
-  field->Bind(1, store.db().LastInsertRowid()).Bind(2, sync::wire::kMovedToField).Bind(3, to);
-  SIMPUL_RETURN_IF_ERROR(field->Run());
+  SIMPUL_ASSIGN_OR_RETURN(int64_t out_seq, log.Append({version, table, id, from, sync::wire::kFlagScopeOut,
+                                                       store.hub_id(), store.NowMs(), 0}));
+  SIMPUL_RETURN_IF_ERROR(log.AddField(out_seq, sync::wire::kMovedToField, Value(to), Value()));
   // New scope: the row's full state, one entry per version.
   SIMPUL_ASSIGN_OR_RETURN(auto versions, QueryRows(store,
       "SELECT field,version FROM field_versions WHERE tbl=? AND row_id=? ORDER BY version", {table, id}));
@@ -115,18 +110,14 @@ Status MoveOneRow(HubStore& store, const std::string& table, const std::string& 
   for (const auto& v : versions) {
     std::string ver = RowText(v, "version"), name = RowText(v, "field");
     if (ver != last_version) {
-      log->Bind(1, ver).Bind(2, table).Bind(3, id).Bind(4, to)
-          .Bind(5, static_cast<int64_t>(sync::wire::kFlagSnapshot)).Bind(6, store.hub_id())
-          .Bind(7, static_cast<int64_t>(store.NowMs()));
-      SIMPUL_RETURN_IF_ERROR(log->Run());
-      seq = store.db().LastInsertRowid();
+      SIMPUL_ASSIGN_OR_RETURN(seq, log.Append({ver, table, id, to, sync::wire::kFlagSnapshot, store.hub_id(),
+                                               store.NowMs(), 0}));
       last_version = ver;
     }
     Value value;
     for (const auto& [k, val] : state)
       if (k == name) value = val;
-    field->Bind(1, seq).Bind(2, name).Bind(3, value);
-    SIMPUL_RETURN_IF_ERROR(field->Run());
+    SIMPUL_RETURN_IF_ERROR(log.AddField(seq, name, value, Value()));
   }
   return Status::Ok();
 }

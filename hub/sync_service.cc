@@ -14,6 +14,7 @@
 #include "schema/migrations.h"
 #include "schema/tables.h"
 #include "sync/blobs.h"
+#include "sync/change_log.h"
 #include "sync/crypto/signed_change.h"
 #include "sync/digest.h"
 #include "sync/merge.h"
@@ -84,22 +85,12 @@ Status RecordConflict(HubStore& store, const sync::Conflict& k) {
 
 Status LogApplied(HubStore& store, const wire::Change& c, const std::vector<wire::FieldChange>& fields,
                   const std::string& origin, int64_t skew_ms) {
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * cl, store.db().Cached(
-      "INSERT INTO changelog(version,tbl,row_id,village,flags,origin,received_at_ms,clock_skew_ms)"
-      " VALUES(?,?,?,?,?,?,?,?)"));
-  cl->Bind(1, c.version).Bind(2, c.table).Bind(3, c.row_id).Bind(4, c.village)
-      .Bind(5, static_cast<int64_t>(c.flags & ~wire::kFlagSnapshot)).Bind(6, origin)
-      .Bind(7, static_cast<int64_t>(store.NowMs()));
-  if (skew_ms > 0) cl->Bind(8, skew_ms); else cl->BindNull(8);
-  SIMPUL_RETURN_IF_ERROR(cl->Run());
-  int64_t seq = store.db().LastInsertRowid();
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * cf, store.db().Cached(
-      "INSERT INTO changelog_fields(seq,field,value,base) VALUES(?,?,?,?)"));
-  for (const auto& f : fields) {
-    cf->Bind(1, seq).Bind(2, f.field).Bind(3, f.value);
-    if (f.base.empty()) cf->BindNull(4); else cf->Bind(4, f.base);
-    SIMPUL_RETURN_IF_ERROR(cf->Run());
-  }
+  sync::ChangeLogWriter log(store.db());
+  SIMPUL_ASSIGN_OR_RETURN(int64_t seq, log.Append({c.version, c.table, c.row_id, c.village,
+                                                   static_cast<uint32_t>(c.flags & ~wire::kFlagSnapshot), origin,
+                                                   store.NowMs(), skew_ms}));
+  for (const auto& f : fields)
+    SIMPUL_RETURN_IF_ERROR(log.AddField(seq, f.field, f.value, f.base.empty() ? Value() : Value(f.base)));
   return Status::Ok();
 }
 

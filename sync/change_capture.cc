@@ -1,5 +1,7 @@
 #include "sync/change_capture.h"
 
+#include "sync/change_log.h"
+
 #include <algorithm>
 
 namespace simpul::sync {
@@ -120,8 +122,9 @@ Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const st
   for (size_t i = 0; i < changed.size(); ++i) up->Bind(static_cast<int>(i) + 3, changed[i]->value);
   SIMPUL_RETURN_IF_ERROR(up->Run());
 
-  // The change record.
-  Stmt* rec_fields = nullptr;
+  // The change record: into the outbox (a node) or the change log (the hub).
+  int64_t seq = 0;
+  Stmt* outbox_fields = nullptr;
   if (sink_ == ChangeSink::kOutbox) {
     int priority = 2;
     for (const auto* f : changed) {
@@ -134,27 +137,24 @@ Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const st
     ob->Bind(1, version).Bind(2, tbl).Bind(3, row_id).Bind(4, row_village).Bind(5, version).Bind(
         6, hlc_.node_id()).Bind(7, priority);
     SIMPUL_RETURN_IF_ERROR(ob->Run());
-    SIMPUL_ASSIGN_OR_RETURN(rec_fields, db_.Cached("INSERT INTO outbox_fields(seq,field,value,base)"
-                                                   " VALUES(?,?,?,?)"));
+    seq = db_.LastInsertRowid();
+    SIMPUL_ASSIGN_OR_RETURN(outbox_fields, db_.Cached("INSERT INTO outbox_fields(seq,field,value,base)"
+                                                      " VALUES(?,?,?,?)"));
   } else {
-    SIMPUL_ASSIGN_OR_RETURN(
-        Stmt * cl, db_.Cached("INSERT INTO changelog(version,tbl,row_id,village,flags,origin,received_at_ms)"
-                              " VALUES(?,?,?,?,?,?,?)"));
-    cl->Bind(1, version).Bind(2, tbl).Bind(3, row_id).Bind(4, row_village)
-        .Bind(5, static_cast<int64_t>(changelog_flags_)).Bind(6, hlc_.node_id())
-        .Bind(7, static_cast<int64_t>(stamp.physical_ms()));
-    SIMPUL_RETURN_IF_ERROR(cl->Run());
-    SIMPUL_ASSIGN_OR_RETURN(rec_fields, db_.Cached("INSERT INTO changelog_fields(seq,field,value,base)"
-                                                   " VALUES(?,?,?,?)"));
+    ChangeLogEntry e{version, tbl, row_id, row_village, changelog_flags_, hlc_.node_id(), stamp.physical_ms(), 0};
+    SIMPUL_ASSIGN_OR_RETURN(seq, ChangeLogWriter(db_).Append(e));
   }
-  const int64_t seq = db_.LastInsertRowid();
   SIMPUL_ASSIGN_OR_RETURN(
       Stmt * fv, db_.Cached("INSERT INTO field_versions(tbl,row_id,field,version) VALUES(?,?,?,?)"
                             " ON CONFLICT(tbl,row_id,field) DO UPDATE SET version=excluded.version"));
   for (size_t i = 0; i < changed.size(); ++i) {
     const FieldWrite* f = changed[i];
-    rec_fields->Bind(1, seq).Bind(2, f->field).Bind(3, f->value).Bind(4, bases[i]);
-    SIMPUL_RETURN_IF_ERROR(rec_fields->Run());
+    if (outbox_fields) {
+      outbox_fields->Bind(1, seq).Bind(2, f->field).Bind(3, f->value).Bind(4, bases[i]);
+      SIMPUL_RETURN_IF_ERROR(outbox_fields->Run());
+    } else {
+      SIMPUL_RETURN_IF_ERROR(ChangeLogWriter(db_).AddField(seq, f->field, f->value, bases[i]));
+    }
     fv->Bind(1, tbl).Bind(2, row_id).Bind(3, f->field).Bind(4, version);
     SIMPUL_RETURN_IF_ERROR(fv->Run());
   }

@@ -60,7 +60,7 @@ bool IsValidVersion(const std::string& v) {
 
 }  // namespace
 
-Result<ApplyResult> Merger::Apply(const wire::Change& c, Role writer, const std::string& scope) {
+Result<ApplyResult> Merger::Apply(const Change& c, Role writer, const std::string& scope) {
   const schema::TableDef* table = schema::FindTable(c.table);
   if (!table) return Status::InvalidArgument("unknown table '" + c.table + "'");
   if (!schema::LooksLikeRowId(c.row_id)) return Status::InvalidArgument("malformed row id");
@@ -70,16 +70,16 @@ Result<ApplyResult> Merger::Apply(const wire::Change& c, Role writer, const std:
     return Status::InvalidArgument("change has no valid village scope");
   if (!scope.empty() && c.village != scope)
     return Status::PermissionDenied("row belongs to village " + c.village + ", outside this node's scope " + scope);
-  if (c.flags & ~(wire::kFlagSnapshot | wire::kFlagScopeOut | wire::kFlagRepair))
+  if (c.flags & ~(kFlagSnapshot | kFlagScopeOut | kFlagRepair))
     return Status::InvalidArgument("unknown change flags");
-  if (c.flags & wire::kFlagScopeOut) {
+  if (c.flags & kFlagScopeOut) {
     if (writer != Role::kHub) return Status::PermissionDenied("only the hub moves rows between villages");
     SIMPUL_RETURN_IF_ERROR(DropRow(c.table, c.row_id));
     return ApplyResult{};
   }
   if (c.fields.empty()) return Status::InvalidArgument("change has no fields");
-  bool repair = (c.flags & wire::kFlagRepair) != 0;
-  bool snapshot = repair || (c.flags & wire::kFlagSnapshot) != 0;
+  bool repair = (c.flags & kFlagRepair) != 0;
+  bool snapshot = repair || (c.flags & kFlagSnapshot) != 0;
   if (snapshot && writer != Role::kHub && !scope.empty())
     return Status::PermissionDenied("only the hub sends snapshots");
 

@@ -29,7 +29,7 @@
 #include "schema/db.h"
 #include "schema/status.h"
 #include "sync/change_capture.h"
-#include "sync/wire/messages.h"
+#include "sync/change.h"
 
 namespace simpul::sync {
 
@@ -49,7 +49,7 @@ struct Conflict {
 };
 
 struct ApplyResult {
-  std::vector<wire::FieldChange> applied;  // fields that took effect (for the hub's log)
+  std::vector<FieldChange> applied;  // fields that took effect (for the hub's log)
   std::vector<Conflict> conflicts;
   bool already_applied = false;            // every field was already at this version
   bool row_created = false;
@@ -71,7 +71,7 @@ class Merger {
   // Applies `change` written by `writer`. At the hub, `scope_village` is the
   // sending node's village: a change outside it is refused. At a node,
   // scope_village is empty (the hub decides scope).
-  Result<ApplyResult> Apply(const wire::Change& change, Role writer,
+  Result<ApplyResult> Apply(const Change& change, Role writer,
                             const std::string& scope_village);
 
   // Drops a row that left this replica's scope (kFlagScopeOut).

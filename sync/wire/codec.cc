@@ -208,13 +208,6 @@ void SaveEpochReply(Ar& ar, const SyncReply& m) {
 
 // --- per-type save (non-intrusive, versioned) ---------------------------
 
-template <class Ar> void save(Ar& ar, const FieldChange& m, uint32_t) {
-  SaveStr(ar, m.field); SaveValue(ar, m.value); SaveVersion(ar, m.base);
-}
-template <class Ar> void save(Ar& ar, const Change& m, uint32_t) {
-  SaveVersion(ar, m.version); SaveStr(ar, m.table); SaveStr(ar, m.row_id); SaveStr(ar, m.village);
-  ar(m.flags); SaveVec(ar, m.fields);
-}
 template <class Ar> void save(Ar& ar, const ItemResult& m, uint32_t) {
   SaveVersion(ar, m.version); ar(m.code); SaveStr(ar, m.message);
 }
@@ -302,6 +295,18 @@ template <class Ar> void save(Ar& ar, const EnrolReply& m) {
 }
 
 }  // namespace simpul::sync::wire
+
+// The change record is sync/change.h's: its save functions live in its
+// namespace, where cereal looks for them.
+namespace simpul::sync {
+template <class Ar> void save(Ar& ar, const FieldChange& m, uint32_t) {
+  wire::SaveStr(ar, m.field); wire::SaveValue(ar, m.value); wire::SaveVersion(ar, m.base);
+}
+template <class Ar> void save(Ar& ar, const Change& m, uint32_t) {
+  wire::SaveVersion(ar, m.version); wire::SaveStr(ar, m.table); wire::SaveStr(ar, m.row_id);
+  wire::SaveStr(ar, m.village); ar(m.flags); wire::SaveVec(ar, m.fields);
+}
+}  // namespace simpul::sync
 
 // Persisted class versions: bump only with a new branch in decode.cc.
 CEREAL_CLASS_VERSION(simpul::sync::wire::FieldChange, 1)

@@ -1,8 +1,8 @@
 // Wire messages of the Simpul sync protocol v1 (docs/PROTOCOL.md is the
 // normative spec; change both together).
 //
-// These are wire types, not domain types: they carry replicated rows as
-// tables of field registers, and convert to and from the store explicitly.
+// These are wire types: requests, replies and their parts. The one domain
+// type they carry, the change record, is sync/change.h's.
 // Every struct is serialised by sync/wire/codec.cc with cereal's portable
 // binary archive and an explicit class version; numbers and field meanings
 // are forever once released. Add fields only with a new class version.
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "schema/value.h"
+#include "sync/change.h"
 
 namespace simpul::sync::wire {
 
@@ -39,39 +40,16 @@ namespace simpul::sync::wire {
 inline constexpr uint16_t kProtocolMin = 1;
 inline constexpr uint16_t kProtocolMax = 5;
 
-// One field of a change: its new value and the version it was based on
-// ("" = the writer had no version of it: a new row or a first write).
-struct FieldChange {
-  std::string field;
-  schema::Value value;
-  std::string base;
-  bool operator==(const FieldChange&) const = default;
-};
-
-// Change flags (persisted: never renumber).
-enum ChangeFlags : uint8_t {
-  kFlagNone = 0,
-  kFlagSnapshot = 1,  // state transfer (first sync, repair, move-in): no conflicts
-  kFlagScopeOut = 2,  // the row left this scope: drop it (fields: kMovedToField or none)
-  kFlagRepair = 4,    // authoritative state from the hub's digest repair
-};
-
-// The one field a scope_out change may carry: the village the row moved to
-// (a village code; persisted on the wire: never rename). Receivers ignore
-// any other field of a scope_out change.
-inline constexpr const char* kMovedToField = "moved_to";
-
-// One change record: fields of one row written together under one version
-// (the HLC stamp + node id of the writer, also the change's id).
-struct Change {
-  std::string version;  // "hhhhhhhhhhhhhhhh.nodeid"
-  std::string table;
-  std::string row_id;
-  std::string village;  // scope the row belongs to (after the change)
-  uint8_t flags = kFlagNone;
-  std::vector<FieldChange> fields;
-  bool operator==(const Change&) const = default;
-};
+// The change record is the domain's (sync/change.h): the wire carries it as
+// it is, encoded by codec.cc (class version 1 for both).
+using sync::Change;
+using sync::ChangeFlags;
+using sync::FieldChange;
+using sync::kFlagNone;
+using sync::kFlagRepair;
+using sync::kFlagScopeOut;
+using sync::kFlagSnapshot;
+using sync::kMovedToField;
 
 // Per pushed change: what the hub did with it. code is a simpul::Code
 // number (0 = applied or already applied before).

@@ -1,0 +1,25 @@
+#include "sync/change_log.h"
+
+namespace simpul::sync {
+
+Result<int64_t> ChangeLogWriter::Append(const ChangeLogEntry& e) {
+  SIMPUL_ASSIGN_OR_RETURN(schema::Stmt * st, db_.Cached(
+      "INSERT INTO changelog(version,tbl,row_id,village,flags,origin,received_at_ms,clock_skew_ms)"
+      " VALUES(?,?,?,?,?,?,?,?)"));
+  st->Bind(1, e.version).Bind(2, e.table).Bind(3, e.row_id).Bind(4, e.village)
+      .Bind(5, static_cast<int64_t>(e.flags)).Bind(6, e.origin).Bind(7, static_cast<int64_t>(e.received_at_ms));
+  if (e.clock_skew_ms > 0) st->Bind(8, e.clock_skew_ms);
+  else st->BindNull(8);
+  SIMPUL_RETURN_IF_ERROR(st->Run());
+  return db_.LastInsertRowid();
+}
+
+Status ChangeLogWriter::AddField(int64_t seq, std::string_view field, const schema::Value& value,
+                                 const schema::Value& base) {
+  SIMPUL_ASSIGN_OR_RETURN(schema::Stmt * st, db_.Cached(
+      "INSERT INTO changelog_fields(seq,field,value,base) VALUES(?,?,?,?)"));
+  st->Bind(1, seq).Bind(2, field).Bind(3, value).Bind(4, base);
+  return st->Run();
+}
+
+}  // namespace simpul::sync
