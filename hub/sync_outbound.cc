@@ -236,4 +236,86 @@ Status ServeDocuments(HubStore& store, const std::string& village, const wire::S
   return Status::Ok();
 }
 
+Status ServeSnapshot(HubStore& store, const std::string& village, const std::string& node_id,
+                     const wire::SyncRequest& req, uint32_t limit, int node_schema, wire::SyncReply* reply) {
+  // First sync: a snapshot of the scope plus the cursor it is valid at.
+  uint64_t seq = req.snapshot_seq;
+  if (req.snapshot_after.empty()) {
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * mx, store.db().Cached("SELECT coalesce(max(seq),0) FROM changelog"));
+    SIMPUL_ASSIGN_OR_RETURN(bool r, mx->Step());
+    seq = r ? static_cast<uint64_t>(mx->Int(0)) : 0;
+    mx->Reset();
+  }
+  SIMPUL_RETURN_IF_ERROR(SnapshotPage(store, village, node_id, req.snapshot_after, limit,
+                                      &reply->pulled, &reply->snapshot_next));
+  reply->cursor = seq;
+  // After the last page, pull what came since; when nothing did, the
+  // node is caught up now and gets the digests to prove it (a bundle
+  // round then ends verified, with no second trip).
+  reply->more = true;
+  if (reply->snapshot_next.empty()) {
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * newer, store.db().Cached(
+        "SELECT 1 FROM changelog WHERE village=? AND seq>? AND origin!=? LIMIT 1"));
+    newer->Bind(1, village).Bind(2, static_cast<int64_t>(seq)).Bind(3, node_id);
+    SIMPUL_ASSIGN_OR_RETURN(bool any, newer->Step());
+    newer->Reset();
+    if (!any) {
+      reply->more = false;
+      SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests buckets, sync::ScopeDigest(store.db(), village, node_schema));
+      reply->bucket_digests.assign(buckets.begin(), buckets.end());
+    }
+  }
+  return Status::Ok();
+}
+
+Status ServeLog(HubStore& store, const std::string& village, const std::string& node_id,
+                const wire::SyncRequest& req, uint32_t limit, int node_schema, wire::SyncReply* reply) {
+  // The node's own changes are skipped in the query (it has them); the
+  // cursor still moves past them.
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * q, store.db().Cached(
+      "SELECT seq,version,tbl,row_id,flags FROM changelog WHERE village=? AND seq>? AND origin!=?"
+      " ORDER BY seq LIMIT ?"));
+  q->Bind(1, village).Bind(2, static_cast<int64_t>(req.pull_cursor)).Bind(3, node_id)
+      .Bind(4, static_cast<int64_t>(limit + 1));
+  struct Entry { int64_t seq; wire::Change c; };
+  std::vector<Entry> entries;
+  for (;;) {
+    auto r = q->Step();
+    if (!r.ok()) {
+      q->Reset();
+      return r.status();
+    }
+    if (!*r) break;
+    entries.push_back({q->Int(0), wire::Change{q->Text(1), q->Text(2), q->Text(3), village,
+                                               static_cast<uint8_t>(q->Int(4)), {}}});
+  }
+  q->Reset();
+  reply->more = entries.size() > limit;
+  if (reply->more) {
+    entries.resize(limit);
+    reply->cursor = static_cast<uint64_t>(entries.back().seq);
+  } else {
+    // Everything of this scope up to the newest entry is in this reply.
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * mx, store.db().Cached("SELECT coalesce(max(seq),0) FROM changelog"));
+    SIMPUL_ASSIGN_OR_RETURN(bool got, mx->Step());
+    reply->cursor = std::max<uint64_t>(req.pull_cursor, got ? static_cast<uint64_t>(mx->Int(0)) : 0);
+    mx->Reset();
+  }
+  for (auto& e : entries) {
+    SIMPUL_RETURN_IF_ERROR(LoadEntryFields(store, e.seq, &e.c.fields));
+    if (e.c.flags & wire::kFlagScopeOut)  // nothing but where the row went (PROTOCOL §8)
+      std::erase_if(e.c.fields, [](const wire::FieldChange& f) { return f.field != wire::kMovedToField; });
+    reply->pulled.push_back(std::move(e.c));
+  }
+  if (!req.repair_buckets.empty())
+    SIMPUL_RETURN_IF_ERROR(RepairBuckets(store, village, req.repair_buckets, &reply->repair));
+  // At the end of the log the node, once it applied `pulled`, holds what
+  // the hub holds: send the digest so it can prove it (or ask a repair).
+  if (!reply->more) {
+    SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests buckets, sync::ScopeDigest(store.db(), village, node_schema));
+    reply->bucket_digests.assign(buckets.begin(), buckets.end());
+  }
+  return Status::Ok();
+}
+
 }  // namespace simpul::hub

@@ -31,6 +31,17 @@ Status SnapshotPage(HubStore& store, const std::string& village, const std::stri
 Status RepairBuckets(HubStore& store, const std::string& village, const std::vector<uint32_t>& buckets,
                      std::vector<sync::wire::Change>* out);
 
+// A node's first sync (req.initial): a snapshot page, the cursor it is
+// valid at, and after the last page, the digests when nothing came since.
+Status ServeSnapshot(HubStore& store, const std::string& village, const std::string& node_id,
+                     const sync::wire::SyncRequest& req, uint32_t limit, int node_schema,
+                     sync::wire::SyncReply* reply);
+
+// The change log after the node's cursor (its own entries skipped), the
+// repairs it asked, and at the end of the log the digests.
+Status ServeLog(HubStore& store, const std::string& village, const std::string& node_id,
+                const sync::wire::SyncRequest& req, uint32_t limit, int node_schema, sync::wire::SyncReply* reply);
+
 // Document chunks and states for the request's wants and offers, within the
 // reply's byte budget; only documents of the node's own village.
 Status ServeDocuments(HubStore& store, const std::string& village, const sync::wire::SyncRequest& req,

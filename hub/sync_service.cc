@@ -169,15 +169,10 @@ Result<wire::ItemResult> ApplyPushed(HubStore& store, sync::Merger& merger, cons
   return r;
 }
 
-Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const NodeRecord& node,
-                              const wire::RequestHeader& header, const wire::SyncRequest& req,
-                              const SyncServiceOptions& opt) {
-  if (req.push.size() + req.handback.size() > opt.max_push)
-    return Status::ResourceExhausted("batch of " + std::to_string(req.push.size() + req.handback.size()) +
-                                     " changes; at most " + std::to_string(opt.max_push));
-  wire::SyncReply reply;
-  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
-  // Replay guard, checked again under the write lock.
+// The replay guard, checked again under the write lock, and the node's
+// contact recorded. Returns the counter of the node's previous request.
+Result<uint64_t> AcceptRequest(HubStore& store, const std::string& node_id, const wire::RequestHeader& header,
+                               const wire::SyncRequest& req) {
   SIMPUL_ASSIGN_OR_RETURN(Stmt * ctr, store.db().Cached("SELECT last_counter FROM nodes WHERE node_id=?"));
   ctr->Bind(1, node_id);
   SIMPUL_ASSIGN_OR_RETURN(bool has, ctr->Step());
@@ -200,15 +195,18 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
         .Bind(2, static_cast<int64_t>(store.NowMs())).Bind(3, node_id);
     SIMPUL_RETURN_IF_ERROR(outbox->Run());
   }
+  return last;
+}
 
-  // A node of an older schema gets only the fields it knows (schema_compat.h).
-  const int node_schema = static_cast<int>(header.schema_version);
+// The pushed changes and hand-backs, each answered in `reply`.
+Status ApplyChanges(HubStore& store, const std::string& node_id, const NodeRecord& node,
+                    const wire::RequestHeader& header, const wire::SyncRequest& req,
+                    const SyncServiceOptions& opt, wire::SyncReply* reply) {
   sync::Merger merger(store.db());
   uint64_t max_skew = 0;
   // Protocol 2: results name their change by position, not by version
   // (a 26-byte version echoed per change was most of a push reply).
   const bool by_position = std::min(header.proto_max, wire::kProtocolMax) >= 2;
-  const uint16_t protocol = std::min(header.proto_max, wire::kProtocolMax);
   // Protocol 4: changes the hub wrote, handed back after a restore (§22),
   // go with the pushed ones in version order: a change comes after the
   // versions it was based on, so history sent again lands as it was first
@@ -220,123 +218,90 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
     order.emplace_back(c.ok() ? c->version : std::string(), req.push.size() + i);
   }
   if (!req.handback.empty()) std::stable_sort(order.begin(), order.end());
-  reply.results.resize(req.push.size());
-  reply.handback_results.resize(req.handback.size());
+  reply->results.resize(req.push.size());
+  reply->handback_results.resize(req.handback.size());
   for (const auto& [version, i] : order) {
     if (i >= req.push.size()) {
-      SIMPUL_ASSIGN_OR_RETURN(reply.handback_results[i - req.push.size()],
+      SIMPUL_ASSIGN_OR_RETURN(reply->handback_results[i - req.push.size()],
                               ApplyHandback(store, merger, node.village, req.handback[i - req.push.size()]));
       continue;
     }
     SIMPUL_ASSIGN_OR_RETURN(auto r, ApplyPushed(store, merger, req.push[i], node_id, node, opt, &max_skew));
     if (by_position) r.version.clear();
-    reply.results[i] = std::move(r);
+    reply->results[i] = std::move(r);
   }
   SIMPUL_RETURN_IF_ERROR(NumberCasesOnReceipt(store, node.village));  // hub/cases.h
   if (max_skew > 0)
-    reply.notice = "this node's clock is about " + std::to_string(max_skew / 3600000) +
-                   " hours ahead of the hub's; its changes were accepted. Check this laptop's date and time;"
-                   " if they are right, the hub's clock is wrong: tell Dinsos";
+    reply->notice = "this node's clock is about " + std::to_string(max_skew / 3600000) +
+                    " hours ahead of the hub's; its changes were accepted. Check this laptop's date and time;"
+                    " if they are right, the hub's clock is wrong: tell Dinsos";
+  return Status::Ok();
+}
 
-  // Protocol 3: the outcomes of requests whose replies the node lost.
-  if (req.recover_from > 0 && protocol >= 3) {
-    reply.handled_through = last;
-    SIMPUL_ASSIGN_OR_RETURN(Stmt * rq, store.db().Cached(
-        "SELECT outcome FROM request_outcomes WHERE node_id=? AND counter>=? AND counter<=? ORDER BY counter"
-        " LIMIT " + std::to_string(kKeptOutcomes)));
-    rq->Bind(1, node_id).Bind(2, static_cast<int64_t>(req.recover_from)).Bind(3, static_cast<int64_t>(last));
-    for (;;) {
-      auto r = rq->Step();
-      if (!r.ok()) {
-        rq->Reset();
-        return r.status();
-      }
-      if (!*r) break;
-      auto one = wire::DecodeRecovered(rq->Text(0));
-      if (one.ok()) reply.recovered.push_back(std::move(one).value());  // a damaged row: the node re-sends
+// Protocol 3: the outcomes of requests whose replies the node lost, from
+// the first it names through `last`, the node's previous counter.
+Status RecoverOutcomes(HubStore& store, const std::string& node_id, const wire::SyncRequest& req, uint64_t last,
+                       wire::SyncReply* reply) {
+  reply->handled_through = last;
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * rq, store.db().Cached(
+      "SELECT outcome FROM request_outcomes WHERE node_id=? AND counter>=? AND counter<=? ORDER BY counter"
+      " LIMIT " + std::to_string(kKeptOutcomes)));
+  rq->Bind(1, node_id).Bind(2, static_cast<int64_t>(req.recover_from)).Bind(3, static_cast<int64_t>(last));
+  for (;;) {
+    auto r = rq->Step();
+    if (!r.ok()) {
+      rq->Reset();
+      return r.status();
     }
-    rq->Reset();
+    if (!*r) break;
+    auto one = wire::DecodeRecovered(rq->Text(0));
+    if (one.ok()) reply->recovered.push_back(std::move(one).value());  // a damaged row: the node re-sends
   }
+  rq->Reset();
+  return Status::Ok();
+}
 
-  uint32_t limit = std::min(std::max<uint32_t>(req.pull_limit, 1), opt.max_pull);
+// Kept for recovery (RecoverOutcomes), in the same transaction as what it
+// records.
+Status KeepOutcome(HubStore& store, const std::string& node_id, const wire::RequestHeader& header,
+                   const wire::SyncReply& reply) {
+  wire::RecoveredReply outcome{header.counter, reply.results, reply.blob_states};
+  SIMPUL_ASSIGN_OR_RETURN(Stmt * ins, store.db().Cached(
+      "INSERT OR REPLACE INTO request_outcomes(node_id,counter,outcome) VALUES(?,?,?)"));
+  ins->Bind(1, node_id).Bind(2, static_cast<int64_t>(header.counter)).Bind(3, schema::Blob{wire::EncodeRecovered(outcome)});
+  SIMPUL_RETURN_IF_ERROR(ins->Run());
+  if (header.counter > kKeptOutcomes) {
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * prune, store.db().Cached(
+        "DELETE FROM request_outcomes WHERE node_id=? AND counter<=?"));
+    prune->Bind(1, node_id).Bind(2, static_cast<int64_t>(header.counter - kKeptOutcomes));
+    SIMPUL_RETURN_IF_ERROR(prune->Run());
+  }
+  return Status::Ok();
+}
+
+Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const NodeRecord& node,
+                              const wire::RequestHeader& header, const wire::SyncRequest& req,
+                              const SyncServiceOptions& opt) {
+  if (req.push.size() + req.handback.size() > opt.max_push)
+    return Status::ResourceExhausted("batch of " + std::to_string(req.push.size() + req.handback.size()) +
+                                     " changes; at most " + std::to_string(opt.max_push));
+  wire::SyncReply reply;
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
+  SIMPUL_ASSIGN_OR_RETURN(const uint64_t last, AcceptRequest(store, node_id, header, req));
+  const uint16_t protocol = std::min(header.proto_max, wire::kProtocolMax);
+  SIMPUL_RETURN_IF_ERROR(ApplyChanges(store, node_id, node, header, req, opt, &reply));
+  if (req.recover_from > 0 && protocol >= 3) SIMPUL_RETURN_IF_ERROR(RecoverOutcomes(store, node_id, req, last, &reply));
+  // A node of an older schema gets only the fields it knows (schema_compat.h).
+  const int node_schema = static_cast<int>(header.schema_version);
+  const uint32_t limit = std::min(std::max<uint32_t>(req.pull_limit, 1), opt.max_pull);
   if (req.skip_pull) {
     // Push and documents only (a frame before the last of a streamed round):
     // the last frame pulls.
     reply.cursor = req.pull_cursor;
   } else if (req.initial) {
-    // First sync: a snapshot of the scope plus the cursor it is valid at.
-    uint64_t seq = req.snapshot_seq;
-    if (req.snapshot_after.empty()) {
-      SIMPUL_ASSIGN_OR_RETURN(Stmt * mx, store.db().Cached("SELECT coalesce(max(seq),0) FROM changelog"));
-      SIMPUL_ASSIGN_OR_RETURN(bool r, mx->Step());
-      seq = r ? static_cast<uint64_t>(mx->Int(0)) : 0;
-      mx->Reset();
-    }
-    SIMPUL_RETURN_IF_ERROR(SnapshotPage(store, node.village, node_id, req.snapshot_after, limit,
-                                        &reply.pulled, &reply.snapshot_next));
-    reply.cursor = seq;
-    // After the last page, pull what came since; when nothing did, the
-    // node is caught up now and gets the digests to prove it (a bundle
-    // round then ends verified, with no second trip).
-    reply.more = true;
-    if (reply.snapshot_next.empty()) {
-      SIMPUL_ASSIGN_OR_RETURN(Stmt * newer, store.db().Cached(
-          "SELECT 1 FROM changelog WHERE village=? AND seq>? AND origin!=? LIMIT 1"));
-      newer->Bind(1, node.village).Bind(2, static_cast<int64_t>(seq)).Bind(3, node_id);
-      SIMPUL_ASSIGN_OR_RETURN(bool any, newer->Step());
-      newer->Reset();
-      if (!any) {
-        reply.more = false;
-        SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests buckets, sync::ScopeDigest(store.db(), node.village, node_schema));
-        reply.bucket_digests.assign(buckets.begin(), buckets.end());
-      }
-    }
+    SIMPUL_RETURN_IF_ERROR(ServeSnapshot(store, node.village, node_id, req, limit, node_schema, &reply));
   } else {
-    // The node's own changes are skipped in the query (it has them); the
-    // cursor still moves past them.
-    SIMPUL_ASSIGN_OR_RETURN(Stmt * q, store.db().Cached(
-        "SELECT seq,version,tbl,row_id,flags FROM changelog WHERE village=? AND seq>? AND origin!=?"
-        " ORDER BY seq LIMIT ?"));
-    q->Bind(1, node.village).Bind(2, static_cast<int64_t>(req.pull_cursor)).Bind(3, node_id)
-        .Bind(4, static_cast<int64_t>(limit + 1));
-    struct Entry { int64_t seq; wire::Change c; };
-    std::vector<Entry> entries;
-    for (;;) {
-      auto r = q->Step();
-      if (!r.ok()) {
-        q->Reset();
-        return r.status();
-      }
-      if (!*r) break;
-      entries.push_back({q->Int(0), wire::Change{q->Text(1), q->Text(2), q->Text(3), node.village,
-                                                 static_cast<uint8_t>(q->Int(4)), {}}});
-    }
-    q->Reset();
-    reply.more = entries.size() > limit;
-    if (reply.more) {
-      entries.resize(limit);
-      reply.cursor = static_cast<uint64_t>(entries.back().seq);
-    } else {
-      // Everything of this scope up to the newest entry is in this reply.
-      SIMPUL_ASSIGN_OR_RETURN(Stmt * mx, store.db().Cached("SELECT coalesce(max(seq),0) FROM changelog"));
-      SIMPUL_ASSIGN_OR_RETURN(bool got, mx->Step());
-      reply.cursor = std::max<uint64_t>(req.pull_cursor, got ? static_cast<uint64_t>(mx->Int(0)) : 0);
-      mx->Reset();
-    }
-    for (auto& e : entries) {
-      SIMPUL_RETURN_IF_ERROR(LoadEntryFields(store, e.seq, &e.c.fields));
-      if (e.c.flags & wire::kFlagScopeOut)  // nothing but where the row went (PROTOCOL §8)
-        std::erase_if(e.c.fields, [](const wire::FieldChange& f) { return f.field != wire::kMovedToField; });
-      reply.pulled.push_back(std::move(e.c));
-    }
-    if (!req.repair_buckets.empty())
-      SIMPUL_RETURN_IF_ERROR(RepairBuckets(store, node.village, req.repair_buckets, &reply.repair));
-    // At the end of the log the node, once it applied `pulled`, holds what
-    // the hub holds: send the digest so it can prove it (or ask a repair).
-    if (!reply.more) {
-      SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests buckets, sync::ScopeDigest(store.db(), node.village, node_schema));
-      reply.bucket_digests.assign(buckets.begin(), buckets.end());
-    }
+    SIMPUL_RETURN_IF_ERROR(ServeLog(store, node.village, node_id, req, limit, node_schema, &reply));
   }
   if (node_schema < schema::LatestSchemaVersion()) {
     KeepFieldsKnownAt(node_schema, &reply.pulled);
@@ -344,20 +309,8 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
   }
   // After the records (an attachment row arrives before its bytes).
   SIMPUL_RETURN_IF_ERROR(ServeDocuments(store, node.village, req, opt, &reply));
-  if (protocol >= 3 && (!req.push.empty() || !reply.blob_states.empty())) {
-    // Kept for recovery (above), in the same transaction as what it records.
-    wire::RecoveredReply outcome{header.counter, reply.results, reply.blob_states};
-    SIMPUL_ASSIGN_OR_RETURN(Stmt * ins, store.db().Cached(
-        "INSERT OR REPLACE INTO request_outcomes(node_id,counter,outcome) VALUES(?,?,?)"));
-    ins->Bind(1, node_id).Bind(2, static_cast<int64_t>(header.counter)).Bind(3, schema::Blob{wire::EncodeRecovered(outcome)});
-    SIMPUL_RETURN_IF_ERROR(ins->Run());
-    if (header.counter > kKeptOutcomes) {
-      SIMPUL_ASSIGN_OR_RETURN(Stmt * prune, store.db().Cached(
-          "DELETE FROM request_outcomes WHERE node_id=? AND counter<=?"));
-      prune->Bind(1, node_id).Bind(2, static_cast<int64_t>(header.counter - kKeptOutcomes));
-      SIMPUL_RETURN_IF_ERROR(prune->Run());
-    }
-  }
+  if (protocol >= 3 && (!req.push.empty() || !reply.blob_states.empty()))
+    SIMPUL_RETURN_IF_ERROR(KeepOutcome(store, node_id, header, reply));
   if (protocol >= 3) reply.protocol = protocol;
   if (protocol >= 4) {
     SIMPUL_RETURN_IF_ERROR(FillEpoch(store, node_id, req, &reply));

@@ -17,6 +17,7 @@
 #include "schema/migrations.h"
 #include "sync/hlc.h"
 #include "sync/merge.h"
+#include "sync/wire/messages.h"
 #include "tests/support/memory_db.h"
 
 namespace simpul::sync {

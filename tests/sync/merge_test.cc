@@ -21,8 +21,6 @@ namespace {
 
 using schema::Db;
 using schema::Value;
-using wire::Change;
-using wire::FieldChange;
 
 constexpr uint64_t kT = 1'700'000'000'000ULL;
 const std::string kVillage = "35.10.01.2001";
@@ -268,7 +266,7 @@ TEST_CASE("a snapshot never moves a field back; a newer one is taken without con
   MustApply(db, Make(v1, "households", row, {F("address", T("one")), F("rt", T("001"))}));
   MustApply(db, Make(v2, "households", row, {F("address", T("two"), v1)}));
 
-  ApplyResult older = MustApply(db, Make(v1, "households", row, {F("address", T("one"))}, kVillage, wire::kFlagSnapshot),
+  ApplyResult older = MustApply(db, Make(v1, "households", row, {F("address", T("one"))}, kVillage, kFlagSnapshot),
                                 Role::kHub);
   CHECK(older.conflicts.empty());
   CHECK(older.applied.empty());
@@ -277,7 +275,7 @@ TEST_CASE("a snapshot never moves a field back; a newer one is taken without con
 
   // Newer, with a base this replica never had: taken, no conflict.
   ApplyResult newer = MustApply(
-      db, Make(v3, "households", row, {F("address", T("three"), V(0, "node-z"))}, kVillage, wire::kFlagSnapshot),
+      db, Make(v3, "households", row, {F("address", T("three"), V(0, "node-z"))}, kVillage, kFlagSnapshot),
       Role::kHub);
   CHECK(newer.conflicts.empty());
   CHECK(Cell(db, "households", row, "address") == T("three"));
@@ -291,7 +289,7 @@ TEST_CASE("a repair overwrites even with a lower version") {
   const std::string v1 = V(1, "node-a"), v5 = V(5, "node-a");
   MustApply(db, Make(v5, "households", row, {F("address", T("diverged")), F("rt", T("009"))}));
   ApplyResult r = MustApply(
-      db, Make(v1, "households", row, {F("address", T("hub state"))}, kVillage, wire::kFlagRepair), Role::kHub);
+      db, Make(v1, "households", row, {F("address", T("hub state"))}, kVillage, kFlagRepair), Role::kHub);
   CHECK(r.conflicts.empty());
   CHECK(Cell(db, "households", row, "address") == T("hub state"));
   CHECK(FieldVersion(db, "households", row, "address") == v1);
@@ -299,13 +297,13 @@ TEST_CASE("a repair overwrites even with a lower version") {
 }
 
 TEST_CASE("only the hub sends snapshots, repairs and scope-outs to a hub") {
-  for (uint8_t flags : {uint8_t{wire::kFlagSnapshot}, uint8_t{wire::kFlagRepair}, uint8_t{wire::kFlagScopeOut}}) {
+  for (uint8_t flags : {uint8_t{kFlagSnapshot}, uint8_t{kFlagRepair}, uint8_t{kFlagScopeOut}}) {
     CAPTURE(static_cast<int>(flags));
     Db db = NewDb();
     const std::string row = NewRow();
     MustApply(db, Make(V(1, "node-a"), "households", row, {F("address", T("kept"))}));
     std::vector<FieldChange> fields;
-    if (flags != wire::kFlagScopeOut) fields.push_back(F("address", T("forced")));
+    if (flags != kFlagScopeOut) fields.push_back(F("address", T("forced")));
     Status st = TryApply(db, Make(V(2, "node-b"), "households", row, fields, kVillage, flags), Role::kVillage, kVillage);
     CHECK(st.code() == Code::kPermissionDenied);
     CHECK(Cell(db, "households", row, "address") == T("kept"));
@@ -497,17 +495,17 @@ TEST_CASE("a scope-out drops the row and its field versions") {
   MustApply(db, Make(V(1, "node-a"), "persons", other, {F("name", T("Ani"))}));
   REQUIRE(VersionCount(db, row) == 2);
   // From a village: refused.
-  CHECK(TryApply(db, Make(V(2, "node-a"), "persons", row, {}, kVillage, wire::kFlagScopeOut), Role::kVillage).code() ==
+  CHECK(TryApply(db, Make(V(2, "node-a"), "persons", row, {}, kVillage, kFlagScopeOut), Role::kVillage).code() ==
         Code::kPermissionDenied);
   CHECK(RowCount(db, "persons", row) == 1);
   // From the hub: dropped with its versions; the other row stays.
-  MustApply(db, Make(V(2, kHubId), "persons", row, {}, kVillage, wire::kFlagScopeOut), Role::kHub);
+  MustApply(db, Make(V(2, kHubId), "persons", row, {}, kVillage, kFlagScopeOut), Role::kHub);
   CHECK(RowCount(db, "persons", row) == 0);
   CHECK(VersionCount(db, row) == 0);
   CHECK(RowCount(db, "persons", other) == 1);
   CHECK(VersionCount(db, other) == 1);
   // The row may come back later (moved back in) as if new.
-  ApplyResult back = MustApply(db, Make(V(1, "node-a"), "persons", row, {F("name", T("Budi"))}, kVillage, wire::kFlagSnapshot),
+  ApplyResult back = MustApply(db, Make(V(1, "node-a"), "persons", row, {F("name", T("Budi"))}, kVillage, kFlagSnapshot),
                                Role::kHub);
   CHECK(back.row_created);
   CHECK(Cell(db, "persons", row, "name") == T("Budi"));
