@@ -1,5 +1,7 @@
 // A small streaming JSON writer for machine-readable CLI output (--json).
 // It escapes strings per RFC 8259 and tracks commas; it does not parse.
+// Not Boost.JSON's serializer: schema/ uses no Boost, and this streams
+// without building a DOM value first.
 #ifndef SIMPUL_SCHEMA_JSON_WRITER_H_
 #define SIMPUL_SCHEMA_JSON_WRITER_H_
 

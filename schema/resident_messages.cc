@@ -167,6 +167,8 @@ std::string ClickToChatUrl(const ResidentMessage& m) {
   for (char c : m.phone)
     if (c >= '0' && c <= '9') digits += c;
   std::string url = "https://wa.me/" + digits + "?text=";
+  // Its own percent-encoder (RFC 3986 unreserved kept), not web::PercentEncode
+  // (Boost.URL): schema/ uses no Boost and sits below web/.
   static const char* kHex = "0123456789ABCDEF";
   for (unsigned char c : m.text) {
     bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||

@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages Simpul needs, only those missing.
 # Idempotent; needs root (or sudo) only when something must be installed.
 set -euo pipefail
-packages=(cmake make ninja-build g++ pkg-config ccache python3 libsqlite3-dev libssl-dev libboost1.81-dev libboost-json1.81-dev
+packages=(cmake make ninja-build g++ pkg-config ccache python3 libsqlite3-dev libssl-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
           libcereal-dev libsodium-dev libzstd-dev doctest-dev
           clang libclang-rt-14-dev  # clang + libFuzzer/sanitizer runtimes, for tools/fuzz.sh
           lld  # the linker (CMakeLists.txt): faster links of the sanitized test executables

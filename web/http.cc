@@ -1,5 +1,11 @@
 #include "web/http.h"
 
+// Boost.URL does the percent-coding; this is its only translation unit in
+// simpul_web (nothing Boost in web/http.h).
+#include <boost/url/encode.hpp>
+#include <boost/url/pct_string_view.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include <algorithm>
 #include <cctype>
 
@@ -24,12 +30,7 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+boost::urls::string_view UrlView(std::string_view s) { return boost::urls::string_view(s.data(), s.size()); }
 
 }  // namespace
 
@@ -102,39 +103,23 @@ std::string_view HttpResponse::HeaderValue(std::string_view name) const {
 
 bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
   out->clear();
-  out->reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      int hi = HexDigit(in[i + 1]), lo = HexDigit(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      c = static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      c = ' ';
-    }
-    if (c == '\0') return false;
-    out->push_back(c);
-  }
-  return true;
+  // Checks every '%' escape (two hex digits); other bytes pass as they are.
+  auto checked = boost::urls::make_pct_string_view(UrlView(in));
+  if (!checked) return false;
+  boost::urls::encoding_opts options;
+  options.space_as_plus = plus_is_space;
+  *out = checked->decode(options);
+  return out->find('\0') == std::string::npos;  // a NUL, sent raw or as %00, ends C strings downstream
 }
 
 std::string PercentEncode(std::string_view in) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : in) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
+  return boost::urls::encode(UrlView(in), boost::urls::unreserved_chars);  // upper-case hex, ' ' as %20
 }
 
+// The split on '&' and '=' stays here: Boost.URL's parse_query refuses the
+// whole query for one bad escape or one raw byte RFC 3986 does not allow
+// ('|', a space, UTF-8), where browsers send such bytes and we skip only the
+// pair at fault.
 std::map<std::string, std::string> ParseQuery(std::string_view query) {
   std::map<std::string, std::string> out;
   while (!query.empty()) {

@@ -1,209 +1,149 @@
 #include "web/json.h"
 
+// The only Boost translation unit of simpul_web: basic_parser is Boost.JSON's
+// event (SAX) parser, so a body is checked as it is read and no DOM is built
+// for what is refused anyway.
+#include <boost/json/basic_parser_impl.hpp>
+
+#include <new>
+
 namespace simpul::web {
-namespace {
+namespace json = boost::json;
 
-class Parser {
+// The handler basic_parser calls for each event of one body. It accepts one
+// flat object and stops the parse at the first thing it refuses, keeping
+// what that was in problem(): Boost.JSON's own error code cannot say
+// "duplicate key". Events it refuses return false with `ec` set, as
+// basic_parser requires.
+class JsonObject::Reader {
  public:
-  explicit Parser(std::string_view t) : t_(t) {}
+  // Limits basic_parser enforces; the body is already bounded by kMaxJsonBody.
+  static constexpr std::size_t max_object_size = kMaxJsonBody;
+  static constexpr std::size_t max_array_size = kMaxJsonBody;
+  static constexpr std::size_t max_key_size = kMaxJsonBody;
+  static constexpr std::size_t max_string_size = kMaxJsonBody;
 
-  Status Fail(const std::string& what) const {
-    return Status::InvalidArgument("request body: " + what + " at byte " + std::to_string(i_)).WithField("body");
-  }
-  void Space() {
-    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\t' || t_[i_] == '\n' || t_[i_] == '\r')) ++i_;
-  }
-  bool Eat(char c) {
-    Space();
-    if (i_ < t_.size() && t_[i_] == c) {
-      ++i_;
-      return true;
-    }
-    return false;
-  }
-  bool AtEnd() {
-    Space();
-    return i_ == t_.size();
-  }
-  char Peek() {
-    Space();
-    return i_ < t_.size() ? t_[i_] : '\0';
-  }
+  explicit Reader(std::map<std::string, Value>* values) : values_(values) {}
 
-  Status ReadString(std::string* out) {
-    if (!Eat('"')) return Fail("expected a string");
-    out->clear();
-    while (i_ < t_.size()) {
-      char c = t_[i_++];
-      if (c == '"') {
-        if (!IsValidUtf8(*out)) return Fail("a string is not valid UTF-8");
-        return Status::Ok();
-      }
-      if (static_cast<unsigned char>(c) < 0x20) return Fail("a control character inside a string");
-      if (c != '\\') {
-        out->push_back(c);
-        continue;
-      }
-      if (i_ >= t_.size()) break;
-      char e = t_[i_++];
-      switch (e) {
-        case '"': out->push_back('"'); break;
-        case '\\': out->push_back('\\'); break;
-        case '/': out->push_back('/'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
-        case 'n': out->push_back('\n'); break;
-        case 'r': out->push_back('\r'); break;
-        case 't': out->push_back('\t'); break;
-        case 'u': {
-          uint32_t cp;
-          SIMPUL_RETURN_IF_ERROR(Hex4(&cp));
-          if (cp >= 0xD800 && cp <= 0xDBFF) {  // a high surrogate needs its low half
-            uint32_t lo;
-            if (i_ + 1 >= t_.size() || t_[i_] != '\\' || t_[i_ + 1] != 'u') return Fail("a lone surrogate");
-            i_ += 2;
-            SIMPUL_RETURN_IF_ERROR(Hex4(&lo));
-            if (lo < 0xDC00 || lo > 0xDFFF) return Fail("a lone surrogate");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return Fail("a lone surrogate");
-          }
-          if (cp == 0) return Fail("a NUL character");
-          Utf8(cp, out);
-          break;
-        }
-        default: return Fail("an unknown escape");
-      }
-    }
-    return Fail("an unterminated string");
+  const std::string& problem() const { return problem_; }
+  bool saw_object() const { return depth_ > 0 || closed_; }
+
+  bool on_document_begin(json::error_code&) { return true; }
+  bool on_document_end(json::error_code&) { return true; }
+  bool on_object_begin(json::error_code& ec) {
+    if (depth_ > 0) return Refuse(ec, "nested objects and arrays are not accepted");
+    ++depth_;
+    return true;
+  }
+  bool on_object_end(std::size_t, json::error_code&) {
+    --depth_;
+    closed_ = true;
+    return true;
+  }
+  bool on_array_begin(json::error_code& ec) {
+    return Refuse(ec, depth_ == 0 ? "expected a JSON object" : "nested objects and arrays are not accepted");
+  }
+  bool on_array_end(std::size_t, json::error_code&) { return true; }
+
+  // Keys and strings may come in parts; the last part ends them.
+  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+    key_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
+    key_.append(s.data(), s.size());
+    return key_.find('\0') == std::string::npos || Refuse(ec, "a NUL character in a key");
+  }
+  bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
+    text_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_string(json::string_view s, std::size_t, json::error_code& ec) {
+    text_.append(s.data(), s.size());
+    return Add(Kind::kString, ec);
   }
 
-  Status Hex4(uint32_t* cp) {
-    if (i_ + 4 > t_.size()) return Fail("a short \\u escape");
-    *cp = 0;
-    for (int k = 0; k < 4; ++k) {
-      char c = t_[i_++];
-      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-      if (d < 0) return Fail("a bad \\u escape");
-      *cp = *cp * 16 + static_cast<uint32_t>(d);
-    }
-    return Status::Ok();
-  }
+  // Numbers are kept only as "a number": no request reads one. Their text is
+  // checked by Boost.JSON; out-of-range values arrive as doubles (inf).
+  bool on_number_part(json::string_view, json::error_code&) { return true; }
+  bool on_int64(std::int64_t, json::string_view, json::error_code& ec) { return Add(Kind::kNumber, ec); }
+  bool on_uint64(std::uint64_t, json::string_view, json::error_code& ec) { return Add(Kind::kNumber, ec); }
+  bool on_double(double, json::string_view, json::error_code& ec) { return Add(Kind::kNumber, ec); }
+  bool on_bool(bool, json::error_code& ec) { return Add(Kind::kBool, ec); }
+  bool on_null(json::error_code& ec) { return Add(Kind::kNull, ec); }
 
-  static void Utf8(uint32_t cp, std::string* out) {
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
-  Status ReadScalar(std::string* text) {
-    Space();
-    size_t start = i_;
-    for (const char* lit : {"true", "false", "null"}) {
-      std::string_view l(lit);
-      if (t_.substr(i_, l.size()) == l) {
-        i_ += l.size();
-        *text = std::string(l);
-        return Status::Ok();
-      }
-    }
-    // A number: -?digits(.digits)?([eE][+-]?digits)?
-    if (i_ < t_.size() && t_[i_] == '-') ++i_;
-    size_t digits = i_;
-    while (i_ < t_.size() && t_[i_] >= '0' && t_[i_] <= '9') ++i_;
-    if (i_ == digits) return Fail("expected a value (string, number, true, false or null)");
-    if (i_ < t_.size() && t_[i_] == '.') {
-      ++i_;
-      size_t frac = i_;
-      while (i_ < t_.size() && t_[i_] >= '0' && t_[i_] <= '9') ++i_;
-      if (i_ == frac) return Fail("a malformed number");
-    }
-    if (i_ < t_.size() && (t_[i_] == 'e' || t_[i_] == 'E')) {
-      ++i_;
-      if (i_ < t_.size() && (t_[i_] == '+' || t_[i_] == '-')) ++i_;
-      size_t exp = i_;
-      while (i_ < t_.size() && t_[i_] >= '0' && t_[i_] <= '9') ++i_;
-      if (i_ == exp) return Fail("a malformed number");
-    }
-    *text = std::string(t_.substr(start, i_ - start));
-    return Status::Ok();
-  }
-
-  size_t pos() const { return i_; }
+  // Comments are off in the parse options, so these never come.
+  bool on_comment_part(json::string_view, json::error_code&) { return true; }
+  bool on_comment(json::string_view, json::error_code&) { return true; }
 
  private:
-  std::string_view t_;
-  size_t i_ = 0;
+  // One value of the object, under the key read just before it.
+  bool Add(Kind kind, json::error_code& ec) {
+    if (depth_ == 0) return Refuse(ec, "expected a JSON object");
+    if (text_.find('\0') != std::string::npos) return Refuse(ec, "a NUL character");
+    if (values_->count(key_)) return Refuse(ec, "key '" + key_ + "' given twice");
+    values_->emplace(std::move(key_), Value{kind, std::move(text_)});
+    key_.clear();
+    text_.clear();
+    return true;
+  }
+
+  bool Refuse(json::error_code& ec, std::string what) {
+    problem_ = std::move(what);
+    ec = json::error::syntax;  // stops the parser; problem_ says why
+    return false;
+  }
+
+  std::map<std::string, Value>* values_;  // the JsonObject being filled; outlives the reader
+  std::string key_, text_;
+  int depth_ = 0;
+  bool closed_ = false;
+  std::string problem_;
 };
 
-}  // namespace
+namespace {
 
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
-    else return false;
-    if (i + n >= s.size()) return false;
-    for (size_t k = 1; k <= n; ++k) {
-      auto d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += n + 1;
-  }
-  return true;
+Status Fail(const std::string& what, std::size_t at) {
+  return Status::InvalidArgument("request body: " + what + " at byte " + std::to_string(at)).WithField("body");
 }
+
+// Boost.JSON's error, in the words of a request body's problem. `at` is
+// where the parser stopped (at the offending byte for bad UTF-8).
+std::string Describe(const json::error_code& ec, std::string_view text, std::size_t at, bool saw_object) {
+  if (ec == json::error::incomplete) return saw_object ? "the text ends inside the object" : "expected a JSON object";
+  if (ec == json::error::syntax && at < text.size() && static_cast<unsigned char>(text[at]) >= 0x80)
+    return "invalid UTF-8";
+  if (ec == json::error::syntax && !saw_object) return "expected a JSON object";
+  if (ec == json::error::illegal_leading_surrogate || ec == json::error::illegal_trailing_surrogate ||
+      ec == json::error::expected_utf16_escape)
+    return "a lone surrogate";
+  if (ec == json::error::expected_hex_digit) return "a bad \\u escape";
+  if (ec == json::error::exponent_overflow) return "a number's exponent is too large";
+  if (ec == json::error::too_deep) return "nested objects and arrays are not accepted";
+  return "malformed JSON (" + ec.message() + ")";
+}
+
+}  // namespace
 
 Result<JsonObject> JsonObject::Parse(std::string_view text) {
   if (text.size() > kMaxJsonBody)
     return Status::ResourceExhausted("request body over " + std::to_string(kMaxJsonBody) + " bytes").WithField("body");
-  Parser p(text);
   JsonObject out;
-  if (!p.Eat('{')) return p.Fail("expected a JSON object");
-  if (!p.Eat('}')) {
-    for (;;) {
-      std::string key;
-      SIMPUL_RETURN_IF_ERROR(p.ReadString(&key));
-      if (!p.Eat(':')) return p.Fail("expected ':'");
-      Value v;
-      char next = p.Peek();
-      if (next == '"') {
-        v.kind = Kind::kString;
-        SIMPUL_RETURN_IF_ERROR(p.ReadString(&v.text));
-      } else if (next == '{' || next == '[') {
-        return p.Fail("nested objects and arrays are not accepted");
-      } else {
-        SIMPUL_RETURN_IF_ERROR(p.ReadScalar(&v.text));
-        v.kind = v.text == "null" ? Kind::kNull : v.text == "true" || v.text == "false" ? Kind::kBool : Kind::kNumber;
-      }
-      if (!out.values_.emplace(key, std::move(v)).second) return p.Fail("key '" + key + "' given twice");
-      if (p.Eat(',')) continue;
-      if (p.Eat('}')) break;
-      return p.Fail("expected ',' or '}'");
-    }
+  json::parse_options options;  // standard JSON: no comments, no trailing commas, UTF-8 checked
+  options.max_depth = 2;        // the reader refuses depth 2 first; this bounds the parser's own stack
+  json::basic_parser<Reader> parser(options, &out.values_);
+  json::error_code ec;
+  std::size_t used = 0;
+  try {
+    used = parser.write_some(/*more=*/false, text.data(), text.size(), ec);
+  } catch (const std::bad_alloc&) {
+    return Status::ResourceExhausted("request body: out of memory while reading it").WithField("body");
   }
-  if (!p.AtEnd()) return p.Fail("text after the object");
+  const Reader& reader = parser.handler();
+  if (!reader.problem().empty()) return Fail(reader.problem(), used);
+  if (ec) return Fail(Describe(ec, text, used, reader.saw_object()), used);
+  // basic_parser stops after one complete value (and the spaces after it).
+  if (used != text.size()) return Fail("text after the object", used);
   return out;
 }
 

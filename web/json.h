@@ -3,10 +3,12 @@
 // accepts one flat object whose values are strings, numbers, booleans or
 // null (all the API's requests need) and refuses anything else.
 //
-// Request bodies are hostile: the size is bounded before parsing, every
-// string must be valid UTF-8 after unescaping, \u escapes (with surrogate
-// pairs) are decoded, duplicate keys and NUL characters are refused, and the
-// error names what was wrong.
+// Request bodies are hostile: the size is bounded before parsing; Boost.JSON
+// (json.cc, the only Boost translation unit here) checks the grammar, UTF-8
+// and \u escapes with their surrogate pairs; nested values, duplicate keys
+// and NUL characters are refused as they arrive; the error names what was
+// wrong. Replies stay with schema::JsonWriter: schema/ must not use Boost,
+// and Boost.JSON's serializer would need a DOM value per reply.
 //
 // Thread-safety: values; Parse is pure.
 #ifndef SIMPUL_WEB_JSON_H_
@@ -42,13 +44,11 @@ class JsonObject {
   enum class Kind { kString, kNumber, kBool, kNull };
   struct Value {
     Kind kind;
-    std::string text;  // the string, or the number's / literal's text
+    std::string text;  // the string; empty for the other kinds (no caller reads them)
   };
+  class Reader;  // the Boost.JSON event handler that fills values_ (json.cc)
   std::map<std::string, Value> values_;
 };
-
-// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates).
-bool IsValidUtf8(std::string_view s);
 
 }  // namespace simpul::web
 

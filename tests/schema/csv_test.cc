@@ -119,6 +119,7 @@ TEST_CASE("csv: UTF-8 validity") {
   CHECK_FALSE(IsValidUtf8("\xED\xA0\x80"));            // a UTF-16 surrogate
   CHECK_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));        // above U+10FFFF
   CHECK_FALSE(IsValidUtf8("\xE2\x82"));                // cut short
+  CHECK_FALSE(IsValidUtf8("\xF8\x88\x80\x80\x80"));    // no 5-byte forms
 }
 
 TEST_CASE("csv: decoding the file's bytes") {

@@ -1,10 +1,7 @@
-// web/escape.h and web/http.h: what the server writes into HTML and
-// headers, and what it reads from targets and cookies.
+// web/escape.h: what the server writes into HTML and headers.
 #include "web/escape.h"
 
 #include <doctest/doctest.h>
-
-#include "web/http.h"
 
 namespace simpul::web {
 namespace {
@@ -32,48 +29,6 @@ TEST_CASE("ContentDisposition: a safe ASCII name, the exact name in filename*") 
         "inline; filename=\"Kartu Keluarga Ba'u __.pdf\"; filename*=UTF-8''Kartu%20Keluarga%20Ba%27u%20%C3%A9.pdf");
   CHECK(ContentDisposition("inline", "") == "inline; filename=\"document\"");
   CHECK(ContentDisposition("inline", "..") == "inline; filename=\"document\"");
-}
-
-TEST_CASE("requests: path, query, cookies, headers in any case, peer address") {
-  HttpRequest r;
-  r.target = "/api/v1/applications?q=Ba%27u+Siti&status=submitted&bad=%zz&q=second";
-  r.headers = {{"cookie", "a=1; simpul_session=abc; b=\"q\""}, {"x-csrf-token", "T"}};
-  r.peer = "127.0.0.1:5432";
-  CHECK(r.Path() == "/api/v1/applications");
-  CHECK(r.Query("q") == "Ba'u Siti");  // the first of repeated keys
-  CHECK(r.Query("status") == "submitted");
-  CHECK(r.Query("bad").empty());
-  CHECK(r.Query("missing").empty());
-  CHECK(r.Cookie("simpul_session") == "abc");
-  CHECK(r.Cookie("b") == "q");
-  CHECK(r.Cookie("simpul").empty());
-  CHECK(r.HeaderValue("X-CSRF-Token") == "T");
-  CHECK(r.PeerAddress() == "127.0.0.1");
-  r.peer = "[::1]:8470";
-  CHECK(r.PeerAddress() == "::1");
-}
-
-TEST_CASE("percent-decoding refuses malformed escapes and NUL") {
-  std::string out;
-  CHECK(PercentDecode("a%20b+c", true, &out));
-  CHECK(out == "a b c");
-  CHECK(PercentDecode("a+b", false, &out));
-  CHECK(out == "a+b");
-  CHECK_FALSE(PercentDecode("%", false, &out));
-  CHECK_FALSE(PercentDecode("%2", false, &out));
-  CHECK_FALSE(PercentDecode("%g0", false, &out));
-  CHECK_FALSE(PercentDecode("a%00", false, &out));
-  CHECK(PercentEncode("Ba'u é/") == "Ba%27u%20%C3%A9%2F");
-}
-
-TEST_CASE("responses: Set replaces, Add appends, names are case-insensitive") {
-  HttpResponse r;
-  r.Set("Content-Disposition", "inline").Set("content-disposition", "attachment");
-  r.Add("Set-Cookie", "a=1").Add("set-cookie", "b=2");
-  CHECK(r.HeaderValue("CONTENT-DISPOSITION") == "attachment");
-  int cookies = 0;
-  for (const auto& h : r.headers) cookies += h.name == "set-cookie";
-  CHECK(cookies == 2);
 }
 
 }  // namespace
