@@ -87,14 +87,6 @@ std::vector<std::vector<std::string>> ParseCsv(const std::string& t) {
 
 // --- the operator's side -------------------------------------------------------
 
-std::string Describe(const std::vector<std::string>& args, const ProcessResult& r) {
-  std::ostringstream o;
-  o << "$ simpul-node";
-  for (const auto& a : args) o << " " << a;
-  o << "\n[exit " << r.exit_code << (r.signal ? " signal " + std::to_string(r.signal) : "") << "]\n"
-    << "stdout: " << r.out << "\nstderr: " << r.err;
-  return o.str();
-}
 
 // One village office: a data directory and the binary.
 class Village {
@@ -113,7 +105,7 @@ class Village {
                                   "XDG_DATA_HOME=", "SIMPUL_DATA="};
     e.insert(e.end(), env.begin(), env.end());
     ProcessResult r = Run(argv, e, 30);
-    last_ = Describe(args, r);
+    last_ = Describe("simpul-node", args, r);
     return r;
   }
   const std::string& last() const { return last_; }

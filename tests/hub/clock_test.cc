@@ -12,6 +12,7 @@
 #include "hub/store.h"
 #include "hub/audit.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/memory_db.h"
 
 namespace simpul::hub {
 namespace {
@@ -26,18 +27,7 @@ class FakeClock : public sync::Clock {
   uint64_t now;
 };
 
-std::vector<std::string> Column(HubStore& s, const std::string& sql) {
-  auto st = s.db().Prepare(sql);
-  REQUIRE(st.ok());
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = st->Step();
-    REQUIRE(row.ok());
-    if (!*row) break;
-    out.push_back(st->Text(0));
-  }
-  return out;
-}
+std::vector<std::string> Column(HubStore& s, const std::string& sql) { return simpul::testing::QueryColumn(s.db(), sql); }
 
 TEST_CASE("hub clock: the serving hub and an operator's command never repeat or reorder a stamp") {
   testing::TempDir dir;

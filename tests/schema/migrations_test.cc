@@ -56,16 +56,8 @@ std::vector<std::string> SchemaSnapshot(Db& db) {
 }
 
 std::set<std::string> TableNames(Db& db) {
-  auto st = db.Prepare("SELECT name FROM sqlite_master WHERE type='table'");
-  REQUIRE(st.ok());
-  std::set<std::string> out;
-  for (;;) {
-    auto row = st->Step();
-    REQUIRE(row.ok());
-    if (!*row) break;
-    out.insert(st->Text(0));
-  }
-  return out;
+  auto names = testing::QueryColumn(db, "SELECT name FROM sqlite_master WHERE type='table'");
+  return {names.begin(), names.end()};
 }
 
 const std::set<std::string> kV1Tables = {"meta", "regions", "indicator_sets"};

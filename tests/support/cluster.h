@@ -87,14 +87,6 @@ inline bool WaitFor(const std::function<bool()>& pred, double seconds, int step_
   }
 }
 
-inline std::string Describe(const std::string& bin, const std::vector<std::string>& args, const ProcessResult& r) {
-  std::ostringstream o;
-  o << "$ " << bin;
-  for (const auto& a : args) o << " " << a;
-  o << "\n[exit " << r.exit_code << (r.signal ? " signal " + std::to_string(r.signal) : "") << "]\n"
-    << "stdout: " << r.out << "\nstderr: " << r.err;
-  return o.str();
-}
 
 // Read-only SQL over a store (hub.db, simpul.db): every row, each column as
 // "<type>:<text>" so that NULL, 1 and '1' stay distinct.

@@ -2,6 +2,7 @@
 #ifndef SIMPUL_TESTS_SUPPORT_PROCESS_H_
 #define SIMPUL_TESTS_SUPPORT_PROCESS_H_
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,16 @@ class Background {
  private:
   int pid_ = -1;
 };
+
+// A command and what came of it, for a failing check's message.
+inline std::string Describe(const std::string& bin, const std::vector<std::string>& args, const ProcessResult& r) {
+  std::ostringstream o;
+  o << "$ " << bin;
+  for (const auto& a : args) o << " " << a;
+  o << "\n[exit " << r.exit_code << (r.signal ? " signal " + std::to_string(r.signal) : "") << "]\n"
+    << "stdout: " << r.out << "\nstderr: " << r.err;
+  return o.str();
+}
 
 }  // namespace simpul::testing
 

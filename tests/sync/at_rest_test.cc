@@ -13,6 +13,7 @@
 #include "sync/blobs.h"
 #include "sync/crypto/at_rest.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/memory_db.h"
 
 namespace simpul::sync::crypto {
 namespace {
@@ -330,17 +331,7 @@ TEST_CASE("encrypted database: a crash leaves a WAL that recovers to the last co
   }
 }
 
-std::string Sha(const std::string& data) {
-  unsigned char d[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(d, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
-}
+std::string Sha(const std::string& data) { return testing::Sha256Hex(data); }
 
 TEST_CASE("sealed documents: resumable, verified, readable at any offset, and opaque on disk") {
   REQUIRE(sodium_init() >= 0);

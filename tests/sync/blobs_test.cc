@@ -6,21 +6,12 @@
 
 #include "sync/blobs.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/memory_db.h"
 
 namespace simpul::sync {
 namespace {
 
-std::string Sha(const std::string& data) {
-  unsigned char d[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(d, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
-}
+std::string Sha(const std::string& data) { return testing::Sha256Hex(data); }
 
 std::string Bytes(size_t n, unsigned seed) {
   std::string s(n, '\0');

@@ -18,7 +18,7 @@
 #include "sync/hlc.h"
 #include "sync/merge.h"
 #include "sync/wire/messages.h"
-#include "tests/support/memory_db.h"
+#include "tests/support/change_fixture.h"
 
 namespace simpul::sync {
 namespace {
@@ -27,17 +27,13 @@ using schema::Db;
 using schema::Value;
 using wire::Change;
 
-constexpr uint64_t kT = 1'700'000'000'000ULL;
-const std::string kVillage = "35.10.01.2001";
-const std::string kOtherVillage = "35.10.01.2002";
-const std::string kHubId = "hub-0011223344556677";
+using testing::kHubId;
+using testing::kOtherVillage;
+using testing::kT;
+using testing::kVillage;
+using testing::NewDb;
+using testing::V;
 
-Db NewDb() {
-  REQUIRE(sodium_init() >= 0);
-  return testing::MigratedMemoryDb();
-}
-
-std::string V(uint64_t ms, const std::string& node) { return Hlc::FormatVersion(Stamp::Make(kT + ms, 0), node); }
 
 void Apply(Db& db, const Change& c) {
   Merger m(db);

@@ -14,7 +14,7 @@
 #include "schema/ids.h"
 #include "schema/migrations.h"
 #include "sync/hlc.h"
-#include "tests/support/memory_db.h"
+#include "tests/support/change_fixture.h"
 
 namespace simpul::sync {
 namespace {
@@ -22,20 +22,13 @@ namespace {
 using schema::Db;
 using schema::Value;
 
-constexpr uint64_t kT = 1'700'000'000'000ULL;
-const std::string kVillage = "35.10.01.2001";
-const std::string kOtherVillage = "35.10.01.2002";
-const std::string kHubId = "hub-0011223344556677";
+using testing::kHubId;
+using testing::kOtherVillage;
+using testing::kT;
+using testing::kVillage;
+using testing::NewDb;
+using testing::V;
 
-Db NewDb() {
-  REQUIRE(sodium_init() >= 0);
-  return testing::MigratedMemoryDb();
-}
-
-// A version stamped `ms` after kT by `node`.
-std::string V(uint64_t ms, const std::string& node, uint32_t counter = 0) {
-  return Hlc::FormatVersion(Stamp::Make(kT + ms, counter), node);
-}
 
 std::string NewRow(uint64_t ms = 0) { return schema::NewRowId(kT + ms); }
 
