@@ -63,13 +63,20 @@ void PersonWarnings(NodeStore& store, const std::string& id, std::vector<FieldWr
   sync::AddPersonWarnings(Context(store), id, fields, warnings);
 }
 
+// Inside the caller's transaction.
+Result<Written> WriteFieldsIn(NodeStore& store, Entity e, const std::string& id,
+                              const std::vector<FieldWrite>& fields, std::vector<schema::Warning> warnings) {
+  const schema::TableDef* table = schema::FindTable(EntityTable(e));
+  SIMPUL_ASSIGN_OR_RETURN(auto out, store.writer().Write(*table, id, store.village(), fields));
+  return Written{id, std::move(warnings), out.fields_changed};
+}
+
 Result<Written> WriteFields(NodeStore& store, Entity e, const std::string& id,
                             std::vector<FieldWrite> fields, std::vector<schema::Warning> warnings) {
-  const schema::TableDef* table = schema::FindTable(EntityTable(e));
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
-  SIMPUL_ASSIGN_OR_RETURN(auto out, store.writer().Write(*table, id, store.village(), fields));
+  SIMPUL_ASSIGN_OR_RETURN(auto out, WriteFieldsIn(store, e, id, fields, std::move(warnings)));
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
-  return Written{id, std::move(warnings), out.fields_changed};
+  return out;
 }
 
 Status AppendEvent(NodeStore& store, const std::string& subject, const char* subject_kind,
@@ -105,6 +112,9 @@ Status AppendApplicationEvent(NodeStore& store, const std::string& app_id, const
 }
 
 Result<Written> CreateRecord(NodeStore& store, Entity e, const Options& opts) {
+  // One transaction from the first check to the commit: the checks' reads
+  // see what the write builds on, and cost no read transactions of their own.
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
   std::vector<schema::Warning> warnings;
   SIMPUL_ASSIGN_OR_RETURN(auto fields, BuildFields(store, e, opts, true, &warnings));
   if (e == Entity::kPerson) PersonWarnings(store, "", fields, &warnings);
@@ -121,11 +131,14 @@ Result<Written> CreateRecord(NodeStore& store, Entity e, const Options& opts) {
     if (!FindValue(fields, "urgency")) fields.push_back({"urgency", std::string("normal")});
     fields.push_back({"created_at", UtcNow(store)});
   }
-  return WriteFields(store, e, schema::NewRowId(store.NowMs()), std::move(fields),
-                     std::move(warnings));
+  SIMPUL_ASSIGN_OR_RETURN(auto out, WriteFieldsIn(store, e, schema::NewRowId(store.NowMs()), fields,
+                                                  std::move(warnings)));
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  return out;
 }
 
 Result<Written> EditRecord(NodeStore& store, Entity e, const std::string& id, const Options& opts) {
+  SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));  // as in CreateRecord
   SIMPUL_RETURN_IF_ERROR(RequireExists(store, e, id));
   std::vector<schema::Warning> warnings;
   SIMPUL_ASSIGN_OR_RETURN(auto fields, BuildFields(store, e, opts, false, &warnings));
@@ -143,7 +156,9 @@ Result<Written> EditRecord(NodeStore& store, Entity e, const std::string& id, co
           .WithMsg(MsgId::kNotEditable, {id, state.status});
   }
   if (e == Entity::kPerson) PersonWarnings(store, id, fields, &warnings);
-  return WriteFields(store, e, id, std::move(fields), std::move(warnings));
+  SIMPUL_ASSIGN_OR_RETURN(auto out, WriteFieldsIn(store, e, id, fields, std::move(warnings)));
+  SIMPUL_RETURN_IF_ERROR(txn.Commit());
+  return out;
 }
 
 Result<Row> ReadRecord(NodeStore& store, Entity e, const std::string& id) {

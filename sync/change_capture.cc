@@ -97,9 +97,14 @@ Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const st
   // past its stamps (read under the write lock) so versions stay unique; and
   // a write must be newer than what it overwrites, whatever our wall clock
   // says, or replicas could order it before its base.
+  int64_t data_version = -1;
   if (sink_ == ChangeSink::kOutbox) {
-    SIMPUL_ASSIGN_OR_RETURN(Stamp stored, LoadLastStamp(db_));
-    hlc_.Witness(stored);
+    SIMPUL_ASSIGN_OR_RETURN(data_version, db_.DataVersion());
+    if (data_version != seen_data_version_ || db_.TotalChanges() != seen_total_changes_) {
+      SIMPUL_ASSIGN_OR_RETURN(Stamp stored, LoadLastStamp(db_));
+      hlc_.Witness(stored);
+    }
+    seen_data_version_ = -1;  // until this write is complete
   }
   for (const auto& b : bases) {
     Stamp s;
@@ -157,6 +162,10 @@ Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const st
     }
     fv->Bind(1, tbl).Bind(2, row_id).Bind(3, f->field).Bind(4, version);
     SIMPUL_RETURN_IF_ERROR(fv->Run());
+  }
+  if (sink_ == ChangeSink::kOutbox) {
+    seen_data_version_ = data_version;
+    seen_total_changes_ = db_.TotalChanges();
   }
   out.change_id = version;
   out.fields_changed = static_cast<int>(changed.size());

@@ -75,6 +75,12 @@ class ChangeWriter {
   Role role_;
   ChangeSink sink_;
   uint32_t changelog_flags_;
+  // The store as this writer left it after its last write: while no other
+  // connection committed (data_version) and nothing else was written through
+  // this one (total changes), no stamp newer than hlc_'s can be stored, so
+  // the stored stamp is not read again (two queries per write saved).
+  int64_t seen_data_version_ = -1;
+  int64_t seen_total_changes_ = -1;
 };
 
 // True when `role` may write `owner`'s fields.

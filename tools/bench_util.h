@@ -10,6 +10,7 @@ namespace simpul::tools {
 inline constexpr const char* kBenchPassphrase = "bench-office-passphrase";
 
 double NowSeconds();           // monotonic
+double CpuSeconds();           // this process's CPU time (user + system)
 long PeakRssKb();              // this process's peak resident set
 std::string MachineSummary();  // cores, CPU model, date
 std::string MakeTempDir();

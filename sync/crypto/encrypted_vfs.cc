@@ -115,7 +115,19 @@ struct File {
   // AES-256-GCM through OpenSSL (keyed once per open; ~1.4x libsodium's).
   EVP_CIPHER_CTX* enc;
   EVP_CIPHER_CTX* dec;
-  uint8_t phys[kPhysPage];
+  // A WAL frame: its clear header, then its sealed page (`phys` points
+  // into it; for a database page only `phys` is used).
+  uint8_t frame[kFrameHeader + kPhysPage];
+  uint8_t* phys;
+  // SQLite writes each WAL frame as two writes, its header then its page:
+  // the header waits here (physical offset, -1: none) and goes out with its
+  // page in one pwrite, which halves the system calls per commit. Every
+  // other operation on the file writes a waiting header out first. A header
+  // written right after a read is not held: that is SQLite rewriting
+  // checksums (header-only writes, no page follows), and the last of them
+  // must not wait in memory past the commit.
+  int64_t held_at;
+  bool after_read;
   uint8_t plain[kPage];
   // Random nonces drawn 128 at a time: one getrandom() call per 128 page
   // writes instead of one per page (the nonces are just as random).
@@ -317,6 +329,16 @@ int VerifyDatabase(File* f) {
   return SQLITE_OK;
 }
 
+// Writes out a WAL frame header held by Write (see File::held_at).
+int FlushHeld(File* f) {
+  if (f->held_at < 0) return SQLITE_OK;
+  const int64_t at = f->held_at;
+  f->held_at = -1;
+  return f->real->pMethods->xWrite(f->real, f->frame, static_cast<int>(kFrameHeader), at);
+}
+
+// Seals `plain` as page s.index of its file and writes it; with the header
+// of its WAL frame when that is held (one write for the whole frame).
 int WritePage(File* f, const Segment& s, const uint8_t* plain) {
   if (f->nonces_left == 0) {
     randombytes_buf(f->nonces, sizeof f->nonces);
@@ -333,12 +355,21 @@ int WritePage(File* f, const Segment& s, const uint8_t* plain) {
   } else
     crypto_aead_xchacha20poly1305_ietf_encrypt(f->phys + kNonce, &n, plain, kPage, ad, sizeof ad, nullptr, f->phys,
                                                f->key);
+  if (f->held_at >= 0 && f->held_at + kFrameHeader == s.physical_start) {
+    const int64_t at = f->held_at;
+    f->held_at = -1;
+    return f->real->pMethods->xWrite(f->real, f->frame, static_cast<int>(kFrameHeader + kPhysPage), at);
+  }
+  int rc = FlushHeld(f);
+  if (rc != SQLITE_OK) return rc;
   return f->real->pMethods->xWrite(f->real, f->phys, kPhysPage, s.physical_start);
 }
 
 int Close(sqlite3_file* file) {
   File* f = reinterpret_cast<File*>(file);
+  int held = f->real->pMethods ? FlushHeld(f) : SQLITE_OK;
   int rc = f->real->pMethods ? f->real->pMethods->xClose(f->real) : SQLITE_OK;
+  if (rc == SQLITE_OK) rc = held;
   FreeCiphers(f);
   sodium_memzero(f->key, sizeof f->key);
   sodium_memzero(f->plain, sizeof f->plain);
@@ -349,6 +380,8 @@ int Read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
   File* f = reinterpret_cast<File*>(file);
   if (f->kind == Kind::kPlain) return f->real->pMethods->xRead(f->real, out, amount, offset);
   if (f->damage->load()) return SQLITE_IOERR_DATA;  // a damaged store is not read on
+  if (int rc = FlushHeld(f); rc != SQLITE_OK) return rc;
+  f->after_read = true;
   auto* dst = static_cast<uint8_t*>(out);
   // A read that starts at a WAL frame header and covers its page is crash
   // recovery (or checksum rewriting) reading whole frames: see the top.
@@ -382,17 +415,29 @@ int Write(sqlite3_file* file, const void* in_bytes, int amount, sqlite3_int64 of
   if (f->kind == Kind::kPlain) return f->real->pMethods->xWrite(f->real, in_bytes, amount, offset);
   if (f->damage->load()) return SQLITE_IOERR_DATA;  // nor written on
   const auto* src = static_cast<const uint8_t*>(in_bytes);
+  const bool after_read = f->after_read;
+  f->after_read = false;
   int64_t done = 0;
   while (done < amount) {
     Segment s = Locate(f->kind, offset + done);
     int64_t in = offset + done - s.logical_start;
     int64_t n = std::min<int64_t>(amount - done, s.length - in);
     int rc;
-    if (!s.page) {
-      rc = f->real->pMethods->xWrite(f->real, src + done, static_cast<int>(n), s.physical_start + in);
+    if (!s.page && f->kind == Kind::kWal && !after_read && s.logical_start >= kWalHeader && in == 0 &&
+        n == kFrameHeader && done + n == amount) {
+      rc = FlushHeld(f);  // a frame header alone: hold it for its page
+      if (rc != SQLITE_OK) return rc;
+      std::memcpy(f->frame, src + done, static_cast<size_t>(kFrameHeader));
+      f->held_at = s.physical_start;
+    } else if (!s.page) {
+      rc = FlushHeld(f);
+      if (rc == SQLITE_OK)
+        rc = f->real->pMethods->xWrite(f->real, src + done, static_cast<int>(n), s.physical_start + in);
     } else if (in == 0 && n == kPage) {
       rc = WritePage(f, s, src + done);
     } else {  // part of a page: patch what is there (zeros if nothing is; never a damaged page)
+      rc = FlushHeld(f);
+      if (rc != SQLITE_OK) return rc;
       rc = ReadPage(f, s);
       if (rc == SQLITE_IOERR_DATA) return Damaged(f, f->kind, s.index);
       if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return rc;
@@ -408,28 +453,33 @@ int Write(sqlite3_file* file, const void* in_bytes, int amount, sqlite3_int64 of
 int Truncate(sqlite3_file* file, sqlite3_int64 size) {
   File* f = reinterpret_cast<File*>(file);
   if (f->kind == Kind::kPlain) return f->real->pMethods->xTruncate(f->real, size);
+  if (int rc = FlushHeld(f); rc != SQLITE_OK) return rc;
   return f->real->pMethods->xTruncate(f->real, LogicalToPhysical(f->kind, size));
 }
 
 int Sync(sqlite3_file* file, int flags) {
   File* f = reinterpret_cast<File*>(file);
+  if (int rc = FlushHeld(f); rc != SQLITE_OK) return rc;
   return f->real->pMethods->xSync(f->real, flags);
 }
 
 int FileSize(sqlite3_file* file, sqlite3_int64* size) {
   File* f = reinterpret_cast<File*>(file);
   sqlite3_int64 phys = 0;
-  int rc = f->real->pMethods->xFileSize(f->real, &phys);
+  int rc = FlushHeld(f);
+  if (rc == SQLITE_OK) rc = f->real->pMethods->xFileSize(f->real, &phys);
   if (rc == SQLITE_OK) *size = f->kind == Kind::kPlain ? phys : PhysicalToLogical(f->kind, phys);
   return rc;
 }
 
 int Lock(sqlite3_file* file, int level) {
   File* f = reinterpret_cast<File*>(file);
+  if (int rc = FlushHeld(f); rc != SQLITE_OK) return rc;
   return f->real->pMethods->xLock(f->real, level);
 }
 int Unlock(sqlite3_file* file, int level) {
   File* f = reinterpret_cast<File*>(file);
+  if (int rc = FlushHeld(f); rc != SQLITE_OK) return rc;
   return f->real->pMethods->xUnlock(f->real, level);
 }
 int CheckReservedLock(sqlite3_file* file, int* out) {
@@ -439,6 +489,7 @@ int CheckReservedLock(sqlite3_file* file, int* out) {
 
 int FileControl(sqlite3_file* file, int op, void* arg) {
   File* f = reinterpret_cast<File*>(file);
+  if (int rc = FlushHeld(f); rc != SQLITE_OK) return rc;
   switch (op) {
     case SQLITE_FCNTL_MMAP_SIZE:
       // Memory-mapped reads would bypass decryption: never map.
@@ -494,6 +545,9 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int
   File* f = reinterpret_cast<File*>(file);
   f->base.pMethods = nullptr;
   f->nonces_left = 0;
+  f->phys = f->frame + kFrameHeader;
+  f->held_at = -1;
+  f->after_read = false;
   f->enc = f->dec = nullptr;
   f->damage = nullptr;
   f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<uint8_t*>(f) + sizeof(File));

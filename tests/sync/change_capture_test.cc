@@ -503,6 +503,52 @@ TEST_CASE("LoadLastStamp is the newest of meta.hlc_last and the outbox") {
   }
 }
 
+// The writer skips re-reading the stored stamp while nothing else was
+// written: whatever was written meanwhile (by another connection or process,
+// or through its own connection) must still be moved past.
+TEST_CASE("a writer kept across writes moves past stamps stored meanwhile") {
+  Store s;
+  ChangeWriter writer(s.db, s.hlc, Role::kVillage);
+  auto write = [&](const std::string& id) {
+    auto txn = Transaction::Begin(s.db);
+    REQUIRE(txn.ok());
+    auto out = writer.Write(Table("persons"), id, kVillage, {F("name", "x")});
+    REQUIRE_MESSAGE(out.ok(), out.status().ToString());
+    REQUIRE(txn->Commit().ok());
+    return out->change_id;
+  };
+  std::string first = write("p-1");
+  CHECK(write("p-2") > first);  // nothing between: the cached state holds
+
+  SUBCASE("another connection (another process) wrote with a clock ahead") {
+    Db other = OpenMigrated(s.dir.File("node.db"));
+    FakeClock ahead(kT + 60'000);
+    Hlc hlc(&ahead, "node-a");
+    ChangeWriter theirs(other, hlc, Role::kVillage);
+    auto txn = Transaction::Begin(other);
+    REQUIRE(txn.ok());
+    auto out = theirs.Write(Table("persons"), "p-3", kVillage, {F("name", "y")});
+    REQUIRE(out.ok());
+    REQUIRE(txn->Commit().ok());
+    CHECK(write("p-4") > out->change_id);
+  }
+  SUBCASE("a newer stamp saved through the same connection") {
+    REQUIRE(SaveLastStamp(s.db, Stamp::Make(kT + 90'000, 0)).ok());
+    CHECK(write("p-4") > Hlc::FormatVersion(Stamp::Make(kT + 90'000, 0), "node-a"));
+  }
+  SUBCASE("an outbox change written through the same connection by another clock") {
+    FakeClock ahead(kT + 30'000);
+    Hlc hlc(&ahead, "node-a");
+    ChangeWriter mine(s.db, hlc, Role::kVillage);
+    auto txn = Transaction::Begin(s.db);
+    REQUIRE(txn.ok());
+    auto out = mine.Write(Table("persons"), "p-3", kVillage, {F("name", "y")});
+    REQUIRE(out.ok());
+    REQUIRE(txn->Commit().ok());
+    CHECK(write("p-4") > out->change_id);
+  }
+}
+
 TEST_CASE("LoadLastStamp / SaveLastStamp round trip") {
   Store s;
   SUBCASE("an empty store has stamp zero") {
