@@ -70,13 +70,14 @@ TEST_CASE("outbox order: one priority is seq order; a row's lowest pending prior
   NodeStore& s = **store;
   std::vector<std::string> households;
   for (int i = 0; i < 12; ++i) {
-    auto hh = CreateRecord(s, Entity::kHousehold,
-                           {{"address", "Dusun " + std::to_string(i)}, {"kk", "3510011211870001"}, {"rt", "1"}, {"rw", "2"}});
+    auto hh = CreateRecord(s, Entity::kHousehold, {{"address", "Dusun " + std::to_string(i)},
+                                                   {"kk", "3510011211870001"}, {"rt", "1"}, {"rw", "2"}});
     REQUIRE(hh.ok());
     households.push_back(hh->id);
   }
   // Later changes to some rows: a row with several pending changes.
-  for (int i : {3, 7, 3, 10}) REQUIRE(EditRecord(s, Entity::kHousehold, households[i], {{"rt", std::to_string(i + 5)}}).ok());
+  for (int i : {3, 7, 3, 10})
+    REQUIRE(EditRecord(s, Entity::kHousehold, households[i], {{"rt", std::to_string(i + 5)}}).ok());
   // As written, every change has the same priority.
   {
     auto heads = PendingHeads(s);
