@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <map>
 #include <set>
@@ -72,43 +73,49 @@ Result<uint64_t> NextCounters(NodeStore& s, size_t n) {
 
 // The next batch of the outbox: rows with an urgent change first (a
 // complaint marked emergency goes before a hundred routine edits), each
-// row's changes in the order they were made.
+// row's changes in the order they were made: ordered by the row's lowest
+// pending priority, then by seq. SQLite orders and cuts at `limit` (each
+// round of a large push used to copy, map and sort every pending head in
+// C++); when every pending change has the same priority (the usual case)
+// the order is plain seq.
 Result<std::vector<Pending>> ReadPending(NodeStore& s, size_t limit) {
-  struct Head {
-    int64_t seq;
-    std::string row_id;
-    int priority;
-  };
-  std::vector<Head> heads;
-  std::map<std::string, int> row_priority;
+  std::vector<int64_t> heads;
   {
-    SIMPUL_ASSIGN_OR_RETURN(auto st, s.db().Prepare(
-        "SELECT seq,row_id,priority FROM outbox WHERE state='pending' ORDER BY seq"));
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * range, s.db().Cached(
+        "SELECT min(priority), max(priority) FROM outbox WHERE state='pending'"));
+    SIMPUL_ASSIGN_OR_RETURN(bool got, range->Step());
+    const bool one_priority = !got || range->IsNullAt(0) || range->Int(0) == range->Int(1);
+    range->Reset();
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * st, s.db().Cached(
+        one_priority ? "SELECT seq FROM outbox WHERE state='pending' ORDER BY seq LIMIT ?"
+                     : "SELECT seq FROM (SELECT seq, min(priority) OVER (PARTITION BY row_id) AS row_priority"
+                       " FROM outbox WHERE state='pending') ORDER BY row_priority, seq LIMIT ?"));
+    st->Bind(1, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
     for (;;) {
-      SIMPUL_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      heads.push_back({st.Int(0), st.Text(1), static_cast<int>(st.Int(2))});
-      auto [it, fresh] = row_priority.emplace(heads.back().row_id, heads.back().priority);
-      if (!fresh) it->second = std::min(it->second, heads.back().priority);
+      auto row = st->Step();
+      if (!row.ok()) {
+        st->Reset();
+        return row.status();
+      }
+      if (!*row) break;
+      heads.push_back(st->Int(0));
     }
+    st->Reset();
   }
-  std::stable_sort(heads.begin(), heads.end(), [&](const Head& a, const Head& b) {
-    return row_priority[a.row_id] < row_priority[b.row_id];
-  });
-  if (heads.size() > limit) heads.resize(limit);
   SIMPUL_ASSIGN_OR_RETURN(Stmt * oq, s.db().Cached(
       "SELECT change_id,tbl,row_id,village FROM outbox WHERE seq=?"));
   SIMPUL_ASSIGN_OR_RETURN(Stmt * fq, s.db().Cached(
       "SELECT field,value,base FROM outbox_fields WHERE seq=? ORDER BY field"));
   std::vector<Pending> out;
-  for (const auto& h : heads) {
-    oq->Bind(1, h.seq);
+  out.reserve(heads.size());
+  for (int64_t seq : heads) {
+    oq->Bind(1, seq);
     auto row = oq->Step();
     if (!row.ok() || !*row) {
       oq->Reset();
       return row.ok() ? Status::Internal("outbox row vanished") : row.status();
     }
-    Pending p{h.seq, wire::Change{oq->Text(0), oq->Text(1), oq->Text(2), oq->Text(3), wire::kFlagNone, {}}};
+    Pending p{seq, wire::Change{oq->Text(0), oq->Text(1), oq->Text(2), oq->Text(3), wire::kFlagNone, {}}};
     oq->Reset();
     fq->Bind(1, p.seq);
     for (;;) {
