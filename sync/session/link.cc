@@ -27,7 +27,7 @@ constexpr double kRoundSeconds = 20;
 LinkModel::LinkModel(const LinkMemory& m, size_t batch_option, bool stream, uint16_t protocol)
     : batch_option_(std::max<size_t>(batch_option, 1)), stream_(stream), protocol_(protocol),
       cut_seen_(m.cut_seen), cut_rate_(std::isfinite(m.cut_rate) && m.cut_rate > 0 ? m.cut_rate : 0),
-      send_rate_(m.send_rate > 0 ? m.send_rate : cut_rate_), pace_rate_(cut_rate_) {
+      send_rate_(m.send_rate > 0 ? m.send_rate : cut_rate_), send_measured_(m.send_rate > 0), pace_rate_(cut_rate_) {
   // The first streamed round carries two frames' worth of changes (a first
   // sync of a thousand applications in one round trip); a cut costs only
   // the frame in transit.
@@ -104,8 +104,10 @@ void LinkModel::OnDelivered(const RoundMeasure& r) {
   // lowers the estimate, towards level 19).
   const double moved = static_cast<double>(r.bytes_sent);
   const double measured = r.seconds > 0 ? moved / r.seconds : 0;
-  if (measured > 0 && (moved >= kLevelSampleBytes || measured > send_rate_ || !(send_rate_ > 0)))
+  if (measured > 0 && (moved >= kLevelSampleBytes || measured > send_rate_ || !(send_rate_ > 0))) {
     send_rate_ = measured;
+    send_measured_ = true;
+  }
 
   // Grow only what this round used: the batch after a push, the chunk
   // after a round that moved document bytes. Streamed document rounds lose
@@ -132,6 +134,10 @@ void LinkModel::OnCutRates(const std::vector<double>& samples) {
   if (pace_rate_ <= 0) pace_rate_ = cut_rate_;
 }
 
-LinkMemory LinkModel::memory() const { return {batch_, chunk_, cut_seen_, cut_rate_, send_rate_}; }
+// A send rate borrowed from the cut rate is not kept as measured: the
+// level would stay on it after settled cuts lower the cut rate.
+LinkMemory LinkModel::memory() const {
+  return {batch_, chunk_, cut_seen_, cut_rate_, send_measured_ ? send_rate_ : 0};
+}
 
 }  // namespace simpul::sync::session

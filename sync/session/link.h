@@ -99,6 +99,7 @@ class LinkModel {
   uint16_t protocol_;
   bool cut_seen_, cut_this_run_ = false;
   double cut_rate_, send_rate_;
+  bool send_measured_;  // send_rate_ was measured (now or in an earlier run), not borrowed from cut_rate_
   // The upload rate learnt from whole rounds of this run (else from settled
   // cuts), and the shortest round trip of a small round: what paces bodies.
   double pace_rate_, rtt_s_ = 0;

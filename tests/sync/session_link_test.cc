@@ -155,6 +155,14 @@ TEST_CASE("which frames can have arrived: unbounded until a cut measured the del
   CHECK(link.memory().cut_rate == doctest::Approx(12000));
 }
 
+TEST_CASE("a send rate borrowed from the cut rate picks the level but is not kept as measured") {
+  LinkModel link({0, 0, false, /*cut_rate=*/8000, /*send_rate=*/0}, 1000, true, 3);
+  CHECK(link.Level() == wire::RequestLevel(8000));
+  CHECK(link.memory().send_rate == 0);
+  link.OnDelivered(Push(10, 2, 64 << 10, 100));
+  CHECK(link.memory().send_rate == doctest::Approx((64 << 10) / 2.0));
+}
+
 TEST_CASE("memory round trip: what a run learnt starts the next one") {
   LinkModel link({}, 1000, true, 3);
   link.OnDelivered(Push(2000, 0.5));
