@@ -20,6 +20,7 @@
 #include "hub/serve.h"
 #include "hub/setup_mode.h"
 #include "hub/sync_service.h"
+#include "schema/command_line.h"
 #include "schema/exit_codes.h"
 #include "schema/json_writer.h"
 #include "sync/purge.h"
@@ -314,51 +315,26 @@ const HubCommand kCommands[] = {
 int RunHubCli(const std::vector<std::string>& argv) {
   using namespace cli;
   Args a;
-  std::string lang;
-  for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string& s = argv[i];
-    if (s.rfind("--", 0) == 0 && s.size() > 2) {
-      std::string k = s.substr(2), v;
-      auto eq = k.find('=');
-      if (eq != std::string::npos) {
-        v = k.substr(eq + 1);
-        k.resize(eq);
-      } else if (k == "json" || k == "help" || k == "all" || k == "verify" || k == "dry-run" || k == "overdue") {
-        v = "1";
-      } else if (i + 1 < argv.size()) {
-        v = argv[++i];
-      } else {
-        std::cerr << "option --" << k << " needs a value\n";
-        return 2;
-      }
-      if (k == "json") a.json = true;
-      else if (k == "help") a.help = true;
-      else if (k == "data") a.data = v;
-      else if (k == "user") a.user = v;
-      else if (k == "lang") lang = v;
-      else a.opts[k] = v;
-    } else {
-      a.words.push_back(s);
-    }
+  schema::CommandLine line =
+      schema::ParseCommandLine(argv, {"json", "help", "all", "verify", "dry-run", "overdue"});
+  a.words = std::move(line.words);
+  a.opts = std::move(line.options);
+  a.json = line.json;
+  a.help = line.help;
+  a.data = line.data;
+  a.user = line.user;
+  const std::string lang = line.lang;
+  if (!line.error.ok()) {
+    std::cerr << Describe(DetectLang(lang), line.error) << "\n";
+    return 2;
   }
   a.lang = DetectLang(lang);
   if (a.data.empty()) {
     const char* d = std::getenv("SIMPUL_HUB_DATA");
     a.data = d ? d : "/var/lib/simpul-hub";
   }
-  const HubCommand* cmd = nullptr;
   size_t used = 0;
-  for (const auto& c : kCommands) {
-    std::string p = c.path;
-    size_t n = 1 + static_cast<size_t>(std::count(p.begin(), p.end(), ' '));
-    if (n > a.words.size() || n <= used) continue;
-    std::string joined;
-    for (size_t i = 0; i < n; ++i) joined += (i ? " " : "") + a.words[i];
-    if (joined == p) {
-      cmd = &c;
-      used = n;
-    }
-  }
+  const HubCommand* cmd = schema::FindCommand(kCommands, a.words, &used);
   if (!cmd) {
     std::ostream& o = a.words.empty() || a.help ? std::cout : std::cerr;
     if (!a.words.empty() && !a.help) o << Msg(a.lang, MsgId::kHubUnknownCommand, {a.words[0]}) << "\n\n";

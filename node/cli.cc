@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "node/cli_internal.h"
+#include "schema/command_line.h"
 
 namespace simpul::node {
 
@@ -62,7 +63,6 @@ void PrintCommandHelp(const Invocation& inv, const Command& c) {
   }
 }
 
-bool IsFlag(const std::string& name) { return name == "json" || name == "help" || name == "all" || name == "overdue" || name == "dry-run" || name == "kiosk"; }
 
 }  // namespace
 
@@ -70,38 +70,16 @@ int RunCli(const std::vector<std::string>& args) {
   Invocation inv;
   inv.out = &std::cout;
   inv.err = &std::cerr;
-  std::vector<std::string> words;
-  std::string lang_flag;
-  bool help = false;
-  Status parse_error;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a.rfind("--", 0) == 0 && a.size() > 2) {
-      std::string name = a.substr(2), value;
-      size_t eq = name.find('=');
-      if (eq != std::string::npos) {
-        value = name.substr(eq + 1);
-        name = name.substr(0, eq);
-      } else if (!IsFlag(name)) {
-        if (i + 1 >= args.size()) {
-          parse_error = Status::InvalidArgument("option --" + name + " needs a value")
-                            .WithMsg(MsgId::kOptionNeedsValue, {"--" + name});
-          continue;
-        }
-        value = args[++i];
-      } else {
-        value = "1";
-      }
-      if (name == "data") inv.data_dir = value;
-      else if (name == "user") inv.user = value;
-      else if (name == "lang") lang_flag = value;
-      else if (name == "json") inv.json = true;
-      else if (name == "help") help = true;
-      else inv.opts[name] = value;
-    } else {
-      words.push_back(a);
-    }
-  }
+  schema::CommandLine line = schema::ParseCommandLine(
+      args, {"json", "help", "all", "overdue", "dry-run", "kiosk"});
+  std::vector<std::string>& words = line.words;
+  const std::string& lang_flag = line.lang;
+  const bool help = line.help;
+  const Status& parse_error = line.error;
+  inv.data_dir = line.data;
+  inv.user = line.user;
+  inv.json = line.json;
+  inv.opts = std::move(line.options);
   inv.lang = DetectLang(lang_flag);
   if (!lang_flag.empty() && lang_flag != "id" && lang_flag != "en") {
     *inv.err << Msg(inv.lang, MsgId::kBadOptionValue, {"--lang", lang_flag}) << "\n";
@@ -109,23 +87,8 @@ int RunCli(const std::vector<std::string>& args) {
   }
   if (inv.data_dir.empty()) inv.data_dir = DefaultDataDir();
 
-  // Longest command path matching the leading words.
-  const Command* cmd = nullptr;
   size_t used = 0;
-  for (const auto& c : Commands()) {
-    std::vector<std::string> parts;
-    std::string p = c.path;
-    for (size_t s = 0, e; s <= p.size(); s = e + 1) {
-      e = p.find(' ', s);
-      if (e == std::string::npos) e = p.size();
-      parts.push_back(p.substr(s, e - s));
-    }
-    if (parts.size() <= words.size() && parts.size() > used &&
-        std::equal(parts.begin(), parts.end(), words.begin())) {
-      cmd = &c;
-      used = parts.size();
-    }
-  }
+  const Command* cmd = schema::FindCommand(Commands(), words, &used);
   if (!cmd) {
     if (words.empty() || help) {
       PrintGlobalHelp(inv);
