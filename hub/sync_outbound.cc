@@ -237,7 +237,7 @@ Status ServeDocuments(HubStore& store, const std::string& village, const wire::S
 }
 
 Status ServeSnapshot(HubStore& store, const std::string& village, const std::string& node_id,
-                     const wire::SyncRequest& req, uint32_t limit, int node_schema, wire::SyncReply* reply) {
+                     const wire::SyncRequest& req, uint32_t limit, wire::SyncReply* reply) {
   // First sync: a snapshot of the scope plus the cursor it is valid at.
   uint64_t seq = req.snapshot_seq;
   if (req.snapshot_after.empty()) {
@@ -250,8 +250,8 @@ Status ServeSnapshot(HubStore& store, const std::string& village, const std::str
                                       &reply->pulled, &reply->snapshot_next));
   reply->cursor = seq;
   // After the last page, pull what came since; when nothing did, the
-  // node is caught up now and gets the digests to prove it (a bundle
-  // round then ends verified, with no second trip).
+  // node is caught up now (more = false: the caller adds the digests, and
+  // a bundle round then ends verified, with no second trip).
   reply->more = true;
   if (reply->snapshot_next.empty()) {
     SIMPUL_ASSIGN_OR_RETURN(Stmt * newer, store.db().Cached(
@@ -259,17 +259,13 @@ Status ServeSnapshot(HubStore& store, const std::string& village, const std::str
     newer->Bind(1, village).Bind(2, static_cast<int64_t>(seq)).Bind(3, node_id);
     SIMPUL_ASSIGN_OR_RETURN(bool any, newer->Step());
     newer->Reset();
-    if (!any) {
-      reply->more = false;
-      SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests buckets, sync::ScopeDigest(store.db(), village, node_schema));
-      reply->bucket_digests.assign(buckets.begin(), buckets.end());
-    }
+    reply->more = any;
   }
   return Status::Ok();
 }
 
 Status ServeLog(HubStore& store, const std::string& village, const std::string& node_id,
-                const wire::SyncRequest& req, uint32_t limit, int node_schema, wire::SyncReply* reply) {
+                const wire::SyncRequest& req, uint32_t limit, wire::SyncReply* reply) {
   // The node's own changes are skipped in the query (it has them); the
   // cursor still moves past them.
   SIMPUL_ASSIGN_OR_RETURN(Stmt * q, store.db().Cached(
@@ -309,12 +305,12 @@ Status ServeLog(HubStore& store, const std::string& village, const std::string& 
   }
   if (!req.repair_buckets.empty())
     SIMPUL_RETURN_IF_ERROR(RepairBuckets(store, village, req.repair_buckets, &reply->repair));
-  // At the end of the log the node, once it applied `pulled`, holds what
-  // the hub holds: send the digest so it can prove it (or ask a repair).
-  if (!reply->more) {
-    SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests buckets, sync::ScopeDigest(store.db(), village, node_schema));
-    reply->bucket_digests.assign(buckets.begin(), buckets.end());
-  }
+  return Status::Ok();
+}
+
+Status AddDigests(HubStore& store, const std::string& village, int node_schema, sync::wire::SyncReply* reply) {
+  SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests buckets, sync::ScopeDigest(store.db(), village, node_schema));
+  reply->bucket_digests.assign(buckets.begin(), buckets.end());
   return Status::Ok();
 }
 

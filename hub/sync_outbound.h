@@ -31,16 +31,21 @@ Status SnapshotPage(HubStore& store, const std::string& village, const std::stri
 Status RepairBuckets(HubStore& store, const std::string& village, const std::vector<uint32_t>& buckets,
                      std::vector<sync::wire::Change>* out);
 
-// A node's first sync (req.initial): a snapshot page, the cursor it is
-// valid at, and after the last page, the digests when nothing came since.
+// A node's first sync (req.initial): a snapshot page and the cursor it is
+// valid at; after the last page, more = false when nothing came since.
 Status ServeSnapshot(HubStore& store, const std::string& village, const std::string& node_id,
-                     const sync::wire::SyncRequest& req, uint32_t limit, int node_schema,
-                     sync::wire::SyncReply* reply);
+                     const sync::wire::SyncRequest& req, uint32_t limit, sync::wire::SyncReply* reply);
 
-// The change log after the node's cursor (its own entries skipped), the
-// repairs it asked, and at the end of the log the digests.
+// The change log after the node's cursor (its own entries skipped) and
+// the repairs it asked; at the end of the log, more = false.
 Status ServeLog(HubStore& store, const std::string& village, const std::string& node_id,
-                const sync::wire::SyncRequest& req, uint32_t limit, int node_schema, sync::wire::SyncReply* reply);
+                const sync::wire::SyncRequest& req, uint32_t limit, sync::wire::SyncReply* reply);
+
+// The scope digests of `village` as a node of `node_schema` computes them:
+// once it applied a reply with more = false, it holds what the hub holds and
+// proves it with them (or asks a repair). A scan of the village's field
+// versions: left out when the node will push again anyway (protocol 6).
+Status AddDigests(HubStore& store, const std::string& village, int node_schema, sync::wire::SyncReply* reply);
 
 // Document chunks and states for the request's wants and offers, within the
 // reply's byte budget; only documents of the node's own village.

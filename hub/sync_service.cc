@@ -146,10 +146,16 @@ Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const
     // the last frame pulls.
     reply.cursor = req.pull_cursor;
   } else if (req.initial) {
-    SIMPUL_RETURN_IF_ERROR(ServeSnapshot(store, node.village, node_id, req, limit, node_schema, &reply));
+    SIMPUL_RETURN_IF_ERROR(ServeSnapshot(store, node.village, node_id, req, limit, &reply));
   } else {
-    SIMPUL_RETURN_IF_ERROR(ServeLog(store, node.village, node_id, req, limit, node_schema, &reply));
+    SIMPUL_RETURN_IF_ERROR(ServeLog(store, node.village, node_id, req, limit, &reply));
   }
+  // Caught up: the digests, unless the node said it will push again
+  // (protocol 6; PROTOCOL.md §8): it would not compare them, and they cost a
+  // scan of the village's versions in every round of a long push.
+  const bool pushes_again = protocol >= 6 && req.outbox_waiting.value_or(0) > 0;
+  if (!req.skip_pull && !reply.more && !pushes_again)
+    SIMPUL_RETURN_IF_ERROR(AddDigests(store, node.village, node_schema, &reply));
   if (node_schema < schema::LatestSchemaVersion()) {
     KeepFieldsKnownAt(node_schema, &reply.pulled);
     KeepFieldsKnownAt(node_schema, &reply.repair);

@@ -122,8 +122,14 @@ Status AddStoreFields(NodeStore& store, const Session& session, Round* round) {
     for (auto& f : frames) f.req.epoch = epoch;
   }
   if (session.protocol() >= 5) {
+    // Protocol 6: changes in doubt are not counted: the hub may hold them
+    // already, and if it does not they go in the next round anyway.
+    // (Counted, they would keep the hub from sending the digests a
+    // recovering round needs to end verified in one trip.)
     SIMPUL_ASSIGN_OR_RETURN(int64_t waiting, CountPending(store));
-    const auto left = static_cast<uint64_t>(std::max<int64_t>(0, waiting - static_cast<int64_t>(round->pushed)));
+    const size_t in_doubt = session.protocol() >= 6 ? session.doubts().seqs.size() : 0;
+    const auto besides = static_cast<int64_t>(round->pushed + in_doubt);
+    const auto left = static_cast<uint64_t>(std::max<int64_t>(0, waiting - besides));
     for (auto& f : frames) f.req.outbox_waiting = left;
   }
   return Status::Ok();
@@ -324,6 +330,8 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     end.left = left + to_give_back;
     end.doc_progress = doc_progress;
     end.has_digests = reply.bucket_digests.size() == sync::kDigestBuckets;
+    end.digests_withheld = session.protocol() >= 6 && !end.has_digests &&
+                           round.frames.back().req.outbox_waiting.value_or(0) > 0;
     end.differing = [&]() -> Result<std::vector<uint32_t>> {
       SIMPUL_ASSIGN_OR_RETURN(sync::BucketDigests mine, sync::ScopeDigest(store.db(), store.village()));
       std::vector<uint32_t> differ;

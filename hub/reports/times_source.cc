@@ -69,12 +69,18 @@ Result<Stmt*> Statement(HubStore& store, const std::string& sql, const std::stri
 }
 
 // Which applications a load covers: every one (not deleted), one village's
-// (not deleted), or one application by id (deleted or not: the index's).
+// (not deleted), one application by id, or those marked for the index
+// (deleted or not, both: the index's).
 struct Scope {
-  enum Kind { kAll, kVillage, kApplication } kind = kAll;
+  enum Kind { kAll, kVillage, kApplication, kMarked } kind = kAll;
   std::string value;
   bool one() const { return kind == kApplication; }
+  // The statements of the index's loads are cached: they run at every write.
+  bool cached() const { return kind == kApplication || kind == kMarked; }
 };
+
+// The marked applications' ids, as a subquery.
+constexpr const char* kMarkedIds = "(SELECT app_id FROM app_index_dirty)";
 
 Result<std::vector<Receipt>> ReadReceipts(HubStore& store, const std::string& where, const std::string& bind,
                                           bool cached) {
@@ -211,13 +217,15 @@ Timeline BuildTimeline(std::string id, std::string village, std::string service,
 }
 
 Result<std::vector<Timeline>> Load(HubStore& store, const schema::ServiceRules* rules, const Scope& scope) {
-  const bool one = scope.one();
+  const bool one = scope.one(), marked = scope.kind == Scope::kMarked, cached = scope.cached();
+  const bool village = scope.kind == Scope::kVillage;
   const std::string& v = scope.value;
+  const std::string marked_ids = kMarkedIds;
   std::optional<Stmt> owned;
   SIMPUL_ASSIGN_OR_RETURN(Stmt * st, Statement(store,
       "SELECT id,village,type,service_type,rules_version FROM applications WHERE " +
-          std::string(one ? "id=?1" : scope.kind == Scope::kVillage ? "deleted=0 AND village=?1" : "deleted=0") +
-          " ORDER BY id", v, one, &owned));
+          std::string(one ? "id=?1" : marked ? "id IN " + marked_ids : village ? "deleted=0 AND village=?1" : "deleted=0") +
+          " ORDER BY id", v, cached, &owned));
   struct App {
     std::string id, village, type, service_type;
     std::optional<int64_t> rules_version;
@@ -230,8 +238,9 @@ Result<std::vector<Timeline>> Load(HubStore& store, const schema::ServiceRules* 
   std::map<std::string, std::vector<schema::WorkflowEvent>> events;
   SIMPUL_ASSIGN_OR_RETURN(st, Statement(store,
       "SELECT id,subject_id,kind,actor,actor_role,reason,at,after,stage FROM events" +
-          std::string(one ? " WHERE subject_id=?1" : scope.kind == Scope::kVillage ? " WHERE village=?1" : ""),
-      v, one, &owned));
+          std::string(one ? " WHERE subject_id=?1" : marked ? " WHERE subject_id IN " + marked_ids
+                                                    : village ? " WHERE village=?1" : ""),
+      v, cached, &owned));
   SIMPUL_RETURN_IF_ERROR(EachRow(*st, [&](Stmt& s) {
     schema::WorkflowEvent e{s.Text(0), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), std::nullopt};
     if (!s.IsNullAt(7)) e.after = s.Text(7);
@@ -241,15 +250,19 @@ Result<std::vector<Timeline>> Load(HubStore& store, const schema::ServiceRules* 
   std::map<std::string, int64_t> issued;
   SIMPUL_ASSIGN_OR_RETURN(st, Statement(store,
       "SELECT application_id,min(issued_at_ms) FROM letters WHERE deleted=0" +
-          std::string(one ? " AND application_id=?1" : scope.kind == Scope::kVillage ? " AND village=?1" : "") +
-          " GROUP BY application_id", v, one, &owned));
+          std::string(one ? " AND application_id=?1" : marked ? " AND application_id IN " + marked_ids
+                                                      : village ? " AND village=?1" : "") +
+          " GROUP BY application_id", v, cached, &owned));
   SIMPUL_RETURN_IF_ERROR(EachRow(*st, [&](Stmt& s) {
     if (!s.IsNullAt(1)) issued[s.Text(0)] = s.Int(1);
   }));
-  SIMPUL_ASSIGN_OR_RETURN(auto logged, ReadFirstLogged(store, one ? " AND row_id IN (SELECT id FROM events WHERE subject_id=?1)" : "",
-                                                       one ? v : "", one));
+  SIMPUL_ASSIGN_OR_RETURN(auto logged, ReadFirstLogged(store,
+      one ? " AND row_id IN (SELECT id FROM events WHERE subject_id=?1)"
+          : marked ? " AND row_id IN (SELECT id FROM events WHERE subject_id IN " + marked_ids + ")" : "",
+      one ? v : "", cached));
   SIMPUL_ASSIGN_OR_RETURN(auto receipts, ReadReceipts(store,
-      one ? " WHERE subject_id=?1" : scope.kind == Scope::kVillage ? " WHERE village=?1" : "", v, one));
+      one ? " WHERE subject_id=?1" : marked ? " WHERE subject_id IN " + marked_ids : village ? " WHERE village=?1" : "",
+      v, cached));
   std::map<std::string, std::vector<const Receipt*>> receipts_of;
   for (const auto& r : receipts) receipts_of[r.subject_id].push_back(&r);
   std::vector<Timeline> out;
@@ -278,6 +291,10 @@ Result<std::optional<Timeline>> LoadTimeline(HubStore& store, const schema::Serv
   SIMPUL_ASSIGN_OR_RETURN(auto one, Load(store, rules, Scope{Scope::kApplication, app_id}));
   if (one.empty()) return std::optional<Timeline>();
   return std::optional<Timeline>(std::move(one.front()));
+}
+
+Result<std::vector<Timeline>> LoadMarkedTimelines(HubStore& store) {
+  return Load(store, nullptr, Scope{Scope::kMarked, ""});
 }
 
 Result<RulesBook> LoadRulesBook(HubStore& store) {

@@ -57,6 +57,11 @@ Result<std::vector<Timeline>> LoadTimelines(HubStore& store, const schema::Servi
 Result<std::optional<Timeline>> LoadTimeline(HubStore& store, const schema::ServiceRules* rules,
                                              const std::string& app_id);
 
+// The timelines of the applications marked in `app_index_dirty`, deleted
+// or not, with one query per table for all of them (what LoadTimeline
+// gives one by one; hub/app_index.h refreshes with it at each commit).
+Result<std::vector<Timeline>> LoadMarkedTimelines(HubStore& store);
+
 // Every rules version the hub holds (hub/reports/times.h RulesBook).
 Result<RulesBook> LoadRulesBook(HubStore& store);
 

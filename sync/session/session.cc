@@ -116,7 +116,12 @@ std::vector<Verdict> Session::Judge(const wire::SyncReply& reply) {
 }
 
 Result<bool> Session::AfterRound(const Round& r, const RoundEnd& end) {
+  if (end.has_digests) withheld_asked_ = false;  // the ask was answered
   if (end.more || end.left > 0) return true;
+  if (end.digests_withheld && !digest_done_ && !withheld_asked_) {
+    withheld_asked_ = true;  // once per withheld answer: a hub that never sends them ends the run
+    return true;
+  }
   // Records caught up both ways: prove agreement with the hub's digest,
   // repairing the differing buckets once (still differing after that:
   // reported, not looped on).

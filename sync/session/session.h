@@ -96,6 +96,10 @@ class Session {
     bool more = false;     // the hub has more to send, or a snapshot goes on
     int64_t left = 0;      // changes (and hand-backs) still to send
     bool has_digests = false;
+    // The hub left the digests out because this round reported changes
+    // still waiting (protocol 6), and yet none are left (a purge or a move
+    // of their rows removed them): one more round asks them.
+    bool digests_withheld = false;
     bool doc_progress = false;
     // The buckets where this node's digest differs from the hub's (asked
     // only once records are caught up both ways).
@@ -113,7 +117,7 @@ class Session {
   Doubts doubts_;
   int cuts_in_a_row_ = 0;
   std::vector<uint32_t> repair_next_;
-  bool repair_tried_ = false, digest_done_ = false, verified_ = false;
+  bool repair_tried_ = false, digest_done_ = false, verified_ = false, withheld_asked_ = false;
 };
 
 }  // namespace simpul::sync::session

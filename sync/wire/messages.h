@@ -37,8 +37,12 @@ namespace simpul::sync::wire {
 // 5 (PROTOCOL.md §27): the node reports how many changes wait in its outbox
 // (SyncRequest class version 4; replies as in 4). Used once the hub said
 // it speaks 5.
+// 6 (PROTOCOL.md §8): the hub leaves the scope digests out of a reply whose
+// request reported changes still waiting (the node pushes again and would
+// not compare them); a node that then finds none left asks once more. No
+// new fields: the same messages as 5.
 inline constexpr uint16_t kProtocolMin = 1;
-inline constexpr uint16_t kProtocolMax = 5;
+inline constexpr uint16_t kProtocolMax = 6;
 
 // The change record is the domain's (sync/change.h): the wire carries it as
 // it is, encoded by codec.cc (class version 1 for both).

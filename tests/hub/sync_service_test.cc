@@ -1814,5 +1814,33 @@ TEST_CASE("a streamed body whose frames share one compression stream: applied in
   CHECK(ChangelogCount(hub) == 30);
 }
 
+TEST_CASE("a node that reports changes still waiting gets no digests (protocol 6); at the end it does") {
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);
+  wire::SyncRequest first = Push({Household(Version(a, 1000), Row(1), kVillage, "Jl. 1", "001")});
+  first.outbox_waiting = 40;  // more rounds to come: the digests would not be compared
+  wire::SyncReply r1 = Sync(hub, a, first);
+  REQUIRE(r1.results.size() == 1);
+  CHECK(r1.results[0].code == 0);
+  CHECK_FALSE(r1.more);
+  CHECK(r1.bucket_digests.empty());
+  // The same report from a node that speaks 5 (it would end its run unverified): digests.
+  wire::SyncRequest older = Push({Household(Version(a, 1100), Row(2), kVillage, "Jl. 2", "002")}, r1.cursor);
+  older.outbox_waiting = 39;
+  auto r2 = TrySync(hub, a, older, [](wire::RequestHeader& h) { h.proto_max = 5; });
+  REQUIRE(r2.ok());
+  CHECK(r2->bucket_digests.size() == sync::kDigestBuckets);
+  // The last round (nothing left, or not reported): digests of what the hub holds.
+  for (std::optional<uint64_t> waiting : {std::optional<uint64_t>(0), std::optional<uint64_t>()}) {
+    wire::SyncRequest last = Push({}, r2->cursor);
+    last.outbox_waiting = waiting;
+    wire::SyncReply r3 = Sync(hub, a, last);
+    REQUIRE(r3.bucket_digests.size() == sync::kDigestBuckets);
+    auto held = sync::ScopeDigest(hub.s().db(), kVillage);
+    REQUIRE(held.ok());
+    CHECK(std::equal(r3.bucket_digests.begin(), r3.bucket_digests.end(), held->begin()));
+  }
+}
+
 }  // namespace
 }  // namespace simpul::hub

@@ -214,6 +214,22 @@ TEST_CASE_FIXTURE(Fixture, "the end of the run: more to do goes on; a differing 
   CHECK(t.verified());
 }
 
+TEST_CASE_FIXTURE(Fixture, "digests the hub withheld (changes were reported waiting, none are left) are asked once") {
+  Session s = Make(300);
+  Round r;
+  Session::RoundEnd end;
+  end.digests_withheld = true;
+  CHECK(*s.AfterRound(r, end));  // one more round: it reports nothing waiting
+  CHECK_FALSE(*s.AfterRound(r, end));  // withheld again (a hub that never sends them): no loop
+  CHECK_FALSE(s.verified());
+  Session t = Make(300);
+  end.has_digests = true;
+  end.digests_withheld = false;
+  end.differing = []() -> Result<std::vector<uint32_t>> { return std::vector<uint32_t>{}; };
+  CHECK_FALSE(*t.AfterRound(r, end));
+  CHECK(t.verified());
+}
+
 TEST_CASE_FIXTURE(Fixture, "documents go on while they move, and stop when a document round moved nothing") {
   DocumentWork docs;
   docs.down = {"d"};
