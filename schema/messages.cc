@@ -511,7 +511,7 @@ struct UiText {
   const char* id;
 };
 constexpr UiText kUiTexts[] = {
-    // simpul-hub backup / restore (hub/cli_backup.cc).
+    // simpul-hub backup / restore (hub/cli/backup.cc).
     {"The hub was restored from a backup: this village gives back what it lost.",
      "Hub dipulihkan dari cadangan: desa ini mengembalikan yang hilang darinya."},
     {" decision(s) of the hub given back to it", " keputusan hub dikembalikan kepadanya"},
@@ -1057,7 +1057,7 @@ Perintah:
      "Permohonan"},
     {"Complaint",
      "Pengaduan"},
-    // Times people read (issue 11 item 2: hub/cli_times.cc, hub/cli_reports.cc, node/cli_times.cc).
+    // Times people read (issue 11 item 2: hub/cli/times.cc, hub/cli/reports.cc, node/cli/times.cc).
     {"received by Dinsos: ", "diterima Dinsos: "},
     {"received by the village: ", "diterima desa: "},
     {"received here: ", "diterima di sini: "},
@@ -1081,7 +1081,7 @@ Perintah:
     {" h): ", " jam): "},
     {" within", " tepat waktu"},
     {"No application has reached Dinsos in this period.\n", "Belum ada permohonan yang sampai di Dinsos pada periode ini.\n"},
-    // Cases (B'DESUT): node/cli_cases.cc, hub/cli_cases.cc.
+    // Cases (B'DESUT): node/cli/cases.cc, hub/cli/cases.cc.
     {"  ATTENTION: ",
      "  PERHATIAN: "},
     {"  OVERDUE",
@@ -1406,7 +1406,7 @@ Perintah:
      "(buka di peramban; buka kunci dengan kata sandi kantor; Ctrl-C menghentikannya)"},
     {"Serve the village web app on this laptop (unlock and sign in in the browser)",
      "Jalankan aplikasi web desa di laptop ini (buka kunci dan masuk di peramban)"},
-    // DTKS snapshots and duplicate beneficiaries (hub/cli_dtks.cc, node/cli_dtks.cc).
+    // DTKS snapshots and duplicate beneficiaries (hub/cli/dtks.cc, node/cli/dtks.cc).
     {"load a DTKS or P3KE snapshot (CSV from Excel); each village receives its own rows",
      "muat data DTKS atau P3KE (CSV dari Excel); tiap desa menerima barisnya sendiri"},
     {"import a village's register from Excel (the columns of simpul-node import); it reaches the village at its next sync",
@@ -1727,7 +1727,7 @@ Perintah:
     {"not reported", "tidak dilaporkan"},
     // The PBI-APBD proposal list (TemanKos) beside the PBI-JKN one (queue page).
     {"PBI-APBD proposal list for BPJS / Dinkes (XLSX)", "Daftar usulan PBI-APBD untuk BPJS / Dinkes (XLSX)"},
-    // Service rules and indicator sets Dinsos owns (hub/cli_rules.cc).
+    // Service rules and indicator sets Dinsos owns (hub/cli/rules.cc).
     {"Service rules loaded: ", "Aturan layanan dimuat: "},
     {"Indicator set loaded: ", "Set indikator dimuat: "},
     {"Each village receives it at its next sync (villages now: ", "Setiap desa menerimanya pada sinkronisasi berikutnya (desa saat ini: "},

@@ -25,11 +25,10 @@ for m in re.finditer(r'\{\s*(' + STR + r'|' + RAW + r')\s*,', block, re.S):
     keys.add(k)
 
 used = set()
-# Every file of the two CLIs (one file per command group) and the record
+# Every file of the two CLIs (hub/cli/, node/cli/: one file per command group) and the record
 # operations' option tables.
 # Also the web apps' page strings and API (hub/web/, hub/api/, node/web/, node/api/).
-sources = sorted(set(root.glob('node/cli*.cc')) | set(root.glob('hub/cli*.cc')) | set(root.glob('hub/cli/*.cc')) |
-                 set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'sync/record_input.cc', root / 'node/refusals.cc', root / 'hub/cases.cc', root / 'hub/exports.cc', root / 'hub/reports/dashboard.cc', root / 'hub/exports_recap.cc', root / 'schema/field_labels.cc', root / 'schema/service_rules.cc'} |
+sources = sorted(set(root.glob('hub/cli/*.cc')) | set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'sync/record_input.cc', root / 'node/refusals.cc', root / 'hub/cases.cc', root / 'hub/exports.cc', root / 'hub/reports/dashboard.cc', root / 'hub/exports_recap.cc', root / 'schema/field_labels.cc', root / 'schema/service_rules.cc'} |
                  set(root.glob('hub/web/*.cc')) | set(root.glob('hub/api/*.cc')) |
                  set(root.glob('node/web/*.cc')) | set(root.glob('node/api/*.cc')))
 for path in sources:

@@ -16,7 +16,7 @@ namespace {
 using sync::Permission;
 
 // Every endpoint of docs/API.md, with the permission its simpul-hub command
-// needs (hub/cli.cc's table; decisions check theirs per action, see
+// needs (hub/cli/cli.cc's table; decisions check theirs per action, see
 // hub/decision_rules.h).
 const api::ApiRoute kRoutes[] = {
     {"POST", "/api/v1/session", false, Permission::kNone, api::SignIn},

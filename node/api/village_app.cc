@@ -17,7 +17,7 @@ using sync::Permission;
 using web::ErrorReply;
 
 // Every endpoint of docs/API.md's village section, with the permission its
-// simpul-node command needs (node/cli_commands.cc: list/show/status read,
+// simpul-node command needs (node/cli/commands.cc: list/show/status read,
 // everything that writes records or syncs records).
 const api::ApiRoute kRoutes[] = {
     {"GET", "/api/v1/strings", Access::kPublic, Permission::kNone, api::PageStrings},

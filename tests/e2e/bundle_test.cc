@@ -5,7 +5,7 @@
 // `init`; `serve` on loopback, port 0, only to enrol nodes or for a live
 // sync) and `simpul-node`. Bundles go node -> file -> hub -> reply file ->
 // node with no server involved. The tests check what operators see (exit
-// codes of node/cli.h and hub/cli.h, messages, --json output) and, where the
+// codes of node/cli/cli.h and hub/cli/cli.h, messages, --json output) and, where the
 // CLI cannot show it, the stores themselves (hub.db, simpul.db, blob files)
 // opened read-only.
 //
@@ -36,8 +36,8 @@
 namespace simpul::testing {
 namespace {
 
-// Exit codes: node/cli.h (0 ok, 1 internal, 2 bad input, 3 store, 4 busy,
-// 5 io, 6 refused by the hub) and hub/cli.h (2 bad input or refused action).
+// Exit codes: node/cli/cli.h (0 ok, 1 internal, 2 bad input, 3 store, 4 busy,
+// 5 io, 6 refused by the hub) and hub/cli/cli.h (2 bad input or refused action).
 constexpr int kHubRefused = 2;  // `simpul-hub bundle import` on refusal
 constexpr int kNodeRefused = 6;
 

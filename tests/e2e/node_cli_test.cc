@@ -1,6 +1,6 @@
 // End-to-end tests of the village operator CLI: every test runs the real
 // simpul-node binary (BinPath) against a fresh data directory, the way an
-// operator or a script would, and checks exit codes (node/cli.h), messages,
+// operator or a script would, and checks exit codes (node/cli/cli.h), messages,
 // JSON output and that refused commands write nothing.
 #include <doctest/doctest.h>
 
@@ -23,14 +23,14 @@
 #include "tests/support/store_db.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/check_text.h"
+#include "tests/support/cluster.h"
 
 namespace simpul::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Exit codes as documented in node/cli.h.
-constexpr int kOk = 0;
+// Exit codes as documented in node/cli/cli.h.
 constexpr int kBadInput = 2;
 constexpr int kStore = 3;
 constexpr int kIo = 5;
@@ -89,61 +89,14 @@ std::vector<std::vector<std::string>> ParseCsv(const std::string& t) {
 
 
 // One village office: a data directory and the binary.
-class Village {
- public:
-  Village() : dir_(tmp_.File("data")) {}
-
-  const std::string& dir() const { return dir_; }
-  TempDir& tmp() { return tmp_; }
-
-  // Runs `simpul-node --data DIR args...` in English (LANG=C, no LC_*)
-  // unless `env` says otherwise (later entries win).
-  ProcessResult Cli(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
-    std::vector<std::string> argv = {BinPath("simpul-node"), "--data", dir_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<std::string> e = {"LANG=C", "LC_ALL=", "LC_MESSAGES=", "HOME=" + tmp_.path(),
-                                  "XDG_DATA_HOME=", "SIMPUL_DATA="};
-    e.insert(e.end(), env.begin(), env.end());
-    ProcessResult r = Run(argv, e, 30);
-    last_ = Describe("simpul-node", args, r);
-    return r;
-  }
-  const std::string& last() const { return last_; }
-
-  // Runs a command that must succeed with --json and returns its output.
-  Json Ok(const std::vector<std::string>& args) {
-    std::vector<std::string> a = {"--json"};
-    a.insert(a.end(), args.begin(), args.end());
-    ProcessResult r = Cli(a);
-    INFO(last_);
-    REQUIRE(r.exit_code == kOk);
-    return ParseJson(r.out);
-  }
-  std::string Id(const std::vector<std::string>& args) {
-    Json j = Ok(args);
-    REQUIRE(!j["id"].str().empty());
-    return j["id"].str();
-  }
-
-  void Init() {
-    ProcessResult r = Cli({"init", "--village", kVillage});
-    INFO(last_);
-    REQUIRE(r.exit_code == kOk);
-  }
-  Json Outbox() { return Ok({"outbox"}); }
-  size_t OutboxCount() { return Outbox().size(); }
-
- private:
-  TempDir tmp_;
-  std::string dir_;
-  std::string last_;
+// A village laptop whose store the test makes itself (`Init`, or the
+// `init` command it checks), or never (the help needs none).
+struct Village : Node {
+  Village() : Node(Node::Uninitialised{}, kVillage) {}
 };
 
 // A village with one household (with KK), one woman with a NIK and a draft
 // poverty-statement application she applies for.
-struct Applicant {
-  std::string household, person, application;
-};
 Applicant SetUpApplicant(Village& v) {
   v.Init();
   Applicant a;
@@ -215,7 +168,7 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
   std::string app = v.Id({"application", "new", "--type", "poverty_statement", "--applicant", person,
                           "--purpose", "Berobat ke RSUD Blambangan"});
   CHECK(v.Ok({"application", "show", app})["status"].str() == "draft");
-  size_t before = v.OutboxCount();
+  size_t before = v.OutboxSize();
 
   // Submitting before the indicators are answered is refused and says why.
   r = v.Cli({"application", "submit", app});
@@ -226,7 +179,7 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
     CHECK_HAS(r.err, "indicators");
     CHECK(r.out.empty());
   }
-  CHECK(v.OutboxCount() == before);
+  CHECK(v.OutboxSize() == before);
   CHECK(v.Ok({"application", "show", app})["status"].str() == "draft");
 
   // Answering shows the (advisory) score.
@@ -246,7 +199,7 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
   CHECK(!shown["score_band"].str().empty());
 
   // Attach a document: it is copied into the content-addressed blob store.
-  std::string doc = v.tmp().File("ktp-siti.pdf");
+  std::string doc = v.File("ktp-siti.pdf");
   std::string doc_bytes = "%PDF-1.4\nKTP Siti Aminah\n%%EOF\n";
   WriteFile(doc, doc_bytes);
   Json att = v.Ok({"application", "attach", app, "--kind", "ktp", "--file", doc});
@@ -256,7 +209,7 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
   CHECK(testing::NodeDocuments(v.dir())[sha] == doc_bytes);
 
   // The service rule requires the KK too: refused, naming it, nothing written.
-  before = v.OutboxCount();
+  before = v.OutboxSize();
   r = v.Cli({"application", "submit", app});
   {
     INFO(v.last());
@@ -264,9 +217,9 @@ TEST_CASE("demo flow: register, score, attach, submit; outbox holds every change
     CHECK_HAS(r.err, "required documents not attached: kk.");
     CHECK(r.err.find("ktp") == std::string::npos);
   }
-  CHECK(v.OutboxCount() == before);
+  CHECK(v.OutboxSize() == before);
   CHECK(v.Ok({"application", "show", app})["missing_documents"].size() == 1);
-  std::string kk_doc = v.tmp().File("kk-siti.pdf");
+  std::string kk_doc = v.File("kk-siti.pdf");
   WriteFile(kk_doc, "%PDF-1.4\nKK Siti Aminah\n%%EOF\n");
   v.Ok({"application", "attach", app, "--kind", "kk", "--file", kk_doc});
   CHECK(v.Ok({"application", "show", app})["missing_documents"].size() == 0);
@@ -366,10 +319,10 @@ struct BadCase {
 TEST_CASE("bad input is refused with a clear message, the documented exit code, and nothing written") {
   Village v;
   Applicant a = SetUpApplicant(v);
-  std::string doc = v.tmp().File("kk.pdf");
+  std::string doc = v.File("kk.pdf");
   WriteFile(doc, "%PDF-1.4 kk\n");
-  std::string missing_file = v.tmp().File("no-such-scan.pdf");
-  std::string a_dir = v.tmp().File("scans");
+  std::string missing_file = v.File("no-such-scan.pdf");
+  std::string a_dir = v.File("scans");
   fs::create_directories(a_dir);
   const std::string nope = "01a20000-0000-7000-8000-000000000000";
 
@@ -419,7 +372,7 @@ TEST_CASE("bad input is refused with a clear message, the documented exit code, 
        {"passport"}},
   };
 
-  size_t baseline = v.OutboxCount();
+  size_t baseline = v.OutboxSize();
   REQUIRE(baseline == 3);
   auto blobs_before = FilesUnder(v.dir() + "/blobs");
   for (const auto& c : cases) {
@@ -430,7 +383,7 @@ TEST_CASE("bad input is refused with a clear message, the documented exit code, 
     CHECK(r.out.empty());
     CHECK(!r.err.empty());
     for (const auto& s : c.says) CHECK_HAS(r.err, s);
-    CHECK(v.OutboxCount() == baseline);
+    CHECK(v.OutboxSize() == baseline);
   }
   CHECK(FilesUnder(v.dir() + "/blobs") == blobs_before);
   CHECK(v.Ok({"person", "list"}).size() == 1);
@@ -444,19 +397,19 @@ TEST_CASE("bad input is refused with a clear message, the documented exit code, 
 TEST_CASE("a birth date in the future is refused") {
   Village v;
   Applicant a = SetUpApplicant(v);
-  size_t baseline = v.OutboxCount();
+  size_t baseline = v.OutboxSize();
   ProcessResult r =
       v.Cli({"person", "add", "--household", a.household, "--name", "Bayi", "--birth-date", "2090-01-01"});
   INFO(v.last());
   CHECK(r.exit_code == kBadInput);
   CHECK_HAS(r.err, "future");
-  CHECK(v.OutboxCount() == baseline);
+  CHECK(v.OutboxSize() == baseline);
 }
 
 TEST_CASE("a required option given as an empty value is refused") {
   Village v;
   v.Init();
-  size_t baseline = v.OutboxCount();
+  size_t baseline = v.OutboxSize();
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"household", "add", "--address", ""},
            {"complaint", "new", "--category", "health", "--description", ""},
@@ -464,7 +417,7 @@ TEST_CASE("a required option given as an empty value is refused") {
     ProcessResult r = v.Cli(args);
     INFO(v.last());
     CHECK(r.exit_code == kBadInput);
-    CHECK(v.OutboxCount() == baseline);
+    CHECK(v.OutboxSize() == baseline);
   }
 }
 
@@ -609,38 +562,38 @@ TEST_CASE("messages follow --lang, then LC_ALL / LC_MESSAGES / LANG") {
   CHECK_HAS(r.err, "Gagal: ");
   CHECK_HAS(r.err, "wajib");
 
-  r = v.Cli(missing, {"LANG=id_ID.UTF-8"});
+  r = v.CliWith({"LANG=id_ID.UTF-8"}, missing);
   CHECK(r.exit_code == kBadInput);
   CHECK_HAS(r.err, "Gagal: ");
   CHECK_HAS(r.err, "wajib diisi");
-  r = v.Cli(unknown, {"LANG=id_ID.UTF-8"});
+  r = v.CliWith({"LANG=id_ID.UTF-8"}, unknown);
   CHECK(r.exit_code == kBadInput);
   CHECK_HAS(r.err, "tidak ditemukan");
 
-  r = v.Cli(missing, {"LANG=C"});
+  r = v.CliWith({"LANG=C"}, missing);
   CHECK(r.exit_code == kBadInput);
   CHECK_HAS(r.err, "Error: ");
   CHECK_HAS(r.err, "required");
   CHECK_HAS_NOT(r.err, "Gagal");
   CHECK_HAS_NOT(r.err, "wajib");
 
-  r = v.Cli({"--lang", "en", "household", "add", "--kk", kKk}, {"LANG=id_ID.UTF-8"});
+  r = v.CliWith({"LANG=id_ID.UTF-8"}, {"--lang", "en", "household", "add", "--kk", kKk});
   CHECK(r.exit_code == kBadInput);
   CHECK_HAS(r.err, "Error: ");
   CHECK_HAS(r.err, "required");
   CHECK_HAS_NOT(r.err, "wajib");
 
   // POSIX precedence: LC_ALL over LANG.
-  r = v.Cli(missing, {"LANG=C", "LC_ALL=id_ID.UTF-8"});
+  r = v.CliWith({"LANG=C", "LC_ALL=id_ID.UTF-8"}, missing);
   CHECK_HAS(r.err, "wajib");
-  r = v.Cli(missing, {"LANG=id_ID.UTF-8", "LC_MESSAGES=en_US.UTF-8"});
+  r = v.CliWith({"LANG=id_ID.UTF-8", "LC_MESSAGES=en_US.UTF-8"}, missing);
   CHECK_HAS(r.err, "required");
 
   // Successes and help, too.
-  r = v.Cli({"household", "add", "--address", "Dusun Krajan"}, {"LANG=id_ID.UTF-8"});
+  r = v.CliWith({"LANG=id_ID.UTF-8"}, {"household", "add", "--address", "Dusun Krajan"});
   CHECK(r.exit_code == kOk);
   CHECK_HAS(r.out, "Keluarga dicatat");
-  r = v.Cli({"--help"}, {"LANG=id_ID.UTF-8"});
+  r = v.CliWith({"LANG=id_ID.UTF-8"}, {"--help"});
   CHECK(r.exit_code == kOk);
   CHECK_HAS(r.out, "Kode keluar");
   r = v.Cli({"--lang", "id", "status"});
@@ -649,7 +602,7 @@ TEST_CASE("messages follow --lang, then LC_ALL / LC_MESSAGES / LANG") {
 
   // Store errors are translated as well.
   Village none;
-  r = none.Cli({"status"}, {"LANG=id_ID.UTF-8"});
+  r = none.CliWith({"LANG=id_ID.UTF-8"}, {"status"});
   CHECK(r.exit_code == kStore);
   CHECK_HAS(r.err, "belum disiapkan");
 }
@@ -662,7 +615,7 @@ TEST_CASE("two simpul-node processes adding persons at once: every write lands o
   Village v;
   v.Init();
   std::string hh = v.Id({"household", "add", "--address", "Dusun Krajan"});
-  size_t base = v.OutboxCount();
+  size_t base = v.OutboxSize();
 
   const int kEach = 30;
   const std::string script =
@@ -680,7 +633,7 @@ TEST_CASE("two simpul-node processes adding persons at once: every write lands o
     e.push_back("E2E_TAG=" + tag);
     return e;
   };
-  std::string log_a = v.tmp().File("a.log"), log_b = v.tmp().File("b.log");
+  std::string log_a = v.File("a.log"), log_b = v.File("b.log");
   int rc_a, rc_b;
   {
     Background a({"/bin/sh", "-c", script}, env_for("A"), log_a);
@@ -746,10 +699,10 @@ TEST_CASE("export recap: a CSV with the full NIK as text, one line per applicati
                          "3510010101600001", "--sex", "L", "--birth-date", "1960-01-01"});
   std::string app2 = v.Id({"application", "new", "--type", "pbi_jkn", "--applicant", p2});
   std::string app3 = v.Id({"application", "new", "--type", "recommendation", "--applicant", a.person});
-  std::string out = v.tmp().File("recap.csv");
+  std::string out = v.File("recap.csv");
 
   // Without a stated purpose, NIK and No. KK are masked (minimisation).
-  std::string masked_out = v.tmp().File("recap-masked.csv");
+  std::string masked_out = v.File("recap-masked.csv");
   v.Ok({"export", "recap", "--out", masked_out});
   {
     std::string masked = ReadFile(masked_out);
@@ -796,14 +749,14 @@ TEST_CASE("export recap: a CSV with the full NIK as text, one line per applicati
   CHECK(e.exit_code == kBadInput);
   CHECK_HAS(e.err, "--out");
   // A directory that does not exist: I/O error.
-  e = v.Cli({"export", "recap", "--out", v.tmp().File("no/such/dir/recap.csv")});
+  e = v.Cli({"export", "recap", "--out", v.File("no/such/dir/recap.csv")});
   CHECK(e.exit_code == kIo);
 }
 
 TEST_CASE("export recap onto a directory fails cleanly: no temporary file with personal data is left") {
   Village v;
   SetUpApplicant(v);
-  std::string target = v.tmp().File("reports");
+  std::string target = v.File("reports");
   fs::create_directories(target);
   ProcessResult r = v.Cli({"export", "recap", "--out", target});
   INFO(v.last());
@@ -878,16 +831,16 @@ TEST_CASE("a submitted application cannot be edited; it can be withdrawn") {
   ProcessResult r = v.Cli({"application", "answer", a.application, "no_shelter=ya", "head_not_working=ya"});
   REQUIRE(r.exit_code == kOk);
   for (const char* kind : {"kk", "ktp"}) {  // the documents the service rule requires
-    std::string scan = v.tmp().File(std::string(kind) + ".pdf");
+    std::string scan = v.File(std::string(kind) + ".pdf");
     WriteFile(scan, std::string("%PDF-1.4 ") + kind + "\n");
     REQUIRE(v.Cli({"application", "attach", a.application, "--kind", kind, "--file", scan}).exit_code == kOk);
   }
   r = v.Cli({"application", "submit", a.application});
   INFO(v.last());
   REQUIRE(r.exit_code == kOk);
-  size_t baseline = v.OutboxCount();
+  size_t baseline = v.OutboxSize();
 
-  std::string doc = v.tmp().File("sktm.pdf");
+  std::string doc = v.File("sktm.pdf");
   WriteFile(doc, "%PDF-1.4 sktm\n");
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"application", "edit", a.application, "--purpose", "Sekolah"},
@@ -899,7 +852,7 @@ TEST_CASE("a submitted application cannot be edited; it can be withdrawn") {
     CHECK(r.exit_code == kBadInput);
     CHECK_HAS(r.err, a.application);
     CHECK_HAS(r.err, "submitted");
-    CHECK(v.OutboxCount() == baseline);
+    CHECK(v.OutboxSize() == baseline);
   }
   Json shown = v.Ok({"application", "show", a.application});
   CHECK(shown["purpose"].str() == "Berobat ke RSUD Blambangan");
@@ -911,7 +864,7 @@ TEST_CASE("a submitted application cannot be edited; it can be withdrawn") {
     REQUIRE(r.exit_code == kOk);
     CHECK_HAS(r.out, "withdrawn");
   }
-  CHECK(v.OutboxCount() == baseline + 1);
+  CHECK(v.OutboxSize() == baseline + 1);
   shown = v.Ok({"application", "show", a.application});
   CHECK(shown["status"].str() == "withdrawn");
   CHECK(shown["status_reason"].str() == "Pindah domisili");
@@ -929,7 +882,7 @@ TEST_CASE("a submitted application cannot be edited; it can be withdrawn") {
   CHECK_HAS(r.err, "cannot be withdrawn");
   r = v.Cli({"application", "edit", a.application, "--purpose", "x"});
   CHECK(r.exit_code == kBadInput);
-  CHECK(v.OutboxCount() == baseline + 1);
+  CHECK(v.OutboxSize() == baseline + 1);
 }
 
 }  // namespace
@@ -966,7 +919,7 @@ TEST_CASE("export recap refuses a format it cannot write (x.xlsx) instead of wri
   Village v;
   SetUpApplicant(v);
   for (const char* name : {"rekap.xlsx", "rekap.XLSX", "rekap.ods", "rekap.pdf"}) {
-    std::string out = v.tmp().File(name);
+    std::string out = v.File(name);
     ProcessResult r = v.Cli({"export", "recap", "--out", out});
     INFO(v.last());
     CHECK(r.exit_code == kBadInput);
@@ -975,17 +928,17 @@ TEST_CASE("export recap refuses a format it cannot write (x.xlsx) instead of wri
     CHECK(!fs::exists(out));
     CHECK(!fs::exists(out + ".tmp"));
   }
-  ProcessResult id = v.Cli({"export", "recap", "--out", v.tmp().File("rekap.xlsx")}, {"LANG=id_ID.UTF-8"});
+  ProcessResult id = v.CliWith({"LANG=id_ID.UTF-8"}, {"export", "recap", "--out", v.File("rekap.xlsx")});
   CHECK_HAS(id.err, "hanya CSV");
   // CSV, in any case, still works; so does a name without an extension.
-  CHECK(v.Cli({"export", "recap", "--out", v.tmp().File("rekap.CSV")}).exit_code == kOk);
-  CHECK(v.Cli({"export", "recap", "--out", v.tmp().File("rekap")}).exit_code == kOk);
+  CHECK(v.Cli({"export", "recap", "--out", v.File("rekap.CSV")}).exit_code == kOk);
+  CHECK(v.Cli({"export", "recap", "--out", v.File("rekap")}).exit_code == kOk);
 }
 
 TEST_CASE("a scan over the document limit is refused with the limit in words; --help states it") {
   Village v;
   Applicant a = SetUpApplicant(v);
-  std::string big = v.tmp().File("scan-30mb.pdf");
+  std::string big = v.File("scan-30mb.pdf");
   WriteFile(big, std::string((30u << 20) + 5, 'x'));
   ProcessResult r = v.Cli({"application", "attach", a.application, "--kind", "kk", "--file", big});
   INFO(v.last());
@@ -996,7 +949,7 @@ TEST_CASE("a scan over the document limit is refused with the limit in words; --
   ProcessResult help = v.Cli({"application", "attach", "--help"});
   CHECK_HAS(help.out, "at most 20 MiB");
   // Exactly at the limit is accepted.
-  std::string edge = v.tmp().File("scan-20mb.pdf");
+  std::string edge = v.File("scan-20mb.pdf");
   WriteFile(edge, std::string(20u << 20, 'y'));
   CHECK(v.Cli({"application", "attach", a.application, "--kind", "kk", "--file", edge}).exit_code == kOk);
 }

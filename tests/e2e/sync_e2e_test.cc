@@ -2,7 +2,7 @@
 // (loopback, a port the kernel picks, read back from the hub's log) and runs
 // real simpul-node binaries against it, the way district and village
 // operators would. They check what operators see (exit codes from
-// node/cli.h and hub/cli.h, messages, --json output) and, where the CLI
+// node/cli/cli.h and hub/cli/cli.h, messages, --json output) and, where the CLI
 // cannot show it, the stores themselves (hub.db, simpul.db) read-only.
 //
 // Waiting is always by polling with a bound (never a fixed sleep standing in
@@ -428,9 +428,9 @@ TEST_CASE("sync: a revoked node is refused and says so, and a new code lets it b
     INFO(lost.last());
     CHECK(r.exit_code != kOk);
     CHECK_MESSAGE(r.exit_code != kInternal,
-                  "a revoked node is an expected refusal, not 'internal error (a bug)' (node/cli.h)");
+                  "a revoked node is an expected refusal, not 'internal error (a bug)' (node/cli/cli.h)");
     CHECK_HAS(r.err, "revoked");
-    CHECK(r.exit_code == 6);  // node/cli.h: refused by the hub
+    CHECK(r.exit_code == 6);  // node/cli/cli.h: refused by the hub
   }
   // Nothing of it was taken; the change waits in its outbox.
   CHECK(hub.Count("SELECT count(*) FROM households WHERE id=?", {hh}) == 0);
