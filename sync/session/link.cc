@@ -32,7 +32,8 @@ LinkModel::LinkModel(const LinkMemory& m, size_t batch_option, bool stream, uint
   // sync of a thousand applications in one round trip); a cut costs only
   // the frame in transit.
   const size_t first = stream ? 2 * batch_option : 100;
-  batch_ = std::clamp<size_t>(m.batch ? m.batch : first, 10, MaxBatch());
+  // (A batch option under 10 is its own floor: std::clamp needs lo <= hi.)
+  batch_ = std::clamp<size_t>(m.batch ? m.batch : first, std::min<size_t>(10, MaxBatch()), MaxBatch());
   chunk_ = std::clamp<uint64_t>(m.chunk ? m.chunk : 64 << 10, kMinChunk, kMaxChunk);
   // Changes per streamed frame: a cut loses about half a frame, so frames
   // shrink after a cut in a round that pushed, and grow back after rounds

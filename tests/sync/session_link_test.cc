@@ -61,6 +61,14 @@ TEST_CASE("a single request cut is halved whole, never below 10; a link that cut
 
   LinkModel again({0, 0, /*cut_seen=*/true, 0, 0}, 1000, true, 3);
   CHECK(again.FrameChanges(true, 5000) == 250);
+
+  // A batch option under the floor of 10 (--batch 4): rounds of 4, halved after a cut, never above it.
+  LinkModel tiny({}, 4, /*stream=*/false, 3);
+  CHECK(tiny.RoundChanges(false) == 4);
+  tiny.OnCut({true, false, false, false});
+  CHECK(tiny.RoundChanges(false) == 4);
+  tiny.OnDelivered(Push(4, 1));
+  CHECK(tiny.RoundChanges(false) == 4);
 }
 
 TEST_CASE("a round stays within ~20 s of the rate the link achieved") {
