@@ -128,8 +128,9 @@ Result<std::optional<AppIndexRow>> DeriveAppIndexRow(HubStore& store, const std:
 
 // The marked applications' timelines are loaded together (a push of
 // thousands marks thousands: five queries for all of them, not five per
-// application; each one's history is still read alone); CheckAppIndex derives them one by one, so the two ways are
-// compared by the tests that check the index.
+// application; each one's history is still read alone). CheckAppIndex
+// derives them one by one, so the tests that check the index compare the
+// two ways.
 Status RefreshAppIndex(HubStore& store) {
   SIMPUL_ASSIGN_OR_RETURN(auto ids, Ids(store, "SELECT app_id FROM app_index_dirty"));
   if (ids.empty()) return Status::Ok();
