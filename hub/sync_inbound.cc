@@ -55,9 +55,7 @@ Status LogApplied(HubStore& store, const wire::Change& c, const std::vector<wire
   SIMPUL_ASSIGN_OR_RETURN(int64_t seq, log.Append({c.version, c.table, c.row_id, c.village,
                                                    static_cast<uint32_t>(c.flags & ~wire::kFlagSnapshot), origin,
                                                    store.NowMs(), skew_ms}));
-  for (const auto& f : fields)
-    SIMPUL_RETURN_IF_ERROR(log.AddField(seq, f.field, f.value, f.base.empty() ? Value() : Value(f.base)));
-  return Status::Ok();
+  return log.AddFields(seq, fields);
 }
 
 namespace {

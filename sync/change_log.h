@@ -10,8 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
 #include "schema/db.h"
 #include "schema/status.h"
+#include "sync/change.h"
 
 namespace simpul::sync {
 
@@ -33,6 +36,8 @@ class ChangeLogWriter {
   // One field of entry `seq`: its value, and the version it was based on
   // (NULL: none).
   Status AddField(int64_t seq, std::string_view field, const schema::Value& value, const schema::Value& base);
+  // Every field of a pushed change in one statement (a base of "" is none).
+  Status AddFields(int64_t seq, const std::vector<FieldChange>& fields);
 
  private:
   schema::Db& db_;

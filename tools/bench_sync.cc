@@ -147,6 +147,22 @@ Status FillResidents(node::NodeStore& store, int n) {
   return Status::Ok();
 }
 
+// CPU time (user + system) process `pid` has used so far, in seconds.
+double ProcessCpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), {});
+  size_t close = stat.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(stat.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {  // fields 14 and 15 (1-based): utime, stime
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 // Hub-side time of its sync requests so far, from its log ("took=Xms" per request).
 double HubSyncMillis(const std::string& log_path) {
   std::ifstream in(log_path);
@@ -162,7 +178,7 @@ double HubSyncMillis(const std::string& log_path) {
 
 // The first push of n residents from a fresh node, end to end.
 Status ResidentsPush(hub::HubStore& hub_store, const sync::HttpTarget& target, const std::string& dir, int n,
-                     const std::string& hub_log) {
+                     const std::string& hub_log, pid_t hub_pid) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, node::NodeStore::Init(dir, "35.10.01.2001", sync::SystemClock::Default(),
                                                             tools::kBenchPassphrase));
   SIMPUL_ASSIGN_OR_RETURN(std::string code, hub::CreateEnrolment(hub_store, "35.10.01.2001", 1));
@@ -177,15 +193,18 @@ Status ResidentsPush(hub::HubStore& hub_store, const sync::HttpTarget& target, c
   // request at level 19, as before the level followed the link.
   if (const char* rate = std::getenv("SIMPUL_BENCH_SEND_RATE"))
     SIMPUL_RETURN_IF_ERROR(store->SetMeta("link_send_rate", rate));
+  const double hub_before_ms = HubSyncMillis(hub_log), hub_cpu0 = ProcessCpuSeconds(hub_pid);
+  const double cpu0 = tools::CpuSeconds();
   double t0 = tools::NowSeconds();
   SIMPUL_ASSIGN_OR_RETURN(auto sum, node::SyncOnce(*store, transport, node::SyncOptions{}));
   double secs = tools::NowSeconds() - t0;
+  const double node_cpu = tools::CpuSeconds() - cpu0, hub_cpu = ProcessCpuSeconds(hub_pid) - hub_cpu0;
   std::printf("residents: %d residents written in %.2f s; first push of %lld changes in %.2f s end to end "
               "(%.0f changes/s, %llu round trips, %.1f KB up, verified=%s; target < 1.2 s); "
-              "the hub's handling %.2f s of it\n",
+              "the hub's handling %.2f s of it; CPU: hub %.2f s, node %.2f s\n",
               n, fill_s, static_cast<long long>(changes), secs, changes / secs,
               static_cast<unsigned long long>(sum.round_trips), sum.bytes_sent / 1024.0, sum.verified ? "yes" : "no",
-              HubSyncMillis(hub_log) / 1000);
+              (HubSyncMillis(hub_log) - hub_before_ms) / 1000, hub_cpu, node_cpu);
   return sum.verified && sum.acked >= static_cast<uint64_t>(changes) ? Status::Ok()
                                                                       : Status::Internal("residents push incomplete");
 }
@@ -225,7 +244,7 @@ int main(int argc, char** argv) {
   sync::HttpTarget target{"127.0.0.1", hub.port, ""};
   const char* only = std::getenv("SIMPUL_BENCH_ONLY");
   if (only && std::string(only) == "residents") {  // village 2001 is the first section's otherwise
-    Status st = ResidentsPush(**hub_store, target, dir + "/residents", n_apps, dir + "/hub/hub.log");
+    Status st = ResidentsPush(**hub_store, target, dir + "/residents", n_apps, dir + "/hub/hub.log", hub.pid);
     kill(hub.pid, SIGTERM);
     waitpid(hub.pid, nullptr, 0);
     if (!std::getenv("SIMPUL_BENCH_KEEP")) tools::RemoveTree(dir);
