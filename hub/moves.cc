@@ -94,13 +94,15 @@ Status Rehome(HubStore& store, const Moving& m, const std::string& household, co
 Status MoveOneRow(HubStore& store, const std::string& table, const std::string& id, const std::string& from,
                   const std::string& to, const std::string& version) {
   sync::ChangeLogWriter log(store.db());
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * up, store.db().Cached("UPDATE " + table + " SET village=? WHERE id=?"));
-  up->Bind(1, to).Bind(2, id);
-  SIMPUL_RETURN_IF_ERROR(up->Run());
-  // Old scope: drop it, and where it went.
-  SIMPUL_ASSIGN_OR_RETURN(int64_t out_seq, log.Append({version, table, id, from, sync::wire::kFlagScopeOut,
-                                                       store.hub_id(), store.NowMs(), 0}));
-  SIMPUL_RETURN_IF_ERROR(log.AddField(out_seq, sync::wire::kMovedToField, Value(to), Value()));
+  if (from != to) {
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * up, store.db().Cached("UPDATE " + table + " SET village=? WHERE id=?"));
+    up->Bind(1, to).Bind(2, id);
+    SIMPUL_RETURN_IF_ERROR(up->Run());
+    // Old scope: drop it, and where it went.
+    SIMPUL_ASSIGN_OR_RETURN(int64_t out_seq, log.Append({version, table, id, from, sync::wire::kFlagScopeOut,
+                                                         store.hub_id(), store.NowMs(), 0}));
+    SIMPUL_RETURN_IF_ERROR(log.AddField(out_seq, sync::wire::kMovedToField, Value(to), Value()));
+  }
   // New scope: the row's full state, one entry per version.
   SIMPUL_ASSIGN_OR_RETURN(auto versions, QueryRows(store,
       "SELECT field,version FROM field_versions WHERE tbl=? AND row_id=? ORDER BY version", {table, id}));
@@ -147,12 +149,14 @@ Result<int> MoveRow(HubStore& store, const std::string& table, const std::string
   // The move is stamped like any hub write; both scopes hear of it.
   std::string version = store.hlc().Version(store.hlc().Now());
   for (const auto& m : rows) {
-    if (!joins.empty() && (m.table == "persons" || m.table == "applications")) {
-      SIMPUL_ASSIGN_OR_RETURN(Row now, ReadRow(store, m.table, m.id));
-      if (m.id == id || RowText(now, "household_id") == old_household)
-        SIMPUL_RETURN_IF_ERROR(Rehome(store, m, joins, version));
-    }
-    SIMPUL_RETURN_IF_ERROR(MoveOneRow(store, m.table, m.id, from, to, version));
+    // Each row leaves the village it is in, which for a dependent need not
+    // be the root's: an application moved before on its own stays with its
+    // applicant's village no longer, and that village must hear it left.
+    SIMPUL_ASSIGN_OR_RETURN(Row now, ReadRow(store, m.table, m.id));
+    if (!joins.empty() && (m.table == "persons" || m.table == "applications") &&
+        (m.id == id || RowText(now, "household_id") == old_household))
+      SIMPUL_RETURN_IF_ERROR(Rehome(store, m, joins, version));
+    SIMPUL_RETURN_IF_ERROR(MoveOneRow(store, m.table, m.id, RowText(now, "village"), to, version));
   }
   SIMPUL_RETURN_IF_ERROR(store.Audit("move", from, table + ":" + id,
                                      "to " + to + ", " + std::to_string(rows.size()) + " rows" +

@@ -40,7 +40,7 @@ Result<int> MoveRow(HubStore& store, const std::string& table, const std::string
 // Moves the one row `table`:`id` from village `from` to `to`, stamped
 // `version`, inside the caller's transaction: its village changes, `from`
 // is sent a scope_out naming `to`, `to` the row's full state (one snapshot
-// entry per version). No dependents and no audit: MoveRow, and the DTKS
+// entry per version; when the row is in `to` already, only its state). No dependents and no audit: MoveRow, and the DTKS
 // import (hub/dtks_import.h) for a NIK a newer snapshot places elsewhere,
 // do those.
 Status MoveOneRow(HubStore& store, const std::string& table, const std::string& id, const std::string& from,

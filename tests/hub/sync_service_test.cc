@@ -34,6 +34,7 @@
 #include "sync/merge.h"
 #include "sync/wire/codec.h"
 #include "sync/wire/stream.h"
+#include "tests/support/memory_db.h"
 #include "tests/support/temp_dir.h"
 
 namespace simpul::hub {
@@ -1247,6 +1248,41 @@ TEST_CASE("moving an application: the old village drops it, the new one receives
                                                          {{"notes", Value(std::string("desa baru")), vh}}}}));
   CHECK(mine.results.at(0).code == 0);
   CHECK(QueryText(hub.s(), "SELECT notes FROM applications WHERE id=?", {app}) == "desa baru");
+}
+
+TEST_CASE("moving a person whose application was moved before on its own: that village drops it too") {
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);
+  TestNode c = Enrol(hub, "node-c", kOtherVillage);
+  const std::string kThirdVillage = "35.10.01.2004";
+  const std::string app = Row(1), person = Row(2);
+  wire::Change p{Version(a, 1000), "persons", person, kVillage, 0, {{"name", Value(std::string("Sri")), ""}}};
+  wire::Change ap{Version(a, 1001), "applications", app, kVillage, 0,
+                  {{"type", Value(std::string("pbi_jkn")), ""}, {"applicant_id", Value(person), ""}}};
+  for (const auto& x : Sync(hub, a, Push({p, ap})).results) REQUIRE(x.code == 0);
+  // The application goes to the other village alone; its laptop receives it.
+  REQUIRE(MoveRow(hub.s(), "applications", app, kOtherVillage).ok());
+  Replica rc;
+  wire::SyncReply c1 = Sync(hub, c, Pull(0));
+  rc.Apply(c1.pulled, hub.s().hub_id());
+  REQUIRE(c1.bucket_digests == rc.Digest(kOtherVillage));
+  REQUIRE(testing::QueryInt(rc.db, "SELECT count(*) FROM applications") == 1);
+  // Then the applicant moves to a third village, the application with her.
+  auto moved = MoveRow(hub.s(), "persons", person, kThirdVillage);
+  REQUIRE_MESSAGE(moved.ok(), moved.status().ToString());
+  CHECK(*moved == 2);
+  CHECK(QueryText(hub.s(), "SELECT village FROM applications WHERE id=?", {app}) == kThirdVillage);
+  // The other village's laptop is told the application left, and still agrees with the hub.
+  wire::SyncReply c2 = Sync(hub, c, Pull(c1.cursor));
+  CHECK(std::count_if(c2.pulled.begin(), c2.pulled.end(), [&](const wire::Change& x) {
+          return x.row_id == app && (x.flags & wire::kFlagScopeOut) != 0;
+        }) == 1);
+  rc.Apply(c2.pulled, hub.s().hub_id());
+  CHECK(testing::QueryInt(rc.db, "SELECT count(*) FROM applications") == 0);
+  CHECK(c2.bucket_digests == rc.Digest(kOtherVillage));
+  auto held = sync::ScopeDigest(hub.s().db(), kOtherVillage);
+  REQUIRE(held.ok());
+  CHECK(std::equal(c2.bucket_digests.begin(), c2.bucket_digests.end(), held->begin()));
 }
 
 }  // namespace
