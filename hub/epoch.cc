@@ -122,6 +122,10 @@ Result<wire::ItemResult> ApplyHandback(HubStore& store, sync::Merger& merger, co
     return refuse(Status::PermissionDenied("handed-back change was not written by this hub"));
   if (c.village != village)
     return refuse(Status::PermissionDenied("handed-back change belongs to village " + c.village));
+  // The hub never signs a move out of a village (SignHubChanges): one would
+  // drop the row here with nothing in the change log, behind the digests.
+  if (c.flags & wire::kFlagScopeOut)
+    return refuse(Status::InvalidArgument("a handed-back change never moves a row out of its village"));
   // The hub's past state is not authoritative over its present: a repair
   // entry lands as a snapshot does, never over a newer version.
   if (c.flags & wire::kFlagRepair) c.flags = wire::kFlagSnapshot;

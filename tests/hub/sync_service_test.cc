@@ -29,6 +29,7 @@
 #include "schema/ids.h"
 #include "schema/migrations.h"
 #include "sync/crypto/envelope.h"
+#include "sync/crypto/signed_change.h"
 #include "sync/digest.h"
 #include "sync/hlc.h"
 #include "sync/merge.h"
@@ -1876,6 +1877,23 @@ TEST_CASE("a node that reports changes still waiting gets no digests (protocol 6
     REQUIRE(held.ok());
     CHECK(std::equal(r3.bucket_digests.begin(), r3.bucket_digests.end(), held->begin()));
   }
+}
+
+TEST_CASE("a handed-back change that would move a row out of its village is refused; the row stays") {
+  Hub hub;
+  TestNode a = Enrol(hub, "node-a", kVillage);
+  const std::string row = Row(1);
+  REQUIRE(Sync(hub, a, Push({Household(Version(a, 1000), row, kVillage, "Jl. 1", "001")})).results.at(0).code == 0);
+  // Signed by this hub (as only a bug or its stolen key could): still refused.
+  wire::Change out{hub.s().hlc().Version(hub.s().hlc().Now()), "households", row, kVillage, wire::kFlagScopeOut,
+                   {{wire::kMovedToField, Value(kOtherVillage), ""}}};
+  const std::string canonical = crypto::CanonicalChange(out);
+  wire::SyncRequest req = Pull(0);
+  req.handback.push_back({canonical, crypto::SignChange(hub.s().identity(), canonical)});
+  wire::SyncReply r = Sync(hub, a, req);
+  REQUIRE(r.handback_results.size() == 1);
+  CHECK(r.handback_results[0].code == static_cast<uint16_t>(Code::kInvalidArgument));
+  CHECK(QueryInt(hub.s(), "SELECT count(*) FROM households WHERE id=?", {row}) == 1);
 }
 
 }  // namespace
