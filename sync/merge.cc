@@ -234,8 +234,8 @@ Result<ApplyResult> Merger::Apply(const Change& c, Role writer, const std::strin
   up->Bind(1, c.row_id).Bind(2, exists ? row_village : c.village);
   for (size_t k = 0; k < take.size(); ++k) up->Bind(static_cast<int>(k) + 3, c.fields[take[k]].value);
   if (Status st = up->Run(); !st.ok()) return store_error(st);
-  // The fields' versions in one statement (one row each): a statement per
-  // field was a third of the hub's time in a large push.
+  // The fields' versions in one statement, one row each (about 4% of the
+  // hub's CPU in a large push against a statement per field; BENCHMARKS.md).
   // (?1 table, ?2 row, ?3 version, ?4... the fields.)
   std::string versions = "INSERT INTO field_versions(tbl,row_id,field,version) VALUES";
   for (size_t k = 0; k < take.size(); ++k)
