@@ -1,4 +1,5 @@
 #include "sync/change_capture.h"
+#include "sync/field_versions.h"
 
 #include "sync/change_log.h"
 
@@ -127,9 +128,8 @@ Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const st
   for (size_t i = 0; i < changed.size(); ++i) up->Bind(static_cast<int>(i) + 3, changed[i]->value);
   SIMPUL_RETURN_IF_ERROR(up->Run());
 
-  // The change record: into the outbox (a node) or the change log (the hub).
-  int64_t seq = 0;
-  Stmt* outbox_fields = nullptr;
+  // The change record, its fields (one statement for all of them) and the
+  // fields' versions: into the outbox (a node) or the change log (the hub).
   if (sink_ == ChangeSink::kOutbox) {
     int priority = 2;
     for (const auto* f : changed) {
@@ -142,27 +142,34 @@ Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const st
     ob->Bind(1, version).Bind(2, tbl).Bind(3, row_id).Bind(4, row_village).Bind(5, version).Bind(
         6, hlc_.node_id()).Bind(7, priority);
     SIMPUL_RETURN_IF_ERROR(ob->Run());
-    seq = db_.LastInsertRowid();
-    SIMPUL_ASSIGN_OR_RETURN(outbox_fields, db_.Cached("INSERT INTO outbox_fields(seq,field,value,base)"
-                                                      " VALUES(?,?,?,?)"));
+    const int64_t seq = db_.LastInsertRowid();
+    // (?1 the entry, then field, value, base of each.)
+    std::string sql = "INSERT INTO outbox_fields(seq,field,value,base) VALUES";
+    for (size_t k = 0; k < changed.size(); ++k) {
+      const int at = static_cast<int>(3 * k + 2);
+      sql += (k ? ",(?1,?" : "(?1,?") + std::to_string(at) + ",?" + std::to_string(at + 1) + ",?" +
+             std::to_string(at + 2) + ")";
+    }
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * fields_st, db_.Cached(sql));
+    fields_st->Bind(1, seq);
+    for (size_t k = 0; k < changed.size(); ++k) {
+      const int at = static_cast<int>(3 * k + 2);
+      fields_st->Bind(at, changed[k]->field).Bind(at + 1, changed[k]->value).Bind(at + 2, bases[k]);
+    }
+    SIMPUL_RETURN_IF_ERROR(fields_st->Run());
   } else {
     ChangeLogEntry e{version, tbl, row_id, row_village, changelog_flags_, hlc_.node_id(), stamp.physical_ms(), 0};
-    SIMPUL_ASSIGN_OR_RETURN(seq, ChangeLogWriter(db_).Append(e));
-  }
-  SIMPUL_ASSIGN_OR_RETURN(
-      Stmt * fv, db_.Cached("INSERT INTO field_versions(tbl,row_id,field,version) VALUES(?,?,?,?)"
-                            " ON CONFLICT(tbl,row_id,field) DO UPDATE SET version=excluded.version"));
-  for (size_t i = 0; i < changed.size(); ++i) {
-    const FieldWrite* f = changed[i];
-    if (outbox_fields) {
-      outbox_fields->Bind(1, seq).Bind(2, f->field).Bind(3, f->value).Bind(4, bases[i]);
-      SIMPUL_RETURN_IF_ERROR(outbox_fields->Run());
-    } else {
-      SIMPUL_RETURN_IF_ERROR(ChangeLogWriter(db_).AddField(seq, f->field, f->value, bases[i]));
+    SIMPUL_ASSIGN_OR_RETURN(int64_t seq, ChangeLogWriter(db_).Append(e));
+    std::vector<FieldChange> logged;
+    for (size_t k = 0; k < changed.size(); ++k) {
+      const std::string* base = std::get_if<std::string>(&bases[k]);
+      logged.push_back({changed[k]->field, changed[k]->value, base ? *base : std::string()});
     }
-    fv->Bind(1, tbl).Bind(2, row_id).Bind(3, f->field).Bind(4, version);
-    SIMPUL_RETURN_IF_ERROR(fv->Run());
+    SIMPUL_RETURN_IF_ERROR(ChangeLogWriter(db_).AddFields(seq, logged));
   }
+  std::vector<std::string_view> versioned;
+  for (const auto* f : changed) versioned.push_back(f->field);
+  SIMPUL_RETURN_IF_ERROR(SetFieldVersions(db_, tbl, row_id, version, versioned));
   if (sink_ == ChangeSink::kOutbox) {
     seen_data_version_ = data_version;
     seen_total_changes_ = db_.TotalChanges();

@@ -1,4 +1,5 @@
 #include "sync/merge.h"
+#include "sync/field_versions.h"
 
 #include "sync/purge.h"
 
@@ -234,17 +235,9 @@ Result<ApplyResult> Merger::Apply(const Change& c, Role writer, const std::strin
   up->Bind(1, c.row_id).Bind(2, exists ? row_village : c.village);
   for (size_t k = 0; k < take.size(); ++k) up->Bind(static_cast<int>(k) + 3, c.fields[take[k]].value);
   if (Status st = up->Run(); !st.ok()) return store_error(st);
-  // The fields' versions in one statement, one row each (about 4% of the
-  // hub's CPU in a large push against a statement per field; BENCHMARKS.md).
-  // (?1 table, ?2 row, ?3 version, ?4... the fields.)
-  std::string versions = "INSERT INTO field_versions(tbl,row_id,field,version) VALUES";
-  for (size_t k = 0; k < take.size(); ++k)
-    versions += (k ? ",(?1,?2,?" : "(?1,?2,?") + std::to_string(k + 4) + ",?3)";
-  versions += " ON CONFLICT(tbl,row_id,field) DO UPDATE SET version=excluded.version";
-  SIMPUL_ASSIGN_OR_RETURN(Stmt * fv, db_.Cached(versions));
-  fv->Bind(1, c.table).Bind(2, c.row_id).Bind(3, c.version);
-  for (size_t k = 0; k < take.size(); ++k) fv->Bind(static_cast<int>(k + 4), c.fields[take[k]].field);
-  if (Status st = fv->Run(); !st.ok()) return store_error(st);
+  std::vector<std::string_view> versioned;
+  for (size_t k : take) versioned.push_back(c.fields[k].field);
+  if (Status st = SetFieldVersions(db_, c.table, c.row_id, c.version, versioned); !st.ok()) return store_error(st);
   for (size_t i : take) result.applied.push_back(c.fields[i]);
   if (c.table == "purges" && result.row_created) {
     std::string kind, subject;

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "schema/local_time.h"
 #include "tests/support/cluster.h"
 
 namespace simpul::testing {
@@ -26,13 +27,10 @@ namespace {
 constexpr int kBadInput = 2;        // README: bad input or not allowed now
 constexpr int kNotAuthorized = 7;   // the account's role may not
 
-std::string Year() {
-  time_t now = time(nullptr);
-  tm t{};
-  gmtime_r(&now, &t);
-  // Letters are numbered by the office's year; a run across New Year's
-  // midnight in Papua is the one case this would get wrong.
-  return std::to_string(1900 + t.tm_year);
+// Letters are numbered by the year on the office's own clock: in Papua
+// (WIT) the new year starts nine hours before it does in UTC.
+std::string YearAt(const std::string& village) {
+  return schema::FormatDate(static_cast<int64_t>(time(nullptr)) * 1000, schema::ZoneOfRegion(village)).substr(0, 4);
 }
 
 // CSV lines of an export as the API returns them (BOM dropped).
@@ -103,7 +101,7 @@ TEST_CASE("programmes: TemanKos PBI-APBD with the DTKS check, letter and proposa
   LH_CHECK_HAS(held.err, "--override-reason");
   hub.Do({"application", "approve", a_sri.application, "--reason", "Desil 1, belum PBI"});
   const std::string number = hub.Ok({"application", "letter", a_sri.application})["letter_number"].str();
-  CHECK(number == "400.9/0001/PBI-APBD/" + Year());
+  CHECK(number == "400.9/0001/PBI-APBD/" + YearAt(jatipuro));
 
   // The village receives the decision and prints the letter.
   CheckClean(village.Sync(), village.last());
@@ -183,8 +181,8 @@ TEST_CASE("programmes: Mimika recommendation returned, completed, approved by th
   const std::string pbi_number = hub.Ok({"application", "letter", yosep.application})["letter_number"].str();
   hub.Do({"application", "approve", maria.application, "--reason", "Berkas lengkap"});
   const std::string number = hub.Ok({"application", "letter", maria.application})["letter_number"].str();
-  CHECK(pbi_number == "400.9/0001/PBI-JK/" + Year());
-  CHECK(number == "400.9/0001/REK-RS/" + Year());  // its own sequence, not the PBI letter's
+  CHECK(pbi_number == "400.9/0001/PBI-JK/" + YearAt(koperapoka));
+  CHECK(number == "400.9/0001/REK-RS/" + YearAt(koperapoka));  // its own sequence, not the PBI letter's
   // The approval, the letter and the audit name the signed-in accounts (not
   // the shell's login name: SIMPUL_OPERATOR is "operator-dinsos" here).
   CHECK(SqlText(hub.db(), "SELECT reason FROM events WHERE subject_id=? AND kind='approved'", {maria.application}) ==
