@@ -5,7 +5,8 @@
 #   tools/run.sh test    install what is missing, build with ASan+UBSan, run every test
 #                        except the long ones, and replay each fuzz target's corpus
 #   tools/run.sh test --long   the same, plus the soak and poor-link runs (label "long")
-#                        and real fuzzing of each decoder for 30 s (clang, tools/fuzz.sh)
+#                        and real fuzzing of each decoder for 30 s (clang, tools/fuzz.sh),
+#                        and the suite again at three other dates and hours (tools/clock_sweep.sh)
 #   tools/run.sh bench   build (Release) and run the benchmark programs
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,8 @@ case "$what" in
       (cd build-test && ctest --output-on-failure -j"$ctest_jobs" --timeout 900)
       # Every decoder of outside bytes, fuzzed for real (clang + libFuzzer, build-fuzz).
       bash tools/fuzz.sh 30
+      # The office's dates at zone boundaries, whatever hour this runs at.
+      bash tools/clock_sweep.sh build-test
     else
       (cd build-test && ctest --output-on-failure -j"$ctest_jobs" --timeout 1800 -LE long)
     fi
