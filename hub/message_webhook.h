@@ -9,12 +9,15 @@
 // retry, so a provider that keeps ids can drop the duplicate an
 // at-least-once run may send.
 //
-// http:// only: sync/transport/http_client.h, the one HTTP client, speaks
-// no TLS. A provider reached over HTTPS needs a local relay or the command
-// form (docs/OPERATIONS.md).
+// https:// to a provider (web/https_client.h: TLS 1.2+, the certificate
+// checked against the system's CAs or hub.conf's message_gateway_ca): the
+// body holds a resident's phone number and the token is a credential, so
+// plain http:// is taken only to this machine (a local relay), never
+// across a network.
 //
-// Thread-safety: one MessageWebhook per thread. It keeps its connection
-// alive between messages.
+// Thread-safety: one MessageWebhook per thread. Over http:// it keeps its
+// connection alive between messages; over https:// each message is one
+// connection.
 #ifndef SIMPUL_HUB_MESSAGE_WEBHOOK_H_
 #define SIMPUL_HUB_MESSAGE_WEBHOOK_H_
 
@@ -24,15 +27,18 @@
 #include "schema/resident_messages.h"
 #include "schema/status.h"
 
+#include "web/https_client.h"
+
 namespace simpul::sync {
 class HttpClient;
 }
 
 namespace simpul::hub {
 
-// Checks a webhook URL: http://HOST:PORT[/path], no query string, no
-// https://. InvalidArgument saying why (without naming a setting: callers
-// say where the URL came from).
+// Checks a webhook URL: https://HOST[:PORT][/path], or http://HOST:PORT[/path]
+// with HOST a loopback address (127.x.x.x, not a name); no query string.
+// InvalidArgument saying why (without naming a setting: callers say where
+// the URL came from).
 Status CheckWebhookUrl(const std::string& url);
 
 struct GatewayAttempt {
@@ -42,11 +48,13 @@ struct GatewayAttempt {
 
 class MessageWebhook {
  public:
-  // InvalidArgument (field "message_gateway_url" or "message_gateway_token")
-  // when the URL is not http://HOST:PORT[/path] or the token cannot be a
-  // header value.
+  // InvalidArgument (field "message_gateway_url", "message_gateway_token"
+  // or "message_gateway_ca") when CheckWebhookUrl refuses the URL, the token
+  // cannot be a header value, or a CA file is given for an http:// URL.
+  // `ca_file`: PEM of the authorities an https:// gateway's certificate may
+  // chain to ("" = the system's).
   static Result<std::unique_ptr<MessageWebhook>> Open(const std::string& url, const std::string& token,
-                                                      int timeout_s);
+                                                      int timeout_s, const std::string& ca_file = "");
   ~MessageWebhook();
   MessageWebhook(const MessageWebhook&) = delete;
   MessageWebhook& operator=(const MessageWebhook&) = delete;
@@ -55,8 +63,10 @@ class MessageWebhook {
 
  private:
   MessageWebhook(std::unique_ptr<sync::HttpClient> client, std::string path);
-  std::unique_ptr<sync::HttpClient> client_;
-  std::string path_;  // the URL's path, "/" when it has none
+  explicit MessageWebhook(web::HttpsPost https);
+  std::unique_ptr<sync::HttpClient> client_;  // http:// (this machine); null for https://
+  std::string path_;                          // the URL's path, "/" when it has none
+  web::HttpsPost https_;                      // https://: everything but the body
 };
 
 }  // namespace simpul::hub

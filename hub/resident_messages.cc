@@ -97,7 +97,7 @@ Result<GatewayRun> SendThroughGateway(HubStore& store, const GatewayOptions& opt
     return Status::InvalidArgument("a gateway program and a webhook URL: give one").WithField("gateway");
   std::unique_ptr<MessageWebhook> webhook;
   if (!options.url.empty()) {
-    SIMPUL_ASSIGN_OR_RETURN(webhook, MessageWebhook::Open(options.url, options.token, options.timeout_s));
+    SIMPUL_ASSIGN_OR_RETURN(webhook, MessageWebhook::Open(options.url, options.token, options.timeout_s, options.ca_file));
   } else if (options.program[0] != '/' || access(options.program.c_str(), X_OK) != 0) {
     return Status::InvalidArgument("the gateway must be an executable program given by its absolute path")
         .WithField("gateway")

@@ -23,8 +23,9 @@ namespace simpul::hub {
 // Exactly one of `program` and `url`.
 struct GatewayOptions {
   std::string program;   // absolute path of the gateway program
-  std::string url;       // or the webhook: http://HOST:PORT[/path]
+  std::string url;       // or the webhook: https://HOST[:PORT][/path] (http:// to this machine only)
   std::string token;     // the webhook's bearer token ("" = none)
+  std::string ca_file;   // an https:// webhook's trusted authorities, PEM ("" = the system's)
   std::string village;   // "" = every village
   int timeout_s = 30;    // per message; the program is killed, the request dropped, after it
   int max_age_days = 14; // older events are not messaged any more
@@ -42,8 +43,8 @@ struct GatewayRun {
 };
 
 // InvalidArgument (field "gateway") when the program is not an executable
-// file given by an absolute path, (field "message_gateway_url") when the URL
-// is not http://HOST:PORT[/path]; FailedPrecondition (field "gateway",
+// file given by an absolute path, (field "message_gateway_url") when
+// CheckWebhookUrl (hub/message_webhook.h) refuses the URL; FailedPrecondition (field "gateway",
 // MsgId::kMessageGatewayNone) when neither is given. The messages' failures
 // are in the result: a failed message stays waiting for the next run.
 Result<GatewayRun> SendThroughGateway(HubStore& store, const GatewayOptions& options);

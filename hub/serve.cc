@@ -73,6 +73,10 @@ Status ReadServeConfig(const std::string& path, ServeConfig* cfg) {
       if (v.empty() || !std::all_of(v.begin(), v.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; }))
         return Status::InvalidArgument(at + "message_gateway_token must be printable ASCII without spaces");
       cfg->message_gateway_token = v;
+    } else if (k == "message_gateway_ca") {
+      if (v.empty() || v[0] != '/')
+        return Status::InvalidArgument(at + "message_gateway_ca must be a PEM file's absolute path");
+      cfg->message_gateway_ca = v;
     } else if (k == "secure_cookies") {
       if (v != "yes" && v != "no")
         return Status::InvalidArgument(path + ":" + std::to_string(n) + ": secure_cookies must be yes or no");
@@ -86,6 +90,9 @@ Status ReadServeConfig(const std::string& path, ServeConfig* cfg) {
         .WithMsg(MsgId::kMessageGatewayTwice, {path});
   if (!cfg->message_gateway_token.empty() && cfg->message_gateway_url.empty())
     return Status::InvalidArgument(path + ": message_gateway_token is set without message_gateway_url");
+  if (!cfg->message_gateway_ca.empty() && cfg->message_gateway_url.rfind("https://", 0) != 0)
+    return Status::InvalidArgument(path + ": message_gateway_ca is set without an https:// message_gateway_url")
+        .WithField("message_gateway_ca");
   return Status::Ok();
 }
 

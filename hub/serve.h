@@ -25,9 +25,11 @@ struct ServeConfig {
   // browsers beside plain HTTP for the villages (web/http_server.h).
   std::string tls_cert, tls_key;
   // The gateway `simpul-hub messages send` uses when not given --gateway
-  // (hub/resident_messages.h): a program by its absolute path, or an HTTP
-  // webhook (http:// only) with an optional bearer token. At most one.
+  // (hub/resident_messages.h): a program by its absolute path, or a webhook
+  // (https://, or http:// to this machine; hub/message_webhook.h) with an
+  // optional bearer token. At most one.
   std::string message_gateway_command, message_gateway_url, message_gateway_token;
+  std::string message_gateway_ca;  // PEM authorities for an https:// gateway ("" = the system's)
 };
 
 // Reads `key = value` lines (# comments) into `cfg`; an error names the

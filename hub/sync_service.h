@@ -49,7 +49,10 @@ std::string HandleStream(HubStore& store, const std::string& body, const SyncSer
 // A bundle (a sealed request carried as a file): HandleSync with limits
 // for a file rather than a link (a reply may carry many documents).
 std::string HandleBundle(HubStore& store, const std::string& frame, RequestLog* log = nullptr);
+// An enrolment request (/v1/enrol, PROTOCOL.md §6; in hub/enrolment.cc).
 std::string HandleEnrol(HubStore& store, const std::string& frame, RequestLog* log = nullptr);
+// The body of the hub's signed refusal of `st` (it names the hub's schema).
+sync::wire::ErrorReply HubErrorReply(const Status& st);
 
 }  // namespace simpul::hub
 

@@ -10,6 +10,7 @@ packages=(cmake make ninja-build g++ pkg-config ccache python3 libsqlite3-dev li
           libxlsxwriter-dev            # exports: XLSX (hub/xlsx.cc)
           poppler-utils zbar-tools     # tests read letters back: pdftotext, pdftoppm, zbarimg
           faketime                     # tools/clock_sweep.sh: the suite at other dates and hours
+          ca-certificates              # the hub's HTTPS message webhook trusts the system's authorities
           openssl curl                 # the HTTPS test makes a certificate and checks the server with it
           chromium chromium-driver python3-selenium python3-openpyxl)  # browser tests of the web app (tests/browser)
 missing=()

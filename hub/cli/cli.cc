@@ -98,7 +98,8 @@ std::string OperatorOf(const HubStore& store) {
 Status CmdServe(Args& a) {
   ServeConfig cfg;
   if (a.opts.count("config")) SIMPUL_RETURN_IF_ERROR(ReadServeConfig(a.opts["config"], &cfg));
-  if (!a.data.empty()) cfg.data = a.data;
+  // --data, else the config's `data`, else $SIMPUL_HUB_DATA or the default.
+  if (a.data_given || cfg.data.empty()) cfg.data = a.data;
   if (a.opts.count("listen")) cfg.listen = a.opts["listen"];
   return Serve(cfg);
 }
@@ -258,7 +259,7 @@ Status CmdRestore(Args& a) {
 
 const HubCommand kCommands[] = {
     {"init", "--data DIR [--name NAME]", "create the hub store and its signing key", CmdInit, sync::Permission::kNone},
-    {"serve", "--data DIR [--listen ADDR:PORT] [--config FILE]", "run the sync server (stops on SIGTERM)", CmdServe, sync::Permission::kNone},
+    {"serve", "[--data DIR] [--listen ADDR:PORT] [--config FILE]", "run the sync server (stops on SIGTERM)", CmdServe, sync::Permission::kNone},
     {"node enrol", "--village CODE [--days N]", "print a one-time enrolment code for a village", CmdEnrol, sync::Permission::kAdminister},
     {"node list", "", "list enrolled nodes", CmdNodeList, sync::Permission::kRead},
     {"node revoke", "NODE_ID --reason TEXT", "revoke a node (lost laptop); refused at its next sync", CmdRevoke, sync::Permission::kAdminister},
@@ -322,6 +323,7 @@ int RunHubCli(const std::vector<std::string>& argv) {
   a.json = line.json;
   a.help = line.help;
   a.data = line.data;
+  a.data_given = !line.data.empty();
   a.user = line.user;
   const std::string lang = line.lang;
   if (!line.error.ok()) {

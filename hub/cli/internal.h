@@ -38,6 +38,7 @@ struct Args {
   bool json = false, help = false;
   Lang lang = Lang::kEn;
   std::string data;
+  bool data_given = false;  // --data was on the command line (else $SIMPUL_HUB_DATA or the default)
   const char* T(const char* en) const { return Tr(lang, en); }
 };
 

@@ -56,6 +56,8 @@ Status CmdMessagesSend(Args& a) {
     options.program = cfg.message_gateway_command;
     options.url = cfg.message_gateway_url;
     options.token = cfg.message_gateway_token;
+    options.ca_file = cfg.message_gateway_ca;
+    if (!a.data_given && !cfg.data.empty()) a.data = cfg.data;  // as `serve --config` does
   }
   if (options.program.empty() && options.url.empty())
     return Status::FailedPrecondition("no message gateway: --gateway, or message_gateway_command or "

@@ -5,7 +5,10 @@
 // never posted to; hub.conf's gateway settings are checked line by line.
 #include <doctest/doctest.h>
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "hub/resident_messages.h"
@@ -14,7 +17,9 @@
 #include "tests/support/http_receiver.h"
 #include "tests/support/hub_fixture.h"
 #include "tests/support/json.h"
+#include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
+#include "web/http_server.h"
 
 namespace simpul::hub {
 namespace {
@@ -134,11 +139,21 @@ TEST_CASE("no gateway, an unreachable webhook, a bad URL: typed errors, nothing 
   CHECK(none.status().code() == Code::kFailedPrecondition);
   CHECK(none.status().msg_id() == MsgId::kMessageGatewayNone);
   GatewayOptions bad;
-  bad.url = "https://provider.example/send";
+  bad.url = "http://provider.example:80/send";  // a resident's phone in clear across the network
   auto refused = SendThroughGateway(*f.store, bad);
   CHECK(refused.status().IsInvalidArgument());
   CHECK(refused.status().field() == "message_gateway_url");
-  CHECK(refused.status().message().find("https:// is not supported") != std::string::npos);
+  CHECK(refused.status().message().find("http:// only to a relay on this machine") != std::string::npos);
+  for (const char* name : {"http://127.0.0.1.example.org:80/send", "http://localhost:9000/send",
+                           "http://127.0.0.1.:9000/send"}) {
+    bad.url = name;  // names, not the loopback address: the resolver could answer anything
+    CHECK_MESSAGE(SendThroughGateway(*f.store, bad).status().field() == "message_gateway_url", name);
+  }
+  bad.url = "https://provider.example/send?to=all";
+  CHECK(SendThroughGateway(*f.store, bad).status().field() == "message_gateway_url");
+  bad.url = "http://127.0.0.1:9/send";
+  bad.ca_file = "/etc/simpul/ca.pem";  // a CA for plain HTTP: a mistake worth saying
+  CHECK(SendThroughGateway(*f.store, bad).status().field() == "message_gateway_ca");
   CHECK(Sends(f, "sent") + Sends(f, "failed") == 0);
   // A port nobody listens on: a failure per message, recorded, not an error of the run.
   int closed_port;
@@ -156,6 +171,102 @@ TEST_CASE("no gateway, an unreachable webhook, a bad URL: typed errors, nothing 
   CHECK(Sends(f, "failed") == 1);
 }
 
+// A gateway over HTTPS (web/https_client.h): web::HttpServer serving TLS
+// with a certificate made by the openssl command, recording what it got.
+struct TlsGateway {
+  explicit TlsGateway(const std::string& names) : cert(dir.File("cert.pem")) {
+    const std::string key = dir.File("key.pem");
+    auto made = simpul::testing::Run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                                      key, "-out", cert, "-days", "2", "-subj", "/CN=gateway", "-addext",
+                                      "subjectAltName=" + names});
+    REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+    web::ServerOptions options;
+    options.tls_cert_file = cert;
+    options.tls_key_file = key;
+    server = std::make_unique<web::HttpServer>(options, [this](const web::HttpRequest& r) {
+      std::lock_guard<std::mutex> lock(mu);
+      got.push_back(r.method + " " + r.target + " " + std::string(r.HeaderValue("authorization")) + " " + r.body);
+      return web::HttpResponse{200, "text/plain; charset=utf-8", "diterima"};
+    });
+    auto bound = server->Start();
+    REQUIRE_MESSAGE(bound.ok(), bound.status().ToString());
+    port = *bound;
+    io = std::thread([this] { server->Run(false); });
+  }
+  ~TlsGateway() {
+    server->Stop();
+    io.join();
+  }
+  std::vector<std::string> Got() {
+    std::lock_guard<std::mutex> lock(mu);
+    return got;
+  }
+  simpul::testing::TempDir dir;
+  std::string cert;
+  std::unique_ptr<web::HttpServer> server;
+  int port = 0;
+  std::thread io;
+  std::mutex mu;
+  std::vector<std::string> got;
+};
+
+TEST_CASE("an https:// webhook: its certificate checked, against message_gateway_ca or the system's authorities") {
+  HubFixture f;
+  TlsGateway gateway("DNS:localhost,IP:127.0.0.1");
+  const std::string url = "https://127.0.0.1:" + std::to_string(gateway.port) + "/v1/kirim";
+
+  // A certificate no authority of this machine signed: a recorded failure, nothing posted.
+  Returned(f, "081234567890", "2026-01-05");
+  GatewayOptions system_cas;
+  system_cas.url = url;
+  system_cas.token = "rahasia-123";
+  system_cas.timeout_s = 10;
+  auto untrusted = SendThroughGateway(*f.store, system_cas);
+  REQUIRE_MESSAGE(untrusted.ok(), untrusted.status().ToString());
+  CHECK(untrusted->sent == 0);
+  REQUIRE(untrusted->failures.size() == 1);
+  CHECK_MESSAGE(untrusted->failures[0].detail.find("certificate is not trusted: self-signed") != std::string::npos,
+                untrusted->failures[0].detail);
+  CHECK(gateway.Got().empty());
+  CHECK(Sends(f, "failed") == 1);
+
+  // Trusted through message_gateway_ca: sent, the body and the token inside TLS.
+  GatewayOptions trusted = system_cas;
+  trusted.ca_file = gateway.cert;
+  auto run = SendThroughGateway(*f.store, trusted);
+  REQUIRE_MESSAGE(run.ok(), run.status().ToString());
+  CHECK(run->sent == 1);
+  CHECK(run->failures.empty());
+  REQUIRE(gateway.Got().size() == 1);
+  CHECK(gateway.Got()[0].find("POST /v1/kirim Bearer rahasia-123 {\"message_id\":") == 0);
+  CHECK(gateway.Got()[0].find("\"phone\":\"081234567890\"") != std::string::npos);
+  CHECK(Sends(f, "sent") == 1);
+
+  // The right authority, but a certificate for another host: refused.
+  TlsGateway elsewhere("DNS:gateway.example");
+  Returned(f, "081298765432", "2026-01-05");
+  GatewayOptions wrong_host = trusted;
+  wrong_host.url = "https://127.0.0.1:" + std::to_string(elsewhere.port) + "/v1/kirim";
+  wrong_host.ca_file = elsewhere.cert;
+  auto mismatch = SendThroughGateway(*f.store, wrong_host);
+  REQUIRE(mismatch.ok());
+  REQUIRE(mismatch->failures.size() == 1);
+  CHECK_MESSAGE(mismatch->failures[0].detail.find("certificate is not trusted: IP address mismatch") !=
+                    std::string::npos,
+                mismatch->failures[0].detail);
+  CHECK(elsewhere.Got().empty());
+
+  // An unreadable CA file is the configuration's error, before anything is sent.
+  GatewayOptions missing_ca = trusted;
+  missing_ca.ca_file = gateway.dir.File("nope.pem");
+  auto no_ca = SendThroughGateway(*f.store, missing_ca);
+  CHECK(no_ca.status().IsInvalidArgument());
+  CHECK(no_ca.status().field() == "message_gateway_ca");
+  simpul::testing::WriteFile(missing_ca.ca_file, "not a certificate\n");
+  CHECK(SendThroughGateway(*f.store, missing_ca).status().field() == "message_gateway_ca");
+  CHECK(Sends(f, "sent") == 1);  // nothing more was sent
+}
+
 TEST_CASE("hub.conf: the gateway settings, and errors naming the line") {
   simpul::testing::TempDir dir;
   auto read = [&](const std::string& text) {
@@ -170,6 +281,10 @@ TEST_CASE("hub.conf: the gateway settings, and errors naming the line") {
   REQUIRE_MESSAGE(ok.ok(), ok.ToString());
   CHECK(cfg.message_gateway_url == "http://127.0.0.1:9000/kirim");
   CHECK(cfg.message_gateway_token == "abc.DEF-123");
+  auto [tls_ok, tls] = read("message_gateway_url = https://api.penyedia.example/v1/kirim\n"
+                            "message_gateway_ca = /etc/simpul/gateway-ca.pem\n");
+  REQUIRE_MESSAGE(tls_ok.ok(), tls_ok.ToString());
+  CHECK(tls.message_gateway_ca == "/etc/simpul/gateway-ca.pem");
   auto [cmd_ok, cmd] = read("message_gateway_command = /usr/local/bin/kirim-wa\n");
   REQUIRE(cmd_ok.ok());
   CHECK(cmd.message_gateway_command == "/usr/local/bin/kirim-wa");
@@ -181,8 +296,12 @@ TEST_CASE("hub.conf: the gateway settings, and errors naming the line") {
   };
   for (const Bad& b : std::vector<Bad>{
            {"listen = 1:2\nmessage_gateway_command = kirim-wa\n", "hub.conf:2: ", "message_gateway_command"},
-           {"\n\nmessage_gateway_url = https://x.example:443/a\n", "hub.conf:3: ", "message_gateway_url"},
-           {"message_gateway_url = http://x.example/a\n", "hub.conf:1: ", "message_gateway_url"},
+           {"\n\nmessage_gateway_url = https://x.example:443/a?b=c\n", "hub.conf:3: ", "message_gateway_url"},
+           {"message_gateway_url = http://x.example:80/a\n", "hub.conf:1: ", "message_gateway_url"},
+           {"message_gateway_url = https://x.example/a\nmessage_gateway_ca = ca.pem\n", "hub.conf:2: ",
+            "message_gateway_ca"},
+           {"message_gateway_url = http://127.0.0.1:9/a\nmessage_gateway_ca = /etc/ca.pem\n", "hub.conf",
+            "message_gateway_ca"},
            {"message_gateway_url = http://127.0.0.1:9/a\nmessage_gateway_token = two words\n", "hub.conf:2: ",
             "message_gateway_token"},
            {"message_gateway_command = /bin/true\nmessage_gateway_url = http://127.0.0.1:9/\n", "hub.conf",

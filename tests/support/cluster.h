@@ -430,12 +430,16 @@ class Hub {
     if (proc_) Stop();
   }
   void Start(int port = 0) {
+    StartWith({"--data", dir_, "serve", "--listen", "127.0.0.1:" + std::to_string(port)}, port);
+  }
+  // Starts `simpul-hub ARGS` (a `serve` command line of the test's own, e.g.
+  // with --config) and waits until it listens; `port`: the one it must bind.
+  void StartWith(const std::vector<std::string>& args, int port = 0) {
     REQUIRE(!proc_);
     size_t from = ReadFile(log_).size();
-    proc_ = std::make_unique<Background>(
-        std::vector<std::string>{BinPath("simpul-hub"), "--data", dir_, "serve", "--listen",
-                                 "127.0.0.1:" + std::to_string(port)},
-        Env(), log_);
+    std::vector<std::string> argv{BinPath("simpul-hub")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    proc_ = std::make_unique<Background>(argv, Env(), log_);
     const std::string marker = " on 127.0.0.1:";
     int bound = 0;
     bool up = WaitFor(
