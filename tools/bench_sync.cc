@@ -276,8 +276,8 @@ int main(int argc, char** argv) {
       values += schema::ValueToDisplay(st->Column(1)) + '\x1f';
     }
     auto c = store.db().Prepare("SELECT count(*) FROM outbox");
-    c->Step();
-    changes = c->Int(0);
+    if (c.ok())
+      if (auto has = c->Step(); has.ok() && *has) changes = c->Int(0);
   }
   size_t zstd_payload = sync::wire::Compress(values, 3).size();
   node::SyncOptions opt;

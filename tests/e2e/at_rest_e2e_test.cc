@@ -55,7 +55,7 @@ TEST_CASE("at rest: a copied node data directory holds no NIK, name, address or 
   fs::copy(n.dir(), stolen, fs::copy_options::recursive);
   CHECK(fs::exists(stolen + "/identity.key"));
   CHECK(!ListBlobs(n.dir() + "/blobs").files.empty());
-  for (const std::string needle : {std::string(kNik), std::string(kKk), std::string(kName), std::string(kAddress),
+  for (const std::string& needle : {std::string(kNik), std::string(kKk), std::string(kName), std::string(kAddress),
                                    std::string(kDocMarker), std::string("081234567890"), std::string("SQLite format")}) {
     auto hits = FilesContaining(stolen, needle);
     std::string list;

@@ -36,7 +36,7 @@ struct ExportsFixture : Fixture {
 TEST_CASE("web exports: a purpose is required and every export is audited with it") {
   ExportsFixture f;
   auto vera = f.SignIn("vera");
-  for (const std::string bad : {std::string("/api/v1/exports/queue"), std::string("/api/v1/exports/queue?purpose=%20%20"),
+  for (const std::string& bad : {std::string("/api/v1/exports/queue"), std::string("/api/v1/exports/queue?purpose=%20%20"),
                                 "/api/v1/exports/queue?purpose=" + std::string(301, 'x'),
                                 std::string("/api/v1/exports/pbi-proposal?format=csv")}) {
     auto r = f.Call("GET", bad, "", vera.cookie);
