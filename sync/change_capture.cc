@@ -143,14 +143,8 @@ Result<WriteOutcome> ChangeWriter::Write(const schema::TableDef& table, const st
         6, hlc_.node_id()).Bind(7, priority);
     SIMPUL_RETURN_IF_ERROR(ob->Run());
     const int64_t seq = db_.LastInsertRowid();
-    // (?1 the entry, then field, value, base of each.)
-    std::string sql = "INSERT INTO outbox_fields(seq,field,value,base) VALUES";
-    for (size_t k = 0; k < changed.size(); ++k) {
-      const int at = static_cast<int>(3 * k + 2);
-      sql += (k ? ",(?1,?" : "(?1,?") + std::to_string(at) + ",?" + std::to_string(at + 1) + ",?" +
-             std::to_string(at + 2) + ")";
-    }
-    SIMPUL_ASSIGN_OR_RETURN(Stmt * fields_st, db_.Cached(sql));
+    SIMPUL_ASSIGN_OR_RETURN(Stmt * fields_st,
+                            db_.Cached(ChangeLogWriter::FieldRowsSql("outbox_fields", changed.size())));
     fields_st->Bind(1, seq);
     for (size_t k = 0; k < changed.size(); ++k) {
       const int at = static_cast<int>(3 * k + 2);

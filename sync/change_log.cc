@@ -22,16 +22,19 @@ Status ChangeLogWriter::AddField(int64_t seq, std::string_view field, const sche
   return st->Run();
 }
 
-Status ChangeLogWriter::AddFields(int64_t seq, const std::vector<FieldChange>& fields) {
-  if (fields.empty()) return Status::Ok();
-  // (?1 the entry, then field, value, base of each.)
-  std::string sql = "INSERT INTO changelog_fields(seq,field,value,base) VALUES";
-  for (size_t k = 0; k < fields.size(); ++k) {
+std::string ChangeLogWriter::FieldRowsSql(std::string_view table, size_t n) {
+  std::string sql = "INSERT INTO " + std::string(table) + "(seq,field,value,base) VALUES";
+  for (size_t k = 0; k < n; ++k) {
     const int at = static_cast<int>(3 * k + 2);
     sql += (k ? ",(?1,?" : "(?1,?") + std::to_string(at) + ",?" + std::to_string(at + 1) + ",?" +
            std::to_string(at + 2) + ")";
   }
-  SIMPUL_ASSIGN_OR_RETURN(schema::Stmt * st, db_.Cached(sql));
+  return sql;
+}
+
+Status ChangeLogWriter::AddFields(int64_t seq, const std::vector<FieldChange>& fields) {
+  if (fields.empty()) return Status::Ok();
+  SIMPUL_ASSIGN_OR_RETURN(schema::Stmt * st, db_.Cached(FieldRowsSql("changelog_fields", fields.size())));
   st->Bind(1, seq);
   for (size_t k = 0; k < fields.size(); ++k) {
     const int at = static_cast<int>(3 * k + 2);

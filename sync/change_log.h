@@ -38,6 +38,10 @@ class ChangeLogWriter {
   Status AddField(int64_t seq, std::string_view field, const schema::Value& value, const schema::Value& base);
   // Every field of a pushed change in one statement (a base of "" is none).
   Status AddFields(int64_t seq, const std::vector<FieldChange>& fields);
+  // The statement that inserts `n` fields of one entry into `table`
+  // (changelog_fields here, outbox_fields on a node: the same columns):
+  // ?1 the entry's sequence, then field, value and base of each, from ?2.
+  static std::string FieldRowsSql(std::string_view table, size_t n);
 
  private:
   schema::Db& db_;
