@@ -7,6 +7,7 @@
 
 #include "hub/operations.h"
 #include "hub/sequences.h"
+#include "hub/ui_texts.h"
 #include "schema/ids.h"
 #include "schema/messages.h"
 #include "schema/model.h"

@@ -5,6 +5,7 @@
 
 #include "hub/history.h"
 #include "hub/operations.h"
+#include "hub/ui_texts.h"
 #include "hub/web/page_strings.h"
 #include "schema/dtks.h"
 #include "schema/local_time.h"

@@ -7,6 +7,7 @@
 
 #include "hub/exports.h"
 #include "hub/reports/times_source.h"
+#include "hub/ui_texts.h"
 #include "hub/web/page_strings.h"
 #include "schema/local_time.h"
 #include "schema/model.h"

@@ -1,5 +1,6 @@
 #include "node/household_form.h"
 
+#include "node/ui_texts.h"
 #include "schema/messages.h"
 
 namespace simpul::node {

@@ -1,6 +1,7 @@
 #include "node/kiosk_review.h"
 
 #include "node/documents.h"
+#include "node/ui_texts.h"
 #include "schema/messages.h"
 
 namespace simpul::node {

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "node/stages.h"
+#include "node/ui_texts.h"
 #include "schema/ids.h"
 #include "schema/model.h"
 #include "schema/regions.h"

@@ -1,4 +1,5 @@
 #include "node/refusals.h"
+#include "node/ui_texts.h"
 
 #include <cstring>
 

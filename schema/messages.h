@@ -244,13 +244,13 @@ std::string Msg(Lang lang, MsgId id, const std::vector<std::string>& args = {});
 // Arguments of the form "@table" (e.g. "@applications") are shown as the
 // noun for that record kind in `lang`.
 
-// The text an operator reads for `english`, in `lang`: the catalogue's
+// The text an operator reads for `english`, in `lang`: the shared table's
 // Bahasa Indonesia translation, or `english` itself (gettext style: the
-// English text is the key). `english` must be a string literal.
+// English text is the key). `english` must be a string literal. The apps'
+// own texts are in their tables (node/ui_texts.h, hub/ui_texts.h), whose
+// Tr looks there first and then here; schema/ui_texts.h says how the
+// catalogue is kept.
 const char* Tr(Lang lang, const char* english);
-
-// Every English key of the catalogue (for tests).
-std::vector<const char*> CatalogueKeys();
 
 // What an operator reads for a failed Status: the catalogue text when the
 // status carries a MsgId, otherwise its technical message.

@@ -1,38 +1,53 @@
-#!/usr/bin/env python3
-"""Every operator-facing English text shown through the message catalogue
-(T("..."), Tr(lang, "..."), the help texts of command and option tables)
-must have its Bahasa Indonesia entry in schema/messages.cc, and every entry
-must still be used. Run by tools/run.sh test."""
+"""The operator texts' catalogue: every English text shown through T("..."),
+Tr(lang, "..."), the help texts of command and option tables and the web
+pages' string tables must have its Bahasa Indonesia entry in a table the
+showing code reaches: node/ code its own table (node/ui_texts.cc) or the
+shared one (schema/ui_texts.cc), hub/ code likewise, schema/ and sync/ code
+the shared one. Every entry must still be used, sit in the narrowest table
+(a text only the node shows is the node's), and be given once. Every file of
+node/ and hub/ that calls Tr includes its app's ui_texts.h, or it would
+reach the shared table only. Run by tools/run.sh test."""
 import re, sys, pathlib
 
 root = pathlib.Path(__file__).resolve().parent.parent
 STR = r'"(?:[^"\\]|\\.)*"'
 RAW = r'R"\((.*?)\)"'
 
-def literals(text):
-    return [m[1:-1] for m in re.findall(STR, text)]
-
-cat = (root / 'schema/messages.cc').read_text()
-block = cat[cat.index('constexpr UiText kUiTexts[] = {'):]
-block = block[:block.index('\n};')]
-keys = set()
+TABLES = {'shared': ('schema/ui_texts.cc', 'kSharedUiTexts'),
+          'node': ('node/ui_texts.cc', 'kOwnUiTexts'),
+          'hub': ('hub/ui_texts.cc', 'kOwnUiTexts')}
+keys = {}
 dupes = []
-for m in re.finditer(r'\{\s*(' + STR + r'|' + RAW + r')\s*,', block, re.S):
-    k = m.group(1)
-    k = m.group(2) if k.startswith('R"(') else k[1:-1]
-    if k in keys:
-        dupes.append(k)
-    keys.add(k)
+seen = set()
+for name, (path, var) in TABLES.items():
+    text = (root / path).read_text()
+    block = text[text.index('constexpr UiText ' + var + '[] = {'):]
+    block = block[:block.index('\n};')]
+    keys[name] = set()
+    for m in re.finditer(r'\{\s*(' + STR + r'|' + RAW + r')\s*,', block, re.S):
+        k = m.group(1)
+        k = m.group(2) if k.startswith('R"(') else k[1:-1]
+        if k in seen:
+            dupes.append(k)
+        seen.add(k)
+        keys[name].add(k)
 
-used = set()
+def domain(path):
+    top = path.relative_to(root).parts[0]
+    return top if top in ('node', 'hub') else 'shared'
+
+used_by = {}
+calls_tr = {}
 # Every file of the two CLIs (hub/cli/, node/cli/: one file per command group) and the record
 # operations' option tables.
 # Also the web apps' page strings and API (hub/web/, hub/api/, node/web/, node/api/).
-sources = sorted(set(root.glob('hub/cli/*.cc')) | set(root.glob('node/cli/*.cc')) | {root / 'node/records.cc', root / 'sync/record_input.cc', root / 'node/refusals.cc', root / 'hub/cases.cc', root / 'hub/exports.cc', root / 'hub/reports/dashboard.cc', root / 'hub/exports_recap.cc', root / 'schema/field_labels.cc', root / 'schema/service_rules.cc'} |
-                 set(root.glob('hub/web/*.cc')) | set(root.glob('hub/api/*.cc')) |
-                 set(root.glob('node/web/*.cc')) | set(root.glob('node/api/*.cc')))
+sources = sorted(set(root.glob('hub/**/*.cc')) | set(root.glob('node/**/*.cc')) | {root / 'sync/record_input.cc', root / 'sync/register_import.cc', root / 'schema/field_labels.cc', root / 'schema/service_rules.cc'})
+sources = [s for s in sources if s.name != 'ui_texts.cc']
 for path in sources:
     text = path.read_text()
+    used = used_by.setdefault(domain(path), set())
+    if re.search(r'^(?!\s*//).*\bTr\(', text, re.M) and domain(path) in ('node', 'hub'):
+        calls_tr[path] = text
     for m in re.finditer(r'\b(?:T|Tr)\(\s*(?:lang,\s*)?(' + STR + r')', text):
         used.add(m.group(1)[1:-1])
     # Command tables: {"path", "usage", "help", Handler...
@@ -57,14 +72,33 @@ for path in sources:
     for m in re.finditer(r'\bT\(' + RAW + r'\)', text, re.S):
         used.add(m.group(1))
 
-missing = sorted(u for u in used if u not in keys)
-unused = sorted(k for k in keys if k not in used)
-for u in missing:
-    print('check_catalogue: no Bahasa Indonesia entry for: ' + u[:100])
-for k in unused:
-    print('check_catalogue: catalogue entry no longer used: ' + k[:100])
+reach = {'node': keys['node'] | keys['shared'], 'hub': keys['hub'] | keys['shared'], 'shared': keys['shared']}
+missing = []
+for d, used in used_by.items():
+    for u in sorted(used - reach[d]):
+        missing.append(u)
+        print(f'check_catalogue: no Bahasa Indonesia entry reachable from {d}/ for: ' + u[:100])
+all_used = set().union(*used_by.values())
+unused = []
+for name in TABLES:
+    users = all_used if name == 'shared' else used_by.get(name, set())
+    for k in sorted(keys[name] - users):
+        unused.append(k)
+        print(f'check_catalogue: entry of {TABLES[name][0]} no longer used there: ' + k[:100])
+misplaced = []
+for k in sorted(keys['shared']):
+    where = {d for d, used in used_by.items() if k in used}
+    if len(where) == 1 and where != {'shared'}:
+        misplaced.append(k)
+        print(f'check_catalogue: only {next(iter(where))}/ shows this shared entry; move it to {next(iter(where))}/ui_texts.cc: ' + k[:100])
+unreaching = []
+for path, text in sorted(calls_tr.items()):
+    inc = '#include "' + domain(path) + '/ui_texts.h"'
+    if inc not in text:
+        unreaching.append(path)
+        print(f'check_catalogue: {path.relative_to(root)} calls Tr but does not include {domain(path)}/ui_texts.h')
 for d in dupes:
     print('check_catalogue: entry given twice: ' + d[:100])
-if missing or unused or dupes:
+if missing or unused or dupes or misplaced or unreaching:
     sys.exit(1)
-print(f'check_catalogue: {len(used)} texts, all in the catalogue')
+print(f'check_catalogue: {len(all_used)} texts, all in the catalogue ({len(keys["shared"])} shared, {len(keys["node"])} node, {len(keys["hub"])} hub)')

@@ -9,6 +9,7 @@
 #include "hub/history.h"
 #include "hub/operations.h"
 #include "hub/stages.h"
+#include "hub/ui_texts.h"
 #include "hub/web/page_strings.h"
 #include "schema/local_time.h"
 #include "schema/validate.h"

@@ -1,4 +1,5 @@
 #include "hub/api/api_call.h"
+#include "hub/ui_texts.h"
 
 #include <cstdio>
 

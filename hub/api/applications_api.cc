@@ -12,6 +12,7 @@
 #include "hub/queue.h"
 #include "hub/rules.h"
 #include "hub/score_check.h"
+#include "hub/ui_texts.h"
 #include "hub/web/page_strings.h"
 #include "schema/dtks.h"
 #include "schema/duplicates.h"

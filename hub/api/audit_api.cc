@@ -7,6 +7,7 @@
 #include "hub/api/api_call.h"
 #include "hub/audit_log.h"
 #include "hub/operations.h"
+#include "hub/ui_texts.h"
 #include "schema/validate.h"
 
 namespace simpul::hub::api {

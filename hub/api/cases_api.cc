@@ -12,6 +12,7 @@
 #include "hub/api/api_call.h"
 #include "hub/cases.h"
 #include "hub/operations.h"
+#include "hub/ui_texts.h"
 #include "schema/local_time.h"
 #include "schema/model.h"
 #include "schema/validate.h"

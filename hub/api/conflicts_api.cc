@@ -6,6 +6,7 @@
 // decided meanwhile, or a field changed meanwhile, is refused with nothing
 // written (409).
 #include "hub/api/api_call.h"
+#include "hub/ui_texts.h"
 #include "schema/field_labels.h"
 #include "schema/local_time.h"
 #include "schema/tables.h"

@@ -12,6 +12,7 @@
 #include "hub/exports.h"
 #include "hub/reports/dashboard.h"
 #include "hub/reports/svg_chart.h"
+#include "hub/ui_texts.h"
 #include "schema/local_time.h"
 #include "web/escape.h"
 

@@ -7,6 +7,7 @@
 #include "hub/enrolment.h"
 #include "hub/fleet.h"
 #include "hub/operations.h"
+#include "hub/ui_texts.h"
 #include "schema/local_time.h"
 #include "schema/validate.h"
 

@@ -5,6 +5,7 @@
 #include "hub/api/api_call.h"
 #include "hub/rules.h"
 #include "hub/stages.h"
+#include "hub/ui_texts.h"
 #include "schema/local_time.h"
 #include "schema/model.h"
 #include "schema/stages.h"

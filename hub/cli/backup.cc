@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "hub/backup.h"
+#include "hub/ui_texts.h"
 #include "schema/json_writer.h"
 
 namespace simpul::hub {

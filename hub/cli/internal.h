@@ -12,6 +12,7 @@
 
 #include "hub/operations.h"
 #include "hub/store.h"
+#include "hub/ui_texts.h"
 #include "schema/json_writer.h"
 #include "schema/messages.h"
 #include "schema/status.h"

@@ -8,6 +8,7 @@
 #include "hub/cases.h"
 #include "hub/reports/times_source.h"
 #include "hub/rules.h"
+#include "hub/ui_texts.h"
 #include "schema/local_time.h"
 #include "schema/model.h"
 #include "schema/regions.h"

@@ -1,5 +1,6 @@
 #include "hub/web/page_strings.h"
 
+#include "hub/ui_texts.h"
 #include "schema/model.h"
 
 namespace simpul::hub {

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "node/ui_texts.h"
 #include "schema/local_time.h"
 #include "sync/hlc.h"
 

@@ -3,6 +3,7 @@
 // checklist and letters, new / edit / submit, and the letter PDF to print.
 #include "node/api/api_call.h"
 #include "node/letters.h"
+#include "node/ui_texts.h"
 #include "node/web/page_strings.h"
 #include "schema/dtks.h"
 #include "schema/field_labels.h"

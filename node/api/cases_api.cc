@@ -7,6 +7,7 @@
 
 #include "node/api/api_call.h"
 #include "node/cases.h"
+#include "node/ui_texts.h"
 #include "node/web/page_strings.h"
 #include "schema/case_store.h"
 #include "schema/local_time.h"

@@ -6,6 +6,7 @@
 // meanwhile, is refused with nothing written (409).
 #include "node/api/api_call.h"
 #include "node/sync_client.h"
+#include "node/ui_texts.h"
 #include "schema/field_labels.h"
 #include "schema/model.h"
 #include "schema/tables.h"

@@ -20,6 +20,7 @@
 #include "node/api/api_call.h"
 #include "node/kiosk_net.h"
 #include "node/kiosk_store.h"
+#include "node/ui_texts.h"
 #include "node/web/page_strings.h"
 #include "schema/model.h"
 #include "schema/validate.h"

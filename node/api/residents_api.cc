@@ -5,6 +5,7 @@
 
 #include "node/api/api_call.h"
 #include "node/household_form.h"
+#include "node/ui_texts.h"
 #include "node/web/page_strings.h"
 #include "schema/dtks.h"
 #include "schema/local_time.h"

@@ -11,6 +11,7 @@
 #include "node/bundle.h"
 #include "node/refusals.h"
 #include "node/sync_run.h"
+#include "node/ui_texts.h"
 #include "schema/ids.h"
 #include "schema/local_time.h"
 #include "schema/store_files.h"

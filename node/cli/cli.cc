@@ -128,7 +128,7 @@ int RunCli(const std::vector<std::string>& args) {
   // made of the failed read (a lookup that reads a failure as "not found").
   if (Status damage = NodeStore::DamageStatus(inv.data_dir); !damage.ok()) st = damage;
   if (!st.ok()) {
-    *inv.err << (inv.lang == Lang::kId ? "Gagal: " : "Error: ") << Describe(inv.lang, st) << "\n";
+    *inv.err << inv.T("Error: ") << Describe(inv.lang, st) << "\n";
     return ExitCodeFor(st);
   }
   return kExitOk;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "node/records.h"
+#include "node/ui_texts.h"
 #include "schema/json_writer.h"
 #include "schema/workflow.h"
 #include "schema/messages.h"

@@ -2,6 +2,7 @@
 // office network, node/api/kiosk_app.cc) and the operator's review pages
 // (registrations.html, kiosk_poster.html, register.html in review mode).
 // Same catalogue as every page (page_strings.h): the English text is the key.
+#include "node/ui_texts.h"
 #include "node/web/page_strings.h"
 
 namespace simpul::node {

@@ -1,5 +1,6 @@
 #include "node/web/page_strings.h"
 
+#include "node/ui_texts.h"
 #include "schema/model.h"
 
 namespace simpul::node {
