@@ -17,6 +17,7 @@
 #include "sync/crypto/signed_change.h"
 #include "sync/digest.h"
 #include "sync/merge.h"
+#include "sync/session/hub_steps.h"
 #include "sync/wire/codec.h"
 #include "sync/wire/stream.h"
 
@@ -26,6 +27,7 @@ using schema::Stmt;
 using schema::Value;
 namespace wire = sync::wire;
 namespace crypto = sync::crypto;
+namespace session = sync::session;
 
 namespace {
 
@@ -65,9 +67,7 @@ Result<uint64_t> AcceptRequest(HubStore& store, const std::string& node_id, cons
   SIMPUL_ASSIGN_OR_RETURN(bool has, ctr->Step());
   uint64_t last = has ? static_cast<uint64_t>(ctr->Int(0)) : 0;
   ctr->Reset();
-  if (header.counter <= last)
-    return Status::Unauthenticated(
-        "replayed or out-of-date request: already received, or older than this node's last contact; nothing applied");
+  SIMPUL_RETURN_IF_ERROR(session::CheckStanding(header, {.active = true, .last_counter = last}));
   SIMPUL_ASSIGN_OR_RETURN(Stmt * upd, store.db().Cached(
       "UPDATE nodes SET last_counter=?, last_seen_ms=?, last_protocol=?, last_schema=? WHERE node_id=?"));
   upd->Bind(1, static_cast<int64_t>(header.counter)).Bind(2, static_cast<int64_t>(store.NowMs()))
@@ -126,46 +126,47 @@ Status KeepOutcome(HubStore& store, const std::string& node_id, const wire::Requ
   return Status::Ok();
 }
 
+session::HubLimits Limits(const SyncServiceOptions& opt) {
+  return {.node_schema_min = static_cast<uint32_t>(kMinNodeSchemaVersion),
+          .node_schema_max = static_cast<uint32_t>(schema::LatestSchemaVersion()),
+          .max_push = opt.max_push,
+          .max_pull = opt.max_pull};
+}
+
+// The plan's steps (sync/session/hub_steps.h), in one transaction.
 Result<wire::SyncReply> Serve(HubStore& store, const std::string& node_id, const NodeRecord& node,
                               const wire::RequestHeader& header, const wire::SyncRequest& req,
                               const SyncServiceOptions& opt) {
-  if (req.push.size() + req.handback.size() > opt.max_push)
-    return Status::ResourceExhausted("batch of " + std::to_string(req.push.size() + req.handback.size()) +
-                                     " changes; at most " + std::to_string(opt.max_push));
+  SIMPUL_ASSIGN_OR_RETURN(const session::ReplyPlan plan,
+                          session::PlanReply(header, req, Limits(opt), schema::LatestSchemaVersion()));
   wire::SyncReply reply;
   SIMPUL_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   SIMPUL_ASSIGN_OR_RETURN(const uint64_t last, AcceptRequest(store, node_id, header, req));
-  const uint16_t protocol = std::min(header.proto_max, wire::kProtocolMax);
   SIMPUL_RETURN_IF_ERROR(ApplyChanges(store, node_id, node.village, header, req, opt, &reply));
-  if (req.recover_from > 0 && protocol >= 3) SIMPUL_RETURN_IF_ERROR(RecoverOutcomes(store, node_id, req, last, &reply));
-  // A node of an older schema gets only the fields it knows (schema_compat.h).
-  const int node_schema = static_cast<int>(header.schema_version);
-  const uint32_t limit = std::min(std::max<uint32_t>(req.pull_limit, 1), opt.max_pull);
-  if (req.skip_pull) {
-    // Push and documents only (a frame before the last of a streamed round):
-    // the last frame pulls.
-    reply.cursor = req.pull_cursor;
-  } else if (req.initial) {
-    SIMPUL_RETURN_IF_ERROR(ServeSnapshot(store, node.village, node_id, req, limit, &reply));
-  } else {
-    SIMPUL_RETURN_IF_ERROR(ServeLog(store, node.village, node_id, req, limit, &reply));
+  if (plan.recover) SIMPUL_RETURN_IF_ERROR(RecoverOutcomes(store, node_id, req, last, &reply));
+  switch (plan.pull) {
+    case session::PullFrom::kNothing:
+      reply.cursor = req.pull_cursor;
+      break;
+    case session::PullFrom::kSnapshot:
+      SIMPUL_RETURN_IF_ERROR(ServeSnapshot(store, node.village, node_id, req, plan.pull_limit, &reply));
+      break;
+    case session::PullFrom::kLog:
+      SIMPUL_RETURN_IF_ERROR(ServeLog(store, node.village, node_id, req, plan.pull_limit, &reply));
+      break;
   }
-  // Caught up: the digests, unless the node said it will push again
-  // (protocol 6; PROTOCOL.md §8): it would not compare them, and they cost a
-  // scan of the village's versions in every round of a long push.
-  const bool pushes_again = protocol >= 6 && req.outbox_waiting.value_or(0) > 0;
-  if (!req.skip_pull && !reply.more && !pushes_again)
-    SIMPUL_RETURN_IF_ERROR(AddDigests(store, node.village, node_schema, &reply));
-  if (node_schema < schema::LatestSchemaVersion()) {
+  const int node_schema = static_cast<int>(header.schema_version);
+  if (plan.SendDigests(reply.more)) SIMPUL_RETURN_IF_ERROR(AddDigests(store, node.village, node_schema, &reply));
+  if (plan.trim_fields) {
     KeepFieldsKnownAt(node_schema, &reply.pulled);
     KeepFieldsKnownAt(node_schema, &reply.repair);
   }
   // After the records (an attachment row arrives before its bytes).
   SIMPUL_RETURN_IF_ERROR(ServeDocuments(store, node.village, req, opt, &reply));
-  if (protocol >= 3 && (!req.push.empty() || !reply.blob_states.empty()))
+  if (plan.KeepOutcome(req.push.size(), reply.blob_states.size()))
     SIMPUL_RETURN_IF_ERROR(KeepOutcome(store, node_id, header, reply));
-  if (protocol >= 3) reply.protocol = protocol;
-  if (protocol >= 4) {
+  if (plan.protocol_in_reply) reply.protocol = plan.protocol;
+  if (plan.epoch_and_signatures) {
     SIMPUL_RETURN_IF_ERROR(FillEpoch(store, node_id, req, &reply));
     SignHubChanges(store, &reply);
   }
@@ -204,33 +205,15 @@ std::string HandleOne(HubStore& store, const std::string& frame, const SyncServi
     }
     return crypto::SignedError(*signer, h.nonce, HubErrorReply(st));
   };
-  if (h.proto_max < wire::kProtocolMin || h.proto_min > h.proto_max)
-    return refuse(Status::VersionTooOld(
-        "node speaks protocol " + std::to_string(h.proto_min) + ".." + std::to_string(h.proto_max) +
-        "; this hub needs " + std::to_string(wire::kProtocolMin) + ".." + std::to_string(wire::kProtocolMax) +
-        ": upgrade simpul-node"));
-  if (h.proto_min > wire::kProtocolMax)
-    return refuse(Status::VersionTooNew(
-        "node speaks protocol " + std::to_string(h.proto_min) + ".." + std::to_string(h.proto_max) +
-        "; this hub only " + std::to_string(wire::kProtocolMin) + ".." + std::to_string(wire::kProtocolMax) +
-        ": upgrade simpul-hub"));
-  if (h.schema_version < static_cast<uint32_t>(kMinNodeSchemaVersion))
-    return refuse(Status::VersionTooOld("node schema " + std::to_string(h.schema_version) +
-                                        " is older than this hub serves (" + std::to_string(kMinNodeSchemaVersion) +
-                                        "): upgrade simpul-node"));
-  if (h.schema_version > static_cast<uint32_t>(schema::LatestSchemaVersion()))
-    return refuse(Status::VersionTooNew("node schema " + std::to_string(h.schema_version) +
-                                        " is newer than this hub's (" +
-                                        std::to_string(schema::LatestSchemaVersion()) + "): upgrade simpul-hub"));
+  if (Status versions = session::CheckVersions(h, Limits(opt)); !versions.ok()) return refuse(versions);
   try {
     auto node = FindNode(store, h.node_id);
     if (!node.ok()) return refuse(node.status());
     log->village = node->village;
     if (auto pinned = crypto::PublicKeyFromHex(node->hub_pk); pinned.ok())
       if (const crypto::Identity* id = store.IdentityFor(*pinned)) signer = id;
-    if (node->status != "active")
-      return refuse(Status::Unauthenticated("node " + h.node_id +
-                                            " was revoked; re-enrol it with a new code from Dinsos"));
+    if (node->status != "active")  // before opening: a revoked node's key is not used
+      return refuse(session::CheckStanding(h, {.active = false}));
     // Sealed to the current key, or (before the node learnt of a rotation)
     // to one the hub has retired.
     const crypto::Identity* used = &store.identity();
@@ -244,9 +227,9 @@ std::string HandleOne(HubStore& store, const std::string& frame, const SyncServi
     }
     if (!opened.ok()) return refuse(opened.status());
     signer = used;
-    if (h.counter <= node->last_counter)
-      return refuse(Status::Unauthenticated(
-          "replayed or out-of-date request: already received, or older than this node's last contact; nothing applied"));
+    if (Status standing = session::CheckStanding(h, {.active = true, .last_counter = node->last_counter});
+        !standing.ok())
+      return refuse(standing);
     auto req = shared ? shared->Decode(opened->body) : wire::DecodeSyncRequest(opened->body);
     if (!req.ok()) return refuse(req.status());
     auto reply = Serve(store, h.node_id, *node, h, *req, opt);
