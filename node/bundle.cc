@@ -1,5 +1,7 @@
 #include "node/bundle.h"
 
+#include <sodium.h>
+
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -47,6 +49,67 @@ constexpr const char* kOpenPrefix = "bundle_key_";
 constexpr const char* kDonePrefix = "bundle_done_";
 constexpr int kKeptDone = 64;
 
+// What a bundle asked, kept until its reply is imported (meta
+// `bundle_asked_<nonce>`): as in a live sync, the hub answers pushed changes
+// and handed-back ones by position (protocol 2) and names documents by their
+// place in the request (protocol 3). Only what reading the reply needs is
+// kept: the pushed changes' versions, tables and rows, the documents' ids.
+constexpr const char* kAskedPrefix = "bundle_asked_";
+
+struct Asked {
+  uint64_t counter = 0;
+  std::vector<int64_t> seqs;           // outbox rows of req.push, in order
+  std::vector<std::string> handbacks;  // versions of req.handback, in order
+  wire::SyncRequest req;               // the changes without values, the documents without bytes
+};
+
+std::string EncodeAsked(const Frame& frame, uint64_t counter) {
+  wire::SyncRequest kept;
+  for (const auto& c : frame.req.push) {
+    wire::Change k;
+    k.version = c.version;
+    k.table = c.table;
+    k.row_id = c.row_id;
+    kept.push.push_back(std::move(k));
+  }
+  for (const auto& c : frame.req.blob_chunks) kept.blob_chunks.push_back({c.sha256, c.total_size, c.offset, ""});
+  kept.blob_wants = frame.req.blob_wants;
+  std::string out = std::to_string(counter) + "\n";
+  for (size_t i = 0; i < frame.seqs.size(); ++i) out += (i ? "," : "") + std::to_string(frame.seqs[i]);
+  out += "\n";
+  for (size_t i = 0; i < frame.handbacks.size(); ++i) out += (i ? "," : "") + frame.handbacks[i];
+  const std::string body = wire::Encode(kept, wire::kProtocolMax, 3);
+  return out + "\n" + crypto::ToHex(reinterpret_cast<const uint8_t*>(body.data()), body.size());
+}
+
+Result<Asked> DecodeAsked(const std::string& text) {
+  const Status damaged = Status::Corruption("the record of what this bundle asked is damaged");
+  std::vector<std::string> lines;
+  std::stringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  if (lines.size() != 4) return damaged;
+  Asked a;
+  try {
+    a.counter = std::stoull(lines[0]);
+    std::stringstream seqs(lines[1]);
+    for (std::string s; std::getline(seqs, s, ',');) a.seqs.push_back(std::stoll(s));
+  } catch (const std::exception&) {
+    return damaged;
+  }
+  std::stringstream hb(lines[2]);
+  for (std::string v; std::getline(hb, v, ',');) a.handbacks.push_back(v);
+  std::string body(lines[3].size() / 2, '\0');
+  size_t len = 0;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(body.data()), body.size(), lines[3].data(), lines[3].size(),
+                     nullptr, &len, nullptr) != 0)
+    return damaged;
+  body.resize(len);
+  auto req = wire::DecodeSyncRequest(body);
+  if (!req.ok() || req->push.size() != a.seqs.size()) return damaged;
+  a.req = std::move(req).value();
+  return a;
+}
+
 struct Probe {
   std::string key;   // the meta key that opened the frame ("" = none)
   std::string body;  // the reply's plaintext; empty for a signed refusal
@@ -79,6 +142,8 @@ Status CloseKey(NodeStore& store, const std::string& open_key) {
   SIMPUL_ASSIGN_OR_RETURN(auto* del, store.db().Cached("DELETE FROM meta WHERE key=?"));
   del->Bind(1, open_key);
   SIMPUL_RETURN_IF_ERROR(del->Run());
+  del->Bind(1, kAskedPrefix + open_key.substr(std::strlen(kOpenPrefix)));
+  SIMPUL_RETURN_IF_ERROR(del->Run());
   char ms[24];
   std::snprintf(ms, sizeof ms, "%020llu", static_cast<unsigned long long>(store.NowMs()));
   SIMPUL_RETURN_IF_ERROR(store.SetMeta(kDonePrefix + open_key.substr(std::strlen(kOpenPrefix)),
@@ -106,11 +171,20 @@ Result<BundleExport> ExportBundle(NodeStore& store, const std::string& path, uin
     SIMPUL_RETURN_IF_ERROR(txn.Commit());
   }
   SIMPUL_RETURN_IF_ERROR(store.SignAuditHead(identity));
-  SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, 5000));
+  // One frame at the protocol the hub last said it speaks (at least 2): the
+  // same request a live sync's round makes, with everything pending.
+  const auto protocol =
+      static_cast<uint16_t>(std::clamp<uint64_t>(MetaU64(store, "hub_protocol"), 2, wire::kProtocolMax));
+  SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, wire::kMaxPushChanges));
   SIMPUL_ASSIGN_OR_RETURN(int64_t total, CountPending(store));
   out.more_remain = static_cast<int64_t>(pending.size()) < total;
-  wire::SyncRequest req;
-  for (const auto& p : pending) req.push.push_back(p.change);
+  std::vector<Frame> frames(1);
+  Frame& frame = frames.front();
+  wire::SyncRequest& req = frame.req;
+  for (auto& p : pending) {
+    req.push.push_back(std::move(p.change));
+    frame.seqs.push_back(p.seq);
+  }
   out.changes = req.push.size();
   req.initial = store.Meta("sync_initial") == "1";
   req.pull_cursor = MetaU64(store, "sync_cursor");
@@ -133,21 +207,27 @@ Result<BundleExport> ExportBundle(NodeStore& store, const std::string& path, uin
     ++out.documents;
   }
   for (const auto& sha : docs.down) req.blob_wants.push_back({sha, blobs.PartialSize(sha), 64u << 20});
+  // The hub's changes to give back after a restore, the epoch, the outbox
+  // left (PROTOCOL.md §22, §28): what a live round adds. The hub takes at
+  // most kMaxPushChanges pushed and handed back together.
+  const RoundFacts facts{.protocol = protocol,
+                         .pushed = req.push.size(),
+                         .handback_limit = wire::kMaxPushChanges - req.push.size()};
+  SIMPUL_RETURN_IF_ERROR(AddStoreFields(store, facts, &frames));
 
   SIMPUL_ASSIGN_OR_RETURN(uint64_t counter, NextCounter(store));
   wire::RequestHeader header;
   header.node_id = store.node_id();
   header.counter = counter;
   header.schema_version = static_cast<uint32_t>(schema::LatestSchemaVersion());
-  // The request is not kept: the reply's results must name their versions
-  // (protocol 2 would answer by position), so the bundle says protocol 1.
-  header.proto_max = 1;
-  std::string body = wire::Encode(req, header.proto_max);
+  header.proto_max = protocol;
+  std::string body = wire::Encode(req, protocol);
   SIMPUL_ASSIGN_OR_RETURN(crypto::SealedRequest sealed, crypto::SealRequest(identity, hub_pk, header, body));
   // Remember how to open the reply, and what was asked (to apply it).
   std::string nonce = Hex(sealed.nonce.data(), sealed.nonce.size());
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
-  SIMPUL_RETURN_IF_ERROR(store.SetMeta("bundle_key_" + nonce, Hex(sealed.reply_key.data(), 32)));
+  SIMPUL_RETURN_IF_ERROR(store.SetMeta(kOpenPrefix + nonce, Hex(sealed.reply_key.data(), 32)));
+  SIMPUL_RETURN_IF_ERROR(store.SetMeta(kAskedPrefix + nonce, EncodeAsked(frame, counter)));
   SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(path, sealed.frame, 0600));
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   out.bytes = sealed.frame.size();
@@ -187,11 +267,43 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
     return last;
   }
   SIMPUL_ASSIGN_OR_RETURN(wire::SyncReply reply, wire::DecodeSyncReply(body));
-  // The request is not kept: rebuild what ApplyReply needs from the reply.
-  // Results name the versions pushed; they map to outbox rows.
+  SyncSummary sum;
   wire::SyncRequest req;
   std::vector<int64_t> seqs;
-  {
+  uint64_t counter = MetaU64(store, "sync_counter");  // at least the bundle's
+  const std::string asked_text = store.Meta(kAskedPrefix + used_key.substr(std::strlen(kOpenPrefix)));
+  if (!asked_text.empty()) {
+    // What the bundle asked, to read the reply by position, as a live sync does.
+    SIMPUL_ASSIGN_OR_RETURN(Asked asked, DecodeAsked(asked_text));
+    if (reply.results.size() != asked.req.push.size())
+      return Status::Corruption("hub answered " + std::to_string(reply.results.size()) + " results for " +
+                                std::to_string(asked.req.push.size()) + " changes");
+    SIMPUL_RETURN_IF_ERROR(wire::ResolveBlobStates(asked.req, &reply.blob_states));
+    counter = asked.counter;
+    if (!asked.handbacks.empty()) {
+      SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
+      SIMPUL_RETURN_IF_ERROR(SettleHandbacks(store, asked.handbacks, reply.handback_results, &sum));
+      SIMPUL_RETURN_IF_ERROR(txn.Commit());
+    }
+    // Changes a later sync or bundle settled are left as they are.
+    SIMPUL_ASSIGN_OR_RETURN(auto* state, store.db().Cached("SELECT state FROM outbox WHERE seq=?"));
+    std::vector<wire::ItemResult> results;
+    for (size_t i = 0; i < asked.seqs.size(); ++i) {
+      state->Bind(1, asked.seqs[i]);
+      SIMPUL_ASSIGN_OR_RETURN(bool row, state->Step());
+      const bool pending = row && state->Text(0) == "pending";
+      state->Reset();
+      if (!pending) continue;
+      req.push.push_back(std::move(asked.req.push[i]));
+      seqs.push_back(asked.seqs[i]);
+      results.push_back(std::move(reply.results[i]));
+    }
+    reply.results = std::move(results);
+    if (reply.protocol >= 3)
+      SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_protocol", std::to_string(std::min(reply.protocol, wire::kProtocolMax))));
+  } else {
+    // A bundle exported before the node kept what it asked (protocol 1):
+    // the results name their versions; they map to outbox rows.
     std::map<std::string, int64_t> seq_of;
     SIMPUL_ASSIGN_OR_RETURN(auto st, store.db().Prepare("SELECT seq, change_id FROM outbox WHERE state='pending'"));
     for (;;) {
@@ -214,7 +326,6 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
   }
   req.initial = store.Meta("sync_initial") == "1";
   req.pull_cursor = MetaU64(store, "sync_cursor");
-  SyncSummary sum;
   sync::BlobDir blobs = store.blobs();
   SIMPUL_ASSIGN_OR_RETURN(DocumentWork docs, FindDocuments(store, blobs));
   // Document states in the reply answer the chunks the bundle carried.
@@ -227,12 +338,14 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
     sum.stale_reply = true;
     sum.stale_skipped = reply.pulled.size();
     reply.pulled.clear();
-    reply.bucket_digests.clear();  // they describe the hub of that older time
+    reply.bucket_digests.clear();  // they, and its epoch, describe the hub of that older time
+    reply.signatures.clear();
+    reply.epoch.clear();
+    reply.lineage.clear();
     reply.cursor = req.pull_cursor;
   }
-  // The bundle's counter is not kept; the node's current one is at least it.
-  SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, store.Meta("hub_id"), MetaU64(store, "sync_counter"), req, seqs,
-                                    reply, blobs, &docs, &sum, nullptr, &progress));
+  SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, store.Meta("hub_id"), counter, req, seqs, reply, blobs, &docs, &sum,
+                                    nullptr, &progress));
   (void)sync::DeletePurgedDocuments(store.db(), blobs);  // a purge may have arrived; best effort
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
   SIMPUL_RETURN_IF_ERROR(CloseKey(store, used_key));

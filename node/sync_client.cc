@@ -97,44 +97,6 @@ wire::SyncRequest RequestBase(NodeStore& store, const SyncOptions& opt) {
   return base;
 }
 
-// Protocol 4: the hub's own changes it lost in a restore go back with the
-// first frame (the hub applies them with the pushed changes in version
-// order), and every frame names the epoch this node has caught up with: the
-// hub's current one once nothing is left to give back. Protocol 5: every
-// frame reports the changes left in the outbox once this round's are sent
-// (the villages page's "changes waiting").
-Status AddStoreFields(NodeStore& store, const Session& session, Round* round) {
-  auto& frames = round->frames;
-  if (session.protocol() >= 4) {
-    SIMPUL_ASSIGN_OR_RETURN(auto handbacks,
-                            ReadHandbacks(store, session.RoundChanges(frames.front().req.initial)));
-    for (auto& h : handbacks) {
-      frames.front().req.handback.push_back(std::move(h.signed_change));
-      frames.front().handbacks.push_back(std::move(h.version));
-    }
-    const std::string seen = store.Meta("hub_epoch_seen");
-    if (round->pushed == 0 && session.doubts().empty() && handbacks.empty() && !seen.empty() &&
-        seen != CaughtUpEpoch(store)) {
-      SIMPUL_ASSIGN_OR_RETURN(int64_t waiting, CountPending(store));
-      if (waiting == 0) SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_epoch", seen));
-    }
-    const std::string epoch = CaughtUpEpoch(store);
-    for (auto& f : frames) f.req.epoch = epoch;
-  }
-  if (session.protocol() >= 5) {
-    // Protocol 6: changes in doubt are not counted: the hub may hold them
-    // already, and if it does not they go in the next round anyway.
-    // (Counted, they would keep the hub from sending the digests a
-    // recovering round needs to end verified in one trip.)
-    SIMPUL_ASSIGN_OR_RETURN(int64_t waiting, CountPending(store));
-    const size_t in_doubt = session.protocol() >= 6 ? session.doubts().seqs.size() : 0;
-    const auto besides = static_cast<int64_t>(round->pushed + in_doubt);
-    const auto left = static_cast<uint64_t>(std::max<int64_t>(0, waiting - besides));
-    for (auto& f : frames) f.req.outbox_waiting = left;
-  }
-  return Status::Ok();
-}
-
 // Seals the round's frames under consecutive counters, durable first (a
 // replayed counter would be refused). Frames of changes share one
 // compression stream (protocol 3); frames of document bytes do not (random
@@ -289,7 +251,12 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
     const wire::SyncRequest base = RequestBase(store, opt);
     SIMPUL_ASSIGN_OR_RETURN(auto pending, ReadPending(store, session.ChangesToRead(base.initial)));
     SIMPUL_ASSIGN_OR_RETURN(Round round, session.NextRequest(base, std::move(pending), source));
-    SIMPUL_RETURN_IF_ERROR(AddStoreFields(store, session, &round));
+    const RoundFacts facts{.protocol = session.protocol(),
+                           .pushed = round.pushed,
+                           .handback_limit = session.RoundChanges(round.frames.front().req.initial),
+                           .in_doubt = session.doubts().seqs.size(),
+                           .nothing_in_doubt = session.doubts().empty()};
+    SIMPUL_RETURN_IF_ERROR(AddStoreFields(store, facts, &round.frames));
     SIMPUL_ASSIGN_OR_RETURN(auto sealed, SealRound(run, session, &round));
     const uint64_t sent_before = transport.bytes_sent(), received_before = transport.bytes_received();
     Result<std::string> body = SendRound(run, sealed);

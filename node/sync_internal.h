@@ -31,6 +31,20 @@ Result<int64_t> CountPending(NodeStore& s);
 
 Result<DocumentWork> FindDocuments(NodeStore& s, const sync::BlobDir& blobs);
 
+// What a round (live, or a bundle: one frame) is, for AddStoreFields.
+struct RoundFacts {
+  uint16_t protocol = 2;
+  size_t pushed = 0;          // changes in its frames
+  size_t handback_limit = 0;  // the hub's changes to give back, at most
+  size_t in_doubt = 0;        // changes of requests whose replies a cut lost
+  bool nothing_in_doubt = true;
+};
+// Adds to the round's frames what only the store knows: the hub's changes
+// to give back after a restore (protocol 4, first frame), the epoch caught
+// up with (4), the changes left in the outbox (5).
+using sync::session::Frame;
+Status AddStoreFields(NodeStore& store, const RoundFacts& round, std::vector<Frame>* frames);
+
 // Rows of this village in `buckets` that the hub's repair did not mention
 // (`hub_rows`) and that this node wrote: queued again as new changes.
 Status RequeueLocalOnly(NodeStore& s, const std::set<uint32_t>& buckets,

@@ -237,4 +237,42 @@ Status SaveLinkMemory(NodeStore& s, const sync::session::LinkMemory& m) {
   return Status::Ok();
 }
 
+// Protocol 4: the hub's own changes it lost in a restore go back with the
+// first frame (the hub applies them with the pushed changes in version
+// order), and every frame names the epoch this node has caught up with: the
+// hub's current one once nothing is left to give back. Protocol 5: every
+// frame reports the changes left in the outbox once this round's are sent
+// (the villages page's "changes waiting").
+Status AddStoreFields(NodeStore& store, const RoundFacts& round, std::vector<Frame>* frames_out) {
+  auto& frames = *frames_out;
+  if (round.protocol >= 4) {
+    SIMPUL_ASSIGN_OR_RETURN(auto handbacks,
+                            ReadHandbacks(store, round.handback_limit));
+    for (auto& h : handbacks) {
+      frames.front().req.handback.push_back(std::move(h.signed_change));
+      frames.front().handbacks.push_back(std::move(h.version));
+    }
+    const std::string seen = store.Meta("hub_epoch_seen");
+    if (round.pushed == 0 && round.nothing_in_doubt && handbacks.empty() && !seen.empty() &&
+        seen != CaughtUpEpoch(store)) {
+      SIMPUL_ASSIGN_OR_RETURN(int64_t waiting, CountPending(store));
+      if (waiting == 0) SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_epoch", seen));
+    }
+    const std::string epoch = CaughtUpEpoch(store);
+    for (auto& f : frames) f.req.epoch = epoch;
+  }
+  if (round.protocol >= 5) {
+    // Protocol 6: changes in doubt are not counted: the hub may hold them
+    // already, and if it does not they go in the next round anyway.
+    // (Counted, they would keep the hub from sending the digests a
+    // recovering round needs to end verified in one trip.)
+    SIMPUL_ASSIGN_OR_RETURN(int64_t waiting, CountPending(store));
+    const size_t in_doubt = round.protocol >= 6 ? round.in_doubt : 0;
+    const auto besides = static_cast<int64_t>(round.pushed + in_doubt);
+    const auto left = static_cast<uint64_t>(std::max<int64_t>(0, waiting - besides));
+    for (auto& f : frames) f.req.outbox_waiting = left;
+  }
+  return Status::Ok();
+}
+
 }  // namespace simpul::node::internal

@@ -223,5 +223,43 @@ TEST_CASE("restore: on a new machine, letters wait until every village has given
   CHECK(SharedLetterNumbers(HubCount, &f.hub) == 0);
 }
 
+// Village A has lost its link since the backup: it syncs by bundle only
+// (PROTOCOL.md §14, §22). Its bundles speak the hub's protocol, so the reply
+// to its first one names the restored hub's epoch, and the next carries
+// what the hub lost: its own changes acknowledged after the backup, and the
+// hub's decisions it holds (handed back, signed).
+TEST_CASE("restore: a village that syncs only by bundle gives back what the hub lost, by bundle") {
+  Fleet f;
+  TempDir tmp;
+  f.WorkBackupWork(tmp.File("backup-1"));
+  int port = f.hub.port();
+  f.hub.Stop();
+  ProcessResult restored = HubCmd(f.hub, f.hub.dir(), {"--json", "restore", f.backup});
+  INFO(restored.out << restored.err);
+  REQUIRE(restored.exit_code == kOk);
+
+  bool told = false, verified = false;
+  int64_t handed_back = 0;
+  for (int round = 0; round < 6 && !verified; ++round) {
+    const std::string tag = "bundle-" + std::to_string(round);
+    const std::string bundle = f.a.File(tag + ".smpl"), reply = f.hub.File(tag + "-balasan.smpl");
+    f.a.Export(bundle);
+    f.hub.Import(bundle, reply);
+    Json s = f.a.Import(reply);
+    INFO(f.a.last());
+    CHECK(s["refused"].num() == 0);
+    told = told || s["hub_restored"].truthy();
+    handed_back += s["handed_back"].num();
+    verified = s["verified"].truthy();
+  }
+  CHECK(told);
+  CHECK(handed_back > 0);  // the letter of a2, issued after the backup
+  CHECK_MESSAGE(verified, f.a.last());
+  CHECK(f.a.Count("SELECT count(*) FROM outbox WHERE state='refused'") == 0);
+  f.hub.Start(port);
+  Converge(f.b);
+  CheckNothingLost(f);
+}
+
 }  // namespace
 }  // namespace simpul::testing
