@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <cstdio>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -60,10 +61,11 @@ struct Asked {
   uint64_t counter = 0;
   std::vector<int64_t> seqs;           // outbox rows of req.push, in order
   std::vector<std::string> handbacks;  // versions of req.handback, in order
+  std::string epoch_seen;              // the hub's epoch this node knew of at export
   wire::SyncRequest req;               // the changes without values, the documents without bytes
 };
 
-std::string EncodeAsked(const Frame& frame, uint64_t counter) {
+std::string EncodeAsked(const Frame& frame, uint64_t counter, const std::string& epoch_seen) {
   wire::SyncRequest kept;
   for (const auto& c : frame.req.push) {
     wire::Change k;
@@ -78,6 +80,7 @@ std::string EncodeAsked(const Frame& frame, uint64_t counter) {
   for (size_t i = 0; i < frame.seqs.size(); ++i) out += (i ? "," : "") + std::to_string(frame.seqs[i]);
   out += "\n";
   for (size_t i = 0; i < frame.handbacks.size(); ++i) out += (i ? "," : "") + frame.handbacks[i];
+  out += "\n" + epoch_seen;
   const std::string body = wire::Encode(kept, wire::kProtocolMax, 3);
   return out + "\n" + crypto::ToHex(reinterpret_cast<const uint8_t*>(body.data()), body.size());
 }
@@ -87,20 +90,25 @@ Result<Asked> DecodeAsked(const std::string& text) {
   std::vector<std::string> lines;
   std::stringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
-  if (lines.size() != 4) return damaged;
+  if (lines.size() != 5) return damaged;
+  auto number = [](std::string_view s, auto* v) {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
+    return !s.empty() && ec == std::errc() && end == s.data() + s.size();
+  };
   Asked a;
-  try {
-    a.counter = std::stoull(lines[0]);
-    std::stringstream seqs(lines[1]);
-    for (std::string s; std::getline(seqs, s, ',');) a.seqs.push_back(std::stoll(s));
-  } catch (const std::exception&) {
-    return damaged;
+  if (!number(lines[0], &a.counter)) return damaged;
+  std::stringstream seqs(lines[1]);
+  for (std::string s; std::getline(seqs, s, ',');) {
+    int64_t seq = 0;
+    if (!number(s, &seq)) return damaged;
+    a.seqs.push_back(seq);
   }
   std::stringstream hb(lines[2]);
   for (std::string v; std::getline(hb, v, ',');) a.handbacks.push_back(v);
-  std::string body(lines[3].size() / 2, '\0');
+  a.epoch_seen = lines[3];
+  std::string body(lines[4].size() / 2, '\0');
   size_t len = 0;
-  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(body.data()), body.size(), lines[3].data(), lines[3].size(),
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(body.data()), body.size(), lines[4].data(), lines[4].size(),
                      nullptr, &len, nullptr) != 0)
     return damaged;
   body.resize(len);
@@ -214,20 +222,25 @@ Result<BundleExport> ExportBundle(NodeStore& store, const std::string& path, uin
                          .pushed = req.push.size(),
                          .handback_limit = wire::kMaxPushChanges - req.push.size()};
   SIMPUL_RETURN_IF_ERROR(AddStoreFields(store, facts, &frames));
+  if (protocol >= 4) {
+    SIMPUL_ASSIGN_OR_RETURN(int64_t handbacks, CountHandbacks(store));
+    if (static_cast<size_t>(handbacks) > frame.handbacks.size()) out.more_remain = true;
+  }
 
   SIMPUL_ASSIGN_OR_RETURN(uint64_t counter, NextCounter(store));
   wire::RequestHeader header;
   header.node_id = store.node_id();
   header.counter = counter;
   header.schema_version = static_cast<uint32_t>(schema::LatestSchemaVersion());
-  header.proto_max = protocol;
+  // As a live round: the body at the protocol the hub last said it speaks,
+  // the header offering ours, so the reply says what the hub speaks now.
   std::string body = wire::Encode(req, protocol);
   SIMPUL_ASSIGN_OR_RETURN(crypto::SealedRequest sealed, crypto::SealRequest(identity, hub_pk, header, body));
   // Remember how to open the reply, and what was asked (to apply it).
   std::string nonce = Hex(sealed.nonce.data(), sealed.nonce.size());
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
   SIMPUL_RETURN_IF_ERROR(store.SetMeta(kOpenPrefix + nonce, Hex(sealed.reply_key.data(), 32)));
-  SIMPUL_RETURN_IF_ERROR(store.SetMeta(kAskedPrefix + nonce, EncodeAsked(frame, counter)));
+  SIMPUL_RETURN_IF_ERROR(store.SetMeta(kAskedPrefix + nonce, EncodeAsked(frame, counter, store.Meta("hub_epoch_seen"))));
   SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(path, sealed.frame, 0600));
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   out.bytes = sealed.frame.size();
@@ -271,6 +284,7 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
   wire::SyncRequest req;
   std::vector<int64_t> seqs;
   uint64_t counter = MetaU64(store, "sync_counter");  // at least the bundle's
+  bool epoch_superseded = false;
   const std::string asked_text = store.Meta(kAskedPrefix + used_key.substr(std::strlen(kOpenPrefix)));
   if (!asked_text.empty()) {
     // What the bundle asked, to read the reply by position, as a live sync does.
@@ -299,8 +313,12 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
       results.push_back(std::move(reply.results[i]));
     }
     reply.results = std::move(results);
-    if (reply.protocol >= 3)
-      SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_protocol", std::to_string(std::min(reply.protocol, wire::kProtocolMax))));
+    // The hub speaks protocol 3 or later (or, after a downgrade, no longer does).
+    SIMPUL_RETURN_IF_ERROR(store.SetMeta(
+        "hub_protocol", std::to_string(reply.protocol >= 3 ? std::min(reply.protocol, wire::kProtocolMax) : 2)));
+    // A live sync learnt of a newer epoch (or a restore) since the export:
+    // this reply's epoch is not news.
+    epoch_superseded = asked.epoch_seen != store.Meta("hub_epoch_seen");
   } else {
     // A bundle exported before the node kept what it asked (protocol 1):
     // the results name their versions; they map to outbox rows.
@@ -339,10 +357,12 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
     sum.stale_skipped = reply.pulled.size();
     reply.pulled.clear();
     reply.bucket_digests.clear();  // they, and its epoch, describe the hub of that older time
+    reply.cursor = req.pull_cursor;
+  }
+  if (sum.stale_reply || epoch_superseded) {
     reply.signatures.clear();
     reply.epoch.clear();
     reply.lineage.clear();
-    reply.cursor = req.pull_cursor;
   }
   SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, store.Meta("hub_id"), counter, req, seqs, reply, blobs, &docs, &sum,
                                     nullptr, &progress));

@@ -1,5 +1,7 @@
 #include "node/receipts.h"
 
+#include <charconv>
+
 #include "schema/ids.h"
 #include "schema/tables.h"
 
@@ -50,7 +52,9 @@ Status RecordReceipts(NodeStore& store, const ReceiptBatch& batch, uint64_t hub_
     offset = now - static_cast<int64_t>(hub_time_ms);
     SIMPUL_RETURN_IF_ERROR(store.SetMeta("clock_offset_ms", std::to_string(std::get<int64_t>(offset))));
   } else if (std::string kept = store.Meta("clock_offset_ms"); !kept.empty()) {
-    offset = static_cast<int64_t>(std::stoll(kept));
+    int64_t kept_offset = 0;
+    auto [end, ec] = std::from_chars(kept.data(), kept.data() + kept.size(), kept_offset);
+    if (ec == std::errc() && end == kept.data() + kept.size()) offset = kept_offset;  // damaged: no offset known
   }
   std::vector<ReceiptBatch::Item> items = batch.items;
   SIMPUL_ASSIGN_OR_RETURN(Stmt * letter, store.db().Cached(

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """The operator texts' catalogue: every English text shown through T("..."),
 Tr(lang, "..."), the help texts of command and option tables and the web
 pages' string tables must have its Bahasa Indonesia entry in a table the
@@ -41,14 +42,14 @@ calls_tr = {}
 # Every file of the two CLIs (hub/cli/, node/cli/: one file per command group) and the record
 # operations' option tables.
 # Also the web apps' page strings and API (hub/web/, hub/api/, node/web/, node/api/).
-sources = sorted(set(root.glob('hub/**/*.cc')) | set(root.glob('node/**/*.cc')) | {root / 'sync/record_input.cc', root / 'sync/register_import.cc', root / 'schema/field_labels.cc', root / 'schema/service_rules.cc'})
-sources = [s for s in sources if s.name != 'ui_texts.cc']
+sources = sorted(set(root.glob('hub/**/*.cc')) | set(root.glob('node/**/*.cc')) | set(root.glob('schema/**/*.cc')) | set(root.glob('sync/**/*.cc')))
+sources = [s for s in sources if s.name not in ('ui_texts.cc', 'messages.cc') or s.parent.name in ('cli',)]
 for path in sources:
     text = path.read_text()
     used = used_by.setdefault(domain(path), set())
     if re.search(r'^(?!\s*//).*\bTr\(', text, re.M) and domain(path) in ('node', 'hub'):
         calls_tr[path] = text
-    for m in re.finditer(r'\b(?:T|Tr)\(\s*(?:lang,\s*)?(' + STR + r')', text):
+    for m in re.finditer(r'\b(?:T|Tr)\(\s*(?:[\w.>-]*lang_?,\s*)?(' + STR + r')', text):
         used.add(m.group(1)[1:-1])
     # Command tables: {"path", "usage", "help", Handler...
     for m in re.finditer(r'\{(' + STR + r'),\s*(' + STR + r'),\s*(' + STR + r'),\s*\w+(?:\(\))?,', text):

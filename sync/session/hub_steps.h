@@ -21,7 +21,7 @@ namespace simpul::sync::session {
 // What this hub serves and accepts.
 struct HubLimits {
   uint16_t proto_min = wire::kProtocolMin, proto_max = wire::kProtocolMax;
-  uint32_t node_schema_min = 0, node_schema_max = 0;  // the hub's own schema is the newest it serves
+  uint32_t node_schema_min = 0, node_schema_max = 0;  // set both: the hub's own schema is the newest it serves
   uint32_t max_push = wire::kMaxPushChanges;          // changes per request
   uint32_t max_pull = 2000;                           // changes per reply, whatever the node asks
 };
@@ -36,8 +36,8 @@ struct NodeStanding {
   uint64_t last_counter = 0;  // of its last request the hub accepted
 };
 
-// After the node is looked up (and again under the write lock): revoked
-// nodes and replayed or out-of-date requests are refused.
+// After the node is looked up: revoked nodes and replayed or out-of-date
+// requests are refused (the replay guard again under the write lock).
 Status CheckStanding(const wire::RequestHeader& h, const NodeStanding& node);
 
 // Where the reply's pulled changes come from.
