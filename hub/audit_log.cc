@@ -84,11 +84,13 @@ Result<AuditVerification> VerifyAuditChains(HubStore& store, Lang lang) {
                              ? static_cast<int64_t>(stamp.physical_ms()) : 0;
       const std::string when =
           ms > 0 ? schema::FormatShortDateTime(ms, schema::ZoneOfRegion(region), lang == Lang::kId ? "id" : "en") : "-";
-      AuditChainHead head{table, writer, h.hash, h.signed_at,
-                          Msg(lang, MsgId::kAuditLastHead, {writer, std::to_string(h.seq), h.hash, when}),
-                          static_cast<int64_t>(h.seq)};
-      head.signed_ms = ms;
-      out.heads.push_back(std::move(head));
+      out.heads.push_back({.table = table,
+                           .writer = writer,
+                           .hash = h.hash,
+                           .signed_at = h.signed_at,
+                           .text = Msg(lang, MsgId::kAuditLastHead, {writer, std::to_string(h.seq), h.hash, when}),
+                           .signed_ms = ms,
+                           .seq = static_cast<int64_t>(h.seq)});
     }
   }
   return out;

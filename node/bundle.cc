@@ -17,6 +17,7 @@
 #include "sync/wire/codec.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace simpul::node {
 
@@ -163,6 +164,39 @@ Status CloseKey(NodeStore& store, const std::string& open_key) {
   return prune->Run();
 }
 
+// Bundles whose replies never came back (a stick lost on the river) are
+// forgotten beyond the newest kKeptOpen, by counter: a reply to an older one
+// is then refused as answering no bundle of this node, and nothing is lost
+// (its changes and hand-backs were still waiting and went with the newer
+// bundles). Runs inside the export's transaction.
+constexpr size_t kKeptOpen = 32;
+
+Status ForgetOldOpenBundles(NodeStore& store) {
+  std::vector<std::pair<uint64_t, std::string>> open;  // counter, nonce
+  {
+    SIMPUL_ASSIGN_OR_RETURN(auto q, store.db().Prepare("SELECT key, value FROM meta WHERE key LIKE ?"));
+    q.Bind(1, std::string(kAskedPrefix) + "%");
+    for (;;) {
+      SIMPUL_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      const std::string value = q.Text(1);
+      uint64_t counter = 0;  // damaged: 0, forgotten first
+      std::from_chars(value.data(), value.data() + std::min(value.find('\n'), value.size()), counter);
+      open.emplace_back(counter, q.Text(0).substr(std::strlen(kAskedPrefix)));
+    }
+  }
+  if (open.size() <= kKeptOpen) return Status::Ok();
+  std::sort(open.begin(), open.end(), std::greater<>());
+  SIMPUL_ASSIGN_OR_RETURN(auto* del, store.db().Cached("DELETE FROM meta WHERE key=?"));
+  for (size_t i = kKeptOpen; i < open.size(); ++i) {
+    for (const char* prefix : {kAskedPrefix, kOpenPrefix}) {
+      del->Bind(1, prefix + open[i].second);
+      SIMPUL_RETURN_IF_ERROR(del->Run());
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<BundleExport> ExportBundle(NodeStore& store, const std::string& path, uint64_t max_bytes) {
@@ -241,6 +275,7 @@ Result<BundleExport> ExportBundle(NodeStore& store, const std::string& path, uin
   SIMPUL_ASSIGN_OR_RETURN(auto txn, schema::Transaction::Begin(store.db()));
   SIMPUL_RETURN_IF_ERROR(store.SetMeta(kOpenPrefix + nonce, Hex(sealed.reply_key.data(), 32)));
   SIMPUL_RETURN_IF_ERROR(store.SetMeta(kAskedPrefix + nonce, EncodeAsked(frame, counter, store.Meta("hub_epoch_seen"))));
+  SIMPUL_RETURN_IF_ERROR(ForgetOldOpenBundles(store));
   SIMPUL_RETURN_IF_ERROR(schema::WriteFileAtomically(path, sealed.frame, 0600));
   SIMPUL_RETURN_IF_ERROR(txn.Commit());
   out.bytes = sealed.frame.size();

@@ -55,5 +55,6 @@ case "$what" in
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSIMPUL_BUILD_TESTS=OFF >/dev/null
     cmake --build build -j"$jobs"
     for b in build/bin/bench_*; do echo "== $b"; "$b"; done
+    echo "== tools/bench_bundle.sh"; tools/bench_bundle.sh build/bin 1000
     ;;
 esac

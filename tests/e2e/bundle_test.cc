@@ -318,6 +318,45 @@ TEST_CASE("bundle: importing the same bundle twice at the hub, or its reply twic
   CHECK(hub.State() == hub_after_first);
 }
 
+TEST_CASE("bundle: bundles whose replies never came back are forgotten beyond the 32 newest; nothing is lost") {
+  // A stick lost on the river, again and again: the node keeps what each
+  // open bundle asked (node/bundle.cc) only for the 32 newest.
+  Hub hub;
+  Node n(kSarongan);
+  EnrolOffline(hub, {&n});
+  Applicant a = n.DraftApplicant(6, "Siti Aminah");
+  n.Submit(a.application);
+  std::vector<std::string> bundles;
+  for (int i = 0; i < 34; ++i) {
+    bundles.push_back(n.File("b" + std::to_string(i) + ".smpl"));
+    n.Export(bundles.back());
+  }
+  CHECK(n.Count("SELECT count(*) FROM meta WHERE key LIKE 'bundle_asked_%'") == 32);
+  CHECK(n.Count("SELECT count(*) FROM meta WHERE key LIKE 'bundle_key_%'") == 32);
+  // The oldest comes back after all: the hub applies it, its reply no longer
+  // opens at the node, and says so; nothing changes there.
+  std::string old_reply = hub.File("r0.smpl");
+  hub.Import(bundles[0], old_reply);
+  const std::string before = n.State();
+  ProcessResult r = n.Cli({"bundle", "import", old_reply});
+  {
+    INFO(n.last());
+    CHECK(r.exit_code != kOk);
+    CHECK(r.exit_code != kInternal);
+    CHECK_HAS(r.err, "answers no bundle");
+  }
+  CHECK(n.State() == before);
+  // The newest carried everything the forgotten ones did.
+  std::string reply = hub.File("r33.smpl");
+  hub.Import(bundles.back(), reply);
+  Json s = n.Import(reply);
+  INFO(n.last());
+  CHECK(s["refused"].num() == 0);
+  CHECK_OUTBOX_EMPTY(n);
+  CHECK(hub.Count("SELECT count(*) FROM applications WHERE id=?", {a.application}) == 1);
+  CHECK(n.Count("SELECT count(*) FROM meta WHERE key LIKE 'bundle_asked_%'") == 31);
+}
+
 TEST_CASE("bundle: the hub's refusal of a duplicate import reaching the node first loses nothing") {
   // The Dinsos operator imports the same bundle twice, writing the reply to
   // the same file: the refusal does not replace the good reply.
