@@ -47,6 +47,8 @@ Status ParseKioskListen(const std::string& listen, std::string* host, uint16_t* 
   if (addr.front() == '[') {
     if (addr.back() != ']') return bad();
     addr = addr.substr(1, addr.size() - 2);
+  } else if (addr.find(':') != std::string::npos) {
+    return bad();  // an IPv6 address without brackets: where its port starts is a guess
   }
   if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) return bad();
   int p = std::stoi(digits);

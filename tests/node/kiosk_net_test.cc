@@ -88,6 +88,8 @@ TEST_CASE("kiosk net: --kiosk-listen refused naming the field, host and port unt
       // No address, names, broken brackets, IPv6 scope.
       "", ":", ":8472", "localhost:8472", "[]:8472", "[::1:8472", "::1]:8472", "[fe80::1%eth0]:80",
       "[192.168.1.10]x:80",
+      // IPv6 without brackets: where the port starts would be a guess.
+      "fe80::1:8472", "::1:8472",
       // Over-long.
       std::string(70000, '1') + ":80", "192.168.1.10:" + std::string(70000, '8'),
   };
