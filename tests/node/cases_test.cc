@@ -9,27 +9,17 @@
 
 #include "node/records.h"
 #include "schema/messages.h"
-#include "tests/support/temp_dir.h"
+#include "tests/node/store_fixture.h"
 
 namespace simpul::node {
 namespace {
 
-struct Store {
+struct Store : testing::VillageStore {
   Store() {
-    auto s = NodeStore::Init(tmp.path() + "/v", "35.10.01.2001", sync::SystemClock::Default(),
-                             simpul::testing::kTestPassphrase);
-    REQUIRE(s.ok());
-    store = std::move(s).value();
     auto c = CreateRecord(*store, Entity::kComplaint,
                           {{"category", "health"}, {"description", "Ibu Sri needs a wheelchair"}, {"urgency", "high"}});
     REQUIRE_MESSAGE(c.ok(), c.status().ToString());
     id = c->id;
-  }
-  int64_t Count(const std::string& sql) {
-    auto st = store->db().Prepare(sql);
-    REQUIRE(st.ok());
-    REQUIRE(*st->Step());
-    return st->Int(0);
   }
   static schema::CaseEvent Step(const std::string& kind) {
     schema::CaseEvent e;
@@ -59,8 +49,6 @@ struct Store {
     CHECK(Count("SELECT count(*) FROM outbox") == s.outbox);
     CHECK(Count("SELECT count(*) FROM audit") == s.audit);
   }
-  simpul::testing::TempDir tmp;
-  std::unique_ptr<NodeStore> store;
   std::string id;
 };
 

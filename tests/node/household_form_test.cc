@@ -7,30 +7,12 @@
 #include <doctest/doctest.h>
 
 #include "schema/messages.h"
-#include "tests/support/temp_dir.h"
+#include "tests/node/store_fixture.h"
 
 namespace simpul::node {
 namespace {
 
-struct Store {
-  Store() {
-    auto s = NodeStore::Init(tmp.path() + "/v", "35.10.01.2001", sync::SystemClock::Default(),
-                             simpul::testing::kTestPassphrase);
-    REQUIRE(s.ok());
-    store = std::move(s).value();
-  }
-  int64_t Count(const std::string& sql) {
-    auto st = store->db().Prepare(sql);
-    REQUIRE(st.ok());
-    REQUIRE(*st->Step());
-    return st->Int(0);
-  }
-  std::string Text(const std::string& sql) {
-    auto st = store->db().Prepare(sql);
-    REQUIRE(st.ok());
-    REQUIRE(*st->Step());
-    return st->IsNullAt(0) ? "NULL" : st->Text(0);
-  }
+struct Store : testing::VillageStore {
   // Nothing of a refused form is in the store.
   void CheckNothingWritten(int64_t outbox) {
     CHECK(Count("SELECT count(*) FROM households") == 0);
@@ -48,8 +30,6 @@ struct Store {
     };
     return f;
   }
-  simpul::testing::TempDir tmp;
-  std::unique_ptr<NodeStore> store;
 };
 
 TEST_CASE_FIXTURE(Store, "household form: household, members in order, the head from relation 1") {

@@ -9,7 +9,7 @@
 
 #include "node/node_migrations.h"
 #include "sync/hlc.h"
-#include "tests/support/temp_dir.h"
+#include "tests/node/store_fixture.h"
 
 namespace simpul::node {
 namespace {
@@ -17,19 +17,7 @@ namespace {
 const std::string kJpeg = "\xff\xd8\xff\xe0" + std::string("\0\x10JFIF\0 the KTP", 16);
 const std::string kPng = "\x89PNG\r\n\x1a\n" + std::string("the KK");
 
-struct Store {
-  Store() {
-    auto s = NodeStore::Init(tmp.path() + "/v", "35.10.01.2001", sync::SystemClock::Default(),
-                             simpul::testing::kTestPassphrase);
-    REQUIRE(s.ok());
-    store = std::move(s).value();
-  }
-  int64_t Count(const std::string& sql) {
-    auto st = store->db().Prepare(sql);
-    REQUIRE(st.ok());
-    REQUIRE(*st->Step());
-    return st->Int(0);
-  }
+struct Store : testing::VillageStore {
   KioskSubmission Submission() {
     KioskSubmission s;
     s.fields = "{\"address\":\"Dusun Krajan\",\"m0.name\":\"Siti\"}";
@@ -46,8 +34,6 @@ struct Store {
     a.service = service;
     return a;
   }
-  simpul::testing::TempDir tmp;
-  std::unique_ptr<NodeStore> store;
 };
 
 TEST_CASE_FIXTURE(Store, "kiosk store: node-only tables, stored whole, capped, no change record") {

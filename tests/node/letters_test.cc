@@ -9,21 +9,15 @@
 
 #include "sync/crypto/envelope.h"
 #include "tests/support/memory_db.h"
-#include "tests/support/temp_dir.h"
+#include "tests/node/store_fixture.h"
 
 namespace simpul::node {
 namespace {
 
 namespace crypto = sync::crypto;
 
-struct Store {
-  Store() {
-    REQUIRE(crypto::InitSodium().ok());
-    auto s = NodeStore::Init(tmp.path() + "/v", "35.10.01.2001", sync::SystemClock::Default(),
-                             simpul::testing::kTestPassphrase);
-    REQUIRE(s.ok());
-    store = std::move(s).value();
-  }
+struct Store : testing::VillageStore {
+  Store() { REQUIRE(crypto::InitSodium().ok()); }
   struct Letter {
     std::string id, app, number, sha;
     int64_t size = 0, issued_at_ms = 0;
@@ -49,8 +43,6 @@ struct Store {
     REQUIRE(w->Finish(sha).ok());
     return sha;
   }
-  simpul::testing::TempDir tmp;
-  std::unique_ptr<NodeStore> store;
 };
 
 const std::string kPdf1 = "%PDF-1.7\n first letter\n%%EOF\n";

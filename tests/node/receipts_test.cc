@@ -9,7 +9,7 @@
 
 #include <optional>
 
-#include "tests/support/temp_dir.h"
+#include "tests/node/store_fixture.h"
 
 namespace simpul::node {
 namespace {
@@ -94,18 +94,8 @@ TEST_CASE("receipts: a decision is an ordinary pull of an event row the hub wrot
   CHECK(Items(batch) == std::vector<std::string>{"decision/app1/d1", "decision/app7/d7"});
 }
 
-struct Store {
-  Store() {
-    auto s = NodeStore::Init(tmp.path() + "/v", "35.10.01.2001", &clock, simpul::testing::kTestPassphrase);
-    REQUIRE(s.ok());
-    store = std::move(s).value();
-  }
-  int64_t Count(const std::string& sql) {
-    auto st = store->db().Prepare(sql);
-    REQUIRE(st.ok());
-    REQUIRE(*st->Step());
-    return st->Int(0);
-  }
+struct Store : testing::VillageStore {
+  Store() : VillageStore(nullptr) { Open(&clock); }
   struct Receipt {
     std::string subject_id, kind, ref_id, via, village;
     int64_t received_at_ms = 0, hub_time_ms = 0;
@@ -139,8 +129,6 @@ struct Store {
     REQUIRE(st->Step().ok());
   }
   FakeClock clock;
-  simpul::testing::TempDir tmp;
-  std::unique_ptr<NodeStore> store;
 };
 
 TEST_CASE_FIXTURE(Store, "receipts: a live reply writes both clocks and the measured offset, once") {
