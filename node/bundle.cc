@@ -351,8 +351,8 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
     // The hub speaks protocol 3 or later (or, after a downgrade, no longer does).
     SIMPUL_RETURN_IF_ERROR(store.SetMeta(
         "hub_protocol", std::to_string(reply.protocol >= 3 ? std::min(reply.protocol, wire::kProtocolMax) : 2)));
-    // A live sync learnt of a newer epoch (or a restore) since the export:
-    // this reply's epoch is not news.
+    // The node learnt of another epoch since the export (a live sync, or
+    // another bundle's reply): this reply's is not news, or is older.
     epoch_superseded = asked.epoch_seen != store.Meta("hub_epoch_seen");
   } else {
     // A bundle exported before the node kept what it asked (protocol 1):
@@ -394,9 +394,14 @@ Result<SyncSummary> ImportReplyBundle(NodeStore& store, const std::string& path)
     reply.bucket_digests.clear();  // they, and its epoch, describe the hub of that older time
     reply.cursor = req.pull_cursor;
   }
-  if (sum.stale_reply || epoch_superseded) {
+  if (sum.stale_reply) {
     reply.signatures.clear();
     reply.epoch.clear();
+    reply.lineage.clear();
+  } else if (epoch_superseded) {
+    // Not followed (FollowEpoch needs the lineage), so the node cannot step
+    // back to an older epoch; the hub's changes are kept with their
+    // signatures, for a later restore.
     reply.lineage.clear();
   }
   SIMPUL_RETURN_IF_ERROR(ApplyReply(store, merger, store.Meta("hub_id"), counter, req, seqs, reply, blobs, &docs, &sum,

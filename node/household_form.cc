@@ -1,24 +1,10 @@
 #include "node/household_form.h"
 
-#include <charconv>
-#include <string_view>
-
 #include "node/ui_texts.h"
 #include "schema/messages.h"
+#include "sync/record_input.h"
 
 namespace simpul::node {
-namespace {
-
-// Relation 1 (head of household) as the record stores it: "01" and " 1 " too.
-bool IsHeadRelation(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  int value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return !text.empty() && ec == std::errc() && end == text.data() + text.size() && value == 1;
-}
-
-}  // namespace
 
 Result<RegisteredHousehold> RegisterHouseholdForm(NodeStore& store, const HouseholdForm& form, Lang lang,
                                                   int* failed_member) {
@@ -52,7 +38,7 @@ Result<RegisteredHousehold> RegisterHouseholdForm(NodeStore& store, const Househ
       w.args.insert(w.args.begin(), std::to_string(i + 1));
       out.member_warnings.push_back(std::move(w));
     }
-    if (out.head.empty() && opts.count("relation") && IsHeadRelation(opts["relation"])) out.head = person.id;
+    if (out.head.empty() && opts.count("relation") && sync::IsHeadRelation(opts["relation"])) out.head = person.id;
     out.members.push_back(person.id);
   }
   *failed_member = -1;

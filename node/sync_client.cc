@@ -58,6 +58,11 @@ Status Enrol(NodeStore& store, sync::Transport& transport, const std::string& hu
   SIMPUL_RETURN_IF_ERROR(store.SetMeta("sync_cursor", "0"));
   SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_after", ""));
   SIMPUL_RETURN_IF_ERROR(store.SetMeta("snapshot_seq", "0"));
+  // Bundles made under the old identity: their replies (refusals, for a
+  // revoked node) are not for this one, and their counters restart below
+  // the new ones (node/bundle.cc forgets the oldest open bundles by counter).
+  SIMPUL_RETURN_IF_ERROR(store.db().Exec("DELETE FROM meta WHERE key LIKE 'bundle\\_key\\_%' ESCAPE '\\'"
+                                         " OR key LIKE 'bundle\\_asked\\_%' ESCAPE '\\'"));
   SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_protocol", std::to_string(
       reply.protocol >= 3 ? std::min<uint16_t>(reply.protocol, wire::kProtocolMax) : 2)));
   store.hlc().Witness(sync::Stamp::Make(reply.hub_time_ms, 0));

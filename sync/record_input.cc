@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <optional>
 
 #include "schema/messages.h"
@@ -100,6 +101,15 @@ Result<Value> RecordColumn(schema::Db& db, Entity e, const std::string& id, cons
   Value v = st->Column(0);
   st->Reset();
   return v;
+}
+
+bool IsHeadRelation(std::string_view typed) {
+  while (!typed.empty() && (typed.front() == ' ' || typed.front() == '\t')) typed.remove_prefix(1);
+  while (!typed.empty() && (typed.back() == ' ' || typed.back() == '\t')) typed.remove_suffix(1);
+  if (!typed.empty() && typed.front() == '+') typed.remove_prefix(1);
+  int value = 0;
+  auto [end, ec] = std::from_chars(typed.data(), typed.data() + typed.size(), value);
+  return !typed.empty() && ec == std::errc() && end == typed.data() + typed.size() && value == 1;
 }
 
 std::string TextOf(const Value& v) {

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "schema/db.h"
@@ -53,6 +54,10 @@ Result<bool> RecordExists(const RecordContext& ctx, Entity e, const std::string&
 Result<schema::Value> RecordColumn(schema::Db& db, Entity e, const std::string& id, const std::string& col);
 
 std::string TextOf(const schema::Value& v);
+// Whether a typed relation to the head of household is 1 (the head) as the
+// record stores it: spaces and tabs around, a leading "+" and zeros ("01")
+// read as the integer field does.
+bool IsHeadRelation(std::string_view typed);
 schema::Value* FindValue(std::vector<FieldWrite>& fields, const char* name);
 
 // Checks every option of `opts` for `e` (unknown ones refused, required ones

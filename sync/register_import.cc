@@ -241,7 +241,7 @@ class Importer {
       return failed(made.status(), {kName, kNik, kBirthPlace, kBirthDate, kSex, kRelation, kDisability, kPhone});
     ++counts_.persons;
     for (const auto& w : made->warnings) report_.warnings.push_back({line, Msg(lang_, w.id, w.args)});
-    if (person.count("relation") && person["relation"] == "1") {
+    if (person.count("relation") && IsHeadRelation(person["relation"])) {
       if (hh->has_head)
         return LineFailure{kRelation, Status::AlreadyExists("a second head").WithField("relation")
                                           .WithMsg(MsgId::kImportSecondHead, {kk})};

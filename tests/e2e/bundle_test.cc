@@ -355,6 +355,38 @@ TEST_CASE("bundle: bundles whose replies never came back are forgotten beyond th
   CHECK_OUTBOX_EMPTY(n);
   CHECK(hub.Count("SELECT count(*) FROM applications WHERE id=?", {a.application}) == 1);
   CHECK(n.Count("SELECT count(*) FROM meta WHERE key LIKE 'bundle_asked_%'") == 31);
+  // Enrolled again (a new identity, its counters from 1): the old identity's
+  // open bundles are forgotten, so none can crowd out the new ones.
+  hub.Start();
+  n.Enrol(hub);
+  CHECK(hub.Stop() == 0);
+  CHECK(n.Count("SELECT count(*) FROM meta WHERE key LIKE 'bundle_asked_%' OR key LIKE 'bundle_key_%'") == 0);
+  n.Export(n.File("after-enrol.smpl"));
+  CHECK(n.Count("SELECT count(*) FROM meta WHERE key LIKE 'bundle_asked_%'") == 1);
+}
+
+TEST_CASE("bundle: two bundles out when the first reply names the hub's epoch: the second's hub decisions are still kept, signed") {
+  // The hub's signed changes are what a village gives back after a restore
+  // (PROTOCOL.md §22); a reply read after the node learnt the epoch from
+  // another must keep them.
+  Hub hub;
+  Node n(kSarongan);
+  EnrolOffline(hub, {&n});
+  Applicant a = n.DraftApplicant(7, "Siti Aminah");
+  n.Submit(a.application);
+  std::string b1 = n.File("b1.smpl"), b2 = n.File("b2.smpl"), r1 = hub.File("r1.smpl"), r2 = hub.File("r2.smpl");
+  n.Export(b1);
+  n.Export(b2);
+  hub.Import(b1, r1);
+  hub.Do({"application", "return", a.application, "--reason", "Lampirkan KK terbaru"});
+  hub.Import(b2, r2);
+  n.Import(r1);
+  CHECK(n.Count("SELECT count(*) FROM hub_changes") == 0);
+  Json s = n.Import(r2);
+  INFO(n.last());
+  CHECK_FALSE(s["stale_reply"].truthy());
+  CHECK(n.Ok({"application", "show", a.application})["status"].str() == "returned");
+  CHECK(n.Count("SELECT count(*) FROM hub_changes WHERE length(signature)=64") >= 1);
 }
 
 TEST_CASE("bundle: the hub's refusal of a duplicate import reaching the node first loses nothing") {

@@ -81,6 +81,27 @@ TEST_CASE("a clean register: households by No. KK, residents, heads and draft ap
   }
 }
 
+TEST_CASE("a register writing the head's relation as 01 (SHDK with its zero): that resident heads the household") {
+  Village v;
+  RegisterImport r = Import(v,
+      "No. KK;Alamat;Nama;NIK;Hubungan\r\n"
+      "3510010101170001;Dusun Krajan;Suparman;3510011211870001;01\r\n"
+      "3510010101170001;Dusun Krajan;Sutinah;3510015507890002;03\r\n"
+      "3510010101170002;Dusun Sumberagung;Ngatini;3510014404600004; +1 \r\n");
+  CHECK(r.written);
+  CHECK(r.error_count == 0);
+  CHECK(v.Count("SELECT count(*) FROM households h JOIN persons p ON p.id=h.head_person_id"
+                " WHERE p.name IN ('Suparman','Ngatini') AND p.relation=1") == 2);
+  // Two heads in one household are still refused, however the 1 is written.
+  RegisterImport twice = Import(v,
+      "No. KK;Alamat;Nama;NIK;Hubungan\r\n"
+      "3510010101170005;Dusun Baru;Kepala Satu;3510011211870005;1\r\n"
+      "3510010101170005;Dusun Baru;Kepala Dua;3510011211870006;001\r\n");
+  CHECK_FALSE(twice.written);
+  REQUIRE(twice.error_count == 1);
+  CHECK(twice.errors[0].status.msg_id() == MsgId::kImportSecondHead);
+}
+
 const char* kBadRegister =
     "no_kk,alamat,nama,nik,layanan\n"
     "3510010101170001,Dusun Krajan,Suparman,3510011211870001,pbi_jkn\n"
