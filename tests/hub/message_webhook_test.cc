@@ -5,6 +5,11 @@
 // outcome and recorded detail (first line, at most 200 bytes).
 #include "hub/message_webhook.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -189,6 +194,10 @@ struct ScriptedGateway {
   std::unique_ptr<web::HttpServer> server;
   int port = 0;
   std::thread io;
+  int Posts() {
+    std::lock_guard<std::mutex> lock(mu);
+    return posts;
+  }
   std::mutex mu;
   int status = 200, posts = 0;
   std::string body;
@@ -223,15 +232,21 @@ TEST_CASE("message webhook: a 2xx is sent, anything else is not; the detail is t
     CHECK(a.sent == c.sent);
     CHECK(a.detail == c.detail);
   }
-  CHECK(gateway.posts == 11);
+  CHECK(gateway.Posts() == 11);
 }
 
 TEST_CASE("message webhook: a gateway that is gone is a failure with words, not an error") {
-  int closed_port;
-  {
-    simpul::testing::HttpReceiver gone;
-    closed_port = gone.port();
-  }
+  // A port bound but not listening: refused, and no other test's server can
+  // take it meanwhile (a closed port could be reused under parallel ctest).
+  int held = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(held >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(held, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(held, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const int closed_port = ntohs(addr.sin_port);
   auto hook = MessageWebhook::Open("http://127.0.0.1:" + std::to_string(closed_port) + "/", "", 2);
   REQUIRE(hook.ok());
   GatewayAttempt a = (*hook)->Send(Message("x"));
@@ -239,6 +254,7 @@ TEST_CASE("message webhook: a gateway that is gone is a failure with words, not 
   CHECK_FALSE(a.detail.empty());
   CHECK(a.detail.find("HTTP ") != 0);
   CHECK_MESSAGE(a.detail.find("gateway 127.0.0.1") != std::string::npos, a.detail);
+  ::close(held);
 }
 
 }  // namespace
