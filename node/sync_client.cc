@@ -231,9 +231,21 @@ Result<SyncSummary> SyncOnce(NodeStore& store, sync::Transport& transport, const
   auto clock = opt.monotonic_s ? opt.monotonic_s : [] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   };
-  Run run{store, transport, opt, clock, std::move(identity), hub_pk, store.Meta("hub_id"), store.blobs(),
-          sync::Merger(store.db()), {}, {}, transport.bytes_sent(), transport.bytes_received(),
-          transport.round_trips(), clock()};
+  Run run{.store = store,
+          .transport = transport,
+          .opt = opt,
+          .clock = clock,
+          .identity = std::move(identity),
+          .hub_pk = hub_pk,
+          .hub_id = store.Meta("hub_id"),
+          .blobs = store.blobs(),
+          .merger = sync::Merger(store.db()),
+          .sum = SyncSummary{},
+          .prog = SyncProgress{},
+          .base_sent = transport.bytes_sent(),
+          .base_recv = transport.bytes_received(),
+          .base_rt = transport.round_trips(),
+          .start = clock()};
   SIMPUL_ASSIGN_OR_RETURN(int64_t total_pending, CountPending(store));
   run.prog.push_total = static_cast<uint64_t>(total_pending);
   SIMPUL_ASSIGN_OR_RETURN(DocumentWork docs, FindDocuments(store, run.blobs));
