@@ -541,10 +541,8 @@ Perintah:
 }  // namespace
 
 const char* NodeTexts::operator()(Lang lang, const char* english) const {
-  if (lang != Lang::kId) return english;
   static const UiTextIndex kIndex(kOwnUiTexts);
-  const char* id = kIndex.Find(english);
-  return id ? id : simpul::Tr(lang, english);
+  return TrWith(kIndex, lang, english);
 }
 
 }  // namespace simpul::node

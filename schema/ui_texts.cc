@@ -268,6 +268,12 @@ const char* UiTextIndex::Find(const char* english) const {
   return it == index_.end() ? nullptr : it->second;
 }
 
+const char* TrWith(const UiTextIndex& own, Lang lang, const char* english) {
+  if (lang != Lang::kId) return english;
+  const char* id = own.Find(english);
+  return id ? id : Tr(lang, english);
+}
+
 const char* Tr(Lang lang, const char* english) {
   if (lang != Lang::kId) return english;
   static const UiTextIndex kIndex(kSharedUiTexts);

@@ -33,6 +33,10 @@ class UiTextIndex {
   std::unordered_map<std::string_view, const char*> index_;
 };
 
+// An app's lookup: its own table's text for `english`, else the shared
+// catalogue's (Tr), else `english`.
+const char* TrWith(const UiTextIndex& own, Lang lang, const char* english);
+
 }  // namespace simpul
 
 #endif  // SIMPUL_SCHEMA_UI_TEXTS_H_
