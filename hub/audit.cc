@@ -6,6 +6,7 @@
 
 #include "hub/store.h"
 #include "schema/store_files.h"
+#include "sync/crypto/envelope.h"
 
 namespace simpul::hub {
 namespace crypto = sync::crypto;
@@ -22,12 +23,6 @@ std::string NodeKeyMessage(const std::string& node_id, const std::string& pk_hex
     m += f;
   }
   return m;
-}
-
-bool FromHex(const std::string& hex, uint8_t* out, size_t n) {
-  size_t got = 0;
-  return hex.size() == 2 * n &&
-         sodium_hex2bin(out, n, hex.data(), hex.size(), nullptr, &got, nullptr) == 0 && got == n;
 }
 
 Status InsertNodeKey(HubStore& store, const std::string& node_id, const std::string& pk_hex) {
@@ -60,7 +55,7 @@ Result<std::map<std::string, std::set<std::string>>> TrustedNodeKeys(HubStore& s
     if (!row) break;
     std::string node = st.Text(0), pk = st.Text(1), hub_pk = st.Text(2), sig_hex = st.Text(3);
     uint8_t hpk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
-    if (!hub_keys.count(hub_pk) || !FromHex(hub_pk, hpk, sizeof hpk) || !FromHex(sig_hex, sig, sizeof sig)) continue;
+    if (!hub_keys.count(hub_pk) || !crypto::FromHex(hub_pk, hpk, sizeof hpk) || !crypto::FromHex(sig_hex, sig, sizeof sig)) continue;
     std::string m = NodeKeyMessage(node, pk);
     if (crypto_sign_verify_detached(sig, reinterpret_cast<const uint8_t*>(m.data()), m.size(), hpk) == 0)
       out[node].insert(pk);

@@ -284,8 +284,8 @@ Result<std::vector<sync::wire::KeySuccession>> HubStore::SuccessionFrom(const cr
     std::string next_hex = st->Text(0), sig_hex = st->Text(1);
     st->Reset();
     SIMPUL_ASSIGN_OR_RETURN(link.new_pk, crypto::PublicKeyFromHex(next_hex));
-    if (sig_hex.size() != 128) return Status::Corruption("damaged key succession");
-    for (size_t i = 0; i < 64; ++i) link.signature[i] = static_cast<uint8_t>(std::stoi(sig_hex.substr(2 * i, 2), nullptr, 16));
+    if (!crypto::FromHex(sig_hex, link.signature.data(), link.signature.size()))
+      return Status::Corruption("damaged key succession");
     chain.push_back(link);
     at = link.new_pk;
   }

@@ -7,6 +7,7 @@
 #include "schema/ids.h"
 #include "schema/tables.h"
 #include "sync/audit.h"
+#include "sync/crypto/envelope.h"
 
 namespace simpul::sync {
 namespace {
@@ -22,12 +23,6 @@ std::string HeadMessage(const std::string& writer, int64_t seq, const std::strin
     m += f;
   }
   return m;
-}
-
-bool FromHex(const std::string& hex, uint8_t* out, size_t n) {
-  size_t got = 0;
-  return hex.size() == 2 * n &&
-         sodium_hex2bin(out, n, hex.data(), hex.size(), nullptr, &got, nullptr) == 0 && got == n;
 }
 
 Result<int64_t> LastHeadSeq(schema::Db& db, const std::string& heads_table, const std::string& writer) {
@@ -53,7 +48,7 @@ AuditHead SignAuditHead(const crypto::Identity& key, const std::string& writer, 
 
 bool AuditHeadSignatureValid(const AuditHead& h) {
   uint8_t pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
-  if (!FromHex(h.signer, pk, sizeof pk) || !FromHex(h.signature, sig, sizeof sig)) return false;
+  if (!crypto::FromHex(h.signer, pk, sizeof pk) || !crypto::FromHex(h.signature, sig, sizeof sig)) return false;
   std::string m = HeadMessage(h.writer, h.seq, h.hash, h.signed_at);
   return crypto_sign_verify_detached(sig, reinterpret_cast<const uint8_t*>(m.data()), m.size(), pk) == 0;
 }

@@ -59,8 +59,9 @@ std::string BuildKeyring(const DataKey& pk, const DataKey& key, KdfCost cost, st
   PutU64(out, cost.ops);
   PutU64(out, cost.mem_bytes);
   out.append(salt);
-  std::string id_hex = key.Id();
-  for (size_t i = 0; i < kKeyIdBytes; ++i) out += static_cast<char>(std::stoi(id_hex.substr(2 * i, 2), nullptr, 16));
+  uint8_t id[kKeyIdBytes];
+  (void)FromHex(key.Id(), id, sizeof id);  // Id() is our own hex of kKeyIdBytes
+  out.append(reinterpret_cast<const char*>(id), sizeof id);
   out += static_cast<char>(cipher);
   out.append(7, '\0');
   std::string header = out;

@@ -139,12 +139,15 @@ std::string ToHex(const uint8_t* p, size_t n) {
   return out;
 }
 
+bool FromHex(std::string_view hex, uint8_t* out, size_t n) {
+  size_t got = 0;
+  return hex.size() == 2 * n &&
+         sodium_hex2bin(out, n, hex.data(), hex.size(), nullptr, &got, nullptr) == 0 && got == n;
+}
+
 Result<PublicKey> PublicKeyFromHex(std::string_view hex) {
   PublicKey pk;
-  size_t len = 0;
-  if (hex.size() != 64 ||
-      sodium_hex2bin(pk.data(), 32, hex.data(), hex.size(), nullptr, &len, nullptr) != 0 || len != 32)
-    return Status::InvalidArgument("public key must be 64 hex digits");
+  if (!FromHex(hex, pk.data(), pk.size())) return Status::InvalidArgument("public key must be 64 hex digits");
   return pk;
 }
 

@@ -61,6 +61,8 @@ std::string ToHex(const uint8_t* p, size_t n);
 template <size_t N>
 std::string ToHex(const std::array<uint8_t, N>& a) { return ToHex(a.data(), N); }
 Result<PublicKey> PublicKeyFromHex(std::string_view hex);
+// Exactly 2n hex digits into n bytes; false (out unspecified) for anything else.
+bool FromHex(std::string_view hex, uint8_t* out, size_t n);
 // Short fingerprint an operator can compare by eye: "ab12-cd34-ef56-7890".
 std::string Fingerprint(const PublicKey& pk);
 

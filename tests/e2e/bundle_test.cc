@@ -326,6 +326,14 @@ TEST_CASE("bundle: bundles whose replies never came back are forgotten beyond th
   EnrolOffline(hub, {&n});
   Applicant a = n.DraftApplicant(6, "Siti Aminah");
   n.Submit(a.application);
+  // A bundle exported before the node kept what each one asked: its key has
+  // no such record, and is forgotten first.
+  const std::string legacy_key = "bundle_key_" + std::string(48, 'a');
+  {
+    auto db = OpenStoreDb(n.db(), schema::Db::Mode::kReadWrite);
+    REQUIRE(db.ok());
+    REQUIRE(db->Exec("INSERT INTO meta(key,value) VALUES('" + legacy_key + "','" + std::string(64, 'b') + "')").ok());
+  }
   std::vector<std::string> bundles;
   for (int i = 0; i < 34; ++i) {
     bundles.push_back(n.File("b" + std::to_string(i) + ".smpl"));
@@ -333,6 +341,14 @@ TEST_CASE("bundle: bundles whose replies never came back are forgotten beyond th
   }
   CHECK(n.Count("SELECT count(*) FROM meta WHERE key LIKE 'bundle_asked_%'") == 32);
   CHECK(n.Count("SELECT count(*) FROM meta WHERE key LIKE 'bundle_key_%'") == 32);
+  CHECK(n.Count("SELECT count(*) FROM meta WHERE key=?", {legacy_key}) == 0);
+  // A damaged key (not hex) among them opens nothing and stops nothing.
+  {
+    auto db = OpenStoreDb(n.db(), schema::Db::Mode::kReadWrite);
+    REQUIRE(db.ok());
+    REQUIRE(db->Exec("INSERT INTO meta(key,value) VALUES('bundle_key_" + std::string(48, 'z') + "','" +
+                     std::string(64, 'z') + "')").ok());
+  }
   // The oldest comes back after all: the hub applies it, its reply no longer
   // opens at the node, and says so; nothing changes there.
   std::string old_reply = hub.File("r0.smpl");

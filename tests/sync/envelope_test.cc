@@ -498,6 +498,16 @@ TEST_CASE("an exported identity imports to the same working keys") {
   CHECK_FALSE(PublicKeyFromHex(std::string(64, 'g')).ok());
 }
 
+TEST_CASE("FromHex takes exactly 2n hex digits and nothing else") {
+  uint8_t out[3] = {};
+  CHECK(FromHex("00a1FF", out, 3));
+  CHECK((out[0] == 0x00 && out[1] == 0xa1 && out[2] == 0xff));
+  // What stoi-based decoding took or threw on: signs, spaces, "0x", odd
+  // lengths, too few or too many digits.
+  for (const char* bad : {"00a1F", "00a1FF00", "+1a1ff", " 1a1ff", "0x1aff", "zzzzzz", "00:1ff", ""})
+    CHECK_MESSAGE(!FromHex(bad, out, 3), bad);
+}
+
 TEST_CASE("a damaged identity file is refused") {
   InitOnce();
   Identity id = GenerateIdentity();
