@@ -94,11 +94,19 @@ Status SealClearDocuments(schema::Db& db, const std::string& dir, sync::BlobDir&
       {
         std::ifstream in(path, std::ios::binary);
         in.read(head, sizeof head);
-        if (in.gcount() == 8 && std::string_view(head, 8) == kSealedMagic) continue;  // sealed already
       }
+      const bool has_magic = std::string_view(head, 8) == kSealedMagic;
       // A clear document, named by its SHA-256 (a damaged one is sealed
       // under the hash of what it holds: nothing stays in clear).
-      auto sha = sync::Sha256File(path);
+      auto sha = has_magic ? Result<std::string>(Status::NotFound("")) : sync::Sha256File(path);
+      if (has_magic) {
+        // Sealed already, unless it is a clear document that merely begins
+        // with the magic (a resident's upload can begin with anything): a
+        // clear file is named by the hash of its bytes, a sealed one never.
+        auto whole = sync::Sha256File(path);
+        if (!whole.ok() || *whole != prefix + f.path().filename().string()) continue;
+        sha = std::move(whole);
+      }
       if (!sha.ok()) continue;  // gone meanwhile (another process sealed it)
       SIMPUL_ASSIGN_OR_RETURN(auto writer, sealed.NewWriter());
       std::ifstream in(path, std::ios::binary);

@@ -123,6 +123,9 @@ TEST_CASE("hub documents: clear documents are sealed once, the clear files and p
   const std::string named = Sha("what the village sent");
   const std::string pa = ClearFile(dir, Sha(a), a), pb = ClearFile(dir, Sha(b), b);
   const std::string pd = ClearFile(dir, named, damaged);
+  // A resident's upload that begins as a sealed file does: still clear.
+  const std::string mimic = "SMPLDOC1 KTP Budi 3510015211870003";
+  const std::string pm = ClearFile(dir, Sha(mimic), mimic);
   fs::create_directories(dir + "/blobs/partial");
   WriteFile(dir + "/blobs/partial/" + Sha("half"), "half of a clear download");
   fs::create_directories(dir + "/blobs/notes");
@@ -135,9 +138,11 @@ TEST_CASE("hub documents: clear documents are sealed once, the clear files and p
   CHECK_FALSE(fs::exists(pa));
   CHECK_FALSE(fs::exists(pb));
   CHECK_FALSE(fs::exists(pd));
+  CHECK_FALSE(fs::exists(pm));
   CHECK_FALSE(fs::exists(dir + "/blobs/partial"));
   CHECK(fs::exists(dir + "/blobs/notes/README"));  // not a two-letter directory: left alone
   CHECK(FilesHolding(dir + "/blobs", "3510015211870002") == 0);  // nothing stays in clear
+  CHECK(FilesHolding(dir + "/blobs", "3510015211870003") == 0);
 
   auto ra = ReadHubDocument(s, Sha(a));
   REQUIRE_MESSAGE(ra.ok(), ra.status().ToString());
@@ -145,6 +150,9 @@ TEST_CASE("hub documents: clear documents are sealed once, the clear files and p
   auto rb = ReadHubDocument(s, Sha(b));
   REQUIRE(rb.ok());
   CHECK(*rb == b);
+  auto rm = ReadHubDocument(s, Sha(mimic));
+  REQUIRE_MESSAGE(rm.ok(), rm.status().ToString());
+  CHECK(*rm == mimic);
   // The damaged one: sealed under the hash of what it holds, not its name.
   CHECK(ReadHubDocument(s, named).status().code() == Code::kNotFound);
   auto rd = ReadHubDocument(s, Sha(damaged));
