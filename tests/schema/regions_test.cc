@@ -264,5 +264,36 @@ TEST_CASE("LoadRegionsForVillage refuses codes that are not current villages") {
   }
 }
 
+TEST_CASE("LoadAllRegions: every code of both editions once, with the current edition's name where it has one") {
+  Db db = MigratedMemoryDb();
+  {
+    auto txn = Transaction::Begin(db);
+    REQUIRE(txn.ok());
+    Status st = LoadAllRegions(db);
+    REQUIRE_MESSAGE(st.ok(), st.ToString());
+    REQUIRE(txn->Commit().ok());
+  }
+  // What loading row by row (current first, older codes filling in) gives.
+  auto current = ParseRegionCsv(EmbeddedRegionCsv(RegionEdition::k2025));
+  auto previous = ParseRegionCsv(EmbeddedRegionCsv(RegionEdition::k2022));
+  REQUIRE(current.ok());
+  REQUIRE(previous.ok());
+  std::map<std::string, std::pair<std::string, std::string>> expected;  // code -> name, edition
+  for (const auto& r : *current) expected.emplace(r.code, std::make_pair(r.name, "2025"));
+  for (const auto& r : *previous) expected.emplace(r.code, std::make_pair(r.name, "2022"));
+  std::map<std::string, std::pair<std::string, std::string>> loaded;
+  auto q = db.Prepare("SELECT code, name, edition FROM regions");
+  REQUIRE(q.ok());
+  for (;;) {
+    auto row = q->Step();
+    REQUIRE(row.ok());
+    if (!*row) break;
+    loaded.emplace(q->Text(0), std::make_pair(q->Text(1), q->Text(2)));
+  }
+  CHECK(loaded.size() == expected.size());
+  CHECK(loaded == expected);
+  CHECK(QueryInt(db, "SELECT count(*) FROM regions WHERE edition='2022'") > 0);  // the history is there
+}
+
 }  // namespace
 }  // namespace simpul::schema
