@@ -356,21 +356,7 @@ class AsyncProc {
   AsyncProc(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& out_path,
             const std::string& err_path)
       : out_(out_path), err_(err_path) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      int o = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      int e = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      int devnull = open("/dev/null", O_RDONLY);
-      dup2(devnull, 0);
-      dup2(o, 1);
-      dup2(e, 2);
-      PrepareChildEnvironment(env);  // never the shell's SIMPUL_* variables
-      std::vector<char*> args;
-      for (const auto& s : argv) args.push_back(const_cast<char*>(s.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
+    pid_ = Spawn(argv, env, {-1, out_path, O_WRONLY | O_CREAT | O_TRUNC}, {-1, err_path, O_WRONLY | O_CREAT | O_TRUNC});
   }
   ~AsyncProc() {
     if (pid_ > 0 && !done_) {

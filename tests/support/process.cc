@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -34,19 +35,43 @@ double NowS() {
 
 }  // namespace
 
-void PrepareChildEnvironment(const std::vector<std::string>& env) {
-  // Names first: unsetenv() rewrites environ while we walk it.
-  std::vector<std::string> inherited;
-  for (char** e = environ; e && *e; ++e) {
-    std::string kv = *e;
-    if (kv.rfind("SIMPUL_", 0) == 0) inherited.push_back(kv.substr(0, kv.find('=')));
+std::vector<std::string> ChildEnvironment(const std::vector<std::string>& env) {
+  std::vector<std::string> out;
+  for (char** e = environ; e && *e; ++e)
+    if (std::strncmp(*e, "SIMPUL_", 7) != 0) out.emplace_back(*e);
+  auto set = [&](const std::string& kv) {
+    const std::string name = kv.substr(0, kv.find('=') + 1);
+    for (auto& have : out)
+      if (have.compare(0, name.size(), name) == 0) return void(have = kv);
+    out.push_back(kv);
+  };
+  set(std::string("SIMPUL_PASSPHRASE=") + kTestPassphrase);
+  for (const auto& kv : env) set(kv);
+  return out;
+}
+
+int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, const ChildOutput& out,
+          const ChildOutput& err) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  int target = 1;
+  for (const ChildOutput* o : {&out, &err}) {
+    if (o->fd >= 0) {
+      posix_spawn_file_actions_adddup2(&actions, o->fd, target);
+    } else if (!o->file.empty()) {
+      posix_spawn_file_actions_addopen(&actions, target, o->file.c_str(), o->file_flags, 0600);
+    }
+    ++target;
   }
-  for (const auto& name : inherited) unsetenv(name.c_str());
-  setenv("SIMPUL_PASSPHRASE", kTestPassphrase, 1);
-  for (const auto& kv : env) {
-    auto eq = kv.find('=');
-    setenv(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str(), 1);
-  }
+  const std::vector<std::string> environment = ChildEnvironment(env);
+  auto args = Argv(argv);
+  auto envp = Argv(environment);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+  return pid;
 }
 
 std::string BinPath(const std::string& name) {
@@ -59,17 +84,7 @@ ProcessResult Run(const std::vector<std::string>& argv, const std::vector<std::s
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    int devnull = open("/dev/null", O_RDONLY);
-    dup2(devnull, 0);
-    PrepareChildEnvironment(env);
-    auto args = Argv(argv);
-    execv(args[0], args.data());
-    _exit(127);
-  }
+  pid_t pid = Spawn(argv, env, {out_pipe[1]}, {err_pipe[1]});
   close(out_pipe[1]);
   close(err_pipe[1]);
   ProcessResult r;
@@ -107,16 +122,8 @@ ProcessResult Run(const std::vector<std::string>& argv, const std::vector<std::s
 
 Background::Background(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                        const std::string& log_path) {
-  pid_ = fork();
-  if (pid_ == 0) {
-    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    dup2(log, 1);
-    dup2(log, 2);
-    PrepareChildEnvironment(env);
-    auto args = Argv(argv);
-    execv(args[0], args.data());
-    _exit(127);
-  }
+  const ChildOutput log{-1, log_path, O_WRONLY | O_CREAT | O_APPEND};
+  pid_ = Spawn(argv, env, log, log);
 }
 
 Background::~Background() {

@@ -17,13 +17,27 @@ struct ProcessResult {
 // Path of a built binary (from SIMPUL_BIN_DIR, set by ctest).
 std::string BinPath(const std::string& name);
 
-// The environment every child a test starts runs with, set in the child
-// after fork(): the test's own environment minus every SIMPUL_* variable
-// (the shell running the tests may be an operator's, holding
-// SIMPUL_PASSPHRASE, SIMPUL_USER, SIMPUL_DATA... as the README tells them
-// to), then SIMPUL_PASSPHRASE = kTestPassphrase, then `env` ("K=V", later
-// entries win). Run and Background use it; so must any other fork+exec.
-void PrepareChildEnvironment(const std::vector<std::string>& env);
+// The environment every child a test starts runs with: the test's own
+// environment minus every SIMPUL_* variable (the shell running the tests may
+// be an operator's, holding SIMPUL_PASSPHRASE, SIMPUL_USER, SIMPUL_DATA... as
+// the README tells them to), then SIMPUL_PASSPHRASE = kTestPassphrase, then
+// `env` ("K=V", later entries win).
+std::vector<std::string> ChildEnvironment(const std::vector<std::string>& env);
+
+// Where a spawned child's stdout and stderr go: an open descriptor (a pipe)
+// or a file opened with `file_flags` (mode 0600); stdin is /dev/null.
+struct ChildOutput {
+  int fd = -1;
+  std::string file;
+  int file_flags = 0;
+};
+
+// Starts `argv` with ChildEnvironment(env). posix_spawn, not fork(): an
+// ASan test process maps terabytes of shadow memory, and fork() copied its
+// page tables for every command an e2e test ran. Throws if it cannot start.
+// Every child a test starts goes through here (Run, Background, AsyncProc).
+int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, const ChildOutput& out,
+          const ChildOutput& err);
 
 // Runs `argv` to completion with extra environment entries ("K=V"),
 // capturing stdout and stderr. Kills it after `timeout_s` seconds.

@@ -20,7 +20,7 @@ class TempDir {
 };
 
 // The office passphrase of every node store the tests make: the binaries a
-// test starts get it as SIMPUL_PASSPHRASE (PrepareChildEnvironment,
+// test starts get it as SIMPUL_PASSPHRASE (ChildEnvironment,
 // tests/support/process.h), whatever the shell running the tests holds.
 inline constexpr const char* kTestPassphrase = "test-office-passphrase";
 
