@@ -123,4 +123,27 @@ LastSync ReadLastSync(NodeStore& store) {
   return last;
 }
 
+Result<SyncWindow> ParseSyncWindow(const std::string& text) {
+  auto bad = [&] {
+    return Status::InvalidArgument("--window must look like 22:00-06:00").WithField("window")
+        .WithMsg(MsgId::kBadOptionValue, {"--window", text});
+  };
+  // Digits where digits belong: sscanf's %d took " 5", "+5" and "-0".
+  if (text.size() != 11 || text[2] != ':' || text[5] != '-' || text[8] != ':') return bad();
+  for (size_t i : {0, 1, 3, 4, 6, 7, 9, 10})
+    if (text[i] < '0' || text[i] > '9') return bad();
+  auto two = [&](size_t at) { return (text[at] - '0') * 10 + (text[at + 1] - '0'); };
+  const int h1 = two(0), m1 = two(3), h2 = two(6), m2 = two(9);
+  if (h1 > 23 || m1 > 59 || m2 > 59 || h2 > 24 || (h2 == 24 && m2 != 0)) return bad();
+  return SyncWindow{h1 * 60 + m1, h2 * 60 + m2};
+}
+
+bool InSyncWindow(SyncWindow window, int64_t now_ms, schema::OfficeZone zone) {
+  if (window.start_min == window.end_min) return true;
+  const schema::LocalTime local = schema::ToLocal(now_ms, zone);
+  const int now = local.hour * 60 + local.minute;
+  return window.start_min < window.end_min ? (now >= window.start_min && now < window.end_min)
+                                           : (now >= window.start_min || now < window.end_min);
+}
+
 }  // namespace simpul::node

@@ -19,6 +19,7 @@
 
 #include "node/store.h"
 #include "node/sync_client.h"
+#include "schema/local_time.h"
 #include "schema/messages.h"
 
 namespace simpul::node {
@@ -71,6 +72,17 @@ LastSync ReadLastSync(NodeStore& store);
 // (nothing lost, `pending` changes wait), not enrolled, versions differ, or
 // the status's own catalogue text.
 std::string SyncFailureText(Lang lang, const Status& status, int64_t pending);
+
+// The daemon's sync window (`--window 22:00-06:00`): minutes of the day
+// [start, end) on the office's wall clock, whose zone follows the village
+// (schema/local_time.h), not the laptop's TZ setting. It may wrap midnight;
+// start == end means always.
+struct SyncWindow {
+  int start_min = 0, end_min = 0;
+};
+// Exactly "HH:MM-HH:MM" (end 24:00 allowed); InvalidArgument naming --window.
+Result<SyncWindow> ParseSyncWindow(const std::string& text);
+bool InSyncWindow(SyncWindow window, int64_t now_ms, schema::OfficeZone zone);
 
 }  // namespace simpul::node
 

@@ -38,10 +38,13 @@ std::string Kb(uint64_t b) {
   return buf;
 }
 
-std::string Stamp() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&t));
+// The daemon log's time: the office's wall clock and zone, whatever the
+// laptop's TZ ("2026-12-08 06:05:09 WIB").
+std::string ZoneStamp(schema::OfficeZone zone) {
+  const schema::LocalTime t = schema::ToLocal(schema::WallNowMs(), zone);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d %s", t.year, t.month, t.day, t.hour, t.minute,
+                t.second, zone.name);
   return buf;
 }
 
@@ -138,25 +141,6 @@ Status CmdSync(Invocation& inv) {
   return Status::Ok();
 }
 
-// "22:00-06:00" -> minutes [start, end); a window may wrap midnight.
-Result<std::pair<int, int>> ParseWindow(const std::string& w) {
-  int h1, m1, h2, m2;
-  char tail;
-  if (std::sscanf(w.c_str(), "%d:%d-%d:%d%c", &h1, &m1, &h2, &m2, &tail) != 4 || h1 < 0 || h1 > 23 || h2 < 0 ||
-      h2 > 24 || m1 < 0 || m1 > 59 || m2 < 0 || m2 > 59)
-    return Status::InvalidArgument("--window must look like 22:00-06:00").WithMsg(MsgId::kBadOptionValue, {"--window", w});
-  return std::make_pair(h1 * 60 + m1, h2 * 60 + m2);
-}
-
-bool InWindow(std::pair<int, int> w) {
-  if (w.first == w.second) return true;
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  int now = tm.tm_hour * 60 + tm.tm_min;
-  return w.first < w.second ? (now >= w.first && now < w.second) : (now >= w.first || now < w.second);
-}
-
 // Sleeps up to `seconds`, waking early on SIGTERM/SIGINT.
 void Nap(double seconds) {
   auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
@@ -165,9 +149,9 @@ void Nap(double seconds) {
 }
 
 Status CmdDaemon(Invocation& inv) {
-  std::pair<int, int> window{0, 0};
+  SyncWindow window;
   if (inv.opts.count("window")) {
-    SIMPUL_ASSIGN_OR_RETURN(window, ParseWindow(inv.opts["window"]));
+    SIMPUL_ASSIGN_OR_RETURN(window, ParseSyncWindow(inv.opts["window"]));
   }
   double interval = inv.opts.count("interval") ? std::atof(inv.opts["interval"].c_str()) : 3600;
   double backoff_min = inv.opts.count("backoff-min") ? std::atof(inv.opts["backoff-min"].c_str()) : 30;
@@ -179,12 +163,14 @@ Status CmdDaemon(Invocation& inv) {
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
+  const schema::OfficeZone zone = schema::ZoneOfRegion(store->village());
+  auto Stamp = [zone] { return ZoneStamp(zone); };
   std::mt19937 rng(std::random_device{}());
   double backoff = backoff_min;
   std::fprintf(stderr, "%s daemon started for village %s (window %s, every %.0f s)\n", Stamp().c_str(),
                store->village().c_str(), inv.opts.count("window") ? inv.opts["window"].c_str() : "always", interval);
   while (!g_stop) {
-    if (!InWindow(window)) {
+    if (!InSyncWindow(window, schema::WallNowMs(), zone)) {
       Nap(60);
       continue;
     }

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <cassert>
 #include <fstream>
 #include <sstream>
 
@@ -59,8 +60,10 @@ std::string BuildKeyring(const DataKey& pk, const DataKey& key, KdfCost cost, st
   PutU64(out, cost.ops);
   PutU64(out, cost.mem_bytes);
   out.append(salt);
-  uint8_t id[kKeyIdBytes];
-  (void)FromHex(key.Id(), id, sizeof id);  // Id() is our own hex of kKeyIdBytes
+  uint8_t id[kKeyIdBytes] = {};
+  const bool id_is_hex = FromHex(key.Id(), id, sizeof id);  // Id() is our own hex of kKeyIdBytes
+  assert(id_is_hex);
+  (void)id_is_hex;
   out.append(reinterpret_cast<const char*>(id), sizeof id);
   out += static_cast<char>(cipher);
   out.append(7, '\0');

@@ -826,6 +826,9 @@ TEST_CASE("sync: the daemon retries while the hub is down, syncs when it returns
   INFO("daemon log:\n" << ReadFile(log));
   CHECK(rc == 0);
   CHECK_HAS(ReadFile(log), "stopped cleanly");
+  // Its times are the office's (a Banyuwangi village: WIB), whatever the TZ.
+  CHECK_HAS(ReadFile(log), " WIB daemon started");
+  CHECK_HAS(ReadFile(log), " WIB daemon stopped cleanly");
   CHECK(n.OutboxSize() == 0);
 }
 

@@ -97,6 +97,30 @@ TEST_CASE("hub actions are audited in a hash chain that detects alteration and r
   }
 }
 
+TEST_CASE("a damaged key succession in the store is reported as damage, not thrown") {
+  testing::TempDir dir;
+  SetClock clock;
+  auto r = HubStore::Init(dir.File("hub"), "audit hub", &clock);
+  REQUIRE(r.ok());
+  HubStore& hub = **r;
+  const sync::crypto::PublicKey pinned = hub.identity().sign_pk;
+  REQUIRE(hub.RotateKey().ok());
+  auto chain = hub.SuccessionFrom(pinned);
+  REQUIRE_MESSAGE(chain.ok(), chain.status().ToString());
+  CHECK(chain->size() == 1);
+  // Right length, not hex: std::stoi threw on these before.
+  for (const std::string& bad : {std::string(128, 'z'), "+1" + std::string(126, 'a'), std::string(127, 'a') + " ",
+                                std::string(126, 'a')}) {
+    auto up = hub.db().Prepare("UPDATE key_succession SET signature=?");
+    REQUIRE(up.ok());
+    up->Bind(1, bad);
+    REQUIRE(up->Run().ok());
+    auto damaged = hub.SuccessionFrom(pinned);
+    REQUIRE_FALSE(damaged.ok());
+    CHECK(damaged.status().code() == Code::kCorruption);
+  }
+}
+
 TEST_CASE("no clock breaks the hub's chain: stamps that go back after a restart") {
   testing::TempDir dir;
   SetClock fast;

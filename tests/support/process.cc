@@ -40,7 +40,9 @@ std::vector<std::string> ChildEnvironment(const std::vector<std::string>& env) {
   for (char** e = environ; e && *e; ++e)
     if (std::strncmp(*e, "SIMPUL_", 7) != 0) out.emplace_back(*e);
   auto set = [&](const std::string& kv) {
-    const std::string name = kv.substr(0, kv.find('=') + 1);
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw std::invalid_argument("environment entry without NAME=: " + kv);
+    const std::string name = kv.substr(0, eq + 1);
     for (auto& have : out)
       if (have.compare(0, name.size(), name) == 0) return void(have = kv);
     out.push_back(kv);
@@ -53,16 +55,20 @@ std::vector<std::string> ChildEnvironment(const std::vector<std::string>& env) {
 int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, const ChildOutput& out,
           const ChildOutput& err) {
   posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  if (posix_spawn_file_actions_init(&actions) != 0) throw std::runtime_error("posix_spawn_file_actions_init failed");
+  int failed = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   int target = 1;
   for (const ChildOutput* o : {&out, &err}) {
     if (o->fd >= 0) {
-      posix_spawn_file_actions_adddup2(&actions, o->fd, target);
+      failed |= posix_spawn_file_actions_adddup2(&actions, o->fd, target);
     } else if (!o->file.empty()) {
-      posix_spawn_file_actions_addopen(&actions, target, o->file.c_str(), o->file_flags, 0600);
+      failed |= posix_spawn_file_actions_addopen(&actions, target, o->file.c_str(), o->file_flags, 0600);
     }
     ++target;
+  }
+  if (failed != 0) {
+    posix_spawn_file_actions_destroy(&actions);
+    throw std::runtime_error("cannot prepare the file actions to start " + argv[0]);
   }
   const std::vector<std::string> environment = ChildEnvironment(env);
   auto args = Argv(argv);
@@ -84,7 +90,13 @@ ProcessResult Run(const std::vector<std::string>& argv, const std::vector<std::s
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
-  pid_t pid = Spawn(argv, env, {out_pipe[1]}, {err_pipe[1]});
+  pid_t pid = -1;
+  try {
+    pid = Spawn(argv, env, {out_pipe[1]}, {err_pipe[1]});
+  } catch (...) {
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
+    throw;
+  }
   close(out_pipe[1]);
   close(err_pipe[1]);
   ProcessResult r;
