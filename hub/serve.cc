@@ -2,6 +2,7 @@
 
 #include "hub/backup.h"
 
+#include <charconv>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -102,8 +103,15 @@ Status Serve(const ServeConfig& cfg) {
   if (colon == std::string::npos) return Status::InvalidArgument("--listen must be ADDRESS:PORT");
   ServerOptions so;
   so.address = cfg.listen.substr(0, colon);
-  int port = std::atoi(cfg.listen.substr(colon + 1).c_str());
-  if (port < 0 || port > 65535) return Status::InvalidArgument("bad port in --listen");
+  // Read whole (port 0: the kernel picks one, which the log then names):
+  // atoi read "84x0" as 84.
+  const std::string port_text = cfg.listen.substr(colon + 1);
+  int port = -1;
+  auto [port_end, port_ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || port_ec != std::errc() || port_end != port_text.data() + port_text.size() || port < 0 ||
+      port > 65535)
+    return Status::InvalidArgument("bad port in --listen").WithField("--listen")
+        .WithMsg(MsgId::kBadOptionValue, {"--listen", cfg.listen});
   so.port = static_cast<uint16_t>(port);
   so.body_limit = cfg.max_body_mb << 20;
   so.tls_cert_file = cfg.tls_cert;

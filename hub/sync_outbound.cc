@@ -1,5 +1,6 @@
 #include "hub/sync_outbound.h"
 
+#include <charconv>
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -87,9 +88,10 @@ Status SnapshotPage(HubStore& store, const std::string& village, const std::stri
   if (!after.empty()) {
     size_t colon = after.find(':');
     if (colon == std::string::npos) return Status::InvalidArgument("malformed snapshot key");
-    start_table = static_cast<size_t>(std::atoi(after.substr(0, colon).c_str()));
+    auto [end, ec] = std::from_chars(after.data(), after.data() + colon, start_table);
+    if (ec != std::errc() || end != after.data() + colon || start_table >= tables.size())
+      return Status::InvalidArgument("malformed snapshot key");
     start_row = after.substr(colon + 1);
-    if (start_table >= tables.size()) return Status::InvalidArgument("malformed snapshot key");
   }
   // A page holds `limit` rows that carry something for the node; rows made
   // only of the node's own writes (pushed in the same round, or before a

@@ -1,6 +1,7 @@
 #include "schema/command_line.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "schema/messages.h"
 
@@ -49,6 +50,45 @@ size_t PathWords(std::string_view path, const std::vector<std::string>& words) {
     start = end + 1;
   }
   return n;
+}
+
+namespace {
+
+Status BadOption(const std::string& name, const std::string& value) {
+  return Status::InvalidArgument("invalid value '" + value + "' for option --" + name)
+      .WithField("--" + name)
+      .WithMsg(MsgId::kBadOptionValue, {"--" + name, value});
+}
+
+}  // namespace
+
+Result<int64_t> IntOption(const std::map<std::string, std::string>& options, const std::string& name,
+                          int64_t fallback, int64_t min, int64_t max) {
+  const auto it = options.find(name);
+  if (it == options.end()) return fallback;
+  const std::string& text = it->second;
+  int64_t v = 0;
+  const char* end = text.data() + text.size();
+  auto [at, ec] = std::from_chars(text.data(), end, v);
+  if (text.empty() || ec != std::errc() || at != end || v < min || v > max) return BadOption(name, text);
+  return v;
+}
+
+Result<double> SecondsOption(const std::map<std::string, std::string>& options, const std::string& name,
+                             double fallback, double min, double max) {
+  const auto it = options.find(name);
+  if (it == options.end()) return fallback;
+  const std::string& text = it->second;
+  // Digits, then at most one point and digits: no sign, exponent, hex, inf or nan.
+  const size_t point = text.find('.');
+  const bool digits_only = !text.empty() && text.front() != '.' && text.back() != '.' &&
+                           text.find_first_not_of("0123456789.") == std::string::npos &&
+                           (point == std::string::npos || text.find('.', point + 1) == std::string::npos);
+  double v = 0;
+  if (!digits_only) return BadOption(name, text);
+  auto [at, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || at != text.data() + text.size() || v < min || v > max) return BadOption(name, text);
+  return v;
 }
 
 }  // namespace simpul::schema

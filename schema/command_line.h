@@ -31,6 +31,16 @@ struct CommandLine {
 // take no value.
 CommandLine ParseCommandLine(const std::vector<std::string>& args, std::initializer_list<std::string_view> flags);
 
+// A command's number options, read whole: `fallback` when absent;
+// InvalidArgument naming the option (kBadOptionValue) when the value is not
+// a plain number ("abc", "1e9", " 5", "nan", "inf") or lies outside
+// [min, max]. atoi() made "abc" 0 and the command went on with it.
+Result<int64_t> IntOption(const std::map<std::string, std::string>& options, const std::string& name,
+                          int64_t fallback, int64_t min, int64_t max);
+// Seconds: digits with an optional fraction ("1800", "0.5").
+Result<double> SecondsOption(const std::map<std::string, std::string>& options, const std::string& name,
+                             double fallback, double min, double max);
+
 // How many of `words` the command `path` ("application new") spells from
 // the first word on; 0 if it does not.
 size_t PathWords(std::string_view path, const std::vector<std::string>& words);

@@ -1,6 +1,7 @@
 // simpul-hub commands on the fleet of village laptops and residents' data:
 // enrolment codes, revocation, the hub key, purges (UU PDP).
 #include "hub/cli/internal.h"
+#include "schema/command_line.h"
 
 #include "hub/stages.h"
 #include <cstdio>
@@ -33,7 +34,8 @@ namespace simpul::hub::cli {
 Status CmdEnrol(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 0, {"village"}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  SIMPUL_ASSIGN_OR_RETURN(EnrolmentSlip slip, IssueEnrolment(*store, a.opts["village"], std::atoi(Opt(a, "days", "7").c_str())));
+  SIMPUL_ASSIGN_OR_RETURN(int64_t days, schema::IntOption(a.opts, "days", 7, 1, 90));
+  SIMPUL_ASSIGN_OR_RETURN(EnrolmentSlip slip, IssueEnrolment(*store, a.opts["village"], static_cast<int>(days)));
   if (a.json) {
     std::cout << schema::JsonWriter().BeginObject().Field("code", slip.code).Field("village", slip.village)
                      .Field("hub_key", slip.hub_key).Field("expires_ms", slip.expires_ms).EndObject().str() << "\n";
@@ -120,7 +122,9 @@ Status CmdPurgeHousehold(Args& a) { return CmdPurge(a, sync::kPurgeHousehold); }
 Status CmdPurgeExpired(Args& a) {
   SIMPUL_RETURN_IF_ERROR(Need(a, 0, {"older-than-days"}));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenHub(a));
-  SIMPUL_ASSIGN_OR_RETURN(auto expired, FindExpired(*store, std::atoi(a.opts["older-than-days"].c_str())));
+  // Read whole: atoi read "36S0" (a typo of 3650) as 36 days, and purged.
+  SIMPUL_ASSIGN_OR_RETURN(int64_t days, schema::IntOption(a.opts, "older-than-days", 0, 1, 100 * 366));
+  SIMPUL_ASSIGN_OR_RETURN(auto expired, FindExpired(*store, static_cast<int>(days)));
   bool dry = a.opts.count("dry-run") > 0;
   schema::JsonWriter j;
   j.BeginArray();

@@ -8,6 +8,7 @@
 
 #include "hub/audit_log.h"
 #include "hub/cli/internal.h"
+#include "schema/command_line.h"
 #include "hub/reports/times_source.h"
 #include "hub/stages.h"
 #include "schema/local_time.h"
@@ -199,7 +200,8 @@ Status CmdAudit(Args& a) {
     if (a.opts.count("village")) st.Bind(i++, a.opts.at("village"));
     if (a.opts.count("action")) st.Bind(i++, a.opts.at("action") + "%");
   }
-  st.Bind(i, static_cast<int64_t>(std::max(1, std::atoi(Opt(a, "limit", "100").c_str()))));
+  SIMPUL_ASSIGN_OR_RETURN(int64_t limit, schema::IntOption(a.opts, "limit", 100, 1, 1'000'000));
+  st.Bind(i, limit);
   const std::string hub_region = HubRegion(*store);
   schema::JsonWriter j;
   j.BeginArray();

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include "node/cli/internal.h"
+#include "schema/command_line.h"
 #include "node/documents.h"
 #include "node/stages.h"
 #include "sync/crypto/envelope.h"
@@ -113,7 +114,8 @@ Status AppList(Invocation& inv) {
                                              schema::IsKnownStatus(inv.opts["status"])));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   ListFilter f;
-  f.limit = inv.opts.count("limit") ? std::max(1, std::atoi(inv.opts["limit"].c_str())) : INT32_MAX;
+  SIMPUL_ASSIGN_OR_RETURN(int64_t limit, schema::IntOption(inv.opts, "limit", INT32_MAX, 1, INT32_MAX));
+  f.limit = static_cast<int>(limit);
   if (inv.opts.count("status")) f.status = inv.opts["status"];
   if (inv.opts.count("type")) f.type = inv.opts["type"];
   if (inv.opts.count("household")) f.household = inv.opts["household"];

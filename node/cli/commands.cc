@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "node/cli/internal.h"
+#include "schema/command_line.h"
 #include "node/documents.h"
 #include "node/stages.h"
 #include "sync/crypto/envelope.h"
@@ -215,7 +216,8 @@ Status Show(Invocation& inv, Entity e) {
 Status List(Invocation& inv, Entity e) {
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   ListFilter f;
-  f.limit = inv.opts.count("limit") ? std::max(1, std::atoi(inv.opts["limit"].c_str())) : INT32_MAX;
+  SIMPUL_ASSIGN_OR_RETURN(int64_t limit, schema::IntOption(inv.opts, "limit", INT32_MAX, 1, INT32_MAX));
+  f.limit = static_cast<int>(limit);
   f.household = inv.opts.count("household") ? inv.opts["household"] : "";
   f.category = inv.opts.count("category") ? inv.opts["category"] : "";
   SIMPUL_ASSIGN_OR_RETURN(auto rows, ListRecords(*store, e, f));

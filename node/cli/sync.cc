@@ -17,6 +17,7 @@
 #include "node/bundle.h"
 #include "node/sync_client.h"
 #include "node/sync_run.h"
+#include "schema/command_line.h"
 #include "schema/json_writer.h"
 #include "sync/crypto/envelope.h"
 #include "sync/transport/http_transport.h"
@@ -28,8 +29,10 @@ volatile sig_atomic_t g_stop = 0;
 void OnSignal(int) { g_stop = 1; }
 
 
-int TimeoutMs(Invocation& inv) {
-  return inv.opts.count("timeout") ? std::max(1, std::atoi(inv.opts["timeout"].c_str())) * 1000 : 60000;
+// Seconds per round trip, at most a day.
+Result<int> TimeoutMs(Invocation& inv) {
+  SIMPUL_ASSIGN_OR_RETURN(int64_t s, schema::IntOption(inv.opts, "timeout", 60, 1, 86'400));
+  return static_cast<int>(s * 1000);
 }
 
 std::string Kb(uint64_t b) {
@@ -55,7 +58,8 @@ Status CmdEnrol(Invocation& inv) {
           .WithMsg(MsgId::kMissingOption, {std::string("--") + o});
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
   SIMPUL_ASSIGN_OR_RETURN(auto target, sync::ParseHubUrl(inv.opts["hub"]));
-  sync::HttpTransport transport(target, TimeoutMs(inv));
+  SIMPUL_ASSIGN_OR_RETURN(int timeout_ms, TimeoutMs(inv));
+  sync::HttpTransport transport(target, timeout_ms);
   SIMPUL_RETURN_IF_ERROR(Enrol(*store, transport, inv.opts["hub"], inv.opts["code"]));
   SIMPUL_ASSIGN_OR_RETURN(auto pk, sync::crypto::PublicKeyFromHex(store->Meta("hub_pk")));
   *inv.out << inv.T("Node enrolled at hub ") << inv.opts["hub"] << "\n  "
@@ -68,12 +72,13 @@ Status CmdEnrol(Invocation& inv) {
 // it takes the sync lock and records its outcome for the Sync page.
 Result<SyncSummary> RunOnce(Invocation& inv, NodeStore& store, bool show_progress) {
   SyncRunOptions opt;
-  opt.timeout_ms = TimeoutMs(inv);
-  if (inv.opts.count("batch")) opt.batch = static_cast<size_t>(std::max(1, std::atoi(inv.opts["batch"].c_str())));
+  SIMPUL_ASSIGN_OR_RETURN(opt.timeout_ms, TimeoutMs(inv));
+  SIMPUL_ASSIGN_OR_RETURN(int64_t batch, schema::IntOption(inv.opts, "batch", 0, 1, 1'000'000));
+  opt.batch = static_cast<size_t>(batch);  // 0 (absent): SyncOptions' default
   // Changes asked for per reply (the hub caps it too): smaller replies for a
   // link that cuts long ones.
-  if (inv.opts.count("pull-limit"))
-    opt.pull_limit = static_cast<uint32_t>(std::clamp(std::atoi(inv.opts["pull-limit"].c_str()), 1, 100000));
+  SIMPUL_ASSIGN_OR_RETURN(int64_t pull_limit, schema::IntOption(inv.opts, "pull-limit", 0, 1, 100'000));
+  opt.pull_limit = static_cast<uint32_t>(pull_limit);
   if (show_progress)
     opt.progress = [&inv](const SyncProgress& p) {
       double rate = p.seconds > 0 ? p.bytes / p.seconds : 0;
@@ -153,10 +158,12 @@ Status CmdDaemon(Invocation& inv) {
   if (inv.opts.count("window")) {
     SIMPUL_ASSIGN_OR_RETURN(window, ParseSyncWindow(inv.opts["window"]));
   }
-  double interval = inv.opts.count("interval") ? std::atof(inv.opts["interval"].c_str()) : 3600;
-  double backoff_min = inv.opts.count("backoff-min") ? std::atof(inv.opts["backoff-min"].c_str()) : 30;
-  double backoff_max = inv.opts.count("backoff-max") ? std::atof(inv.opts["backoff-max"].c_str()) : 1800;
-  if (interval <= 0 || backoff_min <= 0 || backoff_max < backoff_min)
+  // Seconds, from 0.1 (tests) to a week.
+  constexpr double kWeek = 7 * 86'400;
+  SIMPUL_ASSIGN_OR_RETURN(double interval, schema::SecondsOption(inv.opts, "interval", 3600, 0.1, kWeek));
+  SIMPUL_ASSIGN_OR_RETURN(double backoff_min, schema::SecondsOption(inv.opts, "backoff-min", 30, 0.1, kWeek));
+  SIMPUL_ASSIGN_OR_RETURN(double backoff_max, schema::SecondsOption(inv.opts, "backoff-max", 1800, 0.1, kWeek));
+  if (backoff_max < backoff_min)
     return Status::InvalidArgument("--interval, --backoff-min and --backoff-max must be positive (max >= min)");
   struct sigaction sa {};
   sa.sa_handler = OnSignal;

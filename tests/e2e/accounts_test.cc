@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "tests/support/check_text.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
@@ -83,6 +84,15 @@ TEST_CASE("accounts: hub roles allow their own actions and refuse others") {
     INFO(c.user << ": " << cmd << " -> exit " << r.exit_code << " " << r.err);
     if (c.allowed) CHECK(r.exit_code == 0);
     else CHECK(r.exit_code == kNotAuthorized);
+  }
+  // A typo in a number is refused, named, before anything is purged: atoi
+  // read "36S0" as 36 days.
+  {
+    ProcessResult typo = hub.As("root", pw["root"], {"purge", "expired", "--older-than-days", "36S0"});
+    INFO(typo.err);
+    CHECK(typo.exit_code == 2);
+    CHECK_HAS(typo.err, "--older-than-days");
+    CHECK_HAS(typo.err, "36S0");
   }
   // Allowed by role, then refused for what it is (an unknown application): exit 2, not 7.
   CHECK(hub.As("ofi", pw["ofi"], {"application", "approve", "no-such-app"}).exit_code == 2);

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "schema/messages.h"
@@ -68,6 +70,33 @@ TEST_CASE("the command is the longest path the leading words spell") {
   REQUIRE(p);
   CHECK(p->id == 6);
   CHECK(PathWords("node enrol", {"node"}) == 0);
+}
+
+TEST_CASE("number options are read whole: a typo is refused, named, never taken in part") {
+  const std::map<std::string, std::string> opts = {
+      {"days", "3650"}, {"typo", "36S0"}, {"empty", ""}, {"neg", "-1"}, {"plus", "+5"}, {"space", " 5"},
+      {"huge", "99999999999999999999"}, {"sec", "0.5"}, {"exp", "1e3"}, {"nan", "nan"}, {"inf", "inf"},
+      {"dot", "5."}, {"lead", ".5"}, {"two", "1.2.3"}};
+  auto days = IntOption(opts, "days", 7, 1, 36'600);
+  REQUIRE(days.ok());
+  CHECK(*days == 3650);
+  auto absent = IntOption(opts, "missing", 7, 1, 90);
+  REQUIRE(absent.ok());
+  CHECK(*absent == 7);
+  for (const char* bad : {"typo", "empty", "neg", "plus", "space", "huge", "sec", "exp"}) {
+    auto r = IntOption(opts, bad, 7, 1, 36'600);
+    REQUIRE_MESSAGE(!r.ok(), bad);
+    CHECK(r.status().code() == Code::kInvalidArgument);
+    CHECK(r.status().field() == std::string("--") + bad);
+  }
+  CHECK_FALSE(IntOption(opts, "days", 7, 1, 90).ok());  // out of range: refused, not clamped
+  auto half = SecondsOption(opts, "sec", 30, 0.1, 604'800);
+  REQUIRE(half.ok());
+  CHECK(*half == doctest::Approx(0.5));
+  CHECK(*SecondsOption(opts, "days", 30, 0.1, 604'800) == doctest::Approx(3650));
+  CHECK(*SecondsOption(opts, "missing", 30, 0.1, 604'800) == doctest::Approx(30));
+  for (const char* bad : {"typo", "empty", "neg", "plus", "space", "exp", "nan", "inf", "dot", "lead", "two", "huge"})
+    CHECK_MESSAGE(!SecondsOption(opts, bad, 30, 0.1, 604'800).ok(), bad);
 }
 
 }  // namespace
