@@ -354,8 +354,12 @@ Result<std::vector<ExpiredPerson>> FindExpired(HubStore& store, int days) {
       " SELECT p.id AS id, p.village AS village, max(act.version) AS last FROM persons p"
       " JOIN act ON act.pid=p.id"
       " WHERE p.id NOT IN (SELECT subject_id FROM purges) GROUP BY p.id ORDER BY p.village, p.id", {}));
-  uint64_t cutoff = store.NowMs() - static_cast<uint64_t>(days) * 86400000ull;
+  // A period longer than the clock has run (36500 for 3650) names nobody;
+  // unchecked, the subtraction wrapped and named everyone.
+  const uint64_t period_ms = static_cast<uint64_t>(days) * 86400000ull;
   std::vector<ExpiredPerson> out;
+  if (period_ms >= store.NowMs()) return out;
+  const uint64_t cutoff = store.NowMs() - period_ms;
   for (const auto& r : rows) {
     sync::Stamp stamp;
     if (!sync::Hlc::ParseVersion(RowText(r, "last"), &stamp, nullptr)) continue;

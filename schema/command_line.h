@@ -6,6 +6,7 @@
 #define SIMPUL_SCHEMA_COMMAND_LINE_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <iterator>
 #include <map>

@@ -68,9 +68,9 @@ Status CmdEnrol(Invocation& inv) {
   return Status::Ok();
 }
 
-// The same run as the daemon and the village web app (node/sync_run.h):
-// it takes the sync lock and records its outcome for the Sync page.
-Result<SyncSummary> RunOnce(Invocation& inv, NodeStore& store, bool show_progress) {
+// The run's options, read (and refused) before any run: the daemon would
+// otherwise take a bad value for a failed sync and retry it forever.
+Result<SyncRunOptions> RunOptions(Invocation& inv) {
   SyncRunOptions opt;
   SIMPUL_ASSIGN_OR_RETURN(opt.timeout_ms, TimeoutMs(inv));
   SIMPUL_ASSIGN_OR_RETURN(int64_t batch, schema::IntOption(inv.opts, "batch", 0, 1, 1'000'000));
@@ -79,6 +79,12 @@ Result<SyncSummary> RunOnce(Invocation& inv, NodeStore& store, bool show_progres
   // link that cuts long ones.
   SIMPUL_ASSIGN_OR_RETURN(int64_t pull_limit, schema::IntOption(inv.opts, "pull-limit", 0, 1, 100'000));
   opt.pull_limit = static_cast<uint32_t>(pull_limit);
+  return opt;
+}
+
+// The same run as the daemon and the village web app (node/sync_run.h):
+// it takes the sync lock and records its outcome for the Sync page.
+Result<SyncSummary> RunOnce(Invocation& inv, SyncRunOptions opt, NodeStore& store, bool show_progress) {
   if (show_progress)
     opt.progress = [&inv](const SyncProgress& p) {
       double rate = p.seconds > 0 ? p.bytes / p.seconds : 0;
@@ -140,8 +146,9 @@ void PrintSummary(Invocation& inv, const SyncSummary& s) {
 }
 
 Status CmdSync(Invocation& inv) {
+  SIMPUL_ASSIGN_OR_RETURN(SyncRunOptions options, RunOptions(inv));
   SIMPUL_ASSIGN_OR_RETURN(auto store, OpenForCommand(inv));
-  SIMPUL_ASSIGN_OR_RETURN(auto s, RunOnce(inv, *store, !inv.json && isatty(2)));
+  SIMPUL_ASSIGN_OR_RETURN(auto s, RunOnce(inv, options, *store, !inv.json && isatty(2)));
   PrintSummary(inv, s);
   return Status::Ok();
 }
@@ -165,6 +172,7 @@ Status CmdDaemon(Invocation& inv) {
   SIMPUL_ASSIGN_OR_RETURN(double backoff_max, schema::SecondsOption(inv.opts, "backoff-max", 1800, 0.1, kWeek));
   if (backoff_max < backoff_min)
     return Status::InvalidArgument("--interval, --backoff-min and --backoff-max must be positive (max >= min)");
+  SIMPUL_ASSIGN_OR_RETURN(const SyncRunOptions run_options, RunOptions(inv));
   struct sigaction sa {};
   sa.sa_handler = OnSignal;
   sigaction(SIGTERM, &sa, nullptr);
@@ -183,7 +191,7 @@ Status CmdDaemon(Invocation& inv) {
     }
     Status st;
     SyncSummary s;
-    if (auto r = RunOnce(inv, *store, false); r.ok()) s = *r;
+    if (auto r = RunOnce(inv, run_options, *store, false); r.ok()) s = *r;
     else st = r.status();
     if (st.ok()) {
       std::fprintf(stderr, "%s synced: %llu sent, %llu refused, %llu received, %llu conflict(s), %s up, %s down, %s\n",

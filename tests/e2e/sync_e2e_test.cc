@@ -799,6 +799,13 @@ TEST_CASE("sync: the daemon retries while the hub is down, syncs when it returns
   CHECK(hub.Stop() == 0);
   CHECK_HAS(hub.log(), "stopped cleanly");
 
+  // A bad option stops the daemon at once, named: not a failed sync retried forever.
+  {
+    ProcessResult bad = n.Cli({"daemon", "--timeout", "5s"}, 30);
+    INFO(bad.err);
+    CHECK(bad.exit_code == 2);
+    CHECK_HAS(bad.err, "--timeout");
+  }
   std::string hh = n.AddHousehold("Dusun Krajan 12");
   std::string log = n.File("daemon.log");
   Background daemon(n.Argv({"daemon", "--interval", "1", "--backoff-min", "1", "--backoff-max", "2"}),

@@ -54,6 +54,9 @@ std::vector<std::string> ChildEnvironment(const std::vector<std::string>& env) {
 
 int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, const ChildOutput& out,
           const ChildOutput& err) {
+  const std::vector<std::string> environment = ChildEnvironment(env);  // may throw: before anything is held
+  auto args = Argv(argv);
+  auto envp = Argv(environment);
   posix_spawn_file_actions_t actions;
   if (posix_spawn_file_actions_init(&actions) != 0) throw std::runtime_error("posix_spawn_file_actions_init failed");
   int failed = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -70,9 +73,6 @@ int Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& 
     posix_spawn_file_actions_destroy(&actions);
     throw std::runtime_error("cannot prepare the file actions to start " + argv[0]);
   }
-  const std::vector<std::string> environment = ChildEnvironment(env);
-  auto args = Argv(argv);
-  auto envp = Argv(environment);
   pid_t pid = -1;
   const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -88,8 +88,12 @@ std::string BinPath(const std::string& name) {
 ProcessResult Run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                   int timeout_s) {
   int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+    close(out_pipe[0]);
+    close(out_pipe[1]);
     throw std::runtime_error("pipe failed");
+  }
   pid_t pid = -1;
   try {
     pid = Spawn(argv, env, {out_pipe[1]}, {err_pipe[1]});
