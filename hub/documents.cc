@@ -21,7 +21,6 @@ namespace crypto = sync::crypto;
 namespace {
 
 std::string DataKeyPath(const std::string& dir) { return dir + "/data.key"; }
-constexpr std::string_view kSealedMagic = "SMPLDOC1";  // sync/blobs.h
 
 Result<std::string> ReadWhole(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -90,23 +89,12 @@ Status SealClearDocuments(schema::Db& db, const std::string& dir, sync::BlobDir&
     for (const auto& f : fs::directory_iterator(sub.path(), ec)) {
       std::string path = f.path().string();
       if (!f.is_regular_file()) continue;
-      char head[8] = {};
-      {
-        std::ifstream in(path, std::ios::binary);
-        in.read(head, sizeof head);
-      }
-      const bool has_magic = std::string_view(head, 8) == kSealedMagic;
+      // Sealed already, or a clear document (a resident's upload can begin
+      // with the sealed magic too): sealed means its first record opens.
+      if (sealed.IsSealedFile(path)) continue;
       // A clear document, named by its SHA-256 (a damaged one is sealed
       // under the hash of what it holds: nothing stays in clear).
-      auto sha = has_magic ? Result<std::string>(Status::NotFound("")) : sync::Sha256File(path);
-      if (has_magic) {
-        // Sealed already, unless it is a clear document that merely begins
-        // with the magic (a resident's upload can begin with anything): a
-        // clear file is named by the hash of its bytes, a sealed one never.
-        auto whole = sync::Sha256File(path);
-        if (!whole.ok() || *whole != prefix + f.path().filename().string()) continue;
-        sha = std::move(whole);
-      }
+      auto sha = sync::Sha256File(path);
       if (!sha.ok()) continue;  // gone meanwhile (another process sealed it)
       SIMPUL_ASSIGN_OR_RETURN(auto writer, sealed.NewWriter());
       std::ifstream in(path, std::ios::binary);

@@ -296,6 +296,18 @@ Result<uint64_t> BlobDir::SizeOf(const std::string& sha) const {
   return layout.plain_size;
 }
 
+bool BlobDir::IsSealedFile(const std::string& path) const {
+  if (!keys_) return false;
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0) return false;
+  auto layout = ScanSealed(f.fd, path);
+  if (!layout.ok() || !layout->valid) return false;
+  struct stat st {};
+  if (layout->records.empty())
+    return ::fstat(f.fd, &st) == 0 && static_cast<uint64_t>(st.st_size) == kHeaderBytes;
+  return OpenRecord(f.fd, path, keys_->content, *layout, 0).ok();
+}
+
 Result<std::string> BlobDir::Read(const std::string& sha, uint64_t offset, uint64_t max) const {
   std::string path = PathOf(sha);
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};

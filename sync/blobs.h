@@ -51,6 +51,11 @@ class BlobDir {
   // Reads up to `max` bytes of the verified file from `offset`.
   Result<std::string> Read(const std::string& sha, uint64_t offset, uint64_t max) const;
   Result<uint64_t> SizeOf(const std::string& sha) const;
+  // True when the file at `path` is a document sealed under this directory's
+  // key: its first record authenticates (or it is an empty sealed document).
+  // A file that merely begins with the sealed magic is not. False for a
+  // plain directory.
+  bool IsSealedFile(const std::string& path) const;
 
   // Writes a new document whose hash is known only at the end (a file the
   // operator attaches): Add() bytes, then Finish(sha) puts it in place

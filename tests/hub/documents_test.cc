@@ -126,6 +126,9 @@ TEST_CASE("hub documents: clear documents are sealed once, the clear files and p
   // A resident's upload that begins as a sealed file does: still clear.
   const std::string mimic = "SMPLDOC1 KTP Budi 3510015211870003";
   const std::string pm = ClearFile(dir, Sha(mimic), mimic);
+  // ... and one that does so and is damaged besides (its name is not its hash).
+  const std::string mimic_damaged = "SMPLDOC1 KTP Wati 3510015211870004";
+  const std::string pmd = ClearFile(dir, Sha("what else the village sent"), mimic_damaged);
   fs::create_directories(dir + "/blobs/partial");
   WriteFile(dir + "/blobs/partial/" + Sha("half"), "half of a clear download");
   fs::create_directories(dir + "/blobs/notes");
@@ -139,10 +142,12 @@ TEST_CASE("hub documents: clear documents are sealed once, the clear files and p
   CHECK_FALSE(fs::exists(pb));
   CHECK_FALSE(fs::exists(pd));
   CHECK_FALSE(fs::exists(pm));
+  CHECK_FALSE(fs::exists(pmd));
   CHECK_FALSE(fs::exists(dir + "/blobs/partial"));
   CHECK(fs::exists(dir + "/blobs/notes/README"));  // not a two-letter directory: left alone
   CHECK(FilesHolding(dir + "/blobs", "3510015211870002") == 0);  // nothing stays in clear
   CHECK(FilesHolding(dir + "/blobs", "3510015211870003") == 0);
+  CHECK(FilesHolding(dir + "/blobs", "3510015211870004") == 0);
 
   auto ra = ReadHubDocument(s, Sha(a));
   REQUIRE_MESSAGE(ra.ok(), ra.status().ToString());
@@ -153,6 +158,9 @@ TEST_CASE("hub documents: clear documents are sealed once, the clear files and p
   auto rm = ReadHubDocument(s, Sha(mimic));
   REQUIRE_MESSAGE(rm.ok(), rm.status().ToString());
   CHECK(*rm == mimic);
+  auto rmd = ReadHubDocument(s, Sha(mimic_damaged));
+  REQUIRE_MESSAGE(rmd.ok(), rmd.status().ToString());
+  CHECK(*rmd == mimic_damaged);
   // The damaged one: sealed under the hash of what it holds, not its name.
   CHECK(ReadHubDocument(s, named).status().code() == Code::kNotFound);
   auto rd = ReadHubDocument(s, Sha(damaged));
