@@ -223,6 +223,7 @@ sync::session::LinkMemory LoadLinkMemory(NodeStore& s) {
   m.cut_seen = s.Meta("link_cut_seen") == "1";
   m.cut_rate = std::strtod(s.Meta("link_rate").c_str(), nullptr);
   m.send_rate = std::strtod(s.Meta("link_send_rate").c_str(), nullptr);
+  m.rtt_s = std::strtod(s.Meta("link_rtt_us").c_str(), nullptr) / 1e6;
   return m;
 }
 
@@ -234,6 +235,9 @@ Status SaveLinkMemory(NodeStore& s, const sync::session::LinkMemory& m) {
     SIMPUL_RETURN_IF_ERROR(s.SetMeta("link_rate", std::to_string(static_cast<uint64_t>(m.cut_rate))));
   if (m.send_rate > 0 && std::isfinite(m.send_rate))
     SIMPUL_RETURN_IF_ERROR(s.SetMeta("link_send_rate", std::to_string(static_cast<uint64_t>(m.send_rate))));
+  // In microseconds: a LAN's round trip is well under a millisecond.
+  if (m.rtt_s > 0 && m.rtt_s < 3600)
+    SIMPUL_RETURN_IF_ERROR(s.SetMeta("link_rtt_us", std::to_string(static_cast<uint64_t>(m.rtt_s * 1e6))));
   return Status::Ok();
 }
 

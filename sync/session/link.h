@@ -25,6 +25,7 @@ struct LinkMemory {
   bool cut_seen = false;    // the link cut in this run or, at its start, in the last one
   double cut_rate = 0;      // delivery rate measured at settled cuts, bytes/s (0: unknown)
   double send_rate = 0;     // what whole rounds moved up, bytes/s (0: unknown)
+  double rtt_s = 0;         // the shortest round trip of a small round (0: unknown)
 };
 
 // One delivered round as the link carried it.
@@ -51,6 +52,8 @@ inline constexpr uint64_t kMinChunk = 8 << 10, kMaxChunk = 1 << 20;
 inline constexpr size_t kCuttingFrameChanges = 250;
 // How many times the per-request batch one streamed round may carry.
 inline constexpr size_t kStreamBatchFactor = 8;
+// A push this small goes whole even before the link is measured.
+inline constexpr size_t kSmallPushChanges = 40;
 
 class LinkModel {
  public:
@@ -63,6 +66,11 @@ class LinkModel {
   void StopStreaming();
   // Changes one round may push, and per frame of it.
   size_t RoundChanges(bool streaming) const;
+  // A run on a link whose round trip it does not know (not measured, here
+  // or in an earlier run) starts with a round that measures it: it pushes
+  // nothing, unless what waits is as small as the probe itself
+  // (kSmallPushChanges or fewer), and the bodies after it can be paced.
+  bool MeasuringRoundTrip() const { return !(rtt_s_ > 0) && !rtt_probed_; }
   size_t FrameChanges(bool streaming, size_t pending) const;
   uint64_t chunk() const { return chunk_; }
   // The zstd level of this round's requests.
@@ -102,7 +110,9 @@ class LinkModel {
   bool send_measured_;  // send_rate_ was measured (now or in an earlier run), not borrowed from cut_rate_
   // The upload rate learnt from whole rounds of this run (else from settled
   // cuts), and the shortest round trip of a small round: what paces bodies.
-  double pace_rate_, rtt_s_ = 0;
+  double pace_rate_, rtt_s_;
+  bool rtt_measured_ = false;  // rtt_s_ is this run's, not remembered
+  bool rtt_probed_ = false;  // a round of this run was delivered
 };
 
 }  // namespace simpul::sync::session

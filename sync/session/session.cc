@@ -22,7 +22,9 @@ Result<Round> Session::NextRequest(const wire::SyncRequest& base, std::vector<Pe
   if (!doubts_.empty())
     pending.erase(std::remove_if(pending.begin(), pending.end(), [&](const Pending& p) { return doubts_.Holds(p); }),
                   pending.end());
-  const size_t want = link_.RoundChanges(r.streaming);
+  const bool records_wait = !pending.empty();
+  size_t want = link_.RoundChanges(r.streaming);
+  if (link_.MeasuringRoundTrip() && pending.size() <= kSmallPushChanges) want = pending.size();
   if (pending.size() > want) pending.resize(want);
   r.pushed = pending.size();
   const size_t per_frame = link_.FrameChanges(r.streaming, pending.size());
@@ -38,7 +40,7 @@ Result<Round> Session::NextRequest(const wire::SyncRequest& base, std::vector<Pe
   if (r.frames.empty()) r.frames.push_back(Frame{base, {}, {}});
   // Records before documents: documents move only once the outbox is empty
   // (changes in doubt count as not sent yet).
-  r.moves_documents = r.pushed == 0 && doubts_.seqs.empty() && !base.initial && !docs_.empty();
+  r.moves_documents = !records_wait && doubts_.seqs.empty() && !base.initial && !docs_.empty();
   if (r.moves_documents) {
     SIMPUL_ASSIGN_OR_RETURN(r.chunks_sent, docs_.Plan(r.streaming, link_.chunk(), doubts_.docs, source, base,
                                                       &r.frames));

@@ -8,6 +8,7 @@
 #ifndef SIMPUL_SYNC_SESSION_SESSION_H_
 #define SIMPUL_SYNC_SESSION_SESSION_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -70,7 +71,14 @@ class Session {
   // Changes the next round pushes at most, and how many to read from the
   // outbox for it (those in doubt are read and left out).
   size_t RoundChanges(bool initial) const { return link_.RoundChanges(Streaming(initial)); }
-  size_t ChangesToRead(bool initial) const { return RoundChanges(initial) + doubts_.seqs.size(); }
+  // (A round that measures the link's round trip reads one change more
+  // than a small push: whether to send what waits, and that records wait,
+  // which go before documents.)
+  size_t ChangesToRead(bool initial) const {
+    const size_t n = link_.MeasuringRoundTrip() ? std::max(RoundChanges(initial), kSmallPushChanges + 1)
+                                                : RoundChanges(initial);
+    return n + doubts_.seqs.size();
+  }
 
   // The next round's frames: `pending` (the outbox's head, read with
   // ChangesToRead) cut into frames, or documents once nothing is pending;

@@ -34,17 +34,25 @@ wire::SyncRequest CaughtUp() {
   return base;
 }
 
+// A link an earlier run measured: a LAN's round trip, so no round probes it.
+LinkMemory Measured() {
+  LinkMemory m;
+  m.rtt_s = 0.002;
+  return m;
+}
+
 struct Fixture {
   double now = 100;
   NoDocuments none;
-  Session Make(size_t batch, uint16_t protocol = 3, bool stream = true, DocumentWork docs = {}) {
+  Session Make(size_t batch, uint16_t protocol = 3, bool stream = true, DocumentWork docs = {},
+               LinkMemory memory = Measured()) {
     SessionSetup setup;
     setup.batch_option = batch;
     setup.protocol = protocol;
     setup.stream = stream;
     setup.max_retries_after_cut = 2;
     setup.clock = [this] { return now; };
-    return Session(setup, LinkMemory{}, std::move(docs));
+    return Session(setup, memory, std::move(docs));
   }
   // Seals the round as frames of `bytes` each, from counter `counter`.
   void Send(Session& s, Round* r, uint64_t counter, size_t bytes) {
@@ -102,6 +110,35 @@ TEST_CASE_FIXTURE(Fixture, "a cut: the frames that left are in doubt, those neve
   t.OnCut(*r, 9000);
   CHECK(t.doubts().sent.size() == 1);
   CHECK(t.doubts().sent[0].counter == 70);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a link never measured: the first round pushes nothing unless what waits is small, "
+                           "and moves no document while records wait") {
+  DocumentWork docs;
+  docs.up = {"u"};
+  docs.size["u"] = 100;
+  Session s = Make(300, 3, true, docs, LinkMemory{});
+  CHECK(s.ChangesToRead(false) == kSmallPushChanges + 1);  // enough to tell a small push
+  auto r = s.NextRequest(CaughtUp(), Outbox(1, kSmallPushChanges + 1), none);
+  REQUIRE(r.ok());
+  CHECK(r->pushed == 0);
+  REQUIRE(r->frames.size() == 1);
+  CHECK(r->frames[0].req.push.empty());
+  CHECK_FALSE(r->moves_documents);
+  CHECK(r->frames[0].req.blob_chunks.empty());
+  // A small push goes at once.
+  Session small = Make(300, 3, true, {}, LinkMemory{});
+  auto one = small.NextRequest(CaughtUp(), Outbox(1, kSmallPushChanges), none);
+  REQUIRE(one.ok());
+  CHECK(one->pushed == kSmallPushChanges);
+  // Delivered, the probe measured the round trip: the next round pushes.
+  Send(s, &*r, 1, 150);
+  now += 0.6;
+  s.OnDelivered(*r, 290, 500);
+  CHECK(s.link().round_trip_s() == doctest::Approx(0.6));
+  auto next = s.NextRequest(CaughtUp(), Outbox(1, 1000), none);
+  REQUIRE(next.ok());
+  CHECK(next->pushed == 600);
 }
 
 TEST_CASE_FIXTURE(Fixture, "with the delivery rate known, frames starting beyond what the link can have carried "
