@@ -1,6 +1,7 @@
 #include "hub/api/api_call.h"
 #include "hub/ui_texts.h"
 
+#include <charconv>
 #include <cstdio>
 
 namespace simpul::hub::api {
@@ -8,6 +9,19 @@ namespace simpul::hub::api {
 std::string ApiCall::Param(const std::string& name) const {
   auto it = params.find(name);
   return it == params.end() ? std::string() : it->second;
+}
+
+Result<int> ApiCall::IntQuery(const std::string& name, int fallback, int min, int max) const {
+  const std::string text = req.Query(name);
+  if (text.empty()) return fallback;
+  int v = 0;
+  const char* end = text.data() + text.size();
+  auto [at, ec] = std::from_chars(text.data(), end, v);
+  if (text.front() == '-' || ec != std::errc() || at != end || v < min || v > max)
+    return Status::InvalidArgument(name + " must be a number from " + std::to_string(min) + " to " + std::to_string(max))
+        .WithField(name)
+        .WithMsg(MsgId::kNumberRange, {name, std::to_string(min), std::to_string(max)});
+  return v;
 }
 
 web::HttpResponse StatusReply(const ApiCall& call, const Status& status) {

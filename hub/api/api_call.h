@@ -37,6 +37,10 @@ struct ApiCall {
   std::string token;                    // the session cookie's value
 
   std::string Param(const std::string& name) const;
+  // A number in the query (`?limit=50`): `fallback` when absent, else whole
+  // digits within [min, max] or InvalidArgument naming the field (atoi made
+  // "abc" 1 and "10x" 10).
+  Result<int> IntQuery(const std::string& name, int fallback, int min, int max) const;
   const std::string& user() const { return session->user; }
   const std::string& role() const { return session->role; }
 };

@@ -59,8 +59,9 @@ web::HttpResponse ListQueue(ApiCall& call) {
   QueueFilter f{call.req.Query("status"), call.req.Query("type"), call.req.Query("village"), call.req.Query("q")};
   f.kecamatan = call.req.Query("kecamatan");
   f.stage = call.req.Query("stage");
-  std::string limit = call.req.Query("limit");
-  if (!limit.empty()) f.limit = std::clamp(std::atoi(limit.c_str()), 1, 1000);
+  auto limit = call.IntQuery("limit", f.limit, 1, 1000);
+  if (!limit.ok()) return StatusReply(call, limit.status());
+  f.limit = *limit;
   auto result = QueryQueue(call.store, f);
   if (!result.ok()) return StatusReply(call, result.status());
   web::JsonWriter j;

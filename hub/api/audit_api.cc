@@ -2,7 +2,6 @@
 // hub's chain and the villages', and the verification of every chain, with
 // the permission `simpul-hub audit` needs (audit: auditor, administrator).
 // Both through hub/audit_log.h, as the command.
-#include <algorithm>
 
 #include "hub/api/api_call.h"
 #include "hub/audit_log.h"
@@ -14,12 +13,9 @@ namespace simpul::hub::api {
 
 web::HttpResponse ListAudit(ApiCall& call) {
   AuditLogFilter f{call.req.Query("village"), call.req.Query("action"), 200};
-  if (const std::string limit = call.req.Query("limit"); !limit.empty()) {
-    if (limit.size() > 4 || limit.find_first_not_of("0123456789") != std::string::npos)
-      return StatusReply(call, Status::InvalidArgument("limit must be 1-1000").WithField("limit")
-                                   .WithMsg(MsgId::kNumberRange, {"limit", "1", "1000"}));
-    f.limit = std::clamp(std::atoi(limit.c_str()), 1, 1000);
-  }
+  auto limit = call.IntQuery("limit", 200, 1, 1000);
+  if (!limit.ok()) return StatusReply(call, limit.status());
+  f.limit = *limit;
   for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"village", &f.village}, {"action", &f.action}})
     if (Status st = schema::CheckLength(name, *value, 60); !st.ok()) return StatusReply(call, st);
   auto rows = ReadAuditLog(call.store, f);

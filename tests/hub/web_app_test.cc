@@ -225,6 +225,12 @@ TEST_CASE("web app: a search with SQL or HTML metacharacters is text; names come
   CHECK(Has(f.Call("GET", "/api/v1/applications?q=%25", "", vera.cookie), "\"matched\":0"));
   CHECK(Has(f.Call("GET", "/api/v1/applications?q=%3Cscript", "", vera.cookie), "\"matched\":1"));
   CHECK(f.Call("GET", "/api/v1/applications?status=bogus", "", vera.cookie).status == 400);
+  // The page size read whole (atoi made "abc" 1 and "2x" 2).
+  for (const char* bad : {"abc", "2x", "0", "1001", ""}) {
+    auto r = f.Call("GET", std::string("/api/v1/applications?limit=") + bad, "", vera.cookie);
+    CHECK_MESSAGE(r.status == (*bad ? 400 : 200), bad);
+  }
+  CHECK(Has(f.Call("GET", "/api/v1/applications?limit=1", "", vera.cookie), "\"matched\":"));
 }
 
 }  // namespace

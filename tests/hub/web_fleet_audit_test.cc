@@ -144,6 +144,13 @@ TEST_CASE("web audit: the auditor reads the log and its verification; an altered
   CHECK(Has(f.Call("GET", "/api/v1/audit?action=refused", "", audra.cookie), "refused_request"));
   CHECK(f.Call("GET", "/api/v1/audit?action=zzz", "", audra.cookie).body.find("refused_request") == std::string::npos);
   CHECK(f.Call("GET", "/api/v1/audit?limit=abc", "", audra.cookie).status == 400);
+  // Read whole and within 1-1000, or refused naming the field (not clamped: 0 and 5000 were taken as 1 and 1000).
+  for (const char* bad : {"0", "5000", "10x", "-1", "99999999999"}) {
+    auto r = f.Call("GET", std::string("/api/v1/audit?limit=") + bad, "", audra.cookie);
+    CHECK_MESSAGE(r.status == 400, bad);
+    CHECK_MESSAGE(Has(r, "\"field\":\"limit\""), bad);
+  }
+  CHECK(f.Call("GET", "/api/v1/audit?limit=1000", "", audra.cookie).status == 200);
   CHECK(f.Call("GET", "/api/v1/audit?action=" + std::string(61, 'a'), "", audra.cookie).status == 400);
   // Someone edits an entry by hand: the page says the log was altered.
   REQUIRE(f.store->db().Exec("UPDATE hub_audit SET detail='nothing happened' WHERE action='refused_request'").ok());
