@@ -3,6 +3,7 @@
 #include "hub/sequences.h"
 #include "hub/duplicates.h"
 
+#include <charconv>
 #include <ctime>
 
 #include "hub/enrolment.h"
@@ -238,7 +239,15 @@ Status EditApplication(HubStore& store, const std::string& app_id, const std::ma
     Value value;
     if (k == "notes") value = v;
     else if (k == "dtks_status") value = v;
-    else if (k == "dtks_desil") value = static_cast<int64_t>(std::atoi(v.c_str()));
+    else if (k == "dtks_desil") {
+      // Read whole: atoi took "3x" as desil 3.
+      int64_t n = 0;
+      auto [at, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (v.empty() || ec != std::errc() || at != v.data() + v.size())
+        return Status::InvalidArgument("dtks_desil must be a number 1..10, not '" + v + "'").WithField("dtks_desil")
+            .WithMsg(MsgId::kNumberRange, {"desil", "1", "10"});
+      value = n;
+    }
     else return Status::InvalidArgument("the hub may edit notes, dtks_status and dtks_desil, not " + k);
     SIMPUL_RETURN_IF_ERROR(schema::ValidateStoredValue("applications", k, value));
     fields.push_back({k, value});

@@ -984,6 +984,12 @@ TEST_CASE("a node that applies what it pulls ends with the hub's digest") {
   // Then more happens: a hub edit, an update by A, a conflict, B's own write.
   hub.clock.now = kT + 3000;
   REQUIRE(EditApplication(hub.s(), app, {{"notes", "dinas"}, {"dtks_status", "registered"}}).ok());
+  // The desil is read whole and within 1..10 ("3x" was taken as 3), naming the field.
+  for (const char* bad : {"3x", "", "abc", "0", "11", " 3"}) {
+    auto st = EditApplication(hub.s(), app, {{"dtks_desil", bad}});
+    CHECK_MESSAGE(st.code() == Code::kInvalidArgument, bad);
+    CHECK_MESSAGE(st.field() == "dtks_desil", bad);
+  }
   REQUIRE(Sync(hub, a, Push({Household(Version(a, 4000), hh[0], kVillage, "Jl. Pindah", "002", Version(a, 1000))}))
               .results.at(0).code == 0);
   REQUIRE(Sync(hub, a, Push({wire::Change{Version(a, 4500), "applications", app, kVillage, 0,
