@@ -223,7 +223,6 @@ sync::session::LinkMemory LoadLinkMemory(NodeStore& s) {
   m.cut_seen = s.Meta("link_cut_seen") == "1";
   m.cut_rate = std::strtod(s.Meta("link_rate").c_str(), nullptr);
   m.send_rate = std::strtod(s.Meta("link_send_rate").c_str(), nullptr);
-  m.rtt_s = std::strtod(s.Meta("link_rtt_us").c_str(), nullptr) / 1e6;
   return m;
 }
 
@@ -235,9 +234,6 @@ Status SaveLinkMemory(NodeStore& s, const sync::session::LinkMemory& m) {
     SIMPUL_RETURN_IF_ERROR(s.SetMeta("link_rate", std::to_string(static_cast<uint64_t>(m.cut_rate))));
   if (m.send_rate > 0 && std::isfinite(m.send_rate))
     SIMPUL_RETURN_IF_ERROR(s.SetMeta("link_send_rate", std::to_string(static_cast<uint64_t>(m.send_rate))));
-  // In microseconds: a LAN's round trip is well under a millisecond.
-  if (m.rtt_s > 0 && m.rtt_s < 3600)
-    SIMPUL_RETURN_IF_ERROR(s.SetMeta("link_rtt_us", std::to_string(static_cast<uint64_t>(m.rtt_s * 1e6))));
   return Status::Ok();
 }
 
@@ -259,8 +255,11 @@ Status AddStoreFields(NodeStore& store, const RoundFacts& round, std::vector<Fra
     const std::string seen = store.Meta("hub_epoch_seen");
     if (round.pushed == 0 && round.nothing_in_doubt && handbacks.empty() && !seen.empty() &&
         seen != CaughtUpEpoch(store)) {
+      // Counted, not inferred from this round's: a round may carry none
+      // (its limit 0) while hand-backs wait.
       SIMPUL_ASSIGN_OR_RETURN(int64_t waiting, CountPending(store));
-      if (waiting == 0) SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_epoch", seen));
+      SIMPUL_ASSIGN_OR_RETURN(int64_t to_hand_back, CountHandbacks(store));
+      if (waiting == 0 && to_hand_back == 0) SIMPUL_RETURN_IF_ERROR(store.SetMeta("hub_epoch", seen));
     }
     const std::string epoch = CaughtUpEpoch(store);
     for (auto& f : frames) f.req.epoch = epoch;

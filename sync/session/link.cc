@@ -27,15 +27,7 @@ constexpr double kRoundSeconds = 20;
 LinkModel::LinkModel(const LinkMemory& m, size_t batch_option, bool stream, uint16_t protocol)
     : batch_option_(std::max<size_t>(batch_option, 1)), stream_(stream), protocol_(protocol),
       cut_seen_(m.cut_seen), cut_rate_(std::isfinite(m.cut_rate) && m.cut_rate > 0 ? m.cut_rate : 0),
-      send_rate_(m.send_rate > 0 ? m.send_rate : cut_rate_), send_measured_(m.send_rate > 0),
-      // Pacing from the first round when the last runs measured the link:
-      // the delivery rate of settled cuts, else what whole rounds moved (a
-      // lower bound: the round trip is in it), with the round trip they
-      // saw. (A link faster than remembered is held to the old rate for one
-      // round at most: its small rounds measure the new round trip, under
-      // 100 ms on a LAN, which ends the pacing.)
-      pace_rate_(cut_rate_ > 0 ? cut_rate_ : m.send_rate > 0 && std::isfinite(m.send_rate) ? m.send_rate : 0),
-      rtt_s_(m.rtt_s > 0 && m.rtt_s <= 60 ? m.rtt_s : 0) {
+      send_rate_(m.send_rate > 0 ? m.send_rate : cut_rate_), send_measured_(m.send_rate > 0), pace_rate_(cut_rate_) {
   // The first streamed round carries two frames' worth of changes (a first
   // sync of a thousand applications in one round trip); a cut costs only
   // the frame in transit.
@@ -64,15 +56,19 @@ void LinkModel::StopStreaming() {
   batch_ = std::min(batch_, batch_option_);
 }
 
+size_t LinkModel::BatchChanges(bool streaming) const {
+  return streaming ? batch_ : std::min(batch_, batch_option_);
+}
+
 size_t LinkModel::RoundChanges(bool streaming) const {
   // Until the round trip is known a body is written at once (not paced),
-  // and a cut drops whatever the link had not carried yet: a run on a link
-  // never measured first sends a round that pushes nothing (~300 bytes up)
-  // and measures it. (A second round measuring the rate was tried and
-  // dropped: splitting a push's compression stream cost the 64 kbit/s rows
-  // 15% of their bytes, as later rounds refer to ids the first one carried.)
+  // and a cut drops whatever the link had not carried yet: a run first
+  // sends a round that pushes nothing (~300 bytes up) and measures it. (A
+  // second round measuring the rate was tried and dropped: splitting a
+  // push's compression stream cost the 64 kbit/s rows 15% of their bytes,
+  // as later rounds refer to ids the first one carried.)
   if (MeasuringRoundTrip()) return 0;
-  return streaming ? batch_ : std::min(batch_, batch_option_);
+  return BatchChanges(streaming);
 }
 
 size_t LinkModel::FrameChanges(bool streaming, size_t pending) const {
@@ -103,8 +99,8 @@ void LinkModel::OnCut(const CutRound& r) {
 }
 
 void LinkModel::OnDelivered(const RoundMeasure& r) {
-  // Probed once per run: a round that could not measure it (a large reply
-  // in it) does not hold the next ones empty.
+  // Probed once per run: a round that could not measure it (a large
+  // request) does not hold the next ones empty.
   rtt_probed_ = true;
   // The link's round trip from small rounds, its upload rate from large
   // ones whose reply is small beside the body (the reply's bytes counted as
@@ -113,11 +109,9 @@ void LinkModel::OnDelivered(const RoundMeasure& r) {
   // pacing held back measures a little above its pace, by what went ahead:
   // the estimate climbs to the link's rate within a few rounds.
   if (r.bytes_sent < kSmallRound) {
-    // The remembered round trip stands only until this run measures one:
-    // a link that got slower (the laptop moved from the office's LAN to the
-    // village's modem) is not held to the old value.
-    rtt_s_ = rtt_measured_ ? std::min(rtt_s_, r.seconds) : r.seconds;
-    rtt_measured_ = true;
+    // (A large reply's time down makes it read long; the shortest of the
+    // run's small rounds stands, and nothing of it outlives the run.)
+    rtt_s_ = rtt_s_ > 0 ? std::min(rtt_s_, r.seconds) : r.seconds;
   } else if (rtt_s_ > 0 && r.bytes_sent >= kRateSampleBytes && r.bytes_received <= r.bytes_sent / 8) {
     pace_rate_ = static_cast<double>(r.bytes_sent + r.bytes_received) / std::max(0.05, r.seconds - rtt_s_);
   }
@@ -160,7 +154,7 @@ void LinkModel::OnCutRates(const std::vector<double>& samples) {
 // A send rate borrowed from the cut rate is not kept as measured: the
 // level would stay on it after settled cuts lower the cut rate.
 LinkMemory LinkModel::memory() const {
-  return {batch_, chunk_, cut_seen_, cut_rate_, send_measured_ ? send_rate_ : 0, rtt_s_};
+  return {batch_, chunk_, cut_seen_, cut_rate_, send_measured_ ? send_rate_ : 0};
 }
 
 }  // namespace simpul::sync::session

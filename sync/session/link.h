@@ -25,7 +25,6 @@ struct LinkMemory {
   bool cut_seen = false;    // the link cut in this run or, at its start, in the last one
   double cut_rate = 0;      // delivery rate measured at settled cuts, bytes/s (0: unknown)
   double send_rate = 0;     // what whole rounds moved up, bytes/s (0: unknown)
-  double rtt_s = 0;         // the shortest round trip of a small round (0: unknown)
 };
 
 // One delivered round as the link carried it.
@@ -64,12 +63,14 @@ class LinkModel {
   bool stream() const { return stream_; }
   // An older hub refused a streamed body: one request per round from now on.
   void StopStreaming();
-  // Changes one round may push, and per frame of it.
+  // Changes one round may push, and per frame of it; the batch alone
+  // (what a small push is held to in the round that measures the link).
   size_t RoundChanges(bool streaming) const;
-  // A run on a link whose round trip it does not know (not measured, here
-  // or in an earlier run) starts with a round that measures it: it pushes
+  size_t BatchChanges(bool streaming) const;
+  // A run starts with a round that measures the round trip: it pushes
   // nothing, unless what waits is as small as the probe itself
   // (kSmallPushChanges or fewer), and the bodies after it can be paced.
+  // (Not kept between runs: the laptop may sync at the office today.)
   bool MeasuringRoundTrip() const { return !(rtt_s_ > 0) && !rtt_probed_; }
   size_t FrameChanges(bool streaming, size_t pending) const;
   uint64_t chunk() const { return chunk_; }
@@ -110,8 +111,7 @@ class LinkModel {
   bool send_measured_;  // send_rate_ was measured (now or in an earlier run), not borrowed from cut_rate_
   // The upload rate learnt from whole rounds of this run (else from settled
   // cuts), and the shortest round trip of a small round: what paces bodies.
-  double pace_rate_, rtt_s_;
-  bool rtt_measured_ = false;  // rtt_s_ is this run's, not remembered
+  double pace_rate_, rtt_s_ = 0;
   bool rtt_probed_ = false;  // a round of this run was delivered
 };
 

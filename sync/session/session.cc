@@ -24,7 +24,8 @@ Result<Round> Session::NextRequest(const wire::SyncRequest& base, std::vector<Pe
                   pending.end());
   const bool records_wait = !pending.empty();
   size_t want = link_.RoundChanges(r.streaming);
-  if (link_.MeasuringRoundTrip() && pending.size() <= kSmallPushChanges) want = pending.size();
+  if (link_.MeasuringRoundTrip() && pending.size() <= kSmallPushChanges)
+    want = std::min(pending.size(), link_.BatchChanges(r.streaming));
   if (pending.size() > want) pending.resize(want);
   r.pushed = pending.size();
   const size_t per_frame = link_.FrameChanges(r.streaming, pending.size());

@@ -11,12 +11,16 @@
 namespace simpul::sync::session {
 namespace {
 
-// A link an earlier run measured as a LAN (so no round probes its round
-// trip, and nothing is paced).
-LinkMemory Lan() {
-  LinkMemory m;
-  m.rtt_s = 0.002;
-  return m;
+// A run's link after its first round measured a LAN's round trip (so the
+// rounds push, and nothing is paced).
+LinkModel Probed(const LinkMemory& memory, size_t batch, bool stream, uint16_t protocol) {
+  LinkModel link(memory, batch, stream, protocol);
+  RoundMeasure probe;
+  probe.seconds = 0.002;
+  probe.bytes_sent = 290;
+  probe.bytes_received = 500;
+  link.OnDelivered(probe);
+  return link;
 }
 
 RoundMeasure Push(size_t changes, double seconds, uint64_t bytes_sent = 100000, uint64_t bytes_received = 2000) {
@@ -30,7 +34,7 @@ RoundMeasure Push(size_t changes, double seconds, uint64_t bytes_sent = 100000, 
 }
 
 TEST_CASE("a fresh streamed link: two batches in the first round, frames of 500 changes, doubling to 8 batches") {
-  LinkModel link(Lan(), 1000, /*stream=*/true, /*protocol=*/3);
+  LinkModel link = Probed({}, 1000, /*stream=*/true, /*protocol=*/3);
   CHECK(link.RoundChanges(true) == 2000);
   CHECK(link.FrameChanges(true, 5000) == 500);
   CHECK(link.RoundChanges(false) == 1000);  // a round that cannot stream: one request
@@ -44,7 +48,7 @@ TEST_CASE("a fresh streamed link: two batches in the first round, frames of 500 
 
 TEST_CASE("a cut in a streamed round halves its frames (not below 250); afterwards growth is by a quarter, "
           "frames at most twice the floor") {
-  LinkModel link(Lan(), 1000, true, 3);
+  LinkModel link = Probed({}, 1000, true, 3);
   link.OnCut({/*pushed=*/true, /*multi=*/true, /*streaming=*/true, false});
   CHECK(link.cut_this_run());
   CHECK(link.FrameChanges(true, 5000) == 250);
@@ -58,7 +62,7 @@ TEST_CASE("a cut in a streamed round halves its frames (not below 250); afterwar
 }
 
 TEST_CASE("a single request cut is halved whole, never below 10; a link that cut last run starts with small frames") {
-  LinkModel link({40, 0, false, 0, 0, 0.002}, 1000, /*stream=*/false, 2);
+  LinkModel link = Probed({40, 0, false, 0, 0}, 1000, /*stream=*/false, 2);
   CHECK(link.RoundChanges(false) == 40);
   CHECK(link.FrameChanges(false, 37) == 37);  // one request carries the round
   link.OnCut({true, false, false, false});
@@ -67,11 +71,11 @@ TEST_CASE("a single request cut is halved whole, never below 10; a link that cut
   link.OnCut({true, false, false, false});
   CHECK(link.RoundChanges(false) == 10);
 
-  LinkModel again({0, 0, /*cut_seen=*/true, 0, 0, 0.002}, 1000, true, 3);
+  LinkModel again = Probed({0, 0, /*cut_seen=*/true, 0, 0}, 1000, true, 3);
   CHECK(again.FrameChanges(true, 5000) == 250);
 
   // A batch option under the floor of 10 (--batch 4): rounds of 4, halved after a cut, never above it.
-  LinkModel tiny(Lan(), 4, /*stream=*/false, 3);
+  LinkModel tiny = Probed({}, 4, /*stream=*/false, 3);
   CHECK(tiny.RoundChanges(false) == 4);
   tiny.OnCut({true, false, false, false});
   CHECK(tiny.RoundChanges(false) == 4);
@@ -80,13 +84,13 @@ TEST_CASE("a single request cut is halved whole, never below 10; a link that cut
 }
 
 TEST_CASE("a round stays within ~20 s of the rate the link achieved") {
-  LinkModel link(Lan(), 1000, true, 3);
+  LinkModel link = Probed({}, 1000, true, 3);
   link.OnDelivered(Push(2000, 100));  // 20 changes/s
   CHECK(link.RoundChanges(true) == 400);
 }
 
 TEST_CASE("an older hub that refuses streams: one request of at most the option per round") {
-  LinkModel link({8000, 0, false, 0, 0, 0.002}, 1000, true, 3);
+  LinkModel link = Probed({8000, 0, false, 0, 0}, 1000, true, 3);
   CHECK(link.RoundChanges(true) == 8000);
   link.StopStreaming();
   CHECK_FALSE(link.stream());
@@ -94,7 +98,7 @@ TEST_CASE("an older hub that refuses streams: one request of at most the option 
 }
 
 TEST_CASE("document chunks: double after streamed uploads, halve after an unstreamed cut, within bounds") {
-  LinkModel link(Lan(), 1000, true, 3);
+  LinkModel link = Probed({}, 1000, true, 3);
   CHECK(link.chunk() == 64 << 10);
   RoundMeasure docs;
   docs.moved_documents = true;
@@ -122,7 +126,7 @@ TEST_CASE("document chunks: double after streamed uploads, halve after an unstre
 }
 
 TEST_CASE("pacing: none until a round trip of at least 100 ms is known; then at the measured upload rate") {
-  LinkModel link(Lan(), 1000, true, 3);
+  LinkModel link({}, 1000, true, 3);
   CHECK_FALSE(link.PaceFor(1 << 20).paced());
   RoundMeasure small;
   small.seconds = 0.3;
@@ -137,49 +141,15 @@ TEST_CASE("pacing: none until a round trip of at least 100 ms is known; then at 
   CHECK(p.paced());
   CHECK(p.bytes_per_s >= 32000);
 
-  LinkModel lan(Lan(), 1000, true, 3);
+  LinkModel lan({}, 1000, true, 3);
   small.seconds = 0.002;
   lan.OnDelivered(small);
   lan.OnDelivered(Push(100, 0.05, 96000, 0));
   CHECK_FALSE(lan.PaceFor(1 << 20).paced());  // a LAN's round time is the hub's work
 }
 
-TEST_CASE("a link measured in earlier runs paces from the first round; a round trip measured now replaces it") {
-  // The last run saw a 0.6 s round trip and moved 8 KB/s in whole rounds.
-  LinkMemory remembered;
-  remembered.send_rate = 8000;
-  remembered.rtt_s = 0.6;
-  LinkModel link(remembered, 1000, true, 3);
-  CHECK(link.round_trip_s() == doctest::Approx(0.6));
-  const Pacing first = link.PaceFor(110 << 10);
-  REQUIRE(first.paced());
-  CHECK(first.bytes_per_s == doctest::Approx(8000));
-  CHECK(link.memory().rtt_s == doctest::Approx(0.6));  // kept for the next run
-  // The laptop is on the office's LAN today: its first small round ends the pacing.
-  RoundMeasure small;
-  small.seconds = 0.004;
-  small.bytes_sent = 600;
-  small.bytes_received = 500;
-  link.OnDelivered(small);
-  CHECK(link.round_trip_s() == doctest::Approx(0.004));
-  CHECK_FALSE(link.PaceFor(110 << 10).paced());
-  // And back on the modem the next day: the LAN's round trip is not kept as a floor.
-  LinkModel modem(link.memory(), 1000, true, 3);
-  small.seconds = 0.7;
-  modem.OnDelivered(small);
-  CHECK(modem.round_trip_s() == doctest::Approx(0.7));
-  small.seconds = 0.65;
-  modem.OnDelivered(small);
-  CHECK(modem.round_trip_s() == doctest::Approx(0.65));  // within a run, the shortest
-  // Settled cuts' delivery rate, when known, paces rather than the whole rounds' lower bound.
-  remembered.cut_rate = 7000;
-  CHECK(LinkModel(remembered, 1000, true, 3).PaceFor(110 << 10).bytes_per_s == doctest::Approx(7000));
-  // Nothing remembered: no pacing before the run measures the link.
-  CHECK_FALSE(LinkModel({}, 1000, true, 3).PaceFor(110 << 10).paced());
-}
-
-TEST_CASE("a link never measured: the run's first round pushes nothing and measures the round trip, "
-          "which paces the rounds after it and starts the next run") {
+TEST_CASE("every run first measures the round trip with a round that pushes nothing; bodies are paced from the "
+          "round after it on a link whose cuts were measured before") {
   LinkModel fresh({}, 1000, true, 3);
   CHECK(fresh.MeasuringRoundTrip());
   CHECK(fresh.RoundChanges(true) == 0);
@@ -193,30 +163,37 @@ TEST_CASE("a link never measured: the run's first round pushes nothing and measu
   fresh.OnDelivered(probe);
   CHECK_FALSE(fresh.MeasuringRoundTrip());
   CHECK(fresh.round_trip_s() == doctest::Approx(0.6));
-  CHECK(fresh.RoundChanges(true) == 2000);  // then as a streamed link starts
-  CHECK_FALSE(fresh.PaceFor(100000).paced());  // no rate yet
+  CHECK(fresh.RoundChanges(true) == 2000);     // then as a streamed link starts
+  CHECK_FALSE(fresh.PaceFor(100000).paced());  // no rate yet: the first whole round measures it
   fresh.OnDelivered(Push(2000, 10, 80000, 600));
   CHECK(fresh.PaceFor(100000).paced());
-  CHECK(fresh.memory().rtt_s == doctest::Approx(0.6));
-  LinkModel next(fresh.memory(), 1000, true, 3);
-  CHECK_FALSE(next.MeasuringRoundTrip());
-  CHECK(next.PaceFor(100000).paced());  // from its first round
 
-  // A first round that could not measure it (a large request) is not
-  // followed by another probe in the same run.
+  // The next run probes again (the laptop may be at the office's LAN
+  // today); on a link whose cuts it measured, it paces right after.
+  LinkMemory cut_before;
+  cut_before.cut_rate = 7000;
+  LinkModel next(cut_before, 1000, true, 3);
+  CHECK(next.MeasuringRoundTrip());
+  next.OnDelivered(probe);
+  const Pacing paced = next.PaceFor(100000);
+  REQUIRE(paced.paced());
+  CHECK(paced.bytes_per_s == doctest::Approx(7000));
+  LinkModel office(cut_before, 1000, true, 3);
+  probe.seconds = 0.003;
+  office.OnDelivered(probe);
+  CHECK_FALSE(office.PaceFor(100000).paced());
+
+  // A round too large to measure the round trip is not followed by another
+  // probe in the same run.
   LinkModel busy({}, 1000, true, 3);
   busy.OnDelivered(Push(0, 3, 5000, 500));
   CHECK(busy.round_trip_s() == 0);
   CHECK_FALSE(busy.MeasuringRoundTrip());
   CHECK(busy.RoundChanges(true) == 2000);
-  // A remembered round trip that makes no sense is not used.
-  LinkMemory odd;
-  odd.rtt_s = 1e9;
-  CHECK(LinkModel(odd, 1000, true, 3).MeasuringRoundTrip());
 }
 
 TEST_CASE("the zstd level follows the measured upload rate; a small round may raise the estimate, not lower it") {
-  LinkModel link(Lan(), 1000, true, 3);
+  LinkModel link({}, 1000, true, 3);
   CHECK(link.Level() == 19);  // not measured: keep a slow link's bytes
   link.OnDelivered(Push(1000, 0.1, 1 << 20, 1000));  // ~10 MB/s
   CHECK(link.Level() == wire::RequestLevel((1 << 20) / 0.1));
@@ -233,7 +210,7 @@ TEST_CASE("the zstd level follows the measured upload rate; a small round may ra
 }
 
 TEST_CASE("which frames can have arrived: unbounded until a cut measured the delivery rate, then 1.25 x rate") {
-  LinkModel link(Lan(), 1000, true, 3);
+  LinkModel link = Probed({}, 1000, true, 3);
   CHECK(link.Reach(2) > 1e100);
   link.OnCutRates({8000, 0, -1});
   CHECK(link.Reach(2) == doctest::Approx(1.25 * 8000 * 2 + (16 << 10)));
@@ -251,12 +228,12 @@ TEST_CASE("a send rate borrowed from the cut rate picks the level but is not kep
 }
 
 TEST_CASE("memory round trip: what a run learnt starts the next one") {
-  LinkModel link(Lan(), 1000, true, 3);
+  LinkModel link = Probed({}, 1000, true, 3);
   link.OnDelivered(Push(2000, 0.5));
   link.OnCut({true, true, true, false});
   link.OnCutRates({9000});
   const LinkMemory m = link.memory();
-  LinkModel next(m, 1000, true, 3);
+  LinkModel next = Probed(m, 1000, true, 3);
   CHECK(next.RoundChanges(true) == link.RoundChanges(true));
   CHECK(next.chunk() == link.chunk());
   CHECK(next.FrameChanges(true, 5000) == 250);

@@ -34,25 +34,27 @@ wire::SyncRequest CaughtUp() {
   return base;
 }
 
-// A link an earlier run measured: a LAN's round trip, so no round probes it.
-LinkMemory Measured() {
-  LinkMemory m;
-  m.rtt_s = 0.002;
-  return m;
-}
-
 struct Fixture {
   double now = 100;
   NoDocuments none;
-  Session Make(size_t batch, uint16_t protocol = 3, bool stream = true, DocumentWork docs = {},
-               LinkMemory memory = Measured()) {
+  // `probed`: the run's first round measured the round trip (a LAN's), so
+  // the rounds scripted here push (PROTOCOL.md §12).
+  Session Make(size_t batch, uint16_t protocol = 3, bool stream = true, DocumentWork docs = {}, bool probed = true) {
     SessionSetup setup;
     setup.batch_option = batch;
     setup.protocol = protocol;
     setup.stream = stream;
     setup.max_retries_after_cut = 2;
     setup.clock = [this] { return now; };
-    return Session(setup, memory, std::move(docs));
+    Session s(setup, LinkMemory{}, std::move(docs));
+    if (probed) {
+      RoundMeasure probe;
+      probe.seconds = 0.002;
+      probe.bytes_sent = 290;
+      probe.bytes_received = 500;
+      s.link().OnDelivered(probe);
+    }
+    return s;
   }
   // Seals the round as frames of `bytes` each, from counter `counter`.
   void Send(Session& s, Round* r, uint64_t counter, size_t bytes) {
@@ -117,7 +119,7 @@ TEST_CASE_FIXTURE(Fixture, "a link never measured: the first round pushes nothin
   DocumentWork docs;
   docs.up = {"u"};
   docs.size["u"] = 100;
-  Session s = Make(300, 3, true, docs, LinkMemory{});
+  Session s = Make(300, 3, true, docs, /*probed=*/false);
   CHECK(s.ChangesToRead(false) == kSmallPushChanges + 1);  // enough to tell a small push
   auto r = s.NextRequest(CaughtUp(), Outbox(1, kSmallPushChanges + 1), none);
   REQUIRE(r.ok());
@@ -126,11 +128,15 @@ TEST_CASE_FIXTURE(Fixture, "a link never measured: the first round pushes nothin
   CHECK(r->frames[0].req.push.empty());
   CHECK_FALSE(r->moves_documents);
   CHECK(r->frames[0].req.blob_chunks.empty());
-  // A small push goes at once.
-  Session small = Make(300, 3, true, {}, LinkMemory{});
+  // A small push goes at once, within the batch.
+  Session small = Make(300, 3, true, {}, /*probed=*/false);
   auto one = small.NextRequest(CaughtUp(), Outbox(1, kSmallPushChanges), none);
   REQUIRE(one.ok());
   CHECK(one->pushed == kSmallPushChanges);
+  Session narrow = Make(2, 3, /*stream=*/false, {}, /*probed=*/false);
+  auto two = narrow.NextRequest(CaughtUp(), Outbox(1, 7), none);
+  REQUIRE(two.ok());
+  CHECK(two->pushed == 2);
   // Delivered, the probe measured the round trip: the next round pushes.
   Send(s, &*r, 1, 150);
   now += 0.6;
@@ -187,7 +193,7 @@ TEST_CASE_FIXTURE(Fixture, "too many cuts in a row end the run; a delivered roun
 }
 
 TEST_CASE_FIXTURE(Fixture, "round times come from the injected clock: the round trip, then the pacing") {
-  Session s = Make(300);
+  Session s = Make(300, 3, true, {}, /*probed=*/false);
   auto r = s.NextRequest(CaughtUp(), {}, none);
   Send(s, &*r, 1, 500);
   now += 0.4;
