@@ -3,7 +3,6 @@
 #include "hub/sequences.h"
 #include "hub/duplicates.h"
 
-#include <charconv>
 #include <ctime>
 
 #include "hub/enrolment.h"
@@ -11,6 +10,7 @@
 #include "hub/rules.h"
 #include "hub/score_check.h"
 #include "hub/stages.h"
+#include "schema/command_line.h"
 #include "schema/field_rules.h"
 #include "schema/local_time.h"
 #include "schema/messages.h"
@@ -241,12 +241,11 @@ Status EditApplication(HubStore& store, const std::string& app_id, const std::ma
     else if (k == "dtks_status") value = v;
     else if (k == "dtks_desil") {
       // Read whole: atoi took "3x" as desil 3.
-      int64_t n = 0;
-      auto [at, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-      if (v.empty() || ec != std::errc() || at != v.data() + v.size())
+      const std::optional<int64_t> n = schema::WholeInt(v);
+      if (!n)
         return Status::InvalidArgument("dtks_desil must be a number 1..10, not '" + v + "'").WithField("dtks_desil")
             .WithMsg(MsgId::kNumberRange, {"desil", "1", "10"});
-      value = n;
+      value = *n;
     }
     else return Status::InvalidArgument("the hub may edit notes, dtks_status and dtks_desil, not " + k);
     SIMPUL_RETURN_IF_ERROR(schema::ValidateStoredValue("applications", k, value));

@@ -67,10 +67,16 @@ Result<int64_t> IntOption(const std::map<std::string, std::string>& options, con
   const auto it = options.find(name);
   if (it == options.end()) return fallback;
   const std::string& text = it->second;
+  const std::optional<int64_t> v = WholeInt(text);
+  if (!v || *v < min || *v > max) return BadOption(name, text);
+  return *v;
+}
+
+std::optional<int64_t> WholeInt(std::string_view text) {
   int64_t v = 0;
   const char* end = text.data() + text.size();
   auto [at, ec] = std::from_chars(text.data(), end, v);
-  if (text.empty() || ec != std::errc() || at != end || v < min || v > max) return BadOption(name, text);
+  if (text.empty() || ec != std::errc() || at != end) return std::nullopt;
   return v;
 }
 

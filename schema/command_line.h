@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,11 @@ struct CommandLine {
 // Parses `args` (without the program's name); `flags` are the options that
 // take no value.
 CommandLine ParseCommandLine(const std::vector<std::string>& args, std::initializer_list<std::string_view> flags);
+
+// `text` as a whole decimal integer ("12", "-3"), or nothing ("", "12x",
+// " 5", "1e9", out of range): the one reader of numbers typed by people,
+// in options, query strings and forms.
+std::optional<int64_t> WholeInt(std::string_view text);
 
 // A command's number options, read whole: `fallback` when absent;
 // InvalidArgument naming the option (kBadOptionValue) when the value is not

@@ -1,8 +1,9 @@
 #include "hub/api/api_call.h"
 #include "hub/ui_texts.h"
 
-#include <charconv>
 #include <cstdio>
+
+#include "schema/command_line.h"
 
 namespace simpul::hub::api {
 
@@ -14,14 +15,12 @@ std::string ApiCall::Param(const std::string& name) const {
 Result<int> ApiCall::IntQuery(const std::string& name, int fallback, int min, int max) const {
   const std::string text = req.Query(name);
   if (text.empty()) return fallback;
-  int v = 0;
-  const char* end = text.data() + text.size();
-  auto [at, ec] = std::from_chars(text.data(), end, v);
-  if (text.front() == '-' || ec != std::errc() || at != end || v < min || v > max)
+  const std::optional<int64_t> v = schema::WholeInt(text);
+  if (!v || *v < min || *v > max)
     return Status::InvalidArgument(name + " must be a number from " + std::to_string(min) + " to " + std::to_string(max))
         .WithField(name)
         .WithMsg(MsgId::kNumberRange, {name, std::to_string(min), std::to_string(max)});
-  return v;
+  return static_cast<int>(*v);
 }
 
 web::HttpResponse StatusReply(const ApiCall& call, const Status& status) {

@@ -17,6 +17,14 @@ struct Entry {
   int id;
 };
 
+TEST_CASE("WholeInt: a whole decimal integer or nothing") {
+  CHECK(WholeInt("12") == 12);
+  CHECK(WholeInt("-3") == -3);
+  CHECK(WholeInt("0") == 0);
+  for (const char* bad : {"", "12x", " 5", "5 ", "1e9", "0x10", "+5", "abc", "99999999999999999999"})
+    CHECK_MESSAGE(!WholeInt(bad).has_value(), bad);
+}
+
 TEST_CASE("options: --key value, --key=value, flags, the global ones apart, words in order") {
   CommandLine c = ParseCommandLine({"--data", "/d", "application", "--json", "list", "--status=draft", "--all",
                                     "--user", "siti", "--lang", "id", "x", "--help"},
